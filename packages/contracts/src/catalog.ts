@@ -1,0 +1,174 @@
+import type { z } from 'zod';
+import type { Envelope } from './envelope.ts';
+import * as b from './events/backoffice.ts';
+import * as c from './events/catalog.ts';
+import * as i from './events/identity.ts';
+import * as o from './events/ordering.ts';
+import { type ServiceName, serviceNames } from './services.ts';
+
+interface EventSpec {
+  publisher: ServiceName;
+  /** Who consumes it besides admin, which monitors every topic. */
+  subscribers: readonly ServiceName[];
+  data: z.ZodType;
+  /** Where the seed or the contract asks for this subscription (kept for the docs' event table). */
+  why?: string;
+}
+
+/**
+ * The event catalog: every topic, its payload schema, its publisher and its subscribers.
+ * Seed §1 publish/subscribe lists, flows §4 and matrix §5, with the contract's gaps resolved.
+ * Dapr subscriptions, the Helm Subscription YAML and docs/events.md are generated from it.
+ */
+export const eventCatalog = {
+  'auth.user.login': { publisher: 'auth', subscribers: ['stats'], data: i.authUserLogin },
+  'auth.user.logout': { publisher: 'auth', subscribers: [], data: i.authUserLogout },
+  'auth.token.refreshed': { publisher: 'auth', subscribers: [], data: i.authTokenRefreshed },
+  'auth.password.reset': { publisher: 'auth', subscribers: ['notification'], data: i.authPasswordReset },
+
+  'user.created': { publisher: 'user', subscribers: ['stats', 'notification'], data: i.userCreated },
+  'user.updated': { publisher: 'user', subscribers: ['auth'], data: i.userUpdated, why: 'suspended users lose their sessions' },
+  'user.deleted': { publisher: 'user', subscribers: ['auth'], data: i.userDeleted, why: 'deleted users lose their sessions' },
+  'user.address.created': { publisher: 'user', subscribers: [], data: i.userAddressCreated },
+
+  'seller.created': { publisher: 'seller', subscribers: ['notification'], data: i.sellerCreated },
+  'seller.verified': { publisher: 'seller', subscribers: ['notification', 'user'], data: i.sellerVerified },
+  'seller.suspended': { publisher: 'seller', subscribers: ['notification', 'product'], data: i.sellerSuspended },
+  'store.updated': { publisher: 'seller', subscribers: [], data: i.storeUpdated },
+
+  'product.created': {
+    publisher: 'product',
+    subscribers: ['search', 'inventory', 'stats'],
+    data: c.productCreated,
+    why: 'flow 4.4: index, initial stock, admin review queue, stats',
+  },
+  'product.updated': { publisher: 'product', subscribers: ['search'], data: c.productUpdated },
+  'product.deleted': { publisher: 'product', subscribers: ['search', 'inventory'], data: c.productDeleted },
+  'product.approved': { publisher: 'product', subscribers: ['search', 'notification'], data: c.productApproved },
+  'product.rejected': { publisher: 'product', subscribers: ['search', 'notification'], data: c.productRejected },
+  'product.stock.changed': { publisher: 'product', subscribers: ['search'], data: c.productStockChanged },
+
+  'inventory.reserved': { publisher: 'inventory', subscribers: [], data: c.inventoryReserved },
+  'inventory.adjusted': { publisher: 'inventory', subscribers: ['product'], data: c.inventoryAdjusted },
+  'inventory.low_stock': {
+    publisher: 'inventory',
+    subscribers: ['product', 'notification'],
+    data: c.inventoryLowStock,
+    why: 'flow 4.3: 품절임박 flag and the seller is told',
+  },
+  'inventory.out_of_stock': { publisher: 'inventory', subscribers: ['product', 'notification'], data: c.inventoryOutOfStock },
+
+  'review.created': { publisher: 'review', subscribers: ['product'], data: c.reviewCreated },
+  'review.updated': { publisher: 'review', subscribers: ['product'], data: c.reviewUpdated },
+  'review.deleted': { publisher: 'review', subscribers: ['product'], data: c.reviewDeleted },
+
+  'file.uploaded': { publisher: 'file', subscribers: [], data: c.fileUploaded },
+  'file.deleted': { publisher: 'file', subscribers: [], data: c.fileDeleted },
+
+  'order.created': {
+    publisher: 'order',
+    subscribers: ['payment', 'inventory', 'coupon', 'shipping', 'seller', 'settlement', 'notification', 'stats'],
+    data: o.orderCreated,
+    why: 'flow 4.1 step 3; shipping and settlement keep the per-seller split',
+  },
+  'order.item.confirmed': { publisher: 'order', subscribers: ['product'], data: o.orderItemConfirmed },
+  'order.cancelled': {
+    publisher: 'order',
+    subscribers: ['payment', 'inventory', 'coupon', 'shipping', 'product', 'notification', 'stats', 'seller'],
+    data: o.orderCancelled,
+    why: 'flow 4.2 step 2',
+  },
+  'order.completed': {
+    publisher: 'order',
+    subscribers: ['user', 'settlement', 'stats', 'product'],
+    data: o.orderCompleted,
+  },
+  'order.refund.requested': { publisher: 'order', subscribers: ['payment'], data: o.orderRefundRequested },
+  'order.refund.completed': {
+    publisher: 'order',
+    subscribers: ['settlement', 'stats', 'notification'],
+    data: o.orderRefundCompleted,
+    why: 'contract: published by order once payment.refunded arrives',
+  },
+
+  'payment.requested': { publisher: 'payment', subscribers: [], data: o.paymentRequested },
+  'payment.completed': {
+    publisher: 'payment',
+    subscribers: ['order', 'inventory', 'shipping', 'notification', 'settlement', 'user', 'seller', 'stats'],
+    data: o.paymentCompleted,
+    why: 'flow 4.1 step 5',
+  },
+  'payment.failed': { publisher: 'payment', subscribers: ['order', 'notification'], data: o.paymentFailed },
+  'payment.refunded': {
+    publisher: 'payment',
+    subscribers: ['order', 'notification'],
+    data: o.paymentRefunded,
+    why: 'flow 4.2 step 3 (settlement hears of it through order.refund.completed)',
+  },
+  'payment.cancelled': { publisher: 'payment', subscribers: ['order'], data: o.paymentCancelled },
+
+  'shipping.requested': { publisher: 'shipping', subscribers: ['order', 'seller'], data: o.shippingRequested },
+  'shipping.dispatched': {
+    publisher: 'shipping',
+    subscribers: ['order', 'notification', 'seller'],
+    data: o.shippingDispatched,
+  },
+  'shipping.in_transit': { publisher: 'shipping', subscribers: ['order'], data: o.shippingInTransit },
+  'shipping.delivered': {
+    publisher: 'shipping',
+    subscribers: ['order', 'notification', 'settlement', 'review', 'user'],
+    data: o.shippingDelivered,
+    why: 'flow 4.1 step 8',
+  },
+  'shipping.failed': { publisher: 'shipping', subscribers: ['order', 'notification'], data: o.shippingFailed },
+  'shipping.return.requested': { publisher: 'shipping', subscribers: ['order'], data: o.shippingReturnRequested },
+
+  'coupon.created': { publisher: 'coupon', subscribers: [], data: o.couponCreated },
+  'coupon.issued': { publisher: 'coupon', subscribers: [], data: o.couponIssued },
+  'coupon.used': { publisher: 'coupon', subscribers: ['stats'], data: o.couponUsed },
+  'coupon.expired': { publisher: 'coupon', subscribers: [], data: o.couponExpired },
+
+  'settlement.calculated': { publisher: 'settlement', subscribers: [], data: b.settlementCalculated },
+  'settlement.completed': {
+    publisher: 'settlement',
+    subscribers: ['seller', 'notification'],
+    data: b.settlementCompleted,
+    why: 'flow 4.1 step 9',
+  },
+  'settlement.paid': { publisher: 'settlement', subscribers: ['notification'], data: b.settlementPaid },
+
+  'notification.sent': { publisher: 'notification', subscribers: [], data: b.notificationSent },
+  'notification.failed': { publisher: 'notification', subscribers: [], data: b.notificationFailed },
+
+  'admin.user.suspended': { publisher: 'admin', subscribers: ['auth', 'notification'], data: b.adminUserSuspended },
+  'admin.seller.approved': { publisher: 'admin', subscribers: [], data: b.adminSellerApproved },
+  'admin.notice.published': { publisher: 'admin', subscribers: ['notification'], data: b.adminNoticePublished },
+
+  'stats.daily.calculated': { publisher: 'stats', subscribers: [], data: b.statsDailyCalculated },
+  'stats.report.generated': { publisher: 'stats', subscribers: [], data: b.statsReportGenerated },
+} as const satisfies Record<string, EventSpec>;
+
+export type EventType = keyof typeof eventCatalog;
+export const eventTypes = Object.keys(eventCatalog) as EventType[];
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['data']>;
+export type EventOf<T extends EventType> = Omit<Envelope, 'eventType' | 'data'> & { eventType: T; data: EventData<T> };
+
+/** The service that monitors every topic (seed 1.14: 모든 이벤트). */
+export const monitorService: ServiceName = 'admin';
+/** The topic that Dapr forwards undeliverable and dropped messages to; admin monitors it. */
+export const deadLetterTopic = 'marketplace.deadletter';
+
+/** The topics a service subscribes to, from the catalog. */
+export function subscriptionsOf(service: ServiceName): EventType[] {
+  if (service === monitorService) return [...eventTypes];
+  return eventTypes.filter((t) => (eventCatalog[t].subscribers as readonly ServiceName[]).includes(service));
+}
+
+/** The topics a service publishes. */
+export function publicationsOf(service: ServiceName): EventType[] {
+  return eventTypes.filter((t) => eventCatalog[t].publisher === service);
+}
+
+export const isEventType = (t: string): t is EventType => Object.hasOwn(eventCatalog, t);
+
+export { serviceNames };

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { at, id, krw } from '../primitives.ts';
+
+// Settlement (seed 1.8): 정산
+const settlementFigures = {
+  settlementId: id,
+  sellerId: id,
+  periodStart: at,
+  periodEnd: at,
+  grossAmount: krw,
+  commission: krw,
+  couponBurden: krw,
+  shippingFee: krw,
+  refundAmount: krw,
+  netAmount: z.int(),
+};
+export const settlementCalculated = z.object({ ...settlementFigures, calculatedAt: at });
+export const settlementCompleted = z.object({ ...settlementFigures, statementFileId: id.optional(), completedAt: at });
+export const settlementPaid = z.object({ settlementId: id, sellerId: id, amount: z.int(), paidAt: at });
+
+// Notification (seed 1.11)
+const channel = z.enum(['EMAIL', 'SMS', 'PUSH', 'IN_APP']);
+export const notificationSent = z.object({
+  notificationId: id,
+  userId: id.optional(),
+  channel,
+  template: z.string(),
+  sourceEventId: z.string().optional(),
+  sentAt: at,
+});
+export const notificationFailed = z.object({
+  notificationId: id,
+  userId: id.optional(),
+  channel,
+  template: z.string(),
+  reason: z.string(),
+  failedAt: at,
+});
+
+// Admin (seed 1.14)
+export const adminUserSuspended = z.object({ userId: id, adminId: id, reason: z.string(), suspendedAt: at });
+export const adminSellerApproved = z.object({ sellerId: id, adminId: id, approvedAt: at });
+export const adminNoticePublished = z.object({ noticeId: id, title: z.string(), adminId: id, publishedAt: at });
+
+// Stats (seed 1.16)
+export const statsDailyCalculated = z.object({
+  date: z.iso.date(),
+  orders: z.int().min(0),
+  grossSales: krw,
+  newUsers: z.int().min(0),
+  newProducts: z.int().min(0),
+  calculatedAt: at,
+});
+export const statsReportGenerated = z.object({
+  reportId: id,
+  kind: z.string(),
+  from: at,
+  to: at,
+  fileId: id.optional(),
+  generatedAt: at,
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { at, id, role } from '../primitives.ts';
+
+// Auth (seed 1.1)
+export const authUserLogin = z.object({
+  userId: id,
+  sessionId: id,
+  method: z.enum(['password', 'oidc']),
+  provider: z.string().optional(),
+  ip: z.string().optional(),
+  loggedInAt: at,
+});
+export const authUserLogout = z.object({ userId: id, sessionId: id, loggedOutAt: at });
+export const authTokenRefreshed = z.object({ userId: id, sessionId: id, refreshedAt: at });
+/** `requested` carries the single-use token to the notification path; `completed` follows the new password. */
+export const authPasswordReset = z.object({
+  userId: id,
+  email: z.email(),
+  phase: z.enum(['requested', 'completed']),
+  resetToken: z.string().optional(),
+  expiresAt: at.optional(),
+  at,
+});
+
+// User (seed 1.2)
+export const userCreated = z.object({
+  userId: id,
+  email: z.email(),
+  name: z.string(),
+  role,
+  createdAt: at,
+});
+export const userUpdated = z.object({
+  userId: id,
+  changes: z.array(z.string()),
+  status: z.enum(['ACTIVE', 'SUSPENDED', 'DELETED']).optional(),
+  grade: z.string().optional(),
+  updatedAt: at,
+});
+export const userDeleted = z.object({ userId: id, deletedAt: at });
+export const userAddressCreated = z.object({ userId: id, addressId: id, isDefault: z.boolean(), createdAt: at });
+
+// Seller (seed 1.7)
+export const sellerCreated = z.object({
+  sellerId: id,
+  userId: id,
+  storeName: z.string(),
+  status: z.literal('PENDING'),
+  createdAt: at,
+});
+export const sellerVerified = z.object({ sellerId: id, userId: id, verifiedBy: id.optional(), verifiedAt: at });
+export const sellerSuspended = z.object({ sellerId: id, userId: id, reason: z.string(), suspendedAt: at });
+export const storeUpdated = z.object({
+  sellerId: id,
+  storeName: z.string(),
+  changes: z.array(z.string()),
+  updatedAt: at,
+});

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { at, carrier, id, krw, paymentMethod, quantity, shippingAddress } from '../primitives.ts';
+
+const orderLine = z.object({
+  itemId: id,
+  productId: id,
+  sku: z.string(),
+  sellerId: id,
+  quantity,
+  /** Unit price in KRW after the SKU's price delta. */
+  price: krw,
+});
+
+// Order (seed 1.4, §2.3). Seed fields first; `sellerId` is the first item's seller, `sellerIds` all of them.
+export const orderCreated = z.object({
+  orderId: id,
+  userId: id,
+  sellerId: id,
+  items: z.array(
+    z.object({
+      productId: id,
+      quantity,
+      price: krw,
+      options: z.record(z.string(), z.unknown()),
+      itemId: id,
+      sku: z.string(),
+      sellerId: id,
+      name: z.string().optional(),
+    }),
+  ),
+  totalAmount: krw,
+  shippingAddress,
+  paymentMethod,
+  couponId: id.optional(),
+  userCouponId: id.optional(),
+  sellerIds: z.array(id),
+  discountAmount: krw,
+  shippingFee: krw,
+  payableAmount: krw,
+  /** Unpaid orders are cancelled after this instant. */
+  paymentDueAt: at,
+  createdAt: at,
+});
+export const orderItemConfirmed = z.object({
+  orderId: id,
+  userId: id,
+  itemId: id,
+  productId: id,
+  sku: z.string(),
+  sellerId: id,
+  quantity,
+  confirmedAt: at,
+});
+export const orderCancelled = z.object({
+  orderId: id,
+  userId: id,
+  reason: z.string(),
+  cancelledAt: at,
+  previousStatus: z.string(),
+  couponId: id.optional(),
+  userCouponId: id.optional(),
+});
+export const orderCompleted = z.object({
+  orderId: id,
+  completedAt: at,
+  userId: id,
+  payableAmount: krw,
+  items: z.array(orderLine),
+  automatic: z.boolean(),
+});
+export const orderRefundRequested = z.object({
+  orderId: id,
+  userId: id,
+  refundRequestId: id,
+  reason: z.string(),
+  amount: krw,
+  items: z.array(z.object({ itemId: id, sellerId: id, quantity, amount: krw })),
+  requestedAt: at,
+});
+export const orderRefundCompleted = z.object({
+  orderId: id,
+  userId: id,
+  refundRequestId: id.nullable(),
+  refundId: id,
+  amount: krw,
+  items: z.array(z.object({ itemId: id, sellerId: id, quantity, amount: krw })),
+  completedAt: at,
+});
+
+// Payment (seed 1.5, §2.3)
+export const paymentRequested = z.object({
+  paymentId: id,
+  orderId: id,
+  userId: id,
+  amount: krw,
+  method: paymentMethod,
+  requestedAt: at,
+});
+export const paymentCompleted = z.object({
+  paymentId: id,
+  orderId: id,
+  amount: krw,
+  method: z.string(),
+  pgTransactionId: z.string(),
+  paidAt: at,
+  userId: id.optional(),
+});
+export const paymentFailed = z.object({
+  paymentId: id,
+  orderId: id,
+  reason: z.string(),
+  errorCode: z.string(),
+  failedAt: at,
+  userId: id.optional(),
+});
+export const paymentRefunded = z.object({
+  refundId: id,
+  paymentId: id,
+  orderId: id,
+  amount: krw,
+  reason: z.string(),
+  refundedAt: at,
+  refundRequestId: id.nullable().optional(),
+  remainingAmount: krw.optional(),
+});
+export const paymentCancelled = z.object({ paymentId: id, orderId: id, reason: z.string(), cancelledAt: at });
+
+// Shipping (seed 1.6, §2.3)
+const shipmentItems = z.array(z.object({ itemId: id, productId: id, sku: z.string(), quantity }));
+export const shippingRequested = z.object({
+  shipmentId: id,
+  orderId: id,
+  sellerId: id,
+  userId: id,
+  items: shipmentItems,
+  requestedAt: at,
+});
+export const shippingDispatched = z.object({
+  shipmentId: id,
+  orderId: id,
+  carrier,
+  trackingNumber: z.string(),
+  estimatedDelivery: at,
+  dispatchedAt: at,
+  sellerId: id.optional(),
+});
+export const shippingInTransit = z.object({
+  shipmentId: id,
+  orderId: id,
+  carrier,
+  trackingNumber: z.string(),
+  location: z.string().optional(),
+  at,
+});
+export const shippingDelivered = z.object({
+  shipmentId: id,
+  orderId: id,
+  deliveredAt: at,
+  recipient: z.string(),
+  sellerId: id.optional(),
+  userId: id.optional(),
+  items: shipmentItems.optional(),
+});
+export const shippingFailed = z.object({ shipmentId: id, orderId: id, reason: z.string(), failedAt: at });
+export const shippingReturnRequested = z.object({
+  shipmentId: id,
+  orderId: id,
+  returnShipmentId: id,
+  reason: z.string(),
+  requestedAt: at,
+});
+
+// Coupon (seed 1.9)
+export const couponCreated = z.object({
+  couponId: id,
+  name: z.string(),
+  type: z.enum(['FIXED', 'PERCENT']),
+  value: z.int().positive(),
+  issuer: z.enum(['ADMIN', 'SELLER']),
+  sellerId: id.optional(),
+  totalQuantity: z.int().positive().nullable(),
+  validFrom: at,
+  validUntil: at,
+  createdAt: at,
+});
+export const couponIssued = z.object({ couponId: id, userCouponId: id, userId: id, issuedAt: at });
+export const couponUsed = z.object({
+  couponId: id,
+  userCouponId: id,
+  userId: id,
+  orderId: id,
+  discountAmount: krw,
+  usedAt: at,
+});
+export const couponExpired = z.object({ couponId: id, expiredUserCoupons: z.int().min(0), expiredAt: at });

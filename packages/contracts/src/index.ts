@@ -1,0 +1,5 @@
+export * from './catalog.ts';
+export * from './envelope.ts';
+export * as events from './events/index.ts';
+export * from './primitives.ts';
+export * from './services.ts';

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** Opaque, time-ordered id (UUIDv7 in this project). */
+export const id = z.string().min(1).max(64);
+/** Money: integer KRW (원), never a float. */
+export const krw = z.int().min(0);
+/** ISO 8601 UTC timestamp. */
+export const at = z.iso.datetime({ offset: true });
+export const quantity = z.int().positive();
+export const role = z.enum(['buyer', 'seller', 'admin']);
+export const paymentMethod = z.enum(['card', 'transfer', 'virtual_account']);
+export const carrier = z.enum(['CJ', 'LOTTE', 'HANJIN', 'LOGEN', 'POST']);
+
+export const shippingAddress = z.object({
+  recipient: z.string().min(1).max(50),
+  phone: z.string().regex(/^0\d{1,2}-?\d{3,4}-?\d{4}$/, 'a Korean phone number like 010-1234-5678'),
+  address: z.string().min(1).max(300),
+  zipCode: z.string().regex(/^\d{5}$/, 'a 5-digit 우편번호'),
+});
+export type ShippingAddress = z.infer<typeof shippingAddress>;

@@ -1,0 +1,148 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { ZodError } from 'zod';
+import type { AuthEnv } from './auth.ts';
+import { runInContext } from './context.ts';
+import { ApiError, type FieldError, notFound, problemResponse, toApiError, validationFailed } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export type AppEnv = AuthEnv & { Variables: { requestId: string } };
+export type App = OpenAPIHono<AppEnv>;
+
+const where: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header', form: 'body' };
+
+/** zod issues → `[{path, message}]`; the path names the field (`items.0.quantity`), `in` says where it was. */
+export function fieldErrors(error: ZodError, target?: string): FieldError[] {
+  return error.issues.map((i) => ({
+    path: i.path.length ? i.path.map(String).join('.') : '(root)',
+    message: i.message,
+    ...(target ? { in: where[target] ?? target } : {}),
+  }));
+}
+
+/** A router with the kit's validation hook: invalid input answers 400 problem+json naming the fields. */
+export function createRouter(): App {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationFailed(fieldErrors(result.error as ZodError, result.target));
+    },
+  });
+}
+
+/**
+ * The app: request ids, a log line per request, problem+json for every error and for unknown
+ * routes, and a correlation id (the caller's `x-correlation-id` or the request id) that follows
+ * the work into logs, events and calls to other services.
+ */
+export function createApp(log: Logger): App {
+  const app = createRouter();
+  app.use('*', requestId({ headerName: 'x-request-id' }));
+  app.use('*', accessLog(log));
+  app.onError((err, c) => problemResponse(c, toApiError(err, log)));
+  app.notFound((c) => problemResponse(c, notFound('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  return app;
+}
+
+function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const correlationId = c.req.header('x-correlation-id') ?? c.get('requestId');
+    const traceparent = c.req.header('traceparent');
+    const traceId = traceparent?.split('-')[1] ?? correlationId.replaceAll('-', '');
+    c.header('x-correlation-id', correlationId);
+    await runInContext({ correlationId, traceId }, next);
+    const path = c.req.path;
+    if (path === '/healthz' || path === '/readyz') return;
+    log.info(
+      {
+        method: c.req.method,
+        path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        requestId: c.get('requestId'),
+        correlationId,
+        userId: c.get('principal')?.userId,
+      },
+      'request',
+    );
+  };
+}
+
+// ---- OpenAPI helpers: keep route definitions short -------------------------------------------
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+/** A required JSON body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+/** A JSON response with a description. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+/** The usual problem responses of a route, by status. */
+export const problems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      problem(
+        {
+          400: 'Invalid input',
+          401: 'No valid access token',
+          403: 'Not allowed',
+          404: 'Not found',
+          409: 'Conflict with the current state',
+          422: 'Not processable',
+          429: 'Too many requests',
+          503: 'A dependency is unavailable',
+        }[s] ?? 'Error',
+      ),
+    ]),
+  );
+
+/** Pagination query of the contract: `limit` (1–100, default 20) and an opaque `cursor`. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+/** A list reply of the contract: `{items, nextCursor}`. */
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const encodeCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Decodes a cursor made by `encodeCursor` and checks its shape; a bad one is a 400 naming `cursor`. */
+export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, shape: T): z.infer<T> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (parsed.success) return parsed.data;
+  } catch {}
+  throw new ApiError(400, 'VALIDATION_FAILED', 'The cursor is not valid', {
+    errors: [{ path: 'cursor', message: 'not a cursor this list gave out', in: 'query' }],
+  });
+}

@@ -1,0 +1,119 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { forbidden, unauthorized } from './errors.ts';
+
+export type Role = 'buyer' | 'seller' | 'admin';
+
+/** Who is calling, from a verified access token. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  sessionId: string;
+}
+
+export interface AuthEnv {
+  Variables: { principal?: Principal };
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+export const ACCESS_TOKEN_ALGORITHMS = ['ES256', 'EdDSA'];
+
+/**
+ * Verifies access tokens locally against auth's JWKS: signature (ES256/EdDSA only, so `alg: none`
+ * and HMAC confusion are refused), issuer, audience, expiry. Unknown `kid`s refetch the key set.
+ */
+export function createTokenVerifier(opts: {
+  jwks: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  /** Optional extra check, e.g. a revoked-session list kept by auth. */
+  isRevoked?: (p: Principal) => Promise<boolean>;
+}): TokenVerifier {
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, opts.jwks, {
+          issuer: opts.issuer,
+          audience: opts.audience,
+          algorithms: ACCESS_TOKEN_ALGORITHMS,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        const role = payload.role;
+        if (typeof payload.sub !== 'string' || (role !== 'buyer' && role !== 'seller' && role !== 'admin')) {
+          throw unauthorized('TOKEN_INVALID', 'The access token lacks a subject or role');
+        }
+        const principal: Principal = { userId: payload.sub, role, sessionId: String(payload.sid ?? '') };
+        if (opts.isRevoked && (await opts.isRevoked(principal))) {
+          throw unauthorized('SESSION_REVOKED', 'This session has ended');
+        }
+        return principal;
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw unauthorized('TOKEN_EXPIRED', 'The access token has expired');
+        if (err instanceof joseErrors.JOSEError) throw unauthorized('TOKEN_INVALID', 'The access token is not valid');
+        throw err;
+      }
+    },
+  };
+}
+
+/** auth's JWKS over HTTP (through our sidecar by default), cached and refetched on an unknown `kid`. */
+export function remoteJwks(url: string, headers: Record<string, string> = {}): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(url), { headers, cooldownDuration: 10_000, cacheMaxAge: 10 * 60_000 });
+}
+
+/** Reads a bearer token when one is sent; a bad one is a 401, none leaves the caller anonymous. */
+export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv> {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const header = c.req.header('authorization');
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('TOKEN_INVALID', 'Use a Bearer token');
+      c.set('principal', await verifier.verify(token));
+    }
+    await next();
+  });
+}
+
+/** The route needs a signed-in caller, of one of the roles when roles are given. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const p = c.get('principal');
+    if (!p) throw unauthorized();
+    if (roles.length && !roles.includes(p.role)) {
+      throw forbidden('ROLE_FORBIDDEN', `This needs the role ${roles.join(' or ')}`);
+    }
+    await next();
+  });
+}
+
+/** The signed-in principal; for handlers behind `requireRole`. */
+export function principalOf(c: { get(key: 'principal'): Principal | undefined }): Principal {
+  const p = c.get('principal');
+  if (!p) throw unauthorized();
+  return p;
+}
+
+const safeEqual = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Internal routes (service invocation and event delivery) answer only our own Dapr sidecar,
+ * which sends the app API token in `dapr-api-token`.
+ */
+export function requireAppToken(token: string): MiddlewareHandler {
+  return createMiddleware(async (c, next) => {
+    const sent = c.req.header('dapr-api-token');
+    if (!sent || !safeEqual(sent, token)) {
+      throw forbidden('INTERNAL_ONLY', 'This route is only reachable through Dapr');
+    }
+    await next();
+  });
+}

@@ -1,0 +1,68 @@
+import { type ServiceName, schemaOf, services } from '@mp/contracts';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+/** The variables every service reads. A service adds its own with `.extend()`. */
+export const baseConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** The schema this service owns; defaults to the service's own. Tests use throw-away ones. */
+  DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
+  DAPR_HOST: z.string().default('127.0.0.1'),
+  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
+  /** Sent to our sidecar on every call (Dapr's API token). */
+  DAPR_API_TOKEN: z.string().min(16).optional(),
+  /** What our sidecar sends us; required on /internal and /events routes. */
+  APP_API_TOKEN: z.string().min(16),
+  PUBSUB_NAME: z.string().default('pubsub'),
+  /** Where access tokens are verified; defaults to auth's JWKS through our Dapr sidecar. */
+  JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().default('marketplace-auth'),
+  JWT_AUDIENCE: z.string().default('marketplace'),
+  ENVIRONMENT: z.string().default('local'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Local profiles only: sandboxes and development conveniences. Never set in production values. */
+  LOCAL_DEV: bool,
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export class ConfigError extends Error {
+  readonly issues: { variable: string; message: string }[];
+  constructor(service: string, issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration for the ${service} service:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** Parses the environment; a bad or missing variable throws a ConfigError that names it. */
+export function parseConfig<S extends z.ZodObject>(
+  service: ServiceName,
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> & { PORT: number; DB_SCHEMA: string } {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      service,
+      result.error.issues.map((i) => ({ variable: i.path.join('.') || '(env)', message: i.message })),
+    );
+  }
+  const cfg = result.data as Record<string, unknown>;
+  return {
+    ...cfg,
+    PORT: (cfg.PORT as number | undefined) ?? services[service].port,
+    DB_SCHEMA: (cfg.DB_SCHEMA as string | undefined) ?? schemaOf(service),
+  } as z.infer<S> & { PORT: number; DB_SCHEMA: string };
+}

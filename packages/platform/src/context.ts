@@ -1,0 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What a unit of work (a request or an event delivery) carries to everything it calls. */
+export interface WorkContext {
+  correlationId: string;
+  traceId: string;
+  userId?: string;
+  /** The event being handled, when the work is an event delivery. */
+  causationId?: string;
+}
+
+const storage = new AsyncLocalStorage<WorkContext>();
+
+export const runInContext = <T>(ctx: WorkContext, fn: () => T): T => storage.run(ctx, fn);
+export const currentContext = (): WorkContext | undefined => storage.getStore();

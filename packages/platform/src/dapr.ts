@@ -1,0 +1,172 @@
+import { CommunicationProtocolEnum, DaprClient, HttpMethod, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
+import type { ServiceName } from '@mp/contracts';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { currentContext } from './context.ts';
+import { ApiError } from './errors.ts';
+
+export interface InvokeOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Give up waiting after this long (the sidecar's resiliency policy also bounds the call). */
+  timeoutMs?: number;
+}
+
+export interface StateEntry<T> {
+  value: T | undefined;
+  etag: string | undefined;
+}
+
+/** A write lost to a concurrent one (ETag mismatch); read again and retry. */
+export class StateConflictError extends Error {}
+
+/**
+ * Everything a service does through its sidecar: invoke another app, publish, and state.
+ * Errors are never swallowed: the SDK's `{error}` returns become exceptions here.
+ */
+export interface Dapr {
+  invoke<T = unknown>(appId: ServiceName, path: string, opts?: InvokeOptions): Promise<T>;
+  publish(pubsub: string, topic: string, body: unknown, metadata: Record<string, string>): Promise<void>;
+  getState<T>(store: string, key: string): Promise<StateEntry<T>>;
+  /** Saves with first-write-wins when `etag` is given (undefined etag = must not exist yet is not supported by Dapr; last write wins). */
+  saveState<T>(store: string, key: string, value: T, opts?: { etag?: string; ttlSeconds?: number }): Promise<void>;
+  deleteState(store: string, key: string, opts?: { etag?: string }): Promise<void>;
+  healthy(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+interface SdkHttpError {
+  status: number;
+  error_msg: string;
+}
+
+function parseSdkError(err: unknown): SdkHttpError | undefined {
+  const message = err instanceof Error ? err.message : String(err);
+  try {
+    const parsed = JSON.parse(message) as Partial<SdkHttpError>;
+    if (typeof parsed.status === 'number') return { status: parsed.status, error_msg: parsed.error_msg ?? '' };
+  } catch {}
+  return undefined;
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new ApiError(504, 'UPSTREAM_TIMEOUT', `${what} did not answer in ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+
+export function createDapr(opts: { host: string; httpPort: number; apiToken?: string }): Dapr {
+  const client = new DaprClient({
+    daprHost: opts.host,
+    daprPort: String(opts.httpPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    ...(opts.apiToken ? { daprApiToken: opts.apiToken } : {}),
+    logger: { level: LogLevel.Error },
+  });
+  const sidecar = `http://${opts.host}:${opts.httpPort}`;
+
+  return {
+    async invoke<T>(appId: ServiceName, path: string, o: InvokeOptions = {}): Promise<T> {
+      const ctx = currentContext();
+      const headers: Record<string, string> = { ...o.headers };
+      if (ctx) headers['x-correlation-id'] = ctx.correlationId;
+      if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+      const qs = o.query
+        ? `?${new URLSearchParams(Object.entries(o.query).filter(([, v]) => v !== undefined) as [string, string][])}`
+        : '';
+      const method = (o.method ?? (o.body === undefined ? 'GET' : 'POST')) as HttpMethod;
+      try {
+        const call = client.invoker.invoke(appId, `${path.replace(/^\//, '')}${qs}`, method, o.body as object, {
+          headers,
+        });
+        return (await withTimeout(call, o.timeoutMs ?? 10_000, `${appId} ${path}`)) as T;
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        throw upstreamError(appId, path, err);
+      }
+    },
+
+    async publish(pubsub, topic, body, metadata) {
+      const res = await client.pubsub.publish(pubsub, topic, body as object, {
+        contentType: 'application/json',
+        metadata,
+      });
+      if (res.error) throw new Error(`publish to ${topic} failed: ${res.error.message}`);
+    },
+
+    async getState<T>(store: string, key: string): Promise<StateEntry<T>> {
+      // getBulk, because the SDK's get() drops the ETag.
+      const [row] = (await client.state.getBulk(store, [key])) as { data?: T; etag?: string }[];
+      return { value: row?.data, etag: row?.etag };
+    },
+
+    async saveState(store, key, value, o = {}) {
+      const res = await client.state.save(store, [
+        {
+          key,
+          value,
+          ...(o.etag ? { etag: o.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } } : {}),
+          ...(o.ttlSeconds ? { metadata: { ttlInSeconds: String(o.ttlSeconds) } } : {}),
+        } as never,
+      ]);
+      if (res.error) {
+        const e = parseSdkError(res.error);
+        if (e?.status === 409 || /etag/i.test(e?.error_msg ?? '')) throw new StateConflictError(`state ${key} changed`);
+        throw new Error(`saving state ${store}/${key} failed: ${res.error.message}`);
+      }
+    },
+
+    async deleteState(store, key, o = {}) {
+      const res = await client.state.delete(store, key, {
+        ...(o.etag ? { etag: o.etag, concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } : {}),
+      });
+      if (res.error) {
+        const e = parseSdkError(res.error);
+        if (e?.status === 409 || /etag/i.test(e?.error_msg ?? '')) throw new StateConflictError(`state ${key} changed`);
+        throw new Error(`deleting state ${store}/${key} failed: ${res.error.message}`);
+      }
+    },
+
+    async healthy() {
+      try {
+        const res = await fetch(`${sidecar}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(1500) });
+        return res.status >= 200 && res.status < 300;
+      } catch {
+        return false;
+      }
+    },
+
+    async stop() {
+      await client.stop().catch(() => {});
+    },
+  };
+}
+
+/** An answer from another service: its 4xx problems pass through; anything else is a 503/502. */
+function upstreamError(appId: string, path: string, err: unknown): ApiError {
+  const e = parseSdkError(err);
+  if (!e) return new ApiError(503, 'UPSTREAM_UNAVAILABLE', `${appId} could not be reached`);
+  let body: { code?: string; detail?: string; errors?: unknown } = {};
+  try {
+    body = JSON.parse(e.error_msg);
+  } catch {}
+  if (e.status >= 400 && e.status < 500 && body.code) {
+    return new ApiError(e.status as ContentfulStatusCode, body.code, body.detail ?? `${appId} refused ${path}`, {
+      ...(body.errors ? { errors: body.errors } : {}),
+    });
+  }
+  if (e.status === 500 && /ERR_DIRECT_INVOKE|failed to invoke|no such host|connection refused/i.test(e.error_msg)) {
+    return new ApiError(503, 'UPSTREAM_UNAVAILABLE', `${appId} could not be reached`);
+  }
+  return new ApiError(502, 'UPSTREAM_ERROR', `${appId} answered ${e.status} to ${path}`, { upstream: appId });
+}

@@ -1,0 +1,43 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { platformMigrations } from './platform-migrations.ts';
+
+// int8 (bigint, count(*)) as JS numbers: money and counters here stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+// numeric as number (averages, rates).
+pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
+
+export type Migrations = Record<string, Migration>;
+
+/** A pool whose connections see the service's own schema first. */
+export function createDb<DB>(url: string, schema: string, max = 10): Kysely<DB> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    options: `-c search_path=${schema},public`,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client's network error must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Creates the schema if needed and applies the kit's tables (outbox, inbox, idempotency keys)
+ * and then the service's own migrations, in name order. Replicas starting together serialize on
+ * kysely's migration lock.
+ */
+export async function migrate(db: Kysely<unknown>, schema: string, migrations: Migrations): Promise<string[]> {
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  const all: Migrations = { ...platformMigrations, ...migrations };
+  const migrator = new Migrator({
+    db,
+    migrationTableSchema: schema,
+    provider: { getMigrations: async () => all },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

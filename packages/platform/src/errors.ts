@@ -1,0 +1,106 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/**
+ * The one error type routes throw: an HTTP status, a stable machine `code` (OUT_OF_STOCK, …),
+ * and a human `detail`. Rendered as RFC 9457 problem+json by the app's error handler.
+ */
+export class ApiError extends HTTPException {
+  readonly code: string;
+  readonly detail: string;
+  readonly extras: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    detail: string,
+    extras: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(status, { message: detail });
+    this.code = code;
+    this.detail = detail;
+    this.extras = extras;
+    this.headers = headers;
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://marketplace.dev/problems/${this.code.toLowerCase().replaceAll('_', '-')}`,
+      title: titles[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+      ...this.extras,
+    };
+  }
+}
+
+export const badRequest = (code: string, detail: string, extras?: Record<string, unknown>) =>
+  new ApiError(400, code, detail, extras);
+export const validationFailed = (errors: FieldError[], detail = 'The request is not valid') =>
+  new ApiError(400, 'VALIDATION_FAILED', detail, { errors });
+export const unauthorized = (code = 'UNAUTHENTICATED', detail = 'A valid access token is required') =>
+  new ApiError(401, code, detail, {}, { 'www-authenticate': 'Bearer' });
+export const forbidden = (code = 'FORBIDDEN', detail = 'You may not do this') => new ApiError(403, code, detail);
+export const notFound = (code = 'NOT_FOUND', detail = 'No such resource') => new ApiError(404, code, detail);
+export const conflict = (code: string, detail: string, extras?: Record<string, unknown>) =>
+  new ApiError(409, code, detail, extras);
+export const unprocessable = (code: string, detail: string, extras?: Record<string, unknown>) =>
+  new ApiError(422, code, detail, extras);
+export const unavailable = (code: string, detail: string) => new ApiError(503, code, detail);
+
+export function problemResponse(c: Context, err: ApiError): Response {
+  for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+  return c.body(JSON.stringify(err.toProblem()), err.status, { 'content-type': 'application/problem+json' });
+}
+
+/** Maps anything thrown in a route to problem+json; only the unexpected becomes a 500 (and is logged). */
+export function toApiError(err: unknown, log?: Logger): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /json/i.test(err.message)) {
+      return new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON');
+    }
+    const status = err.status as ContentfulStatusCode;
+    return new ApiError(status, titles[status]?.toUpperCase().replaceAll(' ', '_') ?? 'HTTP_ERROR', err.message);
+  }
+  log?.error({ err }, 'unhandled error');
+  return new ApiError(500, 'INTERNAL', 'Something went wrong on our side');
+}

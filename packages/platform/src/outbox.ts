@@ -1,0 +1,288 @@
+import { type EventData, type EventOf, type EventType, eventCatalog, type ServiceName, sourceOf } from '@mp/contracts';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { currentContext } from './context.ts';
+import type { Dapr } from './dapr.ts';
+import { newId } from './ids.ts';
+import type { Logger } from './logger.ts';
+import type { PlatformTables } from './platform-migrations.ts';
+
+export interface PublishOptions {
+  /** Events with the same key are delivered in the order they were written (an order id, a SKU…). */
+  aggregateKey?: string;
+  correlationId?: string;
+  userId?: string;
+}
+
+/** Any kysely transaction or connection, whatever the service's table types. */
+// biome-ignore lint/suspicious/noExplicitAny: the outbox works with every service's database type
+export type AnyDb = Kysely<any> | Transaction<any>;
+
+/** Builds the seed's BaseEvent envelope; correlation and user come from the current request or event. */
+export function buildEvent<T extends EventType>(
+  service: ServiceName,
+  environment: string,
+  type: T,
+  data: EventData<T>,
+  opts: PublishOptions = {},
+): EventOf<T> {
+  const ctx = currentContext();
+  const eventId = newId();
+  const userId = opts.userId ?? ctx?.userId;
+  return {
+    eventId,
+    eventType: type,
+    eventVersion: 'v1',
+    timestamp: new Date().toISOString(),
+    source: sourceOf(service),
+    correlationId: opts.correlationId ?? ctx?.correlationId ?? eventId,
+    ...(userId ? { userId } : {}),
+    metadata: { traceId: ctx?.traceId ?? eventId.replaceAll('-', ''), environment },
+    data,
+  };
+}
+
+/**
+ * The write side of the outbox. `publish` takes the transaction that changes the state, so the
+ * event commits or rolls back with it; the relay delivers it after commit.
+ */
+export class EventPublisher {
+  private readonly service: ServiceName;
+  private readonly environment: string;
+
+  constructor(service: ServiceName, environment: string) {
+    this.service = service;
+    this.environment = environment;
+  }
+
+  async publish<T extends EventType>(
+    trx: AnyDb,
+    type: T,
+    data: EventData<T>,
+    opts: PublishOptions = {},
+  ): Promise<EventOf<T>> {
+    const spec = eventCatalog[type];
+    if (spec.publisher !== this.service) {
+      throw new Error(`${this.service} may not publish ${type}; the catalog names ${spec.publisher}`);
+    }
+    // A payload that breaks the contract is a bug here, not a consumer's problem: refuse to write it.
+    const checked = spec.data.parse(data) as EventData<T>;
+    const event = buildEvent(this.service, this.environment, type, checked, opts);
+    await (trx as unknown as Kysely<PlatformTables>)
+      .insertInto('outbox')
+      .values({
+        event_id: event.eventId,
+        topic: type,
+        aggregate_key: opts.aggregateKey ?? null,
+        envelope: JSON.stringify(event),
+      })
+      .execute();
+    return event;
+  }
+}
+
+export interface RelayOptions {
+  pubsub: string;
+  schema: string;
+  databaseUrl: string;
+  pollMs: number;
+  batchSize?: number;
+  concurrency?: number;
+}
+
+interface OutboxRow {
+  seq: number;
+  event_id: string;
+  topic: string;
+  aggregate_key: string | null;
+  envelope: Record<string, unknown>;
+  attempts: number;
+}
+
+/** Delay before retry n (1-based): 0.5 s, 1 s, 2 s … capped at 60 s, with ±20 % jitter. */
+export const backoffMs = (attempt: number) =>
+  Math.round(Math.min(60_000, 500 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4));
+
+/**
+ * Delivers committed outbox rows through Dapr. Woken by NOTIFY on commit, and by a poll as a
+ * safety net (a crash between commit and delivery is picked up at the next start or poll).
+ * Rows are locked with SKIP LOCKED, so replicas share the work; a row is never published while
+ * an earlier row of the same aggregate is still pending.
+ */
+export class OutboxRelay {
+  private listener?: pg.Client;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+  private lastPrune = 0;
+  private readonly db: Kysely<PlatformTables>;
+  private readonly dapr: Pick<Dapr, 'publish'>;
+  private readonly log: Logger;
+  private readonly opts: RelayOptions;
+
+  constructor(db: Kysely<PlatformTables>, dapr: Pick<Dapr, 'publish'>, log: Logger, opts: RelayOptions) {
+    this.db = db;
+    this.dapr = dapr;
+    this.log = log;
+    this.opts = opts;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.timer = setInterval(() => this.wake(), this.opts.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  private async listen() {
+    const client = new pg.Client({ connectionString: this.opts.databaseUrl });
+    client.on('notification', (msg) => {
+      if (msg.payload === this.opts.schema) this.wake();
+    });
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'outbox listener lost its connection; polling until it is back');
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => this.listen().catch(() => {}), 2000).unref();
+    });
+    await client.connect();
+    await client.query('listen outbox');
+    this.listener = client;
+  }
+
+  /** Runs a drain now, or once more right after the one in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((err) => this.log.error({ err }, 'outbox relay failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Delivers everything due; returns how many rows were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    const size = this.opts.batchSize ?? 100;
+    for (;;) {
+      const { published, fetched } = await this.deliverBatch(size);
+      total += published;
+      if (fetched < size || published === 0) break;
+    }
+    await this.prune();
+    return total;
+  }
+
+  private async deliverBatch(size: number): Promise<{ published: number; fetched: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      // A row waits while an earlier row of its aggregate is failing (not due); otherwise a batch
+      // takes an aggregate's pending rows together and publishes them in order.
+      const { rows } = await sql<OutboxRow>`
+        select seq, event_id, topic, aggregate_key, envelope, attempts from outbox o
+        where sent_at is null and next_attempt_at <= now()
+          and (aggregate_key is null or not exists (
+            select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
+              and p.seq < o.seq and p.next_attempt_at > now()))
+        order by seq limit ${size}
+        for update skip locked`.execute(trx);
+      const groups = new Map<string, OutboxRow[]>();
+      for (const row of rows) {
+        const key = row.aggregate_key ?? `#${row.seq}`;
+        groups.set(key, [...(groups.get(key) ?? []), row]);
+      }
+      // Another replica may hold this aggregate's earlier rows: publish a group only while holding
+      // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
+      for (const [key, group] of groups) {
+        if (key.startsWith('#')) continue;
+        const { rows: check } = await sql<{ locked: boolean; head: number | null }>`
+          select pg_try_advisory_xact_lock(hashtext(${`outbox:${key}`})) as locked,
+            (select min(seq) from outbox where aggregate_key = ${key} and sent_at is null) as head`.execute(trx);
+        if (!check[0]?.locked || Number(check[0].head) !== group[0]!.seq) groups.delete(key);
+      }
+      let published = 0;
+      const queue = [...groups.values()];
+      const worker = async () => {
+        for (let group = queue.shift(); group; group = queue.shift()) {
+          for (const row of group) {
+            if (!(await this.deliver(trx, row))) break;
+            published++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: this.opts.concurrency ?? 8 }, worker));
+      return { published, fetched: rows.length };
+    });
+  }
+
+  private async deliver(trx: Transaction<PlatformTables>, row: OutboxRow): Promise<boolean> {
+    const env = row.envelope as { eventId: string; eventType: string; source: string };
+    try {
+      await this.dapr.publish(this.opts.pubsub, row.topic, row.envelope, {
+        'cloudevent.id': env.eventId,
+        'cloudevent.type': env.eventType,
+        'cloudevent.source': env.source,
+        ...(row.aggregate_key ? { partitionKey: row.aggregate_key } : {}),
+      });
+      await trx.updateTable('outbox').set({ sent_at: new Date(), last_error: null }).where('seq', '=', row.seq).execute();
+      return true;
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      const delay = backoffMs(attempts);
+      this.log.warn({ err, topic: row.topic, eventId: row.event_id, attempts, retryInMs: delay }, 'publish failed');
+      await trx
+        .updateTable('outbox')
+        .set({
+          attempts,
+          last_error: String(err instanceof Error ? err.message : err).slice(0, 1000),
+          next_attempt_at: new Date(Date.now() + delay),
+        })
+        .where('seq', '=', row.seq)
+        .execute();
+      return false;
+    }
+  }
+
+  /** Sent rows are kept three days for inspection, then deleted. */
+  private async prune() {
+    if (Date.now() - this.lastPrune < 10 * 60_000) return;
+    this.lastPrune = Date.now();
+    await this.db
+      .deleteFrom('outbox')
+      .where('sent_at', '<', new Date(Date.now() - 3 * 86_400_000))
+      .execute();
+  }
+
+  /** Stops waking and delivers what is already committed, within the deadline. */
+  async stop(deadlineMs = 5000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => {});
+    const finish = (async () => {
+      await this.running;
+      await this.drain().catch((err) => this.log.error({ err }, 'final outbox drain failed'));
+    })();
+    await Promise.race([finish, new Promise((r) => setTimeout(r, deadlineMs).unref())]);
+  }
+
+  /** Rows committed but not yet delivered. */
+  async pending(): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sent_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,221 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { ServiceName } from '@mp/contracts';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { type App, createApp } from './app.ts';
+import { authenticate, createTokenVerifier, remoteJwks, requireAppToken, type TokenVerifier } from './auth.ts';
+import { type BaseConfig, baseConfigSchema, ConfigError, parseConfig } from './config.ts';
+import { createDapr, type Dapr } from './dapr.ts';
+import { createDb, type Migrations, migrate } from './db.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { EventPublisher, OutboxRelay } from './outbox.ts';
+import type { PlatformTables } from './platform-migrations.ts';
+import { type EventHandlers, mountSubscriptions, type RawHandler } from './subscriptions.ts';
+import type { Worker } from './workers.ts';
+
+export type ServiceConfig<S extends z.ZodObject | undefined> = BaseConfig &
+  (S extends z.ZodObject ? z.infer<S> : unknown) & { PORT: number; DB_SCHEMA: string };
+
+/** What a service's routes, handlers and workers are given. Tests build it with their own parts. */
+export interface ServiceDeps<DB, C = BaseConfig & { PORT: number; DB_SCHEMA: string }> {
+  name: ServiceName;
+  config: C;
+  db: Kysely<DB>;
+  log: Logger;
+  dapr: Dapr;
+  events: EventPublisher;
+  verifier: TokenVerifier;
+}
+
+export interface ServiceDefinition<DB, S extends z.ZodObject | undefined = undefined> {
+  name: ServiceName;
+  /** The service's variables: `baseConfigSchema.extend({...})`. */
+  config?: S;
+  migrations: Migrations;
+  /** Public routes (behind the gateway). */
+  routes(app: App, deps: ServiceDeps<DB, ServiceConfig<S>>): void;
+  /** Routes under /internal, reachable only through Dapr service invocation. */
+  internal?(app: App, deps: ServiceDeps<DB, ServiceConfig<S>>): void;
+  /** One handler per topic the catalog subscribes this service to. */
+  handlers?(deps: ServiceDeps<DB, ServiceConfig<S>>): EventHandlers<DB>;
+  /** The event monitor's catch-all (admin only). */
+  rawHandler?(deps: ServiceDeps<DB, ServiceConfig<S>>): RawHandler;
+  workers?(deps: ServiceDeps<DB, ServiceConfig<S>>): Worker[];
+  /** Extra readiness checks: name → healthy. */
+  readiness?(deps: ServiceDeps<DB, ServiceConfig<S>>): Promise<Record<string, boolean>>;
+  /** Replaces the JWKS verifier (auth verifies with its own keys). */
+  verifier?(deps: Omit<ServiceDeps<DB, ServiceConfig<S>>, 'verifier'>): TokenVerifier;
+  description?: string;
+}
+
+export interface BuildOverrides {
+  env?: Record<string, string | undefined>;
+  dapr?: Dapr;
+  verifier?: TokenVerifier;
+  log?: Logger;
+}
+
+export interface Service<DB, C> {
+  app: App;
+  deps: ServiceDeps<DB, C>;
+  relay: OutboxRelay;
+  /** Migrates, then starts the relay and workers (not the HTTP server); tests leave both off. */
+  prepare(opts?: { relay?: boolean; workers?: boolean }): Promise<void>;
+  /** prepare() and listen on the configured port. */
+  start(): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+/** Builds a service from its definition: config, pools, app with the kit's routes, relay. */
+export function buildService<DB, S extends z.ZodObject | undefined>(
+  def: ServiceDefinition<DB, S>,
+  o: BuildOverrides = {},
+): Service<DB, ServiceConfig<S>> {
+  const schema = (def.config ?? baseConfigSchema) as z.ZodObject;
+  const config = parseConfig(def.name, schema, o.env ?? process.env) as ServiceConfig<S>;
+  const log = o.log ?? createLogger(def.name, config.LOG_LEVEL);
+  const db = createDb<DB>(config.DATABASE_URL, config.DB_SCHEMA, config.DB_POOL_MAX);
+  const dapr =
+    o.dapr ??
+    createDapr({
+      host: config.DAPR_HOST,
+      httpPort: config.DAPR_HTTP_PORT,
+      ...(config.DAPR_API_TOKEN ? { apiToken: config.DAPR_API_TOKEN } : {}),
+    });
+  const events = new EventPublisher(def.name, config.ENVIRONMENT);
+  const partial = { name: def.name, config, db, log, dapr, events };
+  const verifier = o.verifier ?? def.verifier?.(partial) ?? defaultVerifier(config);
+  const deps: ServiceDeps<DB, ServiceConfig<S>> = { ...partial, verifier };
+
+  const relay = new OutboxRelay(db as unknown as Kysely<PlatformTables>, dapr, log, {
+    pubsub: config.PUBSUB_NAME,
+    schema: config.DB_SCHEMA,
+    databaseUrl: config.DATABASE_URL,
+    pollMs: config.OUTBOX_POLL_MS,
+  });
+  const workers = def.workers?.(deps) ?? [];
+  let draining = false;
+
+  const app = createApp(log);
+  app.get('/healthz', (c) => c.json({ status: 'ok', service: def.name }));
+  app.get('/readyz', async (c) => {
+    const checks: Record<string, boolean> = {
+      postgres: await sql`select 1`
+        .execute(db)
+        .then(() => true)
+        .catch(() => false),
+      sidecar: await dapr.healthy(),
+      ...(await def.readiness?.(deps)),
+    };
+    const ready = !draining && Object.values(checks).every(Boolean);
+    return c.json({ status: ready ? 'ready' : draining ? 'draining' : 'not-ready', checks }, ready ? 200 : 503);
+  });
+
+  // Dapr's side: event delivery and service invocation need our sidecar's app token.
+  app.use('/events/*', requireAppToken(config.APP_API_TOKEN));
+  app.use('/internal/*', requireAppToken(config.APP_API_TOKEN));
+  mountSubscriptions(app, {
+    service: def.name,
+    pubsub: config.PUBSUB_NAME,
+    db,
+    log,
+    handlers: def.handlers?.(deps) ?? {},
+    ...(def.rawHandler ? { raw: def.rawHandler(deps) } : {}),
+  });
+
+  app.use('*', authenticate(verifier));
+  def.internal?.(app, deps);
+  def.routes(app, deps);
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: `${def.name} service`, version: '1.0.0', description: def.description ?? '' },
+  });
+
+  let server: ReturnType<typeof serve> | undefined;
+
+  let started = { relay: false, workers: false };
+  const prepare = async (opts: { relay?: boolean; workers?: boolean } = {}) => {
+    const applied = await migrate(db as Kysely<unknown>, config.DB_SCHEMA, def.migrations);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    started = { relay: opts.relay ?? true, workers: opts.workers ?? opts.relay ?? true };
+    if (started.relay) await relay.start();
+    if (started.workers) for (const w of workers) await w.start();
+  };
+
+  return {
+    app,
+    deps,
+    relay,
+    prepare,
+    async start() {
+      await prepare();
+      return new Promise<AddressInfo>((resolve) => {
+        server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
+          log.info({ port: info.port }, `${def.name} listening`);
+          resolve(info);
+        });
+      });
+    },
+    async stop() {
+      draining = true;
+      // Stop taking requests and let the ones in flight finish, within the grace period.
+      if (server) {
+        const s = server as import('node:http').Server;
+        const closed = new Promise<void>((r) => s.close(() => r()));
+        s.closeIdleConnections?.();
+        const timer = setTimeout(() => s.closeAllConnections?.(), Number(config.SHUTDOWN_GRACE_MS));
+        await closed;
+        clearTimeout(timer);
+      }
+      if (started.workers) for (const w of workers) await w.stop();
+      if (started.relay) await relay.stop();
+      await dapr.stop();
+      await db.destroy();
+      log.info('stopped');
+    },
+  };
+}
+
+/** Access tokens are checked against auth's JWKS, through our own sidecar unless JWKS_URL says otherwise. */
+function defaultVerifier(config: BaseConfig): TokenVerifier {
+  const url =
+    config.JWKS_URL ?? `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/auth/method/.well-known/jwks.json`;
+  const headers: Record<string, string> = config.DAPR_API_TOKEN ? { 'dapr-api-token': config.DAPR_API_TOKEN } : {};
+  return createTokenVerifier({ jwks: remoteJwks(url, headers), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+}
+
+/**
+ * The entry point of every service's main.ts: build, migrate, listen; on SIGTERM or SIGINT stop
+ * taking work, drain requests and the outbox, close pools, exit. A bad config exits 1 naming the variable.
+ */
+export async function runService<DB, S extends z.ZodObject | undefined>(def: ServiceDefinition<DB, S>): Promise<void> {
+  let service: Service<DB, ServiceConfig<S>>;
+  try {
+    service = buildService(def);
+    await service.start();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+    } else {
+      console.error(`${def.name} failed to start:`, err);
+    }
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    service.deps.log.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (err) => {
+        service.deps.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,171 @@
+/**
+ * Test helpers: a service built on a throw-away PostgreSQL schema, called with `app.request()`
+ * (no port), with access tokens signed by a test key that only these tests trust.
+ */
+import { randomBytes } from 'node:crypto';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type Kysely, sql } from 'kysely';
+import { createTokenVerifier, type Role, type TokenVerifier } from '../auth.ts';
+import type { Dapr } from '../dapr.ts';
+import { ApiError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { type BuildOverrides, buildService, type Service, type ServiceDefinition } from '../service.ts';
+
+export const TEST_APP_TOKEN = 'test-app-token-0123456789abcdef';
+const ISSUER = 'marketplace-auth';
+const AUDIENCE = 'marketplace';
+
+export const testDatabaseUrl = () =>
+  process.env.TEST_DATABASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432/marketplace_test';
+
+// ---- tokens -------------------------------------------------------------------------------------
+
+const keyPair = await generateKeyPair('ES256');
+const publicJwk: JWK = { ...(await exportJWK(keyPair.publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+
+export const testVerifier: TokenVerifier = createTokenVerifier({
+  jwks: createLocalJWKSet({ keys: [publicJwk] }),
+  issuer: ISSUER,
+  audience: AUDIENCE,
+});
+
+/** An access token the test verifier accepts. */
+export async function tokenFor(
+  userId: string,
+  role: Role,
+  opts: { sessionId?: string; expiresIn?: string | number } = {},
+): Promise<string> {
+  return new SignJWT({ role, sid: opts.sessionId ?? `s-${userId}` })
+    .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '5m')
+    .sign(keyPair.privateKey);
+}
+
+// ---- Dapr in service tests -----------------------------------------------------------------------
+
+/**
+ * Service tests run without a sidecar: events stay in the outbox (assert on them there), and
+ * calls to other services go to the handlers given here, keyed `appId path` (`inventory POST /internal/reservations`).
+ * End-to-end tests run the real thing.
+ */
+export function withoutSidecar(
+  invoke: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown> = {},
+): Dapr & { calls: { appId: string; method: string; path: string; body: unknown }[] } {
+  const calls: { appId: string; method: string; path: string; body: unknown }[] = [];
+  const state = new Map<string, { value: unknown; etag: number }>();
+  return {
+    calls,
+    async invoke(appId, path, o = {}) {
+      const method = o.method ?? (o.body === undefined ? 'GET' : 'POST');
+      calls.push({ appId, method, path, body: o.body });
+      const route = `${appId} ${method} ${path.split('?')[0]}`;
+      const fn = invoke[route] ?? invoke[`${appId} ${path.split('?')[0]}`];
+      if (!fn) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', `${appId} could not be reached (no test double for ${route})`);
+      return (await fn(o.body, o.query)) as never;
+    },
+    async publish() {
+      throw new Error('no sidecar in service tests; events stay in the outbox');
+    },
+    async getState<T>(store: string, key: string) {
+      const e = state.get(`${store}/${key}`);
+      return { value: e?.value as T | undefined, etag: e ? String(e.etag) : undefined };
+    },
+    async saveState(store, key, value, o = {}) {
+      const k = `${store}/${key}`;
+      const e = state.get(k);
+      if (o.etag !== undefined && String(e?.etag) !== o.etag) {
+        const { StateConflictError } = await import('../dapr.ts');
+        throw new StateConflictError(`state ${key} changed`);
+      }
+      state.set(k, { value: structuredClone(value), etag: (e?.etag ?? 0) + 1 });
+    },
+    async deleteState(store, key) {
+      state.delete(`${store}/${key}`);
+    },
+    async healthy() {
+      return true;
+    },
+    async stop() {},
+  };
+}
+
+// ---- a service on a throw-away schema ------------------------------------------------------------
+
+export interface TestService<DB, C> extends Service<DB, C> {
+  schema: string;
+  dapr: ReturnType<typeof withoutSidecar>;
+  /** Calls a route; JSON in and out, with a bearer token when given. */
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Events this service wrote to its outbox, oldest first. */
+  outbox(topic?: string): Promise<{ eventType: string; data: any; correlationId: string; eventId: string }[]>;
+  close(): Promise<void>;
+}
+
+export async function startTestService<DB, S extends import('zod').ZodObject | undefined>(
+  def: ServiceDefinition<DB, S>,
+  o: {
+    env?: Record<string, string>;
+    invoke?: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown>;
+    dapr?: Dapr;
+  } = {},
+): Promise<TestService<DB, import('../service.ts').ServiceConfig<S>>> {
+  const schema = `t_${def.name}_${randomBytes(4).toString('hex')}`;
+  const dapr = (o.dapr as ReturnType<typeof withoutSidecar>) ?? withoutSidecar(o.invoke);
+  const overrides: BuildOverrides = {
+    env: {
+      DATABASE_URL: testDatabaseUrl(),
+      DB_SCHEMA: schema,
+      DB_POOL_MAX: '5',
+      APP_API_TOKEN: TEST_APP_TOKEN,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ENVIRONMENT: 'test',
+      ...o.env,
+    },
+    dapr,
+    verifier: testVerifier,
+    log: createLogger(def.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
+  };
+  const service = buildService(def, overrides);
+  await service.prepare({ relay: false });
+  const db = service.deps.db as unknown as Kysely<any>;
+  return {
+    ...service,
+    schema,
+    dapr,
+    async call(method, path, c = {}) {
+      const headers: Record<string, string> = { ...c.headers };
+      if (c.token) headers.authorization = `Bearer ${c.token}`;
+      let body: string | undefined = c.raw;
+      if (c.body !== undefined) {
+        body = JSON.stringify(c.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await service.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {}
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async outbox(topic) {
+      let q = db.selectFrom('outbox').select(['envelope']).orderBy('seq');
+      if (topic) q = q.where('topic', '=', topic);
+      return (await q.execute()).map((r: { envelope: any }) => r.envelope);
+    },
+    async close() {
+      await service.stop();
+      const admin = (await import('../db.ts')).createDb(testDatabaseUrl(), 'public', 1);
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin);
+      await admin.destroy();
+    },
+  };
+}

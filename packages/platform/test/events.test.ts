@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent } from '../src/outbox.ts';
+import { OutboxRelay } from '../src/outbox.ts';
+import { createLogger } from '../src/logger.ts';
+import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '../src/testing/index.ts';
+import { type DemoDb, demoService } from './demo-service.ts';
+
+let svc: TestService<DemoDb, any>;
+let buyer: string;
+beforeAll(async () => {
+  svc = await startTestService(demoService);
+  buyer = await tokenFor('u-1', 'buyer');
+});
+afterAll(() => svc.close());
+
+/** A relay over the test schema that publishes into an array instead of a sidecar. */
+function recordingRelay(fail: (topic: string) => boolean = () => false) {
+  const sent: { topic: string; body: any; metadata: Record<string, string> }[] = [];
+  const relay = new OutboxRelay(svc.deps.db as never, {
+    async publish(_pubsub, topic, body, metadata) {
+      if (fail(topic)) throw new Error('sidecar unavailable');
+      sent.push({ topic, body, metadata });
+    },
+  }, createLogger('review', 'silent'), { pubsub: 'pubsub', schema: svc.schema, databaseUrl: '', pollMs: 1000 });
+  return { relay, sent };
+}
+
+describe('transactional outbox', () => {
+  it('writes the event with the state change and publishes it after commit with its id and type', async () => {
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      body: { productId: 'p-1', rating: 5, content: 'good' },
+      headers: { 'x-correlation-id': 'corr-outbox-1' },
+    });
+    expect(res.status).toBe(201);
+    const [event] = (await svc.outbox('review.created')).filter((e) => e.data.reviewId === res.body.id);
+    expect(event).toMatchObject({ eventType: 'review.created', correlationId: 'corr-outbox-1', source: 'review-service', eventVersion: 'v1' });
+    expect(event!.data).toMatchObject({ productId: 'p-1', userId: 'u-1', rating: 5 });
+
+    const { relay, sent } = recordingRelay();
+    await relay.drain();
+    const published = sent.find((s) => s.body.eventId === event!.eventId)!;
+    expect(published.topic).toBe('review.created');
+    expect(published.metadata).toMatchObject({ 'cloudevent.id': event!.eventId, 'cloudevent.type': 'review.created' });
+    expect(await relay.pending()).toBe(0);
+  });
+
+  it('never publishes an outbox row written in a rolled-back transaction', async () => {
+    const before = (await svc.outbox()).length;
+    const res = await svc.call('POST', '/api/v1/reviews', { token: buyer, body: { productId: 'p-rb', rating: 3, content: 'rollback' } });
+    expect(res.status).toBe(500);
+    expect(await svc.outbox()).toHaveLength(before);
+    expect(await svc.deps.db.selectFrom('reviews').where('product_id', '=', 'p-rb').selectAll().execute()).toEqual([]);
+    const { relay, sent } = recordingRelay();
+    await relay.drain();
+    expect(sent.filter((s) => s.body.data.productId === 'p-rb')).toEqual([]);
+  });
+
+  it('keeps a row whose publish failed and retries it later, in order per aggregate', async () => {
+    const db = svc.deps.db;
+    await db.transaction().execute(async (trx) => {
+      for (const rating of [1, 2, 3]) {
+        await svc.deps.events.publish(trx, 'review.updated', { reviewId: 'r-agg', productId: 'p', userId: 'u', rating, updatedAt: new Date().toISOString() }, { aggregateKey: 'review:r-agg' });
+      }
+    });
+    let down = true;
+    const { relay, sent } = recordingRelay((t) => down && t === 'review.updated');
+    await relay.drain();
+    expect(sent.filter((s) => s.topic === 'review.updated')).toEqual([]);
+    const failed = await db.selectFrom('outbox').selectAll().where('topic', '=', 'review.updated').orderBy('seq').execute();
+    expect(failed[0]!.attempts).toBe(1);
+    expect(failed[0]!.last_error).toContain('sidecar unavailable');
+    // The later rows of the aggregate were not tried while the first one is pending.
+    expect(failed.slice(1).every((r) => r.attempts === 0)).toBe(true);
+
+    down = false;
+    await db.updateTable('outbox').set({ next_attempt_at: new Date(0) }).where('topic', '=', 'review.updated').execute();
+    await relay.drain();
+    expect(sent.filter((s) => s.topic === 'review.updated').map((s) => s.body.data.rating)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses to write an event that breaks its schema or that another service owns', async () => {
+    await expect(
+      svc.deps.db.transaction().execute((trx) => svc.deps.events.publish(trx, 'review.created', { reviewId: 'x' } as never)),
+    ).rejects.toThrow();
+    await expect(
+      svc.deps.db.transaction().execute((trx) => svc.deps.events.publish(trx, 'order.completed', {} as never)),
+    ).rejects.toThrow(/may not publish order.completed/);
+  });
+});
+
+describe('inbound events', () => {
+  const deliver = (body: unknown, token = TEST_APP_TOKEN) =>
+    svc.call('POST', '/events/shipping.delivered', { body: { id: 'ce', data: body }, headers: { 'dapr-api-token': token } });
+  const delivered = (recipient: string) =>
+    buildEvent('shipping', 'test', 'shipping.delivered', {
+      shipmentId: `sh-${Math.random().toString(36).slice(2)}`,
+      orderId: 'o-1',
+      deliveredAt: new Date().toISOString(),
+      recipient,
+    });
+  const rows = (shipmentId: string) =>
+    svc.deps.db.selectFrom('deliveries').selectAll().where('shipment_id', '=', shipmentId).execute();
+
+  it('lists its subscriptions from the catalog, each with the dead-letter topic', async () => {
+    const res = await svc.call('GET', '/dapr/subscribe');
+    expect(res.body).toEqual([
+      { pubsubname: 'pubsub', topic: 'shipping.delivered', route: '/events/shipping.delivered', deadLetterTopic: 'marketplace.deadletter' },
+    ]);
+  });
+
+  it('runs a handler once even when the event is delivered twice', async () => {
+    const event = delivered('홍길동');
+    expect((await deliver(event)).body).toEqual({ status: 'SUCCESS' });
+    expect((await deliver(event)).body).toEqual({ status: 'SUCCESS' });
+    expect(await rows(event.data.shipmentId)).toHaveLength(1);
+  });
+
+  it('asks for a retry when the handler fails, leaving no trace, and succeeds later', async () => {
+    const event = delivered('transient');
+    expect((await deliver(event)).body).toEqual({ status: 'RETRY' });
+    const marks = await svc.deps.db.selectFrom('processed_events').selectAll().where('event_id', '=', event.eventId).execute();
+    expect(marks).toEqual([]);
+    const fixed = { ...event, data: { ...event.data, recipient: 'recovered' } };
+    expect((await deliver(fixed)).body).toEqual({ status: 'SUCCESS' });
+    expect(await rows(event.data.shipmentId)).toHaveLength(1);
+  });
+
+  it('drops a malformed payload (to the dead-letter topic) instead of retrying it', async () => {
+    const event = delivered('x');
+    const { recipient: _, ...noRecipient } = event.data;
+    expect((await deliver({ ...event, data: noRecipient })).body).toEqual({ status: 'DROP' });
+    expect((await deliver({ hello: 'world' })).body).toEqual({ status: 'DROP' });
+    expect((await deliver({ ...delivered('x'), eventType: 'order.created' })).body).toEqual({ status: 'DROP' });
+  });
+
+  it('drops an event the handler says it can never process', async () => {
+    expect((await deliver(delivered('never'))).body).toEqual({ status: 'DROP' });
+  });
+
+  it('refuses deliveries that do not come from its sidecar', async () => {
+    const res = await deliver(delivered('x'), 'not-the-token-0000000000');
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('INTERNAL_ONLY');
+    expect((await svc.call('POST', '/events/shipping.delivered', { body: {} })).status).toBe(403);
+  });
+});

@@ -1,0 +1,23 @@
+# Sourced by every script: pinned versions, cache locations and PATH.
+# Everything the project installs lives under $MP_CACHE (survives between runs, never committed)
+# or under .run/ in the checkout (runtime state: databases, logs, pids).
+set -euo pipefail
+
+MP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MP_CACHE="${MP_CACHE:-$HOME/.cache/marketplace}"
+MP_RUN="${MP_RUN:-$MP_ROOT/.run}"
+
+NODE_VERSION=24.21.0
+PNPM_VERSION=10.34.9
+DAPR_VERSION=1.18.2
+DAPR_CLI_VERSION=1.18.0
+HELM_VERSION=3.19.0
+KUBECONFORM_VERSION=0.7.0
+
+NODE_HOME="$MP_CACHE/node-$NODE_VERSION/node_modules/node"
+PNPM_HOME_DIR="$MP_CACHE/pnpm-$PNPM_VERSION"
+MP_BIN="$MP_CACHE/bin"
+export PATH="$NODE_HOME/bin:$PNPM_HOME_DIR/node_modules/.bin:$MP_BIN:$HOME/.dapr/bin:$PATH"
+
+log() { printf '\033[1;34m[mp]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[mp] %s\033[0m\n' "$*" >&2; exit 1; }

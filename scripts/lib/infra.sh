@@ -1,0 +1,103 @@
+# PostgreSQL and Redis for local runs and tests: the project's own instances, started
+# idempotently (a second call finds them running and does nothing).
+# shellcheck source=tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+
+MP_PG_PORT="${MP_PG_PORT:-5432}"
+MP_REDIS_PORT="${MP_REDIS_PORT:-6379}"
+MP_PG_USER=marketplace
+MP_PG_PASSWORD=marketplace
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+# PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` user and lives
+# where that user can reach it; otherwise it lives in the checkout's .run/.
+if [ "$(id -u)" -eq 0 ]; then
+  PGDATA_DIR="${MP_PGDATA:-/var/lib/marketplace/pg}"
+  PG_AS=(runuser -u postgres --)
+else
+  PGDATA_DIR="${MP_PGDATA:-$MP_RUN/pg}"
+  PG_AS=()
+fi
+PG_SOCKET_DIR="$(dirname "$PGDATA_DIR")/pg-socket"
+
+export MP_DATABASE_BASE_URL="postgres://$MP_PG_USER:$MP_PG_PASSWORD@127.0.0.1:$MP_PG_PORT"
+export MP_REDIS_HOST="127.0.0.1:$MP_REDIS_PORT"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # port seconds what
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do port_open "$1" && return 0; sleep 0.1; done
+  die "$3 did not open port $1 within $2 s"
+}
+
+start_postgres() {
+  [ -n "$PG_BIN" ] || die "PostgreSQL is not installed (run scripts/setup.sh)"
+  if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $PGDATA_DIR"
+    mkdir -p "$PGDATA_DIR" "$PG_SOCKET_DIR"
+    [ ${#PG_AS[@]} -gt 0 ] && chown -R postgres:postgres "$(dirname "$PGDATA_DIR")"
+    local pw; pw="$(mktemp)"; echo "$MP_PG_PASSWORD" >"$pw"; chmod 644 "$pw"
+    "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PGDATA_DIR" -U "$MP_PG_USER" --pwfile="$pw" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pw"
+    cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+max_connections = 500
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = off
+unix_socket_directories = '$PG_SOCKET_DIR'
+CONF
+  fi
+  if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    :
+  else
+    port_open "$MP_PG_PORT" && die "port $MP_PG_PORT is taken by another program; set MP_PG_PORT"
+    log "starting PostgreSQL on 127.0.0.1:$MP_PG_PORT"
+    mkdir -p "$PG_SOCKET_DIR"; [ ${#PG_AS[@]} -gt 0 ] && chown postgres:postgres "$PG_SOCKET_DIR"
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -o "-p $MP_PG_PORT" -l "$PGDATA_DIR/server.log" -w start >/dev/null \
+      || die "PostgreSQL did not start; see $PGDATA_DIR/server.log"
+  fi
+  create_databases
+}
+
+psql_admin() { PGPASSWORD=$MP_PG_PASSWORD psql -h 127.0.0.1 -p "$MP_PG_PORT" -U "$MP_PG_USER" -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+create_databases() {
+  local db
+  # The seed's databases, plus the test database, from the services table.
+  for db in $(node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.join(' ')))") marketplace_test; do
+    if [ -z "$(psql_admin -d postgres -c "select 1 from pg_database where datname = '$db'")" ]; then
+      psql_admin -d postgres -c "create database $db" >/dev/null
+    fi
+    psql_admin -d "$db" -c "create extension if not exists pg_trgm" >/dev/null
+  done
+}
+
+stop_postgres() {
+  if [ -f "$PGDATA_DIR/PG_VERSION" ] && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    log "stopping PostgreSQL"
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null || true
+  fi
+}
+
+start_redis() {
+  mkdir -p "$MP_RUN/redis"
+  if [ -f "$MP_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_RUN/redis/redis.pid")" 2>/dev/null; then return 0; fi
+  port_open "$MP_REDIS_PORT" && die "port $MP_REDIS_PORT is taken by another program; set MP_REDIS_PORT"
+  log "starting Redis on $MP_REDIS_HOST"
+  redis-server --bind 127.0.0.1 --port "$MP_REDIS_PORT" --dir "$MP_RUN/redis" --daemonize yes \
+    --pidfile "$MP_RUN/redis/redis.pid" --logfile "$MP_RUN/redis/redis.log" \
+    --appendonly yes --appendfsync everysec --save "" --maxclients 10000 >/dev/null
+  wait_port "$MP_REDIS_PORT" 10 Redis
+}
+
+stop_redis() {
+  if [ -f "$MP_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_RUN/redis/redis.pid")" 2>/dev/null; then
+    log "stopping Redis"
+    redis-cli -p "$MP_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$MP_RUN/redis/redis.pid")"
+  fi
+}
+
+start_infra() { start_postgres; start_redis; }
+stop_infra() { stop_redis; stop_postgres; }

@@ -1,0 +1,109 @@
+# Idempotent installers for what the project needs on a machine of the `polyglot` kind.
+# Each ensure_* is a no-op when the pinned thing is already there.
+# shellcheck source=env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_system_packages() {
+  apt_install postgresql postgresql-contrib redis-server nginx-light ca-certificates curl
+  # Debian starts the packaged services; the project runs its own instances under .run/.
+  for svc in redis-server nginx postgresql; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
+      systemctl stop "$svc" >/dev/null 2>&1 || true
+    fi
+  done
+  pkill -f '^/usr/bin/redis-server 127.0.0.1:6379' 2>/dev/null || true
+  return 0
+}
+
+ensure_node() {
+  if [ ! -x "$NODE_HOME/bin/node" ]; then
+    command -v npm >/dev/null || die "npm is needed to fetch Node $NODE_VERSION from the npm registry"
+    log "installing Node $NODE_VERSION from the npm registry's node package"
+    npm install --prefix "$MP_CACHE/node-$NODE_VERSION" --no-save --no-audit --no-fund "node@$NODE_VERSION" >/dev/null 2>&1 \
+      || die "could not install node@$NODE_VERSION"
+  fi
+  [ "$(node -v)" = "v$NODE_VERSION" ] || die "node on PATH is $(node -v), expected v$NODE_VERSION"
+}
+
+ensure_pnpm() {
+  ensure_node
+  if [ ! -x "$PNPM_HOME_DIR/node_modules/.bin/pnpm" ]; then
+    log "installing pnpm $PNPM_VERSION"
+    npm install --prefix "$PNPM_HOME_DIR" --no-save --no-audit --no-fund "pnpm@$PNPM_VERSION" >/dev/null 2>&1 \
+      || die "could not install pnpm@$PNPM_VERSION"
+  fi
+}
+
+ensure_deps() {
+  ensure_pnpm
+  local stamp="$MP_ROOT/node_modules/.mp-lock-stamp"
+  local want; want="$(sha1sum "$MP_ROOT/pnpm-lock.yaml" "$MP_ROOT/package.json" 2>/dev/null | sha1sum | cut -c1-40)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "pnpm install"
+    (cd "$MP_ROOT" && pnpm install --frozen-lockfile --reporter=silent) || die "pnpm install failed"
+    echo "$want" >"$stamp"
+  fi
+}
+
+# Builds a Go command from the module proxy into $MP_BIN, pinned and cached.
+# `go install mod@version` refuses modules whose go.mod has replace directives (dapr's has),
+# so the module source is downloaded and built in place.
+go_build_module() { # module version package output [tags]
+  local module="$1" version="$2" pkg="$3" out="$4" tags="${5:-}" ldflags="${6:-}"
+  command -v go >/dev/null || die "Go is needed to build $module"
+  local src="$MP_CACHE/src/${module//\//_}@$version"
+  if [ ! -d "$src" ]; then
+    log "downloading $module@$version from the Go module proxy"
+    local dir
+    dir="$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
+    [ -d "$dir" ] || die "go mod download $module@$version failed"
+    mkdir -p "$(dirname "$src")"; cp -r "$dir" "$src.tmp"; chmod -R u+w "$src.tmp"; mv "$src.tmp" "$src"
+  fi
+  log "building $pkg of $module@$version (cached after the first time)"
+  mkdir -p "$MP_BIN"
+  (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
+    go build -trimpath ${tags:+-tags "$tags"} -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") \
+    || die "building $module@$version failed"
+  mv "$out.tmp" "$out"
+}
+
+# daprd: the one on PATH or in ~/.dapr/bin when it is the pinned version, else built from source.
+ensure_daprd() {
+  local cand
+  for cand in "$(command -v daprd 2>/dev/null || true)" "$HOME/.dapr/bin/daprd" "$MP_BIN/daprd"; do
+    if [ -n "$cand" ] && [ -x "$cand" ] && [ "$("$cand" --version 2>/dev/null)" = "$DAPR_VERSION" ]; then
+      DAPRD="$cand"; export DAPRD; return 0
+    fi
+  done
+  go_build_module github.com/dapr/dapr "v$DAPR_VERSION" ./cmd/daprd "$MP_BIN/daprd" allcomponents \
+    "-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION"
+  DAPRD="$MP_BIN/daprd"; export DAPRD
+}
+
+ensure_dapr_cli() {
+  [ -x "$MP_BIN/dapr" ] && "$MP_BIN/dapr" version --output json 2>/dev/null | grep -q "\"$DAPR_CLI_VERSION\"" && return 0
+  go_build_module github.com/dapr/cli "v$DAPR_CLI_VERSION" . "$MP_BIN/dapr" "" \
+    "-X main.version=$DAPR_CLI_VERSION -X main.apiVersion=1.0"
+}
+
+ensure_helm() {
+  [ -x "$MP_BIN/helm" ] && "$MP_BIN/helm" version --short 2>/dev/null | grep -q "v$HELM_VERSION" && return 0
+  go_build_module helm.sh/helm/v3 "v$HELM_VERSION" ./cmd/helm "$MP_BIN/helm" "" \
+    "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+}
+
+ensure_kubeconform() {
+  [ -x "$MP_BIN/kubeconform" ] && "$MP_BIN/kubeconform" -v 2>/dev/null | grep -q "$KUBECONFORM_VERSION" && return 0
+  go_build_module github.com/yannh/kubeconform "v$KUBECONFORM_VERSION" ./cmd/kubeconform "$MP_BIN/kubeconform" "" \
+    "-X main.version=v$KUBECONFORM_VERSION"
+}

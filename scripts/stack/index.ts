@@ -1,0 +1,188 @@
+/**
+ * The local runner: all 16 services, each with its own daprd sidecar, and the nginx gateway.
+ *
+ *   node scripts/stack/index.ts up [--detach] [--profile redis]   start (or find running) and wait until ready
+ *   node scripts/stack/index.ts down                             stop everything it started
+ *   node scripts/stack/index.ts status                           what is running and ready
+ *   node scripts/stack/index.ts restart <service>                restart one service (and its sidecar)
+ *
+ * scripts/up.sh installs what is missing and starts PostgreSQL and Redis before calling `up`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ServiceName, serviceNames } from '@mp/contracts';
+import { nginxConf } from './gateway.ts';
+import { gatewayPort, localAdmin, plan, portsOf, type ProcessSpec, root, runDir } from './plan.ts';
+import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    detach: { type: 'boolean', default: false },
+    profile: { type: 'string', default: process.env.MP_PROFILE ?? 'redis' },
+    timeout: { type: 'string', default: '240' },
+  },
+});
+const [command = 'up', ...rest] = positionals;
+const say = (msg: string) => console.log(`\x1b[1;34m[mp]\x1b[0m ${msg}`);
+
+function stackPlan() {
+  const daprd = process.env.DAPRD;
+  if (!daprd) throw new Error('DAPRD is not set; run through scripts/up.sh');
+  return plan({
+    profile: values.profile!,
+    databaseBaseUrl: process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432',
+    redisHost: process.env.MP_REDIS_HOST ?? '127.0.0.1:6379',
+    daprd,
+  });
+}
+
+function startGateway(): void {
+  if (readPid(runDir, 'gateway')) return;
+  for (const d of ['nginx', 'logs']) mkdirSync(join(runDir, d), { recursive: true });
+  const conf = join(runDir, 'nginx', 'nginx.conf');
+  writeFileSync(
+    conf,
+    nginxConf({
+      port: gatewayPort,
+      runDir,
+      sandboxes: true,
+      root: process.getuid?.() === 0,
+      ipv6: existsSync('/proc/net/if_inet6'),
+    }),
+  );
+  const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(existsSync) ?? 'nginx';
+  const test = spawnSync(nginx, ['-t', '-q', '-c', conf, '-p', join(runDir, 'nginx')], { encoding: 'utf8' });
+  if (test.status !== 0) throw new Error(`nginx refused the generated config:\n${test.stderr}`);
+  startProcess(
+    runDir,
+    { name: 'gateway', command: nginx, args: ['-c', conf, '-p', join(runDir, 'nginx')], env: {}, log: join(runDir, 'logs', 'gateway.log') },
+    root,
+  );
+}
+
+async function up() {
+  const { apps, sidecars } = stackPlan();
+  const timeoutMs = Number(values.timeout) * 1000;
+  mkdirSync(join(runDir, 'dapr'), { recursive: true });
+  const started: string[] = [];
+  const launch = (spec: ProcessSpec) => {
+    if (readPid(runDir, spec.name)) return;
+    startProcess(runDir, spec, root);
+    started.push(spec.name);
+  };
+  apps.forEach(launch);
+  sidecars.forEach(launch);
+  startGateway();
+  say(started.length ? `started ${started.length} processes; waiting until every service is ready` : 'already running');
+
+  const results = await Promise.all(
+    serviceNames.map(async (name) => {
+      const ok = await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, timeoutMs, () => {
+        const pid = readPid(runDir, name);
+        return pid !== undefined && isAlive(pid);
+      });
+      return { name, ok };
+    }),
+  );
+  const gatewayOk = await waitHttp(`http://127.0.0.1:${gatewayPort}/.well-known/jwks.json`, 30_000).catch(() => false);
+  printTable(results);
+  const failed = results.filter((r) => !r.ok).map((r) => r.name);
+  if (failed.length) {
+    for (const name of failed) {
+      console.error(`\n--- ${name}: last lines of .run/logs/${name}.log and ${name}.dapr.log ---`);
+      console.error(tail(join(runDir, 'logs', `${name}.log`), 15));
+      console.error(tail(join(runDir, 'logs', `${name}.dapr.log`), 10));
+    }
+    throw new Error(`not ready: ${failed.join(', ')}`);
+  }
+  if (!gatewayOk) say('warning: the gateway did not answer; see .run/logs/gateway.error.log');
+  say(`gateway   http://localhost:${gatewayPort}   (admin ${localAdmin.email} / ${localAdmin.password})`);
+  say(`logs      ${join(runDir, 'logs')}   stop with Ctrl-C${values.detach ? ' or scripts/down.sh' : ''}`);
+}
+
+function tail(file: string, lines: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function printTable(results: { name: ServiceName; ok: boolean }[]) {
+  const rows = results.map(({ name, ok }) => {
+    const p = portsOf(name);
+    return `  ${name.padEnd(13)} ${ok ? 'ready    ' : 'NOT READY'}  app :${p.app}  dapr http :${p.daprHttp}  grpc :${p.daprGrpc}  metrics :${p.metrics}`;
+  });
+  console.log(['', '  service       state      ports', ...rows, ''].join('\n'));
+}
+
+async function down() {
+  const names = recordedNames(runDir);
+  const apps = names.filter((n) => (serviceNames as string[]).includes(n));
+  // Apps first, so they drain their outbox through a sidecar that is still there.
+  if (apps.length) say(`stopping ${apps.length} services`);
+  await stopProcesses(runDir, apps, 15_000);
+  await stopProcesses(
+    runDir,
+    names.filter((n) => n.endsWith('-dapr')),
+    12_000,
+  );
+  await stopProcesses(runDir, ['gateway'], 5_000);
+  say('stopped');
+}
+
+async function status() {
+  const results = await Promise.all(
+    serviceNames.map(async (name) => ({
+      name,
+      ok: await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, 1000),
+    })),
+  );
+  printTable(results);
+  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+}
+
+async function restart(name: string) {
+  if (!(serviceNames as string[]).includes(name)) throw new Error(`no service ${name}`);
+  const { apps, sidecars } = stackPlan();
+  await stopProcesses(runDir, [name, `${name}-dapr`], 15_000);
+  startProcess(runDir, apps.find((a) => a.name === name)!, root);
+  startProcess(runDir, sidecars.find((s) => s.name === `${name}-dapr`)!, root);
+  const ok = await waitHttp(`http://127.0.0.1:${portsOf(name as ServiceName).app}/readyz`, 120_000);
+  if (!ok) throw new Error(`${name} did not become ready`);
+  say(`${name} restarted`);
+}
+
+async function main() {
+  switch (command) {
+    case 'up':
+      await up();
+      if (!values.detach) {
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        console.log();
+        await down();
+      }
+      break;
+    case 'down':
+      await down();
+      break;
+    case 'status':
+      await status();
+      break;
+    case 'restart':
+      await restart(rest[0] ?? '');
+      break;
+    default:
+      throw new Error(`unknown command ${command}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(`\x1b[1;31m[mp] ${err instanceof Error ? err.message : err}\x1b[0m`);
+  if (command === 'up' && !values.detach) {
+    down().finally(() => process.exit(1));
+  } else process.exitCode = 1;
+});

@@ -1,0 +1,13 @@
+import type { ServiceDefinition } from '@mp/platform';
+import type { Database } from './db/schema.ts';
+import { migrations } from './db/migrations.ts';
+import { handlers } from './events/handlers.ts';
+import { routes } from './routes/index.ts';
+
+export const service: ServiceDefinition<Database> = {
+  name: 'payment',
+  description: '결제: payments through the PG, refunds',
+  migrations,
+  routes,
+  handlers,
+};

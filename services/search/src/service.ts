@@ -1,0 +1,13 @@
+import type { ServiceDefinition } from '@mp/platform';
+import type { Database } from './db/schema.ts';
+import { migrations } from './db/migrations.ts';
+import { handlers } from './events/handlers.ts';
+import { routes } from './routes/index.ts';
+
+export const service: ServiceDefinition<Database> = {
+  name: 'search',
+  description: '검색: product search, autocomplete, popular terms',
+  migrations,
+  routes,
+  handlers,
+};

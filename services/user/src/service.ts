@@ -1,0 +1,13 @@
+import type { ServiceDefinition } from '@mp/platform';
+import type { Database } from './db/schema.ts';
+import { migrations } from './db/migrations.ts';
+import { handlers } from './events/handlers.ts';
+import { routes } from './routes/index.ts';
+
+export const service: ServiceDefinition<Database> = {
+  name: 'user',
+  description: '사용자: sign-up, profiles, addresses, wishlist, recent views, grades',
+  migrations,
+  routes,
+  handlers,
+};
