@@ -4,7 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
 MP_PG_PORT="${MP_PG_PORT:-5432}"
-MP_REDIS_PORT="${MP_REDIS_PORT:-6379}"
+MP_REDIS_PORT="${MP_REDIS_PORT:-$((6379 + MP_STACK))}"
 MP_PG_USER=marketplace
 MP_PG_PASSWORD=marketplace
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -61,12 +61,13 @@ CONF
   create_databases
 }
 
-psql_admin() { PGPASSWORD=$MP_PG_PASSWORD psql -h 127.0.0.1 -p "$MP_PG_PORT" -U "$MP_PG_USER" -v ON_ERROR_STOP=1 -qtA "$@"; }
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$MP_PG_PASSWORD psql -h 127.0.0.1 -p "$MP_PG_PORT" -U "$MP_PG_USER" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 create_databases() {
   local db
   # The seed's databases, plus the test database, from the services table.
-  for db in $(node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.join(' ')))") marketplace_test; do
+  local suffix=""; [ "$MP_STACK" != 0 ] && suffix="_s$MP_STACK"
+  for db in $(node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.map(d => d + '$suffix').join(' ')))") marketplace_test; do
     if [ -z "$(psql_admin -d postgres -c "select 1 from pg_database where datname = '$db'")" ]; then
       psql_admin -d postgres -c "create database $db" >/dev/null
     fi

@@ -6,7 +6,7 @@
  */
 import { routeTable, serviceNames, services } from '@mp/contracts';
 
-const escape = (prefix: string) => prefix.replace(/[.]/g, '\\.');
+const escapeDots = (prefix: string) => prefix.replace(/[.]/g, '\\.');
 
 export function nginxConf(opts: {
   port: number;
@@ -19,7 +19,7 @@ export function nginxConf(opts: {
     .map((s) => `  upstream svc_${s} { server 127.0.0.1:${services[s].port}; keepalive 64; }`)
     .join('\n');
   const locations = routeTable({ sandboxes: opts.sandboxes })
-    .map((r) => `    location ~ ^${escape(r.prefix)}(/|$) { proxy_pass http://svc_${r.service}; }`)
+    .map((r) => `    location ~ ^${escapeDots(r.prefix)}(/|$) { proxy_pass http://svc_${r.service}; }`)
     .join('\n');
   const problem404 =
     '{"type":"https://marketplace.dev/problems/route-not-found","title":"Not Found","status":404,"code":"ROUTE_NOT_FOUND","detail":"No service serves this path"}';

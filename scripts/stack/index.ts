@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { nginxConf } from './gateway.ts';
-import { gatewayPort, localAdmin, plan, portsOf, type ProcessSpec, root, runDir } from './plan.ts';
+import { gatewayPort, localAdmin, type ProcessSpec, plan, portsOf, root, runDir } from './plan.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
 
 const { positionals, values } = parseArgs({
@@ -27,6 +27,7 @@ const { positionals, values } = parseArgs({
 });
 const [command = 'up', ...rest] = positionals;
 const say = (msg: string) => console.log(`\x1b[1;34m[mp]\x1b[0m ${msg}`);
+let stopping = false;
 
 function stackPlan() {
   const daprd = process.env.DAPRD;
@@ -58,7 +59,13 @@ function startGateway(): void {
   if (test.status !== 0) throw new Error(`nginx refused the generated config:\n${test.stderr}`);
   startProcess(
     runDir,
-    { name: 'gateway', command: nginx, args: ['-c', conf, '-p', join(runDir, 'nginx')], env: {}, log: join(runDir, 'logs', 'gateway.log') },
+    {
+      name: 'gateway',
+      command: nginx,
+      args: ['-c', conf, '-p', join(runDir, 'nginx')],
+      env: {},
+      log: join(runDir, 'logs', 'gateway.log'),
+    },
     root,
   );
 }
@@ -70,13 +77,23 @@ async function up() {
   const started: string[] = [];
   const launch = (spec: ProcessSpec) => {
     if (readPid(runDir, spec.name)) return;
-    startProcess(runDir, spec, root);
+    // In the foreground the runner watches its children and reports a crash at once.
+    const child = startProcess(runDir, spec, root, !values.detach);
     started.push(spec.name);
+    if (!values.detach)
+      child.on(
+        'exit',
+        (code, signal) => !stopping && say(`${spec.name} exited (${signal ?? code}); see ${spec.log}`),
+      );
   };
   apps.forEach(launch);
   sidecars.forEach(launch);
   startGateway();
-  say(started.length ? `started ${started.length} processes; waiting until every service is ready` : 'already running');
+  say(
+    started.length
+      ? `started ${started.length} processes; waiting until every service is ready`
+      : 'already running',
+  );
 
   const results = await Promise.all(
     serviceNames.map(async (name) => {
@@ -87,7 +104,9 @@ async function up() {
       return { name, ok };
     }),
   );
-  const gatewayOk = await waitHttp(`http://127.0.0.1:${gatewayPort}/.well-known/jwks.json`, 30_000).catch(() => false);
+  const gatewayOk = await waitHttp(`http://127.0.0.1:${gatewayPort}/.well-known/jwks.json`, 30_000).catch(
+    () => false,
+  );
   printTable(results);
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
   if (failed.length) {
@@ -117,6 +136,7 @@ function printTable(results: { name: ServiceName; ok: boolean }[]) {
 }
 
 async function down() {
+  stopping = true;
   const names = recordedNames(runDir);
   const apps = names.filter((n) => (serviceNames as string[]).includes(n));
   // Apps first, so they drain their outbox through a sidecar that is still there.

@@ -4,36 +4,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type ServiceName, serviceNames, services } from '@mp/contracts';
+import { dirname, join } from 'node:path';
+import { type ServiceName, serviceNames } from '@mp/contracts';
+import { databaseOf, gatewayPortOf, portsOf, stackNumber } from './ports.ts';
+
+export { portsOf };
 
 export const root = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
-export const runDir = process.env.MP_RUN ?? join(root, '.run');
-export const gatewayPort = Number(process.env.MP_GATEWAY_PORT ?? 8080);
+export const runDir =
+  process.env.MP_RUN ?? join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
+export const gatewayPort = gatewayPortOf();
 
 /** Dapr component profiles: which resource folders the sidecars load. */
 export const profiles: Record<string, string[]> = {
   redis: ['components/common', 'components/redis'],
 };
 
-export interface Ports {
-  app: number;
-  daprHttp: number;
-  daprGrpc: number;
-  daprInternalGrpc: number;
-  metrics: number;
-}
-
-/** Sidecar ports follow the app port: 3004 → HTTP 3504, gRPC 50004, internal 50104, metrics 9104. */
-export function portsOf(name: ServiceName): Ports {
-  const app = services[name].port;
-  const n = app - 3000;
-  return { app, daprHttp: 3500 + n, daprGrpc: 50000 + n, daprInternalGrpc: 50100 + n, metrics: 9100 + n };
-}
-
 interface Secrets {
   appApiToken: string;
   daprApiToken: string;
+  authKeyEncryptionKey: string;
 }
 
 /** Local secrets, made once per checkout and kept in .run/ (never committed). */
@@ -41,7 +31,11 @@ export function localSecrets(): Secrets {
   const file = join(runDir, 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
   mkdirSync(runDir, { recursive: true });
-  const secrets = { appApiToken: randomBytes(24).toString('hex'), daprApiToken: randomBytes(24).toString('hex') };
+  const secrets: Secrets = {
+    appApiToken: randomBytes(24).toString('hex'),
+    daprApiToken: randomBytes(24).toString('hex'),
+    authKeyEncryptionKey: randomBytes(32).toString('base64'),
+  };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -50,6 +44,13 @@ export const localAdmin = {
   email: process.env.ADMIN_EMAIL ?? 'admin@marketplace.local',
   password: process.env.ADMIN_PASSWORD ?? 'admin-password-change-me',
 };
+
+/** Variables only some services read, for local runs. */
+function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
+  return {
+    auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
+  };
+}
 
 export interface ProcessSpec {
   name: string;
@@ -60,9 +61,22 @@ export interface ProcessSpec {
   log: string;
 }
 
+/** The Dapr Configuration of this stack: components/config.yaml with its own name-resolution database. */
+function daprConfig(): string {
+  const file = join(runDir, 'dapr', 'config.yaml');
+  mkdirSync(dirname(file), { recursive: true });
+  const template = readFileSync(join(root, 'components', 'config.yaml'), 'utf8');
+  writeFileSync(
+    file,
+    template.replace('.run/dapr/nameresolution.db', join(runDir, 'dapr', 'nameresolution.db')),
+  );
+  return file;
+}
+
 export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost: string; daprd: string }) {
   const resources = profiles[opts.profile];
-  if (!resources) throw new Error(`unknown profile ${opts.profile}; known: ${Object.keys(profiles).join(', ')}`);
+  if (!resources)
+    throw new Error(`unknown profile ${opts.profile}; known: ${Object.keys(profiles).join(', ')}`);
   const secrets = localSecrets();
   const apps: ProcessSpec[] = [];
   const sidecars: ProcessSpec[] = [];
@@ -75,7 +89,7 @@ export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost
       args: ['--enable-source-maps', join(root, 'services', name, 'src', 'main.ts')],
       env: {
         PORT: String(p.app),
-        DATABASE_URL: `${opts.databaseBaseUrl}/${services[name].database}`,
+        DATABASE_URL: `${opts.databaseBaseUrl}/${databaseOf(name)}`,
         DAPR_HTTP_PORT: String(p.daprHttp),
         DAPR_API_TOKEN: secrets.daprApiToken,
         APP_API_TOKEN: secrets.appApiToken,
@@ -85,6 +99,7 @@ export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost
         ADMIN_EMAIL: localAdmin.email,
         ADMIN_PASSWORD: localAdmin.password,
         PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`,
+        ...localEnv(secrets)[name],
       },
       log: join(runDir, 'logs', `${name}.log`),
     });
@@ -93,19 +108,31 @@ export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost
       service: name,
       command: opts.daprd,
       args: [
-        '--app-id', name,
-        '--app-port', String(p.app),
-        '--app-protocol', 'http',
-        '--dapr-http-port', String(p.daprHttp),
-        '--dapr-grpc-port', String(p.daprGrpc),
-        '--dapr-internal-grpc-port', String(p.daprInternalGrpc),
-        '--dapr-listen-addresses', '127.0.0.1',
-        '--metrics-port', String(p.metrics),
-        '--metrics-listen-address', '127.0.0.1',
-        '--config', join(root, 'components', 'config.yaml'),
+        '--app-id',
+        name,
+        '--app-port',
+        String(p.app),
+        '--app-protocol',
+        'http',
+        '--dapr-http-port',
+        String(p.daprHttp),
+        '--dapr-grpc-port',
+        String(p.daprGrpc),
+        '--dapr-internal-grpc-port',
+        String(p.daprInternalGrpc),
+        '--dapr-listen-addresses',
+        '127.0.0.1',
+        '--metrics-port',
+        String(p.metrics),
+        '--metrics-listen-address',
+        '127.0.0.1',
+        '--config',
+        daprConfig(),
         ...resources.flatMap((r) => ['--resources-path', join(root, r)]),
-        '--log-level', process.env.DAPR_LOG_LEVEL ?? 'warn',
-        '--dapr-graceful-shutdown-seconds', '10',
+        '--log-level',
+        process.env.DAPR_LOG_LEVEL ?? 'warn',
+        '--dapr-graceful-shutdown-seconds',
+        '10',
       ],
       env: {
         APP_API_TOKEN: secrets.appApiToken,

@@ -23,8 +23,11 @@ export function readPid(runDir: string, name: string): number | undefined {
   return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
 }
 
-/** Starts a process in its own process group, output appended to its log, pid recorded. */
-export function startProcess(runDir: string, spec: ProcessSpec, cwd: string): ChildProcess {
+/**
+ * Starts a process in its own process group, output appended to its log, pid recorded. Unless
+ * `keep`, the runner does not wait for it (it outlives the runner; `down` stops it by pid).
+ */
+export function startProcess(runDir: string, spec: ProcessSpec, cwd: string, keep = false): ChildProcess {
   mkdirSync(dirname(spec.log), { recursive: true });
   mkdirSync(pidDir(runDir), { recursive: true });
   const out = openSync(spec.log, 'a');
@@ -36,6 +39,7 @@ export function startProcess(runDir: string, spec: ProcessSpec, cwd: string): Ch
   });
   if (!child.pid) throw new Error(`could not start ${spec.name}`);
   writeFileSync(join(pidDir(runDir), `${spec.name}.pid`), String(child.pid));
+  if (!keep) child.unref();
   return child;
 }
 

@@ -2,7 +2,8 @@
 import pg from 'pg';
 
 export default async function setup() {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432/marketplace_test';
+  const url =
+    process.env.TEST_DATABASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432/marketplace_test';
   process.env.TEST_DATABASE_URL = url;
   const client = new pg.Client({ connectionString: url });
   try {

@@ -27,13 +27,27 @@ export const eventCatalog = {
   'auth.password.reset': { publisher: 'auth', subscribers: ['notification'], data: i.authPasswordReset },
 
   'user.created': { publisher: 'user', subscribers: ['stats', 'notification'], data: i.userCreated },
-  'user.updated': { publisher: 'user', subscribers: ['auth'], data: i.userUpdated, why: 'suspended users lose their sessions' },
-  'user.deleted': { publisher: 'user', subscribers: ['auth'], data: i.userDeleted, why: 'deleted users lose their sessions' },
+  'user.updated': {
+    publisher: 'user',
+    subscribers: ['auth'],
+    data: i.userUpdated,
+    why: 'suspended users lose their sessions',
+  },
+  'user.deleted': {
+    publisher: 'user',
+    subscribers: ['auth'],
+    data: i.userDeleted,
+    why: 'deleted users lose their sessions',
+  },
   'user.address.created': { publisher: 'user', subscribers: [], data: i.userAddressCreated },
 
   'seller.created': { publisher: 'seller', subscribers: ['notification'], data: i.sellerCreated },
   'seller.verified': { publisher: 'seller', subscribers: ['notification', 'user'], data: i.sellerVerified },
-  'seller.suspended': { publisher: 'seller', subscribers: ['notification', 'product'], data: i.sellerSuspended },
+  'seller.suspended': {
+    publisher: 'seller',
+    subscribers: ['notification', 'product'],
+    data: i.sellerSuspended,
+  },
   'store.updated': { publisher: 'seller', subscribers: [], data: i.storeUpdated },
 
   'product.created': {
@@ -44,8 +58,16 @@ export const eventCatalog = {
   },
   'product.updated': { publisher: 'product', subscribers: ['search'], data: c.productUpdated },
   'product.deleted': { publisher: 'product', subscribers: ['search', 'inventory'], data: c.productDeleted },
-  'product.approved': { publisher: 'product', subscribers: ['search', 'notification'], data: c.productApproved },
-  'product.rejected': { publisher: 'product', subscribers: ['search', 'notification'], data: c.productRejected },
+  'product.approved': {
+    publisher: 'product',
+    subscribers: ['search', 'notification'],
+    data: c.productApproved,
+  },
+  'product.rejected': {
+    publisher: 'product',
+    subscribers: ['search', 'notification'],
+    data: c.productRejected,
+  },
   'product.stock.changed': { publisher: 'product', subscribers: ['search'], data: c.productStockChanged },
 
   'inventory.reserved': { publisher: 'inventory', subscribers: [], data: c.inventoryReserved },
@@ -56,7 +78,11 @@ export const eventCatalog = {
     data: c.inventoryLowStock,
     why: 'flow 4.3: 품절임박 flag and the seller is told',
   },
-  'inventory.out_of_stock': { publisher: 'inventory', subscribers: ['product', 'notification'], data: c.inventoryOutOfStock },
+  'inventory.out_of_stock': {
+    publisher: 'inventory',
+    subscribers: ['product', 'notification'],
+    data: c.inventoryOutOfStock,
+  },
 
   'review.created': { publisher: 'review', subscribers: ['product'], data: c.reviewCreated },
   'review.updated': { publisher: 'review', subscribers: ['product'], data: c.reviewUpdated },
@@ -67,7 +93,16 @@ export const eventCatalog = {
 
   'order.created': {
     publisher: 'order',
-    subscribers: ['payment', 'inventory', 'coupon', 'shipping', 'seller', 'settlement', 'notification', 'stats'],
+    subscribers: [
+      'payment',
+      'inventory',
+      'coupon',
+      'shipping',
+      'seller',
+      'settlement',
+      'notification',
+      'stats',
+    ],
     data: o.orderCreated,
     why: 'flow 4.1 step 3; shipping and settlement keep the per-seller split',
   },
@@ -107,7 +142,11 @@ export const eventCatalog = {
   },
   'payment.cancelled': { publisher: 'payment', subscribers: ['order'], data: o.paymentCancelled },
 
-  'shipping.requested': { publisher: 'shipping', subscribers: ['order', 'seller'], data: o.shippingRequested },
+  'shipping.requested': {
+    publisher: 'shipping',
+    subscribers: ['order', 'seller'],
+    data: o.shippingRequested,
+  },
   'shipping.dispatched': {
     publisher: 'shipping',
     subscribers: ['order', 'notification', 'seller'],
@@ -120,8 +159,16 @@ export const eventCatalog = {
     data: o.shippingDelivered,
     why: 'flow 4.1 step 8',
   },
-  'shipping.failed': { publisher: 'shipping', subscribers: ['order', 'notification'], data: o.shippingFailed },
-  'shipping.return.requested': { publisher: 'shipping', subscribers: ['order'], data: o.shippingReturnRequested },
+  'shipping.failed': {
+    publisher: 'shipping',
+    subscribers: ['order', 'notification'],
+    data: o.shippingFailed,
+  },
+  'shipping.return.requested': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingReturnRequested,
+  },
 
   'coupon.created': { publisher: 'coupon', subscribers: [], data: o.couponCreated },
   'coupon.issued': { publisher: 'coupon', subscribers: [], data: o.couponIssued },
@@ -140,9 +187,17 @@ export const eventCatalog = {
   'notification.sent': { publisher: 'notification', subscribers: [], data: b.notificationSent },
   'notification.failed': { publisher: 'notification', subscribers: [], data: b.notificationFailed },
 
-  'admin.user.suspended': { publisher: 'admin', subscribers: ['auth', 'notification'], data: b.adminUserSuspended },
+  'admin.user.suspended': {
+    publisher: 'admin',
+    subscribers: ['auth', 'notification'],
+    data: b.adminUserSuspended,
+  },
   'admin.seller.approved': { publisher: 'admin', subscribers: [], data: b.adminSellerApproved },
-  'admin.notice.published': { publisher: 'admin', subscribers: ['notification'], data: b.adminNoticePublished },
+  'admin.notice.published': {
+    publisher: 'admin',
+    subscribers: ['notification'],
+    data: b.adminNoticePublished,
+  },
 
   'stats.daily.calculated': { publisher: 'stats', subscribers: [], data: b.statsDailyCalculated },
   'stats.report.generated': { publisher: 'stats', subscribers: [], data: b.statsReportGenerated },
@@ -151,7 +206,10 @@ export const eventCatalog = {
 export type EventType = keyof typeof eventCatalog;
 export const eventTypes = Object.keys(eventCatalog) as EventType[];
 export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['data']>;
-export type EventOf<T extends EventType> = Omit<Envelope, 'eventType' | 'data'> & { eventType: T; data: EventData<T> };
+export type EventOf<T extends EventType> = Omit<Envelope, 'eventType' | 'data'> & {
+  eventType: T;
+  data: EventData<T>;
+};
 
 /** The service that monitors every topic (seed 1.14: 모든 이벤트). */
 export const monitorService: ServiceName = 'admin';

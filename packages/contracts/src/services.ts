@@ -36,7 +36,7 @@ export const serviceNames = Object.keys(services) as ServiceName[];
 
 /** The PostgreSQL schema a service owns inside its database ("user" and "order" are reserved words). */
 export const schemaOf = (service: ServiceName): string =>
-  ({ user: 'users', order: 'orders' }) [service as 'user' | 'order'] ?? service;
+  ({ user: 'users', order: 'orders' })[service as 'user' | 'order'] ?? service;
 
 /** Every database the services need: the seed's seven plus two for services the seed kept outside RDS. */
 export const databases = [...new Set(Object.values(services).map((s) => s.database))].sort();
@@ -57,10 +57,12 @@ export const sandboxRoutes = [
 export function routeTable(opts: { sandboxes?: boolean } = {}) {
   const rows: { prefix: string; service: ServiceName; port: number }[] = [];
   for (const name of serviceNames) {
-    for (const prefix of services[name].prefixes) rows.push({ prefix, service: name, port: services[name].port });
+    for (const prefix of services[name].prefixes)
+      rows.push({ prefix, service: name, port: services[name].port });
   }
   if (opts.sandboxes) {
-    for (const r of sandboxRoutes) rows.push({ prefix: r.prefix, service: r.service, port: services[r.service].port });
+    for (const r of sandboxRoutes)
+      rows.push({ prefix: r.prefix, service: r.service, port: services[r.service].port });
   }
   return rows.sort((a, b) => b.prefix.length - a.prefix.length);
 }

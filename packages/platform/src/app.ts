@@ -4,13 +4,26 @@ import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
 import type { AuthEnv } from './auth.ts';
 import { runInContext } from './context.ts';
-import { ApiError, type FieldError, notFound, problemResponse, toApiError, validationFailed } from './errors.ts';
+import {
+  ApiError,
+  type FieldError,
+  notFound,
+  problemResponse,
+  toApiError,
+  validationFailed,
+} from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export type AppEnv = AuthEnv & { Variables: { requestId: string } };
 export type App = OpenAPIHono<AppEnv>;
 
-const where: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header', form: 'body' };
+const where: Record<string, string> = {
+  json: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  form: 'body',
+};
 
 /** zod issues → `[{path, message}]`; the path names the field (`items.0.quantity`), `in` says where it was. */
 export function fieldErrors(error: ZodError, target?: string): FieldError[] {
@@ -40,7 +53,9 @@ export function createApp(log: Logger): App {
   app.use('*', requestId({ headerName: 'x-request-id' }));
   app.use('*', accessLog(log));
   app.onError((err, c) => problemResponse(c, toApiError(err, log)));
-  app.notFound((c) => problemResponse(c, notFound('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    problemResponse(c, notFound('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)),
+  );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -131,12 +146,17 @@ export const pageQuery = z.object({
 });
 
 /** A list reply of the contract: `{items, nextCursor}`. */
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const encodeCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+export const encodeCursor = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Decodes a cursor made by `encodeCursor` and checks its shape; a bad one is a 400 naming `cursor`. */
-export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, shape: T): z.infer<T> | undefined {
+export function decodeCursor<T extends z.ZodType>(
+  cursor: string | undefined,
+  shape: T,
+): z.infer<T> | undefined {
   if (!cursor) return undefined;
   try {
     const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { forbidden, unauthorized } from './errors.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
@@ -53,8 +53,10 @@ export function createTokenVerifier(opts: {
         }
         return principal;
       } catch (err) {
-        if (err instanceof joseErrors.JWTExpired) throw unauthorized('TOKEN_EXPIRED', 'The access token has expired');
-        if (err instanceof joseErrors.JOSEError) throw unauthorized('TOKEN_INVALID', 'The access token is not valid');
+        if (err instanceof joseErrors.JWTExpired)
+          throw unauthorized('TOKEN_EXPIRED', 'The access token has expired');
+        if (err instanceof joseErrors.JOSEError)
+          throw unauthorized('TOKEN_INVALID', 'The access token is not valid');
         throw err;
       }
     },
@@ -72,7 +74,8 @@ export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv
     const header = c.req.header('authorization');
     if (header) {
       const [scheme, token] = header.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('TOKEN_INVALID', 'Use a Bearer token');
+      if (scheme?.toLowerCase() !== 'bearer' || !token)
+        throw unauthorized('TOKEN_INVALID', 'Use a Bearer token');
       c.set('principal', await verifier.verify(token));
     }
     await next();

@@ -1,4 +1,10 @@
-import { CommunicationProtocolEnum, DaprClient, HttpMethod, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
+import {
+  CommunicationProtocolEnum,
+  DaprClient,
+  type HttpMethod,
+  LogLevel,
+  StateConcurrencyEnum,
+} from '@dapr/dapr';
 import type { ServiceName } from '@mp/contracts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { currentContext } from './context.ts';
@@ -30,7 +36,12 @@ export interface Dapr {
   publish(pubsub: string, topic: string, body: unknown, metadata: Record<string, string>): Promise<void>;
   getState<T>(store: string, key: string): Promise<StateEntry<T>>;
   /** Saves with first-write-wins when `etag` is given (undefined etag = must not exist yet is not supported by Dapr; last write wins). */
-  saveState<T>(store: string, key: string, value: T, opts?: { etag?: string; ttlSeconds?: number }): Promise<void>;
+  saveState<T>(
+    store: string,
+    key: string,
+    value: T,
+    opts?: { etag?: string; ttlSeconds?: number },
+  ): Promise<void>;
   deleteState(store: string, key: string, opts?: { etag?: string }): Promise<void>;
   healthy(): Promise<boolean>;
   stop(): Promise<void>;
@@ -45,14 +56,18 @@ function parseSdkError(err: unknown): SdkHttpError | undefined {
   const message = err instanceof Error ? err.message : String(err);
   try {
     const parsed = JSON.parse(message) as Partial<SdkHttpError>;
-    if (typeof parsed.status === 'number') return { status: parsed.status, error_msg: parsed.error_msg ?? '' };
+    if (typeof parsed.status === 'number')
+      return { status: parsed.status, error_msg: parsed.error_msg ?? '' };
   } catch {}
   return undefined;
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new ApiError(504, 'UPSTREAM_TIMEOUT', `${what} did not answer in ${ms} ms`)), ms);
+    const t = setTimeout(
+      () => reject(new ApiError(504, 'UPSTREAM_TIMEOUT', `${what} did not answer in ${ms} ms`)),
+      ms,
+    );
     p.then(
       (v) => {
         clearTimeout(t);
@@ -86,9 +101,15 @@ export function createDapr(opts: { host: string; httpPort: number; apiToken?: st
         : '';
       const method = (o.method ?? (o.body === undefined ? 'GET' : 'POST')) as HttpMethod;
       try {
-        const call = client.invoker.invoke(appId, `${path.replace(/^\//, '')}${qs}`, method, o.body as object, {
-          headers,
-        });
+        const call = client.invoker.invoke(
+          appId,
+          `${path.replace(/^\//, '')}${qs}`,
+          method,
+          o.body as object,
+          {
+            headers,
+          },
+        );
         return (await withTimeout(call, o.timeoutMs ?? 10_000, `${appId} ${path}`)) as T;
       } catch (err) {
         if (err instanceof ApiError) throw err;
@@ -115,13 +136,16 @@ export function createDapr(opts: { host: string; httpPort: number; apiToken?: st
         {
           key,
           value,
-          ...(o.etag ? { etag: o.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } } : {}),
+          ...(o.etag
+            ? { etag: o.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }
+            : {}),
           ...(o.ttlSeconds ? { metadata: { ttlInSeconds: String(o.ttlSeconds) } } : {}),
         } as never,
       ]);
       if (res.error) {
         const e = parseSdkError(res.error);
-        if (e?.status === 409 || /etag/i.test(e?.error_msg ?? '')) throw new StateConflictError(`state ${key} changed`);
+        if (e?.status === 409 || /etag/i.test(e?.error_msg ?? ''))
+          throw new StateConflictError(`state ${key} changed`);
         throw new Error(`saving state ${store}/${key} failed: ${res.error.message}`);
       }
     },
@@ -132,7 +156,8 @@ export function createDapr(opts: { host: string; httpPort: number; apiToken?: st
       });
       if (res.error) {
         const e = parseSdkError(res.error);
-        if (e?.status === 409 || /etag/i.test(e?.error_msg ?? '')) throw new StateConflictError(`state ${key} changed`);
+        if (e?.status === 409 || /etag/i.test(e?.error_msg ?? ''))
+          throw new StateConflictError(`state ${key} changed`);
         throw new Error(`deleting state ${store}/${key} failed: ${res.error.message}`);
       }
     },
@@ -161,11 +186,19 @@ function upstreamError(appId: string, path: string, err: unknown): ApiError {
     body = JSON.parse(e.error_msg);
   } catch {}
   if (e.status >= 400 && e.status < 500 && body.code) {
-    return new ApiError(e.status as ContentfulStatusCode, body.code, body.detail ?? `${appId} refused ${path}`, {
-      ...(body.errors ? { errors: body.errors } : {}),
-    });
+    return new ApiError(
+      e.status as ContentfulStatusCode,
+      body.code,
+      body.detail ?? `${appId} refused ${path}`,
+      {
+        ...(body.errors ? { errors: body.errors } : {}),
+      },
+    );
   }
-  if (e.status === 500 && /ERR_DIRECT_INVOKE|failed to invoke|no such host|connection refused/i.test(e.error_msg)) {
+  if (
+    e.status === 500 &&
+    /ERR_DIRECT_INVOKE|failed to invoke|no such host|connection refused/i.test(e.error_msg)
+  ) {
     return new ApiError(503, 'UPSTREAM_UNAVAILABLE', `${appId} could not be reached`);
   }
   return new ApiError(502, 'UPSTREAM_ERROR', `${appId} answered ${e.status} to ${path}`, { upstream: appId });

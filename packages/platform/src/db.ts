@@ -29,7 +29,11 @@ export function createDb<DB>(url: string, schema: string, max = 10): Kysely<DB> 
  * and then the service's own migrations, in name order. Replicas starting together serialize on
  * kysely's migration lock.
  */
-export async function migrate(db: Kysely<unknown>, schema: string, migrations: Migrations): Promise<string[]> {
+export async function migrate(
+  db: Kysely<unknown>,
+  schema: string,
+  migrations: Migrations,
+): Promise<string[]> {
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   const all: Migrations = { ...platformMigrations, ...migrations };
   const migrator = new Migrator({

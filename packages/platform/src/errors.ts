@@ -78,7 +78,8 @@ export const validationFailed = (errors: FieldError[], detail = 'The request is 
   new ApiError(400, 'VALIDATION_FAILED', detail, { errors });
 export const unauthorized = (code = 'UNAUTHENTICATED', detail = 'A valid access token is required') =>
   new ApiError(401, code, detail, {}, { 'www-authenticate': 'Bearer' });
-export const forbidden = (code = 'FORBIDDEN', detail = 'You may not do this') => new ApiError(403, code, detail);
+export const forbidden = (code = 'FORBIDDEN', detail = 'You may not do this') =>
+  new ApiError(403, code, detail);
 export const notFound = (code = 'NOT_FOUND', detail = 'No such resource') => new ApiError(404, code, detail);
 export const conflict = (code: string, detail: string, extras?: Record<string, unknown>) =>
   new ApiError(409, code, detail, extras);
@@ -99,7 +100,11 @@ export function toApiError(err: unknown, log?: Logger): ApiError {
       return new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON');
     }
     const status = err.status as ContentfulStatusCode;
-    return new ApiError(status, titles[status]?.toUpperCase().replaceAll(' ', '_') ?? 'HTTP_ERROR', err.message);
+    return new ApiError(
+      status,
+      titles[status]?.toUpperCase().replaceAll(' ', '_') ?? 'HTTP_ERROR',
+      err.message,
+    );
   }
   log?.error({ err }, 'unhandled error');
   return new ApiError(500, 'INTERNAL', 'Something went wrong on our side');

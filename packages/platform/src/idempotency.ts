@@ -24,7 +24,9 @@ export function idempotent(anyDb: Kysely<any>, route: string): MiddlewareHandler
       });
     }
     const scope = `${route}:${c.get('principal')?.userId ?? 'anonymous'}`;
-    const hash = createHash('sha256').update(await c.req.text()).digest('hex');
+    const hash = createHash('sha256')
+      .update(await c.req.text())
+      .digest('hex');
     const now = new Date();
 
     const claimed = await db
@@ -42,7 +44,11 @@ export function idempotent(anyDb: Kysely<any>, route: string): MiddlewareHandler
         .where('key', '=', key)
         .executeTakeFirstOrThrow();
       if (row.request_hash !== hash) {
-        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+        throw new ApiError(
+          422,
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request',
+        );
       }
       if (row.status !== null) {
         return c.body(row.body ?? '', row.status as 200, {
@@ -62,7 +68,10 @@ export function idempotent(anyDb: Kysely<any>, route: string): MiddlewareHandler
         .executeTakeFirst();
       if (!takenOver) {
         c.header('retry-after', '1');
-        throw conflict('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed');
+        throw conflict(
+          'IDEMPOTENCY_IN_PROGRESS',
+          'A request with this Idempotency-Key is still being processed',
+        );
       }
     }
 

@@ -1,3 +1,6 @@
+export { createRoute, z } from '@hono/zod-openapi';
+export type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+export { sql } from 'kysely';
 export * from './app.ts';
 export * from './auth.ts';
 export * from './config.ts';
@@ -13,7 +16,3 @@ export * from './platform-migrations.ts';
 export * from './service.ts';
 export * from './subscriptions.ts';
 export * from './workers.ts';
-export { z } from '@hono/zod-openapi';
-export { createRoute } from '@hono/zod-openapi';
-export { sql } from 'kysely';
-export type { Kysely, Transaction, Selectable, Insertable, Updateable, Generated, ColumnType } from 'kysely';

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { currentContext } from './context.ts';
 
 export type { Logger };
@@ -15,7 +15,15 @@ export function createLogger(service: string, level: string): Logger {
       return ctx ? { correlationId: ctx.correlationId } : {};
     },
     redact: {
-      paths: ['password', '*.password', 'newPassword', '*.newPassword', 'refreshToken', '*.refreshToken', 'req.headers.authorization'],
+      paths: [
+        'password',
+        '*.password',
+        'newPassword',
+        '*.newPassword',
+        'refreshToken',
+        '*.refreshToken',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

@@ -1,4 +1,11 @@
-import { type EventData, type EventOf, type EventType, eventCatalog, type ServiceName, sourceOf } from '@mp/contracts';
+import {
+  type EventData,
+  type EventOf,
+  type EventType,
+  eventCatalog,
+  type ServiceName,
+  sourceOf,
+} from '@mp/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { currentContext } from './context.ts';
@@ -206,7 +213,9 @@ export class OutboxRelay {
         if (key.startsWith('#')) continue;
         const { rows: check } = await sql<{ locked: boolean; head: number | null }>`
           select pg_try_advisory_xact_lock(hashtext(${`outbox:${key}`})) as locked,
-            (select min(seq) from outbox where aggregate_key = ${key} and sent_at is null) as head`.execute(trx);
+            (select min(seq) from outbox where aggregate_key = ${key} and sent_at is null) as head`.execute(
+          trx,
+        );
         if (!check[0]?.locked || Number(check[0].head) !== group[0]!.seq) groups.delete(key);
       }
       let published = 0;
@@ -233,12 +242,19 @@ export class OutboxRelay {
         'cloudevent.source': env.source,
         ...(row.aggregate_key ? { partitionKey: row.aggregate_key } : {}),
       });
-      await trx.updateTable('outbox').set({ sent_at: new Date(), last_error: null }).where('seq', '=', row.seq).execute();
+      await trx
+        .updateTable('outbox')
+        .set({ sent_at: new Date(), last_error: null })
+        .where('seq', '=', row.seq)
+        .execute();
       return true;
     } catch (err) {
       const attempts = row.attempts + 1;
       const delay = backoffMs(attempts);
-      this.log.warn({ err, topic: row.topic, eventId: row.event_id, attempts, retryInMs: delay }, 'publish failed');
+      this.log.warn(
+        { err, topic: row.topic, eventId: row.event_id, attempts, retryInMs: delay },
+        'publish failed',
+      );
       await trx
         .updateTable('outbox')
         .set({

@@ -19,8 +19,12 @@ export const platformMigrations: Record<string, Migration> = {
         .addColumn('last_error', 'text')
         .addColumn('sent_at', 'timestamptz')
         .execute();
-      await sql`create index outbox_pending on outbox (next_attempt_at, seq) where sent_at is null`.execute(db);
-      await sql`create index outbox_pending_aggregate on outbox (aggregate_key, seq) where sent_at is null`.execute(db);
+      await sql`create index outbox_pending on outbox (next_attempt_at, seq) where sent_at is null`.execute(
+        db,
+      );
+      await sql`create index outbox_pending_aggregate on outbox (aggregate_key, seq) where sent_at is null`.execute(
+        db,
+      );
       // NOTIFY is delivered only when the inserting transaction commits: the relay wakes after commit.
       await sql`
         create or replace function outbox_notify() returns trigger language plpgsql as $$

@@ -5,7 +5,13 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { type App, createApp } from './app.ts';
-import { authenticate, createTokenVerifier, remoteJwks, requireAppToken, type TokenVerifier } from './auth.ts';
+import {
+  authenticate,
+  createTokenVerifier,
+  remoteJwks,
+  requireAppToken,
+  type TokenVerifier,
+} from './auth.ts';
 import { type BaseConfig, baseConfigSchema, ConfigError, parseConfig } from './config.ts';
 import { createDapr, type Dapr } from './dapr.ts';
 import { createDb, type Migrations, migrate } from './db.ts';
@@ -110,7 +116,10 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
       ...(await def.readiness?.(deps)),
     };
     const ready = !draining && Object.values(checks).every(Boolean);
-    return c.json({ status: ready ? 'ready' : draining ? 'draining' : 'not-ready', checks }, ready ? 200 : 503);
+    return c.json(
+      { status: ready ? 'ready' : draining ? 'draining' : 'not-ready', checks },
+      ready ? 200 : 503,
+    );
   });
 
   // Dapr's side: event delivery and service invocation need our sidecar's app token.
@@ -181,16 +190,25 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
 /** Access tokens are checked against auth's JWKS, through our own sidecar unless JWKS_URL says otherwise. */
 function defaultVerifier(config: BaseConfig): TokenVerifier {
   const url =
-    config.JWKS_URL ?? `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/auth/method/.well-known/jwks.json`;
-  const headers: Record<string, string> = config.DAPR_API_TOKEN ? { 'dapr-api-token': config.DAPR_API_TOKEN } : {};
-  return createTokenVerifier({ jwks: remoteJwks(url, headers), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    config.JWKS_URL ??
+    `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/auth/method/.well-known/jwks.json`;
+  const headers: Record<string, string> = config.DAPR_API_TOKEN
+    ? { 'dapr-api-token': config.DAPR_API_TOKEN }
+    : {};
+  return createTokenVerifier({
+    jwks: remoteJwks(url, headers),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
 }
 
 /**
  * The entry point of every service's main.ts: build, migrate, listen; on SIGTERM or SIGINT stop
  * taking work, drain requests and the outbox, close pools, exit. A bad config exits 1 naming the variable.
  */
-export async function runService<DB, S extends z.ZodObject | undefined>(def: ServiceDefinition<DB, S>): Promise<void> {
+export async function runService<DB, S extends z.ZodObject | undefined>(
+  def: ServiceDefinition<DB, S>,
+): Promise<void> {
   let service: Service<DB, ServiceConfig<S>>;
   try {
     service = buildService(def);

@@ -23,7 +23,10 @@ export interface HandlerContext<DB> {
   log: Logger;
 }
 
-export type EventHandler<DB, T extends EventType> = (event: EventOf<T>, ctx: HandlerContext<DB>) => Promise<void>;
+export type EventHandler<DB, T extends EventType> = (
+  event: EventOf<T>,
+  ctx: HandlerContext<DB>,
+) => Promise<void>;
 export type EventHandlers<DB> = { [T in EventType]?: EventHandler<DB, T> };
 
 /** A raw delivery: the monitor (admin) takes every message, valid or not, without idempotency. */
@@ -60,9 +63,11 @@ export function topicsFor(service: ServiceName, raw: boolean): string[] {
 export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB>): void {
   const topics = topicsFor(o.service, Boolean(o.raw));
   const missing = subscriptionsOf(o.service).filter((t) => !o.raw && !o.handlers[t]);
-  if (missing.length) throw new Error(`${o.service} subscribes to ${missing.join(', ')} but has no handler for them`);
+  if (missing.length)
+    throw new Error(`${o.service} subscribes to ${missing.join(', ')} but has no handler for them`);
   const extra = Object.keys(o.handlers).filter((t) => !topics.includes(t));
-  if (extra.length) throw new Error(`${o.service} handles ${extra.join(', ')}, which the catalog does not subscribe it to`);
+  if (extra.length)
+    throw new Error(`${o.service} handles ${extra.join(', ')}, which the catalog does not subscribe it to`);
 
   app.get('/dapr/subscribe', (c) =>
     c.json(
@@ -155,7 +160,8 @@ type Parsed = { ok: true; event: EventOf<EventType> } | { ok: false; problems: s
 /** Validates an envelope and its `data` against the catalog's schema for the topic. */
 export function parseEvent(topic: string, body: unknown): Parsed {
   const env = envelope.safeParse(body);
-  if (!env.success) return { ok: false, problems: env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  if (!env.success)
+    return { ok: false, problems: env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   if (env.data.eventType !== topic || !isEventType(topic)) {
     return { ok: false, problems: [`eventType ${env.data.eventType} arrived on topic ${topic}`] };
   }

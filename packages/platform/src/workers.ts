@@ -11,7 +11,12 @@ export interface Worker {
  * Runs `tick` every `everyMs`, never two at once. Ticks that must not run on two replicas at the
  * same time take row locks (FOR UPDATE SKIP LOCKED) or an advisory lock in their own SQL.
  */
-export function intervalWorker(name: string, everyMs: number, log: Logger, tick: () => Promise<unknown>): Worker {
+export function intervalWorker(
+  name: string,
+  everyMs: number,
+  log: Logger,
+  tick: () => Promise<unknown>,
+): Worker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const run = () => {

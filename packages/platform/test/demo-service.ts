@@ -24,7 +24,9 @@ const createReview = createRoute({
   path: '/api/v1/reviews',
   middleware: [requireRole('buyer')] as const,
   request: {
-    body: jsonBody(z.object({ productId: z.string().min(1), rating: z.int().min(1).max(5), content: z.string().max(10) })),
+    body: jsonBody(
+      z.object({ productId: z.string().min(1), rating: z.int().min(1).max(5), content: z.string().max(10) }),
+    ),
   },
   responses: { 201: jsonResponse(z.object({ id: z.string() }), 'Created'), ...problems(400, 401, 403) },
 });
@@ -34,7 +36,9 @@ export const demoService: ServiceDefinition<DemoDb> = {
   migrations: {
     '0001_demo': {
       async up(db) {
-        await sql`create table reviews (id text primary key, product_id text not null, rating int not null)`.execute(db);
+        await sql`create table reviews (id text primary key, product_id text not null, rating int not null)`.execute(
+          db,
+        );
         await sql`create table deliveries (shipment_id text not null, recipient text not null)`.execute(db);
       },
     },
@@ -45,7 +49,10 @@ export const demoService: ServiceDefinition<DemoDb> = {
       const body = c.req.valid('json');
       const id = `r-${Math.random().toString(36).slice(2)}`;
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('reviews').values({ id, product_id: body.productId, rating: body.rating }).execute();
+        await trx
+          .insertInto('reviews')
+          .values({ id, product_id: body.productId, rating: body.rating })
+          .execute();
         await events.publish(trx, 'review.created', {
           reviewId: id,
           productId: body.productId,
@@ -63,7 +70,10 @@ export const demoService: ServiceDefinition<DemoDb> = {
     'shipping.delivered': async (event, { trx }) => {
       if (event.data.recipient === 'transient') throw new Error('database hiccup');
       if (event.data.recipient === 'never') throw new PermanentEventError('cannot ever be processed');
-      await trx.insertInto('deliveries').values({ shipment_id: event.data.shipmentId, recipient: event.data.recipient }).execute();
+      await trx
+        .insertInto('deliveries')
+        .values({ shipment_id: event.data.shipmentId, recipient: event.data.recipient })
+        .execute();
     },
   }),
 };

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent } from '../src/outbox.ts';
-import { OutboxRelay } from '../src/outbox.ts';
 import { createLogger } from '../src/logger.ts';
+import { buildEvent, OutboxRelay } from '../src/outbox.ts';
 import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '../src/testing/index.ts';
 import { type DemoDb, demoService } from './demo-service.ts';
 
@@ -16,12 +15,17 @@ afterAll(() => svc.close());
 /** A relay over the test schema that publishes into an array instead of a sidecar. */
 function recordingRelay(fail: (topic: string) => boolean = () => false) {
   const sent: { topic: string; body: any; metadata: Record<string, string> }[] = [];
-  const relay = new OutboxRelay(svc.deps.db as never, {
-    async publish(_pubsub, topic, body, metadata) {
-      if (fail(topic)) throw new Error('sidecar unavailable');
-      sent.push({ topic, body, metadata });
+  const relay = new OutboxRelay(
+    svc.deps.db as never,
+    {
+      async publish(_pubsub, topic, body, metadata) {
+        if (fail(topic)) throw new Error('sidecar unavailable');
+        sent.push({ topic, body, metadata });
+      },
     },
-  }, createLogger('review', 'silent'), { pubsub: 'pubsub', schema: svc.schema, databaseUrl: '', pollMs: 1000 });
+    createLogger('review', 'silent'),
+    { pubsub: 'pubsub', schema: svc.schema, databaseUrl: '', pollMs: 1000 },
+  );
   return { relay, sent };
 }
 
@@ -34,23 +38,36 @@ describe('transactional outbox', () => {
     });
     expect(res.status).toBe(201);
     const [event] = (await svc.outbox('review.created')).filter((e) => e.data.reviewId === res.body.id);
-    expect(event).toMatchObject({ eventType: 'review.created', correlationId: 'corr-outbox-1', source: 'review-service', eventVersion: 'v1' });
+    expect(event).toMatchObject({
+      eventType: 'review.created',
+      correlationId: 'corr-outbox-1',
+      source: 'review-service',
+      eventVersion: 'v1',
+    });
     expect(event!.data).toMatchObject({ productId: 'p-1', userId: 'u-1', rating: 5 });
 
     const { relay, sent } = recordingRelay();
     await relay.drain();
     const published = sent.find((s) => s.body.eventId === event!.eventId)!;
     expect(published.topic).toBe('review.created');
-    expect(published.metadata).toMatchObject({ 'cloudevent.id': event!.eventId, 'cloudevent.type': 'review.created' });
+    expect(published.metadata).toMatchObject({
+      'cloudevent.id': event!.eventId,
+      'cloudevent.type': 'review.created',
+    });
     expect(await relay.pending()).toBe(0);
   });
 
   it('never publishes an outbox row written in a rolled-back transaction', async () => {
     const before = (await svc.outbox()).length;
-    const res = await svc.call('POST', '/api/v1/reviews', { token: buyer, body: { productId: 'p-rb', rating: 3, content: 'rollback' } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      body: { productId: 'p-rb', rating: 3, content: 'rollback' },
+    });
     expect(res.status).toBe(500);
     expect(await svc.outbox()).toHaveLength(before);
-    expect(await svc.deps.db.selectFrom('reviews').where('product_id', '=', 'p-rb').selectAll().execute()).toEqual([]);
+    expect(
+      await svc.deps.db.selectFrom('reviews').where('product_id', '=', 'p-rb').selectAll().execute(),
+    ).toEqual([]);
     const { relay, sent } = recordingRelay();
     await relay.drain();
     expect(sent.filter((s) => s.body.data.productId === 'p-rb')).toEqual([]);
@@ -60,38 +77,61 @@ describe('transactional outbox', () => {
     const db = svc.deps.db;
     await db.transaction().execute(async (trx) => {
       for (const rating of [1, 2, 3]) {
-        await svc.deps.events.publish(trx, 'review.updated', { reviewId: 'r-agg', productId: 'p', userId: 'u', rating, updatedAt: new Date().toISOString() }, { aggregateKey: 'review:r-agg' });
+        await svc.deps.events.publish(
+          trx,
+          'review.updated',
+          { reviewId: 'r-agg', productId: 'p', userId: 'u', rating, updatedAt: new Date().toISOString() },
+          { aggregateKey: 'review:r-agg' },
+        );
       }
     });
     let down = true;
     const { relay, sent } = recordingRelay((t) => down && t === 'review.updated');
     await relay.drain();
     expect(sent.filter((s) => s.topic === 'review.updated')).toEqual([]);
-    const failed = await db.selectFrom('outbox').selectAll().where('topic', '=', 'review.updated').orderBy('seq').execute();
+    const failed = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('topic', '=', 'review.updated')
+      .orderBy('seq')
+      .execute();
     expect(failed[0]!.attempts).toBe(1);
     expect(failed[0]!.last_error).toContain('sidecar unavailable');
     // The later rows of the aggregate were not tried while the first one is pending.
     expect(failed.slice(1).every((r) => r.attempts === 0)).toBe(true);
 
     down = false;
-    await db.updateTable('outbox').set({ next_attempt_at: new Date(0) }).where('topic', '=', 'review.updated').execute();
+    await db
+      .updateTable('outbox')
+      .set({ next_attempt_at: new Date(0) })
+      .where('topic', '=', 'review.updated')
+      .execute();
     await relay.drain();
-    expect(sent.filter((s) => s.topic === 'review.updated').map((s) => s.body.data.rating)).toEqual([1, 2, 3]);
+    expect(sent.filter((s) => s.topic === 'review.updated').map((s) => s.body.data.rating)).toEqual([
+      1, 2, 3,
+    ]);
   });
 
   it('refuses to write an event that breaks its schema or that another service owns', async () => {
     await expect(
-      svc.deps.db.transaction().execute((trx) => svc.deps.events.publish(trx, 'review.created', { reviewId: 'x' } as never)),
+      svc.deps.db
+        .transaction()
+        .execute((trx) => svc.deps.events.publish(trx, 'review.created', { reviewId: 'x' } as never)),
     ).rejects.toThrow();
     await expect(
-      svc.deps.db.transaction().execute((trx) => svc.deps.events.publish(trx, 'order.completed', {} as never)),
+      svc.deps.db
+        .transaction()
+        .execute((trx) => svc.deps.events.publish(trx, 'order.completed', {} as never)),
     ).rejects.toThrow(/may not publish order.completed/);
   });
 });
 
 describe('inbound events', () => {
   const deliver = (body: unknown, token = TEST_APP_TOKEN) =>
-    svc.call('POST', '/events/shipping.delivered', { body: { id: 'ce', data: body }, headers: { 'dapr-api-token': token } });
+    svc.call('POST', '/events/shipping.delivered', {
+      body: { id: 'ce', data: body },
+      headers: { 'dapr-api-token': token },
+    });
   const delivered = (recipient: string) =>
     buildEvent('shipping', 'test', 'shipping.delivered', {
       shipmentId: `sh-${Math.random().toString(36).slice(2)}`,
@@ -105,7 +145,12 @@ describe('inbound events', () => {
   it('lists its subscriptions from the catalog, each with the dead-letter topic', async () => {
     const res = await svc.call('GET', '/dapr/subscribe');
     expect(res.body).toEqual([
-      { pubsubname: 'pubsub', topic: 'shipping.delivered', route: '/events/shipping.delivered', deadLetterTopic: 'marketplace.deadletter' },
+      {
+        pubsubname: 'pubsub',
+        topic: 'shipping.delivered',
+        route: '/events/shipping.delivered',
+        deadLetterTopic: 'marketplace.deadletter',
+      },
     ]);
   });
 
@@ -119,7 +164,11 @@ describe('inbound events', () => {
   it('asks for a retry when the handler fails, leaving no trace, and succeeds later', async () => {
     const event = delivered('transient');
     expect((await deliver(event)).body).toEqual({ status: 'RETRY' });
-    const marks = await svc.deps.db.selectFrom('processed_events').selectAll().where('event_id', '=', event.eventId).execute();
+    const marks = await svc.deps.db
+      .selectFrom('processed_events')
+      .selectAll()
+      .where('event_id', '=', event.eventId)
+      .execute();
     expect(marks).toEqual([]);
     const fixed = { ...event, data: { ...event.data, recipient: 'recovered' } };
     expect((await deliver(fixed)).body).toEqual({ status: 'SUCCESS' });
@@ -131,7 +180,9 @@ describe('inbound events', () => {
     const { recipient: _, ...noRecipient } = event.data;
     expect((await deliver({ ...event, data: noRecipient })).body).toEqual({ status: 'DROP' });
     expect((await deliver({ hello: 'world' })).body).toEqual({ status: 'DROP' });
-    expect((await deliver({ ...delivered('x'), eventType: 'order.created' })).body).toEqual({ status: 'DROP' });
+    expect((await deliver({ ...delivered('x'), eventType: 'order.created' })).body).toEqual({
+      status: 'DROP',
+    });
   });
 
   it('drops an event the handler says it can never process', async () => {

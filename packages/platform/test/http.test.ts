@@ -12,23 +12,36 @@ afterAll(() => svc.close());
 
 describe('errors are problem+json', () => {
   it('answers bad JSON with 400 INVALID_JSON', async () => {
-    const res = await svc.call('POST', '/api/v1/reviews', { token: buyer, raw: '{"productId": ', headers: { 'content-type': 'application/json' } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      raw: '{"productId": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status: 400, code: 'INVALID_JSON', title: 'Bad Request' });
   });
 
   it('answers a schema-violating body with 400 naming every field', async () => {
-    const res = await svc.call('POST', '/api/v1/reviews', { token: buyer, body: { productId: '', rating: 9 } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      body: { productId: '', rating: 9 },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     const paths = res.body.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(['content', 'productId', 'rating']);
-    expect(res.body.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message)).toBe(true);
+    expect(res.body.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message)).toBe(
+      true,
+    );
   });
 
   it('answers a body that is not JSON with 415', async () => {
-    const res = await svc.call('POST', '/api/v1/reviews', { token: buyer, raw: 'rating=5', headers: { 'content-type': 'text/plain' } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      raw: 'rating=5',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(415);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -43,7 +56,9 @@ describe('errors are problem+json', () => {
 
 describe('authentication and roles', () => {
   it('refuses an anonymous caller with 401', async () => {
-    const res = await svc.call('POST', '/api/v1/reviews', { body: { productId: 'p', rating: 5, content: 'ok' } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      body: { productId: 'p', rating: 5, content: 'ok' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });
@@ -59,7 +74,10 @@ describe('authentication and roles', () => {
 
   it('refuses an expired token', async () => {
     const token = await tokenFor('u-1', 'buyer', { expiresIn: Math.floor(Date.now() / 1000) - 10 });
-    const res = await svc.call('POST', '/api/v1/reviews', { token, body: { productId: 'p', rating: 5, content: 'ok' } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token,
+      body: { productId: 'p', rating: 5, content: 'ok' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('TOKEN_EXPIRED');
   });
@@ -67,7 +85,10 @@ describe('authentication and roles', () => {
   it('refuses a token with alg none', async () => {
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const token = `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: 'u-1', role: 'admin', iss: 'marketplace-auth', aud: 'marketplace', exp: 9e9, iat: 1 })}.`;
-    const res = await svc.call('POST', '/api/v1/reviews', { token, body: { productId: 'p', rating: 5, content: 'ok' } });
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      token,
+      body: { productId: 'p', rating: 5, content: 'ok' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('TOKEN_INVALID');
   });
@@ -99,9 +120,15 @@ describe('Idempotency-Key', () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    expect(await svc.deps.db.selectFrom('reviews').where('product_id', '=', 'p-idem').selectAll().execute()).toHaveLength(1);
+    expect(
+      await svc.deps.db.selectFrom('reviews').where('product_id', '=', 'p-idem').selectAll().execute(),
+    ).toHaveLength(1);
 
-    const other = await svc.call('POST', '/api/v1/reviews', { token: buyer, body: { ...body, rating: 1 }, headers });
+    const other = await svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      body: { ...body, rating: 1 },
+      headers,
+    });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });

@@ -1,7 +1,8 @@
-import type { ServiceDefinition } from '@mp/platform';
-import type { Database } from './db/schema.ts';
+import { deadLetterTopic } from '@mp/contracts';
+import { intervalWorker, type ServiceDefinition } from '@mp/platform';
 import { migrations } from './db/migrations.ts';
-import { handlers } from './events/handlers.ts';
+import type { Database } from './db/schema.ts';
+import { monitorHandler, pruneEventLog } from './domain/monitor.ts';
 import { routes } from './routes/index.ts';
 
 export const service: ServiceDefinition<Database> = {
@@ -9,5 +10,9 @@ export const service: ServiceDefinition<Database> = {
   description: '관리자: back office and the event monitor',
   migrations,
   routes,
-  handlers,
+  // The monitor subscribes to every topic and to the dead-letter topic.
+  rawHandler: ({ db }) => monitorHandler(db, deadLetterTopic),
+  workers: ({ db, log }) => [
+    intervalWorker('event-log-retention', 3_600_000, log, () => pruneEventLog(db, 14)),
+  ],
 };

@@ -1,35 +1,129 @@
-import { subscriptionsOf } from '@mp/contracts';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { deadLetterTopic, subscriptionsOf } from '@mp/contracts';
+import { buildEvent } from '@mp/platform';
+import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
 
 let svc: TestService<Database, unknown>;
+let admin: string;
 beforeAll(async () => {
   svc = await startTestService(service);
+  admin = await tokenFor('a-1', 'admin');
 });
 afterAll(() => svc.close());
 
-describe('admin service', () => {
-  it('is alive and documents its routes', async () => {
-    expect((await svc.call('GET', '/healthz')).status).toBe(200);
-    expect((await svc.call('GET', '/openapi.json')).body.info.title).toBe('admin service');
-  });
+const deliver = (topic: string, cloudEvent: Record<string, unknown>) =>
+  svc.call('POST', `/events/${topic}`, { body: cloudEvent, headers: { 'dapr-api-token': TEST_APP_TOKEN } });
+const loginEvent = (correlationId: string) =>
+  buildEvent(
+    'auth',
+    'test',
+    'auth.user.login',
+    {
+      userId: 'u-1',
+      sessionId: 's-1',
+      method: 'password',
+      loggedInAt: new Date().toISOString(),
+    },
+    { correlationId },
+  );
 
-  it('subscribes to exactly the topics the catalog gives it', async () => {
+describe('the event monitor', () => {
+  it('subscribes to every topic of the catalog and to the dead-letter topic', async () => {
     const res = await svc.call('GET', '/dapr/subscribe');
     expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(
-      [...subscriptionsOf('admin') , 'marketplace.deadletter'].sort(),
+      [...subscriptionsOf('admin'), deadLetterTopic].sort(),
     );
   });
 
-  it('drops a delivery whose payload breaks the contract', async () => {
-    for (const topic of subscriptionsOf('admin')) {
-      const res = await svc.call('POST', `/events/${topic}`, {
-        body: { data: { eventId: 'not-a-uuid', eventType: topic } },
-        headers: { 'dapr-api-token': TEST_APP_TOKEN },
-      });
-      expect(res.body, topic).toEqual({ status: 'DROP' });
+  it('records an event once however often it is delivered, and finds it by correlation id and type', async () => {
+    const event = loginEvent('corr-monitor-1');
+    expect((await deliver('auth.user.login', { id: event.eventId, data: event })).body).toEqual({
+      status: 'SUCCESS',
+    });
+    expect((await deliver('auth.user.login', { id: event.eventId, data: event })).body).toEqual({
+      status: 'SUCCESS',
+    });
+    const res = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-monitor-1', { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.items[0]).toMatchObject({
+      eventId: event.eventId,
+      eventType: 'auth.user.login',
+      valid: true,
+      deliveries: 2,
+      deadLetter: false,
+    });
+    const byType = await svc.call('GET', '/api/v1/admin/events?type=auth.user.login', { token: admin });
+    expect(byType.body.items.map((i: { eventId: string }) => i.eventId)).toContain(event.eventId);
+  });
+
+  it('records a malformed event as invalid, with its problems, instead of refusing it', async () => {
+    const event = loginEvent('corr-monitor-bad');
+    const bad = { ...event, data: { userId: 'u-1' } };
+    expect((await deliver('auth.user.login', { id: event.eventId, data: bad })).body).toEqual({
+      status: 'SUCCESS',
+    });
+    const res = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-monitor-bad', {
+      token: admin,
+    });
+    expect(res.body.items[0].valid).toBe(false);
+    expect(res.body.items[0].problems.join(' ')).toContain('data.sessionId');
+  });
+
+  it('records dead letters under their original topic', async () => {
+    const event = loginEvent('corr-monitor-dlq');
+    await deliver(deadLetterTopic, { id: event.eventId, topic: 'auth.user.login', data: event });
+    const res = await svc.call('GET', `/api/v1/admin/events?deadLetter=true&eventId=${event.eventId}`, {
+      token: admin,
+    });
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.items[0]).toMatchObject({
+      topic: 'auth.user.login',
+      deadLetter: true,
+      correlationId: 'corr-monitor-dlq',
+    });
+  });
+
+  it('never keeps secrets a payload carries', async () => {
+    const event = buildEvent(
+      'auth',
+      'test',
+      'auth.password.reset',
+      {
+        userId: 'u-1',
+        email: 'a@b.kr',
+        phase: 'requested',
+        resetToken: 'super-secret',
+        at: new Date().toISOString(),
+      },
+      { correlationId: 'corr-secret' },
+    );
+    await deliver('auth.password.reset', { id: event.eventId, data: event });
+    const res = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-secret', { token: admin });
+    expect(JSON.stringify(res.body)).not.toContain('super-secret');
+  });
+
+  it('pages with a cursor and is for admins only', async () => {
+    for (let i = 0; i < 3; i++) {
+      const e = loginEvent('corr-page');
+      await deliver('auth.user.login', { id: e.eventId, data: e });
     }
+    const first = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-page&limit=2', {
+      token: admin,
+    });
+    expect(first.body.items).toHaveLength(2);
+    const second = await svc.call(
+      'GET',
+      `/api/v1/admin/events?correlationId=corr-page&limit=2&cursor=${first.body.nextCursor}`,
+      { token: admin },
+    );
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    expect(
+      (await svc.call('GET', '/api/v1/admin/events', { token: await tokenFor('u-1', 'buyer') })).status,
+    ).toBe(403);
+    expect((await svc.call('GET', '/api/v1/admin/events')).status).toBe(401);
   });
 });

@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '@mp/platform';
-import type { Database } from './db/schema.ts';
 import { migrations } from './db/migrations.ts';
+import type { Database } from './db/schema.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 

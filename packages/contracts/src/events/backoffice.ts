@@ -15,7 +15,11 @@ const settlementFigures = {
   netAmount: z.int(),
 };
 export const settlementCalculated = z.object({ ...settlementFigures, calculatedAt: at });
-export const settlementCompleted = z.object({ ...settlementFigures, statementFileId: id.optional(), completedAt: at });
+export const settlementCompleted = z.object({
+  ...settlementFigures,
+  statementFileId: id.optional(),
+  completedAt: at,
+});
 export const settlementPaid = z.object({ settlementId: id, sellerId: id, amount: z.int(), paidAt: at });
 
 // Notification (seed 1.11)
@@ -40,7 +44,12 @@ export const notificationFailed = z.object({
 // Admin (seed 1.14)
 export const adminUserSuspended = z.object({ userId: id, adminId: id, reason: z.string(), suspendedAt: at });
 export const adminSellerApproved = z.object({ sellerId: id, adminId: id, approvedAt: at });
-export const adminNoticePublished = z.object({ noticeId: id, title: z.string(), adminId: id, publishedAt: at });
+export const adminNoticePublished = z.object({
+  noticeId: id,
+  title: z.string(),
+  adminId: id,
+  publishedAt: at,
+});
 
 // Stats (seed 1.16)
 export const statsDailyCalculated = z.object({

@@ -31,7 +31,12 @@ export const productCreated = z.object({
   ),
 });
 export const productUpdated = z.object({ ...productState, changes: z.array(z.string()) });
-export const productDeleted = z.object({ productId: id, sellerId: id, version: z.int().positive(), deletedAt: at });
+export const productDeleted = z.object({
+  productId: id,
+  sellerId: id,
+  version: z.int().positive(),
+  deletedAt: at,
+});
 export const productApproved = z.object({ ...productState, approvedBy: id, approvedAt: at });
 export const productRejected = z.object({ ...productState, reason: z.string(), rejectedAt: at });
 export const productStockChanged = z.object({

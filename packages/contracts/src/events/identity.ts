@@ -38,7 +38,12 @@ export const userUpdated = z.object({
   updatedAt: at,
 });
 export const userDeleted = z.object({ userId: id, deletedAt: at });
-export const userAddressCreated = z.object({ userId: id, addressId: id, isDefault: z.boolean(), createdAt: at });
+export const userAddressCreated = z.object({
+  userId: id,
+  addressId: id,
+  isDefault: z.boolean(),
+  createdAt: at,
+});
 
 // Seller (seed 1.7)
 export const sellerCreated = z.object({
@@ -48,7 +53,12 @@ export const sellerCreated = z.object({
   status: z.literal('PENDING'),
   createdAt: at,
 });
-export const sellerVerified = z.object({ sellerId: id, userId: id, verifiedBy: id.optional(), verifiedAt: at });
+export const sellerVerified = z.object({
+  sellerId: id,
+  userId: id,
+  verifiedBy: id.optional(),
+  verifiedAt: at,
+});
 export const sellerSuspended = z.object({ sellerId: id, userId: id, reason: z.string(), suspendedAt: at });
 export const storeUpdated = z.object({
   sellerId: id,

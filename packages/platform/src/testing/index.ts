@@ -64,7 +64,12 @@ export function withoutSidecar(
       calls.push({ appId, method, path, body: o.body });
       const route = `${appId} ${method} ${path.split('?')[0]}`;
       const fn = invoke[route] ?? invoke[`${appId} ${path.split('?')[0]}`];
-      if (!fn) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', `${appId} could not be reached (no test double for ${route})`);
+      if (!fn)
+        throw new ApiError(
+          503,
+          'UPSTREAM_UNAVAILABLE',
+          `${appId} could not be reached (no test double for ${route})`,
+        );
       return (await fn(o.body, o.query)) as never;
     },
     async publish() {
@@ -148,7 +153,11 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
         body = JSON.stringify(c.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await service.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const res = await service.app.request(path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       try {

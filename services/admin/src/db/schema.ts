@@ -1,4 +1,25 @@
-import type { PlatformTables } from '@mp/platform';
+import type { Generated, PlatformTables } from '@mp/platform';
 
-/** The tables of the admin service's schema (`admin`). */
-export interface Database extends PlatformTables {}
+/** Every message seen on the bus (seed 1.14: 모든 이벤트 모니터링), dead letters included. */
+export interface EventLogTable {
+  id: Generated<number>;
+  event_id: string | null;
+  event_type: string | null;
+  topic: string;
+  source: string | null;
+  correlation_id: string | null;
+  user_id: string | null;
+  occurred_at: Date | null;
+  received_at: Generated<Date>;
+  /** Envelope and payload matched the catalog's schema. */
+  valid: boolean;
+  problems: string[] | null;
+  /** Arrived on the dead-letter topic: some subscriber dropped it or gave up on it. */
+  dead_letter: boolean;
+  deliveries: Generated<number>;
+  envelope: unknown;
+}
+
+export interface Database extends PlatformTables {
+  event_log: EventLogTable;
+}

@@ -1,5 +1,8 @@
 import type { App, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { eventRoutes } from './events.ts';
 
 /** The public routes of the admin service. */
-export function routes(_app: App, _deps: ServiceDeps<Database>): void {}
+export function routes(app: App, deps: ServiceDeps<Database>): void {
+  eventRoutes(app, deps);
+}

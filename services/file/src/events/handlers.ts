@@ -11,7 +11,10 @@ export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> 
   return Object.fromEntries(
     subscriptionsOf('file').map((topic) => [
       topic,
-      async (event: { eventId: string; correlationId: string }, { log }: { log: ServiceDeps<Database>['log'] }) => {
+      async (
+        event: { eventId: string; correlationId: string },
+        { log }: { log: ServiceDeps<Database>['log'] },
+      ) => {
         log.info({ correlationId: event.correlationId }, 'event received');
       },
     ]),

@@ -3,7 +3,9 @@ import { type Migrations, sql } from '@mp/platform';
 export const migrations: Migrations = {
   '0001_init': {
     async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('search service — 검색: product search, autocomplete, popular terms')}`.execute(db);
+      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('search service — 검색: product search, autocomplete, popular terms')}`.execute(
+        db,
+      );
     },
   },
 };

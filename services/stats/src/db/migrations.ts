@@ -1,14 +1,15 @@
-import { type Migrations, sql } from '@mp/platform';
+import type { Migrations } from '@mp/platform';
 
 export const migrations: Migrations = {
-  '0001_init': {
+  '0001_daily_signups': {
     async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('stats service — 통계: sales and user statistics')}`.execute(db);
+      await db.schema
+        .createTable('daily_signups')
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('daily_signups_pk', ['day', 'role'])
+        .execute();
     },
   },
 };
-
-async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
-}

@@ -1,19 +1,24 @@
 import { subscriptionsOf } from '@mp/contracts';
 import type { EventHandlers, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { countSignup } from '../domain/signups.ts';
 
-/**
- * One handler per topic the catalog subscribes stats to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('stats').map((topic) => [
-      topic,
-      async (event: { eventId: string; correlationId: string }, { log }: { log: ServiceDeps<Database>['log'] }) => {
+/** Topics whose statistics are not kept yet: recorded as arrived (the kit validated them). */
+const recordOnly = (topics: string[]): EventHandlers<Database> =>
+  Object.fromEntries(
+    topics.map((t) => [
+      t,
+      async (event: { correlationId: string }, { log }: { log: ServiceDeps<Database>['log'] }) => {
         log.info({ correlationId: event.correlationId }, 'event received');
       },
     ]),
-  ) as EventHandlers<Database>;
+  );
+
+export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
+  return {
+    ...recordOnly(subscriptionsOf('stats')),
+    'user.created': async (event, { trx }) => {
+      await countSignup(trx, event.data.createdAt, event.data.role);
+    },
+  };
 }

@@ -1,0 +1,35 @@
+/**
+ * Files generated from the code's single sources of truth (the event catalog, the services table).
+ *   node scripts/gen/index.ts           write them
+ *   node scripts/gen/index.ts --check   fail if any is out of date (CI runs this)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { eventsDoc, routesDoc } from './docs.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** path (from the repository root) → content */
+export const generated: Record<string, () => string> = {
+  'docs/events.md': eventsDoc,
+  'docs/routes.md': routesDoc,
+};
+
+const check = process.argv.includes('--check');
+const stale: string[] = [];
+for (const [path, make] of Object.entries(generated)) {
+  const file = join(root, path);
+  const content = make();
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (current === content) continue;
+  if (check) stale.push(path);
+  else {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    console.log(`wrote ${path}`);
+  }
+}
+if (stale.length) {
+  console.error(`out of date (run node scripts/gen/index.ts): ${stale.join(', ')}`);
+  process.exit(1);
+}

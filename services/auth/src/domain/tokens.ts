@@ -1,0 +1,33 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Principal } from '@mp/platform';
+import { SignJWT } from 'jose';
+import type { KeyRing } from './keys.ts';
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+/** A short-lived ES256 access token carrying the user id (`sub`), role and session id (`sid`). */
+export async function issueAccessToken(ring: KeyRing, s: TokenSettings, p: Principal): Promise<string> {
+  const signer = await ring.current();
+  return new SignJWT({ role: p.role, sid: p.sessionId })
+    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
+    .setSubject(p.userId)
+    .setIssuer(s.issuer)
+    .setAudience(s.audience)
+    .setIssuedAt()
+    .setJti(randomBytes(12).toString('base64url'))
+    .setExpirationTime(`${s.accessTtlSeconds}s`)
+    .sign(signer.key);
+}
+
+/** An opaque refresh token (256 random bits); only its SHA-256 is stored. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -1,0 +1,27 @@
+import type { ServiceDeps, Worker } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { createUser, findLiveByEmail } from './users.ts';
+
+/**
+ * The first admin account, from ADMIN_EMAIL / ADMIN_PASSWORD (contract: local conveniences; on a
+ * cluster the values come from a secret). Created once; an existing account is left as it is.
+ */
+export function adminBootstrap(
+  deps: ServiceDeps<Database, { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string }>,
+): Worker {
+  return {
+    name: 'admin-bootstrap',
+    async start() {
+      const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = deps.config;
+      if (!email || !password) return;
+      if (await findLiveByEmail(deps.db, email)) return;
+      try {
+        await createUser(deps, { email, password, name: '관리자', phone: null, role: 'admin' });
+        deps.log.info({ email }, 'admin account created');
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EMAIL_TAKEN') throw err;
+      }
+    },
+    async stop() {},
+  };
+}

@@ -1,0 +1,147 @@
+/** Helpers for end-to-end tests: the public base URL, tokens, polling, and the local sidecars. */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceName } from '@mp/contracts';
+import pg from 'pg';
+import { databaseOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
+
+export { portsOf };
+
+export const base = () => process.env.MP_BASE_URL ?? `http://localhost:${gatewayPortOf()}`;
+const runDir =
+  process.env.MP_RUN ??
+  join(import.meta.dirname, '..', '..', stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = any>(
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base()}${path}`, {
+    method,
+    headers,
+    ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {}
+  return { status: res.status, body: body as T, headers: res.headers };
+}
+
+/** Polls until `fn` returns a truthy value; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+  );
+}
+
+export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID().slice(0, 8)}@e2e.example.kr`;
+
+export const localAdmin = {
+  email: process.env.ADMIN_EMAIL ?? 'admin@marketplace.local',
+  password: process.env.ADMIN_PASSWORD ?? 'admin-password-change-me',
+};
+
+export async function login(email: string, password: string): Promise<string> {
+  const res = await api('POST', '/api/v1/auth/login', { body: { email, password } });
+  if (res.status !== 200)
+    throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken;
+}
+
+export const adminToken = () => login(localAdmin.email, localAdmin.password);
+
+/** Events the admin monitor has seen, newest first. */
+export async function monitored(token: string, query: Record<string, string>) {
+  const qs = new URLSearchParams({ limit: '100', ...query });
+  const res = await api('GET', `/api/v1/admin/events?${qs}`, { token });
+  if (res.status !== 200) throw new Error(`monitor answered ${res.status}`);
+  return res.body.items as {
+    eventId: string;
+    eventType: string;
+    correlationId: string;
+    deadLetter: boolean;
+    valid: boolean;
+    topic: string;
+    deliveries: number;
+  }[];
+}
+
+// ---- the local runtime (for tests that must touch Dapr or PostgreSQL directly) -------------------
+
+export function localSecrets(): { appApiToken: string; daprApiToken: string } {
+  const file = join(runDir, 'secrets.json');
+  if (!existsSync(file)) throw new Error('no .run/secrets.json: these tests need the local runtime');
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Publishes a message through a sidecar, as a producer's relay would (same CloudEvent id and type). */
+export async function publishThroughSidecar(
+  service: ServiceName,
+  topic: string,
+  envelope: { eventId: string; eventType: string },
+) {
+  const qs = new URLSearchParams({
+    'metadata.cloudevent.id': envelope.eventId,
+    'metadata.cloudevent.type': envelope.eventType,
+  });
+  const res = await fetch(
+    `http://127.0.0.1:${portsOf(service).daprHttp}/v1.0/publish/pubsub/${topic}?${qs}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'dapr-api-token': localSecrets().daprApiToken },
+      body: JSON.stringify(envelope),
+    },
+  );
+  if (res.status !== 204) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
+}
+
+/** Sums a Dapr sidecar's Prometheus counter over the series whose labels include `labels`. */
+export async function daprCounter(
+  service: ServiceName,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${portsOf(service).metrics}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      sum += Number(line.split(' ').at(-1));
+  }
+  return sum;
+}
+
+/** A connection to a service's own database (for tests that stage a fault, like a held lock). */
+export function database(service: ServiceName): pg.Client {
+  const base = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
+  return new pg.Client({ connectionString: `${base}/${databaseOf(service)}` });
+}
