@@ -17,6 +17,9 @@ DAPR_VERSION=1.18.2
 DAPR_CLI_VERSION=1.18.0
 HELM_VERSION=3.19.0
 KUBECONFORM_VERSION=0.7.0
+# Python tools from PyPI, in a venv under the cache: an AWS emulator (S3, SNS/SQS, DynamoDB) and an SMTP sink.
+PY_TOOLS=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
+PY_VENV="$MP_CACHE/py-tools"
 
 NODE_HOME="$MP_CACHE/node-$NODE_VERSION/node_modules/node"
 PNPM_HOME_DIR="$MP_CACHE/pnpm-$PNPM_VERSION"

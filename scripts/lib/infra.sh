@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
 MP_PG_PORT="${MP_PG_PORT:-5432}"
 MP_REDIS_PORT="${MP_REDIS_PORT:-$((6379 + MP_STACK))}"
+MP_AWS_PORT="${MP_AWS_PORT:-$((4566 + MP_STACK))}"
 MP_PG_USER=marketplace
 MP_PG_PASSWORD=marketplace
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -21,6 +22,8 @@ PG_SOCKET_DIR="$(dirname "$PGDATA_DIR")/pg-socket"
 
 export MP_DATABASE_BASE_URL="postgres://$MP_PG_USER:$MP_PG_PASSWORD@127.0.0.1:$MP_PG_PORT"
 export MP_REDIS_HOST="127.0.0.1:$MP_REDIS_PORT"
+# The local AWS emulator (moto's server): S3 for files, SNS/SQS and DynamoDB for the aws profile.
+export MP_AWS_ENDPOINT="http://127.0.0.1:$MP_AWS_PORT"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -42,7 +45,7 @@ start_postgres() {
     rm -f "$pw"
     cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-max_connections = 500
+max_connections = 1200
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = off
@@ -100,5 +103,23 @@ stop_redis() {
   fi
 }
 
-start_infra() { start_postgres; start_redis; }
-stop_infra() { stop_redis; stop_postgres; }
+start_aws_emulator() {
+  ensure_py_tools
+  mkdir -p "$MP_RUN/aws"
+  if [ -f "$MP_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_RUN/aws/moto.pid")" 2>/dev/null; then return 0; fi
+  port_open "$MP_AWS_PORT" && die "port $MP_AWS_PORT is taken by another program; set MP_AWS_PORT"
+  log "starting the AWS emulator (moto) on $MP_AWS_ENDPOINT"
+  setsid "$PY_VENV/bin/moto_server" -H 127.0.0.1 -p "$MP_AWS_PORT" >"$MP_RUN/aws/moto.log" 2>&1 < /dev/null &
+  echo $! >"$MP_RUN/aws/moto.pid"
+  wait_port "$MP_AWS_PORT" 30 "the AWS emulator"
+}
+
+stop_aws_emulator() {
+  if [ -f "$MP_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_RUN/aws/moto.pid")" 2>/dev/null; then
+    log "stopping the AWS emulator"; kill "$(cat "$MP_RUN/aws/moto.pid")" || true
+  fi
+  rm -f "$MP_RUN/aws/moto.pid"
+}
+
+start_infra() { start_postgres; start_redis; start_aws_emulator; }
+stop_infra() { stop_aws_emulator; stop_redis; stop_postgres; }

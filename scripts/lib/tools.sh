@@ -107,3 +107,14 @@ ensure_kubeconform() {
   go_build_module github.com/yannh/kubeconform "v$KUBECONFORM_VERSION" ./cmd/kubeconform "$MP_BIN/kubeconform" "" \
     "-X main.version=v$KUBECONFORM_VERSION"
 }
+
+# The Python tools (moto's server, aiosmtpd) in their own venv, pinned.
+ensure_py_tools() {
+  local stamp="$PY_VENV/.mp-stamp" want="${PY_TOOLS[*]}"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  command -v python3 >/dev/null || die "python3 is needed for the local AWS emulator and SMTP sink"
+  log "installing Python tools: $want"
+  python3 -m venv "$PY_VENV" >/dev/null || die "python3 -m venv failed"
+  "$PY_VENV/bin/pip" install -q --disable-pip-version-check "${PY_TOOLS[@]}" || die "pip install failed"
+  echo "$want" >"$stamp"
+}

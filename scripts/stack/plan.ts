@@ -17,7 +17,7 @@ export const gatewayPort = gatewayPortOf();
 
 /** Dapr component profiles: which resource folders the sidecars load. */
 export const profiles: Record<string, string[]> = {
-  redis: ['components/common', 'components/redis'],
+  redis: ['components/common', 'components/local', 'components/redis'],
 };
 
 interface Secrets {
