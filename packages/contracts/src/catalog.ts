@@ -118,7 +118,12 @@ export const eventCatalog = {
     subscribers: ['user', 'settlement', 'stats', 'product'],
     data: o.orderCompleted,
   },
-  'order.refund.requested': { publisher: 'order', subscribers: ['payment'], data: o.orderRefundRequested },
+  'order.refund.requested': {
+    publisher: 'order',
+    subscribers: ['payment', 'shipping'],
+    data: o.orderRefundRequested,
+    why: 'payment refunds; shipping books the return pickup (반품 회수)',
+  },
   'order.refund.completed': {
     publisher: 'order',
     subscribers: ['settlement', 'stats', 'notification'],

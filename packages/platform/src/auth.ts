@@ -68,11 +68,15 @@ export function remoteJwks(url: string, headers: Record<string, string> = {}): J
   return createRemoteJWKSet(new URL(url), { headers, cooldownDuration: 10_000, cacheMaxAge: 10 * 60_000 });
 }
 
-/** Reads a bearer token when one is sent; a bad one is a 401, none leaves the caller anonymous. */
+/**
+ * Reads a bearer token when one is sent; a bad one is a 401, none leaves the caller anonymous.
+ * `Basic` credentials are not ours: they also leave the caller anonymous, for the few routes that
+ * check their own (a sandbox speaking a third party's API, which authenticates with Basic).
+ */
 export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv> {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization');
-    if (header) {
+    if (header && !/^basic /i.test(header)) {
       const [scheme, token] = header.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw unauthorized('TOKEN_INVALID', 'Use a Bearer token');

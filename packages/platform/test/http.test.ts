@@ -63,6 +63,15 @@ describe('authentication and roles', () => {
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });
 
+  it('treats Basic credentials as anonymous: a guarded route still answers 401', async () => {
+    const res = await svc.call('POST', '/api/v1/reviews', {
+      body: { productId: 'p', rating: 5, content: 'ok' },
+      headers: { authorization: `Basic ${Buffer.from('test_sk_x:').toString('base64')}` },
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+
   it('refuses the wrong role with 403', async () => {
     const res = await svc.call('POST', '/api/v1/reviews', {
       token: await tokenFor('s-1', 'seller'),

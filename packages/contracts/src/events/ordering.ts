@@ -9,6 +9,8 @@ const orderLine = z.object({
   quantity,
   /** Unit price in KRW after the SKU's price delta. */
   price: krw,
+  /** This line's share of the order's coupon discount (who funds it: the order's couponFundedBy). */
+  discountAmount: krw.optional(),
 });
 
 // Order (seed 1.4, §2.3). Seed fields first; `sellerId` is the first item's seller, `sellerIds` all of them.
@@ -26,6 +28,8 @@ export const orderCreated = z.object({
       sku: z.string(),
       sellerId: id,
       name: z.string().optional(),
+      /** This line's share of the coupon discount. */
+      discountAmount: krw.optional(),
     }),
   ),
   totalAmount: krw,
@@ -33,6 +37,8 @@ export const orderCreated = z.object({
   paymentMethod,
   couponId: id.optional(),
   userCouponId: id.optional(),
+  /** Who pays for the discount (쿠폰 부담): the platform or the seller who issued the coupon. */
+  couponFundedBy: z.enum(['ADMIN', 'SELLER']).optional(),
   sellerIds: z.array(id),
   discountAmount: krw,
   shippingFee: krw,
@@ -168,6 +174,8 @@ export const shippingReturnRequested = z.object({
   returnShipmentId: id,
   reason: z.string(),
   requestedAt: at,
+  sellerId: id.optional(),
+  refundRequestId: id.optional(),
 });
 
 // Coupon (seed 1.9)

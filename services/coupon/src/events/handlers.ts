@@ -1,22 +1,11 @@
-import { subscriptionsOf } from '@mp/contracts';
 import type { EventHandlers, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { redeemForOrder, restoreForOrder } from '../domain/redemption.ts';
 
-/**
- * One handler per topic the catalog subscribes coupon to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('coupon').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** order.created redeems the order's coupon; order.cancelled gives it back (seed 1.9). */
+export function handlers({ events }: ServiceDeps<Database>): EventHandlers<Database> {
+  return {
+    'order.created': (event, { trx, log }) => redeemForOrder(trx, events, log, event),
+    'order.cancelled': (event, { trx }) => restoreForOrder(trx, event),
+  };
 }

@@ -1,0 +1,198 @@
+import {
+  type ApiError,
+  conflict,
+  type Kysely,
+  newId,
+  notFound,
+  type ServiceDeps,
+  sql,
+  type Transaction,
+  unprocessable,
+} from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { discountFor, meetsMinimum } from './discount.ts';
+import type { Coupon } from './dto.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewCoupon {
+  name: string;
+  type: 'FIXED' | 'PERCENT';
+  value: number;
+  minOrderAmount: number;
+  maxDiscount?: number | undefined;
+  totalQuantity?: number | undefined;
+  validFrom: string;
+  validUntil: string;
+}
+
+/** An admin's coupon is the platform's; a seller's is funded by that seller and applies to its items. */
+export async function createCoupon(
+  { db, events }: Pick<ServiceDeps<Database>, 'db' | 'events'>,
+  by: { userId: string; role: 'admin' | 'seller' },
+  input: NewCoupon,
+): Promise<Coupon> {
+  return db.transaction().execute(async (trx) => {
+    const coupon = await trx
+      .insertInto('coupons')
+      .values({
+        id: newId(),
+        name: input.name,
+        type: input.type,
+        value: input.value,
+        min_order_amount: input.minOrderAmount,
+        max_discount: input.maxDiscount ?? null,
+        total_quantity: input.totalQuantity ?? null,
+        issuer: by.role === 'admin' ? 'ADMIN' : 'SELLER',
+        seller_id: by.role === 'seller' ? by.userId : null,
+        created_by: by.userId,
+        valid_from: new Date(input.validFrom),
+        valid_until: new Date(input.validUntil),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await events.publish(
+      trx,
+      'coupon.created',
+      {
+        couponId: coupon.id,
+        name: coupon.name,
+        type: coupon.type,
+        value: coupon.value,
+        issuer: coupon.issuer,
+        ...(coupon.seller_id ? { sellerId: coupon.seller_id } : {}),
+        totalQuantity: coupon.total_quantity,
+        validFrom: coupon.valid_from.toISOString(),
+        validUntil: coupon.valid_until.toISOString(),
+        createdAt: coupon.created_at.toISOString(),
+      },
+      { aggregateKey: `coupon:${coupon.id}` },
+    );
+    return coupon;
+  });
+}
+
+export const findCoupon = (db: Db, id: string) =>
+  db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirst();
+
+/**
+ * Issues a coupon to a user, first come first served (선착순): the user's row goes in first (one
+ * per user, by a unique key), then one conditional UPDATE takes a unit only while units remain
+ * and the coupon is valid. Both in one transaction, so a refusal leaves nothing behind.
+ */
+export async function issueCoupon(
+  { db, events }: Pick<ServiceDeps<Database>, 'db' | 'events'>,
+  couponId: string,
+  userId: string,
+) {
+  return db.transaction().execute(async (trx) => {
+    const mine = await trx
+      .insertInto('user_coupons')
+      .values({
+        id: newId(),
+        coupon_id: couponId,
+        user_id: userId,
+        order_id: null,
+        discount_amount: null,
+        used_at: null,
+      })
+      .onConflict((oc) => oc.columns(['coupon_id', 'user_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst()
+      .catch((err: { code?: string }) => {
+        // A coupon id that does not exist breaks the foreign key.
+        if (err.code === '23503') throw notFound('COUPON_NOT_FOUND', 'No such coupon');
+        throw err;
+      });
+    if (!mine) throw conflict('COUPON_ALREADY_ISSUED', 'You already have this coupon');
+    const coupon = await trx
+      .updateTable('coupons')
+      .set((eb) => ({ issued_count: eb('issued_count', '+', 1) }))
+      .where('id', '=', couponId)
+      .where('status', '=', 'ACTIVE')
+      .where('valid_from', '<=', sql<Date>`now()`)
+      .where('valid_until', '>', sql<Date>`now()`)
+      .where((eb) =>
+        eb.or([eb('total_quantity', 'is', null), eb('issued_count', '<', eb.ref('total_quantity'))]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (!coupon) throw await whyNotIssuable(trx, couponId);
+    await events.publish(
+      trx,
+      'coupon.issued',
+      { couponId, userCouponId: mine.id, userId, issuedAt: mine.issued_at.toISOString() },
+      { aggregateKey: `coupon:${couponId}`, userId },
+    );
+    return { userCoupon: mine, coupon };
+  });
+}
+
+async function whyNotIssuable(db: Db, couponId: string): Promise<ApiError> {
+  const c = await findCoupon(db, couponId);
+  const now = Date.now();
+  if (!c || c.status === 'DELETED') return notFound('COUPON_NOT_FOUND', 'No such coupon');
+  if (c.status === 'EXPIRED' || c.valid_until.getTime() <= now)
+    return conflict('COUPON_EXPIRED', 'This coupon has expired');
+  if (c.valid_from.getTime() > now)
+    return unprocessable(
+      'COUPON_NOT_YET_VALID',
+      `This coupon can be claimed from ${c.valid_from.toISOString()}`,
+    );
+  return conflict('COUPON_EXHAUSTED', 'All of this coupon have been claimed');
+}
+
+export interface ValidationInput {
+  userId: string;
+  /** The coupon's id, or the id of the user's own issued coupon. */
+  couponId: string;
+  orderAmount: number;
+  /** Per-seller subtotals: a seller's coupon applies only to that seller's items. */
+  items?: { sellerId: string; amount: number }[] | undefined;
+}
+
+/** Contract 6: whether the user may use the coupon on an order of this amount, and its discount. */
+export async function validateCoupon(db: Db, input: ValidationInput) {
+  const row = await db
+    .selectFrom('user_coupons as u')
+    .innerJoin('coupons as c', 'c.id', 'u.coupon_id')
+    .selectAll('c')
+    .select(['u.id as user_coupon_id', 'u.status as user_coupon_status'])
+    .where('u.user_id', '=', input.userId)
+    .where((eb) => eb.or([eb('u.coupon_id', '=', input.couponId), eb('u.id', '=', input.couponId)]))
+    .executeTakeFirst();
+  if (!row) throw unprocessable('COUPON_NOT_OWNED', 'You do not have this coupon');
+  if (row.user_coupon_status === 'USED') throw conflict('COUPON_ALREADY_USED', 'This coupon has been used');
+  const now = Date.now();
+  if (row.user_coupon_status === 'EXPIRED' || row.valid_until.getTime() <= now)
+    throw conflict('COUPON_EXPIRED', 'This coupon has expired');
+  if (row.valid_from.getTime() > now)
+    throw unprocessable('COUPON_NOT_YET_VALID', `This coupon is valid from ${row.valid_from.toISOString()}`);
+  const applicable =
+    row.seller_id === null
+      ? input.orderAmount
+      : (input.items ?? []).filter((i) => i.sellerId === row.seller_id).reduce((s, i) => s + i.amount, 0);
+  if (row.seller_id !== null && applicable === 0)
+    throw unprocessable('COUPON_NOT_APPLICABLE', "This seller's coupon applies only to its own items");
+  const rule = {
+    type: row.type,
+    value: row.value,
+    minOrderAmount: row.min_order_amount,
+    maxDiscount: row.max_discount,
+  };
+  if (!meetsMinimum(rule, applicable))
+    throw unprocessable(
+      'COUPON_MIN_ORDER_NOT_MET',
+      `This coupon needs an order of at least ${rule.minOrderAmount}원`,
+      {
+        minOrderAmount: rule.minOrderAmount,
+      },
+    );
+  return {
+    couponId: row.id,
+    userCouponId: row.user_coupon_id,
+    discountAmount: discountFor(rule, applicable),
+    fundedBy: row.issuer,
+    sellerId: row.seller_id,
+  };
+}

@@ -1,0 +1,52 @@
+import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { validateCoupon } from '../domain/coupons.ts';
+import { expireCoupons } from '../domain/expiry.ts';
+
+const krw = z.int().min(0).max(1_000_000_000_000);
+
+const validate = createRoute({
+  method: 'post',
+  path: '/internal/coupons/validate',
+  summary: 'Contract 6: may this user use this coupon on an order of this amount, and for how much',
+  request: {
+    body: jsonBody(
+      z.object({
+        userId: z.string().min(1).max(64),
+        couponId: z.uuid(),
+        orderAmount: krw,
+        items: z
+          .array(z.object({ sellerId: z.string().min(1).max(64), amount: krw }))
+          .max(100)
+          .optional(),
+      }),
+    ),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        couponId: z.string(),
+        userCouponId: z.string(),
+        discountAmount: z.int(),
+        fundedBy: z.enum(['ADMIN', 'SELLER']),
+        sellerId: z.string().nullable(),
+      }),
+      'The coupon applies',
+    ),
+    ...problems(400, 409, 422),
+  },
+});
+
+/** The cron input binding (components/common/coupon-expiry.yaml) posts here on its schedule. */
+const expiryJob = createRoute({
+  method: 'post',
+  path: '/internal/jobs/coupon-expiry',
+  summary: 'Expires coupons past their validity (called by the Dapr cron binding)',
+  responses: { 200: jsonResponse(z.object({ expired: z.int() }), 'How many coupons expired') },
+});
+
+/** Routes reached only through Dapr (order's invocation, the cron binding). */
+export function internalRoutes(app: App, { db, events }: ServiceDeps<Database>) {
+  app.openapi(validate, async (c) => c.json(await validateCoupon(db, c.req.valid('json')), 200));
+  app.openapi(expiryJob, async (c) => c.json({ expired: await expireCoupons(db, events) }, 200));
+}
