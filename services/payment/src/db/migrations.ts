@@ -8,6 +8,103 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0002_payments': {
+    async up(db) {
+      await db.schema
+        .createTable('payments')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount >= 0`))
+        .addColumn('method', 'text', (c) =>
+          c.notNull().check(sql`method in ('card', 'transfer', 'virtual_account')`),
+        )
+        .addColumn('order_name', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .check(
+              sql`status in ('READY', 'IN_PROGRESS', 'WAITING_FOR_DEPOSIT', 'DONE', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED')`,
+            ),
+        )
+        .addColumn('due_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('payment_key', 'text')
+        .addColumn('confirm_attempt', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('confirm_started_at', 'timestamptz')
+        .addColumn('pg_status', 'text')
+        .addColumn('pg_method', 'text')
+        .addColumn('pg_transaction_key', 'text')
+        .addColumn('approved_at', 'timestamptz')
+        .addColumn('failure_code', 'text')
+        .addColumn('failure_message', 'text')
+        .addColumn('refunded_amount', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('virtual_account', 'jsonb')
+        .addColumn('deposit_secret', 'text')
+        .addColumn('auto_approve', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('order_cancelled_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        // Never refunded beyond what was paid.
+        .addCheckConstraint('payments_refund_bounded', sql`refunded_amount between 0 and amount`)
+        .execute();
+      await sql`create index payments_by_user on payments (user_id, id desc)`.execute(db);
+      await sql`create index payments_unsettled on payments (status, confirm_started_at) where status in ('IN_PROGRESS', 'WAITING_FOR_DEPOSIT')`.execute(
+        db,
+      );
+      await sql`create index payments_auto on payments (created_at) where status = 'READY' and auto_approve`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('refunds')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('payment_id', 'uuid', (c) => c.notNull().references('payments.id'))
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('CANCEL', 'REFUND', 'PG')`))
+        .addColumn('refund_request_id', 'text')
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount >= 0`))
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().defaultTo('PENDING').check(sql`status in ('PENDING', 'DONE', 'FAILED')`),
+        )
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('last_error', 'text')
+        .addColumn('pg_transaction_key', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('completed_at', 'timestamptz')
+        .execute();
+      // One cancellation per payment, one refund per refund request, one record per PG transaction:
+      // whatever is retried, nothing is refunded twice.
+      await sql`create unique index refunds_one_cancel on refunds (payment_id) where kind = 'CANCEL'`.execute(
+        db,
+      );
+      await sql`create unique index refunds_per_request on refunds (payment_id, refund_request_id) where refund_request_id is not null`.execute(
+        db,
+      );
+      await sql`create unique index refunds_per_pg_transaction on refunds (pg_transaction_key) where pg_transaction_key is not null`.execute(
+        db,
+      );
+      await sql`create index refunds_due on refunds (next_attempt_at) where status = 'PENDING'`.execute(db);
+
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text')
+        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .addColumn('outcome', 'text')
+        .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      await db.schema
+        .createTable('cancelled_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('cancelled_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
 };
 
 async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {

@@ -1,22 +1,23 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import type { PaymentContext } from '../domain/context.ts';
+import { wakeJobs } from '../domain/jobs.ts';
+import { cancelForOrder, openPayment, refundForRequest } from '../domain/order-events.ts';
 
-/**
- * One handler per topic the catalog subscribes payment to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('payment').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** order.created opens a payment; order.cancelled cancels or refunds it; order.refund.requested refunds (seed 1.5). */
+export function handlers(ctx: PaymentContext, autoApprove: boolean): EventHandlers<Database> {
+  return {
+    'order.created': async (event, { trx }) => {
+      await openPayment(ctx, trx, event, autoApprove);
+      if (autoApprove) await wakeJobs(trx);
+    },
+    'order.cancelled': async (event, { trx }) => {
+      await cancelForOrder(ctx, trx, event);
+      await wakeJobs(trx);
+    },
+    'order.refund.requested': async (event, { trx }) => {
+      await refundForRequest(trx, event);
+      await wakeJobs(trx);
+    },
+  };
 }

@@ -1,0 +1,76 @@
+import { sql, type Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { PgError } from '../pg/port.ts';
+import { confirmAtPg, confirmPayment } from './confirm.ts';
+import type { PaymentContext } from './context.ts';
+import { runRefunds } from './refunds.ts';
+import { decisive, markFailed, settleWithPg } from './settle.ts';
+
+/** Wakes the job runner when the transaction commits (NOTIFY is delivered on commit). */
+export const wakeJobs = (trx: Transaction<Database>) =>
+  sql`select pg_notify('payment_jobs', current_schema())`.execute(trx);
+
+/** Everything the runner does each time it wakes. */
+export async function runJobs(ctx: PaymentContext): Promise<void> {
+  await autoApprove(ctx);
+  await runRefunds(ctx);
+  await reconcile(ctx);
+}
+
+/**
+ * Local profiles' headless mode: the sandbox PG pays every new order by itself, through the same
+ * payment window and confirmation a buyer would use.
+ */
+export async function autoApprove(ctx: PaymentContext, batch = 20): Promise<number> {
+  if (!ctx.window) return 0;
+  const due = await sql<{ id: string; order_id: string; amount: number; order_name: string; method: string }>`
+    update payments set auto_approve = false
+     where id in (select id from payments where status = 'READY' and auto_approve
+                  order by created_at limit ${batch} for update skip locked)
+    returning id, order_id, amount, order_name, method`.execute(ctx.db);
+  for (const p of due.rows) {
+    try {
+      const { paymentKey } = await ctx.window({
+        orderId: p.order_id,
+        amount: p.amount,
+        orderName: p.order_name,
+        method: p.method,
+      });
+      await confirmPayment(ctx, { orderId: p.order_id, paymentKey, amount: p.amount });
+    } catch (err) {
+      ctx.log.warn({ err, orderId: p.order_id }, 'the sandbox could not pay the order by itself');
+    }
+  }
+  return due.rows.length;
+}
+
+/**
+ * Confirmations the PG has not settled (no answer, or still processing) are asked of the PG again;
+ * if it still does not know them, the confirmation is sent again under the same idempotency key,
+ * which the PG treats as the same request. A payment key the PG forgot (its window expired) fails.
+ */
+export async function reconcile(ctx: PaymentContext, batch = 20): Promise<number> {
+  const stale = await sql<{ id: string }>`
+    update payments set confirm_started_at = now()
+     where id in (select id from payments where status = 'IN_PROGRESS'
+                    and confirm_started_at < now() - ${`${ctx.reconcileAfterMs} milliseconds`}::interval
+                  order by confirm_started_at limit ${batch} for update skip locked)
+    returning id`.execute(ctx.db);
+  for (const { id } of stale.rows) {
+    const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    try {
+      const now = await ctx.pg.findByOrderId(p.order_id);
+      if (now && now.paymentKey === p.payment_key && decisive(now.status)) await settleWithPg(ctx, p.id, now);
+      else if (!now || now.status === 'READY') await confirmAtPg(ctx, p).catch(() => undefined);
+    } catch (err) {
+      if (err instanceof PgError && err.kind === 'not_found')
+        await ctx.db
+          .transaction()
+          .execute((trx) =>
+            markFailed(ctx, trx, p, 'PG_SESSION_EXPIRED', 'the PG no longer knows this payment'),
+          );
+      else ctx.log.warn({ err, orderId: p.order_id }, 'reconciliation failed; will try again');
+    }
+  }
+  return stale.rows.length;
+}

@@ -1,0 +1,158 @@
+import type { EventOf } from '@mp/contracts';
+import { newId, PermanentEventError, type Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { lockPayment, type PaymentContext } from './context.ts';
+import { queueCancellation } from './settle.ts';
+
+/** Toss's orderName: the first item, and how many more (`나이키 에어 외 2건`). */
+export function orderName(items: { name?: string | undefined }[]): string {
+  const first = items[0]?.name ?? '주문 상품';
+  const name = items.length > 1 ? `${first} 외 ${items.length - 1}건` : first;
+  return name.slice(0, 100);
+}
+
+/**
+ * order.created opens the payment (payment.requested): READY until the buyer pays, due when the
+ * order's payment window closes. An order whose cancellation overtook it opens already cancelled.
+ */
+export async function openPayment(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  event: EventOf<'order.created'>,
+  autoApprove: boolean,
+): Promise<void> {
+  const d = event.data;
+  const cancelled = await trx
+    .selectFrom('cancelled_orders')
+    .selectAll()
+    .where('order_id', '=', d.orderId)
+    .executeTakeFirst();
+  const p = await trx
+    .insertInto('payments')
+    .values({
+      id: newId(),
+      order_id: d.orderId,
+      user_id: d.userId,
+      amount: d.payableAmount,
+      method: d.paymentMethod,
+      order_name: orderName(d.items),
+      status: cancelled ? 'CANCELLED' : 'READY',
+      due_at: new Date(d.paymentDueAt),
+      payment_key: null,
+      confirm_started_at: null,
+      pg_status: null,
+      pg_method: null,
+      pg_transaction_key: null,
+      approved_at: null,
+      failure_code: null,
+      failure_message: null,
+      virtual_account: null,
+      deposit_secret: null,
+      auto_approve: autoApprove && !cancelled,
+      order_cancelled_at: cancelled ? cancelled.cancelled_at : null,
+    })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!p) return;
+  const opts = { aggregateKey: `payment:${p.id}`, userId: p.user_id };
+  await ctx.events.publish(
+    trx,
+    'payment.requested',
+    {
+      paymentId: p.id,
+      orderId: p.order_id,
+      userId: p.user_id,
+      amount: p.amount,
+      method: p.method,
+      requestedAt: p.created_at.toISOString(),
+    },
+    opts,
+  );
+  if (cancelled)
+    await ctx.events.publish(
+      trx,
+      'payment.cancelled',
+      {
+        paymentId: p.id,
+        orderId: p.order_id,
+        reason: cancelled.reason,
+        cancelledAt: new Date().toISOString(),
+      },
+      opts,
+    );
+}
+
+/**
+ * order.cancelled (flow 4.2): an unpaid payment is cancelled (payment.cancelled); a paid one, or a
+ * virtual account waiting for its deposit, is queued for cancellation at the PG; one being
+ * confirmed right now is marked, so that it is refunded the moment it completes.
+ */
+export async function cancelForOrder(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  event: EventOf<'order.cancelled'>,
+): Promise<void> {
+  const d = event.data;
+  const p = await lockPayment(trx, { orderId: d.orderId });
+  if (!p) {
+    await trx
+      .insertInto('cancelled_orders')
+      .values({ order_id: d.orderId, reason: d.reason })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    return;
+  }
+  if (p.order_cancelled_at) return;
+  const marked = await trx
+    .updateTable('payments')
+    .set({ order_cancelled_at: new Date(d.cancelledAt), auto_approve: false, updated_at: new Date() })
+    .where('id', '=', p.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (p.status === 'READY') {
+    await trx.updateTable('payments').set({ status: 'CANCELLED' }).where('id', '=', p.id).execute();
+    await ctx.events.publish(
+      trx,
+      'payment.cancelled',
+      { paymentId: p.id, orderId: p.order_id, reason: d.reason, cancelledAt: new Date().toISOString() },
+      { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+    );
+  } else if (['WAITING_FOR_DEPOSIT', 'DONE', 'PARTIALLY_REFUNDED'].includes(p.status)) {
+    await queueCancellation(trx, marked, d.reason);
+  }
+}
+
+/** order.refund.requested (환불요청): a refund of that amount is queued; the PG call is the refund job's. */
+export async function refundForRequest(trx: Transaction<Database>, event: EventOf<'order.refund.requested'>) {
+  const d = event.data;
+  const p = await lockPayment(trx, { orderId: d.orderId });
+  if (!p || (p.status !== 'DONE' && p.status !== 'PARTIALLY_REFUNDED'))
+    throw new PermanentEventError(
+      `order ${d.orderId} has no paid payment to refund (status ${p?.status ?? 'none'})`,
+    );
+  const pending = await trx
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('sum'))
+    .where('payment_id', '=', p.id)
+    .where('status', '=', 'PENDING')
+    .executeTakeFirstOrThrow();
+  const amount = Math.min(d.amount, p.amount - p.refunded_amount - Number(pending.sum));
+  if (amount <= 0) throw new PermanentEventError(`nothing left to refund on order ${d.orderId}`);
+  await trx
+    .insertInto('refunds')
+    .values({
+      id: newId(),
+      payment_id: p.id,
+      order_id: p.order_id,
+      kind: 'REFUND',
+      refund_request_id: d.refundRequestId,
+      amount,
+      reason: d.reason,
+      last_error: null,
+      pg_transaction_key: null,
+      completed_at: null,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}

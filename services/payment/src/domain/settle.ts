@@ -1,0 +1,240 @@
+import { newId, type Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import type { PgPayment } from '../pg/port.ts';
+import { lockPayment, type Payment, type PaymentContext, utc } from './context.ts';
+
+const open = ['READY', 'IN_PROGRESS', 'WAITING_FOR_DEPOSIT'];
+
+/** PG statuses that settle a confirmation one way or the other. */
+export const decisive = (s: string | undefined) =>
+  s === 'DONE' ||
+  s === 'WAITING_FOR_DEPOSIT' ||
+  s === 'ABORTED' ||
+  s === 'EXPIRED' ||
+  s === 'CANCELED' ||
+  s === 'PARTIAL_CANCELED';
+
+/**
+ * Brings our payment in line with what the PG says (after a confirmation, a re-query, a webhook):
+ * paid → payment.completed; virtual account issued → WAITING_FOR_DEPOSIT; aborted or expired →
+ * payment.failed; cancels made at the PG's side → payment.refunded. Only forward moves happen, so
+ * a late or repeated answer changes nothing. A payment that completes after its order was
+ * cancelled is queued for a refund at once.
+ */
+export async function settleWithPg(ctx: PaymentContext, paymentId: string, pg: PgPayment): Promise<Payment> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const p = await lockPayment(trx, { id: paymentId });
+    if (!p) throw new Error(`payment ${paymentId} vanished`);
+    return applyPgState(ctx, trx, p, pg);
+  });
+}
+
+export async function applyPgState(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  p: Payment,
+  pg: PgPayment,
+): Promise<Payment> {
+  if (p.payment_key && pg.paymentKey !== p.payment_key) {
+    ctx.log.warn({ orderId: p.order_id }, 'the PG answered about another payment key; ignored');
+    return p;
+  }
+  const base = { pg_status: pg.status, pg_method: pg.method ?? null, updated_at: new Date() };
+  if (pg.status === 'DONE' && open.includes(p.status)) {
+    const paid = await trx
+      .updateTable('payments')
+      .set({
+        ...base,
+        status: 'DONE',
+        payment_key: pg.paymentKey,
+        approved_at: new Date(utc(pg.approvedAt)),
+        pg_transaction_key: pg.lastTransactionKey ?? null,
+      })
+      .where('id', '=', p.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await ctx.events.publish(
+      trx,
+      'payment.completed',
+      {
+        paymentId: p.id,
+        orderId: p.order_id,
+        amount: p.amount,
+        method: p.method,
+        pgTransactionId: pg.lastTransactionKey ?? pg.paymentKey,
+        paidAt: utc(pg.approvedAt),
+        userId: p.user_id,
+      },
+      { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+    );
+    if (p.order_cancelled_at)
+      await queueCancellation(trx, paid, 'order cancelled while the payment completed');
+    return paid;
+  }
+  if (pg.status === 'WAITING_FOR_DEPOSIT' && (p.status === 'READY' || p.status === 'IN_PROGRESS')) {
+    const waiting = await trx
+      .updateTable('payments')
+      .set({
+        ...base,
+        status: 'WAITING_FOR_DEPOSIT',
+        payment_key: pg.paymentKey,
+        virtual_account: pg.virtualAccount ? JSON.stringify(pg.virtualAccount) : null,
+        deposit_secret: pg.secret ?? null,
+      })
+      .where('id', '=', p.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (p.order_cancelled_at) await queueCancellation(trx, waiting, 'order cancelled before the deposit');
+    return waiting;
+  }
+  if ((pg.status === 'ABORTED' || pg.status === 'EXPIRED') && open.includes(p.status)) {
+    return markFailed(
+      ctx,
+      trx,
+      p,
+      pg.failure?.code ?? `PG_${pg.status}`,
+      pg.failure?.message ?? `the PG reports ${pg.status}`,
+    );
+  }
+  if (pg.status === 'CANCELED' || pg.status === 'PARTIAL_CANCELED') return recordPgCancels(ctx, trx, p, pg);
+  return p;
+}
+
+export async function markFailed(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  p: Payment,
+  code: string,
+  message: string,
+): Promise<Payment> {
+  const failed = await trx
+    .updateTable('payments')
+    .set({ status: 'FAILED', failure_code: code, failure_message: message, updated_at: new Date() })
+    .where('id', '=', p.id)
+    .where('status', 'in', open as never)
+    .returningAll()
+    .executeTakeFirst();
+  if (!failed) return p;
+  await ctx.events.publish(
+    trx,
+    'payment.failed',
+    {
+      paymentId: p.id,
+      orderId: p.order_id,
+      reason: message,
+      errorCode: code,
+      failedAt: new Date().toISOString(),
+      userId: p.user_id,
+    },
+    { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+  );
+  return failed;
+}
+
+/** The whole balance goes back: one cancellation per payment, whatever is retried. */
+export async function queueCancellation(trx: Transaction<Database>, p: Payment, reason: string) {
+  const balance = p.amount - p.refunded_amount;
+  if (p.status !== 'WAITING_FOR_DEPOSIT' && balance <= 0) return;
+  await trx
+    .insertInto('refunds')
+    .values({
+      id: newId(),
+      payment_id: p.id,
+      order_id: p.order_id,
+      kind: 'CANCEL',
+      refund_request_id: null,
+      amount: balance,
+      reason,
+      last_error: null,
+      pg_transaction_key: null,
+      completed_at: null,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/**
+ * Cancels the PG made that we did not ask for (from the PG's console): recorded and announced as
+ * refunds. While one of our own refunds is pending, its cancel is left for it to record.
+ */
+async function recordPgCancels(ctx: PaymentContext, trx: Transaction<Database>, p: Payment, pg: PgPayment) {
+  if (p.status !== 'DONE' && p.status !== 'PARTIALLY_REFUNDED') return p;
+  const pending = await trx
+    .selectFrom('refunds')
+    .select('id')
+    .where('payment_id', '=', p.id)
+    .where('status', '=', 'PENDING')
+    .executeTakeFirst();
+  if (pending) return p;
+  const known = new Set(
+    (
+      await trx.selectFrom('refunds').select('pg_transaction_key').where('payment_id', '=', p.id).execute()
+    ).map((r) => r.pg_transaction_key),
+  );
+  let current = p;
+  for (const cancel of pg.cancels ?? []) {
+    if (known.has(cancel.transactionKey)) continue;
+    const refundId = newId();
+    await trx
+      .insertInto('refunds')
+      .values({
+        id: refundId,
+        payment_id: p.id,
+        order_id: p.order_id,
+        kind: 'PG',
+        refund_request_id: null,
+        amount: cancel.cancelAmount,
+        reason: cancel.cancelReason,
+        status: 'DONE',
+        last_error: null,
+        pg_transaction_key: cancel.transactionKey,
+        completed_at: new Date(utc(cancel.canceledAt)),
+      })
+      .execute();
+    current = await recordRefunded(ctx, trx, current, {
+      refundId,
+      amount: cancel.cancelAmount,
+      reason: cancel.cancelReason,
+      refundRequestId: null,
+      at: utc(cancel.canceledAt),
+    });
+  }
+  return current;
+}
+
+/** Adds a settled refund to the payment (never beyond what was paid) and announces payment.refunded. */
+export async function recordRefunded(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  p: Payment,
+  r: { refundId: string; amount: number; reason: string; refundRequestId: string | null; at: string },
+): Promise<Payment> {
+  const refunded = p.refunded_amount + r.amount;
+  const updated = await trx
+    .updateTable('payments')
+    .set({
+      refunded_amount: refunded,
+      status: refunded >= p.amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+      updated_at: new Date(),
+    })
+    .where('id', '=', p.id)
+    .where('refunded_amount', '=', p.refunded_amount)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await ctx.events.publish(
+    trx,
+    'payment.refunded',
+    {
+      refundId: r.refundId,
+      paymentId: p.id,
+      orderId: p.order_id,
+      amount: r.amount,
+      reason: r.reason,
+      refundedAt: r.at,
+      refundRequestId: r.refundRequestId,
+      remainingAmount: p.amount - refunded,
+    },
+    { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+  );
+  return updated;
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRefunds } from '../src/domain/refunds.ts';
+import {
+  cancelled,
+  confirm,
+  deliver,
+  eventsFor,
+  eventually,
+  newOrder,
+  type PaymentService,
+  payInWindow,
+  paymentOf,
+  sandboxRow,
+  startPayment,
+  type TestOrder,
+} from './helpers.ts';
+
+let svc: PaymentService;
+beforeAll(async () => {
+  svc = await startPayment();
+});
+afterAll(() => svc.close());
+
+async function paidOrder(amount = 50_000, simulate = 'approve'): Promise<TestOrder> {
+  const order = await newOrder(svc, { amount });
+  const res = await confirm(svc, order, await payInWindow(svc, order, simulate));
+  if (res.body.status !== 'DONE') throw new Error(JSON.stringify(res.body));
+  return order;
+}
+
+const refundRequested = (order: TestOrder, refundRequestId: string, amount: number) => ({
+  orderId: order.orderId,
+  userId: order.userId,
+  refundRequestId,
+  reason: '상품 불량',
+  amount,
+  items: [{ itemId: randomUUID(), sellerId: randomUUID(), quantity: 1, amount }],
+  requestedAt: new Date().toISOString(),
+});
+
+describe('order.cancelled', () => {
+  it('cancels an unpaid payment (payment.cancelled); a later confirmation is refused', async () => {
+    const order = await newOrder(svc);
+    const key = await payInWindow(svc, order);
+    await deliver(svc, 'order.cancelled', cancelled(order, 'PENDING_PAYMENT'));
+    expect((await paymentOf(svc, order.orderId)).status).toBe('CANCELLED');
+    expect(await eventsFor(svc, 'payment.cancelled', order.orderId)).toHaveLength(1);
+    expect((await confirm(svc, order, key)).body.code).toBe('PAYMENT_CANCELLED');
+    expect((await sandboxRow(svc, order.orderId)).status).toBe('READY');
+  });
+
+  it('refunds a paid payment in full at the PG, once, whatever is delivered or run again', async () => {
+    const order = await paidOrder(50_000);
+    await deliver(svc, 'order.cancelled', cancelled(order));
+    await deliver(svc, 'order.cancelled', cancelled(order));
+    await runRefunds(svc.ctx);
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({
+      status: 'REFUNDED',
+      refunded_amount: 50_000,
+    });
+    const refunded = await eventsFor(svc, 'payment.refunded', order.orderId);
+    expect(refunded).toHaveLength(1);
+    expect(refunded[0]!.data).toMatchObject({ amount: 50_000, remainingAmount: 0, refundRequestId: null });
+    const pg = await sandboxRow(svc, order.orderId);
+    expect([pg.status, pg.balanceAmount, pg.cancels.length]).toEqual(['CANCELED', 0, 1]);
+  });
+
+  it('opens an order cancelled before its order.created arrived as already cancelled', async () => {
+    const order = { orderId: randomUUID(), userId: randomUUID(), token: '', amount: 9000 };
+    await deliver(svc, 'order.cancelled', {
+      ...cancelled(order, 'PENDING_PAYMENT'),
+      reason: 'PAYMENT_TIMEOUT',
+    });
+    const p = await newOrderWithId(order);
+    expect(p).toMatchObject({ status: 'CANCELLED', auto_approve: false });
+    expect(await eventsFor(svc, 'payment.cancelled', order.orderId)).toHaveLength(1);
+  });
+
+  it('refunds at once a payment that completes after its order was cancelled', async () => {
+    const order = await newOrder(svc);
+    const key = await payInWindow(svc, order, 'late_processing');
+    expect((await confirm(svc, order, key)).status).toBe(202);
+    await deliver(svc, 'order.cancelled', cancelled(order, 'PENDING_PAYMENT'));
+    await eventually(async () => (await paymentOf(svc, order.orderId)).status === 'DONE');
+    await runRefunds(svc.ctx);
+    expect((await paymentOf(svc, order.orderId)).status).toBe('REFUNDED');
+    expect(await eventsFor(svc, 'payment.completed', order.orderId)).toHaveLength(1);
+    expect(await eventsFor(svc, 'payment.refunded', order.orderId)).toHaveLength(1);
+  });
+});
+
+async function newOrderWithId(order: TestOrder) {
+  const res = await deliver(svc, 'order.created', {
+    orderId: order.orderId,
+    userId: order.userId,
+    sellerId: randomUUID(),
+    items: [],
+    totalAmount: order.amount,
+    shippingAddress: { recipient: '김철수', phone: '010-1234-5678', address: '서울', zipCode: '06236' },
+    paymentMethod: 'card',
+    sellerIds: [],
+    discountAmount: 0,
+    shippingFee: 0,
+    payableAmount: order.amount,
+    paymentDueAt: new Date(Date.now() + 600_000).toISOString(),
+    createdAt: new Date().toISOString(),
+  });
+  expect(res.body.status).toBe('SUCCESS');
+  return paymentOf(svc, order.orderId);
+}
+
+describe('refund requests (환불요청)', () => {
+  it('refunds part, then the rest; each request once', async () => {
+    const order = await paidOrder(60_000);
+    const first = randomUUID();
+    await deliver(svc, 'order.refund.requested', refundRequested(order, first, 20_000));
+    await deliver(svc, 'order.refund.requested', refundRequested(order, first, 20_000));
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refunded_amount: 20_000,
+    });
+    const second = randomUUID();
+    await deliver(svc, 'order.refund.requested', refundRequested(order, second, 40_000));
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({
+      status: 'REFUNDED',
+      refunded_amount: 60_000,
+    });
+    const events = (await eventsFor(svc, 'payment.refunded', order.orderId)).map((e) => e.data);
+    expect(events.map((e) => [e.refundRequestId, e.amount, e.remainingAmount])).toEqual([
+      [first, 20_000, 40_000],
+      [second, 40_000, 0],
+    ]);
+    const pg = await sandboxRow(svc, order.orderId);
+    expect([pg.status, pg.balanceAmount, pg.cancels.length]).toEqual(['CANCELED', 0, 2]);
+  });
+
+  it('retries a refund the PG failed, under the same idempotency key, and refunds once', async () => {
+    const order = await paidOrder(30_000, 'cancel_error_once');
+    await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 10_000));
+    await runRefunds(svc.ctx);
+    const [pending] = await svc.deps.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('order_id', '=', order.orderId)
+      .execute();
+    expect(pending).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(pending!.last_error).toContain('FAILED_INTERNAL_SYSTEM_PROCESSING');
+    await svc.deps.db
+      .updateTable('refunds')
+      .set({ next_attempt_at: new Date() })
+      .where('id', '=', pending!.id)
+      .execute();
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refunded_amount: 10_000,
+    });
+    expect(await eventsFor(svc, 'payment.refunded', order.orderId)).toHaveLength(1);
+    expect((await sandboxRow(svc, order.orderId)).cancels).toHaveLength(1);
+  });
+
+  it('never refunds more than was paid', async () => {
+    const order = await paidOrder(10_000);
+    await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 10_000));
+    const again = await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 5_000));
+    expect(again.body.status).toBe('DROP');
+    await runRefunds(svc.ctx);
+    expect((await paymentOf(svc, order.orderId)).refunded_amount).toBe(10_000);
+  });
+
+  it('drops a refund request for an order that was never paid', async () => {
+    const order = await newOrder(svc);
+    const res = await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 1000));
+    expect(res.body.status).toBe('DROP');
+  });
+});
