@@ -1,22 +1,19 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import type { ShippingContext } from '../domain/context.ts';
+import {
+  cancelShipments,
+  rememberOrder,
+  requestShipments,
+  returnsForRefund,
+} from '../domain/order-events.ts';
 
-/**
- * One handler per topic the catalog subscribes shipping to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('shipping').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** The order's split, shipments on payment, cancellation before dispatch, returns for refunds (seed 1.6). */
+export function handlers(ctx: ShippingContext): EventHandlers<Database> {
+  return {
+    'order.created': (event, { trx }) => rememberOrder(trx, event),
+    'payment.completed': (event, { trx }) => requestShipments(ctx, trx, event),
+    'order.cancelled': (event, { trx }) => cancelShipments(ctx, trx, event),
+    'order.refund.requested': (event, { trx }) => returnsForRefund(ctx, trx, event),
+  };
 }
