@@ -1,4 +1,119 @@
-import type { PlatformTables } from '@mp/platform';
+import type { Generated, PlatformTables } from '@mp/platform';
+import type { OrderStatus, ShipmentState } from '../domain/status.ts';
+
+export interface Address {
+  recipient: string;
+  phone: string;
+  address: string;
+  zipCode: string;
+}
+
+/** orders_db.orders (seed 1.4). Money in KRW. */
+export interface OrdersTable {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  /** Sum of the lines (상품금액). */
+  total_amount: number;
+  discount_amount: number;
+  shipping_fee: number;
+  /** What the buyer pays (결제금액): total − discount + shipping. */
+  payable_amount: number;
+  refunded_amount: Generated<number>;
+  coupon_id: string | null;
+  user_coupon_id: string | null;
+  coupon_funded_by: 'ADMIN' | 'SELLER' | null;
+  payment_method: 'card' | 'transfer' | 'virtual_account';
+  shipping_address: Address;
+  seller_ids: string[];
+  /** The buyer's Idempotency-Key: one order per (user, key), whatever crashes or retries. */
+  idempotency_key: string | null;
+  payment_id: string | null;
+  payment_due_at: Date;
+  paid_at: Date | null;
+  delivered_at: Date | null;
+  completed_at: Date | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type ItemStatus = 'ORDERED' | 'REFUND_REQUESTED' | 'REFUNDED' | 'CONFIRMED';
+
+/** orders_db.order_items. */
+export interface OrderItemsTable {
+  id: string;
+  order_id: string;
+  product_id: string;
+  sku: string;
+  seller_id: string;
+  name: string;
+  option_values: Record<string, unknown>;
+  unit_price: number;
+  quantity: number;
+  line_amount: number;
+  /** This line's share of the coupon discount. */
+  discount_amount: number;
+  refunded_quantity: Generated<number>;
+  refunded_amount: Generated<number>;
+  status: Generated<ItemStatus>;
+  confirmed_at: Date | null;
+}
+
+/** Each seller's shipment of the order, as shipping's events tell it. */
+export interface OrderShipmentsTable {
+  order_id: string;
+  seller_id: string;
+  shipment_id: string;
+  status: ShipmentState;
+  updated_at: Generated<Date>;
+}
+
+/** The seed's OrderEvents (event sourcing): append-only, the order's history. */
+export interface OrderEventsTable {
+  seq: Generated<number>;
+  order_id: string;
+  type: string;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus | null;
+  source_event_id: string | null;
+  data: unknown;
+  at: Generated<Date>;
+}
+
+/** 환불요청 (after delivery): whole or some items. */
+export interface RefundRequestsTable {
+  id: string;
+  order_id: string;
+  user_id: string;
+  reason: string;
+  amount: number;
+  items: { itemId: string; sellerId: string; quantity: number; amount: number }[];
+  status: 'REQUESTED' | 'COMPLETED';
+  refund_id: string | null;
+  requested_at: Generated<Date>;
+  completed_at: Date | null;
+}
+
+/**
+ * An order being placed: written (and committed) before stock is reserved, deleted in the
+ * transaction that commits the order. One left behind means the placement died in between:
+ * its reservation is released by the sweeper.
+ */
+export interface CheckoutAttemptsTable {
+  order_id: string;
+  user_id: string;
+  idempotency_key: string | null;
+  created_at: Generated<Date>;
+}
 
 /** The tables of the order service's schema (`orders`). */
-export interface Database extends PlatformTables {}
+export interface Database extends PlatformTables {
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_shipments: OrderShipmentsTable;
+  order_events: OrderEventsTable;
+  refund_requests: RefundRequestsTable;
+  checkout_attempts: CheckoutAttemptsTable;
+}

@@ -1,22 +1,31 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import type { OrderContext } from '../domain/context.ts';
+import {
+  onPaymentCancelled,
+  onPaymentCompleted,
+  onPaymentFailed,
+  onPaymentRefunded,
+} from '../domain/payment-events.ts';
+import { onReturnRequested, onShipment } from '../domain/shipping-events.ts';
 
-/**
- * One handler per topic the catalog subscribes order to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('order').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** The order follows its payment and its shipments (seed 1.4's subscriptions, with the contract's gaps). */
+export function handlers(ctx: OrderContext): EventHandlers<Database> {
+  return {
+    'payment.completed': (e, { trx }) => onPaymentCompleted(ctx, trx, e),
+    'payment.failed': (e, { trx }) => onPaymentFailed(ctx, trx, e),
+    'payment.refunded': (e, { trx }) => onPaymentRefunded(ctx, trx, e),
+    'payment.cancelled': (e, { trx }) => onPaymentCancelled(trx, e),
+    'shipping.requested': (e, { trx }) =>
+      onShipment(trx, e.eventId, 'SHIPPING_REQUESTED', e.data, 'REQUESTED', e.data.requestedAt),
+    'shipping.dispatched': (e, { trx }) =>
+      onShipment(trx, e.eventId, 'SHIPPING_DISPATCHED', e.data, 'DISPATCHED', e.data.dispatchedAt),
+    'shipping.in_transit': (e, { trx }) =>
+      onShipment(trx, e.eventId, 'SHIPPING_IN_TRANSIT', e.data, 'IN_TRANSIT', e.data.at),
+    'shipping.delivered': (e, { trx }) =>
+      onShipment(trx, e.eventId, 'SHIPPING_DELIVERED', e.data, 'DELIVERED', e.data.deliveredAt),
+    'shipping.failed': (e, { trx }) =>
+      onShipment(trx, e.eventId, 'SHIPPING_FAILED', e.data, 'FAILED', e.data.failedAt),
+    'shipping.return.requested': (e, { trx }) => onReturnRequested(trx, e),
+  };
 }

@@ -1,5 +1,12 @@
-import type { App, ServiceDeps } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
+import type { App } from '@mp/platform';
+import type { OrderContext } from '../domain/context.ts';
+import { actionRoutes } from './actions.ts';
+import { cartRoutes } from './cart.ts';
+import { orderRoutes } from './orders.ts';
 
 /** The public routes of the order service. */
-export function routes(_app: App, _deps: ServiceDeps<Database>): void {}
+export function routes(app: App, ctx: OrderContext): void {
+  cartRoutes(app, ctx);
+  orderRoutes(app, ctx);
+  actionRoutes(app, ctx);
+}

@@ -1,0 +1,28 @@
+import type { Dapr, EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
+import type { Database, OrderItemsTable, OrdersTable } from '../db/schema.ts';
+
+export type Order = Selectable<OrdersTable>;
+export type OrderItem = Selectable<OrderItemsTable>;
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export interface OrderRules {
+  /** Card and transfer orders must be paid within this (Toss: 10 minutes). */
+  paymentWindowSeconds: number;
+  /** Virtual-account orders wait this long for the deposit. */
+  virtualAccountWindowSeconds: number;
+  /** Purchase confirmation (구매확정) happens by itself this long after delivery. */
+  autoConfirmDays: number;
+  shipping: { fee: number; freeOver: number };
+  /** Stock stays reserved this much longer than the payment window. */
+  reservationMarginSeconds: number;
+  /** A placement that has not committed after this long has died; its reservation is released. */
+  checkoutStaleSeconds: number;
+}
+
+export interface OrderContext {
+  db: Kysely<Database>;
+  events: EventPublisher;
+  log: Logger;
+  dapr: Dapr;
+  rules: OrderRules;
+}

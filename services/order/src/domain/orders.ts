@@ -1,0 +1,114 @@
+import { notFound, type Principal, type Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import type { Db, Order, OrderContext, OrderItem } from './context.ts';
+import { canMove, type OrderStatus } from './status.ts';
+
+export const lockOrder = (trx: Transaction<Database>, id: string) =>
+  trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export const itemsOf = (db: Db, orderId: string) =>
+  db.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+
+/** The order as its buyer (or an admin) may act on it; anyone else's is not found. */
+export async function lockOwnOrder(trx: Transaction<Database>, by: Principal, id: string): Promise<Order> {
+  const o = await lockOrder(trx, id);
+  if (!o || (by.role !== 'admin' && o.user_id !== by.userId))
+    throw notFound('ORDER_NOT_FOUND', 'No such order');
+  return o;
+}
+
+export interface HistoryEntry {
+  type: string;
+  sourceEventId?: string | undefined;
+  data?: unknown;
+}
+
+/**
+ * Moves the order to `to` if the status machine allows it, appending the transition to its
+ * history (OrderEvents). Returns undefined, changing nothing, when the move is not allowed.
+ */
+export async function transition(
+  trx: Transaction<Database>,
+  o: Order,
+  to: OrderStatus,
+  entry: HistoryEntry,
+  set: Partial<Omit<Order, 'id' | 'status'>> = {},
+): Promise<Order | undefined> {
+  if (!canMove(o.status, to)) return undefined;
+  const moved = await trx
+    .updateTable('orders')
+    .set({ ...set, status: to, updated_at: new Date() } as never)
+    .where('id', '=', o.id)
+    .where('status', '=', o.status)
+    .returningAll()
+    .executeTakeFirst();
+  if (!moved) return undefined;
+  await record(trx, o.id, entry, o.status, to);
+  return moved;
+}
+
+/** Appends to the order's history without a status change (a note: a return booked, a refund…). */
+export const note = (trx: Transaction<Database>, orderId: string, entry: HistoryEntry) =>
+  record(trx, orderId, entry, null, null);
+
+async function record(
+  trx: Transaction<Database>,
+  orderId: string,
+  entry: HistoryEntry,
+  from: OrderStatus | null,
+  to: OrderStatus | null,
+) {
+  await trx
+    .insertInto('order_events')
+    .values({
+      order_id: orderId,
+      type: entry.type,
+      from_status: from,
+      to_status: to,
+      source_event_id: entry.sourceEventId ?? null,
+      data: entry.data === undefined ? null : JSON.stringify(entry.data),
+    })
+    .execute();
+}
+
+/** The order's lines for events (orderLine of the catalog). */
+export const linesOf = (items: OrderItem[], quantityOf: (i: OrderItem) => number = (i) => i.quantity) =>
+  items
+    .filter((i) => quantityOf(i) > 0)
+    .map((i) => ({
+      itemId: i.id,
+      productId: i.product_id,
+      sku: i.sku,
+      sellerId: i.seller_id,
+      quantity: quantityOf(i),
+      price: i.unit_price,
+      discountAmount: i.discount_amount,
+    }));
+
+export const publishOpts = (o: { id: string; user_id: string }) => ({
+  aggregateKey: `order:${o.id}`,
+  userId: o.user_id,
+});
+
+/** order.cancelled for an order (flow 4.2): payment refunds or cancels, stock and coupon come back. */
+export async function announceCancelled(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  before: Order,
+  reason: string,
+) {
+  await ctx.events.publish(
+    trx,
+    'order.cancelled',
+    {
+      orderId: before.id,
+      userId: before.user_id,
+      reason,
+      cancelledAt: new Date().toISOString(),
+      previousStatus: before.status,
+      ...(before.coupon_id ? { couponId: before.coupon_id } : {}),
+      ...(before.user_coupon_id ? { userCouponId: before.user_coupon_id } : {}),
+    },
+    publishOpts(before),
+  );
+}

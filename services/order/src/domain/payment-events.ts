@@ -1,0 +1,161 @@
+import type { EventOf } from '@mp/contracts';
+import { sql, type Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import type { OrderContext } from './context.ts';
+import { announceCancelled, itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
+
+/** payment.completed: 결제대기 → 결제완료. Late for a cancelled order: payment refunds it; nothing here. */
+export async function onPaymentCompleted(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  e: EventOf<'payment.completed'>,
+) {
+  const o = await lockOrder(trx, e.data.orderId);
+  if (!o) throw new Error(`payment.completed for unknown order ${e.data.orderId}`);
+  if (e.data.amount !== o.payable_amount)
+    ctx.log.error(
+      { orderId: o.id, paid: e.data.amount, payable: o.payable_amount },
+      'paid amount differs from the payable amount',
+    );
+  const moved = await transition(
+    trx,
+    o,
+    'PAID',
+    {
+      type: 'PAYMENT_COMPLETED',
+      sourceEventId: e.eventId,
+      data: { paymentId: e.data.paymentId, amount: e.data.amount, method: e.data.method },
+    },
+    { paid_at: new Date(e.data.paidAt), payment_id: e.data.paymentId },
+  );
+  if (!moved)
+    await note(trx, o.id, {
+      type: 'PAYMENT_COMPLETED_LATE',
+      sourceEventId: e.eventId,
+      data: { status: o.status },
+    });
+}
+
+/**
+ * payment.failed: 결제실패. The order is over; order.cancelled tells inventory and coupon to give
+ * back what the order held (they already listen to it).
+ */
+export async function onPaymentFailed(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  e: EventOf<'payment.failed'>,
+) {
+  const o = await lockOrder(trx, e.data.orderId);
+  if (!o) throw new Error(`payment.failed for unknown order ${e.data.orderId}`);
+  const moved = await transition(
+    trx,
+    o,
+    'PAYMENT_FAILED',
+    {
+      type: 'PAYMENT_FAILED',
+      sourceEventId: e.eventId,
+      data: { errorCode: e.data.errorCode, reason: e.data.reason },
+    },
+    { cancelled_at: new Date(), cancel_reason: `PAYMENT_FAILED: ${e.data.errorCode}` },
+  );
+  if (moved) await announceCancelled(ctx, trx, o, 'PAYMENT_FAILED');
+}
+
+/** payment.cancelled (an unpaid payment closed): a note in the history. */
+export async function onPaymentCancelled(trx: Transaction<Database>, e: EventOf<'payment.cancelled'>) {
+  const o = await lockOrder(trx, e.data.orderId);
+  if (o)
+    await note(trx, o.id, {
+      type: 'PAYMENT_CANCELLED',
+      sourceEventId: e.eventId,
+      data: { reason: e.data.reason },
+    });
+}
+
+/**
+ * payment.refunded (flow 4.2 step 3): the money is back. A refund request completes (부분환불 or
+ * 환불완료); a cancelled order becomes 환불완료; order.refund.completed tells settlement.
+ */
+export async function onPaymentRefunded(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  e: EventOf<'payment.refunded'>,
+) {
+  const d = e.data;
+  const o = await lockOrder(trx, d.orderId);
+  if (!o) throw new Error(`payment.refunded for unknown order ${d.orderId}`);
+  const seen = await trx
+    .selectFrom('order_events')
+    .select('seq')
+    .where('order_id', '=', o.id)
+    .where('type', '=', 'REFUND_COMPLETED')
+    .where(sql<boolean>`data->>'refundId' = ${d.refundId}`)
+    .executeTakeFirst();
+  if (seen) return;
+  const refunded = Math.min(o.payable_amount, o.refunded_amount + d.amount);
+  const request = d.refundRequestId
+    ? await trx
+        .selectFrom('refund_requests')
+        .selectAll()
+        .where('id', '=', d.refundRequestId)
+        .where('order_id', '=', o.id)
+        .executeTakeFirst()
+    : undefined;
+  let items: { itemId: string; sellerId: string; quantity: number; amount: number }[];
+  if (request) {
+    items = request.items;
+    await trx
+      .updateTable('refund_requests')
+      .set({ status: 'COMPLETED', refund_id: d.refundId, completed_at: new Date() })
+      .where('id', '=', request.id)
+      .execute();
+    for (const line of request.items)
+      await trx
+        .updateTable('order_items')
+        .set((eb) => ({
+          refunded_quantity: eb('refunded_quantity', '+', line.quantity),
+          refunded_amount: eb('refunded_amount', '+', line.amount),
+          status: sql`case when refunded_quantity + ${line.quantity} >= quantity then 'REFUNDED' else 'ORDERED' end`,
+        }))
+        .where('id', '=', line.itemId)
+        .execute();
+  } else {
+    // A cancellation's refund (or one made at the PG): everything the order still held.
+    const all = await itemsOf(trx, o.id);
+    items = all.map((i) => ({
+      itemId: i.id,
+      sellerId: i.seller_id,
+      quantity: i.quantity - i.refunded_quantity,
+      amount: i.line_amount - i.discount_amount - i.refunded_amount,
+    }));
+  }
+  const entry = {
+    type: 'REFUND_COMPLETED',
+    sourceEventId: e.eventId,
+    data: { refundId: d.refundId, amount: d.amount, refundRequestId: d.refundRequestId ?? null },
+  };
+  const to = refunded >= o.payable_amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+  const moved = await transition(trx, o, to, entry, { refunded_amount: refunded });
+  if (!moved) {
+    await trx
+      .updateTable('orders')
+      .set({ refunded_amount: refunded, updated_at: new Date() })
+      .where('id', '=', o.id)
+      .execute();
+    await note(trx, o.id, entry);
+  }
+  await ctx.events.publish(
+    trx,
+    'order.refund.completed',
+    {
+      orderId: o.id,
+      userId: o.user_id,
+      refundRequestId: request?.id ?? null,
+      refundId: d.refundId,
+      amount: d.amount,
+      items,
+      completedAt: new Date().toISOString(),
+    },
+    publishOpts(o),
+  );
+}

@@ -1,0 +1,83 @@
+import type { EventOf } from '@mp/contracts';
+import type { Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { lockOrder, note, transition } from './orders.ts';
+import { type ShipmentState, shipmentAhead, stepsAlongTrack, trackTarget } from './status.ts';
+
+type ShipmentEvent = { shipmentId: string; orderId: string; sellerId?: string | undefined };
+
+/**
+ * A shipment moved (shipping.requested / dispatched / in_transit / delivered / failed): its state
+ * moves forward only, then the order follows its shipments along 배송준비중 → 배송중 → 배송완료 —
+ * 배송완료 only when every seller's shipment is delivered. Each step is recorded, in order, even
+ * when the events arrive out of order; a late one changes nothing.
+ */
+export async function onShipment(
+  trx: Transaction<Database>,
+  eventId: string,
+  type: string,
+  d: ShipmentEvent,
+  state: ShipmentState,
+  at: string,
+) {
+  const o = await lockOrder(trx, d.orderId);
+  if (!o) throw new Error(`${type} for unknown order ${d.orderId}`);
+  const rows = await trx.selectFrom('order_shipments').selectAll().where('order_id', '=', o.id).execute();
+  const current = rows.find((r) => r.shipment_id === d.shipmentId);
+  const sellerId = d.sellerId ?? current?.seller_id;
+  if (!sellerId) throw new Error(`${type} without a seller for a shipment not seen before`);
+  if (!current)
+    await trx
+      .insertInto('order_shipments')
+      .values({ order_id: o.id, seller_id: sellerId, shipment_id: d.shipmentId, status: state })
+      .execute();
+  else if (shipmentAhead(current.status, state))
+    await trx
+      .updateTable('order_shipments')
+      .set({ status: state, updated_at: new Date() })
+      .where('order_id', '=', o.id)
+      .where('seller_id', '=', current.seller_id)
+      .execute();
+  else
+    return note(trx, o.id, {
+      type: `${type}_LATE`,
+      sourceEventId: eventId,
+      data: { shipmentId: d.shipmentId },
+    });
+
+  const states = (
+    await trx.selectFrom('order_shipments').select('status').where('order_id', '=', o.id).execute()
+  ).map((r) => r.status);
+  let order = o;
+  const steps = stepsAlongTrack(o.status, trackTarget(o.seller_ids.length, states));
+  if (!steps.length)
+    return note(trx, o.id, { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } });
+  for (const step of steps) {
+    const moved = await transition(
+      trx,
+      order,
+      step,
+      { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } },
+      step === 'DELIVERED' ? { delivered_at: new Date(at) } : {},
+    );
+    if (!moved) break;
+    order = moved;
+  }
+}
+
+export const onReturnRequested = async (
+  trx: Transaction<Database>,
+  e: EventOf<'shipping.return.requested'>,
+) => {
+  const o = await lockOrder(trx, e.data.orderId);
+  if (o)
+    await note(trx, o.id, {
+      type: 'RETURN_REQUESTED',
+      sourceEventId: e.eventId,
+      data: {
+        shipmentId: e.data.shipmentId,
+        returnShipmentId: e.data.returnShipmentId,
+        reason: e.data.reason,
+      },
+    });
+};

@@ -1,0 +1,96 @@
+import type { Principal } from '@mp/platform';
+import type { Db, Order } from './context.ts';
+
+/**
+ * The order as the contract shows it, with its items, shipments, refund requests and `history`
+ * (its status transitions from OrderEvents, oldest first). A seller sees its own items only.
+ */
+export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
+  if (!orders.length) return [];
+  const ids = orders.map((o) => o.id);
+  const [items, shipments, events, refunds] = await Promise.all([
+    db.selectFrom('order_items').selectAll().where('order_id', 'in', ids).orderBy('id').execute(),
+    db.selectFrom('order_shipments').selectAll().where('order_id', 'in', ids).execute(),
+    db.selectFrom('order_events').selectAll().where('order_id', 'in', ids).orderBy('seq').execute(),
+    db
+      .selectFrom('refund_requests')
+      .selectAll()
+      .where('order_id', 'in', ids)
+      .orderBy('requested_at')
+      .execute(),
+  ]);
+  const sellerOnly = viewer?.role === 'seller';
+  return orders.map((o) => {
+    const own = <T extends { order_id: string; seller_id?: string }>(rows: T[]) =>
+      rows.filter(
+        (r) =>
+          r.order_id === o.id &&
+          (!sellerOnly || o.user_id === viewer.userId || r.seller_id === viewer.userId),
+      );
+    const log = events.filter((e) => e.order_id === o.id);
+    return {
+      id: o.id,
+      userId: o.user_id,
+      status: o.status,
+      totalAmount: o.total_amount,
+      discountAmount: o.discount_amount,
+      shippingFee: o.shipping_fee,
+      payableAmount: o.payable_amount,
+      refundedAmount: o.refunded_amount,
+      couponId: o.coupon_id,
+      paymentMethod: o.payment_method,
+      paymentId: o.payment_id,
+      shippingAddress: o.shipping_address,
+      sellerIds: o.seller_ids,
+      paymentDueAt: o.payment_due_at.toISOString(),
+      items: own(items).map((i) => ({
+        id: i.id,
+        productId: i.product_id,
+        sku: i.sku,
+        sellerId: i.seller_id,
+        name: i.name,
+        optionValues: i.option_values,
+        unitPrice: i.unit_price,
+        quantity: i.quantity,
+        lineAmount: i.line_amount,
+        discountAmount: i.discount_amount,
+        refundedQuantity: i.refunded_quantity,
+        refundedAmount: i.refunded_amount,
+        status: i.status,
+      })),
+      shipments: own(shipments).map((s) => ({
+        sellerId: s.seller_id,
+        shipmentId: s.shipment_id,
+        status: s.status,
+      })),
+      refundRequests: refunds
+        .filter((r) => r.order_id === o.id)
+        .map((r) => ({
+          id: r.id,
+          reason: r.reason,
+          amount: r.amount,
+          items: r.items,
+          status: r.status,
+          requestedAt: r.requested_at.toISOString(),
+          completedAt: r.completed_at?.toISOString() ?? null,
+        })),
+      history: log
+        .filter((e) => e.to_status)
+        .map((e) => ({ status: e.to_status!, at: e.at.toISOString(), event: e.type })),
+      events: log.map((e) => ({
+        type: e.type,
+        from: e.from_status,
+        to: e.to_status,
+        at: e.at.toISOString(),
+        data: e.data ?? null,
+      })),
+      createdAt: o.created_at.toISOString(),
+      updatedAt: o.updated_at.toISOString(),
+      paidAt: o.paid_at?.toISOString() ?? null,
+      deliveredAt: o.delivered_at?.toISOString() ?? null,
+      completedAt: o.completed_at?.toISOString() ?? null,
+      cancelledAt: o.cancelled_at?.toISOString() ?? null,
+      cancelReason: o.cancel_reason,
+    };
+  });
+}

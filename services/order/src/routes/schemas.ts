@@ -1,0 +1,103 @@
+import { shippingAddress } from '@mp/contracts';
+import { z } from '@mp/platform';
+import { orderStatuses } from '../domain/status.ts';
+
+export const address = shippingAddress;
+export const status = z.enum(orderStatuses);
+
+export const orderDto = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    status,
+    totalAmount: z.int(),
+    discountAmount: z.int(),
+    shippingFee: z.int(),
+    payableAmount: z.int(),
+    refundedAmount: z.int(),
+    couponId: z.string().nullable(),
+    paymentMethod: z.enum(['card', 'transfer', 'virtual_account']),
+    paymentId: z.string().nullable(),
+    shippingAddress: address,
+    sellerIds: z.array(z.string()),
+    paymentDueAt: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        productId: z.string(),
+        sku: z.string(),
+        sellerId: z.string(),
+        name: z.string(),
+        optionValues: z.record(z.string(), z.unknown()),
+        unitPrice: z.int(),
+        quantity: z.int(),
+        lineAmount: z.int(),
+        discountAmount: z.int(),
+        refundedQuantity: z.int(),
+        refundedAmount: z.int(),
+        status: z.enum(['ORDERED', 'REFUND_REQUESTED', 'REFUNDED', 'CONFIRMED']),
+      }),
+    ),
+    shipments: z.array(z.object({ sellerId: z.string(), shipmentId: z.string(), status: z.string() })),
+    refundRequests: z.array(
+      z.object({
+        id: z.string(),
+        reason: z.string(),
+        amount: z.int(),
+        items: z.array(
+          z.object({ itemId: z.string(), sellerId: z.string(), quantity: z.int(), amount: z.int() }),
+        ),
+        status: z.enum(['REQUESTED', 'COMPLETED']),
+        requestedAt: z.string(),
+        completedAt: z.string().nullable(),
+      }),
+    ),
+    history: z.array(z.object({ status, at: z.string(), event: z.string() })),
+    events: z.array(
+      z.object({
+        type: z.string(),
+        from: status.nullable(),
+        to: status.nullable(),
+        at: z.string(),
+        data: z.unknown(),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    paidAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    cancelledAt: z.string().nullable(),
+    cancelReason: z.string().nullable(),
+  })
+  .openapi('Order');
+
+export const cartDto = z
+  .object({
+    items: z.array(
+      z.object({
+        productId: z.string(),
+        sku: z.string(),
+        quantity: z.int(),
+        addedAt: z.string(),
+        available: z.boolean(),
+        problem: z.string().nullable(),
+        name: z.string().nullable(),
+        sellerId: z.string().nullable(),
+        optionValues: z.record(z.string(), z.unknown()).nullable(),
+        unitPrice: z.int().nullable(),
+        lineAmount: z.int().nullable(),
+      }),
+    ),
+    totalAmount: z.int(),
+    shippingFee: z.int(),
+    payableAmount: z.int(),
+    updatedAt: z.string(),
+  })
+  .openapi('Cart');
+
+export const line = z.object({
+  productId: z.string().min(1).max(64),
+  sku: z.string().min(1).max(100),
+  quantity: z.int().min(1).max(99),
+});

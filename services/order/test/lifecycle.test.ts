@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import { subscriptionsOf } from '@mp/contracts';
+import { tokenFor } from '@mp/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoConfirm, expireUnpaid } from '../src/domain/lifecycle.ts';
+import {
+  buyer,
+  deliver,
+  deliveredOrder,
+  eventsFor,
+  getOrder,
+  internal,
+  line,
+  type OrderService,
+  paid,
+  place,
+  refunded,
+  shipment,
+  startOrder,
+  twoSellers,
+} from './helpers.ts';
+
+let svc: OrderService;
+beforeAll(async () => {
+  svc = await startOrder({ ORDER_AUTO_CONFIRM_DAYS: '7' });
+});
+afterAll(() => svc.close());
+
+const statuses = (o: { history: { status: string }[] }) => o.history.map((h) => h.status);
+
+async function newOrder() {
+  const who = await buyer();
+  const s = twoSellers(svc);
+  const res = await place(svc, who, { items: [line(s.shoe), line(s.tee, 2)] });
+  return { who, order: res.body, ...s };
+}
+
+describe('the status machine, driven by payment and shipping events', () => {
+  it('goes 결제대기 → 결제완료 → 배송준비중 → 배송중 → 배송완료 only when both sellers delivered → 구매확정', async () => {
+    const { who, order, sellerA, sellerB } = await newOrder();
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('PAID');
+    const a = shipment(order.id, sellerA);
+    const b = shipment(order.id, sellerB);
+    await deliver(svc, 'shipping.requested', a.requested);
+    await deliver(svc, 'shipping.requested', b.requested);
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('PREPARING');
+    await deliver(svc, 'shipping.dispatched', a.dispatched);
+    await deliver(svc, 'shipping.delivered', a.delivered);
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('SHIPPING');
+    await deliver(svc, 'shipping.dispatched', b.dispatched);
+    await deliver(svc, 'shipping.in_transit', b.inTransit);
+    await deliver(svc, 'shipping.delivered', b.delivered);
+    const delivered = await getOrder(svc, order.id, who.token);
+    expect(delivered.status).toBe('DELIVERED');
+    expect(delivered.shipments.map((s: { status: string }) => s.status)).toEqual(['DELIVERED', 'DELIVERED']);
+
+    const done = await svc.call('POST', `/api/v1/orders/${order.id}/confirm`, { token: who.token });
+    expect(done.status).toBe(200);
+    expect(statuses(done.body)).toEqual([
+      'PENDING_PAYMENT',
+      'PAID',
+      'PREPARING',
+      'SHIPPING',
+      'DELIVERED',
+      'COMPLETED',
+    ]);
+    expect(done.body.items.map((i: { status: string }) => i.status)).toEqual(['CONFIRMED', 'CONFIRMED']);
+    const [completed] = await eventsFor(svc, 'order.completed', order.id);
+    expect(completed?.data).toMatchObject({
+      payableAmount: order.payableAmount,
+      automatic: false,
+      userId: who.userId,
+    });
+    expect(completed!.data.items.map((i: { sellerId: string }) => i.sellerId)).toEqual([sellerA, sellerB]);
+    expect((await eventsFor(svc, 'order.item.confirmed', order.id)).map((e) => e.data.quantity)).toEqual([
+      1, 2,
+    ]);
+    expect((await svc.call('POST', `/api/v1/orders/${order.id}/confirm`, { token: who.token })).status).toBe(
+      409,
+    );
+  });
+
+  it('never moves back on late or repeated events', async () => {
+    const { who, order, sellerA, sellerB } = await newOrder();
+    const payment = paid(order.id, order.payableAmount);
+    await deliver(svc, 'payment.completed', payment);
+    await deliver(svc, 'payment.completed', { ...payment, paymentId: randomUUID() });
+    const a = shipment(order.id, sellerA);
+    const b = shipment(order.id, sellerB);
+    // Out of order: delivered before dispatched and requested.
+    await deliver(svc, 'shipping.delivered', a.delivered);
+    await deliver(svc, 'shipping.requested', a.requested);
+    await deliver(svc, 'shipping.dispatched', a.dispatched);
+    await deliver(svc, 'shipping.delivered', b.delivered);
+    await deliver(svc, 'shipping.dispatched', b.dispatched);
+    const o = await getOrder(svc, order.id, who.token);
+    expect(o.status).toBe('DELIVERED');
+    expect(statuses(o)).toEqual(['PENDING_PAYMENT', 'PAID', 'PREPARING', 'SHIPPING', 'DELIVERED']);
+    expect(o.events.filter((e: { type: string }) => e.type.endsWith('_LATE')).length).toBeGreaterThanOrEqual(
+      3,
+    );
+  });
+
+  it('fails the order on payment.failed and gives back its stock and coupon through order.cancelled', async () => {
+    const who = await buyer();
+    const { shoe } = twoSellers(svc);
+    const couponId = svc.catalog.coupon(who.userId, 1000);
+    const order = (await place(svc, who, { items: [line(shoe)], couponId })).body;
+    await deliver(svc, 'payment.failed', {
+      paymentId: randomUUID(),
+      orderId: order.id,
+      reason: '한도초과',
+      errorCode: 'REJECT_CARD_PAYMENT',
+      failedAt: new Date().toISOString(),
+    });
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('PAYMENT_FAILED');
+    const [cancelled] = await eventsFor(svc, 'order.cancelled', order.id);
+    expect(cancelled?.data).toMatchObject({
+      reason: 'PAYMENT_FAILED',
+      previousStatus: 'PENDING_PAYMENT',
+      couponId,
+    });
+    expect(cancelled!.data.userCouponId).toBeTruthy();
+    // A payment that completes afterwards does not revive it.
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('PAYMENT_FAILED');
+  });
+});
+
+describe('cancellation (flow 4.2)', () => {
+  it('cancels a paid order, then becomes 환불완료 when the refund arrives (order.refund.completed)', async () => {
+    const { who, order, sellerA } = await newOrder();
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));
+    await deliver(svc, 'shipping.requested', shipment(order.id, sellerA).requested);
+    const res = await svc.call('POST', `/api/v1/orders/${order.id}/cancel`, {
+      token: who.token,
+      body: { reason: '단순변심' },
+    });
+    expect([res.status, res.body.status]).toEqual([200, 'CANCELLED']);
+    const [cancelled] = await eventsFor(svc, 'order.cancelled', order.id);
+    expect(cancelled?.data).toMatchObject({
+      reason: '단순변심',
+      previousStatus: 'PREPARING',
+      userId: who.userId,
+    });
+    const refund = refunded(order.id, order.payableAmount);
+    await deliver(svc, 'payment.refunded', refund);
+    await deliver(svc, 'payment.refunded', refund);
+    const o = await getOrder(svc, order.id, who.token);
+    expect([o.status, o.refundedAmount]).toEqual(['REFUNDED', order.payableAmount]);
+    const completed = await eventsFor(svc, 'order.refund.completed', order.id);
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.data).toMatchObject({
+      amount: order.payableAmount,
+      refundRequestId: null,
+      refundId: refund.refundId,
+    });
+  });
+
+  it('refuses to cancel once a parcel is dispatched, and another buyer’s order is not found', async () => {
+    const { who, order, sellerA } = await newOrder();
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));
+    const a = shipment(order.id, sellerA);
+    await deliver(svc, 'shipping.requested', a.requested);
+    await deliver(svc, 'shipping.dispatched', a.dispatched);
+    const res = await svc.call('POST', `/api/v1/orders/${order.id}/cancel`, {
+      token: who.token,
+      body: { reason: '변심' },
+    });
+    expect([res.status, res.body.code]).toEqual([409, 'ORDER_NOT_CANCELLABLE']);
+    const stranger = await tokenFor(randomUUID(), 'buyer');
+    const other = await svc.call('POST', `/api/v1/orders/${order.id}/cancel`, {
+      token: stranger,
+      body: { reason: 'x' },
+    });
+    expect(other.status).toBe(404);
+  });
+
+  it('cancels unpaid orders past their payment window (PAYMENT_TIMEOUT)', async () => {
+    const { order } = await newOrder();
+    await svc.deps.db
+      .updateTable('orders')
+      .set({ payment_due_at: new Date(Date.now() - 1000) })
+      .where('id', '=', order.id)
+      .execute();
+    await expireUnpaid(svc.ctx);
+    const row = await svc.deps.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', '=', order.id)
+      .executeTakeFirstOrThrow();
+    expect([row.status, row.cancel_reason]).toEqual(['CANCELLED', 'PAYMENT_TIMEOUT']);
+    const [cancelled] = await eventsFor(svc, 'order.cancelled', order.id);
+    expect(cancelled?.data.reason).toBe('PAYMENT_TIMEOUT');
+  });
+});
+
+describe('refund requests after delivery (환불요청)', () => {
+  it('refunds one item partly, then the rest with the shipping fee: refunds add up to what was paid', async () => {
+    const { who, order } = await deliveredOrder(svc);
+    const tee = order.items[1];
+    const early = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '사이즈가 작아요', items: [{ itemId: tee.id, quantity: 1 }] },
+    });
+    expect([early.status, early.body.status]).toEqual([201, 'REFUND_REQUESTED']);
+    const [requested] = await eventsFor(svc, 'order.refund.requested', order.id);
+    expect(requested?.data).toMatchObject({
+      amount: 19_000,
+      items: [{ itemId: tee.id, quantity: 1, amount: 19_000 }],
+    });
+    const open = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '또' },
+    });
+    expect([open.status, open.body.code]).toEqual([409, 'REFUND_NOT_ALLOWED']);
+
+    await deliver(svc, 'payment.refunded', refunded(order.id, 19_000, requested!.data.refundRequestId));
+    let o = await getOrder(svc, order.id, who.token);
+    expect([o.status, o.refundedAmount]).toEqual(['PARTIALLY_REFUNDED', 19_000]);
+    expect(o.items[1]).toMatchObject({ refundedQuantity: 1, status: 'ORDERED' });
+
+    await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '전부 반품' },
+    });
+    const [, rest] = await eventsFor(svc, 'order.refund.requested', order.id);
+    expect(rest!.data.amount).toBe(order.payableAmount - 19_000);
+    await deliver(svc, 'payment.refunded', refunded(order.id, rest!.data.amount, rest!.data.refundRequestId));
+    o = await getOrder(svc, order.id, who.token);
+    expect([o.status, o.refundedAmount]).toEqual(['REFUNDED', order.payableAmount]);
+    expect(o.refundRequests.map((r: { status: string }) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect((await eventsFor(svc, 'order.refund.completed', order.id)).map((e) => e.data.amount)).toEqual([
+      19_000,
+      order.payableAmount - 19_000,
+    ]);
+  });
+
+  it('confirms what is left after a partial refund: order.completed with the kept items only', async () => {
+    const { who, order } = await deliveredOrder(svc);
+    await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '불량', items: [{ itemId: order.items[0].id }] },
+    });
+    const [requested] = await eventsFor(svc, 'order.refund.requested', order.id);
+    await deliver(
+      svc,
+      'payment.refunded',
+      refunded(order.id, requested!.data.amount, requested!.data.refundRequestId),
+    );
+    const done = await svc.call('POST', `/api/v1/orders/${order.id}/confirm`, { token: who.token });
+    expect(done.body.status).toBe('COMPLETED');
+    const [completed] = await eventsFor(svc, 'order.completed', order.id);
+    expect(completed!.data.items.map((i: { itemId: string }) => i.itemId)).toEqual([order.items[1].id]);
+    expect(completed!.data.payableAmount).toBe(order.payableAmount - requested!.data.amount);
+  });
+
+  it('refuses a refund request before delivery and names a foreign item', async () => {
+    const { who, order } = await newOrder();
+    const early = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '변심' },
+    });
+    expect([early.status, early.body.code]).toEqual([409, 'REFUND_NOT_ALLOWED']);
+    const d = await deliveredOrder(svc);
+    const bad = await svc.call('POST', `/api/v1/orders/${d.order.id}/refund-requests`, {
+      token: d.who.token,
+      body: { reason: '변심', items: [{ itemId: randomUUID() }] },
+    });
+    expect([bad.status, bad.body.errors[0].path]).toEqual([400, 'items.0.itemId']);
+  });
+
+  it('confirms purchase by itself N days after delivery (order.completed, automatic)', async () => {
+    const { order } = await deliveredOrder(svc);
+    await svc.deps.db
+      .updateTable('orders')
+      .set({ delivered_at: new Date(Date.now() - 8 * 86_400_000) })
+      .where('id', '=', order.id)
+      .execute();
+    await autoConfirm(svc.ctx);
+    const [completed] = await eventsFor(svc, 'order.completed', order.id);
+    expect(completed?.data.automatic).toBe(true);
+  });
+});
+
+describe('reading orders', () => {
+  it('shows buyers their own, sellers the orders holding their items (those items only), admins all', async () => {
+    const { who, order, sellerB } = await newOrder();
+    const mine = await svc.call('GET', '/api/v1/orders?limit=5', { token: who.token });
+    expect(mine.body.items.map((o: { id: string }) => o.id)).toEqual([order.id]);
+    const seller = await svc.call('GET', `/api/v1/orders/${order.id}`, {
+      token: await tokenFor(sellerB, 'seller'),
+    });
+    expect(seller.body.items.map((i: { sellerId: string }) => i.sellerId)).toEqual([sellerB]);
+    expect(
+      (await svc.call('GET', `/api/v1/orders/${order.id}`, { token: await tokenFor(randomUUID(), 'seller') }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await svc.call('GET', `/api/v1/orders/${order.id}`, { token: await tokenFor(randomUUID(), 'buyer') }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await svc.call('GET', `/api/v1/orders/${order.id}`, { token: await tokenFor('a', 'admin') })).body
+        .items,
+    ).toHaveLength(2);
+  });
+
+  it('keeps the history append-only', async () => {
+    const { order } = await newOrder();
+    await expect(
+      svc.deps.db.updateTable('order_events').set({ type: 'X' }).where('order_id', '=', order.id).execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      svc.deps.db.deleteFrom('order_events').where('order_id', '=', order.id).execute(),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('subscribes to exactly the topics the catalog gives it and drops malformed deliveries', async () => {
+    const res = await svc.call('GET', '/dapr/subscribe');
+    expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(
+      [...subscriptionsOf('order')].sort(),
+    );
+    for (const topic of subscriptionsOf('order')) {
+      const bad = await svc.call('POST', `/events/${topic}`, {
+        body: { data: { eventId: 'x', eventType: topic } },
+        headers: internal,
+      });
+      expect(bad.body, topic).toEqual({ status: 'DROP' });
+    }
+  });
+});
