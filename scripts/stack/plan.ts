@@ -49,6 +49,18 @@ export const localAdmin = {
 function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
   return {
     auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
+    // Headless switches (README): the PG sandbox pays every new order, the carrier sandbox moves
+    // parcels a step on every tracking query. Off unless asked for.
+    payment: {
+      PG_SANDBOX_AUTO_APPROVE: process.env.PG_SANDBOX_AUTO_APPROVE ?? 'false',
+      PAYMENT_JOBS_POLL_MS: '1000',
+      PAYMENT_RECONCILE_AFTER_MS: '5000',
+    },
+    shipping: {
+      TRACKING_POLL_MS: '1000',
+      CARRIER_SANDBOX_AUTO_ADVANCE: process.env.CARRIER_SANDBOX_AUTO_ADVANCE ?? 'false',
+    },
+    order: { ORDER_SWEEP_MS: '1000', ORDER_AUTO_CONFIRM_DAYS: process.env.ORDER_AUTO_CONFIRM_DAYS ?? '7' },
   };
 }
 

@@ -175,3 +175,21 @@ describe('placing an order (flow 4.1 step 2)', () => {
     expect((await svc.call('POST', '/api/v1/orders', { body: {} })).status).toBe(401);
   });
 });
+
+describe('one correlation id per order saga', () => {
+  it('carries the placing request’s correlation id on every event about the order, whoever triggers it', async () => {
+    const who = await buyer();
+    const { shoe } = twoSellers(svc);
+    const placed = await place(svc, who, { items: [line(shoe)] }, { 'x-correlation-id': 'saga-1234' });
+    await svc.call('POST', `/api/v1/orders/${placed.body.id}/cancel`, {
+      token: who.token,
+      body: { reason: '변심' },
+      headers: { 'x-correlation-id': 'another-request' },
+    });
+    const events = [
+      ...(await eventsFor(svc, 'order.created', placed.body.id)),
+      ...(await eventsFor(svc, 'order.cancelled', placed.body.id)),
+    ];
+    expect(events.map((e) => e.correlationId)).toEqual(['saga-1234', 'saga-1234']);
+  });
+});

@@ -28,8 +28,17 @@ export async function startPayment(env: Record<string, string> = {}): Promise<Pa
   return Object.assign(svc, { ctx: def.context(svc.deps) });
 }
 
-export function deliver(svc: PaymentService, topic: string, data: unknown, userId?: string) {
-  const event = buildEvent('order', 'test', topic as never, data as never, userId ? { userId } : {});
+export function deliver(
+  svc: PaymentService,
+  topic: string,
+  data: unknown,
+  userId?: string,
+  correlationId?: string,
+) {
+  const event = buildEvent('order', 'test', topic as never, data as never, {
+    ...(userId ? { userId } : {}),
+    ...(correlationId ? { correlationId } : {}),
+  });
   return svc.call('POST', `/events/${topic}`, { body: { data: event }, headers: internal });
 }
 
@@ -43,42 +52,53 @@ export interface TestOrder {
 /** Announces a new order (order.created), as the order service would. */
 export async function newOrder(
   svc: PaymentService,
-  o: { amount?: number; method?: 'card' | 'transfer' | 'virtual_account'; dueInMs?: number } = {},
+  o: {
+    amount?: number;
+    method?: 'card' | 'transfer' | 'virtual_account';
+    dueInMs?: number;
+    correlationId?: string;
+  } = {},
 ): Promise<TestOrder> {
   const orderId = randomUUID();
   const userId = randomUUID();
   const amount = o.amount ?? 45_000;
-  const res = await deliver(svc, 'order.created', {
-    orderId,
-    userId,
-    sellerId: randomUUID(),
-    items: [
-      {
-        itemId: randomUUID(),
-        productId: randomUUID(),
-        sku: 'SKU-1',
-        sellerId: randomUUID(),
-        quantity: 1,
-        price: amount,
-        options: {},
-        name: '나이키 에어 운동화',
+  const res = await deliver(
+    svc,
+    'order.created',
+    {
+      orderId,
+      userId,
+      sellerId: randomUUID(),
+      items: [
+        {
+          itemId: randomUUID(),
+          productId: randomUUID(),
+          sku: 'SKU-1',
+          sellerId: randomUUID(),
+          quantity: 1,
+          price: amount,
+          options: {},
+          name: '나이키 에어 운동화',
+        },
+      ],
+      totalAmount: amount,
+      shippingAddress: {
+        recipient: '김철수',
+        phone: '010-1234-5678',
+        address: '서울시 강남구',
+        zipCode: '06236',
       },
-    ],
-    totalAmount: amount,
-    shippingAddress: {
-      recipient: '김철수',
-      phone: '010-1234-5678',
-      address: '서울시 강남구',
-      zipCode: '06236',
+      paymentMethod: o.method ?? 'card',
+      sellerIds: [],
+      discountAmount: 0,
+      shippingFee: 0,
+      payableAmount: amount,
+      paymentDueAt: new Date(Date.now() + (o.dueInMs ?? 600_000)).toISOString(),
+      createdAt: new Date().toISOString(),
     },
-    paymentMethod: o.method ?? 'card',
-    sellerIds: [],
-    discountAmount: 0,
-    shippingFee: 0,
-    payableAmount: amount,
-    paymentDueAt: new Date(Date.now() + (o.dueInMs ?? 600_000)).toISOString(),
-    createdAt: new Date().toISOString(),
-  });
+    undefined,
+    o.correlationId,
+  );
   if (res.body?.status !== 'SUCCESS')
     throw new Error(`order.created not handled: ${JSON.stringify(res.body)}`);
   return { orderId, userId, amount, token: await tokenFor(userId, 'buyer') };

@@ -178,3 +178,23 @@ describe('refund requests (환불요청)', () => {
     expect(res.body.status).toBe('DROP');
   });
 });
+
+describe('one correlation id per order saga', () => {
+  it('puts the order’s correlation id on payment events, from the buyer’s request or a job alike', async () => {
+    const order = await newOrder(svc, { correlationId: 'saga-pay-1' });
+    await svc.call('POST', '/api/v1/payments/confirm', {
+      token: order.token,
+      body: { orderId: order.orderId, paymentKey: await payInWindow(svc, order), amount: order.amount },
+      headers: { 'x-correlation-id': 'the-confirm-request' },
+    });
+    await deliver(svc, 'order.cancelled', cancelled(order), undefined, 'saga-pay-1');
+    await runRefunds(svc.ctx);
+    const all = (await svc.outbox()).filter((e) => e.data.orderId === order.orderId);
+    expect(all.map((e) => e.eventType)).toEqual([
+      'payment.requested',
+      'payment.completed',
+      'payment.refunded',
+    ]);
+    expect(new Set(all.map((e) => e.correlationId))).toEqual(new Set(['saga-pay-1']));
+  });
+});

@@ -17,12 +17,14 @@ export async function startShipping(env: Record<string, string> = {}): Promise<S
   return Object.assign(svc, { ctx: def.context(svc.deps) });
 }
 
-export function deliver(svc: ShippingService, topic: string, data: unknown) {
+export function deliver(svc: ShippingService, topic: string, data: unknown, correlationId?: string) {
+  const source = topic.startsWith('payment') ? 'payment' : 'order';
   const event = buildEvent(
-    topic.startsWith('payment') ? 'payment' : 'order',
+    source,
     'test',
     topic as never,
     data as never,
+    correlationId ? { correlationId } : {},
   );
   return svc.call('POST', `/events/${topic}`, { body: { data: event }, headers: internal });
 }

@@ -121,3 +121,35 @@ describe('the carrier sandbox', () => {
     expect(code.body).toMatchObject({ status: false, code: '102' });
   });
 });
+
+describe('one correlation id per order saga', () => {
+  it('puts the order’s correlation id on shipping events, from a seller’s request or the poller alike', async () => {
+    const o = await (await import('./helpers.ts')).twoSellerOrder();
+    const { deliver, orderCreated, paymentCompleted } = await import('./helpers.ts');
+    await deliver(svc, 'order.created', orderCreated(o), 'saga-ship-1');
+    await deliver(svc, 'payment.completed', paymentCompleted(o), 'saga-ship-1');
+    const [s] = await svc.deps.db
+      .selectFrom('shipments')
+      .selectAll()
+      .where('order_id', '=', o.orderId)
+      .where('seller_id', '=', o.sellers[0])
+      .execute();
+    const number = newTrackingNumber();
+    await svc.call('POST', `/api/v1/shipments/${s!.id}/dispatch`, {
+      token: o.seller[0],
+      body: { carrier: 'CJ', trackingNumber: number },
+      headers: { 'x-correlation-id': 'the-seller-request' },
+    });
+    await advance(svc, 'CJ', number, 'delivered');
+    await poll();
+    const all = (await svc.outbox()).filter((e) => e.data.orderId === o.orderId);
+    expect(all.map((e) => e.eventType)).toEqual([
+      'shipping.requested',
+      'shipping.requested',
+      'shipping.dispatched',
+      'shipping.in_transit',
+      'shipping.delivered',
+    ]);
+    expect(new Set(all.map((e) => e.correlationId))).toEqual(new Set(['saga-ship-1']));
+  });
+});

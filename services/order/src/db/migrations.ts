@@ -32,6 +32,7 @@ export const migrations: Migrations = {
         .addColumn('seller_ids', sql`text[]`, (c) => c.notNull())
         .addColumn('idempotency_key', 'text')
         .addColumn('payment_id', 'text')
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
         .addColumn('payment_due_at', 'timestamptz', (c) => c.notNull())
         .addColumn('paid_at', 'timestamptz')
         .addColumn('delivered_at', 'timestamptz')

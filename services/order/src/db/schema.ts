@@ -29,6 +29,8 @@ export interface OrdersTable {
   /** The buyer's Idempotency-Key: one order per (user, key), whatever crashes or retries. */
   idempotency_key: string | null;
   payment_id: string | null;
+  /** The saga's correlation id (the placing request's): every event about this order carries it. */
+  correlation_id: string;
   payment_due_at: Date;
   paid_at: Date | null;
   delivered_at: Date | null;

@@ -1,4 +1,4 @@
-import { ApiError, conflict, newId, validationFailed } from '@mp/platform';
+import { ApiError, conflict, currentContext, newId, validationFailed } from '@mp/platform';
 import type { Address } from '../db/schema.ts';
 import { allocateDiscount, type Line, lineAmount, sellerSubtotals, shippingFee } from './amounts.ts';
 import type { Db, Order, OrderContext } from './context.ts';
@@ -151,6 +151,7 @@ export async function placeOrder(
           seller_ids: sellerIds,
           idempotency_key: idempotencyKey ?? null,
           payment_id: null,
+          correlation_id: currentContext()?.correlationId ?? orderId,
           payment_due_at: new Date(now.getTime() + window * 1000),
           paid_at: null,
           delivered_at: null,

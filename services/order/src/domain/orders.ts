@@ -85,9 +85,11 @@ export const linesOf = (items: OrderItem[], quantityOf: (i: OrderItem) => number
       discountAmount: i.discount_amount,
     }));
 
-export const publishOpts = (o: { id: string; user_id: string }) => ({
+/** Every event about an order: in order per order, with the saga's one correlation id. */
+export const publishOpts = (o: { id: string; user_id: string; correlation_id: string }) => ({
   aggregateKey: `order:${o.id}`,
   userId: o.user_id,
+  correlationId: o.correlation_id,
 });
 
 /** order.cancelled for an order (flow 4.2): payment refunds or cancels, stock and coupon come back. */

@@ -42,6 +42,7 @@ export const migrations: Migrations = {
         .addColumn('deposit_secret', 'text')
         .addColumn('auto_approve', 'boolean', (c) => c.notNull().defaultTo(false))
         .addColumn('order_cancelled_at', 'timestamptz')
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         // Never refunded beyond what was paid.

@@ -46,6 +46,8 @@ export interface PaymentsTable {
   auto_approve: Generated<boolean>;
   /** Set when order.cancelled arrived: a payment that completes later is refunded at once. */
   order_cancelled_at: Date | null;
+  /** The order's saga correlation id: events about this payment carry it, whoever triggers them. */
+  correlation_id: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
 import { newId, PermanentEventError, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { lockPayment, type PaymentContext } from './context.ts';
+import { lockPayment, type PaymentContext, paymentOpts } from './context.ts';
 import { queueCancellation } from './settle.ts';
 
 /** Toss's orderName: the first item, and how many more (`나이키 에어 외 2건`). */
@@ -50,12 +50,13 @@ export async function openPayment(
       deposit_secret: null,
       auto_approve: autoApprove && !cancelled,
       order_cancelled_at: cancelled ? cancelled.cancelled_at : null,
+      correlation_id: event.correlationId,
     })
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returningAll()
     .executeTakeFirst();
   if (!p) return;
-  const opts = { aggregateKey: `payment:${p.id}`, userId: p.user_id };
+  const opts = paymentOpts(p);
   await ctx.events.publish(
     trx,
     'payment.requested',
@@ -116,7 +117,7 @@ export async function cancelForOrder(
       trx,
       'payment.cancelled',
       { paymentId: p.id, orderId: p.order_id, reason: d.reason, cancelledAt: new Date().toISOString() },
-      { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+      paymentOpts(p),
     );
   } else if (['WAITING_FOR_DEPOSIT', 'DONE', 'PARTIALLY_REFUNDED'].includes(p.status)) {
     await queueCancellation(trx, marked, d.reason);

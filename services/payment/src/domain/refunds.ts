@@ -1,7 +1,7 @@
 import { backoffMs, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
-import { lockPayment, type PaymentContext, type Refund, utc } from './context.ts';
+import { lockPayment, type Payment, type PaymentContext, paymentOpts, type Refund, utc } from './context.ts';
 import { recordRefunded } from './settle.ts';
 
 /** A refund claimed by one job run is not taken by another for this long (its PG call's bound). */
@@ -85,8 +85,7 @@ async function settle(ctx: PaymentContext, r: Refund, pg: PgPayment) {
       .returningAll()
       .executeTakeFirst();
     if (!done) return;
-    if (p.status === 'WAITING_FOR_DEPOSIT')
-      return cancelWaiting(ctx, trx, p.id, p.order_id, p.user_id, r.reason);
+    if (p.status === 'WAITING_FOR_DEPOSIT') return cancelWaiting(ctx, trx, p, r.reason);
     await recordRefunded(ctx, trx, p, {
       refundId: r.id,
       amount: r.amount,
@@ -101,23 +100,16 @@ async function settle(ctx: PaymentContext, r: Refund, pg: PgPayment) {
 const pgTransactionOf = (pg: PgPayment, r: Refund) =>
   [...(pg.cancels ?? [])].reverse().find((c) => c.cancelAmount === r.amount)?.transactionKey ?? null;
 
-async function cancelWaiting(
-  ctx: PaymentContext,
-  trx: Transaction<Database>,
-  paymentId: string,
-  orderId: string,
-  userId: string,
-  reason: string,
-) {
+async function cancelWaiting(ctx: PaymentContext, trx: Transaction<Database>, p: Payment, reason: string) {
   await trx
     .updateTable('payments')
     .set({ status: 'CANCELLED', updated_at: new Date() })
-    .where('id', '=', paymentId)
+    .where('id', '=', p.id)
     .execute();
   await ctx.events.publish(
     trx,
     'payment.cancelled',
-    { paymentId, orderId, reason, cancelledAt: new Date().toISOString() },
-    { aggregateKey: `payment:${paymentId}`, userId },
+    { paymentId: p.id, orderId: p.order_id, reason, cancelledAt: new Date().toISOString() },
+    paymentOpts(p),
   );
 }

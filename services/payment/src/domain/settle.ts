@@ -1,7 +1,7 @@
 import { newId, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { PgPayment } from '../pg/port.ts';
-import { lockPayment, type Payment, type PaymentContext, utc } from './context.ts';
+import { lockPayment, type Payment, type PaymentContext, paymentOpts, utc } from './context.ts';
 
 const open = ['READY', 'IN_PROGRESS', 'WAITING_FOR_DEPOSIT'];
 
@@ -65,7 +65,7 @@ export async function applyPgState(
         paidAt: utc(pg.approvedAt),
         userId: p.user_id,
       },
-      { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+      paymentOpts(p),
     );
     if (p.order_cancelled_at)
       await queueCancellation(trx, paid, 'order cancelled while the payment completed');
@@ -126,7 +126,7 @@ export async function markFailed(
       failedAt: new Date().toISOString(),
       userId: p.user_id,
     },
-    { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+    paymentOpts(p),
   );
   return failed;
 }
@@ -234,7 +234,7 @@ export async function recordRefunded(
       refundRequestId: r.refundRequestId,
       remainingAmount: p.amount - refunded,
     },
-    { aggregateKey: `payment:${p.id}`, userId: p.user_id },
+    paymentOpts(p),
   );
   return updated;
 }

@@ -16,6 +16,7 @@ export const migrations: Migrations = {
         .addColumn('user_id', 'text')
         .addColumn('shipping_address', 'jsonb')
         .addColumn('items', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .addColumn('correlation_id', 'text')
         .addColumn('cancelled_at', 'timestamptz')
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
@@ -51,6 +52,7 @@ export const migrations: Migrations = {
         .addColumn('cancelled_at', 'timestamptz')
         .addColumn('failed_at', 'timestamptz')
         .addColumn('last_polled_at', 'timestamptz')
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .addCheckConstraint(
           'shipments_tracked_when_dispatched',

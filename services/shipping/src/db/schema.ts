@@ -24,6 +24,7 @@ export interface OrderSplitsTable {
   user_id: string | null;
   shipping_address: Address | null;
   items: (ShipmentItem & { sellerId: string })[];
+  correlation_id: string | null;
   cancelled_at: Date | null;
   created_at: Generated<Date>;
 }
@@ -52,6 +53,8 @@ export interface ShipmentsTable {
   cancelled_at: Date | null;
   failed_at: Date | null;
   last_polled_at: Date | null;
+  /** The order's saga correlation id: tracking events, published by a poller, carry it too. */
+  correlation_id: string;
   updated_at: Generated<Date>;
 }
 

@@ -15,7 +15,9 @@ export interface ShippingContext {
   deliveryDays: number;
 }
 
-export const opts = (s: { id: string; user_id: string }) => ({
+/** Events about a shipment: in order per shipment, with the order's saga correlation id. */
+export const opts = (s: { id: string; user_id: string; correlation_id: string }) => ({
   aggregateKey: `shipment:${s.id}`,
   userId: s.user_id,
+  correlationId: s.correlation_id,
 });

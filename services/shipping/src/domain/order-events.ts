@@ -20,6 +20,7 @@ export async function rememberOrder(trx: Transaction<Database>, event: EventOf<'
       user_id: d.userId,
       shipping_address: JSON.stringify(d.shippingAddress) as never,
       items: JSON.stringify(items) as never,
+      correlation_id: event.correlationId,
       cancelled_at: null,
     })
     // A cancellation may have come first: keep its mark, fill in the rest.
@@ -28,6 +29,7 @@ export async function rememberOrder(trx: Transaction<Database>, event: EventOf<'
         user_id: eb.ref('excluded.user_id'),
         shipping_address: eb.ref('excluded.shipping_address'),
         items: eb.ref('excluded.items'),
+        correlation_id: eb.ref('excluded.correlation_id'),
       })),
     )
     .execute();
@@ -77,6 +79,7 @@ export async function requestShipments(
         cancelled_at: null,
         failed_at: null,
         last_polled_at: null,
+        correlation_id: split.correlation_id ?? event.correlationId,
       })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
@@ -115,6 +118,7 @@ export async function cancelShipments(
       user_id: null,
       shipping_address: null,
       items: sql`'[]'::jsonb` as never,
+      correlation_id: null,
       cancelled_at: new Date(d.cancelledAt),
     })
     .onConflict((oc) => oc.column('order_id').doUpdateSet({ cancelled_at: new Date(d.cancelledAt) }))
@@ -163,7 +167,14 @@ export async function returnsForRefund(
 async function bookReturn(
   ctx: ShippingContext,
   trx: Transaction<Database>,
-  delivery: { id: string; order_id: string; seller_id: string; user_id: string; recipient: unknown },
+  delivery: {
+    id: string;
+    order_id: string;
+    seller_id: string;
+    user_id: string;
+    recipient: unknown;
+    correlation_id: string;
+  },
   items: ShipmentItem[],
   reason: string,
   refundRequestId: string | null,
@@ -190,6 +201,7 @@ async function bookReturn(
       cancelled_at: null,
       failed_at: null,
       last_polled_at: null,
+      correlation_id: delivery.correlation_id,
     })
     .onConflict((oc) => oc.doNothing())
     .returningAll()
