@@ -36,6 +36,8 @@ const config = baseConfigSchema
   .superRefine((c, ctx) => {
     if (!c.LOCAL_DEV && !c.CARRIER_API_KEY)
       ctx.addIssue({ code: 'custom', path: ['CARRIER_API_KEY'], message: 'required outside local profiles' });
+    if (!c.LOCAL_DEV && c.CARRIER_SANDBOX_AUTO_ADVANCE)
+      ctx.addIssue({ code: 'custom', path: ['CARRIER_SANDBOX_AUTO_ADVANCE'], message: 'only with LOCAL_DEV' });
   });
 type Config = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
