@@ -1,0 +1,94 @@
+/**
+ * CPU time spent by the stack's processes (apps, sidecars, gateway, Redis, and the PostgreSQL
+ * backends serving this stack's databases), read from /proc. Linux only.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { stackNumber } from '../../scripts/stack/ports.ts';
+
+const TICKS = 100; // USER_HZ on Linux
+const root = join(import.meta.dirname, '..', '..');
+const runDir = process.env.MP_RUN ?? join(root, stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
+
+function stat(pid: number): { ppid: number; cpu: number } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / TICKS };
+  } catch {
+    return undefined;
+  }
+}
+
+function allPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+}
+
+/** The runner's processes (pid files) with their descendants (nginx workers), and Redis on this stack's port. */
+export function stackPids(): number[] {
+  const roots = readdirSync(join(runDir, 'pids'))
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => Number(readFileSync(join(runDir, 'pids', f), 'utf8').trim()))
+    .filter(Boolean);
+  const parents = new Map<number, number>();
+  for (const pid of allPids()) {
+    const s = stat(pid);
+    if (s) parents.set(pid, s.ppid);
+  }
+  const mine = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parents) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid), (grew = true);
+  }
+  const redisPort = 6379 + stackNumber();
+  for (const pid of parents.keys()) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.startsWith('redis-server') && cmd.includes(`:${redisPort}`)) mine.add(pid);
+    } catch {}
+  }
+  return [...mine];
+}
+
+/** PostgreSQL backends connected to this stack's databases. */
+async function pgBackends(): Promise<number[]> {
+  const suffix = stackNumber() ? `_s${stackNumber()}` : '';
+  const base = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
+  const c = new pg.Client({ connectionString: `${base}/postgres` });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number; datname: string }>(
+      'select pid, datname from pg_stat_activity where datname is not null',
+    );
+    return rows
+      .filter((r) => (suffix ? r.datname.endsWith(suffix) : !/_s\d$/.test(r.datname)))
+      .map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface CpuSample {
+  byPid: Map<number, number>;
+}
+
+export async function sampleCpu(): Promise<CpuSample> {
+  const pids = [...stackPids(), ...(await pgBackends())];
+  const byPid = new Map<number, number>();
+  for (const pid of pids) {
+    const s = stat(pid);
+    if (s) byPid.set(pid, s.cpu);
+  }
+  return { byPid };
+}
+
+/** CPU seconds spent between two samples (processes that appeared in between count in full). */
+export function cpuBetween(a: CpuSample, b: CpuSample): number {
+  let sum = 0;
+  for (const [pid, cpu] of b.byPid) sum += cpu - (a.byPid.get(pid) ?? 0);
+  return sum;
+}
