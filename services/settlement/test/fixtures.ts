@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
 
-export type Svc = TestService<Database, unknown>;
+export type Svc = TestService<Database, Config>;
 
 export const start = () =>
   startTestService(service, {

@@ -93,9 +93,9 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
     .stroke();
   row(doc, ['정산금액 (Net payable)', won(s.figures.netAmount)], [width - 160, 160], 'bold');
 
-  const cols = [150, 70, 75, 65, 55, 50, 50];
+  const cols = [172, 58, 62, 52, 48, 48, 59];
   doc.moveDown().font('bold').fontSize(13).text(`주문 내역 (Orders: ${s.lines.length})`);
-  doc.moveDown(0.3).fontSize(8);
+  doc.moveDown(0.3).fontSize(7.5);
   const head = ['주문번호', '구매확정', '판매금액', '수수료', '쿠폰', '배송비', '정산액'];
   row(doc, head, cols, 'bold');
   for (const l of s.lines) {
@@ -119,9 +119,9 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
     );
   }
   if (s.refunds.length) {
-    const rcols = [150, 150, 70, 70, 75];
+    const rcols = [165, 165, 58, 55, 56];
     doc.moveDown().font('bold').fontSize(13).text(`환불 차감 (Refunds: ${s.refunds.length})`);
-    doc.moveDown(0.3).fontSize(8);
+    doc.moveDown(0.3).fontSize(7.5);
     const rhead = ['주문번호', '환불번호', '환불일', '환불 판매금액', '차감액'];
     row(doc, rhead, rcols, 'bold');
     for (const r of s.refunds) {
@@ -138,7 +138,7 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
     .fontSize(7)
     .fillColor('#555')
     .text(
-      '판매수수료는 상품별로 (판매금액 − 판매자 부담 쿠폰) × 수수료율로 계산하며 원 미만은 절사합니다. ' +
+      '판매수수료는 상품별로 (판매금액 - 판매자 부담 쿠폰) × 수수료율로 계산하며 원 미만은 절사합니다. ' +
         '배송비는 수수료 없이 지급합니다. 환불은 환불된 수량의 판매금액에서 그 몫의 쿠폰과 수수료를 뺀 금액을 차감합니다.',
       { width },
     );
