@@ -58,6 +58,21 @@ const draft = (body: Record<string, unknown> = {}) =>
     body: { title: '설 연휴 배송 안내', body: '1월 27일부터 30일까지 배송이 쉽니다.', ...body },
   });
 
+describe('the back office routes', () => {
+  it('are documented', async () => {
+    const doc = await svc.call('GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/notices',
+        '/api/v1/admin/notices/{id}/publish',
+        '/api/v1/admin/configs/{key}',
+        '/api/v1/admin/dashboard',
+        '/api/v1/admin/settlements/run',
+      ]),
+    );
+  });
+});
+
 describe('notices (공지사항)', () => {
   it('are drafted, edited while drafts, and published once → admin.notice.published', async () => {
     const made = await draft({ audience: 'SELLERS' });

@@ -47,6 +47,23 @@ afterAll(() => svc.close());
 
 const as = async (id: string, role: 'buyer' | 'seller' | 'admin') => tokenFor(id, role);
 
+describe('the settlement service', () => {
+  it('is alive and documents its routes', async () => {
+    expect((await svc.call('GET', '/healthz')).status).toBe(200);
+    const doc = await svc.call('GET', '/openapi.json');
+    expect(doc.body.info.title).toBe('settlement service');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/settlements',
+        '/api/v1/settlements/{id}',
+        '/api/v1/settlements/{id}/statement',
+        '/api/v1/settlements/{id}/payout',
+        '/internal/settlements/run',
+      ]),
+    );
+  });
+});
+
 describe('GET /api/v1/settlements', () => {
   it('shows a seller its own settlements only, whatever seller it asks for', async () => {
     const token = await as(s1, 'seller');
@@ -300,6 +317,36 @@ describe('what is not settled yet', () => {
     expect(res.body.byStatus.PAID.count).toBeGreaterThanOrEqual(1);
     expect(res.body.unsettled.payableLines).toBeGreaterThanOrEqual(1);
     expect((await svc.call('GET', '/internal/summary')).status).toBe(403);
+  });
+});
+
+describe('the statement issuer', () => {
+  it('issues each calculated settlement once when issuers run at the same time', async () => {
+    const sellers = [seller(), seller(), seller()];
+    for (const s of sellers)
+      await sell(svc, orderOf([{ sellerId: s, price: 5_000 }]), '2024-02-10T03:00:00Z');
+    const run = await internal(svc, 'POST', '/internal/settlements/run', {
+      from: '2024-02-01',
+      to: '2024-02-29',
+    });
+    const ids: string[] = run.body.settlements.map((x: { id: string }) => x.id);
+    expect(ids).toHaveLength(3);
+    const { partsOf } = await import('../src/parts.ts');
+    const { issuer } = partsOf(svc.deps);
+    await Promise.all([
+      issuer.issuePending(),
+      issuer.issuePending(),
+      issuer.issue(ids[0]!),
+      issuer.issue(ids[2]!),
+    ]);
+    const completed = (await svc.outbox('settlement.completed')).filter((e) =>
+      ids.includes(e.data.settlementId),
+    );
+    expect(completed.map((e) => e.data.settlementId).sort()).toEqual([...ids].sort());
+    for (const id of ids)
+      expect((await svc.call('GET', `/api/v1/settlements/${id}`, { token: admin })).body.status).toBe(
+        'COMPLETED',
+      );
   });
 });
 

@@ -27,6 +27,22 @@ const product = (sellerId: string, categoryId: string, at: string) => ({
   skus: [],
 });
 
+describe('the stats service', () => {
+  it('documents its routes', async () => {
+    const doc = await svc.call('GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/stats/sales',
+        '/api/v1/stats/products',
+        '/api/v1/stats/logins',
+        '/api/v1/stats/coupons',
+        '/api/v1/stats/reports',
+        '/api/v1/stats/reports/{id}/file',
+      ]),
+    );
+  });
+});
+
 describe('product statistics (상품 통계)', () => {
   it('count registrations per Korean day and category, a seller seeing its own', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
