@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventData, EventType, ServiceName } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminToken,
   api,
@@ -53,7 +53,18 @@ beforeAll(async () => {
   expect(signup.status).toBe(201);
   seller.id = signup.body.id;
   seller.token = await login(email, 'correct horse battery');
+  // The hourly schedule would close yesterday on its own; this test closes it by hand.
+  expect((await setSchedule(false)).status).toBe(200);
 });
+afterAll(async () => {
+  await setSchedule(true);
+});
+
+const setSchedule = (enabled: boolean) =>
+  api('PUT', '/api/v1/admin/configs/settlement.schedule', {
+    token: admin,
+    body: { value: { cycle: 'DAILY', enabled } },
+  });
 
 describe('settlement and statistics driven by order events', () => {
   const correlationId = `e2e-settle-${randomUUID()}`;
@@ -227,7 +238,7 @@ describe('settlement and statistics driven by order events', () => {
       headers: { 'x-correlation-id': correlationId },
     });
     expect(run.status).toBe(200);
-    // The hourly schedule may have closed yesterday first; either way one settlement holds the line.
+    expect(run.body).toMatchObject({ period: { from: yesterday, to: yesterday }, created: 1 });
     const list = await api('GET', '/api/v1/settlements', { token: seller.token });
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
