@@ -128,18 +128,6 @@ stop_aws_emulator() {
   rm -f "$MP_RUN/aws/moto.pid"
 }
 
-# daprd's gRPC ports (50001–51116 over stacks 0–5) lie inside Linux's ephemeral port range, so an
-# outgoing connection (a sidecar's Redis pool holds hundreds) can take one before its sidecar binds
-# it ("bind: address already in use"). Reserving them keeps them for the sidecars; where /proc/sys
-# is read-only the runner goes on without it.
-reserve_sidecar_ports() {
-  local f=/proc/sys/net/ipv4/ip_local_reserved_ports want=50000-51199
-  [ -w "$f" ] || return 0
-  grep -q "$want" "$f" && return 0
-  local current; current="$(cat "$f")"
-  echo "${current:+$current,}$want" >"$f" 2>/dev/null || log "could not reserve ports $want for the sidecars"
-  return 0
-}
 
-start_infra() { reserve_sidecar_ports; start_postgres; start_redis; start_aws_emulator; }
+start_infra() { start_postgres; start_redis; start_aws_emulator; }
 stop_infra() { stop_aws_emulator; stop_redis; stop_postgres; }
