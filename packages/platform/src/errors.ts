@@ -106,6 +106,29 @@ export function toApiError(err: unknown, log?: Logger): ApiError {
       err.message,
     );
   }
+  if (isOverloaded(err)) {
+    log?.warn({ err }, 'database busy');
+    return new ApiError(
+      503,
+      'SERVICE_BUSY',
+      'The service is busy; try again shortly',
+      {},
+      { 'retry-after': '1' },
+    );
+  }
   log?.error({ err }, 'unhandled error');
   return new ApiError(500, 'INTERNAL', 'Something went wrong on our side');
+}
+
+/**
+ * Overload, not a bug: no pool connection free in time (pg-pool), a lock or statement timeout,
+ * too many connections, a serialization failure or deadlock. The request may simply be retried.
+ */
+const busyCodes = new Set(['55P03', '57014', '53300', '40001', '40P01']);
+function isOverloaded(err: unknown): boolean {
+  const e = err as { message?: unknown; code?: unknown } | null;
+  return (
+    e?.message === 'timeout exceeded when trying to connect' ||
+    (typeof e?.code === 'string' && busyCodes.has(e.code))
+  );
 }

@@ -44,7 +44,7 @@ describe('placing an order (flow 4.1 step 2)', () => {
       userId: who.userId,
       sellerIds: [sellerA, sellerB],
       couponId,
-      couponFundedBy: 'ADMIN',
+      couponIssuer: 'ADMIN',
       payableAmount: 157_000,
       shippingAddress: { zipCode: '06236' },
     });
@@ -68,6 +68,11 @@ describe('placing an order (flow 4.1 step 2)', () => {
     const cheapB = svc.catalog.product({ sellerId: randomUUID(), unitPrice: 12_000 });
     const res = await place(svc, who, { items: [line(cheapA), line(cheapB)] });
     expect(res.body).toMatchObject({ totalAmount: 21_000, shippingFee: 6_000, payableAmount: 27_000 });
+    const [created] = await eventsFor(svc, 'order.created', res.body.id);
+    expect(created?.data.sellerShippingFees).toEqual([
+      { sellerId: cheapA.sellerId, amount: 3000 },
+      { sellerId: cheapB.sellerId, amount: 3000 },
+    ]);
   });
 
   it('answers OUT_OF_STOCK with nothing reserved and nothing written', async () => {
@@ -119,7 +124,7 @@ describe('placing an order (flow 4.1 step 2)', () => {
     const res = await place(svc, who, { items: [line(shoe), line(tee, 2)], couponId });
     expect(res.body.items.map((i: { discountAmount: number }) => i.discountAmount)).toEqual([0, 5000]);
     const [created] = await eventsFor(svc, 'order.created', res.body.id);
-    expect(created?.data.couponFundedBy).toBe('SELLER');
+    expect(created?.data).toMatchObject({ couponIssuer: 'SELLER', couponSellerId: sellerB });
   });
 
   it('refuses when re-pricing changed the amount the buyer saw, and keeps no stock', async () => {

@@ -37,7 +37,11 @@ const config = baseConfigSchema
     if (!c.LOCAL_DEV && !c.CARRIER_API_KEY)
       ctx.addIssue({ code: 'custom', path: ['CARRIER_API_KEY'], message: 'required outside local profiles' });
     if (!c.LOCAL_DEV && c.CARRIER_SANDBOX_AUTO_ADVANCE)
-      ctx.addIssue({ code: 'custom', path: ['CARRIER_SANDBOX_AUTO_ADVANCE'], message: 'only with LOCAL_DEV' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CARRIER_SANDBOX_AUTO_ADVANCE'],
+        message: 'only with LOCAL_DEV',
+      });
   });
 type Config = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;

@@ -9,7 +9,7 @@ const orderLine = z.object({
   quantity,
   /** Unit price in KRW after the SKU's price delta. */
   price: krw,
-  /** This line's share of the order's coupon discount (who funds it: the order's couponFundedBy). */
+  /** This line's share of the order's coupon discount (who funds it: the order's couponIssuer). */
   discountAmount: krw.optional(),
 });
 
@@ -28,6 +28,8 @@ export const orderCreated = z.object({
       sku: z.string(),
       sellerId: id,
       name: z.string().optional(),
+      /** The product's category, for commission by category (카테고리별 판매수수료); missing → the default rate. */
+      categoryId: id.optional(),
       /** This line's share of the coupon discount. */
       discountAmount: krw.optional(),
     }),
@@ -37,12 +39,18 @@ export const orderCreated = z.object({
   paymentMethod,
   couponId: id.optional(),
   userCouponId: id.optional(),
-  /** Who pays for the discount (쿠폰 부담): the platform or the seller who issued the coupon. */
-  couponFundedBy: z.enum(['ADMIN', 'SELLER']).optional(),
   sellerIds: z.array(id),
   discountAmount: krw,
   shippingFee: krw,
   payableAmount: krw,
+  /**
+   * Who funds the coupon's discount (쿠폰 부담 주체), as the coupon's `issuer`: a SELLER coupon's
+   * discount is charged to `couponSellerId` in settlement. Missing → the platform funds it.
+   */
+  couponIssuer: z.enum(['ADMIN', 'SELLER']).optional(),
+  couponSellerId: id.optional(),
+  /** `shippingFee` split per seller (each seller ships its own parcel); missing → split evenly. */
+  sellerShippingFees: z.array(z.object({ sellerId: id, amount: krw })).optional(),
   /** Unpaid orders are cancelled after this instant. */
   paymentDueAt: at,
   createdAt: at,

@@ -85,6 +85,19 @@ export async function issueCoupon(
   couponId: string,
   userId: string,
 ) {
+  // A read before the lock: once a coupon is gone (or already mine), most claims of a rush are
+  // answered without queueing for the coupon's row. The conditional UPDATE below stays the guard.
+  const seen = await db
+    .selectFrom('coupons')
+    .leftJoin('user_coupons', (j) =>
+      j.onRef('user_coupons.coupon_id', '=', 'coupons.id').on('user_coupons.user_id', '=', userId),
+    )
+    .select(['coupons.issued_count', 'coupons.total_quantity', 'user_coupons.id as mine'])
+    .where('coupons.id', '=', couponId)
+    .executeTakeFirst();
+  if (seen?.mine) throw conflict('COUPON_ALREADY_ISSUED', 'You already have this coupon');
+  if (seen && seen.total_quantity !== null && seen.issued_count >= seen.total_quantity)
+    throw await whyNotIssuable(db, couponId);
   return db.transaction().execute(async (trx) => {
     const mine = await trx
       .insertInto('user_coupons')

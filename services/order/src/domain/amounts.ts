@@ -15,10 +15,16 @@ export function sellerSubtotals(lines: Line[]): { sellerId: string; amount: numb
   return [...sums].map(([sellerId, amount]) => ({ sellerId, amount }));
 }
 
-/** 배송비: each seller ships separately; free from a subtotal threshold (무료배송 기준). */
-export function shippingFee(lines: Line[], rule: { fee: number; freeOver: number }): number {
-  return sellerSubtotals(lines).reduce((sum, s) => sum + (s.amount >= rule.freeOver ? 0 : rule.fee), 0);
+/** 배송비 per seller: each seller ships its own parcel, free from a subtotal threshold (무료배송 기준). */
+export function sellerShippingFees(lines: Line[], rule: { fee: number; freeOver: number }) {
+  return sellerSubtotals(lines).map((s) => ({
+    sellerId: s.sellerId,
+    amount: s.amount >= rule.freeOver ? 0 : rule.fee,
+  }));
 }
+
+export const shippingFee = (lines: Line[], rule: { fee: number; freeOver: number }): number =>
+  sellerShippingFees(lines, rule).reduce((sum, s) => sum + s.amount, 0);
 
 /**
  * Spreads a discount over the lines it applies to, in proportion to their amounts (largest

@@ -1,6 +1,6 @@
 import { ApiError, conflict, currentContext, newId, validationFailed } from '@mp/platform';
 import type { Address } from '../db/schema.ts';
-import { allocateDiscount, type Line, lineAmount, sellerSubtotals, shippingFee } from './amounts.ts';
+import { allocateDiscount, type Line, lineAmount, sellerShippingFees, sellerSubtotals } from './amounts.ts';
 import type { Db, Order, OrderContext } from './context.ts';
 import { publishOpts } from './orders.ts';
 import { type CouponGrant, quote, release, reserve, validateCoupon } from './upstream.ts';
@@ -109,13 +109,15 @@ export async function placeOrder(
       (l) => !coupon?.sellerId || l.sellerId === coupon.sellerId,
     );
     const discount = discounts.reduce((a, b) => a + b, 0);
-    const fee = shippingFee(priced, rules.shipping);
+    const fees = sellerShippingFees(priced, rules.shipping);
+    const fee = fees.reduce((s, f) => s + f.amount, 0);
     const payable = total - discount + fee;
     if (input.expectedPayableAmount !== undefined && input.expectedPayableAmount !== payable)
       throw conflict('PRICE_CHANGED', `The price changed: the order now comes to ${payable}원`, {
         payableAmount: payable,
       });
 
+    const categoryOf = new Map(quoted.map((q) => [q.sku, q.categoryId]));
     const now = new Date();
     const order = await db.transaction().execute(async (trx) => {
       // The sweeper may have given this placement up (and released its stock): then so do we.
@@ -211,6 +213,7 @@ export async function placeOrder(
             price: i.unit_price,
             options: i.option_values,
             discountAmount: i.discount_amount,
+            ...(categoryOf.get(i.sku) ? { categoryId: categoryOf.get(i.sku) } : {}),
           })),
           totalAmount: total,
           shippingAddress: input.shippingAddress,
@@ -219,12 +222,14 @@ export async function placeOrder(
             ? {
                 couponId: coupon.couponId,
                 userCouponId: coupon.userCouponId,
-                couponFundedBy: o.coupon_funded_by ?? 'ADMIN',
+                couponIssuer: o.coupon_funded_by ?? 'ADMIN',
+                ...(coupon.sellerId ? { couponSellerId: coupon.sellerId } : {}),
               }
             : {}),
           sellerIds,
           discountAmount: discount,
           shippingFee: fee,
+          sellerShippingFees: fees,
           payableAmount: payable,
           paymentDueAt: o.payment_due_at.toISOString(),
           createdAt: o.created_at.toISOString(),

@@ -10,6 +10,8 @@ const quoteReply = z.object({
       name: z.string(),
       optionValues: z.record(z.string(), z.unknown()).nullish(),
       unitPrice: z.int().min(0),
+      /** Not in contract 3; passed on to settlement (commission by category) when product gives it. */
+      categoryId: z.string().optional(),
     }),
   ),
 });
