@@ -4,7 +4,7 @@
  * Prints how long the 1,000 took, how many became orders (must be exactly 100), latency
  * percentiles, the stock afterwards, and the CPU the stack spent.
  */
-import { cpuBetween, sampleCpu } from './lib/cpu.ts';
+import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
 import { placeOrders } from './lib/load.ts';
 import { address, adminToken, buyer, call, fmt, product, verifiedSeller } from './lib/market.ts';
 
@@ -30,5 +30,8 @@ flash sale: 1,000 concurrent orders (1,000 connections) for a SKU with 100 in st
   latency (ms)         p50 ${fmt(run.latency.p50)}  p95 ${fmt(run.latency.p95)}  p99 ${fmt(run.latency.p99)}  max ${fmt(run.latency.max)}
   stock afterwards     onHand ${stock.onHand}  reserved ${stock.reserved}  available ${stock.available}
   CPU                  ${fmt(cpuBetween(before, after), 2)} CPU s for the 1,000 requests
+  CPU by process       ${cpuBreakdown(before, after)
+    .map(([n, s]) => `${n} ${fmt(s, 2)}`)
+    .join(', ')}
 `);
 process.exit(run.created.length === 100 ? 0 : 1);

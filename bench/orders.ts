@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import { databaseOf } from '../scripts/stack/ports.ts';
-import { cpuBetween, sampleCpu } from './lib/cpu.ts';
+import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
 import { placeOrders } from './lib/load.ts';
 import { address, adminToken, buyer, call, fmt, percentiles, product, verifiedSeller } from './lib/market.ts';
 
@@ -97,5 +97,8 @@ saga latency (placed → PAID / → PREPARING, ms; the sandbox PG pays by itself
   under the load above PAID p50 ${fmt(loadSaga.paid.p50)} p95 ${fmt(loadSaga.paid.p95)} p99 ${fmt(loadSaga.paid.p99)} | PREPARING p50 ${fmt(loadSaga.preparing.p50)} p95 ${fmt(loadSaga.preparing.p95)} p99 ${fmt(loadSaga.preparing.p99)}  (n=${loadSaga.paid.n}${drained ? '' : ', not all settled'})
 CPU (all the stack's processes, placement through PREPARING)
   ${fmt(cpu, 2)} CPU s for ${ids.length} orders → ${fmt((cpu / Math.max(1, ids.length)) * 1000, 1)} CPU ms per order
+  by process: ${cpuBreakdown(before, after, 10)
+    .map(([n, s]) => `${n} ${fmt((s / Math.max(1, ids.length)) * 1000, 1)} ms`)
+    .join(', ')}
 `);
 process.exit(0);

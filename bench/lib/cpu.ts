@@ -74,16 +74,46 @@ async function pgBackends(): Promise<number[]> {
 
 export interface CpuSample {
   byPid: Map<number, number>;
+  names: Map<number, string>;
+}
+
+/** What a process is, for the breakdown: the service of an app or sidecar, or the program. */
+function nameOf(pid: number): string {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const app = cmd.find((a) => a.includes('/services/') && a.endsWith('/src/main.ts'));
+    if (app) return app.split('/services/')[1]!.split('/')[0]!;
+    const id = cmd.indexOf('--app-id');
+    if (id >= 0) return `${cmd[id + 1]} (daprd)`;
+    if (cmd[0]?.includes('postgres')) return 'postgres';
+    if (cmd[0]?.startsWith('redis')) return 'redis';
+    if (cmd[0]?.includes('nginx')) return 'gateway (nginx)';
+    return cmd[0]?.split('/').at(-1) ?? String(pid);
+  } catch {
+    return String(pid);
+  }
 }
 
 export async function sampleCpu(): Promise<CpuSample> {
   const pids = [...stackPids(), ...(await pgBackends())];
   const byPid = new Map<number, number>();
+  const names = new Map<number, string>();
   for (const pid of pids) {
     const s = stat(pid);
     if (s) byPid.set(pid, s.cpu);
+    names.set(pid, nameOf(pid));
   }
-  return { byPid };
+  return { byPid, names };
+}
+
+/** CPU seconds between two samples by process kind, largest first. */
+export function cpuBreakdown(a: CpuSample, b: CpuSample, top = 8): [string, number][] {
+  const by = new Map<string, number>();
+  for (const [pid, cpu] of b.byPid) {
+    const name = b.names.get(pid) ?? String(pid);
+    by.set(name, (by.get(name) ?? 0) + cpu - (a.byPid.get(pid) ?? 0));
+  }
+  return [...by].sort((x, y) => y[1] - x[1]).slice(0, top);
 }
 
 /** CPU seconds spent between two samples (processes that appeared in between count in full). */

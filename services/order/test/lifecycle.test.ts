@@ -102,6 +102,17 @@ describe('the status machine, driven by payment and shipping events', () => {
     );
   });
 
+  it('catches up with a shipment requested before the order heard of its payment', async () => {
+    const { who, order, sellerA, sellerB } = await newOrder();
+    // Shipping heard payment.completed first and requested both shipments.
+    await deliver(svc, 'shipping.requested', shipment(order.id, sellerA).requested);
+    await deliver(svc, 'shipping.requested', shipment(order.id, sellerB).requested);
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('PENDING_PAYMENT');
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));
+    const o = await getOrder(svc, order.id, who.token);
+    expect(statuses(o)).toEqual(['PENDING_PAYMENT', 'PAID', 'PREPARING']);
+  });
+
   it('fails the order on payment.failed and gives back its stock and coupon through order.cancelled', async () => {
     const who = await buyer();
     const { shoe } = twoSellers(svc);

@@ -3,6 +3,7 @@ import { sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { OrderContext } from './context.ts';
 import { announceCancelled, itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
+import { followShipments } from './shipping-events.ts';
 
 /** payment.completed: 결제대기 → 결제완료. Late for a cancelled order: payment refunds it; nothing here. */
 export async function onPaymentCompleted(
@@ -28,12 +29,16 @@ export async function onPaymentCompleted(
     },
     { paid_at: new Date(e.data.paidAt), payment_id: e.data.paymentId },
   );
-  if (!moved)
+  if (!moved) {
     await note(trx, o.id, {
       type: 'PAYMENT_COMPLETED_LATE',
       sourceEventId: e.eventId,
       data: { status: o.status },
     });
+    return;
+  }
+  // Shipping may have heard of the payment first: catch up with shipments already requested.
+  await followShipments(trx, moved, { type: 'SHIPPING_REQUESTED', sourceEventId: e.eventId });
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { EventOf } from '@mp/contracts';
 import type { Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { lockOrder, note, transition } from './orders.ts';
+import type { Order } from './context.ts';
+import { type HistoryEntry, lockOrder, note, transition } from './orders.ts';
 import { type ShipmentState, shipmentAhead, stepsAlongTrack, trackTarget } from './status.ts';
 
 type ShipmentEvent = { shipmentId: string; orderId: string; sellerId?: string | undefined };
@@ -45,24 +46,45 @@ export async function onShipment(
       data: { shipmentId: d.shipmentId },
     });
 
+  const moved = await followShipments(
+    trx,
+    o,
+    { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } },
+    at,
+  );
+  if (!moved)
+    await note(trx, o.id, { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } });
+}
+
+/**
+ * Moves the order along the delivery track as far as its shipments have got, one recorded step
+ * at a time. Also called when the order becomes PAID: a shipment's event may have come first.
+ * Returns whether the order moved.
+ */
+export async function followShipments(
+  trx: Transaction<Database>,
+  o: Order,
+  entry: HistoryEntry,
+  at?: string,
+) {
   const states = (
     await trx.selectFrom('order_shipments').select('status').where('order_id', '=', o.id).execute()
   ).map((r) => r.status);
   let order = o;
-  const steps = stepsAlongTrack(o.status, trackTarget(o.seller_ids.length, states));
-  if (!steps.length)
-    return note(trx, o.id, { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } });
-  for (const step of steps) {
-    const moved = await transition(
+  let moved = false;
+  for (const step of stepsAlongTrack(o.status, trackTarget(o.seller_ids.length, states))) {
+    const next = await transition(
       trx,
       order,
       step,
-      { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } },
-      step === 'DELIVERED' ? { delivered_at: new Date(at) } : {},
+      entry,
+      step === 'DELIVERED' ? { delivered_at: at ? new Date(at) : new Date() } : {},
     );
-    if (!moved) break;
-    order = moved;
+    if (!next) break;
+    order = next;
+    moved = true;
   }
+  return moved;
 }
 
 export const onReturnRequested = async (
