@@ -6,12 +6,20 @@
  */
 import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
 import { placeOrders } from './lib/load.ts';
-import { address, adminToken, buyer, call, fmt, product, verifiedSeller } from './lib/market.ts';
+import {
+  address,
+  adminToken,
+  call,
+  fmt,
+  buyers as makeBuyers,
+  product,
+  verifiedSeller,
+} from './lib/market.ts';
 
 const admin = await adminToken();
 const seller = await verifiedSeller(admin);
 const item = await product(admin, seller, { name: '한정판 스니커즈', price: 189_000, stock: 100 });
-const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer()));
+const buyers = await makeBuyers(20);
 const body = {
   items: [{ productId: item.productId, sku: item.sku, quantity: 1 }],
   shippingAddress: address,

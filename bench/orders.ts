@@ -10,7 +10,16 @@ import pg from 'pg';
 import { databaseOf } from '../scripts/stack/ports.ts';
 import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
 import { placeOrders } from './lib/load.ts';
-import { address, adminToken, buyer, call, fmt, percentiles, product, verifiedSeller } from './lib/market.ts';
+import {
+  address,
+  adminToken,
+  call,
+  fmt,
+  buyers as makeBuyers,
+  percentiles,
+  product,
+  verifiedSeller,
+} from './lib/market.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -22,7 +31,7 @@ await db.connect();
 const admin = await adminToken();
 const seller = await verifiedSeller(admin);
 const item = await product(admin, seller, { name: '벤치 운동화', price: 39_000, stock: 1_000_000 });
-const buyers = await Promise.all(Array.from({ length: 40 }, () => buyer()));
+const buyers = await makeBuyers(40);
 const tokens = buyers.map((b) => b.token);
 const body = {
   items: [{ productId: item.productId, sku: item.sku, quantity: 1 }],

@@ -141,6 +141,14 @@ export const address = {
   zipCode: '06236',
 };
 
+/** `n` buyers, signed up a few at a time (sign-up and login hash passwords: a burst would only measure argon2). */
+export async function buyers(n: number): Promise<Party[]> {
+  const out: Party[] = [];
+  while (out.length < n)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(4, n - out.length) }, () => buyer()))));
+  return out;
+}
+
 /** Percentiles of a list of milliseconds. */
 export function percentiles(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);

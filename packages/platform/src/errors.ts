@@ -128,7 +128,10 @@ const busyCodes = new Set(['55P03', '57014', '53300', '40001', '40P01']);
 function isOverloaded(err: unknown): boolean {
   const e = err as { message?: unknown; code?: unknown } | null;
   return (
-    e?.message === 'timeout exceeded when trying to connect' ||
+    (typeof e?.message === 'string' &&
+      /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)/.test(
+        e.message,
+      )) ||
     (typeof e?.code === 'string' && busyCodes.has(e.code))
   );
 }

@@ -5,6 +5,7 @@ describe('toApiError', () => {
   it('answers overload (no pool connection in time, lock or statement timeout, deadlock) with 503 and Retry-After', () => {
     for (const err of [
       new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated due to connection timeout: Connection terminated unexpectedly'),
       Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }),
       Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
       Object.assign(new Error('deadlock detected'), { code: '40P01' }),
