@@ -85,15 +85,28 @@ for (let i = 0; i < 50; i++) {
 await settled(quiet);
 const quietSaga = await sagaOf(quiet);
 
-// Warm-up, then the measured run.
+// Warm-up; the stack's idle CPU (pollers, relays) as a baseline; then the measured run.
 await placeOrders({ tokens, body, connections: 8, duration: 5 });
+await settled(
+  (await db.query<{ id: string }>(`select id from orders.orders where status = 'PENDING_PAYMENT'`)).rows.map(
+    (r) => r.id,
+  ),
+  30_000,
+);
+const idleFrom = await sampleCpu();
+const idleStart = performance.now();
+await new Promise((r) => setTimeout(r, 10_000));
+const idlePerSecond = cpuBetween(idleFrom, await sampleCpu()) / ((performance.now() - idleStart) / 1000);
 const before = await sampleCpu();
+const runStart = performance.now();
 const run = await placeOrders({ tokens, body, connections, duration: seconds });
 const ids = run.created.map((c) => c.id);
 const drained = await settled(ids);
 const after = await sampleCpu();
+const runSeconds = (performance.now() - runStart) / 1000;
 const loadSaga = await sagaOf(ids);
 const cpu = cpuBetween(before, after);
+const net = cpu - idlePerSecond * runSeconds;
 await db.end();
 
 const lat = run.latency;
@@ -105,7 +118,8 @@ saga latency (placed → PAID / → PREPARING, ms; the sandbox PG pays by itself
   one at a time        PAID p50 ${fmt(quietSaga.paid.p50)} p95 ${fmt(quietSaga.paid.p95)} p99 ${fmt(quietSaga.paid.p99)} | PREPARING p50 ${fmt(quietSaga.preparing.p50)} p95 ${fmt(quietSaga.preparing.p95)} p99 ${fmt(quietSaga.preparing.p99)}  (n=${quietSaga.paid.n})
   under the load above PAID p50 ${fmt(loadSaga.paid.p50)} p95 ${fmt(loadSaga.paid.p95)} p99 ${fmt(loadSaga.paid.p99)} | PREPARING p50 ${fmt(loadSaga.preparing.p50)} p95 ${fmt(loadSaga.preparing.p95)} p99 ${fmt(loadSaga.preparing.p99)}  (n=${loadSaga.paid.n}${drained ? '' : ', not all settled'})
 CPU (all the stack's processes, placement through PREPARING)
-  ${fmt(cpu, 2)} CPU s for ${ids.length} orders → ${fmt((cpu / Math.max(1, ids.length)) * 1000, 1)} CPU ms per order
+  ${fmt(cpu, 2)} CPU s in ${fmt(runSeconds)} s for ${ids.length} orders → ${fmt((cpu / Math.max(1, ids.length)) * 1000, 1)} CPU ms per order
+  less the idle stack (${fmt(idlePerSecond, 3)} CPU s/s: pollers, relays) → ${fmt((net / Math.max(1, ids.length)) * 1000, 1)} CPU ms per order
   by process: ${cpuBreakdown(before, after, 10)
     .map(([n, s]) => `${n} ${fmt((s / Math.max(1, ids.length)) * 1000, 1)} ms`)
     .join(', ')}
