@@ -42,7 +42,7 @@ export const eventCatalog = {
   'user.address.created': { publisher: 'user', subscribers: [], data: i.userAddressCreated },
 
   'seller.created': { publisher: 'seller', subscribers: ['notification'], data: i.sellerCreated },
-  'seller.verified': { publisher: 'seller', subscribers: ['notification', 'user'], data: i.sellerVerified },
+  'seller.verified': { publisher: 'seller', subscribers: ['notification'], data: i.sellerVerified },
   'seller.suspended': {
     publisher: 'seller',
     subscribers: ['notification', 'product'],
@@ -136,9 +136,9 @@ export const eventCatalog = {
   'payment.failed': { publisher: 'payment', subscribers: ['order', 'notification'], data: o.paymentFailed },
   'payment.refunded': {
     publisher: 'payment',
-    subscribers: ['order', 'notification'],
+    subscribers: ['order', 'notification', 'user'],
     data: o.paymentRefunded,
-    why: 'flow 4.2 step 3 (settlement hears of it through order.refund.completed)',
+    why: 'flow 4.2 step 3 (settlement hears of it through order.refund.completed); user nets refunds out of the grade',
   },
   'payment.cancelled': { publisher: 'payment', subscribers: ['order'], data: o.paymentCancelled },
 
@@ -189,8 +189,9 @@ export const eventCatalog = {
 
   'admin.user.suspended': {
     publisher: 'admin',
-    subscribers: ['auth', 'notification'],
+    subscribers: ['auth', 'notification', 'seller'],
     data: b.adminUserSuspended,
+    why: "a suspended account's sessions end and its store is suspended",
   },
   'admin.seller.approved': { publisher: 'admin', subscribers: [], data: b.adminSellerApproved },
   'admin.notice.published': {
