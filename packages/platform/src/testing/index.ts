@@ -156,7 +156,8 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
       ...o.env,
     },
     dapr,
-    verifier: testVerifier,
+    // A service that verifies tokens with its own keys (auth) is tested with them.
+    ...(def.verifier ? {} : { verifier: testVerifier }),
     log: createLogger(def.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
   };
   const service = buildService(def, overrides);
