@@ -81,4 +81,7 @@ export const storeUpdated = z.object({
   storeName: z.string(),
   changes: z.array(z.string()),
   updatedAt: at,
+  /** Set when the change is the application's status (a rejected application: REJECTED, with the reason). */
+  status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED']).optional(),
+  reason: z.string().optional(),
 });
