@@ -240,10 +240,10 @@ export async function approve(
   deps: Deps,
   sellerId: string,
   adminId: string | undefined,
-): Promise<SellerView> {
+): Promise<{ view: SellerView; changed: boolean }> {
   return deps.db.transaction().execute(async (trx) => {
     const view = await getSeller(trx, sellerId, true);
-    if (view.seller.status === 'VERIFIED') return view;
+    if (view.seller.status === 'VERIFIED') return { view, changed: false };
     const now = new Date();
     await trx
       .updateTable('sellers')
@@ -270,7 +270,7 @@ export async function approve(
       },
       { userId: sellerId, aggregateKey: `seller:${sellerId}` },
     );
-    return getSeller(trx, sellerId);
+    return { view: await getSeller(trx, sellerId), changed: true };
   });
 }
 

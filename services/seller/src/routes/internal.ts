@@ -50,7 +50,10 @@ const approveRoute = createRoute({
   path: '/internal/sellers/{sellerId}/approve',
   summary: '입점 승인: the seller may list products (seller.verified)',
   request: { params, body: jsonBody(z.object({ adminId })) },
-  responses: { 200: jsonResponse(sellerDto, 'The seller'), ...problems(400, 404) },
+  responses: {
+    200: jsonResponse(sellerDto.extend({ changed: z.boolean() }), 'The seller'),
+    ...problems(400, 404),
+  },
 });
 const rejectRoute = createRoute({
   method: 'post',
@@ -119,8 +122,8 @@ export function internalRoutes(app: App, deps: SellerDeps) {
   });
 
   app.openapi(approveRoute, async (c) => {
-    const view = await approve(deps, c.req.valid('param').sellerId, c.req.valid('json').adminId);
-    return c.json(toSellerDto(view), 200);
+    const { view, changed } = await approve(deps, c.req.valid('param').sellerId, c.req.valid('json').adminId);
+    return c.json({ ...toSellerDto(view), changed }, 200);
   });
   app.openapi(rejectRoute, async (c) => {
     const view = await reject(deps, c.req.valid('param').sellerId, c.req.valid('json').reason);

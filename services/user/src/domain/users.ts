@@ -224,12 +224,12 @@ export async function setStatus(
   userId: string,
   status: 'ACTIVE' | 'SUSPENDED',
   reason?: string,
-): Promise<UserRow> {
+): Promise<{ user: UserRow; changed: boolean }> {
   return deps.db.transaction().execute(async (trx) => {
     const user = await liveUser(trx, userId, true);
     if (user.role === 'admin' && status === 'SUSPENDED')
       throw unprocessable('ADMIN_NOT_SUSPENDABLE', 'An admin account cannot be suspended');
-    if (user.status === status) return user;
+    if (user.status === status) return { user, changed: false };
     const now = new Date();
     const row = await trx
       .updateTable('users')
@@ -243,7 +243,7 @@ export async function setStatus(
       .returningAll()
       .executeTakeFirstOrThrow();
     await updated(trx, deps, row, ['status'], now);
-    return row;
+    return { user: row, changed: true };
   });
 }
 

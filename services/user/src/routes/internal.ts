@@ -125,14 +125,20 @@ const suspend = createRoute({
   path: '/internal/users/{userId}/suspend',
   summary: 'Suspends an account (admin); repeating it is harmless',
   request: { params: userIdParam, body: statusBody },
-  responses: { 200: jsonResponse(adminUser, 'The account'), ...problems(400, 404, 422) },
+  responses: {
+    200: jsonResponse(adminUser.extend({ changed: z.boolean() }), 'The account'),
+    ...problems(400, 404, 422),
+  },
 });
 const restore = createRoute({
   method: 'post',
   path: '/internal/users/{userId}/restore',
   summary: 'Restores a suspended account (admin)',
   request: { params: userIdParam, body: statusBody },
-  responses: { 200: jsonResponse(adminUser, 'The account'), ...problems(400, 404) },
+  responses: {
+    200: jsonResponse(adminUser.extend({ changed: z.boolean() }), 'The account'),
+    ...problems(400, 404),
+  },
 });
 const list = createRoute({
   method: 'get',
@@ -186,13 +192,18 @@ export function internalRoutes(app: App, deps: UserDeps) {
   });
 
   app.openapi(suspend, async (c) => {
-    const user = await setStatus(deps, c.req.valid('param').userId, 'SUSPENDED', c.req.valid('json').reason);
-    return c.json(toAdmin(user), 200);
+    const { user, changed } = await setStatus(
+      deps,
+      c.req.valid('param').userId,
+      'SUSPENDED',
+      c.req.valid('json').reason,
+    );
+    return c.json({ ...toAdmin(user), changed }, 200);
   });
 
   app.openapi(restore, async (c) => {
-    const user = await setStatus(deps, c.req.valid('param').userId, 'ACTIVE');
-    return c.json(toAdmin(user), 200);
+    const { user, changed } = await setStatus(deps, c.req.valid('param').userId, 'ACTIVE');
+    return c.json({ ...toAdmin(user), changed }, 200);
   });
 
   app.openapi(list, async (c) => {
