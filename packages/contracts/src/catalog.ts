@@ -48,7 +48,12 @@ export const eventCatalog = {
     subscribers: ['notification', 'product'],
     data: i.sellerSuspended,
   },
-  'store.updated': { publisher: 'seller', subscribers: [], data: i.storeUpdated },
+  'store.updated': {
+    publisher: 'seller',
+    subscribers: ['notification'],
+    data: i.storeUpdated,
+    why: 'a rejected application is mailed to the applicant',
+  },
 
   'product.created': {
     publisher: 'product',
