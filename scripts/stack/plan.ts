@@ -47,8 +47,17 @@ export const localAdmin = {
 
 /** Variables only some services read, for local runs. */
 function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
+  // Social login against the local OIDC sandbox (scripts/lib/infra.sh start_oidc_sandbox).
+  const oidcIssuer = `http://127.0.0.1:${process.env.MP_OIDC_PORT ?? 8480 + stackNumber()}`;
+  const oidc = Object.fromEntries(
+    ['KAKAO', 'GOOGLE'].flatMap((p) => [
+      [`OIDC_${p}_CLIENT_ID`, `${p.toLowerCase()}-local`],
+      [`OIDC_${p}_CLIENT_SECRET`, `${p.toLowerCase()}-local-sandbox-secret`],
+      [`OIDC_${p}_ISSUER`, oidcIssuer],
+    ]),
+  );
   return {
-    auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
+    auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey, ...oidc },
   };
 }
 
@@ -138,6 +147,8 @@ export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost
         APP_API_TOKEN: secrets.appApiToken,
         DAPR_API_TOKEN: secrets.daprApiToken,
         MP_REDIS_HOST: opts.redisHost,
+        // The email binding's SMTP server (components/local/binding-email.yaml).
+        MP_SMTP_PORT: process.env.MP_SMTP_PORT ?? String(2525 + stackNumber()),
       },
       log: join(runDir, 'logs', `${name}.dapr.log`),
     });

@@ -1,7 +1,8 @@
 /**
  * Ports of a local stack. MP_STACK=N (0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
- * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 50001 + 200·N, metrics 9101 + 100·N,
+ * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 100·N (internal gRPC 21001 + 100·N),
+ * metrics 9101 + 100·N,
  * gateway 8080 + N, Redis 6379 + N; stack N > 0 uses databases suffixed `_sN`.
  */
 import { type ServiceName, services } from '@mp/contracts';
@@ -26,8 +27,10 @@ export function portsOf(name: ServiceName, stack = stackNumber()): Ports {
   return {
     app,
     daprHttp: 3500 + n + 1000 * stack,
-    daprGrpc: 50000 + n + 200 * stack,
-    daprInternalGrpc: 50100 + n + 200 * stack,
+    // Below Linux's ephemeral range (32768–60999): a port there may be held by any outgoing
+    // connection (hundreds of sidecar→Redis ones), and daprd then fails to bind it at start.
+    daprGrpc: 20000 + n + 100 * stack,
+    daprInternalGrpc: 21000 + n + 100 * stack,
     metrics: 9100 + n + 100 * stack,
   };
 }

@@ -185,9 +185,9 @@ describe('my seller profile and store', () => {
   it('shows a verified store to anyone, and no other', async () => {
     const pending = await applied(svc);
     const live = await verified(svc);
-    expect((await svc.call('GET', `/api/v1/sellers/${pending.id}`)).status).toBe(404);
-    expect((await svc.call('GET', '/api/v1/sellers/not-an-id')).status).toBe(404);
-    const res = await svc.call('GET', `/api/v1/sellers/${live.id}`);
+    expect((await svc.call('GET', `/api/v1/sellers/${pending.id}/store`)).status).toBe(404);
+    expect((await svc.call('GET', '/api/v1/sellers/not-an-id/store')).status).toBe(404);
+    const res = await svc.call('GET', `/api/v1/sellers/${live.id}/store`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       sellerId: live.id,

@@ -3,7 +3,7 @@ import type { SellerDeps } from '../config.ts';
 import { meRoutes } from './me.ts';
 import { storeRoutes } from './stores.ts';
 
-/** The public routes of the seller service (`/me` before `/{sellerId}`). */
+/** The public routes of the seller service. */
 export function routes(app: App, deps: SellerDeps): void {
   meRoutes(app, deps);
   storeRoutes(app, deps);

@@ -4,7 +4,7 @@ import { findSeller } from '../domain/sellers.ts';
 
 const store = createRoute({
   method: 'get',
-  path: '/api/v1/sellers/{sellerId}',
+  path: '/api/v1/sellers/{sellerId}/store',
   summary: "A store's public page (verified stores only)",
   request: { params: z.object({ sellerId: z.string().max(64) }) },
   responses: {
