@@ -22,6 +22,16 @@ async function addressOf(deps: NotificationDeps, userId: string): Promise<string
   }
 }
 
+/**
+ * `이름 <addr>` with the display name as an RFC 2047 encoded word: the SMTP binding (gomail)
+ * would otherwise encode the whole header, address included, and refuse it.
+ */
+export function mailbox(from: string): string {
+  const m = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
+  if (!m || !m[1] || /^[\x20-\x7e]*$/.test(m[1])) return from.trim();
+  return `=?UTF-8?B?${Buffer.from(m[1], 'utf8').toString('base64')}?= <${m[2]}>`;
+}
+
 /** Counts a failed send outside the handler's transaction (a retry rolls that back). */
 async function countFailure(deps: NotificationDeps, eventId: string, template: string, error: string) {
   const { rows } = await sql<{ failures: number }>`
@@ -64,7 +74,7 @@ export async function deliver(
       await dapr.invokeBinding(config.EMAIL_BINDING, 'create', renderEmail(m), {
         emailTo: email,
         subject: m.title,
-        emailFrom: config.MAIL_FROM,
+        emailFrom: mailbox(config.MAIL_FROM),
       });
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
