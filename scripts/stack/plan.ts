@@ -57,7 +57,14 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
     ]),
   );
   return {
-    auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey, ...oidc },
+    auth: {
+      AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey,
+      ...oidc,
+      // Locally every client is the gateway's 127.0.0.1, shared by all the test suites: the
+      // per-address throttle gets room for them (per-account throttling is unchanged).
+      LOGIN_IP_SLOW_AFTER: '500',
+      LOGIN_IP_BLOCK_AFTER: '2000',
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { generate } from 'otplib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { account, PASSWORD, socialLogin, waitForMail } from './identity-lib.ts';
-import { adminToken, api, eventually, login, monitored, uniqueEmail } from './lib.ts';
+import { adminToken, api, daprCounter, eventually, login, monitored, uniqueEmail } from './lib.ts';
 
 let admin: string;
 beforeAll(async () => {
@@ -142,6 +142,27 @@ describe('the sign-in journey', () => {
       'auth.user.logout',
     ]);
     expect(seen.filter((e) => e === 'auth.user.login').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('wrong passwords', () => {
+  it('are checked once each, and many in a row leave sign-in working for everyone', async () => {
+    const refusals = () =>
+      daprCounter('user', 'dapr_http_client_completed_count', {
+        path: '/internal/credentials/verify',
+        status: '401',
+      });
+    const before = await refusals();
+    for (let i = 0; i < 12; i++) {
+      const res = await api('POST', '/api/v1/auth/login', {
+        body: { email: uniqueEmail('typo'), password: 'not it' },
+      });
+      expect([res.status, res.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+    }
+    // One verification per attempt: Dapr does not retry an answered refusal (nor open a breaker on it).
+    expect((await refusals()) - before).toBe(12);
+    const kim = await account('buyer', 'after-typos');
+    expect(kim.token).toBeTruthy();
   });
 });
 
