@@ -7,10 +7,7 @@
 #   MP_REUSE_STACK=1 scripts/test.sh e2e                (test the running system as it is)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 scope="${1:-all}"
-ensure_system_packages
-ensure_node
-ensure_deps
-ensure_daprd
+ensure_runtime
 start_infra
 cd "$MP_ROOT"
 export TEST_DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test"
@@ -29,12 +26,13 @@ fi
 if [[ "$scope" == all || "$scope" == e2e ]]; then
   was_running=0
   node scripts/stack/index.ts status >/dev/null 2>&1 && was_running=1
+  # What this run starts, it stops, even when the start itself fails.
+  [[ $was_running == 0 ]] && trap 'node scripts/stack/index.ts down >/dev/null' EXIT
   if [[ "${MP_REUSE_STACK:-0}" != 1 || $was_running == 0 ]]; then
     # A fresh start, so the system under test is this checkout's code.
     node scripts/stack/index.ts down >/dev/null
     node scripts/stack/index.ts up --detach
   fi
-  [[ $was_running == 0 ]] && trap 'node scripts/stack/index.ts down >/dev/null' EXIT
   log "end-to-end tests"; pnpm exec vitest run --project e2e
 fi
 log "all tests passed ($scope)"

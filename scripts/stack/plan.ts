@@ -56,6 +56,13 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
       [`OIDC_${p}_ISSUER`, oidcIssuer],
     ]),
   );
+  // S3 is the local AWS emulator (scripts/lib/infra.sh), which takes any credentials.
+  const s3 = {
+    S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
+    S3_CREATE_BUCKET: 'true',
+    S3_ACCESS_KEY_ID: 'local',
+    S3_SECRET_ACCESS_KEY: 'local',
+  };
   return {
     auth: {
       AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey,
@@ -65,6 +72,8 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
       LOGIN_IP_SLOW_AFTER: '500',
       LOGIN_IP_BLOCK_AFTER: '2000',
     },
+    settlement: s3,
+    stats: s3,
   };
 }
 

@@ -41,7 +41,12 @@ export const eventCatalog = {
   },
   'user.address.created': { publisher: 'user', subscribers: [], data: i.userAddressCreated },
 
-  'seller.created': { publisher: 'seller', subscribers: ['notification'], data: i.sellerCreated },
+  'seller.created': {
+    publisher: 'seller',
+    subscribers: ['notification', 'settlement'],
+    data: i.sellerCreated,
+    why: 'settlement names the store on its statements (정산서)',
+  },
   'seller.verified': { publisher: 'seller', subscribers: ['notification'], data: i.sellerVerified },
   'seller.suspended': {
     publisher: 'seller',
@@ -50,9 +55,9 @@ export const eventCatalog = {
   },
   'store.updated': {
     publisher: 'seller',
-    subscribers: ['notification'],
+    subscribers: ['notification', 'settlement'],
     data: i.storeUpdated,
-    why: 'a rejected application is mailed to the applicant',
+    why: 'settlement names the store on its statements (정산서); a rejected application is mailed to the applicant',
   },
 
   'product.created': {

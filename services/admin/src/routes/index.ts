@@ -1,5 +1,6 @@
 import type { App, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { backofficeRoutes } from './backoffice/index.ts';
 import { eventRoutes } from './events.ts';
 import { identityRoutes } from './identity.ts';
 
@@ -7,4 +8,5 @@ import { identityRoutes } from './identity.ts';
 export function routes(app: App, deps: ServiceDeps<Database>): void {
   eventRoutes(app, deps);
   identityRoutes(app, deps);
+  backofficeRoutes(app, deps);
 }
