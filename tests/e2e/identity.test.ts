@@ -240,6 +240,31 @@ describe('social login (OpenID Connect against the local provider)', () => {
   });
 });
 
+describe('account deletion (회원 탈퇴)', () => {
+  it('scrubs the account, ends all its sessions through user.deleted, and frees the email', async () => {
+    const { call, events } = story();
+    const kim = await account('buyer', 'leaving');
+    const other = await login(kim.email, PASSWORD);
+    expect((await call('DELETE', '/api/v1/users/me', { token: kim.token })).status).toBe(204);
+    expect((await call('GET', '/api/v1/users/me', { token: other })).status).toBeGreaterThanOrEqual(401);
+    await eventually(
+      async () =>
+        (await api('GET', '/api/v1/auth/sessions', { token: other })).body.code === 'SESSION_REVOKED',
+      20_000,
+      'auth ending the sessions of the deleted account',
+    );
+    expect(
+      (await api('POST', '/api/v1/auth/login', { body: { email: kim.email, password: PASSWORD } })).status,
+    ).toBe(401);
+    const again = await api('POST', '/api/v1/users', {
+      body: { email: kim.email, password: PASSWORD, name: '다시 가입' },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(kim.id);
+    await events(['user.deleted']);
+  });
+});
+
 describe('admin decisions', () => {
   it('approves a seller application, which the store then shows', async () => {
     const { call, events } = story();

@@ -131,6 +131,20 @@ describe('grade from purchases', () => {
     expect((await grade(lee.token)).grade).toBe('SILVER');
   });
 
+  it('looks at the grade again on delivery (flow 4.1 step 8), finding the buyer from the payment', async () => {
+    const kim = await signUp(svc);
+    const p = await paid(kim.id, 150_000);
+    // As if the grade had been computed before this payment counted.
+    await svc.deps.db.updateTable('users').set({ grade: 'BRONZE' }).where('id', '=', kim.id).execute();
+    await deliver('shipping.delivered', {
+      shipmentId: randomUUID(),
+      orderId: p.data.orderId,
+      deliveredAt: new Date().toISOString(),
+      recipient: '김철수',
+    });
+    expect((await grade(kim.token)).grade).toBe('SILVER');
+  });
+
   it('lowers a grade once its payments leave the window, in the daily review', async () => {
     const kim = await signUp(svc);
     const p = await paid(kim.id, 200_000);

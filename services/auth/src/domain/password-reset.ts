@@ -12,7 +12,7 @@ import { forgetSessions, revokeSessions } from './sessions.ts';
  */
 export async function requestReset(deps: AuthDeps, email: string): Promise<void> {
   const account = await accountByEmail(deps.dapr, email);
-  if (!account || account.status !== 'ACTIVE') return;
+  if (account?.status !== 'ACTIVE') return;
   const token = randomToken(32);
   const now = new Date();
   const expiresAt = new Date(now.getTime() + deps.config.PASSWORD_RESET_TTL_SECONDS * 1000);

@@ -218,7 +218,7 @@ export async function refreshSession(
   if (row.expires_at.getTime() <= Date.now()) throw refused.expired();
 
   const user = await currentUser(row.user_id);
-  if (!user || user.status !== 'ACTIVE') {
+  if (user?.status !== 'ACTIVE') {
     await endFamily(user?.status === 'SUSPENDED' ? 'suspended' : 'deleted');
     throw refused.revoked();
   }

@@ -111,7 +111,7 @@ export function loginRoutes(app: App, ctx: AuthContext) {
     const ticket = await redeem.spend();
     if (!ticket) throw unauthorized('LOGIN_TICKET_INVALID', 'This sign-in has expired; start again');
     const account = await accountById(dapr, ticket.user_id);
-    if (!account || account.status !== 'ACTIVE') throw suspended();
+    if (account?.status !== 'ACTIVE') throw suspended();
     await throttle.clear(key.key);
     const pair = await startSession(deps, ring, settings, {
       userId: account.userId,

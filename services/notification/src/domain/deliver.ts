@@ -28,7 +28,7 @@ async function addressOf(deps: NotificationDeps, userId: string): Promise<string
  */
 export function mailbox(from: string): string {
   const m = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
-  if (!m || !m[1] || /^[\x20-\x7e]*$/.test(m[1])) return from.trim();
+  if (!m?.[1] || /^[\x20-\x7e]*$/.test(m[1])) return from.trim();
   return `=?UTF-8?B?${Buffer.from(m[1], 'utf8').toString('base64')}?= <${m[2]}>`;
 }
 

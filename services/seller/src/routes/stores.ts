@@ -33,7 +33,7 @@ const store = createRoute({
 export function storeRoutes(app: App, deps: SellerDeps) {
   app.openapi(store, async (c) => {
     const view = await findSeller(deps.db, c.req.valid('param').sellerId);
-    if (!view || view.seller.status !== 'VERIFIED') throw notFound('SELLER_NOT_FOUND', 'No such store');
+    if (view?.seller.status !== 'VERIFIED') throw notFound('SELLER_NOT_FOUND', 'No such store');
     const { seller, store: s, business: b } = view;
     const n = b.business_number;
     return c.json(
