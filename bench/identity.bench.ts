@@ -77,7 +77,9 @@ await measure('logins (argon2id verify + session + tokens), 4 at once', async ()
   return { n: samples * 2, unit: 'logins', latencies };
 });
 
-const sessions = await Promise.all(accounts.slice(0, 8).map(async (e) => (await login(e)).body.refreshToken as string));
+const sessions = await Promise.all(
+  accounts.slice(0, 8).map(async (e) => (await login(e)).body.refreshToken as string),
+);
 await measure('refresh rotations, 8 sessions at once', async () => {
   const latencies: number[] = [];
   await Promise.all(
@@ -112,7 +114,10 @@ for (let i = 0; i < 5; i++) {
   if ((await call('GET', '/api/v1/users/me', undefined, token)).status !== 200) throw new Error('me');
   await call('POST', '/api/v1/auth/logout', undefined, token);
   const t = process.hrtime.bigint();
-  while ((await call('GET', '/api/v1/users/me', undefined, token)).status === 200) await new Promise((r) => setTimeout(r, 50));
+  while ((await call('GET', '/api/v1/users/me', undefined, token)).status === 200)
+    await new Promise((r) => setTimeout(r, 50));
   lags.push(ms(t));
 }
-console.log(`a logged-out token still accepted by user for: ${lags.map((l) => `${(l / 1000).toFixed(2)} s`).join(', ')}`);
+console.log(
+  `a logged-out token still accepted by user for: ${lags.map((l) => `${(l / 1000).toFixed(2)} s`).join(', ')}`,
+);

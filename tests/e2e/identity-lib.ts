@@ -64,18 +64,22 @@ export function readMail(file: string): Mail {
   return { to: header('To'), subject: decodeHeader(header('Subject')), body, file };
 }
 
-/** Mail the sink received for `to`, oldest first. */
+/** Mail older than this run is not read again (the sink keeps every message of every run). */
+const since = Date.now() - 60_000;
+
+/** Mail the sink received for `to` during this run, oldest first. */
 export function mailTo(to: string): Mail[] {
   const dir = join(mailDir(), 'new');
-  let files: string[] = [];
+  let files: { file: string; at: number }[] = [];
   try {
-    files = readdirSync(dir).map((f) => join(dir, f));
+    files = readdirSync(dir).map((f) => ({ file: join(dir, f), at: statSync(join(dir, f)).mtimeMs }));
   } catch {
     return [];
   }
   return files
-    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
-    .map(readMail)
+    .filter((f) => f.at >= since)
+    .sort((a, b) => a.at - b.at)
+    .map((f) => readMail(f.file))
     .filter((m) => m.to.toLowerCase().includes(to.toLowerCase()));
 }
 
