@@ -42,7 +42,12 @@ export function stackPids(): number[] {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [pid, ppid] of parents) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid), (grew = true);
+    for (const [pid, ppid] of parents) {
+      if (mine.has(ppid) && !mine.has(pid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
   }
   const redisPort = 6379 + stackNumber();
   for (const pid of parents.keys()) {

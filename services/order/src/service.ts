@@ -1,9 +1,10 @@
 import { baseConfigSchema, intervalWorker, type ServiceDefinition, type ServiceDeps, z } from '@mp/platform';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
-import { sweepAbandonedCheckouts } from './domain/checkout.ts';
+import { expireUnpaid } from './domain/cancel.ts';
+import { autoConfirm } from './domain/confirm.ts';
 import type { OrderContext } from './domain/context.ts';
-import { autoConfirm, expireUnpaid } from './domain/lifecycle.ts';
+import { sweepAbandonedCheckouts } from './domain/sweeper.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 

@@ -1,17 +1,8 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepAbandonedCheckouts } from '../src/domain/checkout.ts';
-import {
-  address,
-  buyer,
-  eventsFor,
-  line,
-  type OrderService,
-  place,
-  startOrder,
-  twoSellers,
-} from './helpers.ts';
+import { sweepAbandonedCheckouts } from '../src/domain/sweeper.ts';
+import { address, buyer, eventsFor, line, type OrderService, startOrder, twoSellers } from './helpers.ts';
 
 let svc: OrderService;
 beforeAll(async () => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
 import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoConfirm, expireUnpaid } from '../src/domain/lifecycle.ts';
+import { expireUnpaid } from '../src/domain/cancel.ts';
+import { autoConfirm } from '../src/domain/confirm.ts';
 import {
   buyer,
   deliver,

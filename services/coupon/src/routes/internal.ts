@@ -1,7 +1,7 @@
 import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { validateCoupon } from '../domain/coupons.ts';
 import { expireCoupons } from '../domain/expiry.ts';
+import { validateCoupon } from '../domain/validation.ts';
 
 const krw = z.int().min(0).max(1_000_000_000_000);
 

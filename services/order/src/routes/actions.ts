@@ -8,8 +8,10 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
+import { cancelOrder } from '../domain/cancel.ts';
+import { confirmByBuyer } from '../domain/confirm.ts';
 import type { OrderContext } from '../domain/context.ts';
-import { cancelOrder, confirmByBuyer, requestRefund } from '../domain/lifecycle.ts';
+import { requestRefund } from '../domain/refund-requests.ts';
 import { viewOrders } from '../domain/view.ts';
 import { orderDto } from './schemas.ts';
 

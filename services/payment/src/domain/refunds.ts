@@ -2,7 +2,7 @@ import { backoffMs, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
 import { lockPayment, type Payment, type PaymentContext, paymentOpts, type Refund, utc } from './context.ts';
-import { recordRefunded } from './settle.ts';
+import { recordRefunded } from './refunded.ts';
 
 /** A refund claimed by one job run is not taken by another for this long (its PG call's bound). */
 const LEASE_MS = 60_000;

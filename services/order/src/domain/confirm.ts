@@ -1,0 +1,95 @@
+import { conflict, type Principal, sql, type Transaction } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import type { Order, OrderContext } from './context.ts';
+import { itemsOf, linesOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
+import { received } from './status.ts';
+
+/**
+ * 구매확정: the buyer confirms, or it happens by itself N days after delivery. COMPLETED,
+ * order.item.confirmed per line still held, order.completed with what the buyer kept.
+ */
+export async function confirmPurchase(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  o: Order,
+  automatic: boolean,
+): Promise<Order> {
+  const moved = await transition(
+    trx,
+    o,
+    'COMPLETED',
+    { type: automatic ? 'AUTO_CONFIRMED' : 'CONFIRMED_BY_BUYER' },
+    { completed_at: new Date() },
+  );
+  if (!moved)
+    throw conflict('ORDER_NOT_CONFIRMABLE', `An order that is ${o.status} cannot be confirmed`, {
+      status: o.status,
+    });
+  const now = new Date().toISOString();
+  const items = await itemsOf(trx, o.id);
+  const kept = (i: (typeof items)[number]) => i.quantity - i.refunded_quantity;
+  await trx
+    .updateTable('order_items')
+    .set({ status: 'CONFIRMED', confirmed_at: new Date() })
+    .where('order_id', '=', o.id)
+    .where(sql<boolean>`quantity > refunded_quantity`)
+    .execute();
+  for (const line of linesOf(items, kept))
+    await ctx.events.publish(
+      trx,
+      'order.item.confirmed',
+      {
+        orderId: o.id,
+        userId: o.user_id,
+        itemId: line.itemId,
+        productId: line.productId,
+        sku: line.sku,
+        sellerId: line.sellerId,
+        quantity: line.quantity,
+        confirmedAt: now,
+      },
+      publishOpts(o),
+    );
+  await ctx.events.publish(
+    trx,
+    'order.completed',
+    {
+      orderId: o.id,
+      completedAt: now,
+      userId: o.user_id,
+      payableAmount: o.payable_amount - o.refunded_amount,
+      items: linesOf(items, kept),
+      automatic,
+    },
+    publishOpts(o),
+  );
+  return moved;
+}
+
+export async function confirmByBuyer(ctx: OrderContext, by: Principal, id: string): Promise<Order> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const o = await lockOwnOrder(trx, by, id);
+    if (!received.includes(o.status))
+      throw conflict('ORDER_NOT_CONFIRMABLE', 'Purchase can be confirmed once the order is delivered', {
+        status: o.status,
+      });
+    return confirmPurchase(ctx, trx, o, false);
+  });
+}
+
+/** Orders delivered N days ago and not confirmed are confirmed by themselves. */
+export async function autoConfirm(ctx: OrderContext, batch = 100): Promise<number> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('status', 'in', [...received])
+      .where('delivered_at', '<', new Date(Date.now() - ctx.rules.autoConfirmDays * 86_400_000))
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const o of due) await confirmPurchase(ctx, trx, o, true);
+    return due.length;
+  });
+}

@@ -1,0 +1,80 @@
+import type { App } from '@mp/platform';
+import { SANDBOX_BASE, type SandboxKit, windowBody } from './kit.ts';
+import { kst, newPaymentKey, newSecret, newTransactionKey, tossErrors, toTossPayment } from './toss-shape.ts';
+
+/**
+ * What Toss's payment window does in a browser: the buyer pays, the client gets a paymentKey
+ * (and `simulate` picks how the PG will behave for this payment); a virtual-account deposit.
+ */
+export function windowRoutes(app: App, k: SandboxKit) {
+  const { fail, db, body, webhook, statusChanged } = k;
+  // The payment window (결제창): the buyer authenticates; the client receives a paymentKey.
+  app.post(`${SANDBOX_BASE}/window/payments`, async (c) => {
+    const b = await body(c, windowBody);
+    if (!b.ok) return fail(c, b.error);
+    const s = await db();
+    const existing = await s
+      .selectFrom('pg_sandbox_payments')
+      .selectAll()
+      .where('order_id', '=', b.data.orderId)
+      .executeTakeFirst();
+    if (existing && !['READY', 'ABORTED', 'EXPIRED'].includes(existing.status))
+      return fail(c, tossErrors.alreadyProcessed);
+    if (existing) await s.deleteFrom('pg_sandbox_payments').where('order_id', '=', b.data.orderId).execute();
+    const row = await s
+      .insertInto('pg_sandbox_payments')
+      .values({
+        payment_key: newPaymentKey(),
+        order_id: b.data.orderId,
+        order_name: b.data.orderName,
+        method: b.data.method,
+        amount: b.data.amount,
+        balance_amount: b.data.amount,
+        status: 'READY',
+        scenario: b.data.simulate,
+        confirms: 0,
+        cancel_failures: 0,
+        approved_at: null,
+        requested_at: new Date(),
+        secret: newSecret(),
+        last_transaction_key: null,
+        virtual_account: null,
+        cancels: JSON.stringify([]) as never,
+        failure: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return c.json(
+      {
+        paymentKey: row.payment_key,
+        orderId: row.order_id,
+        amount: row.amount,
+        method: row.method,
+        simulate: row.scenario,
+      },
+      201,
+    );
+  });
+
+  // The buyer deposits into the virtual account (가상계좌 입금): DONE, and the two webhooks.
+  app.post(`${SANDBOX_BASE}/window/virtual-accounts/:orderId/deposit`, async (c) => {
+    const s = await db();
+    const row = await s
+      .updateTable('pg_sandbox_payments')
+      .set({ status: 'DONE', approved_at: new Date(), last_transaction_key: newTransactionKey() })
+      .where('order_id', '=', c.req.param('orderId'))
+      .where('status', '=', 'WAITING_FOR_DEPOSIT')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return fail(c, tossErrors.paymentNotFound);
+    await webhook({
+      createdAt: kst(new Date())?.slice(0, 19),
+      secret: row.secret,
+      status: 'DONE',
+      transactionKey: row.last_transaction_key,
+      orderId: row.order_id,
+    });
+    await statusChanged(row);
+    return c.json(toTossPayment(row), 200);
+  });
+}
