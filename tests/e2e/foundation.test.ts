@@ -79,7 +79,7 @@ describe('the outbox and the event monitor', () => {
     expect(res.status).toBe(201);
     const [seen] = await eventually(
       async () => {
-        const items = await monitored(admin, { correlationId });
+        const items = await monitored(admin, { correlationId, type: 'user.created' });
         return items.length ? items : undefined;
       },
       20_000,
