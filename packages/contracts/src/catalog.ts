@@ -56,7 +56,12 @@ export const eventCatalog = {
     data: c.productCreated,
     why: 'flow 4.4: index, initial stock, admin review queue, stats',
   },
-  'product.updated': { publisher: 'product', subscribers: ['search'], data: c.productUpdated },
+  'product.updated': {
+    publisher: 'product',
+    subscribers: ['search', 'inventory'],
+    data: c.productUpdated,
+    why: 'inventory: SKUs a seller adds or removes',
+  },
   'product.deleted': { publisher: 'product', subscribers: ['search', 'inventory'], data: c.productDeleted },
   'product.approved': {
     publisher: 'product',
@@ -88,7 +93,12 @@ export const eventCatalog = {
   'review.updated': { publisher: 'review', subscribers: ['product'], data: c.reviewUpdated },
   'review.deleted': { publisher: 'review', subscribers: ['product'], data: c.reviewDeleted },
 
-  'file.uploaded': { publisher: 'file', subscribers: [], data: c.fileUploaded },
+  'file.uploaded': {
+    publisher: 'file',
+    subscribers: ['file'],
+    data: c.fileUploaded,
+    why: "the thumbnail worker (the seed's Lambda resize step)",
+  },
   'file.deleted': { publisher: 'file', subscribers: [], data: c.fileDeleted },
 
   'order.created': {
