@@ -100,8 +100,16 @@ export const inventoryLowStock = z.object({
   threshold: z.int().min(0),
   sku: z.string(),
   sellerId: id.optional(),
+  /** The SKU's stock version (as on inventory.adjusted). */
+  version: z.int().positive().optional(),
 });
-export const inventoryOutOfStock = z.object({ productId: id, sku: z.string(), sellerId: id.optional(), at });
+export const inventoryOutOfStock = z.object({
+  productId: id,
+  sku: z.string(),
+  sellerId: id.optional(),
+  at,
+  version: z.int().positive().optional(),
+});
 
 // Review (seed 1.12)
 export const reviewCreated = z.object({

@@ -149,6 +149,7 @@ export async function recordChange(
         threshold: row.threshold,
         sku: row.sku,
         sellerId: row.seller_id,
+        version: row.version,
       },
       opts,
     );
@@ -156,7 +157,7 @@ export async function recordChange(
     await events.publish(
       trx,
       'inventory.out_of_stock',
-      { productId: row.product_id, sku: row.sku, sellerId: row.seller_id, at },
+      { productId: row.product_id, sku: row.sku, sellerId: row.seller_id, at, version: row.version },
       opts,
     );
   }
