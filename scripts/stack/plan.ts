@@ -49,6 +49,13 @@ export const localAdmin = {
 function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
   return {
     auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
+    // Object storage: the local AWS emulator (moto's server), which accepts any credentials.
+    file: {
+      S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
+      S3_ACCESS_KEY_ID: 'local',
+      S3_SECRET_ACCESS_KEY: 'local',
+      S3_CREATE_BUCKET: 'true',
+    },
   };
 }
 

@@ -1,22 +1,13 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { makeVariants } from '../domain/files.ts';
+import { type FileDeps, partsOf } from '../parts.ts';
 
-/**
- * One handler per topic the catalog subscribes file to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('file').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** The resize worker: an uploaded image gets its variants (the seed's Lambda step, event-driven). */
+export function handlers(deps: FileDeps): EventHandlers<Database> {
+  return {
+    'file.uploaded': async ({ data }, { trx }) => {
+      await makeVariants(trx, partsOf(deps).store, data.fileId);
+    },
+  };
 }
