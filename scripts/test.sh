@@ -7,10 +7,7 @@
 #   MP_REUSE_STACK=1 scripts/test.sh e2e                (test the running system as it is)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 scope="${1:-all}"
-ensure_system_packages
-ensure_node
-ensure_deps
-ensure_daprd
+ensure_runtime
 start_infra
 cd "$MP_ROOT"
 export TEST_DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test"

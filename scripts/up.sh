@@ -3,10 +3,7 @@
 # the gateway on http://localhost:8080. Ctrl-C stops it; --detach leaves it running (scripts/down.sh).
 #   scripts/up.sh [--detach] [--profile redis]
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
-ensure_system_packages
-ensure_node
-ensure_deps
-ensure_daprd
+ensure_runtime
 start_infra
 cd "$MP_ROOT"
 exec node scripts/stack/index.ts up "$@"

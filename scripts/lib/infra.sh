@@ -88,7 +88,11 @@ stop_postgres() {
 start_redis() {
   mkdir -p "$MP_RUN/redis"
   if [ -f "$MP_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_RUN/redis/redis.pid")" 2>/dev/null; then return 0; fi
-  port_open "$MP_REDIS_PORT" && die "port $MP_REDIS_PORT is taken by another program; set MP_REDIS_PORT"
+  if port_open "$MP_REDIS_PORT"; then
+    # Another checkout's Redis (or one started by hand) is as good as ours.
+    [ "$(redis-cli -p "$MP_REDIS_PORT" ping 2>/dev/null)" = PONG ] && { log "using the Redis already on $MP_REDIS_HOST"; return 0; }
+    die "port $MP_REDIS_PORT is taken by another program; set MP_REDIS_PORT"
+  fi
   log "starting Redis on $MP_REDIS_HOST"
   redis-server --bind 127.0.0.1 --port "$MP_REDIS_PORT" --dir "$MP_RUN/redis" --daemonize yes \
     --pidfile "$MP_RUN/redis/redis.pid" --logfile "$MP_RUN/redis/redis.log" \
@@ -107,7 +111,10 @@ start_aws_emulator() {
   ensure_py_tools
   mkdir -p "$MP_RUN/aws"
   if [ -f "$MP_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_RUN/aws/moto.pid")" 2>/dev/null; then return 0; fi
-  port_open "$MP_AWS_PORT" && die "port $MP_AWS_PORT is taken by another program; set MP_AWS_PORT"
+  if port_open "$MP_AWS_PORT"; then
+    curl -sf -o /dev/null "$MP_AWS_ENDPOINT/moto-api/" && { log "using the AWS emulator already on $MP_AWS_ENDPOINT"; return 0; }
+    die "port $MP_AWS_PORT is taken by another program; set MP_AWS_PORT"
+  fi
   log "starting the AWS emulator (moto) on $MP_AWS_ENDPOINT"
   setsid "$PY_VENV/bin/moto_server" -H 127.0.0.1 -p "$MP_AWS_PORT" >"$MP_RUN/aws/moto.log" 2>&1 < /dev/null &
   echo $! >"$MP_RUN/aws/moto.pid"

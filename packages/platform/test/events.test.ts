@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '../src/testing/index.ts';
+import {
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  testDatabaseUrl,
+  tokenFor,
+} from '../src/testing/index.ts';
 import { type DemoDb, demoService } from './demo-service.ts';
 
 let svc: TestService<DemoDb, any>;
@@ -110,6 +116,31 @@ describe('transactional outbox', () => {
     expect(sent.filter((s) => s.topic === 'review.updated').map((s) => s.body.data.rating)).toEqual([
       1, 2, 3,
     ]);
+  });
+
+  it('delivers what is committed before stop() resolves (the SIGTERM drain)', async () => {
+    await svc.deps.db.transaction().execute((trx) =>
+      svc.deps.events.publish(trx, 'review.deleted', {
+        reviewId: 'r-drain',
+        productId: 'p',
+        userId: 'u',
+        deletedAt: new Date().toISOString(),
+      }),
+    );
+    const sent: string[] = [];
+    const relay = new OutboxRelay(
+      svc.deps.db as never,
+      {
+        publish: async (_pubsub, _topic, body) =>
+          void sent.push((body as { data: { reviewId: string } }).data.reviewId),
+      },
+      createLogger('review', 'silent'),
+      { pubsub: 'pubsub', schema: svc.schema, databaseUrl: testDatabaseUrl(), pollMs: 60_000 },
+    );
+    await relay.start();
+    await relay.stop();
+    expect(sent).toContain('r-drain');
+    expect(await relay.pending()).toBe(0);
   });
 
   it('refuses to write an event that breaks its schema or that another service owns', async () => {

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_APP_TOKEN, testDatabaseUrl } from '../src/testing/index.ts';
+
+const fixture = join(import.meta.dirname, 'fixtures', 'slow-service.ts');
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+function start(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  let out = '';
+  const child = spawn(process.execPath, [fixture], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitHealthy(port: number) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not start');
+}
+
+const schema = `t_lifecycle_${randomBytes(4).toString('hex')}`;
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+});
+
+describe('start-up and shutdown', () => {
+  it('refuses to start with a missing or bad variable and names it', async () => {
+    const { output, exited } = start({ APP_API_TOKEN: TEST_APP_TOKEN, DAPR_HTTP_PORT: 'not-a-port' });
+    expect(await exited).toBe(1);
+    expect(output()).toContain('Invalid configuration for the file service');
+    expect(output()).toMatch(/DATABASE_URL: /);
+    expect(output()).toMatch(/DAPR_HTTP_PORT: /);
+  });
+
+  it('on SIGTERM finishes the requests in flight, stops taking new ones and exits 0', async () => {
+    const port = await freePort();
+    const { child, output, exited } = start({
+      DATABASE_URL: testDatabaseUrl(),
+      DB_SCHEMA: schema,
+      APP_API_TOKEN: TEST_APP_TOKEN,
+      PORT: String(port),
+      DAPR_HTTP_PORT: String(await freePort()),
+      SHUTDOWN_GRACE_MS: '5000',
+    });
+    await waitHealthy(port);
+    const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/files/slow?ms=1500`);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ finished: true });
+    expect(await exited).toBe(0);
+    expect(output()).toContain('shutting down');
+    expect(output()).toContain('"msg":"stopped"');
+  });
+});
