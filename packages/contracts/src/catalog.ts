@@ -93,12 +93,7 @@ export const eventCatalog = {
   'review.updated': { publisher: 'review', subscribers: ['product'], data: c.reviewUpdated },
   'review.deleted': { publisher: 'review', subscribers: ['product'], data: c.reviewDeleted },
 
-  'file.uploaded': {
-    publisher: 'file',
-    subscribers: ['file'],
-    data: c.fileUploaded,
-    why: "the thumbnail worker (the seed's Lambda resize step)",
-  },
+  'file.uploaded': { publisher: 'file', subscribers: [], data: c.fileUploaded },
   'file.deleted': { publisher: 'file', subscribers: [], data: c.fileDeleted },
 
   'order.created': {

@@ -9,7 +9,7 @@ import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { pruneAbandoned } from './domain/files.ts';
 import { publicPurposes } from './domain/purposes.ts';
-import { handlers } from './events/handlers.ts';
+import { resizeWorker } from './domain/resizer.ts';
 import { partsOf } from './parts.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
@@ -37,6 +37,8 @@ const config = baseConfigSchema.extend({
   CDN_DISTRIBUTION_ID: z.string().optional(),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(900),
+  /** The resize worker's safety-net poll (it is woken at once by each completed upload). */
+  RESIZE_POLL_MS: z.coerce.number().int().min(100).default(5000),
 });
 export type FileConfig = ServiceConfig<typeof config>;
 
@@ -47,7 +49,6 @@ export const service: ServiceDefinition<Database, typeof config> = {
   migrations,
   routes,
   internal: internalRoutes,
-  handlers,
   readiness: async (deps) => ({ objectStorage: await partsOf(deps).store.healthy() }),
   workers: (deps) => [
     {
@@ -55,6 +56,14 @@ export const service: ServiceDefinition<Database, typeof config> = {
       start: () => partsOf(deps).store.ensureBucket(deps.config.S3_CREATE_BUCKET, publicPurposes),
       stop: async () => {},
     },
+    resizeWorker({
+      db: deps.db,
+      store: partsOf(deps).store,
+      log: deps.log,
+      databaseUrl: deps.config.DATABASE_URL,
+      schema: deps.config.DB_SCHEMA,
+      pollMs: deps.config.RESIZE_POLL_MS,
+    }),
     intervalWorker('abandoned-uploads', 3_600_000, deps.log, () => pruneAbandoned(partsOf(deps))),
   ],
 };

@@ -3,7 +3,7 @@ import { tokenFor } from '@mp/platform/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partsOf } from '../src/parts.ts';
-import { deliverUploaded, internal, png, type Svc, start, upload } from './helpers.ts';
+import { eventually, internal, png, resizer, type Svc, start, upload } from './helpers.ts';
 
 let svc: Svc;
 const owner = newId();
@@ -50,29 +50,64 @@ describe('upload by presigned URL', () => {
     expect((await svc.outbox('file.uploaded')).filter((e) => e.data.fileId === id)).toHaveLength(1);
   });
 
-  it('resizes an uploaded image into its variants when file.uploaded arrives (the resize worker)', async () => {
-    const id = await upload(svc, token, await png(1200, 900));
+  it('resizes a completed image into its variants: the worker wakes on the completion', async () => {
+    const worker = resizer(svc);
+    await worker.start();
+    try {
+      const id = await upload(svc, token, await png(1200, 900));
+      await complete(id);
+      const res = await eventually(async () => {
+        const r = await svc.call('GET', `/api/v1/files/${id}`);
+        return Object.keys(r.body.variants).length ? r : undefined;
+      });
+      expect(Object.keys(res.body.variants).sort()).toEqual(['medium', 'thumbnail']);
+      const thumb = await sharp(
+        Buffer.from(await (await fetch(res.body.variants.thumbnail)).arrayBuffer()),
+      ).metadata();
+      expect(thumb).toMatchObject({ format: 'webp', width: 240, height: 240 });
+      const medium = await sharp(
+        Buffer.from(await (await fetch(res.body.variants.medium)).arrayBuffer()),
+      ).metadata();
+      expect(medium).toMatchObject({ width: 800, height: 600 });
+      // Contract 7, through Dapr.
+      const viaDapr = await svc.call('GET', `/internal/files/${id}`, { headers: internal });
+      expect(viaDapr.body).toMatchObject({
+        fileId: id,
+        ownerId: owner,
+        status: 'READY',
+        variants: res.body.variants,
+      });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('tries a failed resize again later, and makes no variants of documents', async () => {
+    const id = await upload(svc, token, await png(50, 50));
     await complete(id);
-    const [event] = (await svc.outbox('file.uploaded')).filter((e) => e.data.fileId === id);
-    expect(await deliverUploaded(svc, event!.data)).toBe('SUCCESS');
-    const res = await svc.call('GET', `/api/v1/files/${id}`);
-    expect(Object.keys(res.body.variants).sort()).toEqual(['medium', 'thumbnail']);
-    const thumb = await sharp(
-      Buffer.from(await (await fetch(res.body.variants.thumbnail)).arrayBuffer()),
-    ).metadata();
-    expect(thumb).toMatchObject({ format: 'webp', width: 240, height: 240 });
-    const medium = await sharp(
-      Buffer.from(await (await fetch(res.body.variants.medium)).arrayBuffer()),
-    ).metadata();
-    expect(medium).toMatchObject({ width: 800, height: 600 });
-    // Contract 7, through Dapr.
-    const viaDapr = await svc.call('GET', `/internal/files/${id}`, { headers: internal });
-    expect(viaDapr.body).toMatchObject({
-      fileId: id,
-      ownerId: owner,
-      status: 'READY',
-      variants: res.body.variants,
+    const store = partsOf(svc.deps as never).store;
+    // The original vanished before the worker came: the attempt fails and is put off.
+    const original = await store.get(`product-image/${id}/original.png`);
+    await store.remove([`product-image/${id}/original.png`]);
+    expect(await resizer(svc).drain()).toBe(1);
+    const failed = await svc.deps.db
+      .selectFrom('files')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(failed).toMatchObject({ variants_pending: true, variant_attempts: 1 });
+    expect(failed.variant_error).toBeTruthy();
+    expect(failed.variant_due_at!.getTime()).toBeGreaterThan(Date.now());
+    await store.put(`product-image/${id}/original.png`, original, 'image/png');
+    await svc.deps.db.updateTable('files').set({ variant_due_at: new Date() }).where('id', '=', id).execute();
+    expect(await resizer(svc).drain()).toBe(1);
+    expect((await svc.call('GET', `/api/v1/files/${id}`)).body.variants).toHaveProperty('thumbnail');
+    const pdf = await upload(svc, token, Buffer.from('%PDF-1.4\n'), {
+      contentType: 'application/pdf',
+      purpose: 'document',
     });
+    await complete(pdf);
+    expect(await resizer(svc).drain()).toBe(0);
   });
 
   it('refuses an oversize file and a type its purpose does not take, naming the field', async () => {
@@ -172,8 +207,7 @@ describe('who may see and change a file', () => {
     try {
       const id = await upload(svc, token, await png(300, 300));
       await complete(id);
-      const [event] = (await svc.outbox('file.uploaded')).filter((e) => e.data.fileId === id);
-      await deliverUploaded(svc, event!.data);
+      await resizer(svc).drain();
       const before = (await svc.call('GET', `/api/v1/files/${id}`)).body;
       expect((await svc.call('DELETE', `/api/v1/files/${id}`, { token })).status).toBe(204);
       expect((await fetch(before.url)).status).toBe(404);

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { EventData } from '@mp/contracts';
-import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { startTestService, TEST_APP_TOKEN, type TestService, testDatabaseUrl } from '@mp/platform/testing';
 import sharp from 'sharp';
 import type { Database } from '../src/db/schema.ts';
 import { publicPurposes } from '../src/domain/purposes.ts';
+import { resizeWorker } from '../src/domain/resizer.ts';
 import { partsOf } from '../src/parts.ts';
 import { service } from '../src/service.ts';
 
@@ -58,9 +57,23 @@ export async function upload(
   return res.body.fileId as string;
 }
 
-/** Delivers file.uploaded as the sidecar would; answers the kit's SUCCESS / RETRY / DROP. */
-export async function deliverUploaded(svc: Svc, data: EventData<'file.uploaded'>) {
-  const event = buildEvent('file', 'test', 'file.uploaded', data);
-  const res = await svc.call('POST', '/events/file.uploaded', { body: { data: event }, headers: internal });
-  return res.body.status as string;
+/** The resize worker of a test service (tests start it, or drain it, themselves). */
+export const resizer = (svc: Svc) =>
+  resizeWorker({
+    db: svc.deps.db,
+    store: partsOf(svc.deps as never).store,
+    log: svc.deps.log,
+    databaseUrl: testDatabaseUrl(),
+    schema: svc.schema,
+    pollMs: 60_000,
+  });
+
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

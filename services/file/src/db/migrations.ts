@@ -27,4 +27,17 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0002_variant_jobs': {
+    async up(db) {
+      // The resize work of an image: due when pending, leased to one worker at a time.
+      await db.schema
+        .alterTable('files')
+        .addColumn('variants_pending', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('variant_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('variant_due_at', 'timestamptz')
+        .addColumn('variant_error', 'text')
+        .execute();
+      await sql`create index files_variants_due on files (variant_due_at) where variants_pending`.execute(db);
+    },
+  },
 };

@@ -15,6 +15,11 @@ export interface FilesTable {
   key: string;
   /** Variant name → object key (thumbnail, medium), made by the resize worker. */
   variants: Generated<Record<string, string>>;
+  /** The resize worker still has to make the variants (leased until variant_due_at while it works). */
+  variants_pending: Generated<boolean>;
+  variant_attempts: Generated<number>;
+  variant_due_at: Date | null;
+  variant_error: string | null;
   width: number | null;
   height: number | null;
   upload_expires_at: Date;

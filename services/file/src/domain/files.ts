@@ -3,10 +3,12 @@ import {
   conflict,
   type EventPublisher,
   type Kysely,
+  type Logger,
   newId,
   notFound,
   type Principal,
   type Selectable,
+  sql,
   type Transaction,
   unprocessable,
 } from '@mp/platform';
@@ -167,6 +169,7 @@ export async function completeUpload(parts: FileParts, who: Principal, id: strin
   if (!seen.ok) await refuse('FILE_TYPE_MISMATCH', `the bytes are not ${f.content_type}`, 'contentType');
 
   return parts.db.transaction().execute(async (trx) => {
+    const image = purposes[f.purpose]?.image ?? false;
     const row = await trx
       .updateTable('files')
       .set({
@@ -174,12 +177,16 @@ export async function completeUpload(parts: FileParts, who: Principal, id: strin
         completed_at: new Date(),
         width: seen.width ?? null,
         height: seen.height ?? null,
+        variants_pending: image,
+        variant_due_at: image ? new Date() : null,
       })
       .where('id', '=', id)
       .where('status', '=', 'PENDING')
       .returningAll()
       .executeTakeFirst();
     if (!row) return (await findFile(trx, id))!;
+    // Wakes the resize worker when this transaction commits (NOTIFY is delivered on commit only).
+    if (image) await sql`select pg_notify(${VARIANTS_CHANNEL}, current_schema())`.execute(trx);
     await parts.events.publish(
       trx,
       'file.uploaded',
@@ -198,14 +205,10 @@ export async function completeUpload(parts: FileParts, who: Principal, id: strin
   });
 }
 
-/** The resize step (the seed's Lambda): variants of an uploaded image, written beside the original. */
-export async function makeVariants(
-  trx: Transaction<Database>,
-  store: ObjectStore,
-  id: string,
-): Promise<void> {
-  const f = await findFile(trx, id, true);
-  if (!f || f.status !== 'READY' || !purposes[f.purpose]?.image || Object.keys(f.variants).length) return;
+export const VARIANTS_CHANNEL = 'file_variants';
+
+/** The resize step (the seed's Lambda): the variants of an image, written beside the original. */
+export async function makeVariants(store: ObjectStore, f: FileRow): Promise<Record<string, string>> {
   const original = await store.get(f.key);
   const variants: Record<string, string> = {};
   for (const [name, spec] of Object.entries(variantSpecs)) {
@@ -218,11 +221,71 @@ export async function makeVariants(
     await store.put(key, body, 'image/webp');
     variants[name] = key;
   }
-  await trx
-    .updateTable('files')
-    .set({ variants: JSON.stringify(variants) as never })
-    .where('id', '=', id)
-    .execute();
+  return variants;
+}
+
+const LEASE_MS = 120_000;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Makes the variants of one due image; answers false when none is due. The image is leased (so
+ * another replica leaves it alone) in its own short transaction, processed outside any
+ * transaction, and then settled; a crash leaves the lease to run out and the image is tried again.
+ */
+export async function processNextImage(
+  db: Kysely<Database>,
+  store: ObjectStore,
+  log: Logger,
+): Promise<boolean> {
+  const f = await db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('files')
+      .select('id')
+      .where('variants_pending', '=', true)
+      .where('variant_due_at', '<=', new Date())
+      .orderBy('variant_due_at')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (!due) return undefined;
+    return trx
+      .updateTable('files')
+      .set((eb) => ({
+        variant_due_at: new Date(Date.now() + LEASE_MS),
+        variant_attempts: eb('variant_attempts', '+', 1),
+      }))
+      .where('id', '=', due.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+  if (!f) return false;
+  if (f.status !== 'READY') {
+    await db.updateTable('files').set({ variants_pending: false }).where('id', '=', f.id).execute();
+    return true;
+  }
+  try {
+    const variants = await makeVariants(store, f);
+    await db
+      .updateTable('files')
+      .set({ variants: JSON.stringify(variants) as never, variants_pending: false, variant_error: null })
+      .where('id', '=', f.id)
+      .where('status', '=', 'READY')
+      .execute();
+  } catch (err) {
+    const giveUp = f.variant_attempts >= MAX_ATTEMPTS;
+    log[giveUp ? 'error' : 'warn']({ err, fileId: f.id, attempts: f.variant_attempts }, 'resizing failed');
+    await db
+      .updateTable('files')
+      .set({
+        variant_error: String(err instanceof Error ? err.message : err).slice(0, 500),
+        variant_due_at: new Date(Date.now() + 1000 * 2 ** f.variant_attempts),
+        ...(giveUp ? { variants_pending: false } : {}),
+      })
+      .where('id', '=', f.id)
+      .execute();
+  }
+  return true;
 }
 
 /** Deletes the bytes (original and variants), drops them from the CDN, and announces file.deleted. */
