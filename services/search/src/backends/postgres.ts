@@ -9,6 +9,32 @@ const statusOf = (stock: number): StockStatus => (stock > 0 ? 'IN_STOCK' : 'OUT_
 /** What a query matches in: the compact name, then the compact brand. */
 export const searchText = (name: string, brand: string | null) => `${compact(name)}|${compact(brand ?? '')}`;
 
+/** The indexed row of a product: its text compacted for matching inside words and across spacing. */
+export function documentRow(d: ProductDoc) {
+  const text = searchText(d.name, d.brand);
+  return {
+    product_id: d.productId,
+    seller_id: d.sellerId,
+    name: d.name,
+    brand: d.brand,
+    category_id: d.categoryId,
+    category_path: d.categoryPath,
+    price: d.price,
+    status: d.status,
+    thumbnail_url: d.thumbnailUrl,
+    stock: d.stock ?? 0,
+    stock_status: d.stockStatus ?? statusOf(d.stock ?? 0),
+    popularity: d.popularity,
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
+    name_c: compact(d.name),
+    search_text: text,
+    bigrams: bigrams(text),
+    version: d.version,
+    stock_version: d.stock === undefined ? 0 : d.version,
+  };
+}
+
 /**
  * A term must appear inside the document's compact text. Three characters or more: the pg_trgm
  * GIN index finds the candidates; two characters: the bigram array's GIN index; one: a scan of
@@ -22,7 +48,9 @@ function termMatch(t: string) {
 
 /**
  * Relevance as an integer (so a cursor holds it exactly): the whole query as the name, at its
- * start or inside it; each term found in the name; trigram similarity; and a little popularity.
+ * start or inside it; each term found in the name; shorter (more specific) names before longer
+ * ones; and a little popularity. Only cheap integer work per matching row: a broad query
+ * (`운동화` matches thousands) ranks all its matches to find the first page.
  */
 function relevance(qc: string, ts: string[]) {
   const inName = ts.length
@@ -36,7 +64,7 @@ function relevance(qc: string, ts: string[]) {
     + (case when starts_with(d.name_c, ${qc}) then 400 else 0 end)
     + (case when strpos(d.name_c, ${qc}) > 0 then 300 else 0 end)
     + ${inName}
-    + round(similarity(d.name_c, ${qc}) * 200)::int
+    - least(char_length(d.name_c), 100)
     + least(round(ln(1 + d.popularity) * 20)::int, 199)
   )::int`;
 }
@@ -54,15 +82,14 @@ export function postgresIndex(db: Kysely<Database>): SearchIndex {
     name: 'postgres',
 
     async applyContent(d: ProductDoc, trx: Transaction<Database>) {
-      const text = searchText(d.name, d.brand);
-      const stockVersion = d.stock === undefined ? 0 : d.version;
+      const r = documentRow(d);
       await sql`
         insert into search_documents as s (product_id, seller_id, name, brand, category_id, category_path, price, status,
           thumbnail_url, stock, stock_status, popularity, created_at, updated_at, name_c, search_text, bigrams, version, stock_version)
-        values (${d.productId}, ${d.sellerId}, ${d.name}, ${d.brand}, ${d.categoryId}, ${d.categoryPath}::text[], ${d.price},
-          ${d.status}, ${d.thumbnailUrl}, ${d.stock ?? 0}, ${d.stockStatus ?? statusOf(d.stock ?? 0)}, ${d.popularity},
-          ${d.createdAt}::timestamptz, ${d.updatedAt}::timestamptz, ${compact(d.name)}, ${text}, ${bigrams(text)}::text[],
-          ${d.version}, ${stockVersion})
+        values (${r.product_id}, ${r.seller_id}, ${r.name}, ${r.brand}, ${r.category_id}, ${r.category_path}::text[], ${r.price},
+          ${r.status}, ${r.thumbnail_url}, ${r.stock}, ${r.stock_status}, ${r.popularity},
+          ${r.created_at}::timestamptz, ${r.updated_at}::timestamptz, ${r.name_c}, ${r.search_text}, ${r.bigrams}::text[],
+          ${r.version}, ${r.stock_version})
         on conflict (product_id) do update set
           seller_id = excluded.seller_id, name = excluded.name, brand = excluded.brand, category_id = excluded.category_id,
           category_path = excluded.category_path, price = excluded.price, status = excluded.status,
