@@ -84,6 +84,22 @@ describe('registering a product (flow 4.4 step 1)', () => {
     });
   });
 
+  it('registers once when the same request comes again with the same Idempotency-Key', async () => {
+    const body = valid();
+    const send = () =>
+      svc.call('POST', '/api/v1/products', {
+        token: sellerToken,
+        body,
+        headers: { 'idempotency-key': `reg-${body.options[0]!.sku}` },
+      });
+    const [first, again] = [await send(), await send()];
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(
+      (await svc.outbox('product.created')).filter((e) => e.data.productId === first.body.id),
+    ).toHaveLength(1);
+  });
+
   it('makes a single SKU for a product without options', async () => {
     const res = await post({ name: '양말', price: 3000, categoryId: shoes, stock: 50 });
     expect(res.status).toBe(201);

@@ -3,6 +3,7 @@ import {
   createRoute,
   decodeCursor,
   encodeCursor,
+  idempotent,
   jsonBody,
   jsonResponse,
   notFound,
@@ -90,6 +91,10 @@ const remove = createRoute({
 
 export function productRoutes(app: App, deps: ServiceDeps<Database, ProductConfig>) {
   const { db } = deps;
+
+  // A registration sent again with the same Idempotency-Key answers the first one (no duplicate product).
+  const onceByKey = idempotent(db, 'products.create');
+  app.use('/api/v1/products', (c, next) => (c.req.method === 'POST' ? onceByKey(c, next) : next()));
 
   app.openapi(create, async (c) => {
     const full = await createProduct(deps, principalOf(c).userId, c.req.valid('json'));
