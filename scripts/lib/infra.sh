@@ -128,5 +128,6 @@ stop_aws_emulator() {
   rm -f "$MP_RUN/aws/moto.pid"
 }
 
+
 start_infra() { start_postgres; start_redis; start_aws_emulator; }
 stop_infra() { stop_aws_emulator; stop_redis; stop_postgres; }

@@ -47,15 +47,18 @@ export const localAdmin = {
 
 /** Variables only some services read, for local runs. */
 function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
+  // S3 is the local AWS emulator (scripts/lib/infra.sh), which takes any credentials.
+  const s3 = {
+    S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
+    S3_CREATE_BUCKET: 'true',
+    S3_ACCESS_KEY_ID: 'local',
+    S3_SECRET_ACCESS_KEY: 'local',
+  };
   return {
     auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
-    // Object storage: the local AWS emulator (moto's server), which accepts any credentials.
-    file: {
-      S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
-      S3_ACCESS_KEY_ID: 'local',
-      S3_SECRET_ACCESS_KEY: 'local',
-      S3_CREATE_BUCKET: 'true',
-    },
+    file: s3,
+    settlement: s3,
+    stats: s3,
   };
 }
 
