@@ -14,7 +14,7 @@ import { internalRoutes } from './routes/internal.ts';
 
 const config = baseConfigSchema.extend({
   /** How long an unpaid reservation holds stock when the caller does not say. */
-  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
   /** Extra time after an order's payment deadline before the safety net releases its stock. */
   RESERVATION_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** How often the expiry worker looks for lapsed reservations. */

@@ -119,6 +119,15 @@ describe('reservations (contract 5)', () => {
     const bad = await reserve(svc, order(), [{ sku: 'X', quantity: 0 }]);
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('items.0.quantity');
+    const sku = uniqueSku();
+    await createProduct(svc, seller, [{ sku, stock: 1 }]);
+    // A virtual account's day to pay, plus order's margin.
+    const long = await reserve(svc, order(), [{ sku, quantity: 1 }], 87_000);
+    expect(long.status).toBe(201);
+    expect(Date.parse(long.body.expiresAt)).toBeGreaterThan(Date.now() + 86_900_000);
+    expect((await reserve(svc, order(), [{ sku, quantity: 1 }], 700_000)).body.errors[0].path).toBe(
+      'ttlSeconds',
+    );
     const direct = await svc.call('POST', '/internal/reservations', {
       body: { orderId: 'o', items: [{ sku: 'X', quantity: 1 }] },
     });

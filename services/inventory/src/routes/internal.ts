@@ -25,7 +25,8 @@ const reserveRoute = createRoute({
           .array(z.object({ sku, quantity: z.int().positive().max(10_000) }))
           .min(1)
           .max(100),
-        ttlSeconds: z.int().min(10).max(86_400).optional(),
+        // Up to a week: a virtual account (가상계좌) may be paid days later.
+        ttlSeconds: z.int().min(1).max(604_800).optional(),
       }),
     ),
   },
