@@ -47,7 +47,12 @@ export const eventCatalog = {
     data: i.sellerCreated,
     why: 'settlement names the store on its statements (정산서)',
   },
-  'seller.verified': { publisher: 'seller', subscribers: ['notification'], data: i.sellerVerified },
+  'seller.verified': {
+    publisher: 'seller',
+    subscribers: ['notification', 'product'],
+    data: i.sellerVerified,
+    why: "product: a reinstated seller's products go back on sale",
+  },
   'seller.suspended': {
     publisher: 'seller',
     subscribers: ['notification', 'product'],

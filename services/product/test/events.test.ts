@@ -3,7 +3,7 @@ import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishPopularity } from '../src/domain/popularity.ts';
-import { category, deliver, onSale, register, type Svc, sku, start, Upstreams } from './helpers.ts';
+import { category, deliver, internal, onSale, register, type Svc, sku, start, Upstreams } from './helpers.ts';
 
 const up = new Upstreams();
 let svc: Svc;
@@ -169,27 +169,47 @@ describe('ratings, sales and popularity', () => {
 });
 
 describe("a seller's suspension", () => {
-  it('takes their products off sale and tells search', async () => {
+  it('takes their products off sale and tells search; reinstatement puts each back as it was', async () => {
     const s = up.verifiedSeller();
     const live = await onSale(svc, s, cat);
     const pending = await register(svc, s, { name: 'x', price: 1, categoryId: cat, stock: 1 });
-    const status = await deliver(svc, 'seller.suspended', {
-      sellerId: s,
-      userId: s,
-      reason: '위조품 판매',
-      suspendedAt: new Date().toISOString(),
-    });
-    expect(status).toBe('SUCCESS');
+    const at = (minute: number) => new Date(Date.UTC(2025, 5, 1, 0, minute)).toISOString();
+    const suspended = { sellerId: s, userId: s, reason: '위조품 판매', suspendedAt: at(10) };
+    expect(await deliver(svc, 'seller.suspended', suspended)).toBe('SUCCESS');
     expect((await svc.call('GET', `/api/v1/products/${live.id}`)).status).toBe(404);
-    const updates = (await svc.outbox('product.updated')).filter((e) =>
-      [live.id, pending.id].includes(e.data.productId),
-    );
-    expect(updates.map((e) => e.data.status)).toEqual(['SUSPENDED', 'SUSPENDED']);
+    const statuses = async () =>
+      (await svc.outbox('product.updated'))
+        .filter((e) => [live.id, pending.id].includes(e.data.productId))
+        .map((e) => [e.data.productId === live.id ? 'live' : 'pending', e.data.status]);
+    expect((await statuses()).sort()).toEqual([
+      ['live', 'SUSPENDED'],
+      ['pending', 'SUSPENDED'],
+    ]);
     up.sellers.set(s, 'SUSPENDED');
-    const edit = await svc.call('PATCH', `/api/v1/products/${live.id}`, {
-      token: await tokenFor(s, 'seller'),
-      body: { price: 2 },
+    const token = await tokenFor(s, 'seller');
+    expect(
+      (await svc.call('PATCH', `/api/v1/products/${live.id}`, { token, body: { price: 2 } })).status,
+    ).toBe(409);
+    const approve = await svc.call('PATCH', `/internal/products/${pending.id}/approve`, {
+      body: { adminId: 'a' },
+      headers: internal,
     });
-    expect(edit.status).toBe(409);
+    expect(approve.body.code).toBe('SELLER_SUSPENDED');
+
+    // News older than the suspension changes nothing; the reinstatement after it does.
+    await deliver(svc, 'seller.verified', { sellerId: s, userId: s, verifiedAt: at(5) });
+    expect((await svc.call('GET', `/api/v1/products/${live.id}`)).status).toBe(404);
+    await deliver(svc, 'seller.verified', { sellerId: s, userId: s, verifiedAt: at(20) });
+    expect((await svc.call('GET', `/api/v1/products/${live.id}`)).body.status).toBe('APPROVED');
+    expect((await svc.call('GET', `/api/v1/products/${pending.id}`, { token })).body.status).toBe(
+      'PENDING_REVIEW',
+    );
+    expect((await statuses()).slice(2).sort()).toEqual([
+      ['live', 'APPROVED'],
+      ['pending', 'PENDING_REVIEW'],
+    ]);
+    // A suspension delivered late (older than the reinstatement) is ignored too.
+    await deliver(svc, 'seller.suspended', { ...suspended, suspendedAt: at(15) });
+    expect((await svc.call('GET', `/api/v1/products/${live.id}`)).body.status).toBe('APPROVED');
   });
 });

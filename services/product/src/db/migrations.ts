@@ -125,4 +125,17 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0002_seller_standing': {
+    async up(db) {
+      // Whether a seller is suspended, as seller's events last said (ordered by their own timestamps).
+      await db.schema
+        .createTable('seller_standing')
+        .addColumn('seller_id', 'text', (c) => c.primaryKey())
+        .addColumn('suspended', 'boolean', (c) => c.notNull())
+        .addColumn('changed_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      // The status a product had when its seller was suspended, to return to on reinstatement.
+      await db.schema.alterTable('products').addColumn('status_before_suspension', 'text').execute();
+    },
+  },
 };

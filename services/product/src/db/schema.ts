@@ -39,6 +39,7 @@ export interface ProductsTable {
   /** The popularity last announced to search. */
   popularity_published: Generated<number>;
   rejection_reason: string | null;
+  status_before_suspension: ProductStatus | null;
   reviewed_by: string | null;
   approved_at: Date | null;
   created_at: Generated<Date>;
@@ -93,6 +94,13 @@ export interface ProductViewsTable {
   viewed_at: Date;
 }
 
+/** Whether a seller is suspended (판매 정지), from seller.suspended and seller.verified. */
+export interface SellerStandingTable {
+  seller_id: string;
+  suspended: boolean;
+  changed_at: Date;
+}
+
 /** The tables of the product service's schema (`product`). */
 export interface Database extends PlatformTables {
   categories: CategoriesTable;
@@ -102,4 +110,5 @@ export interface Database extends PlatformTables {
   review_ratings: ReviewRatingsTable;
   order_sales: OrderSalesTable;
   product_views: ProductViewsTable;
+  seller_standing: SellerStandingTable;
 }

@@ -10,6 +10,7 @@ import {
 } from '@mp/platform';
 import type { Database, ProductStatus, StockStatus } from '../db/schema.ts';
 import { findCategory } from './categories.ts';
+import { isSuspended } from './standing.ts';
 import { eventState, type FullProduct, loadProduct, skuSpecs } from './state.ts';
 import { type ImageRef, requireVerifiedSeller, resolveImages } from './upstream.ts';
 
@@ -380,6 +381,11 @@ export async function approveProduct(deps: Deps, id: string, adminId: string): P
     const p = locked.product;
     if (p.status === 'DELETED') throw conflict('PRODUCT_DELETED', 'This product was deleted');
     if (p.status === 'APPROVED') return locked;
+    if (await isSuspended(trx, p.seller_id))
+      throw conflict(
+        'SELLER_SUSPENDED',
+        'The seller is suspended; its products go on sale when it is reinstated',
+      );
     if (images) await saveImages(trx, id, images);
     const approvedAt = new Date();
     const full = await touch(trx, id, {

@@ -1,12 +1,12 @@
-import { type EventHandlers, type ServiceDeps, sql } from '@mp/platform';
+import type { EventHandlers, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { touch } from '../domain/products.ts';
 import { applyRating, applySkuStock, countSale, uncountOrder } from '../domain/signals.ts';
-import { eventState } from '../domain/state.ts';
+import { reinstateSeller, suspendSeller } from '../domain/standing.ts';
 
 /**
  * Product keeps display copies of what others own: stock (inventory, flow 4.3's 품절임박 flag),
- * ratings (review) and sales (order); a suspended seller's products stop selling.
+ * ratings (review) and sales (order); a suspended seller's products stop selling until the
+ * seller is reinstated.
  */
 export function handlers({ events }: ServiceDeps<Database>): EventHandlers<Database> {
   return {
@@ -56,18 +56,10 @@ export function handlers({ events }: ServiceDeps<Database>): EventHandlers<Datab
     },
 
     'seller.suspended': async ({ data }, { trx }) => {
-      const { rows } = await sql<{ id: string }>`
-        select id from products where seller_id = ${data.sellerId}
-          and status in ('PENDING_REVIEW', 'APPROVED') for update`.execute(trx);
-      for (const { id } of rows) {
-        const full = await touch(trx, id, { status: 'SUSPENDED' });
-        await events.publish(
-          trx,
-          'product.updated',
-          { ...eventState(full), changes: ['status'] },
-          { aggregateKey: `product:${id}` },
-        );
-      }
+      await suspendSeller(trx, events, data.sellerId, data.suspendedAt);
+    },
+    'seller.verified': async ({ data }, { trx }) => {
+      await reinstateSeller(trx, events, data.sellerId, data.verifiedAt);
     },
   };
 }
