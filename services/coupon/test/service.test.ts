@@ -146,12 +146,12 @@ describe('claiming coupons (선착순)', () => {
     expect(b.headers.get('idempotent-replayed')).toBe('true');
   });
 
-  it('answers a malformed coupon id with 400 naming it', async () => {
+  it('answers an id that is not a coupon id as not found, like an unknown one', async () => {
     const res = await svc.call('POST', '/api/v1/coupons/not-a-uuid/issue', {
       token: await tokenFor('u', 'buyer'),
     });
-    expect(res.status).toBe(400);
-    expect(res.body.errors[0]).toMatchObject({ path: 'id', in: 'path' });
+    expect([res.status, res.body.code]).toEqual([404, 'COUPON_NOT_FOUND']);
+    expect((await svc.call('GET', '/api/v1/coupons/not-a-uuid')).status).toBe(404);
   });
 });
 

@@ -343,3 +343,16 @@ describe('reading orders', () => {
     }
   });
 });
+
+describe('ids in paths', () => {
+  it('answers an id that is not an order id as not found, like an unknown one', async () => {
+    const who = await buyer();
+    const res = await svc.call('GET', '/api/v1/orders/not-an-order', { token: who.token });
+    expect([res.status, res.body.code]).toEqual([404, 'ORDER_NOT_FOUND']);
+    const cancel = await svc.call('POST', '/api/v1/orders/x/cancel', {
+      token: who.token,
+      body: { reason: 'x' },
+    });
+    expect(cancel.body.code).toBe('ORDER_NOT_FOUND');
+  });
+});

@@ -230,3 +230,12 @@ describe('reconciliation of unsettled confirmations', () => {
     expect(await eventsFor(svc, 'payment.completed', order.orderId)).toHaveLength(1);
   });
 });
+
+describe('ids in paths', () => {
+  it('answers an id that is not a payment id as not found, like an unknown one', async () => {
+    const res = await svc.call('GET', '/api/v1/payments/not-a-payment', {
+      token: await tokenFor('u', 'buyer'),
+    });
+    expect([res.status, res.body.code]).toEqual([404, 'PAYMENT_NOT_FOUND']);
+  });
+});

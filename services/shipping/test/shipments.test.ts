@@ -219,3 +219,17 @@ describe('the service', () => {
     }
   });
 });
+
+describe('ids in paths', () => {
+  it('answers an id that is not a shipment id as not found, like an unknown one', async () => {
+    const seller = await tokenFor(randomUUID(), 'seller');
+    expect((await svc.call('GET', '/api/v1/shipments/nope', { token: seller })).body.code).toBe(
+      'SHIPMENT_NOT_FOUND',
+    );
+    const res = await svc.call('POST', '/api/v1/shipments/nope/dispatch', {
+      token: seller,
+      body: { carrier: 'CJ', trackingNumber: '123456789012' },
+    });
+    expect([res.status, res.body.code]).toEqual([404, 'SHIPMENT_NOT_FOUND']);
+  });
+});

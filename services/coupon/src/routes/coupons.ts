@@ -18,7 +18,7 @@ import {
 import type { Database } from '../db/schema.ts';
 import { createCoupon, findCoupon } from '../domain/coupons.ts';
 import { toCouponDto } from '../domain/dto.ts';
-import { couponDto, couponIdParam } from './schemas.ts';
+import { couponDto, couponIdParam, isId } from './schemas.ts';
 
 const krw = z.int().min(0).max(100_000_000);
 const newCoupon = z
@@ -111,7 +111,8 @@ export function couponRoutes(app: App, deps: ServiceDeps<Database>) {
   });
 
   app.openapi(get, async (c) => {
-    const coupon = await findCoupon(db, c.req.valid('param').id);
+    const { id } = c.req.valid('param');
+    const coupon = isId(id) ? await findCoupon(db, id) : undefined;
     const p = c.get('principal');
     const mayseeDeleted = p?.role === 'admin' || (coupon?.seller_id && coupon.seller_id === p?.userId);
     if (!coupon || (coupon.status === 'DELETED' && !mayseeDeleted))
@@ -122,6 +123,7 @@ export function couponRoutes(app: App, deps: ServiceDeps<Database>) {
   app.openapi(remove, async (c) => {
     const p = principalOf(c);
     const { id } = c.req.valid('param');
+    if (!isId(id)) throw notFound('COUPON_NOT_FOUND', 'No such coupon of yours that is still active');
     let q = db
       .updateTable('coupons')
       .set({ status: 'DELETED' })

@@ -5,6 +5,7 @@ import {
   encodeCursor,
   idempotent,
   jsonResponse,
+  notFound,
   pageOf,
   pageQuery,
   principalOf,
@@ -16,7 +17,7 @@ import {
 import type { Database } from '../db/schema.ts';
 import { issueCoupon } from '../domain/coupons.ts';
 import { toUserCouponDto } from '../domain/dto.ts';
-import { couponIdParam, userCouponDto } from './schemas.ts';
+import { couponIdParam, isId, userCouponDto } from './schemas.ts';
 
 const issue = createRoute({
   method: 'post',
@@ -93,7 +94,9 @@ export function issueRoutes(app: App, deps: ServiceDeps<Database>) {
   app.use('/api/v1/coupons/:id/issue', idempotent(db, 'coupons.issue'));
   app.openapi(issue, async (c) => {
     const { userId } = principalOf(c);
-    const { userCoupon, coupon } = await issueCoupon(deps, c.req.valid('param').id, userId);
+    const { id } = c.req.valid('param');
+    if (!isId(id)) throw notFound('COUPON_NOT_FOUND', 'No such coupon');
+    const { userCoupon, coupon } = await issueCoupon(deps, id, userId);
     return c.json(toUserCouponDto(userCoupon, coupon), 201);
   });
 }

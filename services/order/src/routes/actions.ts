@@ -13,9 +13,8 @@ import { confirmByBuyer } from '../domain/confirm.ts';
 import type { OrderContext } from '../domain/context.ts';
 import { requestRefund } from '../domain/refund-requests.ts';
 import { viewOrders } from '../domain/view.ts';
-import { orderDto } from './schemas.ts';
+import { idParam, orderDto, orderId } from './schemas.ts';
 
-const idParam = z.object({ id: z.uuid() });
 const reason = z.string().trim().min(1).max(500);
 
 const cancel = createRoute({
@@ -60,15 +59,25 @@ const confirm = createRoute({
 export function actionRoutes(app: App, ctx: OrderContext) {
   const view = async (o: Parameters<typeof viewOrders>[1][number]) => (await viewOrders(ctx.db, [o]))[0]!;
   app.openapi(cancel, async (c) => {
-    const o = await cancelOrder(ctx, principalOf(c), c.req.valid('param').id, c.req.valid('json').reason);
+    const o = await cancelOrder(
+      ctx,
+      principalOf(c),
+      orderId(c.req.valid('param').id),
+      c.req.valid('json').reason,
+    );
     return c.json(await view(o), 200);
   });
   app.openapi(refund, async (c) => {
-    const { order } = await requestRefund(ctx, principalOf(c), c.req.valid('param').id, c.req.valid('json'));
+    const { order } = await requestRefund(
+      ctx,
+      principalOf(c),
+      orderId(c.req.valid('param').id),
+      c.req.valid('json'),
+    );
     return c.json(await view(order), 201);
   });
   app.openapi(confirm, async (c) => {
-    const o = await confirmByBuyer(ctx, principalOf(c), c.req.valid('param').id);
+    const o = await confirmByBuyer(ctx, principalOf(c), orderId(c.req.valid('param').id));
     return c.json(await view(o), 200);
   });
 }

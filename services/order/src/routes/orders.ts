@@ -20,7 +20,7 @@ import { changeCart, readCart, takeOut } from '../domain/cart.ts';
 import { findPlaced, placeOrder } from '../domain/checkout.ts';
 import type { Db, OrderContext } from '../domain/context.ts';
 import { viewOrders } from '../domain/view.ts';
-import { address, line, orderDto, status } from './schemas.ts';
+import { address, idParam, line, orderDto, orderId, status } from './schemas.ts';
 
 const newOrder = z
   .object({
@@ -66,7 +66,7 @@ const get = createRoute({
   path: '/api/v1/orders/{id}',
   summary: 'An order with its items, shipments, refund requests and status history',
   middleware: [requireRole('buyer', 'seller', 'admin')] as const,
-  request: { params: z.object({ id: z.uuid() }) },
+  request: { params: idParam },
   responses: { 200: jsonResponse(orderDto, 'The order'), ...problems(400, 401, 404) },
 });
 
@@ -134,7 +134,9 @@ export function orderRoutes(app: App, ctx: OrderContext) {
 
   app.openapi(get, async (c) => {
     const p = principalOf(c);
-    const order = await visibleOrders(db, p).where('id', '=', c.req.valid('param').id).executeTakeFirst();
+    const order = await visibleOrders(db, p)
+      .where('id', '=', orderId(c.req.valid('param').id))
+      .executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', 'No such order');
     const [view] = await viewOrders(db, [order], p);
     return c.json(view!, 200);

@@ -20,7 +20,13 @@ import { toShipmentDto } from '../domain/dto.ts';
 import { refreshTracking } from '../domain/tracking.ts';
 import { shipmentDto } from './schemas.ts';
 
-const idParam = z.object({ id: z.uuid() });
+/** A shipment id in a path: anything that is not one of ours is simply not found (404), like an unknown one. */
+const idParam = z.object({ id: z.string().min(1).max(64) });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function shipmentId(id: string): string {
+  if (!UUID.test(id)) throw notFound('SHIPMENT_NOT_FOUND', 'No such shipment');
+  return id;
+}
 const anyone = requireRole('buyer', 'seller', 'admin');
 
 const list = createRoute({
@@ -129,18 +135,23 @@ export function shipmentRoutes(app: App, ctx: ShippingContext) {
   });
 
   app.openapi(get, async (c) => {
-    const s = await visible(db, principalOf(c), c.req.valid('param').id);
+    const s = await visible(db, principalOf(c), shipmentId(c.req.valid('param').id));
     if (!s) throw notFound('SHIPMENT_NOT_FOUND', 'No such shipment');
     return c.json(await withTracking(s.id), 200);
   });
 
   app.openapi(dispatch, async (c) => {
-    const s = await dispatchShipment(ctx, principalOf(c), c.req.valid('param').id, c.req.valid('json'));
+    const s = await dispatchShipment(
+      ctx,
+      principalOf(c),
+      shipmentId(c.req.valid('param').id),
+      c.req.valid('json'),
+    );
     return c.json(await withTracking(s.id), 200);
   });
 
   app.openapi(refresh, async (c) => {
-    const s = await visible(db, principalOf(c), c.req.valid('param').id);
+    const s = await visible(db, principalOf(c), shipmentId(c.req.valid('param').id));
     if (!s) throw notFound('SHIPMENT_NOT_FOUND', 'No such shipment');
     await refreshTracking(ctx, s);
     return c.json(await withTracking(s.id), 200);
