@@ -166,6 +166,12 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
           log.info({ port: info.port }, `${def.name} listening`);
           resolve(info);
         });
+        // Behind a proxy that keeps upstream connections alive (nginx, an ingress, a load
+        // balancer: 60 s), Node must not close an idle one first (its default is 5 s): the proxy
+        // would send the next request on a socket we just closed and answer 502.
+        const s = server as import('node:http').Server;
+        s.keepAliveTimeout = KEEP_ALIVE_MS;
+        s.headersTimeout = KEEP_ALIVE_MS + 1000;
       });
     },
     async stop() {
@@ -187,6 +193,9 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     },
   };
 }
+
+/** How long an idle keep-alive connection stays open: longer than any proxy in front keeps its own. */
+export const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Access tokens are checked against auth's JWKS and its list of revoked sessions, through our own

@@ -59,6 +59,36 @@ describe('start-up and shutdown', () => {
     expect(output()).toMatch(/DAPR_HTTP_PORT: /);
   });
 
+  it('keeps an idle keep-alive connection open longer than a proxy in front would (no 502 on reuse)', async () => {
+    const { request, Agent } = await import('node:http');
+    const port = await freePort();
+    const { child, exited } = start({
+      DATABASE_URL: testDatabaseUrl(),
+      DB_SCHEMA: schema,
+      APP_API_TOKEN: TEST_APP_TOKEN,
+      PORT: String(port),
+      DAPR_HTTP_PORT: String(await freePort()),
+    });
+    await waitHealthy(port);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect((await get()).status).toBe(200);
+    // Node's own default would have closed the socket after 5 s of idleness.
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await get()).toEqual({ status: 200, reused: true });
+    agent.destroy();
+    child.kill('SIGTERM');
+    await exited;
+  });
+
   it('on SIGTERM finishes the requests in flight, stops taking new ones and exits 0', async () => {
     const port = await freePort();
     const { child, output, exited } = start({

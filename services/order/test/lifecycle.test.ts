@@ -356,3 +356,13 @@ describe('ids in paths', () => {
     expect(cancel.body.code).toBe('ORDER_NOT_FOUND');
   });
 });
+
+describe('events about orders that do not exist', () => {
+  it('drops them to the dead-letter topic instead of retrying for minutes', async () => {
+    const orderId = randomUUID();
+    expect((await deliver(svc, 'payment.completed', paid(orderId, 1000))).body).toEqual({ status: 'DROP' });
+    expect(
+      (await deliver(svc, 'shipping.delivered', shipment(orderId, randomUUID()).delivered)).body,
+    ).toEqual({ status: 'DROP' });
+  });
+});

@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import { sql, type Transaction } from '@mp/platform';
+import { PermanentEventError, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { OrderContext } from './context.ts';
 import { announceCancelled, itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
@@ -12,7 +12,7 @@ export async function onPaymentCompleted(
   e: EventOf<'payment.completed'>,
 ) {
   const o = await lockOrder(trx, e.data.orderId);
-  if (!o) throw new Error(`payment.completed for unknown order ${e.data.orderId}`);
+  if (!o) throw new PermanentEventError(`payment.completed for unknown order ${e.data.orderId}`);
   if (e.data.amount !== o.payable_amount)
     ctx.log.error(
       { orderId: o.id, paid: e.data.amount, payable: o.payable_amount },
@@ -51,7 +51,7 @@ export async function onPaymentFailed(
   e: EventOf<'payment.failed'>,
 ) {
   const o = await lockOrder(trx, e.data.orderId);
-  if (!o) throw new Error(`payment.failed for unknown order ${e.data.orderId}`);
+  if (!o) throw new PermanentEventError(`payment.failed for unknown order ${e.data.orderId}`);
   const moved = await transition(
     trx,
     o,
@@ -88,7 +88,7 @@ export async function onPaymentRefunded(
 ) {
   const d = e.data;
   const o = await lockOrder(trx, d.orderId);
-  if (!o) throw new Error(`payment.refunded for unknown order ${d.orderId}`);
+  if (!o) throw new PermanentEventError(`payment.refunded for unknown order ${d.orderId}`);
   const seen = await trx
     .selectFrom('order_events')
     .select('seq')

@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import type { Transaction } from '@mp/platform';
+import { PermanentEventError, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order } from './context.ts';
 import { type HistoryEntry, lockOrder, note, transition } from './orders.ts';
@@ -22,11 +22,11 @@ export async function onShipment(
   at: string,
 ) {
   const o = await lockOrder(trx, d.orderId);
-  if (!o) throw new Error(`${type} for unknown order ${d.orderId}`);
+  if (!o) throw new PermanentEventError(`${type} for unknown order ${d.orderId}`);
   const rows = await trx.selectFrom('order_shipments').selectAll().where('order_id', '=', o.id).execute();
   const current = rows.find((r) => r.shipment_id === d.shipmentId);
   const sellerId = d.sellerId ?? current?.seller_id;
-  if (!sellerId) throw new Error(`${type} without a seller for a shipment not seen before`);
+  if (!sellerId) throw new PermanentEventError(`${type} without a seller for a shipment not seen before`);
   if (!current)
     await trx
       .insertInto('order_shipments')
