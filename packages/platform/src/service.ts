@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { ServiceName } from '@mp/contracts';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -143,7 +143,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     info: { title: `${def.name} service`, version: '1.0.0', description: def.description ?? '' },
   });
 
-  let server: ReturnType<typeof serve> | undefined;
+  let server: ReturnType<typeof createAdaptorServer> | undefined;
 
   let started = { relay: false, workers: false };
   const prepare = async (opts: { relay?: boolean; workers?: boolean } = {}) => {
@@ -162,7 +162,11 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     async start() {
       await prepare();
       return new Promise<AddressInfo>((resolve) => {
-        server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
+        server = createAdaptorServer({ fetch: app.fetch });
+        // A burst of connections (a flash sale) waits in the kernel's accept queue while the event
+        // loop is busy; Node's default (511) overflows and the proxy in front gets resets (502).
+        server.listen({ port: config.PORT, host: '0.0.0.0', backlog: LISTEN_BACKLOG }, () => {
+          const info = server!.address() as AddressInfo;
           log.info({ port: info.port }, `${def.name} listening`);
           resolve(info);
         });
@@ -193,6 +197,9 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     },
   };
 }
+
+/** The listen backlog (the kernel caps it at net.core.somaxconn). */
+export const LISTEN_BACKLOG = 4096;
 
 /** How long an idle keep-alive connection stays open: longer than any proxy in front keeps its own. */
 export const KEEP_ALIVE_MS = 65_000;

@@ -59,7 +59,7 @@ describe('start-up and shutdown', () => {
     expect(output()).toMatch(/DAPR_HTTP_PORT: /);
   });
 
-  it('keeps an idle keep-alive connection open longer than a proxy in front would (no 502 on reuse)', async () => {
+  it('keeps idle keep-alive connections longer than a proxy in front, and a long accept queue (no 502s)', async () => {
     const { request, Agent } = await import('node:http');
     const port = await freePort();
     const { child, exited } = start({
@@ -84,6 +84,14 @@ describe('start-up and shutdown', () => {
     // Node's own default would have closed the socket after 5 s of idleness.
     await new Promise((r) => setTimeout(r, 6000));
     expect(await get()).toEqual({ status: 200, reused: true });
+    // A long accept queue for bursts: ss shows a listening socket's backlog as its Send-Q.
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    const listening = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/);
+    expect(Number(listening[2])).toBe(Math.min(4096, somaxconn));
     agent.destroy();
     child.kill('SIGTERM');
     await exited;

@@ -1,6 +1,7 @@
 import { baseConfigSchema, intervalWorker, type ServiceDefinition, type ServiceDeps, z } from '@mp/platform';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
+import { admission } from './domain/admission.ts';
 import { expireUnpaid } from './domain/cancel.ts';
 import { autoConfirm } from './domain/confirm.ts';
 import type { OrderContext } from './domain/context.ts';
@@ -21,6 +22,9 @@ const config = baseConfigSchema.extend({
   ORDER_RESERVATION_MARGIN_SECONDS: z.coerce.number().int().min(0).default(600),
   /** A placement not committed after this long died; the sweeper releases its stock. */
   ORDER_CHECKOUT_STALE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Placements running at once; the others queue (a flash sale waits its turn, not the pool's 5 s). */
+  ORDER_PLACEMENT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  ORDER_PLACEMENT_QUEUE: z.coerce.number().int().min(0).default(10_000),
   /** How often expiry, auto-confirmation and the sweeper run. */
   ORDER_SWEEP_MS: z.coerce.number().int().min(50).default(5_000),
 });
@@ -37,6 +41,7 @@ export function contextOf(deps: ServiceDeps<Database, Config>): OrderContext {
       events: deps.events,
       log: deps.log,
       dapr: deps.dapr,
+      admit: admission(c.ORDER_PLACEMENT_CONCURRENCY, c.ORDER_PLACEMENT_QUEUE),
       rules: {
         paymentWindowSeconds: c.ORDER_PAYMENT_WINDOW_SECONDS,
         virtualAccountWindowSeconds: c.ORDER_VIRTUAL_ACCOUNT_WINDOW_SECONDS,

@@ -25,4 +25,6 @@ export interface OrderContext {
   log: Logger;
   dapr: Dapr;
   rules: OrderRules;
+  /** Runs a placement when its turn comes (at most a few at once). */
+  admit: <T>(fn: () => Promise<T>) => Promise<T>;
 }

@@ -103,7 +103,7 @@ export function orderRoutes(app: App, ctx: OrderContext) {
     if (placed) return c.json((await viewOrders(db, [placed]))[0]!, 201);
     const items = body.fromCart ? (await readCart(dapr, userId)).items : body.items!;
     if (!items.length) throw validationFailed([{ path: 'fromCart', message: 'the cart is empty' }]);
-    const { order, created } = await placeOrder(ctx, userId, { ...body, items }, key);
+    const { order, created } = await ctx.admit(() => placeOrder(ctx, userId, { ...body, items }, key));
     if (created && body.fromCart)
       await changeCart(dapr, userId, (lines) => takeOut(lines, items)).catch((err) =>
         ctx.log.warn({ err, orderId: order.id }, 'the ordered items stay in the cart'),
