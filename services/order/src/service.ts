@@ -23,7 +23,7 @@ const config = baseConfigSchema.extend({
   /** A placement not committed after this long died; the sweeper releases its stock. */
   ORDER_CHECKOUT_STALE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Placements running at once; the others queue (a flash sale waits its turn, not the pool's 5 s). */
-  ORDER_PLACEMENT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  ORDER_PLACEMENT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(48),
   ORDER_PLACEMENT_QUEUE: z.coerce.number().int().min(0).default(10_000),
   /** How often expiry, auto-confirmation and the sweeper run. */
   ORDER_SWEEP_MS: z.coerce.number().int().min(50).default(5_000),
