@@ -4,7 +4,8 @@
  * as an Ingress `pathType: Prefix` does: /api/v1/orders matches /api/v1/orders and
  * /api/v1/orders/…, never /api/v1/ordersx.
  */
-import { routeTable, serviceNames, services } from '@mp/contracts';
+import { routeTable, serviceNames } from '@mp/contracts';
+import { portsOf } from './ports.ts';
 
 const escapeDots = (prefix: string) => prefix.replace(/[.]/g, '\\.');
 
@@ -16,7 +17,8 @@ export function nginxConf(opts: {
   ipv6: boolean;
 }): string {
   const upstreams = serviceNames
-    .map((s) => `  upstream svc_${s} { server 127.0.0.1:${services[s].port}; keepalive 64; }`)
+    // This stack's app ports (MP_STACK shifts them), not the services table's base ports.
+    .map((s) => `  upstream svc_${s} { server 127.0.0.1:${portsOf(s).app}; keepalive 64; }`)
     .join('\n');
   const locations = routeTable({ sandboxes: opts.sandboxes })
     .map((r) => `    location ~ ^${escapeDots(r.prefix)}(/|$) { proxy_pass http://svc_${r.service}; }`)
