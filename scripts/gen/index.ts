@@ -5,6 +5,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import {
+  chartResiliency,
+  chartRoutes,
+  chartServices,
+  chartStateStores,
+  chartSubscriptions,
+} from './chart.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -13,6 +20,11 @@ const root = join(import.meta.dirname, '..', '..');
 export const generated: Record<string, () => string> = {
   'docs/events.md': eventsDoc,
   'docs/routes.md': routesDoc,
+  'charts/marketplace/generated/services.yaml': chartServices,
+  'charts/marketplace/generated/routes.yaml': chartRoutes,
+  'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,
+  'charts/marketplace/generated/statestores.yaml': chartStateStores,
+  'charts/marketplace/generated/resiliency.yaml': chartResiliency,
 };
 
 const check = process.argv.includes('--check');
