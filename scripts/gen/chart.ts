@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  databases,
   deadLetterTopic,
   eventTypes,
   monitorService,
@@ -107,4 +108,24 @@ export function chartStateStores(): string {
 export function chartResiliency(): string {
   const doc = parse(readFileSync(join(root, 'components/common/resiliency.yaml'), 'utf8'));
   return header('components/common/resiliency.yaml') + yaml({ spec: doc.spec });
+}
+
+/** The local cluster's PostgreSQL: the databases of the services table, created on first start. */
+export function localPostgresInit(): string {
+  const sql = databases
+    .map((db) => `CREATE DATABASE ${db};\n\\connect ${db}\nCREATE EXTENSION IF NOT EXISTS pg_trgm;`)
+    .join('\n');
+  return (
+    header('the services table (packages/contracts/src/services.ts)') +
+    yaml({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'postgresql-init',
+        namespace: 'marketplace-infra',
+        labels: { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/part-of': 'marketplace' },
+      },
+      data: { '01-databases.sql': `${sql}\n` },
+    })
+  );
 }

@@ -11,6 +11,7 @@ import {
   chartServices,
   chartStateStores,
   chartSubscriptions,
+  localPostgresInit,
 } from './chart.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
 
@@ -25,6 +26,7 @@ export const generated: Record<string, () => string> = {
   'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,
   'charts/marketplace/generated/statestores.yaml': chartStateStores,
   'charts/marketplace/generated/resiliency.yaml': chartResiliency,
+  'k8s/local/postgresql-init.yaml': localPostgresInit,
 };
 
 const check = process.argv.includes('--check');

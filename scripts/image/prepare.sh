@@ -10,7 +10,8 @@ out="$2"
 [ -d "services/$svc" ] || { echo "no service $svc" >&2; exit 1; }
 
 # The service and the workspace packages it depends on (pnpm's `...` filter), production only.
-pnpm install --prod --frozen-lockfile --filter "@mp/$svc..." --config.confirmModulesPurge=false --reporter=silent
+# shellcheck disable=SC2086 # PNPM_FLAGS: extra flags, e.g. --offline after `pnpm fetch` in the Dockerfile
+pnpm install --prod --frozen-lockfile --filter "@mp/$svc..." --config.confirmModulesPurge=false --reporter=silent ${PNPM_FLAGS:-}
 
 mkdir -p "$out/services"
 cp -a package.json pnpm-workspace.yaml node_modules "$out/"
@@ -20,3 +21,12 @@ cp -a "services/$svc" "$out/services/$svc"
 rm -rf "$out"/packages/*/test "$out/services/$svc/test"
 # One entry point whatever the service: the image's command is `node /app/main.mjs`.
 printf "import './services/%s/src/main.ts';\n" "$svc" >"$out/main.mjs"
+# The container's health check: GET /healthz on the service's port (PORT, else the services table's).
+cat >"$out/healthcheck.mjs" <<JS
+import { services } from './packages/contracts/src/index.ts';
+const port = process.env.PORT ?? services['$svc'].port;
+fetch(\`http://127.0.0.1:\${port}/healthz\`, { signal: AbortSignal.timeout(2500) }).then(
+  (r) => process.exit(r.ok ? 0 : 1),
+  () => process.exit(1),
+);
+JS

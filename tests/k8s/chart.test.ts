@@ -95,6 +95,10 @@ describe.each(sets)('the chart with %s values', (set) => {
     }
   });
 
+  it('puts every object in the release namespace (helm template and Tilt apply what they render)', () => {
+    for (const m of ms) expect(m.metadata.namespace, `${m.kind} ${m.metadata.name}`).toBe('marketplace');
+  });
+
   it('configures each sidecar so that only the intended callers reach its app', () => {
     const configs = ofKind(ms, 'Configuration');
     expect(configs).toHaveLength(serviceNames.length);

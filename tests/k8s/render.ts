@@ -23,7 +23,12 @@ export type ValueSet = keyof typeof valueSets;
 export interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
   spec?: any;
   scopes?: string[];
   data?: Record<string, string>;

@@ -10,12 +10,16 @@ Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy and its Dap
 {{- $v := include "marketplace.serviceValues" (dict "root" $root "name" $name) | fromYaml -}}
 {{- $full := printf "%s-%s" (include "marketplace.fullname" $root) $name -}}
 {{- $sa := $full -}}
+{{- if and (eq $root.Values.environment "production") (or $v.watch (not $v.readOnlyRootFilesystem)) -}}
+{{- fail (printf "services.%s: watch and a writable root filesystem are for local clusters, not environment: production" $name) -}}
+{{- end -}}
 {{- $saAnnotations := mergeOverwrite (deepCopy ($root.Values.serviceAccount.annotations | default dict)) ($v.serviceAccountAnnotations | default dict) -}}
 ---
 apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: {{ $sa }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
@@ -29,6 +33,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
@@ -105,6 +110,9 @@ spec:
         - name: {{ $name }}
           image: {{ include "marketplace.image" (dict "root" $root "name" $name) | quote }}
           imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          {{- if $v.watch }}
+          command: [node, --watch, --enable-source-maps, /app/main.mjs]
+          {{- end }}
           ports:
             - name: http
               containerPort: {{ $spec.port }}
@@ -159,7 +167,7 @@ spec:
             {{- toYaml $v.resources | nindent 12 }}
           securityContext:
             allowPrivilegeEscalation: false
-            readOnlyRootFilesystem: true
+            readOnlyRootFilesystem: {{ $v.readOnlyRootFilesystem }}
             capabilities: { drop: [ALL] }
           volumeMounts:
             - { name: tmp, mountPath: /tmp }
@@ -171,6 +179,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
@@ -190,6 +199,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
   name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
@@ -214,6 +224,7 @@ apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
   name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
@@ -230,6 +241,7 @@ apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
   name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
@@ -265,6 +277,7 @@ apiVersion: dapr.io/v1alpha1
 kind: Configuration
 metadata:
   name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
