@@ -154,6 +154,21 @@ ensure_k8s_schemas() {
   touch "$K8S_SCHEMAS/.complete"
 }
 
+# The Tiltfile checker (tilt/check: go.starlark.net with Tilt's builtins stubbed), built from the
+# repository's source with modules from the Go proxy; rebuilt when its source changes.
+ensure_tiltcheck() {
+  local src="$MP_ROOT/tilt/check" want
+  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha1sum | cut -c1-40)"
+  [ -x "$MP_BIN/tiltcheck" ] && [ "$(cat "$MP_BIN/tiltcheck.stamp" 2>/dev/null)" = "$want" ] && return 0
+  command -v go >/dev/null || die "Go is needed to build the Tiltfile checker"
+  log "building the Tiltfile checker (tilt/check)"
+  mkdir -p "$MP_BIN"
+  (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
+    go build -trimpath -o "$MP_BIN/tiltcheck.tmp" .) || die "building tilt/check failed"
+  mv "$MP_BIN/tiltcheck.tmp" "$MP_BIN/tiltcheck"
+  echo "$want" >"$MP_BIN/tiltcheck.stamp"
+}
+
 # The Python tools (moto's server, aiosmtpd) in their own venv, pinned.
 ensure_py_tools() {
   local stamp="$PY_VENV/.mp-stamp" want="${PY_TOOLS[*]}"
