@@ -149,6 +149,21 @@ describe('profiles and environments', () => {
     expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
   });
 
+  it("grants the services' IAM role exactly the DynamoDB tables the chart uses", async () => {
+    const { readFileSync } = await import('node:fs');
+    const policy = JSON.parse(
+      readFileSync(new URL('../../k8s/eks/iam-policy.json', import.meta.url), 'utf8'),
+    );
+    const granted = policy.Statement.find((s: any) => s.Sid === 'StateDynamoDb')
+      .Resource.map((arn: string) => arn.split('/').pop())
+      .sort();
+    const used = ofKind(rendered.eks, 'Component')
+      .filter((c) => c.spec.type === 'state.aws.dynamodb')
+      .map((c) => c.spec.metadata.find((m: any) => m.name === 'table').value)
+      .sort();
+    expect(granted).toEqual(used);
+  });
+
   it('uses Redis and in-cluster PostgreSQL locally', () => {
     const t = types('local');
     expect(t.pubsub).toBe('pubsub.redis');

@@ -142,6 +142,11 @@ spec:
               valueFrom:
                 secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ $key | quote }} }
             {{- end }}
+            {{- range $var, $key := $v.optionalSecretEnv }}
+            - name: {{ $var }}
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ $key | quote }}, optional: true }
+            {{- end }}
             {{- range $var, $value := $v.env }}
             - { name: {{ $var }}, value: {{ $value | quote }} }
             {{- end }}
