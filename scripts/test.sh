@@ -15,10 +15,7 @@ if [[ "$scope" == profiles ]]; then
   log "e2e green on the redis, rabbitmq and aws profiles"
   exit 0
 fi
-ensure_system_packages
-ensure_node
-ensure_deps
-ensure_daprd
+ensure_runtime
 start_infra
 cd "$MP_ROOT"
 export TEST_DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test"

@@ -10,10 +10,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
-ensure_system_packages
-ensure_node
-ensure_deps
-ensure_daprd
+ensure_runtime
 start_infra
 cd "$MP_ROOT"
 exec node scripts/stack/index.ts up "$@"

@@ -179,3 +179,11 @@ ensure_py_tools() {
   "$PY_VENV/bin/pip" install -q --disable-pip-version-check "${PY_TOOLS[@]}" || die "pip install failed"
   echo "$want" >"$stamp"
 }
+
+# Everything the system needs to run and be tested here.
+ensure_runtime() {
+  ensure_system_packages
+  ensure_node
+  ensure_deps
+  ensure_daprd
+}

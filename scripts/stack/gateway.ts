@@ -17,7 +17,6 @@ export function nginxConf(opts: {
   ipv6: boolean;
 }): string {
   const upstreams = serviceNames
-    // This stack's app ports (MP_STACK shifts them), not the services table's base ports.
     .map((s) => `  upstream svc_${s} { server 127.0.0.1:${portsOf(s).app}; keepalive 64; }`)
     .join('\n');
   const locations = routeTable({ sandboxes: opts.sandboxes })
