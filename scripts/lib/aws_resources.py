@@ -1,8 +1,8 @@
-"""Creates, idempotently, what the aws profile's components expect in the AWS emulator: a DynamoDB
-table per state.aws.dynamodb component (partition key and TTL attribute as the component says)
-and a bucket per bindings.aws.s3 component. SNS topics and SQS queues are made by Dapr itself.
+"""Creates, idempotently, what the local profiles' components expect in the AWS emulator: a
+DynamoDB table per state.aws.dynamodb component (partition key and TTL attribute as the component
+says) and a bucket per bindings.aws.s3 component. SNS topics and SQS queues are made by Dapr itself.
 
-    python aws_resources.py <endpoint> <components folder>
+    python aws_resources.py <endpoint> <components folder>...
 """
 
 import pathlib
@@ -11,7 +11,7 @@ import sys
 import boto3
 import yaml
 
-endpoint, folder = sys.argv[1], pathlib.Path(sys.argv[2])
+endpoint, folders = sys.argv[1], [pathlib.Path(f) for f in sys.argv[2:]]
 kw = dict(endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test")
 
 
@@ -20,7 +20,7 @@ def meta(doc):
 
 
 tables, buckets = {}, set()
-for file in sorted(folder.glob("*.yaml")):
+for file in sorted(f for folder in folders for f in folder.glob("*.yaml")):
     for doc in yaml.safe_load_all(file.read_text()):
         if not doc or doc.get("kind") != "Component":
             continue
