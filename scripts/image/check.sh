@@ -20,7 +20,8 @@ for dev in vitest typescript @biomejs/biome; do
 done
 log "image layout of $svc: $(du -sh "$work/app" | cut -f1), production dependencies only"
 
-port=$((39000 + MP_STACK))
+# Below the ephemeral port range (32768–60999), where an outgoing connection may hold any port.
+port=$((29100 + MP_STACK))
 schema="image_check_$MP_STACK"
 cd "$work/app"
 env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" DB_SCHEMA="$schema" \
@@ -29,7 +30,7 @@ env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" DB_SCHEMA="$sc
 pid=$!
 ok=0
 for _ in $(seq 1 100); do
-  if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; then ok=1; break; fi
+  if curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" >/dev/null; then ok=1; break; fi
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.2
 done
