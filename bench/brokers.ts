@@ -21,7 +21,14 @@ await db.connect();
 
 /** A day far in the past that no other sign-up uses: its count is this run's alone. */
 function uniqueDay(): Date {
-  return new Date(Date.UTC(1800 + Math.floor(Math.random() * 150), Math.floor(Math.random() * 12), 1 + Math.floor(Math.random() * 28), 3));
+  return new Date(
+    Date.UTC(
+      1800 + Math.floor(Math.random() * 150),
+      Math.floor(Math.random() * 12),
+      1 + Math.floor(Math.random() * 28),
+      3,
+    ),
+  );
 }
 
 function signup(day: Date) {
@@ -50,7 +57,8 @@ async function until(day: Date, n: number, timeoutMs: number): Promise<void> {
   }
 }
 
-const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 // Latency: one event at a time.
 const latencies: number[] = [];
@@ -80,7 +88,9 @@ await db.end();
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 console.log(`profile ${profile}: one event, publish → committed by the consumer (${samples} samples)`);
-console.log(`  p50 ${ms(pct(latencies, 50))}   p95 ${ms(pct(latencies, 95))}   max ${ms(Math.max(...latencies))}`);
+console.log(
+  `  p50 ${ms(pct(latencies, 50))}   p95 ${ms(pct(latencies, 95))}   max ${ms(Math.max(...latencies))}`,
+);
 console.log(`profile ${profile}: burst of ${burst} events (16 publishes in flight)`);
 console.log(
   `  published in ${ms(published)}; all committed after ${ms(delivered)} → ${((burst / delivered) * 1000).toFixed(0)} events/s`,
