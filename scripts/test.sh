@@ -43,13 +43,14 @@ fi
 if [[ "$scope" == all || "$scope" == e2e ]]; then
   was_running=0
   node scripts/stack/index.ts status >/dev/null 2>&1 && was_running=1
+  # What this run starts, it stops, even when the start itself fails.
+  [[ $was_running == 0 ]] && trap 'node scripts/stack/index.ts down >/dev/null' EXIT
   running_profile="$(cat "$MP_RUN/profile" 2>/dev/null || echo redis)"
   if [[ "${MP_REUSE_STACK:-0}" != 1 || $was_running == 0 || "$running_profile" != "$MP_PROFILE" ]]; then
     # A fresh start, so the system under test is this checkout's code.
     node scripts/stack/index.ts down >/dev/null
     node scripts/stack/index.ts up --detach
   fi
-  [[ $was_running == 0 ]] && trap 'node scripts/stack/index.ts down >/dev/null' EXIT
   log "end-to-end tests (component profile $MP_PROFILE)"; pnpm exec vitest run --project e2e
 fi
 log "all tests passed ($scope)"

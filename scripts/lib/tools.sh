@@ -15,6 +15,8 @@ apt_install() {
 
 ensure_system_packages() {
   apt_install postgresql postgresql-contrib redis-server nginx-light ca-certificates curl
+  # Hangul glyphs for settlement statements (정산서 PDF); pdftotext lets tests read those PDFs back.
+  apt_install fonts-nanum poppler-utils
   # Debian starts the packaged services; the project runs its own instances under .run/.
   for svc in redis-server nginx postgresql; do
     if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then

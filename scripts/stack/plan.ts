@@ -43,8 +43,17 @@ export const localAdmin = {
 
 /** Variables only some services read, for local runs. */
 function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
+  // S3 is the local AWS emulator (scripts/lib/infra.sh), which takes any credentials.
+  const s3 = {
+    S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
+    S3_CREATE_BUCKET: 'true',
+    S3_ACCESS_KEY_ID: 'local',
+    S3_SECRET_ACCESS_KEY: 'local',
+  };
   return {
     auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
+    settlement: s3,
+    stats: s3,
   };
 }
 

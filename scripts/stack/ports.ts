@@ -1,7 +1,7 @@
 /**
  * Ports of a local stack. MP_STACK=N (0–5, 0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
- * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 50001 + 200·N, metrics 9101 + 100·N,
+ * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, metrics 9101 + 100·N,
  * gateway 8080 + N, Redis 6379 + N; stack N > 0 uses databases suffixed `_sN`.
  */
 import { type ServiceName, services } from '@mp/contracts';
@@ -26,8 +26,9 @@ export function portsOf(name: ServiceName, stack = stackNumber()): Ports {
   return {
     app,
     daprHttp: 3500 + n + 1000 * stack,
-    daprGrpc: 50000 + n + 200 * stack,
-    daprInternalGrpc: 50100 + n + 200 * stack,
+    // Below Linux's ephemeral range (32768–60999), so an outgoing connection never holds them first.
+    daprGrpc: 20000 + n + 200 * stack,
+    daprInternalGrpc: 20100 + n + 200 * stack,
     metrics: 9100 + n + 100 * stack,
   };
 }

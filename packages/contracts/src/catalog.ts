@@ -41,14 +41,24 @@ export const eventCatalog = {
   },
   'user.address.created': { publisher: 'user', subscribers: [], data: i.userAddressCreated },
 
-  'seller.created': { publisher: 'seller', subscribers: ['notification'], data: i.sellerCreated },
+  'seller.created': {
+    publisher: 'seller',
+    subscribers: ['notification', 'settlement'],
+    data: i.sellerCreated,
+    why: 'settlement names the store on its statements (정산서)',
+  },
   'seller.verified': { publisher: 'seller', subscribers: ['notification', 'user'], data: i.sellerVerified },
   'seller.suspended': {
     publisher: 'seller',
     subscribers: ['notification', 'product'],
     data: i.sellerSuspended,
   },
-  'store.updated': { publisher: 'seller', subscribers: [], data: i.storeUpdated },
+  'store.updated': {
+    publisher: 'seller',
+    subscribers: ['settlement'],
+    data: i.storeUpdated,
+    why: 'settlement names the store on its statements (정산서)',
+  },
 
   'product.created': {
     publisher: 'product',

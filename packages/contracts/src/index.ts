@@ -1,4 +1,5 @@
 export * from './catalog.ts';
+export * from './configs.ts';
 export * from './envelope.ts';
 export * as events from './events/index.ts';
 export * from './primitives.ts';

@@ -39,6 +39,9 @@ export async function migrate(
   const migrator = new Migrator({
     db,
     migrationTableSchema: schema,
+    // Several teams add migrations to one service in parallel branches; each is independent, so
+    // one that sorts before an applied one still runs instead of stopping the service.
+    allowUnorderedMigrations: true,
     provider: { getMigrations: async () => all },
   });
   const { error, results } = await migrator.migrateToLatest();

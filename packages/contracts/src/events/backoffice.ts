@@ -12,6 +12,9 @@ const settlementFigures = {
   couponBurden: krw,
   shippingFee: krw,
   refundAmount: krw,
+  /** Negative balances of earlier settlements brought into this one (이월 차감); 0 or less. */
+  carriedOver: z.int().max(0).optional(),
+  /** gross − commission − couponBurden + shippingFee − refundAmount + carriedOver; may be negative. */
   netAmount: z.int(),
 };
 export const settlementCalculated = z.object({ ...settlementFigures, calculatedAt: at });
@@ -49,6 +52,9 @@ export const adminNoticePublished = z.object({
   title: z.string(),
   adminId: id,
   publishedAt: at,
+  /** Who the notice is for (공지 대상), so notification can reach the right users. */
+  audience: z.enum(['ALL', 'BUYERS', 'SELLERS']).optional(),
+  body: z.string().optional(),
 });
 
 // Stats (seed 1.16)

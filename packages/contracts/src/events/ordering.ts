@@ -26,6 +26,8 @@ export const orderCreated = z.object({
       sku: z.string(),
       sellerId: id,
       name: z.string().optional(),
+      /** The product's category, for commission by category (카테고리별 판매수수료); missing → the default rate. */
+      categoryId: id.optional(),
     }),
   ),
   totalAmount: krw,
@@ -37,6 +39,14 @@ export const orderCreated = z.object({
   discountAmount: krw,
   shippingFee: krw,
   payableAmount: krw,
+  /**
+   * Who funds the coupon's discount (쿠폰 부담 주체), as the coupon's `issuer`: a SELLER coupon's
+   * discount is charged to `couponSellerId` in settlement. Missing → the platform funds it.
+   */
+  couponIssuer: z.enum(['ADMIN', 'SELLER']).optional(),
+  couponSellerId: id.optional(),
+  /** `shippingFee` split per seller (each seller ships its own parcel); missing → split evenly. */
+  sellerShippingFees: z.array(z.object({ sellerId: id, amount: krw })).optional(),
   /** Unpaid orders are cancelled after this instant. */
   paymentDueAt: at,
   createdAt: at,

@@ -1,4 +1,5 @@
 import { type Migrations, sql } from '@mp/platform';
+import { backofficeMigrations } from './backoffice-migrations.ts';
 
 export const migrations: Migrations = {
   '0001_event_log': {
@@ -29,4 +30,5 @@ export const migrations: Migrations = {
       await sql`create index event_log_received on event_log (received_at)`.execute(db);
     },
   },
+  ...backofficeMigrations,
 };

@@ -1,4 +1,5 @@
 import type { Generated, PlatformTables } from '@mp/platform';
+import type { BackofficeTables } from './backoffice-schema.ts';
 
 /** Every message seen on the bus (seed 1.14: 모든 이벤트 모니터링), dead letters included. */
 export interface EventLogTable {
@@ -20,6 +21,6 @@ export interface EventLogTable {
   envelope: unknown;
 }
 
-export interface Database extends PlatformTables {
+export interface Database extends PlatformTables, BackofficeTables {
   event_log: EventLogTable;
 }

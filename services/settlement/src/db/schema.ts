@@ -1,4 +1,127 @@
-import type { PlatformTables } from '@mp/platform';
+import type { Generated, PlatformTables } from '@mp/platform';
 
-/** The tables of the settlement service's schema (`settlement`). */
-export interface Database extends PlatformTables {}
+export type SettlementStatus = 'CALCULATED' | 'COMPLETED' | 'PAID';
+
+export interface SellersTable {
+  seller_id: string;
+  store_name: string;
+  updated_at: Date;
+}
+
+/** What settlement knows of an order; filled by whichever of its events arrives. */
+export interface OrdersTable {
+  order_id: string;
+  user_id: string | null;
+  ordered_at: Date | null;
+  paid_at: Date | null;
+  paid_amount: number | null;
+  /** 구매확정 */
+  completed_at: Date | null;
+  /** order.created has been seen and the order's lines exist. */
+  collected: Generated<boolean>;
+}
+
+export interface DeliveriesTable {
+  shipment_id: string;
+  order_id: string;
+  seller_id: string | null;
+  delivered_at: Date;
+}
+
+/** 정산: a seller's settlement for a period. */
+export interface SettlementsTable {
+  id: string;
+  seller_id: string;
+  period_from: string;
+  period_to: string;
+  period_start: Date;
+  period_end: Date;
+  gross_amount: Generated<number>;
+  commission: Generated<number>;
+  coupon_burden: Generated<number>;
+  shipping_fee: Generated<number>;
+  refund_amount: Generated<number>;
+  net_amount: Generated<number>;
+  /** Negative balances of earlier settlements brought into this one (이월 차감), ≤ 0. */
+  carried_over: Generated<number>;
+  /** The later settlement this one's negative balance was carried into. */
+  carried_into: string | null;
+  line_count: Generated<number>;
+  refund_count: Generated<number>;
+  status: SettlementStatus;
+  trigger: 'SCHEDULED' | 'MANUAL';
+  requested_by: string | null;
+  statement_key: string | null;
+  calculated_at: Date;
+  completed_at: Date | null;
+  paid_at: Date | null;
+  paid_by: string | null;
+  payout_reference: string | null;
+}
+
+/** 정산 라인: one seller's part of one order. */
+export interface LinesTable {
+  id: string;
+  order_id: string;
+  seller_id: string;
+  gross: number;
+  coupon_burden: number;
+  shipping_fee: number;
+  commission: number;
+  net: number;
+  delivered_at: Date | null;
+  payable_at: Date | null;
+  settlement_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface LineItemsTable {
+  line_id: string;
+  item_id: string;
+  product_id: string;
+  sku: string;
+  name: string | null;
+  category_id: string | null;
+  unit_price: number;
+  quantity: number;
+  amount: number;
+  coupon_share: number;
+  rate_bp: number;
+  commission: number;
+  refunded_quantity: Generated<number>;
+}
+
+/** 환불 차감: one refund's deduction from one seller. */
+export interface RefundsTable {
+  id: string;
+  refund_id: string;
+  order_id: string;
+  seller_id: string;
+  refunded_at: Date;
+  buyer_amount: number;
+  items: unknown;
+  gross: number | null;
+  coupon_reversed: number | null;
+  commission_reversed: number | null;
+  deduction: number | null;
+  due_at: Date | null;
+  settlement_id: string | null;
+}
+
+export interface ConfigsTable {
+  key: string;
+  value: unknown;
+  version: number;
+  updated_at: Generated<Date>;
+}
+
+export interface Database extends PlatformTables {
+  sellers: SellersTable;
+  orders: OrdersTable;
+  deliveries: DeliveriesTable;
+  settlements: SettlementsTable;
+  lines: LinesTable;
+  line_items: LineItemsTable;
+  refunds: RefundsTable;
+  configs: ConfigsTable;
+}

@@ -1,22 +1,24 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
+import type { Deps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import {
+  collectOrder,
+  recordCompletion,
+  recordDelivery,
+  recordPayment,
+  recordRefund,
+  recordStore,
+} from '../domain/collect.ts';
 
-/**
- * One handler per topic the catalog subscribes settlement to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('settlement').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** One handler per topic the catalog subscribes settlement to; all writes go through the kit's transaction. */
+export function handlers(_deps: Deps): EventHandlers<Database> {
+  return {
+    'order.created': (e, { trx }) => collectOrder(trx, e.data),
+    'payment.completed': (e, { trx }) => recordPayment(trx, e.data),
+    'shipping.delivered': (e, { trx }) => recordDelivery(trx, e.data),
+    'order.completed': (e, { trx }) => recordCompletion(trx, e.data),
+    'order.refund.completed': (e, { trx }) => recordRefund(trx, e.data),
+    'seller.created': (e, { trx }) => recordStore(trx, e.data.sellerId, e.data.storeName, e.data.createdAt),
+    'store.updated': (e, { trx }) => recordStore(trx, e.data.sellerId, e.data.storeName, e.data.updatedAt),
+  };
 }

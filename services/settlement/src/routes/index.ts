@@ -1,5 +1,14 @@
-import type { App, ServiceDeps } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
+import type { App } from '@mp/platform';
+import type { Deps } from '../config.ts';
+import { detailRoutes } from './details.ts';
+import { payoutRoutes } from './payout.ts';
+import { settlementRoutes } from './settlements.ts';
+import { statementRoutes } from './statement.ts';
 
 /** The public routes of the settlement service. */
-export function routes(_app: App, _deps: ServiceDeps<Database>): void {}
+export function routes(app: App, deps: Deps): void {
+  settlementRoutes(app, deps);
+  detailRoutes(app, deps);
+  statementRoutes(app, deps);
+  payoutRoutes(app, deps);
+}

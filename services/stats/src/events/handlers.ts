@@ -1,24 +1,26 @@
-import { subscriptionsOf } from '@mp/contracts';
 import type { EventHandlers, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { countCouponUse, countLogin, countProduct } from '../domain/activity.ts';
+import {
+  countCancellation,
+  countCompletion,
+  countOrder,
+  countPayment,
+  countRefund,
+} from '../domain/sales.ts';
 import { countSignup } from '../domain/signups.ts';
 
-/** Topics whose statistics are not kept yet: recorded as arrived (the kit validated them). */
-const recordOnly = (topics: string[]): EventHandlers<Database> =>
-  Object.fromEntries(
-    topics.map((t) => [
-      t,
-      async (event: { correlationId: string }, { log }: { log: ServiceDeps<Database>['log'] }) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  );
-
+/** One handler per topic the catalog subscribes stats to; every write goes through the kit's transaction. */
 export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
   return {
-    ...recordOnly(subscriptionsOf('stats')),
-    'user.created': async (event, { trx }) => {
-      await countSignup(trx, event.data.createdAt, event.data.role);
-    },
+    'user.created': (e, { trx }) => countSignup(trx, e.data.createdAt, e.data.role),
+    'auth.user.login': (e, { trx }) => countLogin(trx, e.data),
+    'product.created': (e, { trx }) => countProduct(trx, e.data),
+    'order.created': (e, { trx }) => countOrder(trx, e.data),
+    'payment.completed': (e, { trx }) => countPayment(trx, e.data),
+    'order.cancelled': (e, { trx }) => countCancellation(trx, e.data),
+    'order.completed': (e, { trx }) => countCompletion(trx, e.data),
+    'order.refund.completed': (e, { trx }) => countRefund(trx, e.data),
+    'coupon.used': (e, { trx }) => countCouponUse(trx, e.data),
   };
 }

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { id } from './primitives.ts';
+import type { ServiceName } from './services.ts';
+
+/** A rate in basis points: 1 bp = 0.01 %, so 1080 is 10.8 %. Integers, so a rate is never a float. */
+export const rateBp = z.int().min(0).max(10_000);
+
+interface ConfigSpec<S extends z.ZodType> {
+  /** The service that applies the setting; admin stores it and hands every change to the owner. */
+  owner: ServiceName;
+  description: string;
+  schema: S;
+  default: z.infer<S>;
+}
+const spec = <S extends z.ZodType>(s: ConfigSpec<S>) => s;
+
+/**
+ * System settings (seed 1.14 시스템 설정, `admin_db.system_configs`): each key with the schema its
+ * value must match, its default, and the service that applies it. Admin validates and keeps the
+ * values; the owner receives each new version through Dapr and applies the newest it has seen.
+ */
+export const systemConfigs = {
+  'settlement.commission': spec({
+    owner: 'settlement',
+    description:
+      '판매수수료: commission rates in basis points. A seller override wins over its category, which wins over the default. Applies to orders placed after the change.',
+    schema: z.object({
+      defaultRateBp: rateBp,
+      byCategory: z.record(id, rateBp).default({}),
+      bySeller: z.record(id, rateBp).default({}),
+    }),
+    default: { defaultRateBp: 1080, byCategory: {}, bySeller: {} },
+  }),
+  'settlement.schedule': spec({
+    owner: 'settlement',
+    description:
+      '정산 주기: the period each scheduled settlement run closes (the day, Monday–Sunday week or month before, Korean time), and whether scheduled runs happen at all.',
+    schema: z.object({ cycle: z.enum(['DAILY', 'WEEKLY', 'MONTHLY']), enabled: z.boolean() }),
+    default: { cycle: 'DAILY' as const, enabled: true },
+  }),
+  'stats.monthlyReport': spec({
+    owner: 'stats',
+    description: '월간 매출 리포트: whether the monthly sales report is generated after each month ends.',
+    schema: z.object({ enabled: z.boolean() }),
+    default: { enabled: true },
+  }),
+} as const;
+
+export type ConfigKey = keyof typeof systemConfigs;
+export type ConfigValue<K extends ConfigKey> = z.infer<(typeof systemConfigs)[K]['schema']>;
+export const configKeys = Object.keys(systemConfigs) as ConfigKey[];
+export const isConfigKey = (k: string): k is ConfigKey => Object.hasOwn(systemConfigs, k);
+
+/** The keys a service applies. */
+export const configsOwnedBy = (service: ServiceName): ConfigKey[] =>
+  configKeys.filter((k) => systemConfigs[k].owner === service);

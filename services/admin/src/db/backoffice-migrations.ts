@@ -1,0 +1,45 @@
+import { type Migrations, sql } from '@mp/platform';
+
+/** The back office's tables (seed 1.14: admin_db.notices, admin_db.system_configs). */
+export const backofficeMigrations: Migrations = {
+  '0100_backoffice_notices_configs': {
+    async up(db) {
+      await sql`
+        create table notices (
+          id uuid primary key,
+          title text not null,
+          body text not null,
+          audience text not null check (audience in ('ALL', 'BUYERS', 'SELLERS')),
+          pinned boolean not null default false,
+          status text not null check (status in ('DRAFT', 'PUBLISHED')),
+          created_by text not null,
+          created_at timestamptz not null,
+          updated_at timestamptz not null,
+          published_by text,
+          published_at timestamptz
+        );
+        create index notices_status on notices (status, id desc);
+        -- Versions never repeat, even across rolled-back changes: an owner applies the highest it has seen.
+        create sequence system_config_versions;
+        create table system_configs (
+          key text primary key,
+          value jsonb not null,
+          version bigint not null,
+          updated_by text not null,
+          updated_at timestamptz not null,
+          -- The version the owning service last confirmed it applies.
+          applied_version bigint
+        );
+        create table system_config_history (
+          id bigserial primary key,
+          key text not null,
+          value jsonb not null,
+          version bigint not null,
+          updated_by text not null,
+          updated_at timestamptz not null
+        );
+        create index system_config_history_key on system_config_history (key, id desc);
+      `.execute(db);
+    },
+  },
+};

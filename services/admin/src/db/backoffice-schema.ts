@@ -1,0 +1,43 @@
+import type { Generated } from '@mp/platform';
+
+export type NoticeAudience = 'ALL' | 'BUYERS' | 'SELLERS';
+
+/** 공지사항 */
+export interface NoticesTable {
+  id: string;
+  title: string;
+  body: string;
+  audience: NoticeAudience;
+  pinned: boolean;
+  status: 'DRAFT' | 'PUBLISHED';
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  published_by: string | null;
+  published_at: Date | null;
+}
+
+/** 시스템 설정: one row per key that has been set (unset keys have their default). */
+export interface SystemConfigsTable {
+  key: string;
+  value: unknown;
+  version: number;
+  updated_by: string;
+  updated_at: Date;
+  applied_version: number | null;
+}
+
+export interface SystemConfigHistoryTable {
+  id: Generated<number>;
+  key: string;
+  value: unknown;
+  version: number;
+  updated_by: string;
+  updated_at: Date;
+}
+
+export interface BackofficeTables {
+  notices: NoticesTable;
+  system_configs: SystemConfigsTable;
+  system_config_history: SystemConfigHistoryTable;
+}

@@ -1,0 +1,152 @@
+/**
+ * 판매 통계: counters per Korean day and seller, moved only by `insert … on conflict do update
+ * set x = x + n` (atomic, so concurrent events never lose a count). The kit runs each event's
+ * handler once; an order's events take the order's lock, so a fact that arrives before the order
+ * (a payment, a cancellation) is counted exactly once, when both are known.
+ */
+import type { EventData } from '@mp/contracts';
+import { type Selectable, sql, type Transaction } from '@mp/platform';
+import type { Database, OrdersTable } from '../db/schema.ts';
+
+type Trx = Transaction<Database>;
+/** The platform's row: what buyers paid, discounts and shipping included. */
+export const PLATFORM = '';
+
+const counters = [
+  'orders',
+  'ordered_amount',
+  'paid_orders',
+  'paid_amount',
+  'completed_orders',
+  'completed_amount',
+  'cancelled_orders',
+  'refunds',
+  'refunded_amount',
+] as const;
+type Counter = (typeof counters)[number];
+
+async function bump(trx: Trx, at: string | Date, sellerId: string, add: Partial<Record<Counter, number>>) {
+  const cols = counters.filter((c) => add[c]);
+  if (!cols.length) return;
+  const when = typeof at === 'string' ? at : at.toISOString();
+  await sql`
+    insert into sales_daily (day, seller_id, ${sql.join(cols.map((c) => sql.ref(c)))})
+    values ((${when}::timestamptz at time zone 'Asia/Seoul')::date, ${sellerId}, ${sql.join(cols.map((c) => add[c]!))})
+    on conflict (day, seller_id) do update set
+      ${sql.join(cols.map((c) => sql`${sql.ref(c)} = sales_daily.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(
+    trx,
+  );
+}
+
+const lockOrder = (trx: Trx, orderId: string) =>
+  sql`select pg_advisory_xact_lock(hashtext(${`stats-order:${orderId}`}))`.execute(trx);
+const ensureOrder = (trx: Trx, orderId: string) =>
+  trx
+    .insertInto('orders')
+    .values({ order_id: orderId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+
+async function facts(trx: Trx, orderId: string) {
+  return trx.selectFrom('orders').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
+}
+
+export async function countOrder(trx: Trx, o: EventData<'order.created'>): Promise<void> {
+  await lockOrder(trx, o.orderId);
+  await ensureOrder(trx, o.orderId);
+  const gross = new Map<string, number>();
+  for (const i of o.items) gross.set(i.sellerId, (gross.get(i.sellerId) ?? 0) + i.price * i.quantity);
+  const sellers = [...gross].map(([sellerId, g]) => ({ sellerId, gross: g }));
+  const fresh = await trx
+    .updateTable('orders')
+    .set({ created_at: new Date(o.createdAt), sellers: JSON.stringify(sellers) as never })
+    .where('order_id', '=', o.orderId)
+    .where('sellers', 'is', null)
+    .returning('order_id')
+    .executeTakeFirst();
+  if (!fresh) return;
+  await bump(trx, o.createdAt, PLATFORM, { orders: 1, ordered_amount: o.payableAmount });
+  for (const s of sellers) await bump(trx, o.createdAt, s.sellerId, { orders: 1, ordered_amount: s.gross });
+  await countPending(trx, await facts(trx, o.orderId));
+}
+
+export async function countPayment(trx: Trx, p: EventData<'payment.completed'>): Promise<void> {
+  await lockOrder(trx, p.orderId);
+  await ensureOrder(trx, p.orderId);
+  await trx
+    .updateTable('orders')
+    .set({ paid_at: new Date(p.paidAt), paid_amount: p.amount })
+    .where('order_id', '=', p.orderId)
+    .where('paid_at', 'is', null)
+    .execute();
+  await countPending(trx, await facts(trx, p.orderId));
+}
+
+export async function countCancellation(trx: Trx, c: EventData<'order.cancelled'>): Promise<void> {
+  await lockOrder(trx, c.orderId);
+  await ensureOrder(trx, c.orderId);
+  await trx
+    .updateTable('orders')
+    .set({ cancelled_at: new Date(c.cancelledAt) })
+    .where('order_id', '=', c.orderId)
+    .where('cancelled_at', 'is', null)
+    .execute();
+  await countPending(trx, await facts(trx, c.orderId));
+}
+
+/** Payments and cancellations need the order's split per seller: counted once both are known. */
+async function countPending(trx: Trx, f: Selectable<OrdersTable>) {
+  const sellers = f.sellers;
+  if (!sellers) return;
+  if (f.paid_at && !f.paid_counted) {
+    const at = f.paid_at;
+    await bump(trx, at, PLATFORM, { paid_orders: 1, paid_amount: f.paid_amount ?? 0 });
+    for (const s of sellers) await bump(trx, at, s.sellerId, { paid_orders: 1, paid_amount: s.gross });
+    await trx.updateTable('orders').set({ paid_counted: true }).where('order_id', '=', f.order_id).execute();
+  }
+  if (f.cancelled_at && !f.cancelled_counted) {
+    const at = f.cancelled_at;
+    await bump(trx, at, PLATFORM, { cancelled_orders: 1 });
+    for (const s of sellers) await bump(trx, at, s.sellerId, { cancelled_orders: 1 });
+    await trx
+      .updateTable('orders')
+      .set({ cancelled_counted: true })
+      .where('order_id', '=', f.order_id)
+      .execute();
+  }
+}
+
+/** 구매확정 carries its items: counted at once, per seller at 판매가. */
+export async function countCompletion(trx: Trx, c: EventData<'order.completed'>): Promise<void> {
+  await lockOrder(trx, c.orderId);
+  await ensureOrder(trx, c.orderId);
+  const first = await trx
+    .updateTable('orders')
+    .set({ completed_at: new Date(c.completedAt) })
+    .where('order_id', '=', c.orderId)
+    .where('completed_at', 'is', null)
+    .returning('order_id')
+    .executeTakeFirst();
+  if (!first) return;
+  await bump(trx, c.completedAt, PLATFORM, { completed_orders: 1, completed_amount: c.payableAmount });
+  const gross = new Map<string, number>();
+  for (const i of c.items) gross.set(i.sellerId, (gross.get(i.sellerId) ?? 0) + i.price * i.quantity);
+  for (const [sellerId, g] of gross)
+    await bump(trx, c.completedAt, sellerId, { completed_orders: 1, completed_amount: g });
+}
+
+/** A refund: the platform counts what the buyer got back, each seller the amounts of its items. */
+export async function countRefund(trx: Trx, r: EventData<'order.refund.completed'>): Promise<void> {
+  const first = await trx
+    .insertInto('counted_refunds')
+    .values({ refund_id: r.refundId })
+    .onConflict((oc) => oc.doNothing())
+    .returning('refund_id')
+    .executeTakeFirst();
+  if (!first) return;
+  await bump(trx, r.completedAt, PLATFORM, { refunds: 1, refunded_amount: r.amount });
+  const amounts = new Map<string, number>();
+  for (const i of r.items) amounts.set(i.sellerId, (amounts.get(i.sellerId) ?? 0) + i.amount);
+  for (const [sellerId, a] of amounts)
+    await bump(trx, r.completedAt, sellerId, { refunds: 1, refunded_amount: a });
+}

@@ -1,0 +1,128 @@
+import { type ConfigKey, configsOwnedBy, systemConfigs } from '@mp/contracts';
+import {
+  type App,
+  createRoute,
+  jsonBody,
+  jsonResponse,
+  notFound,
+  problems,
+  sql,
+  validationFailed,
+  z,
+} from '@mp/platform';
+import type { Deps } from '../config.ts';
+import { addDays, kstDate } from '../domain/calendar.ts';
+import { applyConfig, currentConfig } from '../domain/configs.ts';
+import { dailyJob } from '../domain/daily.ts';
+import { dayFigures } from '../domain/figures.ts';
+import { PLATFORM } from '../domain/sales.ts';
+import { storageOf } from '../parts.ts';
+
+const day = z.object({
+  date: z.string(),
+  orders: z.int(),
+  paidOrders: z.int(),
+  paidAmount: z.int(),
+  completedAmount: z.int(),
+  refunds: z.int(),
+  refundedAmount: z.int(),
+  signups: z.int(),
+  logins: z.int(),
+  activeUsers: z.int(),
+  newProducts: z.int(),
+  couponUses: z.int(),
+  couponDiscount: z.int(),
+});
+
+const dashboard = createRoute({
+  method: 'get',
+  path: '/internal/dashboard',
+  summary: 'Figures for the admin dashboard: today, yesterday and the last 7 days (Korean time)',
+  responses: {
+    200: jsonResponse(
+      z.object({
+        today: day,
+        yesterday: day,
+        last7Days: z.array(z.object({ date: z.string(), orders: z.int(), paidAmount: z.int() })),
+      }),
+      'Figures',
+    ),
+  },
+});
+
+const job = createRoute({
+  method: 'post',
+  path: '/internal/jobs/daily',
+  summary:
+    'The daily job (a Dapr cron input binding): yesterday’s figures and last month’s report, once each',
+  responses: {
+    200: jsonResponse(
+      z.object({ date: z.string(), published: z.boolean(), report: z.string().nullable() }),
+      'Done',
+    ),
+  },
+});
+
+const keyParam = z.object({
+  key: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'key', in: 'path' } }),
+});
+const pushConfig = createRoute({
+  method: 'put',
+  path: '/internal/configs/{key}',
+  summary: 'A system setting this service applies, pushed by admin; the newest version wins',
+  request: {
+    params: keyParam,
+    body: jsonBody(z.object({ value: z.unknown(), version: z.int().positive() })),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ key: z.string(), version: z.int(), value: z.unknown() }),
+      'The setting in force',
+    ),
+    ...problems(400, 404),
+  },
+});
+
+export function internalRoutes(app: App, deps: Deps): void {
+  const { db } = deps;
+
+  app.openapi(dashboard, async (c) => {
+    const today = kstDate(new Date());
+    const from = addDays(today, -6);
+    const { rows } = await sql<{ date: string; orders: number; paidAmount: number }>`
+      select to_char(d, 'YYYY-MM-DD') as date, coalesce(s.orders, 0) as orders, coalesce(s.paid_amount, 0) as "paidAmount"
+      from generate_series(${from}::date, ${today}::date, interval '1 day') d
+      left join sales_daily s on s.day = d::date and s.seller_id = ${PLATFORM} order by d`.execute(db);
+    return c.json(
+      {
+        today: await dayFigures(db, today),
+        yesterday: await dayFigures(db, addDays(today, -1)),
+        last7Days: rows,
+      },
+      200,
+    );
+  });
+
+  app.openapi(job, async (c) => {
+    const result = await dailyJob(deps, storageOf(deps));
+    deps.log.info(result, 'daily stats job');
+    return c.json(result, 200);
+  });
+
+  app.openapi(pushConfig, async (c) => {
+    const { key } = c.req.valid('param');
+    if (!(configsOwnedBy('stats') as string[]).includes(key))
+      throw notFound('CONFIG_NOT_FOUND', `stats applies no setting ${key}`);
+    const { value, version } = c.req.valid('json');
+    const parsed = systemConfigs[key as ConfigKey].schema.safeParse(value);
+    if (!parsed.success)
+      throw validationFailed(
+        parsed.error.issues.map((i) => ({ path: ['value', ...i.path].join('.'), message: i.message })),
+      );
+    const inForce = await applyConfig(db, key as ConfigKey, parsed.data, version);
+    return c.json({ key, version: inForce, value: await currentConfig(db, key as ConfigKey) }, 200);
+  });
+}
