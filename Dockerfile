@@ -28,6 +28,15 @@ ARG SERVICE
 ARG APP_OWNER=root:root
 ENV NODE_ENV=production \
     SERVICE=${SERVICE}
+# What a service needs from Debian besides Node (settlement draws its statements with Hangul fonts,
+# as scripts/lib/tools.sh installs them locally).
+RUN case "$SERVICE" in \
+      settlement) packages="fonts-nanum" ;; \
+      *) packages="" ;; \
+    esac; \
+    if [ -n "$packages" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends $packages && rm -rf /var/lib/apt/lists/*; \
+    fi
 WORKDIR /app
 # Files stay root-owned and read-only to the process; it writes only to /tmp.
 COPY --from=build --chown=${APP_OWNER} /app /app

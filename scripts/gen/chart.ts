@@ -104,6 +104,17 @@ export function chartStateStores(): string {
   return header('components/aws/state-*.yaml') + yaml({ stateStores: stores });
 }
 
+/** The components every local profile shares (components/common: the cron bindings), the same on Kubernetes. */
+export function chartCommonComponents(): string {
+  const components = readResources(root, 'components/common')
+    .filter((r) => r.kind === 'Component')
+    .map((r) => {
+      const doc = parse(r.text) as ComponentDoc;
+      return { name: r.name, spec: doc.spec, ...(doc.scopes ? { scopes: doc.scopes } : {}) };
+    });
+  return header('components/common/*.yaml') + yaml({ components });
+}
+
 /** The Resiliency spec of local runs, the same on Kubernetes. */
 export function chartResiliency(): string {
   const doc = parse(readFileSync(join(root, 'components/common/resiliency.yaml'), 'utf8'));

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  chartCommonComponents,
   chartResiliency,
   chartRoutes,
   chartServices,
@@ -26,6 +27,7 @@ export const generated: Record<string, () => string> = {
   'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,
   'charts/marketplace/generated/statestores.yaml': chartStateStores,
   'charts/marketplace/generated/resiliency.yaml': chartResiliency,
+  'charts/marketplace/generated/components.yaml': chartCommonComponents,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
 };
 

@@ -178,23 +178,20 @@ stop_rabbitmq() {
   ERL_EPMD_PORT="$MP_RABBITMQ_EPMD_PORT" epmd -kill >/dev/null 2>&1 || true
 }
 
-# What the components expect in the AWS emulator, created idempotently from their YAML: the S3
-# bucket of components/local in every profile, and the DynamoDB tables of components/aws.
+# The aws profile's DynamoDB tables in the emulator, created idempotently from components/aws.
 prepare_aws_resources() {
   ensure_py_tools
-  local folders=("$MP_ROOT/components/local")
-  [ "$MP_PROFILE" = aws ] && folders+=("$MP_ROOT/components/aws")
-  "$PY_VENV/bin/python" "$MP_ROOT/scripts/lib/aws_resources.py" "$MP_AWS_ENDPOINT" "${folders[@]}" \
-    || die "creating the components' resources in the AWS emulator failed"
+  "$PY_VENV/bin/python" "$MP_ROOT/scripts/lib/aws_resources.py" "$MP_AWS_ENDPOINT" "$MP_ROOT/components/aws" \
+    || die "creating the aws profile's tables in the AWS emulator failed"
 }
 
 start_infra() {
   start_postgres; start_redis; start_aws_emulator
   case "$MP_PROFILE" in
-    redis | aws) ;;
+    redis) ;;
     rabbitmq) start_rabbitmq ;;
+    aws) prepare_aws_resources ;;
     *) die "unknown MP_PROFILE $MP_PROFILE (redis, rabbitmq or aws)" ;;
   esac
-  prepare_aws_resources
 }
 stop_infra() { stop_rabbitmq; stop_aws_emulator; stop_redis; stop_postgres; }

@@ -18,6 +18,17 @@ import { topicsFor } from '../../packages/platform/src/subscriptions.ts';
 import { type Manifest, ofKind, render, renderError, type ValueSet, valueSets } from './render.ts';
 
 const sets = Object.keys(valueSets) as ValueSet[];
+
+/** A service's container environment: plain values, and secret references as `secret:<key>`. */
+function envOf(ms: Manifest[], service: string): Record<string, string> {
+  const d = ofKind(ms, 'Deployment').find((x) => x.metadata.name === `marketplace-${service}`)!;
+  return Object.fromEntries(
+    d.spec.template.spec.containers[0].env.map((e: any) => [
+      e.name,
+      e.value ?? `secret:${e.valueFrom.secretKeyRef.key}`,
+    ]),
+  );
+}
 const rendered = Object.fromEntries(sets.map((s) => [s, render(s)])) as Record<ValueSet, Manifest[]>;
 
 describe.each(sets)('the chart with %s values', (set) => {
@@ -126,8 +137,14 @@ describe('profiles and environments', () => {
   it('uses SNS/SQS, DynamoDB tables named after the seed, S3 and SES on EKS', () => {
     const t = types('eks');
     expect(t.pubsub).toBe('pubsub.aws.snssqs');
-    expect(t.files).toBe('bindings.aws.s3');
     expect(t.email).toBe('bindings.aws.ses');
+    // S3 through the SDK with the pod's IRSA role: a region and a bucket, no endpoint, no keys.
+    const env = envOf(rendered.eks, 'settlement');
+    expect(env.S3_REGION).toBe('ap-northeast-2');
+    expect(env.S3_BUCKET).toBe('marketplace-settlements-prod');
+    expect(env.S3_ENDPOINT).toBeUndefined();
+    expect(env.S3_ACCESS_KEY_ID).toBeUndefined();
+    expect(envOf(rendered.local, 'stats').S3_ENDPOINT).toMatch(/^http:\/\/moto\./);
     const tables = ofKind(rendered.eks, 'Component')
       .filter((c) => c.spec.type === 'state.aws.dynamodb')
       .map((c) => c.spec.metadata.find((m: any) => m.name === 'table').value)
@@ -172,6 +189,22 @@ describe('profiles and environments', () => {
     expect(Buffer.from(secret.data!['database-url-users_db']!, 'base64').toString()).toMatch(
       /^postgres:\/\/.*postgresql\.marketplace-infra.*\/users_db$/,
     );
+  });
+
+  it("renders the profile-free components of local runs (components/common's cron bindings)", async () => {
+    const { readResources } = await import('../../scripts/stack/profiles.ts');
+    const { parse } = await import('yaml');
+    const common = readResources(new URL('../..', import.meta.url).pathname, 'components/common').filter(
+      (r) => r.kind === 'Component',
+    );
+    expect(common.length).toBeGreaterThan(0);
+    for (const set of sets)
+      for (const c of common) {
+        const doc = parse(c.text);
+        const got = ofKind(rendered[set], 'Component').find((x) => x.metadata.name === c.name);
+        expect(got?.spec, `${set} ${c.name}`).toEqual(doc.spec);
+        expect(got?.scopes, `${set} ${c.name}`).toEqual(doc.scopes);
+      }
   });
 
   it('mirrors the resiliency policy of local runs', async () => {

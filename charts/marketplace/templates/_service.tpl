@@ -142,6 +142,16 @@ spec:
               valueFrom:
                 secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ $key | quote }} }
             {{- end }}
+            {{- if has $name $root.Values.s3.services }}
+            - { name: S3_REGION, value: {{ $root.Values.s3.region | quote }} }
+            {{- with $root.Values.s3.endpoint }}
+            # An S3 emulator (local clusters): its endpoint, any static keys, buckets made on demand.
+            - { name: S3_ENDPOINT, value: {{ . | quote }} }
+            - { name: S3_ACCESS_KEY_ID, value: local }
+            - { name: S3_SECRET_ACCESS_KEY, value: local }
+            - { name: S3_CREATE_BUCKET, value: "true" }
+            {{- end }}
+            {{- end }}
             {{- range $var, $key := $v.optionalSecretEnv }}
             - name: {{ $var }}
               valueFrom:
