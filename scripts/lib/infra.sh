@@ -12,6 +12,11 @@ MP_RABBITMQ_DIST_PORT="$((25672 + MP_STACK))"
 MP_RABBITMQ_EPMD_PORT="$((4369 + MP_STACK))"
 # The Dapr component profile of local runs and tests (scripts/stack/profiles.ts): redis, rabbitmq, aws.
 export MP_PROFILE="${MP_PROFILE:-redis}"
+# The SMTP sink (mail lands as files in $MP_MAIL_DIR, a Maildir) and the local OIDC provider.
+MP_SMTP_PORT="${MP_SMTP_PORT:-$((2525 + MP_STACK))}"
+MP_OIDC_PORT="${MP_OIDC_PORT:-$((8480 + MP_STACK))}"
+export MP_SMTP_PORT MP_OIDC_PORT
+export MP_MAIL_DIR="$MP_RUN/mail"
 MP_PG_USER=marketplace
 MP_PG_PASSWORD=marketplace
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -185,8 +190,45 @@ prepare_aws_resources() {
     || die "creating the aws profile's tables in the AWS emulator failed"
 }
 
+# A process of ours in the background: setsid, a pid file under $MP_RUN/<name>/, a log beside it.
+start_daemon() { # name port what command...
+  local name="$1" port="$2" what="$3"; shift 3
+  mkdir -p "$MP_RUN/$name"
+  if [ -f "$MP_RUN/$name/$name.pid" ] && kill -0 "$(cat "$MP_RUN/$name/$name.pid")" 2>/dev/null; then return 0; fi
+  port_open "$port" && die "port $port is taken by another program (wanted for $what)"
+  log "starting $what on 127.0.0.1:$port"
+  setsid "$@" >"$MP_RUN/$name/$name.log" 2>&1 < /dev/null &
+  echo $! >"$MP_RUN/$name/$name.pid"
+  wait_port "$port" 30 "$what"
+}
+
+stop_daemon() { # name what
+  if [ -f "$MP_RUN/$1/$1.pid" ] && kill -0 "$(cat "$MP_RUN/$1/$1.pid")" 2>/dev/null; then
+    log "stopping $2"; kill "$(cat "$MP_RUN/$1/$1.pid")" || true
+  fi
+  rm -f "$MP_RUN/$1/$1.pid"
+}
+
+# A real SMTP server (aiosmtpd) that keeps every message it receives as a file in $MP_MAIL_DIR
+# (a Maildir: new/<one file per message>), where tests read them.
+start_smtp_sink() {
+  ensure_py_tools
+  mkdir -p "$MP_MAIL_DIR"/{tmp,new,cur}
+  start_daemon smtp "$MP_SMTP_PORT" "the SMTP sink" \
+    "$PY_VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$MP_SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MP_MAIL_DIR"
+}
+stop_smtp_sink() { stop_daemon smtp "the SMTP sink"; }
+
+# The OIDC sandbox (oidc-provider, in services/auth/test/sandbox): Kakao and Google stand-ins for
+# social login, with clients whose callbacks are this stack's gateway. Needs the Node deps.
+start_oidc_sandbox() {
+  OIDC_SANDBOX_PORT="$MP_OIDC_PORT" OIDC_SANDBOX_CALLBACKS="http://localhost:${MP_GATEWAY_PORT:-$((8080 + MP_STACK))}" \
+    start_daemon oidc "$MP_OIDC_PORT" "the OIDC sandbox" node "$MP_ROOT/services/auth/test/sandbox/main.ts"
+}
+stop_oidc_sandbox() { stop_daemon oidc "the OIDC sandbox"; }
+
 start_infra() {
-  start_postgres; start_redis; start_aws_emulator
+  start_postgres; start_redis; start_aws_emulator; start_smtp_sink; start_oidc_sandbox
   case "$MP_PROFILE" in
     redis) ;;
     rabbitmq) start_rabbitmq ;;
@@ -194,4 +236,4 @@ start_infra() {
     *) die "unknown MP_PROFILE $MP_PROFILE (redis, rabbitmq or aws)" ;;
   esac
 }
-stop_infra() { stop_rabbitmq; stop_aws_emulator; stop_redis; stop_postgres; }
+stop_infra() { stop_rabbitmq; stop_oidc_sandbox; stop_smtp_sink; stop_aws_emulator; stop_redis; stop_postgres; }

@@ -43,6 +43,15 @@ export const localAdmin = {
 
 /** Variables only some services read, for local runs. */
 function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, string>>> {
+  // Social login against the local OIDC sandbox (scripts/lib/infra.sh start_oidc_sandbox).
+  const oidcIssuer = `http://127.0.0.1:${process.env.MP_OIDC_PORT ?? 8480 + stackNumber()}`;
+  const oidc = Object.fromEntries(
+    ['KAKAO', 'GOOGLE'].flatMap((p) => [
+      [`OIDC_${p}_CLIENT_ID`, `${p.toLowerCase()}-local`],
+      [`OIDC_${p}_CLIENT_SECRET`, `${p.toLowerCase()}-local-sandbox-secret`],
+      [`OIDC_${p}_ISSUER`, oidcIssuer],
+    ]),
+  );
   // S3 is the local AWS emulator (scripts/lib/infra.sh), which takes any credentials.
   const s3 = {
     S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
@@ -51,7 +60,14 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
     S3_SECRET_ACCESS_KEY: 'local',
   };
   return {
-    auth: { AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey },
+    auth: {
+      AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey,
+      ...oidc,
+      // Locally every client is the gateway's 127.0.0.1, shared by all the test suites: the
+      // per-address throttle gets room for them (per-account throttling is unchanged).
+      LOGIN_IP_SLOW_AFTER: '500',
+      LOGIN_IP_BLOCK_AFTER: '2000',
+    },
     settlement: s3,
     stats: s3,
   };
@@ -159,6 +175,8 @@ export function plan(opts: PlanOptions) {
         MP_REDIS_HOST: opts.redisHost,
         MP_RABBITMQ_URL: opts.rabbitmqUrl ?? '',
         MP_AWS_ENDPOINT: opts.awsEndpoint ?? '',
+        // The email binding's SMTP server (components/local/binding-email.yaml).
+        MP_SMTP_PORT: process.env.MP_SMTP_PORT ?? String(2525 + stackNumber()),
       },
       log: join(runDir, 'logs', `${name}.dapr.log`),
     });

@@ -47,7 +47,7 @@ export const eventCatalog = {
     data: i.sellerCreated,
     why: 'settlement names the store on its statements (정산서)',
   },
-  'seller.verified': { publisher: 'seller', subscribers: ['notification', 'user'], data: i.sellerVerified },
+  'seller.verified': { publisher: 'seller', subscribers: ['notification'], data: i.sellerVerified },
   'seller.suspended': {
     publisher: 'seller',
     subscribers: ['notification', 'product'],
@@ -55,9 +55,9 @@ export const eventCatalog = {
   },
   'store.updated': {
     publisher: 'seller',
-    subscribers: ['settlement'],
+    subscribers: ['notification', 'settlement'],
     data: i.storeUpdated,
-    why: 'settlement names the store on its statements (정산서)',
+    why: 'settlement names the store on its statements (정산서); a rejected application is mailed to the applicant',
   },
 
   'product.created': {
@@ -146,9 +146,9 @@ export const eventCatalog = {
   'payment.failed': { publisher: 'payment', subscribers: ['order', 'notification'], data: o.paymentFailed },
   'payment.refunded': {
     publisher: 'payment',
-    subscribers: ['order', 'notification'],
+    subscribers: ['order', 'notification', 'user'],
     data: o.paymentRefunded,
-    why: 'flow 4.2 step 3 (settlement hears of it through order.refund.completed)',
+    why: 'flow 4.2 step 3 (settlement hears of it through order.refund.completed); user nets refunds out of the grade',
   },
   'payment.cancelled': { publisher: 'payment', subscribers: ['order'], data: o.paymentCancelled },
 
@@ -199,8 +199,9 @@ export const eventCatalog = {
 
   'admin.user.suspended': {
     publisher: 'admin',
-    subscribers: ['auth', 'notification'],
+    subscribers: ['auth', 'notification', 'seller'],
     data: b.adminUserSuspended,
+    why: "a suspended account's sessions end and its store is suspended",
   },
   'admin.seller.approved': { publisher: 'admin', subscribers: [], data: b.adminSellerApproved },
   'admin.notice.published': {

@@ -68,6 +68,47 @@ export function remoteJwks(url: string, headers: Record<string, string> = {}): J
   return createRemoteJWKSet(new URL(url), { headers, cooldownDuration: 10_000, cacheMaxAge: 10 * 60_000 });
 }
 
+/**
+ * Sessions that auth has ended while their access tokens may still be unexpired (logout, a
+ * revoked session, a spent refresh token, a suspended account): auth lists them at
+ * `GET /internal/sessions/revoked` as `{sessionIds}`. The list is fetched through our sidecar and
+ * reused for `maxAgeMs`, so a revoked session's tokens stop working everywhere within that time.
+ * When auth cannot be reached the last list stays in force (tokens still expire on their own).
+ */
+export function remoteRevocations(
+  url: string,
+  headers: Record<string, string> = {},
+  opts: { maxAgeMs: number; timeoutMs?: number; fetch?: typeof fetch } = { maxAgeMs: 5000 },
+): (p: Principal) => Promise<boolean> {
+  const get = opts.fetch ?? fetch;
+  let revoked = new Set<string>();
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let inflight: Promise<void> | undefined;
+  const refresh = async () => {
+    try {
+      const res = await get(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 2000) });
+      if (!res.ok) throw new Error(`status ${res.status}`);
+      const body = (await res.json()) as { sessionIds?: unknown };
+      if (!Array.isArray(body.sessionIds)) throw new Error('no sessionIds');
+      revoked = new Set(body.sessionIds.map(String));
+      fetchedAt = Date.now();
+    } catch {
+      // Keep the last list; ask again in a second rather than on every request.
+      fetchedAt = Date.now() - opts.maxAgeMs + 1000;
+    }
+  };
+  return async (p) => {
+    if (!p.sessionId) return false;
+    if (Date.now() - fetchedAt >= opts.maxAgeMs) {
+      inflight ??= refresh().finally(() => {
+        inflight = undefined;
+      });
+      await inflight;
+    }
+    return revoked.has(p.sessionId);
+  };
+}
+
 /** Reads a bearer token when one is sent; a bad one is a 401, none leaves the caller anonymous. */
 export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv> {
   return createMiddleware<AuthEnv>(async (c, next) => {

@@ -25,6 +25,10 @@ export const baseConfigSchema = z.object({
   PUBSUB_NAME: z.string().default('pubsub'),
   /** Where access tokens are verified; defaults to auth's JWKS through our Dapr sidecar. */
   JWKS_URL: z.url().optional(),
+  /** auth's list of revoked sessions; defaults to auth's internal route through our Dapr sidecar. */
+  REVOCATIONS_URL: z.url().optional(),
+  /** How stale that list may get: a revoked session's tokens stop working everywhere within this. */
+  REVOCATION_MAX_AGE_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   JWT_ISSUER: z.string().default('marketplace-auth'),
   JWT_AUDIENCE: z.string().default('marketplace'),
   ENVIRONMENT: z.string().default('local'),

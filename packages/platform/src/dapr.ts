@@ -24,6 +24,15 @@ export interface StateEntry<T> {
   etag: string | undefined;
 }
 
+/** An output binding refused or failed the operation (the message says what the component answered). */
+export class BindingError extends Error {
+  readonly binding: string;
+  constructor(binding: string, message: string) {
+    super(`binding ${binding} failed: ${message}`);
+    this.binding = binding;
+  }
+}
+
 /** A write lost to a concurrent one (ETag mismatch); read again and retry. */
 export class StateConflictError extends Error {}
 
@@ -43,6 +52,13 @@ export interface Dapr {
     opts?: { etag?: string; ttlSeconds?: number },
   ): Promise<void>;
   deleteState(store: string, key: string, opts?: { etag?: string }): Promise<void>;
+  /** Invokes an output binding (email through SMTP locally, SES on AWS); a failure throws. */
+  invokeBinding(
+    name: string,
+    operation: string,
+    data: unknown,
+    metadata?: Record<string, string>,
+  ): Promise<void>;
   healthy(): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -159,6 +175,20 @@ export function createDapr(opts: { host: string; httpPort: number; apiToken?: st
         if (e?.status === 409 || /etag/i.test(e?.error_msg ?? ''))
           throw new StateConflictError(`state ${key} changed`);
         throw new Error(`deleting state ${store}/${key} failed: ${res.error.message}`);
+      }
+    },
+
+    async invokeBinding(name, operation, data, metadata = {}) {
+      try {
+        await withTimeout(
+          client.binding.send(name, operation, data as object, metadata),
+          15_000,
+          `binding ${name}`,
+        );
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        const e = parseSdkError(err);
+        throw new BindingError(name, e ? `${e.status} ${e.error_msg}` : String(err));
       }
     },
 

@@ -9,6 +9,7 @@ import {
   authenticate,
   createTokenVerifier,
   remoteJwks,
+  remoteRevocations,
   requireAppToken,
   type TokenVerifier,
 } from './auth.ts';
@@ -187,7 +188,10 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   };
 }
 
-/** Access tokens are checked against auth's JWKS, through our own sidecar unless JWKS_URL says otherwise. */
+/**
+ * Access tokens are checked against auth's JWKS and its list of revoked sessions, through our own
+ * sidecar unless JWKS_URL / REVOCATIONS_URL say otherwise.
+ */
 function defaultVerifier(config: BaseConfig): TokenVerifier {
   const url =
     config.JWKS_URL ??
@@ -195,10 +199,14 @@ function defaultVerifier(config: BaseConfig): TokenVerifier {
   const headers: Record<string, string> = config.DAPR_API_TOKEN
     ? { 'dapr-api-token': config.DAPR_API_TOKEN }
     : {};
+  const revocations =
+    config.REVOCATIONS_URL ??
+    `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/auth/method/internal/sessions/revoked`;
   return createTokenVerifier({
     jwks: remoteJwks(url, headers),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    isRevoked: remoteRevocations(revocations, headers, { maxAgeMs: config.REVOCATION_MAX_AGE_MS }),
   });
 }
 

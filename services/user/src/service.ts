@@ -1,15 +1,12 @@
-import { baseConfigSchema, type ServiceDefinition, z } from '@mp/platform';
+import { intervalWorker, type ServiceDefinition } from '@mp/platform';
+import { config } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { adminBootstrap } from './domain/bootstrap.ts';
+import { reevaluateDueGrades } from './domain/grade-worker.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
-
-const config = baseConfigSchema.extend({
-  ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
-});
 
 export const service: ServiceDefinition<Database, typeof config> = {
   name: 'user',
@@ -19,5 +16,9 @@ export const service: ServiceDefinition<Database, typeof config> = {
   routes,
   internal: internalRoutes,
   handlers,
-  workers: (deps) => [adminBootstrap(deps)],
+  workers: (deps) => [
+    adminBootstrap(deps),
+    // The window rolls on without events: grades above the base are looked at again daily.
+    intervalWorker('grade-review', 3_600_000, deps.log, () => reevaluateDueGrades(deps)),
+  ],
 };

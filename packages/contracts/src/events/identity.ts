@@ -10,7 +10,23 @@ export const authUserLogin = z.object({
   ip: z.string().optional(),
   loggedInAt: at,
 });
-export const authUserLogout = z.object({ userId: id, sessionId: id, loggedOutAt: at });
+export const authUserLogout = z.object({
+  userId: id,
+  sessionId: id,
+  loggedOutAt: at,
+  /** Why the session ended: the user signed out, or auth ended it. */
+  reason: z
+    .enum([
+      'logout',
+      'revoked',
+      'refresh_reuse',
+      'password_reset',
+      'password_changed',
+      'suspended',
+      'deleted',
+    ])
+    .optional(),
+});
 export const authTokenRefreshed = z.object({ userId: id, sessionId: id, refreshedAt: at });
 /** `requested` carries the single-use token to the notification path; `completed` follows the new password. */
 export const authPasswordReset = z.object({
@@ -65,4 +81,7 @@ export const storeUpdated = z.object({
   storeName: z.string(),
   changes: z.array(z.string()),
   updatedAt: at,
+  /** Set when the change is the application's status (a rejected application: REJECTED, with the reason). */
+  status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED']).optional(),
+  reason: z.string().optional(),
 });

@@ -52,13 +52,33 @@ export async function tokenFor(
  * calls to other services go to the handlers given here, keyed `appId path` (`inventory POST /internal/reservations`).
  * End-to-end tests run the real thing.
  */
+export interface BindingCall {
+  name: string;
+  operation: string;
+  data: unknown;
+  metadata: Record<string, string>;
+}
+
 export function withoutSidecar(
   invoke: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown> = {},
-): Dapr & { calls: { appId: string; method: string; path: string; body: unknown }[] } {
+  /** Output bindings, keyed by name: throw to make the binding fail; absent ones succeed. */
+  bindingDoubles: Record<string, (call: BindingCall) => unknown> = {},
+): Dapr & {
+  calls: { appId: string; method: string; path: string; body: unknown }[];
+  /** Every output binding invocation that succeeded, oldest first. */
+  bindings: BindingCall[];
+} {
   const calls: { appId: string; method: string; path: string; body: unknown }[] = [];
+  const bindings: BindingCall[] = [];
   const state = new Map<string, { value: unknown; etag: number }>();
   return {
     calls,
+    bindings,
+    async invokeBinding(name, operation, data, metadata = {}) {
+      const call = { name, operation, data, metadata };
+      await bindingDoubles[name]?.(call);
+      bindings.push(call);
+    },
     async invoke(appId, path, o = {}) {
       const method = o.method ?? (o.body === undefined ? 'GET' : 'POST');
       calls.push({ appId, method, path, body: o.body });
@@ -119,11 +139,12 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
   o: {
     env?: Record<string, string>;
     invoke?: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown>;
+    bindings?: Record<string, (call: BindingCall) => unknown>;
     dapr?: Dapr;
   } = {},
 ): Promise<TestService<DB, import('../service.ts').ServiceConfig<S>>> {
   const schema = `t_${def.name}_${randomBytes(4).toString('hex')}`;
-  const dapr = (o.dapr as ReturnType<typeof withoutSidecar>) ?? withoutSidecar(o.invoke);
+  const dapr = (o.dapr as ReturnType<typeof withoutSidecar>) ?? withoutSidecar(o.invoke, o.bindings);
   const overrides: BuildOverrides = {
     env: {
       DATABASE_URL: testDatabaseUrl(),
@@ -135,7 +156,8 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
       ...o.env,
     },
     dapr,
-    verifier: testVerifier,
+    // A service that verifies tokens with its own keys (auth) is tested with them.
+    ...(def.verifier ? {} : { verifier: testVerifier }),
     log: createLogger(def.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
   };
   const service = buildService(def, overrides);

@@ -2,9 +2,11 @@ import type { App, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { backofficeRoutes } from './backoffice/index.ts';
 import { eventRoutes } from './events.ts';
+import { identityRoutes } from './identity.ts';
 
 /** The public routes of the admin service. */
 export function routes(app: App, deps: ServiceDeps<Database>): void {
   eventRoutes(app, deps);
+  identityRoutes(app, deps);
   backofficeRoutes(app, deps);
 }

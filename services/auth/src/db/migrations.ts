@@ -27,4 +27,87 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0002_sessions_2fa_resets_oidc': {
+    async up(db) {
+      // The session ledger: which sessions exist and which have ended. Details (device, last seen)
+      // live in the `sessions` state store; revocation is decided here, in the same transaction
+      // as its event.
+      await db.schema
+        .createTable('sessions')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('revoke_reason', 'text')
+        .execute();
+      await sql`create index sessions_live_of_user on sessions (user_id) where revoked_at is null`.execute(
+        db,
+      );
+      await sql`create index sessions_revoked_recently on sessions (revoked_at) where revoked_at is not null`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('two_factor')
+        .addColumn('user_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('secret_sealed', 'text')
+        .addColumn('pending_secret_sealed', 'text')
+        .addColumn('enabled_at', 'timestamptz')
+        // The last TOTP time step accepted: a code is good once.
+        .addColumn('last_time_step', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('recovery_codes')
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'timestamptz')
+        .addPrimaryKeyConstraint('recovery_codes_pk', ['user_id', 'code_hash'])
+        .execute();
+      await db.schema
+        .createTable('password_resets')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('used_at', 'timestamptz')
+        .execute();
+      await sql`create index password_resets_open on password_resets (user_id) where used_at is null`.execute(
+        db,
+      );
+      // An OIDC authorization in flight: PKCE verifier, nonce, and the browser it belongs to.
+      await db.schema
+        .createTable('oidc_flows')
+        .addColumn('state_hash', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('code_verifier_sealed', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('browser_hash', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('external_identities')
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('email', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('last_login_at', 'timestamptz')
+        .addPrimaryKeyConstraint('external_identities_pk', ['provider', 'subject'])
+        .execute();
+      await sql`create index external_identities_of_user on external_identities (user_id)`.execute(db);
+      // A sign-in that passed its first factor and waits for the second (social login with 2FA).
+      await db.schema
+        .createTable('login_tickets')
+        .addColumn('ticket_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text')
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

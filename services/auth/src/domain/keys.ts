@@ -1,21 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { type Kysely, newId, sql } from '@mp/platform';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyObject } from 'jose';
 import type { Database } from '../db/schema.ts';
-
-const seal = (kek: Buffer, plain: string) => {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', kek, iv);
-  const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-  return [iv, c.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-};
-
-const unseal = (kek: Buffer, sealed: string) => {
-  const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
-  const d = createDecipheriv('aes-256-gcm', kek, iv!);
-  d.setAuthTag(tag!);
-  return Buffer.concat([d.update(body!), d.final()]).toString('utf8');
-};
+import { seal, unseal } from './sealing.ts';
 
 export interface Signer {
   kid: string;

@@ -1,25 +1,337 @@
-import type { Dapr } from '@mp/platform';
+import {
+  type Dapr,
+  type EventPublisher,
+  type Logger,
+  newId,
+  type Role,
+  type Transaction,
+  unauthorized,
+} from '@mp/platform';
+import type { AuthDeps } from '../config.ts';
+import type { Database, RevokeReason, SessionMethod } from '../db/schema.ts';
+import type { KeyRing } from './keys.ts';
+import {
+  hashRefreshToken,
+  issueAccessToken,
+  newRefreshToken,
+  type TokenPair,
+  type TokenSettings,
+} from './tokens.ts';
 
-/** A login session, kept in the `sessions` state store (the seed's DynamoDB `Sessions`). */
-export interface Session {
+/** A session's details, kept in the `sessions` state store (the seed's DynamoDB `Sessions`). */
+export interface SessionRecord {
   sessionId: string;
   userId: string;
-  role: 'buyer' | 'seller' | 'admin';
-  method: 'password' | 'oidc';
+  role: Role;
+  method: SessionMethod;
+  provider?: string;
   createdAt: string;
   lastSeenAt: string;
   ip?: string;
   userAgent?: string;
-  revokedAt?: string;
 }
 
 export const SESSIONS_STORE = 'sessions';
 const key = (sessionId: string) => `session:${sessionId}`;
 
-export async function saveSession(dapr: Dapr, s: Session, ttlSeconds: number): Promise<void> {
-  await dapr.saveState(SESSIONS_STORE, key(s.sessionId), s, { ttlSeconds });
+export interface NewSession {
+  userId: string;
+  role: Role;
+  method: SessionMethod;
+  provider?: string | undefined;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
 }
 
-export async function getSession(dapr: Dapr, sessionId: string): Promise<Session | undefined> {
-  return (await dapr.getState<Session>(SESSIONS_STORE, key(sessionId))).value;
+type Trx = Transaction<Database>;
+
+/** The state record is a convenience (devices, last seen); the ledger decides. A failing store is logged. */
+async function saveRecord(dapr: Dapr, log: Logger, r: SessionRecord, ttlSeconds: number) {
+  await dapr
+    .saveState(SESSIONS_STORE, key(r.sessionId), r, { ttlSeconds })
+    .catch((err) => log.warn({ err, sessionId: r.sessionId }, 'session record not saved'));
+}
+
+/** Forgets the records of ended sessions (best effort: the ledger already says they ended). */
+export async function forgetSessions(dapr: Dapr, log: Logger, sessionIds: string[]) {
+  for (const id of sessionIds)
+    await dapr
+      .deleteState(SESSIONS_STORE, key(id))
+      .catch((err) => log.warn({ err, id }, 'session record not removed'));
+}
+
+/** Starts a session: ledger row, first refresh token and `auth.user.login` commit together. */
+export async function startSession(
+  deps: AuthDeps,
+  ring: KeyRing,
+  settings: TokenSettings,
+  s: NewSession,
+): Promise<TokenPair & { sessionId: string }> {
+  const sessionId = newId();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + settings.refreshTtlSeconds * 1000);
+  const refresh = newRefreshToken();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        session_id: sessionId,
+        user_id: s.userId,
+        method: s.method,
+        provider: s.provider ?? null,
+        created_at: now,
+        expires_at: expiresAt,
+        revoked_at: null,
+        revoke_reason: null,
+      })
+      .execute();
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: refresh.hash,
+        session_id: sessionId,
+        user_id: s.userId,
+        used_at: null,
+        expires_at: expiresAt,
+      })
+      .execute();
+    await deps.events.publish(
+      trx,
+      'auth.user.login',
+      {
+        userId: s.userId,
+        sessionId,
+        method: s.method,
+        ...(s.provider ? { provider: s.provider } : {}),
+        ...(s.ip ? { ip: s.ip } : {}),
+        loggedInAt: now.toISOString(),
+      },
+      { userId: s.userId, aggregateKey: `session:${sessionId}` },
+    );
+  });
+  await saveRecord(
+    deps.dapr,
+    deps.log,
+    {
+      sessionId,
+      userId: s.userId,
+      role: s.role,
+      method: s.method,
+      ...(s.provider ? { provider: s.provider } : {}),
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      ...(s.ip ? { ip: s.ip } : {}),
+      ...(s.userAgent ? { userAgent: s.userAgent.slice(0, 300) } : {}),
+    },
+    settings.refreshTtlSeconds,
+  );
+  const accessToken = await issueAccessToken(ring, settings, { userId: s.userId, role: s.role, sessionId });
+  return {
+    sessionId,
+    accessToken,
+    refreshToken: refresh.token,
+    expiresIn: settings.accessTtlSeconds,
+    tokenType: 'Bearer',
+  };
+}
+
+/**
+ * Ends sessions (by id, or every live one of a user started before `before`) and publishes
+ * `auth.user.logout` for each one that was still live, in the caller's transaction.
+ */
+export async function revokeSessions(
+  trx: Trx,
+  events: EventPublisher,
+  which: { sessionIds: string[] } | { userId: string; before?: Date },
+  reason: RevokeReason,
+  userId?: string,
+): Promise<string[]> {
+  const now = new Date();
+  let q = trx
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoke_reason: reason })
+    .where('revoked_at', 'is', null);
+  if ('sessionIds' in which) {
+    if (!which.sessionIds.length) return [];
+    q = q.where('session_id', 'in', which.sessionIds);
+    if (userId) q = q.where('user_id', '=', userId);
+  } else {
+    q = q.where('user_id', '=', which.userId);
+    if (which.before) q = q.where('created_at', '<', which.before);
+  }
+  const ended = await q.returning(['session_id', 'user_id']).execute();
+  for (const s of ended) {
+    await events.publish(
+      trx,
+      'auth.user.logout',
+      { userId: s.user_id, sessionId: s.session_id, loggedOutAt: now.toISOString(), reason },
+      { userId: s.user_id, aggregateKey: `session:${s.session_id}` },
+    );
+  }
+  return ended.map((s) => s.session_id);
+}
+
+/** The caller-facing reasons a refresh is refused. */
+const refused = {
+  invalid: () => unauthorized('REFRESH_TOKEN_INVALID', 'This refresh token is not valid'),
+  expired: () => unauthorized('REFRESH_TOKEN_EXPIRED', 'This refresh token has expired; sign in again'),
+  reused: () =>
+    unauthorized('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended'),
+  revoked: () => unauthorized('SESSION_REVOKED', 'This session has ended; sign in again'),
+};
+
+/**
+ * Exchanges a refresh token for a new pair in the same session (rotation). A token presented a
+ * second time (stolen, or replayed) ends the whole session: every token of the family stops working.
+ * `currentUser` says whether the account may still sign in, and in which role.
+ */
+export async function refreshSession(
+  deps: AuthDeps,
+  ring: KeyRing,
+  settings: TokenSettings,
+  token: string,
+  currentUser: (userId: string) => Promise<{ role: Role; status: string } | undefined>,
+): Promise<TokenPair & { sessionId: string }> {
+  const { db, events, dapr, log } = deps;
+  const hash = hashRefreshToken(token);
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .selectAll()
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
+  if (!row) throw refused.invalid();
+
+  const endFamily = async (reason: RevokeReason) => {
+    const ended = await db
+      .transaction()
+      .execute((trx) => revokeSessions(trx, events, { sessionIds: [row.session_id] }, reason));
+    await forgetSessions(dapr, log, ended);
+  };
+  if (row.used_at) {
+    log.warn(
+      { sessionId: row.session_id, userId: row.user_id },
+      'spent refresh token presented; session ended',
+    );
+    await endFamily('refresh_reuse');
+    throw refused.reused();
+  }
+  if (row.expires_at.getTime() <= Date.now()) throw refused.expired();
+
+  const user = await currentUser(row.user_id);
+  if (user?.status !== 'ACTIVE') {
+    await endFamily(user?.status === 'SUSPENDED' ? 'suspended' : 'deleted');
+    throw refused.revoked();
+  }
+
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + settings.refreshTtlSeconds * 1000);
+  const next = newRefreshToken();
+  const outcome = await db.transaction().execute(async (trx) => {
+    const session = await trx
+      .selectFrom('sessions')
+      .select(['revoked_at'])
+      .where('session_id', '=', row.session_id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!session || session.revoked_at) return 'revoked' as const;
+    // Only one exchange of a token can win; the loser is a reuse.
+    const spent = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .returning('token_hash')
+      .executeTakeFirst();
+    if (!spent) return 'reused' as const;
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: next.hash,
+        session_id: row.session_id,
+        user_id: row.user_id,
+        used_at: null,
+        expires_at: expiresAt,
+      })
+      .execute();
+    await trx
+      .updateTable('sessions')
+      .set({ expires_at: expiresAt })
+      .where('session_id', '=', row.session_id)
+      .execute();
+    await events.publish(
+      trx,
+      'auth.token.refreshed',
+      { userId: row.user_id, sessionId: row.session_id, refreshedAt: now.toISOString() },
+      { userId: row.user_id, aggregateKey: `session:${row.session_id}` },
+    );
+    return 'rotated' as const;
+  });
+  if (outcome === 'revoked') throw refused.revoked();
+  if (outcome === 'reused') {
+    await endFamily('refresh_reuse');
+    throw refused.reused();
+  }
+
+  const record = (
+    await dapr.getState<SessionRecord>(SESSIONS_STORE, key(row.session_id)).catch(() => undefined)
+  )?.value;
+  if (record)
+    await saveRecord(
+      dapr,
+      log,
+      { ...record, role: user.role, lastSeenAt: now.toISOString() },
+      settings.refreshTtlSeconds,
+    );
+  const accessToken = await issueAccessToken(ring, settings, {
+    userId: row.user_id,
+    role: user.role,
+    sessionId: row.session_id,
+  });
+  return {
+    sessionId: row.session_id,
+    accessToken,
+    refreshToken: next.token,
+    expiresIn: settings.accessTtlSeconds,
+    tokenType: 'Bearer',
+  };
+}
+
+/** The user's live sessions, newest first, with their recorded details. */
+export async function liveSessions(deps: AuthDeps, userId: string) {
+  const rows = await deps.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute();
+  return Promise.all(
+    rows.map(async (r) => {
+      const record = (
+        await deps.dapr.getState<SessionRecord>(SESSIONS_STORE, key(r.session_id)).catch(() => undefined)
+      )?.value;
+      return {
+        id: r.session_id,
+        method: r.method,
+        provider: r.provider,
+        createdAt: r.created_at.toISOString(),
+        lastSeenAt: record?.lastSeenAt ?? r.created_at.toISOString(),
+        expiresAt: r.expires_at.toISOString(),
+        ip: record?.ip ?? null,
+        userAgent: record?.userAgent ?? null,
+      };
+    }),
+  );
+}
+
+/** Sessions ended within `seconds` (the access-token lifetime and a margin): the list every verifier consults. */
+export async function recentlyRevoked(deps: AuthDeps, seconds: number): Promise<string[]> {
+  const rows = await deps.db
+    .selectFrom('sessions')
+    .select('session_id')
+    .where('revoked_at', '>', new Date(Date.now() - seconds * 1000))
+    .execute();
+  return rows.map((r) => r.session_id);
 }

@@ -1,13 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '@mp/platform';
 import { SignJWT } from 'jose';
 import type { KeyRing } from './keys.ts';
+import { randomToken, sha256 } from './sealing.ts';
 
 export interface TokenSettings {
   issuer: string;
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
 }
 
 /** A short-lived ES256 access token carrying the user id (`sub`), role and session id (`sid`). */
@@ -19,15 +26,15 @@ export async function issueAccessToken(ring: KeyRing, s: TokenSettings, p: Princ
     .setIssuer(s.issuer)
     .setAudience(s.audience)
     .setIssuedAt()
-    .setJti(randomBytes(12).toString('base64url'))
+    .setJti(randomToken(12))
     .setExpirationTime(`${s.accessTtlSeconds}s`)
     .sign(signer.key);
 }
 
 /** An opaque refresh token (256 random bits); only its SHA-256 is stored. */
 export function newRefreshToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
+  const token = randomToken(32);
   return { token, hash: hashRefreshToken(token) };
 }
 
-export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashRefreshToken = sha256;

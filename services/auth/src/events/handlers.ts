@@ -1,22 +1,56 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
+import type { AuthContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
+import { forgetSessions, revokeSessions } from '../domain/sessions.ts';
+import { erase } from '../domain/two-factor.ts';
 
 /**
- * One handler per topic the catalog subscribes auth to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
+ * Accounts that may no longer sign in lose their sessions: suspended (by admin or a status change),
+ * deleted, or whose password changed. Only sessions started before the change end, so a sign-in
+ * made after it (a restored account, the new password) survives a late event.
  */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('auth').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+export function handlers({ deps }: AuthContext): EventHandlers<Database> {
+  const { events, dapr, log } = deps;
+  return {
+    'user.updated': async (e, { trx }) => {
+      const d = e.data;
+      const before = new Date(d.updatedAt);
+      let ended: string[] = [];
+      if (d.changes.includes('status') && (d.status === 'SUSPENDED' || d.status === 'DELETED')) {
+        ended = await revokeSessions(
+          trx,
+          events,
+          { userId: d.userId, before },
+          d.status === 'SUSPENDED' ? 'suspended' : 'deleted',
+        );
+      } else if (d.changes.includes('password')) {
+        ended = await revokeSessions(trx, events, { userId: d.userId, before }, 'password_changed');
+      }
+      await forgetSessions(dapr, log, ended);
+    },
+    'user.deleted': async (e, { trx }) => {
+      const d = e.data;
+      const ended = await revokeSessions(
+        trx,
+        events,
+        { userId: d.userId, before: new Date(d.deletedAt) },
+        'deleted',
+      );
+      // Nothing of a deleted account stays here: second factor, provider links, open resets.
+      await erase(trx, d.userId);
+      await trx.deleteFrom('external_identities').where('user_id', '=', d.userId).execute();
+      await trx.deleteFrom('password_resets').where('user_id', '=', d.userId).execute();
+      await forgetSessions(dapr, log, ended);
+    },
+    'admin.user.suspended': async (e, { trx }) => {
+      const d = e.data;
+      const ended = await revokeSessions(
+        trx,
+        events,
+        { userId: d.userId, before: new Date(d.suspendedAt) },
+        'suspended',
+      );
+      await forgetSessions(dapr, log, ended);
+    },
+  };
 }

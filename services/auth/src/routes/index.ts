@@ -1,12 +1,20 @@
-import type { App, ServiceDeps } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
-import type { KeyRing } from '../domain/keys.ts';
-import type { TokenSettings } from '../domain/tokens.ts';
+import type { App } from '@mp/platform';
+import type { AuthContext } from '../context.ts';
 import { jwksRoutes } from './jwks.ts';
 import { loginRoutes } from './login.ts';
+import { oauthRoutes } from './oauth.ts';
+import { passwordResetRoutes } from './password-reset.ts';
+import { sessionRoutes } from './sessions.ts';
+import { tokenRoutes } from './tokens.ts';
+import { twoFactorRoutes } from './two-factor.ts';
 
 /** The public routes of the auth service. */
-export function routes(app: App, deps: ServiceDeps<Database>, ring: KeyRing, settings: TokenSettings): void {
-  jwksRoutes(app, ring);
-  loginRoutes(app, deps, ring, settings);
+export function routes(app: App, ctx: AuthContext): void {
+  jwksRoutes(app, ctx.ring);
+  loginRoutes(app, ctx);
+  tokenRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  twoFactorRoutes(app, ctx);
+  passwordResetRoutes(app, ctx);
+  oauthRoutes(app, ctx);
 }

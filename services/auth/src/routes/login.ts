@@ -1,114 +1,126 @@
 import {
+  ApiError,
   type App,
   createRoute,
   forbidden,
   jsonBody,
   jsonResponse,
-  newId,
   problems,
-  type ServiceDeps,
+  type Role,
+  unauthorized,
   z,
 } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
-import type { KeyRing } from '../domain/keys.ts';
-import { saveSession } from '../domain/sessions.ts';
-import { issueAccessToken, newRefreshToken, type TokenSettings } from '../domain/tokens.ts';
-
-export const tokenPair = z
-  .object({
-    accessToken: z.string(),
-    refreshToken: z.string(),
-    expiresIn: z.int(),
-    tokenType: z.literal('Bearer'),
-  })
-  .openapi('TokenPair');
+import type { AuthContext } from '../context.ts';
+import { accountById, verifyCredentials } from '../domain/accounts.ts';
+import { startSession } from '../domain/sessions.ts';
+import { issueTicket, redeemTicket } from '../domain/tickets.ts';
+import { isTwoFactorOn, spendSecondFactor } from '../domain/two-factor.ts';
+import { otp, pairOf, tokenPair } from './schemas.ts';
 
 const login = createRoute({
   method: 'post',
   path: '/api/v1/auth/login',
-  summary: 'Sign in with email and password',
+  summary: 'Sign in with email and password (and the authenticator code when 2FA is on)',
+  description:
+    'Repeated failures for one account or one client address are slowed down and then refused with 429 and Retry-After. ' +
+    'With 2FA on and no or a wrong `otp`: 401 OTP_REQUIRED (with a `loginTicket` for POST /api/v1/auth/login/otp) or OTP_INVALID.',
   request: {
     body: jsonBody(
       z.object({
-        email: z.string().max(254),
+        email: z.string().trim().min(1).max(254),
         password: z.string().min(1).max(128),
-        otp: z.string().max(16).optional(),
+        otp: otp.optional(),
       }),
     ),
   },
+  responses: {
+    200: jsonResponse(tokenPair, 'Tokens for a new session'),
+    ...problems(400, 401, 403, 429, 503),
+  },
+});
+
+const loginOtp = createRoute({
+  method: 'post',
+  path: '/api/v1/auth/login/otp',
+  summary: 'Finish a sign-in that needs the second factor, with the ticket its first step gave',
+  request: { body: jsonBody(z.object({ loginTicket: z.string().min(1).max(100), otp })) },
   responses: { 200: jsonResponse(tokenPair, 'Tokens for a new session'), ...problems(400, 401, 403, 429) },
 });
 
-interface Credentials {
-  userId: string;
-  role: 'buyer' | 'seller' | 'admin';
-  status: string;
-}
+const otpRequired = (loginTicket: string) =>
+  new ApiError(
+    401,
+    'OTP_REQUIRED',
+    'This account needs the code from its authenticator app',
+    { loginTicket },
+    { 'www-authenticate': 'Bearer' },
+  );
+const otpInvalid = () => unauthorized('OTP_INVALID', 'The code is not valid');
+const suspended = () => forbidden('ACCOUNT_SUSPENDED', 'This account is suspended');
 
-export function loginRoutes(app: App, deps: ServiceDeps<Database>, ring: KeyRing, settings: TokenSettings) {
-  const { db, dapr, events } = deps;
+export function loginRoutes(app: App, ctx: AuthContext) {
+  const { deps, kek, throttle, ring, settings } = ctx;
+  const { db, dapr } = deps;
+  const client = (c: { req: { header(n: string): string | undefined } }) => ({
+    ip: c.req.header('x-real-ip'),
+    userAgent: c.req.header('user-agent'),
+  });
+
   app.openapi(login, async (c) => {
-    const { email, password } = c.req.valid('json');
-    // The seed: auth asks user (through Dapr) whether the credentials are right.
-    const who = await dapr.invoke<Credentials>('user', '/internal/credentials/verify', {
-      body: { email, password },
-    });
-    if (who.status !== 'ACTIVE') throw forbidden('ACCOUNT_SUSPENDED', 'This account is suspended');
-
-    const sessionId = newId();
-    const now = new Date();
-    const refresh = newRefreshToken();
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('refresh_tokens')
-        .values({
-          token_hash: refresh.hash,
-          session_id: sessionId,
-          user_id: who.userId,
-          used_at: null,
-          expires_at: new Date(now.getTime() + settings.refreshTtlSeconds * 1000),
-        })
-        .execute();
-      await events.publish(
-        trx,
-        'auth.user.login',
-        {
-          userId: who.userId,
-          sessionId,
-          method: 'password',
-          ip: c.req.header('x-real-ip') ?? undefined,
-          loggedInAt: now.toISOString(),
-        },
-        { userId: who.userId },
-      );
-    });
-    await saveSession(
-      dapr,
-      {
-        sessionId,
-        userId: who.userId,
-        role: who.role,
-        method: 'password',
-        createdAt: now.toISOString(),
-        lastSeenAt: now.toISOString(),
-        ...(c.req.header('x-real-ip') ? { ip: c.req.header('x-real-ip') } : {}),
-        ...(c.req.header('user-agent') ? { userAgent: c.req.header('user-agent') } : {}),
-      },
-      settings.refreshTtlSeconds,
-    );
-    const accessToken = await issueAccessToken(ring, settings, {
+    const { email, password, otp: code } = c.req.valid('json');
+    const { ip, userAgent } = client(c);
+    const keys = ctx.loginKeys(email, ip);
+    await throttle.check(keys);
+    let who: { userId: string; role: Role; status: string };
+    try {
+      who = await verifyCredentials(dapr, email, password);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'INVALID_CREDENTIALS') await throttle.failure(keys);
+      throw err;
+    }
+    if (who.status !== 'ACTIVE') throw suspended();
+    if (await isTwoFactorOn(db, who.userId)) {
+      if (!code) throw otpRequired(await issueTicket(db, { userId: who.userId, method: 'password' }));
+      if (!(await spendSecondFactor(db, kek, who.userId, code))) {
+        await throttle.failure(keys);
+        throw otpInvalid();
+      }
+    }
+    await throttle.clear(keys[0]!.key);
+    const pair = await startSession(deps, ring, settings, {
       userId: who.userId,
       role: who.role,
-      sessionId,
+      method: 'password',
+      ip,
+      userAgent,
     });
-    return c.json(
-      {
-        accessToken,
-        refreshToken: refresh.token,
-        expiresIn: settings.accessTtlSeconds,
-        tokenType: 'Bearer' as const,
-      },
-      200,
-    );
+    return c.json(pairOf(pair), 200);
+  });
+
+  app.openapi(loginOtp, async (c) => {
+    const { loginTicket, otp: code } = c.req.valid('json');
+    const { ip, userAgent } = client(c);
+    const redeem = await redeemTicket(db, loginTicket);
+    if (!redeem) throw unauthorized('LOGIN_TICKET_INVALID', 'This sign-in has expired; start again');
+    const key = ctx.userKey(redeem.ticket.user_id);
+    await throttle.check([key]);
+    if (!(await spendSecondFactor(db, kek, redeem.ticket.user_id, code))) {
+      await throttle.failure([key]);
+      throw otpInvalid();
+    }
+    const ticket = await redeem.spend();
+    if (!ticket) throw unauthorized('LOGIN_TICKET_INVALID', 'This sign-in has expired; start again');
+    const account = await accountById(dapr, ticket.user_id);
+    if (account?.status !== 'ACTIVE') throw suspended();
+    await throttle.clear(key.key);
+    const pair = await startSession(deps, ring, settings, {
+      userId: account.userId,
+      role: account.role,
+      method: ticket.method,
+      provider: ticket.provider ?? undefined,
+      ip,
+      userAgent,
+    });
+    return c.json(pairOf(pair), 200);
   });
 }

@@ -1,4 +1,14 @@
-import type { PlatformTables } from '@mp/platform';
+import type { Generated, PlatformTables } from '@mp/platform';
 
-/** The tables of the notification service's schema (`notification`). */
-export interface Database extends PlatformTables {}
+export interface DeliveryAttemptsTable {
+  event_id: string;
+  template: string;
+  failures: Generated<number>;
+  last_error: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** The tables of the notification service's schema (`notification`); history and settings are in state stores. */
+export interface Database extends PlatformTables {
+  delivery_attempts: DeliveryAttemptsTable;
+}

@@ -1,22 +1,30 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import { type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
+import type { EventHandlers } from '@mp/platform';
+import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { deliver } from '../domain/deliver.ts';
+import { templates } from '../domain/templates.ts';
 
-/**
- * One handler per topic the catalog subscribes notification to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('notification').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** One handler per topic the catalog gives notification: compose the message, then deliver it. */
+export function handlers(deps: NotificationDeps): EventHandlers<Database> {
+  const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const out: Record<string, unknown> = {};
+  for (const topic of subscriptionsOf('notification')) {
+    const compose = templates[topic] as
+      | ((e: EventOf<EventType>, base: string) => ReturnType<NonNullable<(typeof templates)[EventType]>>)
+      | undefined;
+    if (!compose) throw new Error(`notification has no template for ${topic}`);
+    out[topic] = async (
+      event: EventOf<EventType>,
+      { trx, log }: { trx: never; log: NotificationDeps['log'] },
+    ) => {
+      const message = compose(event, base);
+      if (!message) {
+        log.info({ topic }, 'event names no recipient; nothing to send');
+        return;
+      }
+      await deliver(deps, trx, event, message);
+    };
+  }
+  return out as EventHandlers<Database>;
 }

@@ -1,22 +1,116 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers, Transaction } from '@mp/platform';
+import type { SellerDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { parseGradeRules, reevaluateSellerGrade } from '../domain/grades.ts';
+import { suspend } from '../domain/sellers.ts';
 
 /**
- * One handler per topic the catalog subscribes seller to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
+ * The dashboard's facts, one row per event, each written once and in whatever order the events
+ * arrive (an order's payment may come before the order; a dispatch before its request).
  */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('seller').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+export function handlers(deps: SellerDeps): EventHandlers<Database> {
+  const rules = parseGradeRules(deps.config.SELLER_GRADE_THRESHOLDS);
+  const windowDays = deps.config.SELLER_GRADE_WINDOW_DAYS;
+  const regrade = async (trx: Transaction<Database>, orderId: string) => {
+    const sellers = await trx
+      .selectFrom('seller_orders')
+      .select('seller_id')
+      .where('order_id', '=', orderId)
+      .execute();
+    for (const s of sellers) await reevaluateSellerGrade(trx, rules, windowDays, s.seller_id);
+  };
+  return {
+    'order.created': async (e, { trx }) => {
+      const shares = new Map<string, { amount: number; items: number }>();
+      for (const i of e.data.items) {
+        const s = shares.get(i.sellerId) ?? { amount: 0, items: 0 };
+        s.amount += i.price * i.quantity;
+        s.items += i.quantity;
+        shares.set(i.sellerId, s);
+      }
+      for (const [sellerId, s] of shares) {
+        await trx
+          .insertInto('seller_orders')
+          .values({
+            order_id: e.data.orderId,
+            seller_id: sellerId,
+            amount: s.amount,
+            item_count: s.items,
+            ordered_at: new Date(e.data.createdAt),
+          })
+          .onConflict((oc) => oc.columns(['order_id', 'seller_id']).doNothing())
+          .execute();
+      }
+      // A payment that arrived first now counts for these sellers.
+      await regrade(trx, e.data.orderId);
+    },
+    'order.cancelled': async (e, { trx }) => {
+      await trx
+        .insertInto('order_cancellations')
+        .values({ order_id: e.data.orderId, cancelled_at: new Date(e.data.cancelledAt) })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
+      await regrade(trx, e.data.orderId);
+    },
+    'payment.completed': async (e, { trx }) => {
+      await trx
+        .insertInto('order_payments')
+        .values({ order_id: e.data.orderId, paid_at: new Date(e.data.paidAt) })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
+      await regrade(trx, e.data.orderId);
+    },
+    'shipping.requested': async (e, { trx }) => {
+      const d = e.data;
+      await trx
+        .insertInto('seller_shipments')
+        .values({
+          shipment_id: d.shipmentId,
+          seller_id: d.sellerId,
+          order_id: d.orderId,
+          requested_at: new Date(d.requestedAt),
+          dispatched_at: null,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('shipment_id')
+            .doUpdateSet({ seller_id: d.sellerId, requested_at: new Date(d.requestedAt) }),
+        )
+        .execute();
+    },
+    'shipping.dispatched': async (e, { trx }) => {
+      const d = e.data;
+      await trx
+        .insertInto('seller_shipments')
+        .values({
+          shipment_id: d.shipmentId,
+          seller_id: d.sellerId ?? null,
+          order_id: d.orderId,
+          requested_at: null,
+          dispatched_at: new Date(d.dispatchedAt),
+        })
+        .onConflict((oc) => oc.column('shipment_id').doUpdateSet({ dispatched_at: new Date(d.dispatchedAt) }))
+        .execute();
+    },
+    'settlement.completed': async (e, { trx }) => {
+      const d = e.data;
+      await trx
+        .insertInto('seller_settlements')
+        .values({
+          settlement_id: d.settlementId,
+          seller_id: d.sellerId,
+          gross_amount: d.grossAmount,
+          net_amount: d.netAmount,
+          period_start: new Date(d.periodStart),
+          period_end: new Date(d.periodEnd),
+          completed_at: new Date(d.completedAt),
+        })
+        .onConflict((oc) => oc.column('settlement_id').doNothing())
+        .execute();
+    },
+    'admin.user.suspended': async (e, { trx }) => {
+      // A suspended account's store stops selling too (no store: nothing to do).
+      await suspend(trx, deps.events, e.data.userId, `계정 정지: ${e.data.reason}`);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { Generated, PlatformTables } from '@mp/platform';
 
 export type UserStatus = 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+export type Role = 'buyer' | 'seller' | 'admin';
 
 /** users_db.users (seed 1.2). */
 export interface UsersTable {
@@ -10,15 +11,65 @@ export interface UsersTable {
   password_hash: string | null;
   name: string;
   phone: string | null;
-  role: 'buyer' | 'seller' | 'admin';
+  role: Role;
   status: Generated<UserStatus>;
+  /** 회원 등급, from the paid amount over a rolling window. */
   grade: Generated<string>;
+  marketing_consent: Generated<boolean>;
+  suspended_at: Date | null;
+  suspended_reason: string | null;
+  grade_evaluated_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   deleted_at: Date | null;
 }
 
+/** users_db.addresses (seed 1.2): 배송지; exactly one is the default (기본 배송지). */
+export interface AddressesTable {
+  id: string;
+  user_id: string;
+  label: string | null;
+  recipient: string;
+  phone: string;
+  address: string;
+  address_detail: string | null;
+  zip_code: string;
+  is_default: boolean;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A completed payment, from `payment.completed`; the user may be learnt later from `order.completed`. */
+export interface PaymentsTable {
+  payment_id: string;
+  order_id: string;
+  user_id: string | null;
+  amount: number;
+  paid_at: Date;
+}
+
+/** A refund, from `payment.refunded`; netted out of the paid amount of its payment. */
+export interface RefundsTable {
+  refund_id: string;
+  payment_id: string;
+  order_id: string;
+  amount: number;
+  refunded_at: Date;
+}
+
+/** A confirmed purchase (구매확정), from `order.completed`. */
+export interface CompletedOrdersTable {
+  order_id: string;
+  user_id: string;
+  amount: number;
+  completed_at: Date;
+}
+
 /** The tables of the user service's schema (`users`). */
 export interface Database extends PlatformTables {
   users: UsersTable;
+  addresses: AddressesTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  completed_orders: CompletedOrdersTable;
 }

@@ -1,36 +1,46 @@
-import { conflict, type Kysely, newId, type ServiceDeps, type Transaction } from '@mp/platform';
-import type { Database, UsersTable } from '../db/schema.ts';
-import { hashPassword } from './passwords.ts';
+import {
+  ApiError,
+  conflict,
+  type Kysely,
+  newId,
+  notFound,
+  type Selectable,
+  type ServiceDeps,
+  type Transaction,
+  unprocessable,
+} from '@mp/platform';
+import type { Database, Role, UserStatus, UsersTable } from '../db/schema.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type Deps = Pick<ServiceDeps<Database>, 'db' | 'events'>;
+export type UserRow = Selectable<UsersTable>;
 
 export interface NewUser {
   email: string;
   password: string | null;
   name: string;
   phone: string | null;
-  role: UsersTable['role'];
+  role: Role;
 }
 
-export const toUserDto = (u: {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  grade: string;
-  phone: string | null;
-  status: string;
-  created_at: Date;
-}) => ({
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are UUIDs; anything else names no account (404, never a database error). */
+export const isUserId = (id: string) => UUID.test(id);
+
+export const toUserDto = (u: UserRow) => ({
   id: u.id,
   email: u.email,
   name: u.name,
   phone: u.phone,
-  role: u.role as UsersTable['role'],
+  role: u.role,
   grade: u.grade,
   status: u.status,
+  marketingConsent: u.marketing_consent,
   createdAt: u.created_at.toISOString(),
 });
 
-export const findLiveByEmail = (db: Kysely<Database> | Transaction<Database>, email: string) =>
+export const findLiveByEmail = (db: Db, email: string) =>
   db
     .selectFrom('users')
     .selectAll()
@@ -38,14 +48,41 @@ export const findLiveByEmail = (db: Kysely<Database> | Transaction<Database>, em
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
 
+/** Any account by id, deleted ones included (scrubbed). */
+export const findById = (db: Db, id: string) =>
+  isUserId(id)
+    ? db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    : Promise.resolve(undefined);
+
+/** The caller's own live account; a deleted one is gone (404). */
+export async function liveUser(db: Db, id: string, lock = false): Promise<UserRow> {
+  if (!isUserId(id)) throw notFound('USER_NOT_FOUND', 'No such account');
+  let q = db.selectFrom('users').selectAll().where('id', '=', id).where('deleted_at', 'is', null);
+  if (lock) q = q.forUpdate();
+  const user = await q.executeTakeFirst();
+  if (!user) throw notFound('USER_NOT_FOUND', 'No such account');
+  return user;
+}
+
+const updated = async (
+  trx: Transaction<Database>,
+  deps: Deps,
+  user: { id: string; status: UserStatus },
+  changes: string[],
+  at: Date,
+) =>
+  deps.events.publish(
+    trx,
+    'user.updated',
+    { userId: user.id, changes, status: user.status, updatedAt: at.toISOString() },
+    { userId: user.id, aggregateKey: `user:${user.id}` },
+  );
+
 /** Creates the account and its `user.created` event in one transaction; a taken email is a 409. */
-export async function createUser(
-  { db, events }: Pick<ServiceDeps<Database>, 'db' | 'events'>,
-  input: NewUser,
-) {
+export async function createUser(deps: Deps, input: NewUser): Promise<UserRow> {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await deps.db.transaction().execute(async (trx) => {
       const user = await trx
         .insertInto('users')
         .values({
@@ -55,11 +92,14 @@ export async function createUser(
           name: input.name,
           phone: input.phone,
           role: input.role,
+          suspended_at: null,
+          suspended_reason: null,
+          grade_evaluated_at: null,
           deleted_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await events.publish(
+      await deps.events.publish(
         trx,
         'user.created',
         {
@@ -76,6 +116,168 @@ export async function createUser(
   } catch (err) {
     if ((err as { code?: string }).code === '23505')
       throw conflict('EMAIL_TAKEN', 'An account with this email exists');
+    throw err;
+  }
+}
+
+export interface ProfilePatch {
+  name?: string | undefined;
+  phone?: string | null | undefined;
+  marketingConsent?: boolean | undefined;
+}
+
+/** Changes the profile; `user.updated` names the fields that changed (none changed, no event). */
+export async function updateProfile(deps: Deps, userId: string, patch: ProfilePatch): Promise<UserRow> {
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await liveUser(trx, userId, true);
+    const set: { name?: string; phone?: string | null; marketing_consent?: boolean } = {};
+    const changes: string[] = [];
+    if (patch.name !== undefined && patch.name !== user.name) {
+      set.name = patch.name;
+      changes.push('name');
+    }
+    if (patch.phone !== undefined && patch.phone !== user.phone) {
+      set.phone = patch.phone;
+      changes.push('phone');
+    }
+    if (patch.marketingConsent !== undefined && patch.marketingConsent !== user.marketing_consent) {
+      set.marketing_consent = patch.marketingConsent;
+      changes.push('marketingConsent');
+    }
+    if (!changes.length) return user;
+    const now = new Date();
+    const row = await trx
+      .updateTable('users')
+      .set({ ...set, updated_at: now })
+      .where('id', '=', userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await updated(trx, deps, row, changes, now);
+    return row;
+  });
+}
+
+/** Changes the password after checking the current one; auth ends the account's sessions on the event. */
+export async function changePassword(deps: Deps, userId: string, current: string, next: string) {
+  const user = await liveUser(deps.db, userId);
+  if (!user.password_hash)
+    throw conflict('NO_PASSWORD', 'This account signs in through a provider; set a password by resetting it');
+  if (!(await verifyPassword(user.password_hash, current)))
+    throw unprocessable('CURRENT_PASSWORD_WRONG', 'The current password is not right', {
+      errors: [{ path: 'currentPassword', message: 'does not match', in: 'body' }],
+    });
+  await setPassword(deps, userId, next);
+}
+
+/** Sets a new password (a change, or a reset confirmed by auth) and announces it. */
+export async function setPassword(deps: Deps, userId: string, password: string): Promise<void> {
+  const hash = await hashPassword(password);
+  await deps.db.transaction().execute(async (trx) => {
+    const user = await liveUser(trx, userId, true);
+    const now = new Date();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
+    await updated(trx, deps, user, ['password'], now);
+  });
+}
+
+/**
+ * Deletes the account (회원 탈퇴): soft, keeping the row for the orders that name it, with every
+ * personal field scrubbed and the addresses removed. `user.deleted` makes auth end its sessions.
+ */
+export async function deleteAccount(deps: Deps, userId: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const user = await liveUser(trx, userId, true);
+    if (user.role === 'admin')
+      throw new ApiError(403, 'ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
+    const now = new Date();
+    await trx.deleteFrom('addresses').where('user_id', '=', user.id).execute();
+    await trx
+      .updateTable('users')
+      .set({
+        email: `deleted-${user.id}@deleted.invalid`,
+        name: '탈퇴한 회원',
+        phone: null,
+        password_hash: null,
+        marketing_consent: false,
+        status: 'DELETED',
+        deleted_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .execute();
+    await deps.events.publish(
+      trx,
+      'user.deleted',
+      { userId: user.id, deletedAt: now.toISOString() },
+      { userId: user.id, aggregateKey: `user:${user.id}` },
+    );
+  });
+}
+
+/** Suspends (정지) or restores an account for admin; repeating it changes nothing and publishes nothing. */
+export async function setStatus(
+  deps: Deps,
+  userId: string,
+  status: 'ACTIVE' | 'SUSPENDED',
+  reason?: string,
+): Promise<{ user: UserRow; changed: boolean }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await liveUser(trx, userId, true);
+    if (user.role === 'admin' && status === 'SUSPENDED')
+      throw unprocessable('ADMIN_NOT_SUSPENDABLE', 'An admin account cannot be suspended');
+    if (user.status === status) return { user, changed: false };
+    const now = new Date();
+    const row = await trx
+      .updateTable('users')
+      .set({
+        status,
+        suspended_at: status === 'SUSPENDED' ? now : null,
+        suspended_reason: status === 'SUSPENDED' ? (reason ?? null) : null,
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await updated(trx, deps, row, ['status'], now);
+    return { user: row, changed: true };
+  });
+}
+
+/**
+ * The account an OIDC provider vouches for: an existing one when the provider verified the email,
+ * otherwise a new buyer without a password. An unverified email never takes over an account.
+ */
+export async function accountForExternalIdentity(
+  deps: Deps,
+  input: { email: string; emailVerified: boolean; name: string },
+): Promise<{ user: UserRow; created: boolean }> {
+  const existing = await findLiveByEmail(deps.db, input.email);
+  if (existing) {
+    if (!input.emailVerified)
+      throw conflict(
+        'ACCOUNT_EXISTS',
+        'An account with this email exists; sign in with its password to link the provider',
+      );
+    return { user: existing, created: false };
+  }
+  try {
+    const user = await createUser(deps, {
+      email: input.email,
+      password: null,
+      name: input.name,
+      phone: null,
+      role: 'buyer',
+    });
+    return { user, created: true };
+  } catch (err) {
+    // Two first sign-ins at once: the other one created it.
+    const again =
+      (err as { code?: string }).code === 'EMAIL_TAKEN' && (await findLiveByEmail(deps.db, input.email));
+    if (again && input.emailVerified) return { user: again, created: false };
     throw err;
   }
 }

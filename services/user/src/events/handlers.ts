@@ -1,22 +1,62 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
+import { gradePolicy, type UserDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { recordCompletedOrder, recordPayment, recordRefund, reevaluateGrade } from '../domain/purchases.ts';
 
 /**
- * One handler per topic the catalog subscribes user to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
+ * Purchases move the grade (등급): payments add to the paid amount, refunds take from it,
+ * 구매확정 and delivery names the buyer of an order and counts the purchase. Each handler records
+ * its fact once (keyed by the payment, refund or order) and re-evaluates the buyer's grade.
  */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('user').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+export function handlers(deps: UserDeps): EventHandlers<Database> {
+  const policy = gradePolicy(deps.config);
+  const { events } = deps;
+  return {
+    'payment.completed': async (e, { trx }) => {
+      const d = e.data;
+      const userId = await recordPayment(trx, {
+        paymentId: d.paymentId,
+        orderId: d.orderId,
+        userId: d.userId ?? e.userId,
+        amount: d.amount,
+        paidAt: d.paidAt,
+      });
+      if (userId) await reevaluateGrade(trx, events, policy, userId);
+    },
+    'payment.refunded': async (e, { trx }) => {
+      const d = e.data;
+      const userId = await recordRefund(trx, {
+        refundId: d.refundId,
+        paymentId: d.paymentId,
+        orderId: d.orderId,
+        amount: d.amount,
+        refundedAt: d.refundedAt,
+      });
+      if (userId) await reevaluateGrade(trx, events, policy, userId);
+    },
+    'order.completed': async (e, { trx }) => {
+      const d = e.data;
+      await recordCompletedOrder(trx, {
+        orderId: d.orderId,
+        userId: d.userId,
+        amount: d.payableAmount,
+        completedAt: d.completedAt,
+      });
+      await reevaluateGrade(trx, events, policy, d.userId);
+    },
+    'shipping.delivered': async (e, { trx }) => {
+      // Seed flow 4.1 step 8: delivery updates the buyer's grade.
+      const d = e.data;
+      const userId =
+        d.userId ??
+        (
+          await trx
+            .selectFrom('payments')
+            .select('user_id')
+            .where('order_id', '=', d.orderId)
+            .executeTakeFirst()
+        )?.user_id;
+      if (userId) await reevaluateGrade(trx, events, policy, userId);
+    },
+  };
 }

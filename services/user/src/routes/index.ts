@@ -1,8 +1,14 @@
-import type { App, ServiceDeps } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
+import type { App } from '@mp/platform';
+import type { UserDeps } from '../config.ts';
+import { addressRoutes } from './addresses.ts';
+import { meRoutes } from './me.ts';
+import { savedListRoutes } from './saved-lists.ts';
 import { signupRoutes } from './signup.ts';
 
 /** The public routes of the user service. */
-export function routes(app: App, deps: ServiceDeps<Database>): void {
+export function routes(app: App, deps: UserDeps): void {
   signupRoutes(app, deps);
+  meRoutes(app, deps);
+  addressRoutes(app, deps);
+  savedListRoutes(app, deps);
 }

@@ -1,28 +1,13 @@
-import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
+import { type App, createRoute, jsonBody, jsonResponse, problems, z } from '@mp/platform';
+import type { UserDeps } from '../config.ts';
 import { createUser, toUserDto } from '../domain/users.ts';
-
-export const userDto = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    phone: z.string().nullable(),
-    role: z.enum(['buyer', 'seller', 'admin']),
-    grade: z.string(),
-    status: z.string(),
-    createdAt: z.string(),
-  })
-  .openapi('User');
+import { mobile, password, userDto } from './schemas.ts';
 
 const signupBody = z.object({
   email: z.email().max(254),
-  password: z.string().min(8, 'at least 8 characters').max(128),
+  password,
   name: z.string().trim().min(1).max(50),
-  phone: z
-    .string()
-    .regex(/^01[016789]-?\d{3,4}-?\d{4}$/, 'a Korean mobile number like 010-1234-5678')
-    .optional(),
+  phone: mobile.optional(),
   role: z.enum(['buyer', 'seller']).default('buyer'),
 });
 
@@ -34,7 +19,7 @@ const signup = createRoute({
   responses: { 201: jsonResponse(userDto, 'The new account'), ...problems(400, 409) },
 });
 
-export function signupRoutes(app: App, deps: ServiceDeps<Database>) {
+export function signupRoutes(app: App, deps: UserDeps) {
   app.openapi(signup, async (c) => {
     const body = c.req.valid('json');
     const user = await createUser(deps, { ...body, phone: body.phone ?? null });

@@ -1,0 +1,213 @@
+/**
+ * Admin's user and seller management (seed 1.14: 사용자 관리, 판매자 승인/거부): each action is
+ * forwarded through Dapr to the service that owns the account or the store, which changes it and
+ * publishes its own event; admin then announces its decision (admin.user.suspended,
+ * admin.seller.approved).
+ */
+import {
+  type App,
+  createRoute,
+  jsonBody,
+  jsonResponse,
+  pageOf,
+  pageQuery,
+  principalOf,
+  problems,
+  requireRole,
+  type ServiceDeps,
+  z,
+} from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+
+const userId = z.object({ id: z.string().max(64) });
+const reason = jsonBody(z.object({ reason: z.string().trim().min(1).max(500) }));
+const account = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    phone: z.string().nullable(),
+    role: z.enum(['buyer', 'seller', 'admin']),
+    status: z.enum(['ACTIVE', 'SUSPENDED', 'DELETED']),
+    grade: z.string(),
+    hasPassword: z.boolean(),
+    createdAt: z.string(),
+    suspendedReason: z.string().nullable(),
+  })
+  .openapi('AdminAccount');
+const store = z
+  .object({
+    sellerId: z.string(),
+    userId: z.string(),
+    status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED']),
+    grade: z.string(),
+    storeName: z.string(),
+    description: z.string().nullable(),
+    csPhone: z.string().nullable(),
+    csEmail: z.string().nullable(),
+    logoFileId: z.string().nullable(),
+    businessNumber: z.string(),
+    representative: z.string(),
+    mailOrderNumber: z.string(),
+    businessAddress: z.string().nullable(),
+    appliedAt: z.string(),
+    verifiedAt: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    suspensionReason: z.string().nullable(),
+  })
+  .openapi('AdminSeller');
+
+const errors = problems(400, 401, 403, 404, 409, 422, 503);
+
+const listUsers = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/users',
+  summary: 'Accounts, newest first, by status, role or text',
+  middleware: [requireRole('admin')] as const,
+  request: {
+    query: pageQuery.extend({
+      status: z.enum(['ACTIVE', 'SUSPENDED', 'DELETED']).optional(),
+      role: z.enum(['buyer', 'seller', 'admin']).optional(),
+      q: z.string().trim().min(1).max(100).optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(pageOf(account), 'Accounts'), ...errors },
+});
+const getUser = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/users/{id}',
+  summary: 'One account',
+  middleware: [requireRole('admin')] as const,
+  request: { params: userId },
+  responses: {
+    200: jsonResponse(account.partial().extend({ userId: z.string() }), 'The account'),
+    ...errors,
+  },
+});
+const suspendUser = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/users/{id}/suspend',
+  summary: '계정 정지: the account cannot sign in and its sessions end',
+  middleware: [requireRole('admin')] as const,
+  request: { params: userId, body: reason },
+  responses: { 200: jsonResponse(account, 'The account'), ...errors },
+});
+const restoreUser = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/users/{id}/restore',
+  summary: '정지 해제: the account may sign in again',
+  middleware: [requireRole('admin')] as const,
+  request: { params: userId },
+  responses: { 200: jsonResponse(account, 'The account'), ...errors },
+});
+const listSellers = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/sellers',
+  summary: 'Seller applications and stores, newest application first',
+  middleware: [requireRole('admin')] as const,
+  request: {
+    query: pageQuery.extend({ status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED']).optional() }),
+  },
+  responses: { 200: jsonResponse(pageOf(store), 'Sellers'), ...errors },
+});
+const approveSeller = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/sellers/{id}/approve',
+  summary: '입점 승인 (also lifts a suspension)',
+  middleware: [requireRole('admin')] as const,
+  request: { params: userId },
+  responses: { 200: jsonResponse(store, 'The seller'), ...errors },
+});
+const rejectSeller = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/sellers/{id}/reject',
+  summary: '입점 반려, with the reason the applicant sees',
+  middleware: [requireRole('admin')] as const,
+  request: { params: userId, body: reason },
+  responses: { 200: jsonResponse(store, 'The seller'), ...errors },
+});
+const suspendSeller = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/sellers/{id}/suspend',
+  summary: '판매 정지: the store stops selling',
+  middleware: [requireRole('admin')] as const,
+  request: { params: userId, body: reason },
+  responses: { 200: jsonResponse(store, 'The seller'), ...errors },
+});
+
+type Changed<T> = T & { changed?: boolean };
+const withoutChanged = <T extends { changed?: boolean }>({ changed: _, ...rest }: T) => rest;
+
+export function identityRoutes(app: App, { dapr, events, db }: ServiceDeps<Database>) {
+  const path = (base: string, id: string, action = '') => `${base}/${encodeURIComponent(id)}${action}`;
+
+  app.openapi(listUsers, async (c) =>
+    c.json(await dapr.invoke<never>('user', '/internal/users', { query: c.req.valid('query') }), 200),
+  );
+
+  app.openapi(getUser, async (c) =>
+    c.json(await dapr.invoke<never>('user', path('/internal/users', c.req.valid('param').id)), 200),
+  );
+
+  app.openapi(suspendUser, async (c) => {
+    const adminId = principalOf(c).userId;
+    const { reason: why } = c.req.valid('json');
+    const res = await dapr.invoke<Changed<z.infer<typeof account>>>(
+      'user',
+      path('/internal/users', c.req.valid('param').id, '/suspend'),
+      { body: { reason: why, adminId } },
+    );
+    if (res.changed)
+      await events.publish(
+        db,
+        'admin.user.suspended',
+        { userId: res.userId, adminId, reason: why, suspendedAt: new Date().toISOString() },
+        { userId: res.userId, aggregateKey: `user:${res.userId}` },
+      );
+    return c.json(withoutChanged(res), 200);
+  });
+
+  app.openapi(restoreUser, async (c) => {
+    const res = await dapr.invoke<Changed<z.infer<typeof account>>>(
+      'user',
+      path('/internal/users', c.req.valid('param').id, '/restore'),
+      { body: { adminId: principalOf(c).userId } },
+    );
+    return c.json(withoutChanged(res), 200);
+  });
+
+  app.openapi(listSellers, async (c) =>
+    c.json(await dapr.invoke<never>('seller', '/internal/sellers', { query: c.req.valid('query') }), 200),
+  );
+
+  app.openapi(approveSeller, async (c) => {
+    const adminId = principalOf(c).userId;
+    const res = await dapr.invoke<Changed<z.infer<typeof store>>>(
+      'seller',
+      path('/internal/sellers', c.req.valid('param').id, '/approve'),
+      { body: { adminId } },
+    );
+    if (res.changed)
+      await events.publish(
+        db,
+        'admin.seller.approved',
+        { sellerId: res.sellerId, adminId, approvedAt: new Date().toISOString() },
+        { userId: adminId, aggregateKey: `seller:${res.sellerId}` },
+      );
+    return c.json(withoutChanged(res), 200);
+  });
+
+  for (const [route, action] of [
+    [rejectSeller, '/reject'],
+    [suspendSeller, '/suspend'],
+  ] as const) {
+    app.openapi(route, async (c) => {
+      const res = await dapr.invoke<z.infer<typeof store>>(
+        'seller',
+        path('/internal/sellers', c.req.valid('param').id, action),
+        { body: { adminId: principalOf(c).userId, reason: c.req.valid('json').reason } },
+      );
+      return c.json(res, 200);
+    });
+  }
+}

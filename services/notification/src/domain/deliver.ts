@@ -1,0 +1,125 @@
+import type { EventOf, EventType } from '@mp/contracts';
+import { ApiError, newId, sql, type Transaction } from '@mp/platform';
+import type { NotificationDeps } from '../config.ts';
+import type { Database } from '../db/schema.ts';
+import { record } from './history.ts';
+import { defaultSettings, readSettings, wants } from './settings.ts';
+import { type Message, renderEmail } from './templates.ts';
+
+interface Account {
+  email: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+}
+
+/** The account's address (contract 2); a deleted or unknown account has none. */
+async function addressOf(deps: NotificationDeps, userId: string): Promise<string | undefined> {
+  try {
+    const a = await deps.dapr.invoke<Account>('user', `/internal/users/${encodeURIComponent(userId)}`);
+    return a.status === 'DELETED' ? undefined : a.email;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * `이름 <addr>` with the display name as an RFC 2047 encoded word: the SMTP binding (gomail)
+ * would otherwise encode the whole header, address included, and refuse it.
+ */
+export function mailbox(from: string): string {
+  const m = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
+  if (!m?.[1] || /^[\x20-\x7e]*$/.test(m[1])) return from.trim();
+  return `=?UTF-8?B?${Buffer.from(m[1], 'utf8').toString('base64')}?= <${m[2]}>`;
+}
+
+/** Counts a failed send outside the handler's transaction (a retry rolls that back). */
+async function countFailure(deps: NotificationDeps, eventId: string, template: string, error: string) {
+  const { rows } = await sql<{ failures: number }>`
+    insert into delivery_attempts (event_id, template, failures, last_error) values (${eventId}, ${template}, 1, ${error})
+    on conflict (event_id, template) do update set failures = delivery_attempts.failures + 1, last_error = excluded.last_error, updated_at = now()
+    returning failures`.execute(deps.db);
+  return rows[0]!.failures;
+}
+
+/**
+ * Sends one message as its recipient's settings allow: email through the Dapr output binding
+ * (always, for account and security mail) and an entry in the in-app history, then
+ * `notification.sent` in the handler's transaction. A send that fails is retried by Dapr
+ * (the handler throws) until NOTIFICATION_MAX_ATTEMPTS; then it is recorded as failed and
+ * `notification.failed` is published instead.
+ */
+export async function deliver(
+  deps: NotificationDeps,
+  trx: Transaction<Database>,
+  event: EventOf<EventType>,
+  m: Message,
+): Promise<'sent' | 'failed' | 'skipped'> {
+  const { dapr, config, events, log } = deps;
+  const userId = m.userId;
+  if (!userId && !m.email) {
+    log.debug({ template: m.template }, 'no recipient; nothing sent');
+    return 'skipped';
+  }
+  const settings = userId ? await readSettings(dapr, userId) : defaultSettings;
+  const want = wants(settings, m.category);
+  const email = want.email ? (m.email ?? (userId ? await addressOf(deps, userId) : undefined)) : undefined;
+  if (!email && !(want.inApp && userId)) return 'skipped';
+
+  const notificationId = newId();
+  const now = new Date().toISOString();
+  let status: 'SENT' | 'FAILED' = 'SENT';
+  let reason = '';
+  if (email) {
+    try {
+      await dapr.invokeBinding(config.EMAIL_BINDING, 'create', renderEmail(m), {
+        emailTo: email,
+        subject: m.title,
+        emailFrom: mailbox(config.MAIL_FROM),
+      });
+    } catch (err) {
+      reason = err instanceof Error ? err.message : String(err);
+      const failures = await countFailure(deps, event.eventId, m.template, reason.slice(0, 500));
+      if (failures < config.NOTIFICATION_MAX_ATTEMPTS) throw err;
+      status = 'FAILED';
+    }
+  }
+  const channel = email ? ('EMAIL' as const) : ('IN_APP' as const);
+  if (userId && want.inApp) {
+    await record(
+      dapr,
+      userId,
+      {
+        id: notificationId,
+        channel,
+        template: m.template,
+        category: m.category,
+        title: m.title,
+        body: m.lines.join('\n'),
+        link: m.secret ? null : (m.action?.url ?? null),
+        status,
+        sourceEventId: event.eventId,
+        createdAt: now,
+        readAt: null,
+      },
+      config.NOTIFICATION_HISTORY_MAX,
+    );
+  }
+  const who = userId ? { userId } : {};
+  if (status === 'SENT') {
+    await events.publish(
+      trx,
+      'notification.sent',
+      { notificationId, ...who, channel, template: m.template, sourceEventId: event.eventId, sentAt: now },
+      { ...who, aggregateKey: `notification:${notificationId}` },
+    );
+    return 'sent';
+  }
+  log.warn({ template: m.template, eventId: event.eventId, reason }, 'notification given up');
+  await events.publish(
+    trx,
+    'notification.failed',
+    { notificationId, ...who, channel, template: m.template, reason: reason.slice(0, 500), failedAt: now },
+    { ...who, aggregateKey: `notification:${notificationId}` },
+  );
+  return 'failed';
+}

@@ -1,0 +1,71 @@
+import { type Dapr, decodeCursor, encodeCursor, StateConflictError, z } from '@mp/platform';
+
+/** One notification as its recipient sees it (the seed's DynamoDB `Notifications`). */
+export interface Entry {
+  id: string;
+  channel: 'EMAIL' | 'IN_APP';
+  template: string;
+  category: string;
+  title: string;
+  body: string;
+  link: string | null;
+  status: 'SENT' | 'FAILED';
+  sourceEventId: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export const HISTORY_STORE = 'notifications';
+const key = (userId: string) => `notifications:${userId}`;
+
+export async function readHistory(dapr: Dapr, userId: string): Promise<Entry[]> {
+  return (await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, key(userId))).value?.items ?? [];
+}
+
+/** Changes a user's history with ETags, retrying when another write got there first. */
+async function change<T>(
+  dapr: Dapr,
+  userId: string,
+  fn: (items: Entry[]) => { items: Entry[]; result: T },
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const { value, etag } = await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, key(userId));
+    const { items, result } = fn(value?.items ?? []);
+    try {
+      await dapr.saveState(HISTORY_STORE, key(userId), { items }, etag ? { etag } : {});
+      return result;
+    } catch (err) {
+      if (!(err instanceof StateConflictError) || attempt >= 4) throw err;
+    }
+  }
+}
+
+/** Adds an entry newest first, keeping `max`; the same event and template twice is one entry. */
+export const record = (dapr: Dapr, userId: string, e: Entry, max: number) =>
+  change(dapr, userId, (items) => {
+    const rest = items.filter((i) => !(i.sourceEventId === e.sourceEventId && i.template === e.template));
+    return { items: [e, ...rest].slice(0, max), result: undefined };
+  });
+
+export const markRead = (dapr: Dapr, userId: string, id: string) =>
+  change(dapr, userId, (items) => {
+    const found = items.some((i) => i.id === id);
+    const at = new Date().toISOString();
+    return { items: items.map((i) => (i.id === id && !i.readAt ? { ...i, readAt: at } : i)), result: found };
+  });
+
+const position = z.object({ at: z.string(), id: z.string() });
+
+/** A keyset page, newest first. */
+export function page(items: Entry[], limit: number, cursor: string | undefined, unreadOnly: boolean) {
+  const after = decodeCursor(cursor, position);
+  const rest = items
+    .filter((i) => !unreadOnly || !i.readAt)
+    .filter((i) => !after || i.createdAt < after.at || (i.createdAt === after.at && i.id < after.id));
+  const out = rest.slice(0, limit);
+  const last = out.at(-1);
+  return {
+    items: out,
+    nextCursor: rest.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+  };
+}

@@ -1,0 +1,249 @@
+import type { EventOf, EventType } from '@mp/contracts';
+import type { Category } from './settings.ts';
+
+/** A message to one person, before it is rendered for a channel. */
+export interface Message {
+  template: string;
+  category: Category;
+  /** Who: an account (its email is looked up) and/or an address the event already names. */
+  userId: string | undefined;
+  email?: string | undefined;
+  title: string;
+  lines: string[];
+  action?: { label: string; url: string };
+  /** The action carries a secret (a reset token): it goes by email only, never into the history. */
+  secret?: boolean;
+}
+
+const won = (n: number) => `${new Intl.NumberFormat('ko-KR').format(n)}원`;
+const kst = (iso: string) =>
+  new Intl.DateTimeFormat('ko-KR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Seoul' }).format(
+    new Date(iso),
+  );
+const carrierName: Record<string, string> = {
+  CJ: 'CJ대한통운',
+  LOTTE: '롯데택배',
+  HANJIN: '한진택배',
+  LOGEN: '로젠택배',
+  POST: '우체국택배',
+};
+
+type Compose<T extends EventType> = (e: EventOf<T>, base: string) => Message | undefined;
+type Templates = { [T in EventType]?: Compose<T> };
+
+/**
+ * What each event the catalog gives notification says, to whom (seed 1.11: 주문 접수, 결제 완료,
+ * 상품 발송, 배송 완료, 정산 완료, and the account and store messages). Events that name no one
+ * (a published notice goes to everyone) yield nothing here.
+ */
+export const templates: Templates = {
+  'auth.password.reset': (e, base) =>
+    e.data.phase === 'requested'
+      ? {
+          template: 'password-reset',
+          category: 'account',
+          userId: e.data.userId,
+          email: e.data.email,
+          title: '비밀번호 재설정 안내',
+          lines: [
+            '비밀번호 재설정을 요청하셨습니다. 아래 버튼을 눌러 새 비밀번호를 정해 주세요.',
+            `이 링크는 ${e.data.expiresAt ? kst(e.data.expiresAt) : '곧'}까지 한 번만 쓸 수 있습니다.`,
+            '요청하지 않으셨다면 이 메일을 무시하셔도 됩니다.',
+          ],
+          action: {
+            label: '비밀번호 재설정',
+            url: `${base}/reset-password?token=${e.data.resetToken ?? ''}`,
+          },
+          secret: true,
+        }
+      : {
+          template: 'password-changed',
+          category: 'account',
+          userId: e.data.userId,
+          email: e.data.email,
+          title: '비밀번호가 변경되었습니다',
+          lines: [
+            `${kst(e.data.at)}에 비밀번호가 변경되어 모든 기기에서 로그아웃되었습니다.`,
+            '직접 변경하지 않으셨다면 즉시 고객센터로 알려 주세요.',
+          ],
+        },
+  'user.created': (e) => ({
+    template: 'welcome',
+    category: 'account',
+    userId: e.data.userId,
+    email: e.data.email,
+    title: `${e.data.name}님, 가입을 환영합니다`,
+    lines: [
+      e.data.role === 'seller'
+        ? '판매자 회원으로 가입하셨습니다. 입점 신청을 진행해 주세요.'
+        : '지금 바로 쇼핑을 시작해 보세요.',
+    ],
+  }),
+  'admin.user.suspended': (e) => ({
+    template: 'account-suspended',
+    category: 'account',
+    userId: e.data.userId,
+    title: '계정 이용이 정지되었습니다',
+    lines: [`사유: ${e.data.reason}`, '문의는 고객센터로 해 주세요.'],
+  }),
+  'seller.created': (e) => ({
+    template: 'seller-application-received',
+    category: 'seller',
+    userId: e.data.userId,
+    title: '입점 신청이 접수되었습니다',
+    lines: [`${e.data.storeName} 스토어의 입점 신청을 검토하고 있습니다. 결과는 메일로 알려 드립니다.`],
+  }),
+  'seller.verified': (e) => ({
+    template: 'seller-verified',
+    category: 'seller',
+    userId: e.data.userId,
+    title: '입점이 승인되었습니다',
+    lines: ['이제 상품을 등록하고 판매를 시작할 수 있습니다.'],
+  }),
+  'store.updated': (e) =>
+    e.data.status === 'REJECTED'
+      ? {
+          template: 'seller-rejected',
+          category: 'seller',
+          userId: e.data.sellerId,
+          title: '입점 신청이 반려되었습니다',
+          lines: [`사유: ${e.data.reason ?? '-'}`, '내용을 보완해 다시 신청하실 수 있습니다.'],
+        }
+      : undefined,
+  'seller.suspended': (e) => ({
+    template: 'seller-suspended',
+    category: 'seller',
+    userId: e.data.userId,
+    title: '판매가 정지되었습니다',
+    lines: [`사유: ${e.data.reason}`],
+  }),
+  'product.approved': (e) => ({
+    template: 'product-approved',
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '상품이 승인되었습니다',
+    lines: [`${e.data.name} 상품이 심사를 통과해 판매를 시작합니다.`],
+  }),
+  'product.rejected': (e) => ({
+    template: 'product-rejected',
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '상품이 반려되었습니다',
+    lines: [`${e.data.name}: ${e.data.reason}`],
+  }),
+  'inventory.low_stock': (e) => ({
+    template: 'low-stock',
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '재고가 얼마 남지 않았습니다',
+    lines: [`${e.data.sku}: 남은 재고 ${e.data.currentStock}개 (기준 ${e.data.threshold}개)`],
+  }),
+  'inventory.out_of_stock': (e) => ({
+    template: 'out-of-stock',
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '품절되었습니다',
+    lines: [`${e.data.sku}의 재고가 모두 소진되었습니다.`],
+  }),
+  'order.created': (e) => ({
+    template: 'order-received',
+    category: 'orders',
+    userId: e.data.userId,
+    title: '주문이 접수되었습니다',
+    lines: [`주문번호 ${e.data.orderId}`, `결제하실 금액: ${won(e.data.payableAmount)}`],
+  }),
+  'order.cancelled': (e) => ({
+    template: 'order-cancelled',
+    category: 'orders',
+    userId: e.data.userId,
+    title: '주문이 취소되었습니다',
+    lines: [`주문번호 ${e.data.orderId}`, `사유: ${e.data.reason}`],
+  }),
+  'order.refund.completed': (e) => ({
+    template: 'refund-completed',
+    category: 'orders',
+    userId: e.data.userId,
+    title: '환불이 완료되었습니다',
+    lines: [`주문번호 ${e.data.orderId}`, `환불 금액: ${won(e.data.amount)}`],
+  }),
+  'payment.completed': (e) => ({
+    template: 'payment-completed',
+    category: 'orders',
+    userId: e.data.userId ?? e.userId,
+    title: '결제가 완료되었습니다',
+    lines: [`주문번호 ${e.data.orderId}`, `결제 금액: ${won(e.data.amount)}`],
+  }),
+  'payment.failed': (e) => ({
+    template: 'payment-failed',
+    category: 'orders',
+    userId: e.userId,
+    title: '결제에 실패했습니다',
+    lines: [`주문번호 ${e.data.orderId}`, `사유: ${e.data.reason}`],
+  }),
+  'payment.refunded': (e) => ({
+    template: 'payment-refunded',
+    category: 'orders',
+    userId: e.userId,
+    title: '결제가 환불되었습니다',
+    lines: [`주문번호 ${e.data.orderId}`, `환불 금액: ${won(e.data.amount)}`],
+  }),
+  'shipping.dispatched': (e) => ({
+    template: 'shipment-dispatched',
+    category: 'shipping',
+    userId: e.userId,
+    title: '상품이 발송되었습니다',
+    lines: [
+      `${carrierName[e.data.carrier] ?? e.data.carrier} 운송장 ${e.data.trackingNumber}`,
+      `도착 예정: ${kst(e.data.estimatedDelivery)}`,
+    ],
+  }),
+  'shipping.delivered': (e) => ({
+    template: 'shipment-delivered',
+    category: 'shipping',
+    userId: e.data.userId ?? e.userId,
+    title: '배송이 완료되었습니다',
+    lines: ['상품은 마음에 드셨나요? 리뷰를 남겨 주세요.'],
+  }),
+  'shipping.failed': (e) => ({
+    template: 'shipment-failed',
+    category: 'shipping',
+    userId: e.userId,
+    title: '배송에 문제가 생겼습니다',
+    lines: [`사유: ${e.data.reason}`],
+  }),
+  'settlement.completed': (e) => ({
+    template: 'settlement-completed',
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '정산이 완료되었습니다',
+    lines: [
+      `정산 금액: ${won(e.data.netAmount)}`,
+      `기간: ${kst(e.data.periodStart)} ~ ${kst(e.data.periodEnd)}`,
+    ],
+  }),
+  'settlement.paid': (e) => ({
+    template: 'settlement-paid',
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '정산금이 지급되었습니다',
+    lines: [`지급 금액: ${won(e.data.amount)}`],
+  }),
+  'admin.notice.published': () => undefined,
+};
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The email body (HTML; the binding sends text/html). */
+export function renderEmail(m: Message): string {
+  const paragraphs = m.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');
+  const action = m.action
+    ? `<p><a href="${escapeHtml(m.action.url)}" style="display:inline-block;padding:12px 20px;background:#111;color:#fff;text-decoration:none">${escapeHtml(m.action.label)}</a></p>\n<p style="color:#666;font-size:12px">${escapeHtml(m.action.url)}</p>`
+    : '';
+  return `<!doctype html><html lang="ko"><body style="font-family:sans-serif">
+<h2>${escapeHtml(m.title)}</h2>
+${paragraphs}
+${action}
+<hr><p style="color:#999;font-size:12px">마켓플레이스 · 이 메일은 발신 전용입니다.</p>
+</body></html>`;
+}

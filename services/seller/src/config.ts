@@ -1,0 +1,21 @@
+import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import type { Database } from './db/schema.ts';
+import { parseGradeRules } from './domain/grades.ts';
+
+export const config = baseConfigSchema.extend({
+  /** 판매자 등급 thresholds on net sales in the window, KRW, rising: `STANDARD=1000000,…`. */
+  SELLER_GRADE_THRESHOLDS: z
+    .string()
+    .default('STANDARD=1000000,PREMIUM=10000000,POWER=50000000')
+    .superRefine((v, ctx) => {
+      try {
+        parseGradeRules(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  SELLER_GRADE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+});
+
+export type SellerConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type SellerDeps = ServiceDeps<Database, SellerConfig>;

@@ -1,0 +1,136 @@
+import {
+  type App,
+  createRoute,
+  decodeCursor,
+  encodeCursor,
+  jsonBody,
+  jsonResponse,
+  notFound,
+  pageOf,
+  pageQuery,
+  problems,
+  z,
+} from '@mp/platform';
+import type { SellerDeps } from '../config.ts';
+import { approve, findSeller, reject, suspendById, toSellerDto } from '../domain/sellers.ts';
+import { sellerDto, sellerStatus } from './schemas.ts';
+
+const params = z.object({ sellerId: z.string().max(64) });
+
+const getOne = createRoute({
+  method: 'get',
+  path: '/internal/sellers/{sellerId}',
+  summary: 'Contract 1: a seller and its status (product lists only VERIFIED sellers)',
+  request: { params },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        sellerId: z.string(),
+        userId: z.string(),
+        status: sellerStatus,
+        storeName: z.string(),
+        grade: z.string(),
+      }),
+      'The seller',
+    ),
+    ...problems(404),
+  },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/internal/sellers',
+  summary: 'Applications and sellers, newest application first (admin)',
+  request: { query: pageQuery.extend({ status: sellerStatus.optional() }) },
+  responses: { 200: jsonResponse(pageOf(sellerDto), 'Sellers'), ...problems(400) },
+});
+const adminId = z.string().max(64).optional();
+const withReason = jsonBody(z.object({ adminId, reason: z.string().trim().min(1).max(500) }));
+const approveRoute = createRoute({
+  method: 'post',
+  path: '/internal/sellers/{sellerId}/approve',
+  summary: '입점 승인: the seller may list products (seller.verified)',
+  request: { params, body: jsonBody(z.object({ adminId })) },
+  responses: {
+    200: jsonResponse(sellerDto.extend({ changed: z.boolean() }), 'The seller'),
+    ...problems(400, 404),
+  },
+});
+const rejectRoute = createRoute({
+  method: 'post',
+  path: '/internal/sellers/{sellerId}/reject',
+  summary: '입점 반려: a pending application is refused, with the reason',
+  request: { params, body: withReason },
+  responses: { 200: jsonResponse(sellerDto, 'The seller'), ...problems(400, 404, 409) },
+});
+const suspendRoute = createRoute({
+  method: 'post',
+  path: '/internal/sellers/{sellerId}/suspend',
+  summary: '판매 정지: the seller stops selling (seller.suspended)',
+  request: { params, body: withReason },
+  responses: { 200: jsonResponse(sellerDto, 'The seller'), ...problems(400, 404, 409) },
+});
+
+export function internalRoutes(app: App, deps: SellerDeps) {
+  const { db } = deps;
+  app.openapi(getOne, async (c) => {
+    const view = await findSeller(db, c.req.valid('param').sellerId);
+    if (!view) throw notFound('SELLER_NOT_FOUND', 'No such seller');
+    return c.json(
+      {
+        sellerId: view.seller.seller_id,
+        userId: view.seller.seller_id,
+        status: view.seller.status,
+        storeName: view.store.store_name,
+        grade: view.seller.grade,
+      },
+      200,
+    );
+  });
+
+  app.openapi(list, async (c) => {
+    const q = c.req.valid('query');
+    const after = decodeCursor(q.cursor, z.object({ at: z.iso.datetime(), id: z.uuid() }));
+    let query = db
+      .selectFrom('sellers')
+      .select(['seller_id', 'applied_at'])
+      .orderBy('applied_at', 'desc')
+      .orderBy('seller_id', 'desc')
+      .limit(q.limit + 1);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (after)
+      query = query.where((eb) =>
+        eb.or([
+          eb('applied_at', '<', new Date(after.at)),
+          eb.and([eb('applied_at', '=', new Date(after.at)), eb('seller_id', '<', after.id)]),
+        ]),
+      );
+    const rows = await query.execute();
+    const page = rows.slice(0, q.limit);
+    const items = [];
+    for (const r of page) items.push(toSellerDto((await findSeller(db, r.seller_id))!));
+    const last = page.at(-1);
+    return c.json(
+      {
+        items,
+        nextCursor:
+          rows.length > q.limit && last
+            ? encodeCursor({ at: last.applied_at.toISOString(), id: last.seller_id })
+            : null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(approveRoute, async (c) => {
+    const { view, changed } = await approve(deps, c.req.valid('param').sellerId, c.req.valid('json').adminId);
+    return c.json({ ...toSellerDto(view), changed }, 200);
+  });
+  app.openapi(rejectRoute, async (c) => {
+    const view = await reject(deps, c.req.valid('param').sellerId, c.req.valid('json').reason);
+    return c.json(toSellerDto(view), 200);
+  });
+  app.openapi(suspendRoute, async (c) => {
+    const view = await suspendById(deps, c.req.valid('param').sellerId, c.req.valid('json').reason);
+    return c.json(toSellerDto(view), 200);
+  });
+}

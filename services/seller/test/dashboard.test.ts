@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { startTestService } from '@mp/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { service } from '../src/service.ts';
+import { deliver, type SellerService, verified } from './helpers.ts';
+
+let svc: SellerService;
+beforeAll(async () => {
+  svc = await startTestService(service, {
+    env: { SELLER_GRADE_THRESHOLDS: 'STANDARD=100000,POWER=1000000' },
+  });
+});
+afterAll(() => svc.close());
+
+const now = () => new Date().toISOString();
+const address = { recipient: '김철수', phone: '010-1234-5678', address: '서울시 강남구', zipCode: '06234' };
+function order(lines: { sellerId: string; price: number; quantity: number }[], createdAt = now()) {
+  const items = lines.map((l) => ({
+    ...l,
+    productId: randomUUID(),
+    itemId: randomUUID(),
+    sku: `SKU-${randomUUID().slice(0, 4)}`,
+    options: {},
+  }));
+  const total = items.reduce((s, i) => s + i.price * i.quantity, 0);
+  return {
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    sellerId: items[0]!.sellerId,
+    sellerIds: [...new Set(items.map((i) => i.sellerId))],
+    items,
+    totalAmount: total,
+    discountAmount: 0,
+    shippingFee: 0,
+    payableAmount: total,
+    shippingAddress: address,
+    paymentMethod: 'card',
+    paymentDueAt: now(),
+    createdAt,
+  };
+}
+const paid = (orderId: string, amount: number) =>
+  deliver(svc, 'payment', 'payment.completed', {
+    paymentId: randomUUID(),
+    orderId,
+    amount,
+    method: 'card',
+    pgTransactionId: 'pg',
+    paidAt: now(),
+  });
+const board = async (token: string) =>
+  (await svc.call('GET', '/api/v1/sellers/me/dashboard', { token })).body;
+
+describe('the dashboard (판매 대시보드)', () => {
+  it("counts my share of today's orders and sales, not cancelled ones, and waiting shipments", async () => {
+    const me = await verified(svc);
+    const other = await verified(svc);
+    const mixed = order([
+      { sellerId: me.id, price: 30_000, quantity: 2 },
+      { sellerId: other.id, price: 99_000, quantity: 1 },
+    ]);
+    const single = order([{ sellerId: me.id, price: 10_000, quantity: 1 }]);
+    const cancelled = order([{ sellerId: me.id, price: 500_000, quantity: 1 }]);
+    // Out of order: the payment of `mixed` arrives before the order itself.
+    await paid(mixed.orderId, mixed.payableAmount);
+    for (const o of [mixed, single, cancelled]) await deliver(svc, 'order', 'order.created', o);
+    await paid(cancelled.orderId, 500_000);
+    await deliver(svc, 'order', 'order.cancelled', {
+      orderId: cancelled.orderId,
+      userId: cancelled.userId,
+      reason: '단순 변심',
+      cancelledAt: now(),
+      previousStatus: 'PAID',
+    });
+    const s1 = randomUUID();
+    const s2 = randomUUID();
+    const shipItems = [{ itemId: randomUUID(), productId: randomUUID(), sku: 'SKU-1', quantity: 1 }];
+    // s2 is dispatched before its request arrives; s1 waits.
+    await deliver(svc, 'shipping', 'shipping.dispatched', {
+      shipmentId: s2,
+      orderId: single.orderId,
+      carrier: 'CJ',
+      trackingNumber: '1234',
+      estimatedDelivery: now(),
+      dispatchedAt: now(),
+    });
+    for (const [shipmentId, o] of [
+      [s1, mixed],
+      [s2, single],
+    ] as const)
+      await deliver(svc, 'shipping', 'shipping.requested', {
+        shipmentId,
+        orderId: o.orderId,
+        sellerId: me.id,
+        userId: o.userId,
+        items: shipItems,
+        requestedAt: now(),
+      });
+
+    const d = await board(me.token);
+    expect(d).toMatchObject({
+      timezone: 'Asia/Seoul',
+      today: { orders: 2, sales: 60_000 },
+      month: { orders: 2, sales: 60_000 },
+      pendingShipments: 1,
+      lastSettlement: null,
+    });
+    expect((await board(other.token)).today).toEqual({ orders: 1, sales: 99_000 });
+  });
+
+  it('counts an event once however often it arrives, and shows the last settlement', async () => {
+    const me = await verified(svc);
+    const o = order([{ sellerId: me.id, price: 20_000, quantity: 1 }]);
+    const created = await deliver(svc, 'order', 'order.created', o);
+    await svc.call('POST', '/events/order.created', {
+      body: { id: created.eventId, data: created },
+      headers: { 'dapr-api-token': 'test-app-token-0123456789abcdef' },
+    });
+    const settlement = {
+      settlementId: randomUUID(),
+      sellerId: me.id,
+      periodStart: now(),
+      periodEnd: now(),
+      grossAmount: 100_000,
+      commission: 10_000,
+      couponBurden: 0,
+      shippingFee: 0,
+      refundAmount: 0,
+      netAmount: 90_000,
+      completedAt: now(),
+    };
+    await deliver(svc, 'settlement', 'settlement.completed', settlement);
+    const d = await board(me.token);
+    expect(d.today.orders).toBe(1);
+    expect(d.lastSettlement).toMatchObject({ settlementId: settlement.settlementId, netAmount: 90_000 });
+  });
+
+  it('counts an order placed yesterday in Korea in the month but not today', async () => {
+    const me = await verified(svc);
+    const kstMidnight = new Date(
+      `${new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10)}T00:00:00+09:00`,
+    );
+    const yesterday = new Date(kstMidnight.getTime() - 60_000);
+    await deliver(
+      svc,
+      'order',
+      'order.created',
+      order([{ sellerId: me.id, price: 1000, quantity: 1 }], yesterday.toISOString()),
+    );
+    const d = await board(me.token);
+    expect(d.today.orders).toBe(0);
+    // Unless today is the 1st in Korea, yesterday is this month.
+    const kstToday = new Date(Date.now() + 9 * 3600_000);
+    expect(d.month.orders).toBe(kstToday.getUTCDate() === 1 ? 0 : 1);
+  });
+
+  it('raises the seller grade with paid sales and lowers it when the order is cancelled', async () => {
+    const me = await verified(svc);
+    const o = order([{ sellerId: me.id, price: 150_000, quantity: 1 }]);
+    await deliver(svc, 'order', 'order.created', o);
+    await paid(o.orderId, 150_000);
+    expect((await board(me.token)).grade).toBe('STANDARD');
+    await deliver(svc, 'order', 'order.cancelled', {
+      orderId: o.orderId,
+      userId: o.userId,
+      reason: 'x',
+      cancelledAt: now(),
+      previousStatus: 'PAID',
+    });
+    expect((await board(me.token)).grade).toBe('NEW');
+  });
+
+  it('suspends the store of an account admin suspends', async () => {
+    const me = await verified(svc);
+    await deliver(svc, 'admin', 'admin.user.suspended', {
+      userId: me.id,
+      adminId: 'a-1',
+      reason: '부정 거래',
+      suspendedAt: now(),
+    });
+    const res = await svc.call('GET', '/api/v1/sellers/me', { token: me.token });
+    expect(res.body).toMatchObject({ status: 'SUSPENDED', suspensionReason: '계정 정지: 부정 거래' });
+    expect((await svc.outbox('seller.suspended')).filter((e) => e.data.sellerId === me.id)).toHaveLength(1);
+    // An account without a store: nothing to do, and no failure.
+    await deliver(svc, 'admin', 'admin.user.suspended', {
+      userId: randomUUID(),
+      adminId: 'a-1',
+      reason: 'x',
+      suspendedAt: now(),
+    });
+  });
+});
+
+describe('subscriptions', () => {
+  it('subscribes to exactly the topics the catalog gives seller', async () => {
+    const { subscriptionsOf } = await import('@mp/contracts');
+    const res = await svc.call('GET', '/dapr/subscribe');
+    expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(
+      [...subscriptionsOf('seller')].sort(),
+    );
+  });
+});

@@ -1,0 +1,35 @@
+import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import type { Database } from './db/schema.ts';
+import { type GradePolicy, parseGradeRules } from './domain/grades.ts';
+
+export const config = baseConfigSchema.extend({
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
+  /** 등급 thresholds on the net amount paid in the window, KRW, rising: `SILVER=300000,GOLD=1000000`. */
+  USER_GRADE_THRESHOLDS: z
+    .string()
+    .default('SILVER=300000,GOLD=1000000,VIP=3000000')
+    .superRefine((v, ctx) => {
+      try {
+        parseGradeRules(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  /** The rolling window the grade looks back over. */
+  USER_GRADE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  WISHLIST_MAX_ITEMS: z.coerce.number().int().min(1).max(1000).default(200),
+  RECENT_VIEWS_MAX_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export type UserConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type UserDeps = ServiceDeps<Database, UserConfig>;
+
+/** Everyone below the first threshold holds the base grade. */
+export const BASE_GRADE = 'BRONZE';
+
+export const gradePolicy = (c: UserConfig): GradePolicy => ({
+  base: BASE_GRADE,
+  rules: parseGradeRules(c.USER_GRADE_THRESHOLDS),
+  windowDays: c.USER_GRADE_WINDOW_DAYS,
+});

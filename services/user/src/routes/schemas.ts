@@ -1,0 +1,36 @@
+import { z } from '@mp/platform';
+
+export const userDto = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    phone: z.string().nullable(),
+    role: z.enum(['buyer', 'seller', 'admin']),
+    grade: z.string(),
+    status: z.string(),
+    marketingConsent: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('User');
+
+/** A Korean mobile number (휴대폰 번호). */
+export const mobile = z
+  .string()
+  .regex(/^01[016789]-?\d{3,4}-?\d{4}$/, 'a Korean mobile number like 010-1234-5678');
+
+export const password = z.string().min(8, 'at least 8 characters').max(128);
+
+export const productSummary = z
+  .object({
+    productId: z.string(),
+    sellerId: z.string(),
+    name: z.string(),
+    price: z.int(),
+    brand: z.string().nullable(),
+    status: z.string(),
+    thumbnailUrl: z.string().nullable(),
+  })
+  .openapi('ProductSummary');
+
+export const productIdParam = z.object({ productId: z.string().min(1).max(64) });
