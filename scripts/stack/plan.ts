@@ -68,6 +68,7 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
       LOGIN_IP_SLOW_AFTER: '500',
       LOGIN_IP_BLOCK_AFTER: '2000',
     },
+    file: s3,
     settlement: s3,
     stats: s3,
   };

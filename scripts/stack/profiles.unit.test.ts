@@ -1,5 +1,6 @@
 import { eventTypes } from '@mp/contracts';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { profileNames, readResources, resolveProfile } from './profiles.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -37,10 +38,10 @@ describe('component profiles', () => {
     for (const store of aws) {
       expect(store.type, store.name).toBe('state.aws.dynamodb');
       expect(store.source, store.name).toMatch(/^components\/aws\//);
-      const scopes = (text: string) => text.split('scopes:')[1]?.trim();
-      expect(scopes(store.text), store.name).toBe(scopes(redis.find((r) => r.name === store.name)!.text));
+      const scopes = (text: string) => (parse(text) as { scopes?: string[] }).scopes;
+      expect(scopes(store.text), store.name).toEqual(scopes(redis.find((r) => r.name === store.name)!.text));
     }
-    // The seed's table names (Sessions, Wishlists, ProductViews, Carts, …): PascalCase of the store.
+    // Tables named as the seed names them (Sessions, Wishlists, ProductViews, Carts, …): PascalCase of the store.
     for (const store of aws) {
       const table = /name: table\s+value: (\S+)/.exec(store.text)?.[1];
       expect(table?.toLowerCase(), store.name).toBe(store.name);

@@ -57,11 +57,16 @@ describe('every service behind the gateway', () => {
       const ready = await fetch(`http://127.0.0.1:${portsOf(name as ServiceName).app}/readyz`);
       expect(ready.status, name).toBe(200);
       for (const prefix of spec.prefixes) {
-        // An unknown path under the prefix reaches the service, which answers with its own problem+json.
+        // An unknown path under the prefix reaches the service, which answers with its own problem+json
+        // (ROUTE_NOT_FOUND, or its resource's not-found where a public `GET {prefix}/{id}` exists),
+        // never the gateway's "No service serves this path".
         const res = await api('GET', `${prefix}/__route_probe__`);
         expect([401, 404], `${prefix} → ${name}`).toContain(res.status);
         expect(res.headers.get('content-type'), prefix).toContain('json');
-        if (res.status === 404) expect(res.body.code, `${prefix} reaches ${name}`).toBe('ROUTE_NOT_FOUND');
+        if (res.status === 404) {
+          expect(res.body.code, `${prefix} reaches ${name}`).toMatch(/_NOT_FOUND$/);
+          expect(res.body.detail, `${prefix} reaches ${name}`).not.toBe('No service serves this path');
+        }
       }
     }
     expect((await api('GET', '/api/v1/nobody-serves-this')).body.detail).toBe('No service serves this path');
@@ -79,7 +84,7 @@ describe('the outbox and the event monitor', () => {
     expect(res.status).toBe(201);
     const [seen] = await eventually(
       async () => {
-        const items = await monitored(admin, { correlationId });
+        const items = await monitored(admin, { correlationId, type: 'user.created' });
         return items.length ? items : undefined;
       },
       20_000,

@@ -156,6 +156,7 @@ describe('profiles and environments', () => {
       'Notifications',
       'ProductViews',
       'RateLimits',
+      'SearchCache',
       'Sessions',
       'Wishlists',
     ]);

@@ -47,7 +47,12 @@ export const eventCatalog = {
     data: i.sellerCreated,
     why: 'settlement names the store on its statements (정산서)',
   },
-  'seller.verified': { publisher: 'seller', subscribers: ['notification'], data: i.sellerVerified },
+  'seller.verified': {
+    publisher: 'seller',
+    subscribers: ['notification', 'product'],
+    data: i.sellerVerified,
+    why: "product: a reinstated seller's products go back on sale",
+  },
   'seller.suspended': {
     publisher: 'seller',
     subscribers: ['notification', 'product'],
@@ -66,7 +71,12 @@ export const eventCatalog = {
     data: c.productCreated,
     why: 'flow 4.4: index, initial stock, admin review queue, stats',
   },
-  'product.updated': { publisher: 'product', subscribers: ['search'], data: c.productUpdated },
+  'product.updated': {
+    publisher: 'product',
+    subscribers: ['search', 'inventory'],
+    data: c.productUpdated,
+    why: 'inventory: SKUs a seller adds or removes',
+  },
   'product.deleted': { publisher: 'product', subscribers: ['search', 'inventory'], data: c.productDeleted },
   'product.approved': {
     publisher: 'product',

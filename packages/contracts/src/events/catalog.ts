@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { at, id, krw } from '../primitives.ts';
 
+const stockStatus = z.enum(['IN_STOCK', 'LOW_STOCK', 'OUT_OF_STOCK']);
+
 /** The product as other services see it after every change; `version` orders the changes. */
 const productState = {
   productId: id,
@@ -10,27 +12,44 @@ const productState = {
   brand: z.string().nullable(),
   categoryId: id,
   price: krw,
-  status: z.enum(['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'DELETED']),
+  status: z.enum(['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'DELETED', 'SUSPENDED']),
   imageFileIds: z.array(id),
   version: z.int().positive(),
   updatedAt: at,
+  /** The category and its ancestors, root first (search filters by subtree). */
+  categoryPath: z.array(id).optional(),
+  /** The first image's thumbnail (or the image itself until its thumbnail exists). */
+  thumbnailUrl: z.string().nullable().optional(),
+  /** Display stock: units available over all SKUs, and the 품절임박/품절 flag. */
+  stock: z.int().min(0).optional(),
+  stockStatus: stockStatus.optional(),
+  /** Sort key of the `popular` order (sales, reviews and views). */
+  popularity: z.int().min(0).optional(),
+  createdAt: at.optional(),
 };
+
+const skuSpec = z.object({
+  sku: z.string(),
+  optionValues: z.record(z.string(), z.string()),
+  priceDelta: z.int(),
+  stock: z.int().min(0),
+  lowStockThreshold: z.int().min(0).optional(),
+  /** False once the seller removed the option (the SKU can no longer be sold). */
+  active: z.boolean().optional(),
+});
 
 // Product (seed 1.3, §2.3; approved/rejected from flow 4.4)
 export const productCreated = z.object({
   ...productState,
   stock: z.int().min(0),
-  skus: z.array(
-    z.object({
-      sku: z.string(),
-      optionValues: z.record(z.string(), z.string()),
-      priceDelta: z.int(),
-      stock: z.int().min(0),
-      lowStockThreshold: z.int().min(0).optional(),
-    }),
-  ),
+  skus: z.array(skuSpec),
 });
-export const productUpdated = z.object({ ...productState, changes: z.array(z.string()) });
+/** `skus` comes with option changes: every SKU, new ones with their initial stock. */
+export const productUpdated = z.object({
+  ...productState,
+  changes: z.array(z.string()),
+  skus: z.array(skuSpec).optional(),
+});
 export const productDeleted = z.object({
   productId: id,
   sellerId: id,
@@ -44,7 +63,9 @@ export const productStockChanged = z.object({
   previousStock: z.int(),
   currentStock: z.int(),
   changedBy: z.string(),
-  stockStatus: z.enum(['IN_STOCK', 'LOW_STOCK', 'OUT_OF_STOCK']).optional(),
+  stockStatus: stockStatus.optional(),
+  /** The product's version after this change (consumers ignore older stock news). */
+  version: z.int().positive().optional(),
 });
 
 // Inventory (seed 1.10, §2.3, flow 4.3)
@@ -66,6 +87,12 @@ export const inventoryAdjusted = z.object({
   available: z.int().min(0),
   adjustedBy: z.string(),
   adjustedAt: at,
+  /** The SKU's stock version: it grows with every change, so consumers can drop stale news. */
+  version: z.int().positive().optional(),
+  threshold: z.int().min(0).optional(),
+  stockStatus: stockStatus.optional(),
+  orderId: id.optional(),
+  sellerId: id.optional(),
 });
 export const inventoryLowStock = z.object({
   productId: id,
@@ -73,8 +100,16 @@ export const inventoryLowStock = z.object({
   threshold: z.int().min(0),
   sku: z.string(),
   sellerId: id.optional(),
+  /** The SKU's stock version (as on inventory.adjusted). */
+  version: z.int().positive().optional(),
 });
-export const inventoryOutOfStock = z.object({ productId: id, sku: z.string(), sellerId: id.optional(), at });
+export const inventoryOutOfStock = z.object({
+  productId: id,
+  sku: z.string(),
+  sellerId: id.optional(),
+  at,
+  version: z.int().positive().optional(),
+});
 
 // Review (seed 1.12)
 export const reviewCreated = z.object({
@@ -102,5 +137,6 @@ export const fileUploaded = z.object({
   contentType: z.string(),
   size: z.int().min(0),
   uploadedAt: at,
+  url: z.string().optional(),
 });
 export const fileDeleted = z.object({ fileId: id, ownerId: id, deletedAt: at });

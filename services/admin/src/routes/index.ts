@@ -3,10 +3,12 @@ import type { Database } from '../db/schema.ts';
 import { backofficeRoutes } from './backoffice/index.ts';
 import { eventRoutes } from './events.ts';
 import { identityRoutes } from './identity.ts';
+import { productRoutes } from './products.ts';
 
 /** The public routes of the admin service. */
 export function routes(app: App, deps: ServiceDeps<Database>): void {
   eventRoutes(app, deps);
   identityRoutes(app, deps);
   backofficeRoutes(app, deps);
+  productRoutes(app, deps);
 }

@@ -1,22 +1,62 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { addSkus, deactivate } from '../domain/items.ts';
+import { cancel, findReservation, sell } from '../domain/reservations.ts';
+import type { InventoryConfig } from '../service.ts';
 
-/**
- * One handler per topic the catalog subscribes inventory to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('inventory').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+/** Stock follows products (initial stock, new and removed SKUs) and orders (seed 1.10). */
+export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHandlers<Database> {
+  const { events, config } = deps;
+  return {
+    'product.created': async ({ data }, { trx, log }) => {
+      await addSkus(trx, events, log, data, data.skus, config.DEFAULT_LOW_STOCK_THRESHOLD);
+    },
+
+    'product.updated': async ({ data }, { trx, log }) => {
+      if (!data.skus) return;
+      await addSkus(trx, events, log, data, data.skus, config.DEFAULT_LOW_STOCK_THRESHOLD);
+      await deactivate(
+        trx,
+        data.productId,
+        data.skus.filter((s) => s.active === false).map((s) => s.sku),
+      );
+    },
+
+    'product.deleted': async ({ data }, { trx }) => {
+      await deactivate(trx, data.productId);
+    },
+
+    // The order exists: its reservation now lives until the order's payment is due (plus grace),
+    // when order cancels it; the expiry worker is only the safety net.
+    'order.created': async ({ data }, { trx }) => {
+      const until = new Date(Date.parse(data.paymentDueAt) + config.RESERVATION_GRACE_SECONDS * 1000);
+      const r = await trx
+        .updateTable('reservations')
+        .set((eb) => ({
+          confirmed: true,
+          expires_at: eb.fn('greatest', ['expires_at', eb.val(until)]),
+          updated_at: new Date(),
+        }))
+        .where('order_id', '=', data.orderId)
+        .returning('status')
+        .executeTakeFirst();
+      if (!r) {
+        // Order reserves synchronously before it publishes order.created; an order without a reservation is a bug.
+        throw new PermanentEventError(`order ${data.orderId} was created without a stock reservation`);
+      }
+    },
+
+    'payment.completed': async ({ data }, { trx, log }) => {
+      const outcome = await sell(trx, events, data.orderId);
+      if (outcome === 'unknown')
+        log.warn({ orderId: data.orderId }, 'payment for an order with no reservation');
+    },
+
+    'order.cancelled': async ({ data }, { trx, log }) => {
+      const outcome = await cancel(trx, events, data.orderId);
+      if (outcome === 'nothing' && !(await findReservation(trx, data.orderId))) {
+        log.info({ orderId: data.orderId }, 'cancelled order held no stock');
+      }
+    },
+  };
 }

@@ -1,5 +1,9 @@
 import type { App, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import type { InventoryConfig } from '../service.ts';
+import { stockRoutes } from './stock.ts';
 
 /** The public routes of the inventory service. */
-export function routes(_app: App, _deps: ServiceDeps<Database>): void {}
+export function routes(app: App, deps: ServiceDeps<Database, InventoryConfig>): void {
+  stockRoutes(app, deps);
+}

@@ -1,5 +1,11 @@
 import type { App, ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import type { ProductConfig } from '../service.ts';
+import { categoryRoutes } from './categories.ts';
+import { productRoutes } from './products.ts';
 
 /** The public routes of the product service. */
-export function routes(_app: App, _deps: ServiceDeps<Database>): void {}
+export function routes(app: App, deps: ServiceDeps<Database, ProductConfig>): void {
+  categoryRoutes(app, deps);
+  productRoutes(app, deps);
+}

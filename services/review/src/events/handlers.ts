@@ -1,22 +1,30 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
-/**
- * One handler per topic the catalog subscribes review to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
- */
+/** A delivered shipment makes its items reviewable by their buyer (seed 1.12: 리뷰 작성 가능). */
 export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('review').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+  return {
+    'shipping.delivered': async ({ data }, { trx }) => {
+      if (!data.userId || !data.items?.length) {
+        // Without the buyer and the items nobody could review this delivery: a person must look.
+        throw new PermanentEventError(
+          `shipment ${data.shipmentId} was delivered without its buyer and items`,
+        );
+      }
+      await trx
+        .insertInto('reviewable_items')
+        .values(
+          data.items.map((i) => ({
+            order_id: data.orderId,
+            item_id: i.itemId,
+            user_id: data.userId!,
+            product_id: i.productId,
+            sku: i.sku,
+            delivered_at: new Date(data.deliveredAt),
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+  };
 }

@@ -1,22 +1,44 @@
-import { subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers, Transaction } from '@mp/platform';
+import type { ProductDoc } from '../backends/port.ts';
 import type { Database } from '../db/schema.ts';
+import { docOf } from '../domain/docs.ts';
+import { updateSuggestions } from '../domain/suggestions.ts';
+import { partsOf, type SearchDeps } from '../parts.ts';
 
 /**
- * One handler per topic the catalog subscribes search to. The kit has already validated the
- * payload against the catalog's schema and made the delivery idempotent; for now each one records
- * that it arrived.
+ * The index follows product events (seed 1.13). Each write is order-safe by the product's
+ * version, and idempotent (the kit runs a handler once per event; a replay changes nothing).
  */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
-  return Object.fromEntries(
-    subscriptionsOf('search').map((topic) => [
-      topic,
-      async (
-        event: { eventId: string; correlationId: string },
-        { log }: { log: ServiceDeps<Database>['log'] },
-      ) => {
-        log.info({ correlationId: event.correlationId }, 'event received');
-      },
-    ]),
-  ) as EventHandlers<Database>;
+export function handlers(deps: SearchDeps): EventHandlers<Database> {
+  const index = () => partsOf(deps).index;
+  const content = async (doc: ProductDoc, trx: Transaction<Database>) => {
+    await index().applyContent(doc, trx);
+    await updateSuggestions(trx, {
+      productId: doc.productId,
+      version: doc.version,
+      visible: doc.status === 'APPROVED',
+      doc,
+    });
+  };
+  return {
+    'product.created': async ({ data }, { trx }) => content(docOf(data), trx),
+    'product.updated': async ({ data }, { trx }) => content(docOf(data), trx),
+    'product.approved': async ({ data }, { trx }) => content(docOf(data), trx),
+    'product.rejected': async ({ data }, { trx }) => content(docOf(data), trx),
+    'product.deleted': async ({ data }, { trx }) => {
+      await index().applyDeleted(data.productId, data.version, trx);
+      await updateSuggestions(trx, { productId: data.productId, version: data.version, visible: false });
+    },
+    'product.stock.changed': async ({ data }, { trx }) => {
+      await index().applyStock(
+        {
+          productId: data.productId,
+          stock: data.currentStock,
+          stockStatus: data.stockStatus,
+          version: data.version,
+        },
+        trx,
+      );
+    },
+  };
 }

@@ -1,0 +1,93 @@
+import {
+  type App,
+  createRoute,
+  jsonBody,
+  jsonResponse,
+  pageQuery,
+  principalOf,
+  problems,
+  requireRole,
+  type ServiceDeps,
+  z,
+} from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+
+/** Product as the product service answers it; the admin service passes it through. */
+const product = z.record(z.string(), z.unknown()).openapi('AdminProduct');
+const idParam = z.object({ id: z.string().min(1).max(64) });
+const adminOnly = [requireRole('admin')];
+
+const queue = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/products',
+  summary: 'Products by status, oldest first: the review queue (상품 심사 대기 목록) by default',
+  middleware: adminOnly,
+  request: {
+    query: pageQuery.extend({
+      status: z
+        .enum(['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'DELETED', 'SUSPENDED'])
+        .default('PENDING_REVIEW'),
+    }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(product), nextCursor: z.string().nullable() }), 'Products'),
+    ...problems(400, 401, 403, 503),
+  },
+});
+const approve = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/products/{id}/approve',
+  summary: 'Approve a product (seed flow 4.4 step 3): it goes on sale',
+  middleware: adminOnly,
+  request: { params: idParam },
+  responses: { 200: jsonResponse(product, 'The product'), ...problems(401, 403, 404, 409, 503) },
+});
+const reject = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/products/{id}/reject',
+  summary: 'Reject (반려) a product with a reason its seller sees',
+  middleware: adminOnly,
+  request: { params: idParam, body: jsonBody(z.object({ reason: z.string().trim().min(1).max(1000) })) },
+  responses: { 200: jsonResponse(product, 'The product'), ...problems(400, 401, 403, 404, 409, 503) },
+});
+
+/** 상품 심사: admin's product routes, forwarded to the product service through Dapr. */
+export function productRoutes(app: App, { dapr }: ServiceDeps<Database>) {
+  app.openapi(queue, async (c) => {
+    const q = c.req.valid('query');
+    const page = await dapr.invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
+      'product',
+      '/internal/products',
+      { query: { status: q.status, limit: q.limit, cursor: q.cursor } },
+    );
+    return c.json(page, 200);
+  });
+
+  app.openapi(approve, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = { adminId: principalOf(c).userId };
+    const res = await dapr.invoke<Record<string, unknown>>(
+      'product',
+      `/internal/products/${encodeURIComponent(id)}/approve`,
+      {
+        method: 'PATCH',
+        body,
+      },
+    );
+    return c.json(res, 200);
+  });
+
+  app.openapi(reject, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = { adminId: principalOf(c).userId, reason: c.req.valid('json').reason };
+    const res = await dapr.invoke<Record<string, unknown>>(
+      'product',
+      `/internal/products/${encodeURIComponent(id)}/reject`,
+      {
+        method: 'PATCH',
+        body,
+      },
+    );
+    return c.json(res, 200);
+  });
+}

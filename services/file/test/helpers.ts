@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { startTestService, TEST_APP_TOKEN, type TestService, testDatabaseUrl } from '@mp/platform/testing';
+import sharp from 'sharp';
+import type { Database } from '../src/db/schema.ts';
+import { publicPurposes } from '../src/domain/purposes.ts';
+import { resizeWorker } from '../src/domain/resizer.ts';
+import { partsOf } from '../src/parts.ts';
+import { service } from '../src/service.ts';
+
+export type Svc = TestService<Database, unknown>;
+export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
+
+/** The file service on a throw-away schema and a throw-away bucket of the local S3 emulator. */
+export async function start(): Promise<Svc> {
+  const svc = (await startTestService(service, {
+    env: {
+      S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
+      S3_BUCKET: `test-files-${randomBytes(4).toString('hex')}`,
+      S3_ACCESS_KEY_ID: 'test',
+      S3_SECRET_ACCESS_KEY: 'test',
+      S3_CREATE_BUCKET: 'true',
+    },
+  })) as Svc;
+  await partsOf(svc.deps as never).store.ensureBucket(true, publicPurposes);
+  return svc;
+}
+
+export const png = (width = 640, height = 480) =>
+  sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
+
+/** Asks for an upload, PUTs the bytes to the presigned URL as a client would, answers the file id. */
+export async function upload(
+  svc: Svc,
+  token: string,
+  bytes: Buffer,
+  o: { contentType?: string; purpose?: string; declaredSize?: number; filename?: string } = {},
+) {
+  const contentType = o.contentType ?? 'image/png';
+  const res = await svc.call('POST', '/api/v1/files/uploads', {
+    token,
+    body: {
+      filename: o.filename ?? '운동화.png',
+      contentType,
+      size: o.declaredSize ?? bytes.length,
+      purpose: o.purpose ?? 'product-image',
+    },
+  });
+  if (res.status !== 201) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
+  const put = await fetch(res.body.uploadUrl, {
+    method: 'PUT',
+    headers: res.body.headers,
+    body: new Uint8Array(bytes),
+  });
+  if (!put.ok) throw new Error(`PUT to storage answered ${put.status}: ${await put.text()}`);
+  return res.body.fileId as string;
+}
+
+/** The resize worker of a test service (tests start it, or drain it, themselves). */
+export const resizer = (svc: Svc) =>
+  resizeWorker({
+    db: svc.deps.db,
+    store: partsOf(svc.deps as never).store,
+    log: svc.deps.log,
+    databaseUrl: testDatabaseUrl(),
+    schema: svc.schema,
+    pollMs: 60_000,
+  });
+
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,316 @@
+import {
+  ApiError,
+  conflict,
+  type EventPublisher,
+  type Kysely,
+  PermanentEventError,
+  type Transaction,
+} from '@mp/platform';
+import type { Database, MovementReason, ReservationStatus } from '../db/schema.ts';
+import { applyChange, changeStock, recordChange } from './stock.ts';
+
+export interface ReservationRequest {
+  orderId: string;
+  items: { sku: string; quantity: number }[];
+  ttlSeconds: number;
+}
+
+export interface ReservationView {
+  orderId: string;
+  status: ReservationStatus;
+  expiresAt: string;
+  items: { sku: string; quantity: number }[];
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function findReservation(db: Db, orderId: string): Promise<ReservationView | undefined> {
+  const r = await db
+    .selectFrom('reservations')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const items = await db
+    .selectFrom('reservation_items')
+    .select(['sku', 'quantity'])
+    .where('order_id', '=', orderId)
+    .orderBy('sku')
+    .execute();
+  return { orderId, status: r.status, expiresAt: r.expires_at.toISOString(), items };
+}
+
+/** Same SKU twice in one order: one line with the quantities added. */
+function mergeLines(items: ReservationRequest['items']) {
+  const bySku = new Map<string, { sku: string; quantity: number; indexes: number[] }>();
+  items.forEach((it, i) => {
+    const line = bySku.get(it.sku) ?? { sku: it.sku, quantity: 0, indexes: [] };
+    line.quantity += it.quantity;
+    line.indexes.push(i);
+    bySku.set(it.sku, line);
+  });
+  // A fixed order of row locks: two orders reserving the same SKUs never deadlock.
+  return [...bySku.values()].sort((a, b) => (a.sku < b.sku ? -1 : 1));
+}
+
+const sameLines = (a: { sku: string; quantity: number }[], b: { sku: string; quantity: number }[]) =>
+  a.length === b.length && a.every((x, i) => x.sku === b[i]!.sku && x.quantity === b[i]!.quantity);
+
+/**
+ * Reserves every line of an order or none (contract 5). Each line is one conditional UPDATE, so
+ * concurrent orders can never take more than is available; any refused line rolls the whole
+ * reservation back. A repeat for the same order answers the first reservation.
+ */
+export async function reserve(
+  db: Kysely<Database>,
+  events: EventPublisher,
+  req: ReservationRequest,
+): Promise<{ created: boolean; reservation: ReservationView }> {
+  const lines = mergeLines(req.items);
+  return db.transaction().execute(async (trx) => {
+    const expiresAt = new Date(Date.now() + req.ttlSeconds * 1000);
+    const inserted = await trx
+      .insertInto('reservations')
+      .values({ order_id: req.orderId, status: 'RESERVED', expires_at: expiresAt })
+      .onConflict((oc) => oc.doNothing())
+      .returning('order_id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = (await findReservation(trx, req.orderId))!;
+      if (!sameLines(existing.items, lines)) {
+        throw conflict('RESERVATION_MISMATCH', 'This order already holds a reservation of other items');
+      }
+      return { created: false, reservation: existing };
+    }
+
+    const missing: { path: string; message: string; sku: string }[] = [];
+    const short: { path: string; message: string; sku: string; available: number }[] = [];
+    for (const line of lines) {
+      const row = await applyChange(
+        trx,
+        events,
+        { sku: line.sku, reserved: line.quantity, activeOnly: true },
+        { reason: 'RESERVE', actor: `order:${req.orderId}`, orderId: req.orderId },
+      );
+      if (row) {
+        await events.publish(
+          trx,
+          'inventory.reserved',
+          {
+            productId: row.product_id,
+            orderId: req.orderId,
+            quantity: line.quantity,
+            reservationId: req.orderId,
+            sku: line.sku,
+            expiresAt: expiresAt.toISOString(),
+          },
+          { aggregateKey: `sku:${line.sku}` },
+        );
+        continue;
+      }
+      const item = await trx
+        .selectFrom('stock_items')
+        .select(['on_hand', 'reserved', 'active'])
+        .where('sku', '=', line.sku)
+        .executeTakeFirst();
+      for (const i of line.indexes) {
+        if (!item?.active) {
+          missing.push({ path: `items.${i}.sku`, message: 'no such SKU on sale', sku: line.sku });
+        } else {
+          const available = item.on_hand - item.reserved;
+          short.push({
+            path: `items.${i}.quantity`,
+            message: `only ${available} available`,
+            sku: line.sku,
+            available,
+          });
+        }
+      }
+    }
+    if (missing.length) {
+      throw new ApiError(404, 'SKU_NOT_FOUND', 'Some SKUs are not on sale', { errors: missing });
+    }
+    if (short.length) throw conflict('OUT_OF_STOCK', 'Not enough stock for this order', { errors: short });
+
+    await trx
+      .insertInto('reservation_items')
+      .values(lines.map((l) => ({ order_id: req.orderId, sku: l.sku, quantity: l.quantity })))
+      .execute();
+    return {
+      created: true,
+      reservation: {
+        orderId: req.orderId,
+        status: 'RESERVED',
+        expiresAt: expiresAt.toISOString(),
+        items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      },
+    };
+  });
+}
+
+/**
+ * Moves a reservation from one status to another and its stock with it, under the reservation's
+ * row lock (a release, an expiry and a payment of the same order cannot both happen).
+ * Undefined when the reservation is not in one of the `from` statuses.
+ */
+async function transition(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  orderId: string,
+  from: ReservationStatus[],
+  to: ReservationStatus,
+  change: (q: number) => { onHand?: number; reserved?: number },
+  reason: MovementReason,
+  actor: string,
+) {
+  const r = await trx
+    .updateTable('reservations')
+    .set({ status: to, updated_at: new Date() })
+    .where('order_id', '=', orderId)
+    .where('status', 'in', from)
+    .returning('order_id')
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const items = await trx
+    .selectFrom('reservation_items')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('sku')
+    .execute();
+  for (const it of items) {
+    const row = await applyChange(
+      trx,
+      events,
+      { sku: it.sku, ...change(it.quantity) },
+      { reason, actor, orderId },
+    );
+    // The reservation's units are counted in the row, so this cannot be refused; if it is, the data is broken.
+    if (!row) throw new Error(`stock of ${it.sku} does not hold the reservation of order ${orderId}`);
+  }
+  return items;
+}
+
+/** Releases an order's held stock (contract 5); nothing to release is fine. */
+export async function release(db: Kysely<Database>, events: EventPublisher, orderId: string, actor: string) {
+  return db.transaction().execute(async (trx) => {
+    await transition(
+      trx,
+      events,
+      orderId,
+      ['RESERVED'],
+      'RELEASED',
+      (q) => ({ reserved: -q }),
+      'RELEASE',
+      actor,
+    );
+    const r = await trx
+      .selectFrom('reservations')
+      .select('status')
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
+    if (r?.status === 'SOLD')
+      throw conflict('RESERVATION_SOLD', 'This order is paid; cancel the order instead');
+    return { orderId, status: 'RELEASED' as const };
+  });
+}
+
+/** Expires reservations past their time, one order per transaction; returns how many. */
+export async function expireDue(db: Kysely<Database>, events: EventPublisher, batch = 100): Promise<number> {
+  let done = 0;
+  for (; done < batch; done++) {
+    const expired = await db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('reservations')
+        .select('order_id')
+        .where('status', '=', 'RESERVED')
+        .where('expires_at', '<', new Date())
+        .orderBy('expires_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!due) return false;
+      await transition(
+        trx,
+        events,
+        due.order_id,
+        ['RESERVED'],
+        'EXPIRED',
+        (q) => ({ reserved: -q }),
+        'EXPIRE',
+        'system:expiry',
+      );
+      return true;
+    });
+    if (!expired) break;
+  }
+  return done;
+}
+
+/** payment.completed: the held units are sold (재고 확정 차감). */
+export async function sell(trx: Transaction<Database>, events: EventPublisher, orderId: string) {
+  const actor = `order:${orderId}`;
+  const sold = await transition(
+    trx,
+    events,
+    orderId,
+    ['RESERVED'],
+    'SOLD',
+    (q) => ({ onHand: -q, reserved: -q }),
+    'SALE',
+    actor,
+  );
+  if (sold) return 'sold';
+  const r = await findReservation(trx, orderId);
+  if (!r || r.status === 'SOLD' || r.status === 'RETURNED') return r ? 'already' : 'unknown';
+  // Paid after the reservation lapsed: take the units again if they are still there.
+  for (const it of r.items) {
+    const row = await changeStock(trx, { sku: it.sku, onHand: -it.quantity });
+    if (!row) {
+      throw new PermanentEventError(
+        `order ${orderId} was paid after its reservation ${r.status.toLowerCase()} and ${it.sku} is sold out`,
+      );
+    }
+    await recordChange(trx, events, row, {
+      reason: 'SALE',
+      actor,
+      orderId,
+      note: `paid after the reservation was ${r.status.toLowerCase()}`,
+      deltaOnHand: -it.quantity,
+      deltaReserved: 0,
+    });
+  }
+  await trx
+    .updateTable('reservations')
+    .set({ status: 'SOLD', updated_at: new Date() })
+    .where('order_id', '=', orderId)
+    .execute();
+  return 'sold-late';
+}
+
+/** order.cancelled: held units are released; sold ones (cancelled before dispatch) go back on hand. */
+export async function cancel(trx: Transaction<Database>, events: EventPublisher, orderId: string) {
+  const actor = `order:${orderId}`;
+  const released = await transition(
+    trx,
+    events,
+    orderId,
+    ['RESERVED'],
+    'RELEASED',
+    (q) => ({ reserved: -q }),
+    'RELEASE',
+    actor,
+  );
+  if (released) return 'released';
+  const returned = await transition(
+    trx,
+    events,
+    orderId,
+    ['SOLD'],
+    'RETURNED',
+    (q) => ({ onHand: q }),
+    'RETURN',
+    actor,
+  );
+  return returned ? 'returned' : 'nothing';
+}

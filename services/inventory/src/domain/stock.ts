@@ -1,0 +1,182 @@
+import type { EventPublisher, Selectable, Transaction } from '@mp/platform';
+import { sql } from '@mp/platform';
+import type { Database, MovementReason, StockItemsTable, StockLevel } from '../db/schema.ts';
+
+export type StockRow = Selectable<StockItemsTable>;
+
+export interface StockChange {
+  sku: string;
+  /** Change of units on hand (입고 +, 출고 −, a sale −). */
+  onHand?: number;
+  /** Change of units held for orders. */
+  reserved?: number;
+  /** A new 품절임박 threshold. */
+  threshold?: number;
+  /** Refuse the change on a SKU the seller removed (new reservations). */
+  activeOnly?: boolean;
+}
+
+/**
+ * Applies a stock change in one conditional UPDATE: it happens only if on hand, reserved and
+ * available all stay at or above zero, and it records the level before and after, so a caller
+ * knows whether it crossed the 품절임박 or 품절 line. Undefined when the change is refused or the
+ * SKU is unknown. Concurrent changes of a SKU serialize on its row.
+ */
+export async function changeStock(trx: Transaction<Database>, c: StockChange): Promise<StockRow | undefined> {
+  const dOn = c.onHand ?? 0;
+  const dRes = c.reserved ?? 0;
+  const threshold = c.threshold === undefined ? sql<number>`threshold` : sql<number>`${c.threshold}::int`;
+  const available = sql`((on_hand + ${dOn}::int) - (reserved + ${dRes}::int))`;
+  const { rows } = await sql<StockRow>`
+    update stock_items set
+      on_hand = on_hand + ${dOn}::int,
+      reserved = reserved + ${dRes}::int,
+      threshold = ${threshold},
+      prev_level = level,
+      level = case when ${available} <= 0 then 'OUT_OF_STOCK'
+                   when ${available} < ${threshold} then 'LOW_STOCK'
+                   else 'IN_STOCK' end,
+      version = version + 1,
+      updated_at = now()
+    where sku = ${c.sku}
+      and on_hand + ${dOn}::int >= 0
+      and reserved + ${dRes}::int >= 0
+      and on_hand + ${dOn}::int >= reserved + ${dRes}::int
+      ${c.activeOnly ? sql`and active` : sql``}
+    returning *`.execute(trx);
+  return rows[0];
+}
+
+export const levelOf = (available: number, threshold: number): StockLevel =>
+  available <= 0 ? 'OUT_OF_STOCK' : available < threshold ? 'LOW_STOCK' : 'IN_STOCK';
+
+export const stockView = (r: StockRow) => ({
+  sku: r.sku,
+  productId: r.product_id,
+  onHand: r.on_hand,
+  reserved: r.reserved,
+  available: r.on_hand - r.reserved,
+  threshold: r.threshold,
+  stockStatus: r.level,
+  active: r.active,
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** What the event catalog calls each movement (inventory.adjusted's `reason`). */
+const eventReason = {
+  INITIAL: 'INITIAL',
+  INBOUND: 'INBOUND',
+  OUTBOUND: 'OUTBOUND',
+  CORRECTION: 'CORRECTION',
+  RESERVE: 'RESERVE',
+  RELEASE: 'RELEASE',
+  EXPIRE: 'RELEASE',
+  SALE: 'SALE',
+  RETURN: 'RELEASE',
+  THRESHOLD: 'CORRECTION',
+} as const;
+
+export interface Movement {
+  reason: MovementReason;
+  actor: string;
+  orderId?: string | null;
+  note?: string | null;
+  deltaOnHand: number;
+  deltaReserved: number;
+}
+
+/**
+ * After a change: the audit row, `inventory.adjusted` with the new figures, and, when the change
+ * crossed a line downwards, `inventory.low_stock` or `inventory.out_of_stock` (once per crossing:
+ * a change that stays on the same side says nothing).
+ */
+export async function recordChange(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  row: StockRow,
+  m: Movement,
+): Promise<void> {
+  const created = await trx
+    .insertInto('stock_movements')
+    .values({
+      sku: row.sku,
+      reason: m.reason,
+      delta_on_hand: m.deltaOnHand,
+      delta_reserved: m.deltaReserved,
+      on_hand: row.on_hand,
+      reserved: row.reserved,
+      actor: m.actor,
+      order_id: m.orderId ?? null,
+      note: m.note ?? null,
+    })
+    .returning('created_at')
+    .executeTakeFirstOrThrow();
+  const at = created.created_at.toISOString();
+  const available = row.on_hand - row.reserved;
+  const opts = { aggregateKey: `sku:${row.sku}` };
+  if (m.reason !== 'THRESHOLD' || row.level !== row.prev_level) {
+    await events.publish(
+      trx,
+      'inventory.adjusted',
+      {
+        productId: row.product_id,
+        sku: row.sku,
+        // The change in units a buyer can order.
+        delta: m.deltaOnHand - m.deltaReserved,
+        reason: eventReason[m.reason],
+        onHand: row.on_hand,
+        reserved: row.reserved,
+        available,
+        adjustedBy: m.actor,
+        adjustedAt: at,
+        version: row.version,
+        threshold: row.threshold,
+        stockStatus: row.level,
+        sellerId: row.seller_id,
+        ...(m.orderId ? { orderId: m.orderId } : {}),
+      },
+      opts,
+    );
+  }
+  if (row.level === row.prev_level) return;
+  if (row.level === 'LOW_STOCK' && row.prev_level === 'IN_STOCK') {
+    await events.publish(
+      trx,
+      'inventory.low_stock',
+      {
+        productId: row.product_id,
+        currentStock: available,
+        threshold: row.threshold,
+        sku: row.sku,
+        sellerId: row.seller_id,
+        version: row.version,
+      },
+      opts,
+    );
+  } else if (row.level === 'OUT_OF_STOCK') {
+    await events.publish(
+      trx,
+      'inventory.out_of_stock',
+      { productId: row.product_id, sku: row.sku, sellerId: row.seller_id, at, version: row.version },
+      opts,
+    );
+  }
+}
+
+/** changeStock + recordChange, for a change that must happen (the row exists and stays valid). */
+export async function applyChange(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  c: StockChange,
+  m: Omit<Movement, 'deltaOnHand' | 'deltaReserved'>,
+): Promise<StockRow | undefined> {
+  const row = await changeStock(trx, c);
+  if (row) {
+    await recordChange(trx, events, row, {
+      ...m,
+      deltaOnHand: c.onHand ?? 0,
+      deltaReserved: c.reserved ?? 0,
+    });
+  }
+  return row;
+}

@@ -1,0 +1,67 @@
+import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
+import type { Database } from '../db/schema.ts';
+import { release, reserve } from '../domain/reservations.ts';
+import type { InventoryConfig } from '../service.ts';
+
+const sku = z.string().min(1).max(64);
+const reservation = z
+  .object({
+    orderId: z.string(),
+    status: z.enum(['RESERVED', 'SOLD', 'RELEASED', 'EXPIRED', 'RETURNED']),
+    expiresAt: z.string(),
+    items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+  })
+  .openapi('Reservation');
+
+const reserveRoute = createRoute({
+  method: 'post',
+  path: '/internal/reservations',
+  summary: "Reserves an order's stock, all lines or none (order calls this through Dapr)",
+  request: {
+    body: jsonBody(
+      z.object({
+        orderId: z.string().min(1).max(64),
+        items: z
+          .array(z.object({ sku, quantity: z.int().positive().max(10_000) }))
+          .min(1)
+          .max(100),
+        // Up to a week: a virtual account (가상계좌) may be paid days later.
+        ttlSeconds: z.int().min(1).max(604_800).optional(),
+      }),
+    ),
+  },
+  responses: {
+    201: jsonResponse(reservation, 'Reserved'),
+    200: jsonResponse(reservation, 'The reservation this order already holds'),
+    ...problems(400, 404, 409),
+  },
+});
+
+const releaseRoute = createRoute({
+  method: 'post',
+  path: '/internal/reservations/{orderId}/release',
+  summary: "Releases an order's held stock; nothing to release is fine",
+  request: { params: z.object({ orderId: z.string().min(1).max(64) }) },
+  responses: {
+    200: jsonResponse(z.object({ orderId: z.string(), status: z.literal('RELEASED') }), 'Released'),
+    ...problems(409),
+  },
+});
+
+/** Contract 5: reservations, reached only through Dapr. */
+export function internalRoutes(app: App, { db, events, config }: ServiceDeps<Database, InventoryConfig>) {
+  app.openapi(reserveRoute, async (c) => {
+    const body = c.req.valid('json');
+    const { created, reservation: r } = await reserve(db, events, {
+      orderId: body.orderId,
+      items: body.items,
+      ttlSeconds: body.ttlSeconds ?? config.RESERVATION_TTL_SECONDS,
+    });
+    return c.json(r, created ? 201 : 200);
+  });
+
+  app.openapi(releaseRoute, async (c) => {
+    const { orderId } = c.req.valid('param');
+    return c.json(await release(db, events, orderId, `order:${orderId}`), 200);
+  });
+}

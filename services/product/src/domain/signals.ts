@@ -1,0 +1,114 @@
+import type { EventPublisher, Transaction } from '@mp/platform';
+import { sql } from '@mp/platform';
+import type { Database, StockStatus } from '../db/schema.ts';
+import { productStockStatus, touch } from './products.ts';
+
+/**
+ * inventory's news about a SKU (adjusted, low_stock, out_of_stock): applied only if newer than
+ * what the product holds (by the SKU's stock version). When the product's display stock or its
+ * 품절임박/품절 flag changes, `product.stock.changed` tells search.
+ */
+export async function applySkuStock(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  news: { sku: string; available?: number; status: StockStatus; version?: number | undefined },
+): Promise<void> {
+  const version = news.version ?? null;
+  const sku = await trx
+    .updateTable('product_skus')
+    .set({
+      ...(news.available !== undefined ? { available: news.available } : {}),
+      stock_status: news.status,
+      ...(version !== null ? { stock_version: version } : {}),
+    })
+    .where('sku', '=', news.sku)
+    .where((eb) => (version === null ? eb.val(true) : eb('stock_version', '<', version)))
+    .returning('product_id')
+    .executeTakeFirst();
+  if (!sku) return;
+  const product = await trx
+    .selectFrom('products')
+    .select(['stock', 'stock_status'])
+    .where('id', '=', sku.product_id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const skus = await trx
+    .selectFrom('product_skus')
+    .selectAll()
+    .where('product_id', '=', sku.product_id)
+    .execute();
+  const next = productStockStatus(skus);
+  if (next.stock === product.stock && next.status === product.stock_status) return;
+  const full = await touch(trx, sku.product_id, { stock: next.stock, stock_status: next.status });
+  await events.publish(
+    trx,
+    'product.stock.changed',
+    {
+      productId: sku.product_id,
+      previousStock: product.stock,
+      currentStock: next.stock,
+      changedBy: 'inventory',
+      stockStatus: next.status,
+      version: full.product.version,
+    },
+    { aggregateKey: `product:${sku.product_id}` },
+  );
+}
+
+/**
+ * A review's rating, kept per review so that edits and deletions keep the product's average
+ * exact; news older than what is held (by the review's own timestamps) is ignored.
+ */
+export async function applyRating(
+  trx: Transaction<Database>,
+  r: { reviewId: string; productId: string; rating?: number; at: string; deleted: boolean },
+): Promise<void> {
+  await sql`
+    insert into review_ratings (review_id, product_id, rating, changed_at, deleted)
+    values (${r.reviewId}, ${r.productId}, ${r.rating ?? 0}, ${r.at}::timestamptz, ${r.deleted})
+    on conflict (review_id) do update set
+      rating = case when excluded.deleted then review_ratings.rating else excluded.rating end,
+      changed_at = excluded.changed_at,
+      deleted = review_ratings.deleted or excluded.deleted
+    where review_ratings.changed_at <= excluded.changed_at or excluded.deleted`.execute(trx);
+  await sql`
+    update products p set review_count = s.n, rating_sum = s.total
+    from (select count(*)::int as n, coalesce(sum(rating), 0)::int as total
+          from review_ratings where product_id = ${r.productId} and not deleted) s
+    where p.id::text = ${r.productId}`.execute(trx);
+}
+
+/** Sold items (구매확정 or confirmed order items) count once each; a cancelled order takes them back. */
+export async function countSale(
+  trx: Transaction<Database>,
+  sale: { orderId: string; itemId: string; productId: string; quantity: number },
+): Promise<void> {
+  const counted = await trx
+    .insertInto('order_sales')
+    .values({
+      order_id: sale.orderId,
+      item_id: sale.itemId,
+      product_id: sale.productId,
+      quantity: sale.quantity,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('quantity')
+    .executeTakeFirst();
+  if (!counted) return;
+  await sql`update products set sales_count = sales_count + ${sale.quantity} where id::text = ${sale.productId}`.execute(
+    trx,
+  );
+}
+
+export async function uncountOrder(trx: Transaction<Database>, orderId: string): Promise<void> {
+  const gone = await trx
+    .deleteFrom('order_sales')
+    .where('order_id', '=', orderId)
+    .returning(['product_id', 'quantity'])
+    .execute();
+  for (const g of gone) {
+    await sql`update products set sales_count = greatest(sales_count - ${g.quantity}, 0) where id::text = ${g.product_id}`.execute(
+      trx,
+    );
+  }
+}

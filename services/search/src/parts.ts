@@ -1,0 +1,41 @@
+import type { ServiceDeps } from '@mp/platform';
+import { Client } from '@opensearch-project/opensearch';
+import { type OpenSearchLike, openSearchIndex } from './backends/opensearch.ts';
+import type { SearchIndex } from './backends/port.ts';
+import { postgresIndex } from './backends/postgres.ts';
+import type { Database } from './db/schema.ts';
+import { HotQueryCache } from './domain/cache.ts';
+import { TermCounter } from './domain/suggestions.ts';
+import type { SearchConfig } from './service.ts';
+
+export type SearchDeps = ServiceDeps<Database, SearchConfig>;
+
+export interface SearchParts {
+  index: SearchIndex & { ensureIndex?(): Promise<void> };
+  cache: HotQueryCache;
+  counter: TermCounter;
+}
+
+const made = new WeakMap<object, SearchParts>();
+
+/** The index backend, the hot-query cache and the term counter, made once from the config. */
+export function partsOf(deps: SearchDeps): SearchParts {
+  let parts = made.get(deps.config);
+  if (!parts) {
+    const c = deps.config;
+    const index =
+      c.SEARCH_BACKEND === 'opensearch'
+        ? openSearchIndex(
+            new Client({ node: c.OPENSEARCH_URL! }) as unknown as OpenSearchLike,
+            c.OPENSEARCH_INDEX,
+          )
+        : postgresIndex(deps.db);
+    parts = {
+      index,
+      cache: new HotQueryCache(deps.dapr, c.SEARCH_CACHE_STORE, c.SEARCH_CACHE_TTL_SECONDS, deps.log),
+      counter: new TermCounter(),
+    };
+    made.set(deps.config, parts);
+  }
+  return parts;
+}
