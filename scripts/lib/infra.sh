@@ -30,6 +30,8 @@ else
   PG_AS=()
 fi
 PG_SOCKET_DIR="$(dirname "$PGDATA_DIR")/pg-socket"
+# Local secrets (app tokens, auth's key-encryption key) live beside the databases they protect.
+export MP_SECRETS_FILE="${MP_SECRETS_FILE:-$(dirname "$PGDATA_DIR")/secrets-stack-$MP_STACK.json}"
 
 export MP_DATABASE_BASE_URL="postgres://$MP_PG_USER:$MP_PG_PASSWORD@127.0.0.1:$MP_PG_PORT"
 export MP_REDIS_HOST="127.0.0.1:$MP_REDIS_PORT"

@@ -22,11 +22,16 @@ interface Secrets {
   authKeyEncryptionKey: string;
 }
 
-/** Local secrets, made once per checkout and kept in .run/ (never committed). */
+/**
+ * Local secrets, made once and kept beside the databases they protect (MP_SECRETS_FILE, set by
+ * scripts/lib/infra.sh), so a fresh checkout on the same machine opens the same sealed keys.
+ */
+export const secretsFile = () => process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
+
 export function localSecrets(): Secrets {
-  const file = join(runDir, 'secrets.json');
+  const file = secretsFile();
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  mkdirSync(runDir, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const secrets: Secrets = {
     appApiToken: randomBytes(24).toString('hex'),
     daprApiToken: randomBytes(24).toString('hex'),
