@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * One command runs every test (`scripts/test.sh`); the projects split them by what they need:
  *  - unit:    pure functions, no I/O
  *  - service: a service or the kit against real PostgreSQL, through app.request()
+ *  - k8s:     the Helm chart, rendered offline against the catalog and the route table
  *  - e2e:     the whole system on real daprd sidecars, through the gateway
  */
 export default defineConfig({
@@ -28,6 +29,14 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
+        },
+      },
+      {
+        test: {
+          // The Helm chart rendered offline (scripts/test.sh k8s puts helm on PATH).
+          name: 'k8s',
+          include: ['tests/k8s/**/*.test.ts'],
+          testTimeout: 60_000,
         },
       },
       {

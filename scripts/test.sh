@@ -2,11 +2,19 @@
 # Runs every test, bringing up what they need: type check, lint, generated files up to date,
 # unit and service tests against PostgreSQL, then end-to-end tests on the whole system (16
 # services on real daprd sidecars, Redis, the gateway).
-#   scripts/test.sh [all|static|unit|service|e2e]      (default: all)
-#   MP_PROFILE=redis scripts/test.sh e2e                (the Dapr component profile of the run)
+#   scripts/test.sh [all|static|unit|service|k8s|e2e]  (default: all)
+#   MP_PROFILE=rabbitmq scripts/test.sh e2e             (the Dapr component profile: redis, rabbitmq, aws)
+#   scripts/test.sh profiles                            (the e2e suite on each of the three profiles)
 #   MP_REUSE_STACK=1 scripts/test.sh e2e                (test the running system as it is)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 scope="${1:-all}"
+if [[ "$scope" == profiles ]]; then
+  for profile in redis rabbitmq aws; do
+    MP_PROFILE="$profile" "$0" e2e || die "the e2e suite failed on the $profile profile"
+  done
+  log "e2e green on the redis, rabbitmq and aws profiles"
+  exit 0
+fi
 ensure_runtime
 start_infra
 cd "$MP_ROOT"
@@ -23,16 +31,26 @@ if [[ "$scope" == all || "$scope" == unit || "$scope" == service ]]; then
   [[ "$scope" == service ]] && projects=(--project service)
   log "unit and service tests"; pnpm exec vitest run "${projects[@]}"
 fi
+if [[ "$scope" == all || "$scope" == k8s ]]; then
+  # Offline: helm lint/template and strict kubeconform (scripts/k8s/check.sh), the chart against
+  # the catalog and the route table (tests/k8s), the Tiltfile (tilt/check), the image's layout.
+  scripts/k8s/check.sh
+  log "chart tests"; pnpm exec vitest run --project k8s
+  ensure_tiltcheck
+  log "Tiltfile"; tiltcheck Tiltfile
+  log "image"; scripts/image/check.sh user
+fi
 if [[ "$scope" == all || "$scope" == e2e ]]; then
   was_running=0
   node scripts/stack/index.ts status >/dev/null 2>&1 && was_running=1
   # What this run starts, it stops, even when the start itself fails.
   [[ $was_running == 0 ]] && trap 'node scripts/stack/index.ts down >/dev/null' EXIT
-  if [[ "${MP_REUSE_STACK:-0}" != 1 || $was_running == 0 ]]; then
+  running_profile="$(cat "$MP_RUN/profile" 2>/dev/null || echo redis)"
+  if [[ "${MP_REUSE_STACK:-0}" != 1 || $was_running == 0 || "$running_profile" != "$MP_PROFILE" ]]; then
     # A fresh start, so the system under test is this checkout's code.
     node scripts/stack/index.ts down >/dev/null
     node scripts/stack/index.ts up --detach
   fi
-  log "end-to-end tests"; pnpm exec vitest run --project e2e
+  log "end-to-end tests (component profile $MP_PROFILE)"; pnpm exec vitest run --project e2e
 fi
 log "all tests passed ($scope)"

@@ -5,6 +5,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import {
+  chartCommonComponents,
+  chartResiliency,
+  chartRoutes,
+  chartServices,
+  chartStateStores,
+  chartSubscriptions,
+  localPostgresInit,
+} from './chart.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -13,6 +22,13 @@ const root = join(import.meta.dirname, '..', '..');
 export const generated: Record<string, () => string> = {
   'docs/events.md': eventsDoc,
   'docs/routes.md': routesDoc,
+  'charts/marketplace/generated/services.yaml': chartServices,
+  'charts/marketplace/generated/routes.yaml': chartRoutes,
+  'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,
+  'charts/marketplace/generated/statestores.yaml': chartStateStores,
+  'charts/marketplace/generated/resiliency.yaml': chartResiliency,
+  'charts/marketplace/generated/components.yaml': chartCommonComponents,
+  'k8s/local/postgresql-init.yaml': localPostgresInit,
 };
 
 const check = process.argv.includes('--check');

@@ -17,6 +17,10 @@ DAPR_VERSION=1.18.2
 DAPR_CLI_VERSION=1.18.0
 HELM_VERSION=3.19.0
 KUBECONFORM_VERSION=0.7.0
+# The Kubernetes version the chart's manifests are validated against, and the PyPI package whose
+# wheel carries that version's JSON schemas.
+KUBE_SCHEMA_VERSION=1.33.0
+KUBERNETES_VALIDATE_VERSION=1.37.0
 # Python tools from PyPI, in a venv under the cache: an AWS emulator (S3, SNS/SQS, DynamoDB) and an SMTP sink.
 PY_TOOLS=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
 PY_VENV="$MP_CACHE/py-tools"

@@ -6,6 +6,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 MP_PG_PORT="${MP_PG_PORT:-5432}"
 MP_REDIS_PORT="${MP_REDIS_PORT:-$((6379 + MP_STACK))}"
 MP_AWS_PORT="${MP_AWS_PORT:-$((4566 + MP_STACK))}"
+# RabbitMQ (rabbitmq profile): AMQP, Erlang distribution and epmd ports, all shifted by MP_STACK.
+MP_RABBITMQ_PORT="${MP_RABBITMQ_PORT:-$((5672 + MP_STACK))}"
+MP_RABBITMQ_DIST_PORT="$((25672 + MP_STACK))"
+MP_RABBITMQ_EPMD_PORT="$((4369 + MP_STACK))"
+# The Dapr component profile of local runs and tests (scripts/stack/profiles.ts): redis, rabbitmq, aws.
+export MP_PROFILE="${MP_PROFILE:-redis}"
 # The SMTP sink (mail lands as files in $MP_MAIL_DIR, a Maildir) and the local OIDC provider.
 MP_SMTP_PORT="${MP_SMTP_PORT:-$((2525 + MP_STACK))}"
 MP_OIDC_PORT="${MP_OIDC_PORT:-$((8480 + MP_STACK))}"
@@ -24,11 +30,14 @@ else
   PG_AS=()
 fi
 PG_SOCKET_DIR="$(dirname "$PGDATA_DIR")/pg-socket"
+# Local secrets (app tokens, auth's key-encryption key) live beside the databases they protect.
+export MP_SECRETS_FILE="${MP_SECRETS_FILE:-$(dirname "$PGDATA_DIR")/secrets-stack-$MP_STACK.json}"
 
 export MP_DATABASE_BASE_URL="postgres://$MP_PG_USER:$MP_PG_PASSWORD@127.0.0.1:$MP_PG_PORT"
 export MP_REDIS_HOST="127.0.0.1:$MP_REDIS_PORT"
 # The local AWS emulator (moto's server): S3 for files, SNS/SQS and DynamoDB for the aws profile.
 export MP_AWS_ENDPOINT="http://127.0.0.1:$MP_AWS_PORT"
+export MP_RABBITMQ_URL="amqp://guest:guest@127.0.0.1:$MP_RABBITMQ_PORT"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -133,6 +142,56 @@ stop_aws_emulator() {
   rm -f "$MP_RUN/aws/moto.pid"
 }
 
+# RabbitMQ from Debian's rabbitmq-server, one node per stack with its own ports, cookie and data
+# under $MP_RUN/rabbitmq (the packaged system service stays stopped).
+rabbitmq_env() {
+  local dir="$MP_RUN/rabbitmq"
+  env HOME="$dir" RABBITMQ_NODENAME="mp-s$MP_STACK@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$MP_RABBITMQ_PORT" RABBITMQ_DIST_PORT="$MP_RABBITMQ_DIST_PORT" \
+    ERL_EPMD_PORT="$MP_RABBITMQ_EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbitmq.pid" \
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" "$@"
+}
+
+start_rabbitmq() {
+  ensure_rabbitmq
+  local dir="$MP_RUN/rabbitmq"
+  mkdir -p "$dir/log" "$dir/mnesia"
+  if rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then return 0; fi
+  port_open "$MP_RABBITMQ_PORT" && die "port $MP_RABBITMQ_PORT is taken by another program; set MP_RABBITMQ_PORT"
+  log "starting RabbitMQ on 127.0.0.1:$MP_RABBITMQ_PORT"
+  echo '[].' >"$dir/enabled_plugins"
+  cat >"$dir/rabbitmq.conf" <<CONF
+listeners.tcp.1 = 127.0.0.1:$MP_RABBITMQ_PORT
+loopback_users.guest = true
+vm_memory_high_watermark.relative = 0.2
+disk_free_limit.absolute = 200MB
+log.console = false
+log.file.level = warning
+CONF
+  (cd "$dir" && rabbitmq_env setsid /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/log/server.out" 2>&1 </dev/null &)
+  rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q wait --timeout 60 "$dir/rabbitmq.pid" >/dev/null 2>&1 \
+    || die "RabbitMQ did not start; see $dir/log/"
+}
+
+stop_rabbitmq() {
+  [ -x /usr/lib/rabbitmq/bin/rabbitmqctl ] && [ -f "$MP_RUN/rabbitmq/rabbitmq.pid" ] || return 0
+  if rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then
+    log "stopping RabbitMQ"
+    rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q stop "$MP_RUN/rabbitmq/rabbitmq.pid" >/dev/null 2>&1 || true
+  fi
+  # The node's own epmd (on this stack's port) goes with it.
+  ERL_EPMD_PORT="$MP_RABBITMQ_EPMD_PORT" epmd -kill >/dev/null 2>&1 || true
+}
+
+# The aws profile's DynamoDB tables in the emulator, created idempotently from components/aws.
+prepare_aws_resources() {
+  ensure_py_tools
+  "$PY_VENV/bin/python" "$MP_ROOT/scripts/lib/aws_resources.py" "$MP_AWS_ENDPOINT" "$MP_ROOT/components/aws" \
+    || die "creating the aws profile's tables in the AWS emulator failed"
+}
+
 # A process of ours in the background: setsid, a pid file under $MP_RUN/<name>/, a log beside it.
 start_daemon() { # name port what command...
   local name="$1" port="$2" what="$3"; shift 3
@@ -170,5 +229,13 @@ start_oidc_sandbox() {
 }
 stop_oidc_sandbox() { stop_daemon oidc "the OIDC sandbox"; }
 
-start_infra() { start_postgres; start_redis; start_aws_emulator; start_smtp_sink; start_oidc_sandbox; }
-stop_infra() { stop_oidc_sandbox; stop_smtp_sink; stop_aws_emulator; stop_redis; stop_postgres; }
+start_infra() {
+  start_postgres; start_redis; start_aws_emulator; start_smtp_sink; start_oidc_sandbox
+  case "$MP_PROFILE" in
+    redis) ;;
+    rabbitmq) start_rabbitmq ;;
+    aws) prepare_aws_resources ;;
+    *) die "unknown MP_PROFILE $MP_PROFILE (redis, rabbitmq or aws)" ;;
+  esac
+}
+stop_infra() { stop_rabbitmq; stop_oidc_sandbox; stop_smtp_sink; stop_aws_emulator; stop_redis; stop_postgres; }

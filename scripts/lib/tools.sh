@@ -27,6 +27,15 @@ ensure_system_packages() {
   return 0
 }
 
+# Debian's RabbitMQ for the rabbitmq profile; its packaged service stays stopped (each stack runs its own node).
+ensure_rabbitmq() {
+  apt_install rabbitmq-server
+  if command -v systemctl >/dev/null && systemctl is-active --quiet rabbitmq-server 2>/dev/null; then
+    systemctl stop rabbitmq-server >/dev/null 2>&1 || true
+  fi
+  return 0
+}
+
 ensure_node() {
   if [ ! -x "$NODE_HOME/bin/node" ]; then
     command -v npm >/dev/null || die "npm is needed to fetch Node $NODE_VERSION from the npm registry"
@@ -57,20 +66,28 @@ ensure_deps() {
   fi
 }
 
-# Builds a Go command from the module proxy into $MP_BIN, pinned and cached.
-# `go install mod@version` refuses modules whose go.mod has replace directives (dapr's has),
-# so the module source is downloaded and built in place.
-go_build_module() { # module version package output [tags]
-  local module="$1" version="$2" pkg="$3" out="$4" tags="${5:-}" ldflags="${6:-}"
-  command -v go >/dev/null || die "Go is needed to build $module"
+# A Go module's source, downloaded once from the module proxy into the cache; prints its folder.
+go_module_src() { # module version
+  local module="$1" version="$2"
   local src="$MP_CACHE/src/${module//\//_}@$version"
   if [ ! -d "$src" ]; then
+    command -v go >/dev/null || die "Go is needed to download $module"
     log "downloading $module@$version from the Go module proxy"
     local dir
     dir="$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
     [ -d "$dir" ] || die "go mod download $module@$version failed"
     mkdir -p "$(dirname "$src")"; cp -r "$dir" "$src.tmp"; chmod -R u+w "$src.tmp"; mv "$src.tmp" "$src"
   fi
+  echo "$src"
+}
+
+# Builds a Go command from the module proxy into $MP_BIN, pinned and cached.
+# `go install mod@version` refuses modules whose go.mod has replace directives (dapr's has),
+# so the module source is downloaded and built in place.
+go_build_module() { # module version package output [tags]
+  local module="$1" version="$2" pkg="$3" out="$4" tags="${5:-}" ldflags="${6:-}"
+  command -v go >/dev/null || die "Go is needed to build $module"
+  local src; src="$(go_module_src "$module" "$version")"
   log "building $pkg of $module@$version (cached after the first time)"
   mkdir -p "$MP_BIN"
   (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
@@ -98,16 +115,60 @@ ensure_dapr_cli() {
     "-X main.version=$DAPR_CLI_VERSION -X main.apiVersion=1.0"
 }
 
+# helm, with the ldflags of its own Makefile (the default Kubernetes version is that of its
+# client-go, 1.34 for helm 3.19; without them `helm template` assumes 1.20).
 ensure_helm() {
-  [ -x "$MP_BIN/helm" ] && "$MP_BIN/helm" version --short 2>/dev/null | grep -q "v$HELM_VERSION" && return 0
-  go_build_module helm.sh/helm/v3 "v$HELM_VERSION" ./cmd/helm "$MP_BIN/helm" "" \
-    "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+  local flags="-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+  local k
+  for k in pkg/lint/rules pkg/chartutil; do
+    flags+=" -X helm.sh/helm/v3/$k.k8sVersionMajor=1 -X helm.sh/helm/v3/$k.k8sVersionMinor=34"
+  done
+  [ -x "$MP_BIN/helm" ] && [ "$(cat "$MP_BIN/helm.ldflags" 2>/dev/null)" = "$flags" ] && return 0
+  go_build_module helm.sh/helm/v3 "v$HELM_VERSION" ./cmd/helm "$MP_BIN/helm" "" "$flags"
+  echo "$flags" >"$MP_BIN/helm.ldflags"
 }
 
 ensure_kubeconform() {
   [ -x "$MP_BIN/kubeconform" ] && "$MP_BIN/kubeconform" -v 2>/dev/null | grep -q "$KUBECONFORM_VERSION" && return 0
   go_build_module github.com/yannh/kubeconform "v$KUBECONFORM_VERSION" ./cmd/kubeconform "$MP_BIN/kubeconform" "" \
     "-X main.version=v$KUBECONFORM_VERSION"
+}
+
+# JSON schemas for kubeconform, kept in the cache so the chart checks run offline: Kubernetes'
+# strict schema set from the kubernetes-validate wheel (PyPI), Dapr's from the CRDs in the pinned
+# Dapr source's Helm chart (scripts/k8s/schemas.py).
+K8S_SCHEMAS="$MP_CACHE/schemas/k8s-$KUBE_SCHEMA_VERSION-dapr-$DAPR_VERSION"
+ensure_k8s_schemas() {
+  [ -f "$K8S_SCHEMAS/.complete" ] && return 0
+  ensure_py_tools
+  local wheels="$MP_CACHE/wheels"
+  mkdir -p "$wheels"
+  local wheel="$wheels/kubernetes_validate-$KUBERNETES_VALIDATE_VERSION-py3-none-any.whl"
+  if [ ! -f "$wheel" ]; then
+    log "downloading kubernetes-validate $KUBERNETES_VALIDATE_VERSION (Kubernetes JSON schemas) from PyPI"
+    "$PY_VENV/bin/pip" download -q --disable-pip-version-check --no-deps -d "$wheels" \
+      "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" || die "pip download kubernetes-validate failed"
+  fi
+  local dapr_src; dapr_src="$(go_module_src github.com/dapr/dapr "v$DAPR_VERSION")"
+  rm -rf "$K8S_SCHEMAS"
+  "$PY_VENV/bin/python" "$MP_ROOT/scripts/k8s/schemas.py" "$wheel" "$KUBE_SCHEMA_VERSION" \
+    "$dapr_src/charts/dapr/crds" "$K8S_SCHEMAS" || die "building the JSON schemas failed"
+  touch "$K8S_SCHEMAS/.complete"
+}
+
+# The Tiltfile checker (tilt/check: go.starlark.net with Tilt's builtins stubbed), built from the
+# repository's source with modules from the Go proxy; rebuilt when its source changes.
+ensure_tiltcheck() {
+  local src="$MP_ROOT/tilt/check" want
+  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha1sum | cut -c1-40)"
+  [ -x "$MP_BIN/tiltcheck" ] && [ "$(cat "$MP_BIN/tiltcheck.stamp" 2>/dev/null)" = "$want" ] && return 0
+  command -v go >/dev/null || die "Go is needed to build the Tiltfile checker"
+  log "building the Tiltfile checker (tilt/check)"
+  mkdir -p "$MP_BIN"
+  (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
+    go build -trimpath -o "$MP_BIN/tiltcheck.tmp" .) || die "building tilt/check failed"
+  mv "$MP_BIN/tiltcheck.tmp" "$MP_BIN/tiltcheck"
+  echo "$want" >"$MP_BIN/tiltcheck.stamp"
 }
 
 # The Python tools (moto's server, aiosmtpd) in their own venv, pinned.

@@ -36,6 +36,8 @@ function stackPlan() {
     profile: values.profile!,
     databaseBaseUrl: process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432',
     redisHost: process.env.MP_REDIS_HOST ?? '127.0.0.1:6379',
+    rabbitmqUrl: process.env.MP_RABBITMQ_URL,
+    awsEndpoint: process.env.MP_AWS_ENDPOINT,
     daprd,
   });
 }
@@ -88,6 +90,7 @@ async function up() {
   };
   apps.forEach(launch);
   sidecars.forEach(launch);
+  if (started.length) writeFileSync(join(runDir, 'profile'), values.profile!);
   startGateway();
   say(
     started.length
@@ -158,6 +161,8 @@ async function status() {
       ok: await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, 1000),
     })),
   );
+  const profileFile = join(runDir, 'profile');
+  if (existsSync(profileFile)) say(`profile ${readFileSync(profileFile, 'utf8')}`);
   printTable(results);
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 }

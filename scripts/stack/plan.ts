@@ -7,18 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { databaseOf, gatewayPortOf, portsOf, stackNumber } from './ports.ts';
+import { profileNames, profiles, writeProfile } from './profiles.ts';
 
-export { portsOf };
+export { portsOf, profiles };
 
 export const root = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 export const runDir =
   process.env.MP_RUN ?? join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
 export const gatewayPort = gatewayPortOf();
-
-/** Dapr component profiles: which resource folders the sidecars load. */
-export const profiles: Record<string, string[]> = {
-  redis: ['components/common', 'components/local', 'components/redis'],
-};
 
 interface Secrets {
   appApiToken: string;
@@ -26,11 +22,16 @@ interface Secrets {
   authKeyEncryptionKey: string;
 }
 
-/** Local secrets, made once per checkout and kept in .run/ (never committed). */
+/**
+ * Local secrets, made once and kept beside the databases they protect (MP_SECRETS_FILE, set by
+ * scripts/lib/infra.sh), so a fresh checkout on the same machine opens the same sealed keys.
+ */
+export const secretsFile = () => process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
+
 export function localSecrets(): Secrets {
-  const file = join(runDir, 'secrets.json');
+  const file = secretsFile();
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  mkdirSync(runDir, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const secrets: Secrets = {
     appApiToken: randomBytes(24).toString('hex'),
     daprApiToken: randomBytes(24).toString('hex'),
@@ -111,10 +112,23 @@ function daprConfig(): string {
   return file;
 }
 
-export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost: string; daprd: string }) {
-  const resources = profiles[opts.profile];
-  if (!resources)
-    throw new Error(`unknown profile ${opts.profile}; known: ${Object.keys(profiles).join(', ')}`);
+export interface PlanOptions {
+  /** The Dapr component profile (scripts/stack/profiles.ts): redis, rabbitmq or aws. */
+  profile: string;
+  databaseBaseUrl: string;
+  redisHost: string;
+  /** The AMQP URL of this stack's RabbitMQ (rabbitmq profile). */
+  rabbitmqUrl?: string;
+  /** The AWS emulator's endpoint (aws profile; S3 in every profile). */
+  awsEndpoint?: string;
+  daprd: string;
+}
+
+export function plan(opts: PlanOptions) {
+  if (!profiles[opts.profile])
+    throw new Error(`unknown profile ${opts.profile}; known: ${profileNames.join(', ')}`);
+  // One folder with the profile's resources merged (later folders replace earlier ones by name).
+  const resources = writeProfile(root, opts.profile, join(runDir, 'dapr', 'resources'));
   const secrets = localSecrets();
   const apps: ProcessSpec[] = [];
   const sidecars: ProcessSpec[] = [];
@@ -166,7 +180,8 @@ export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost
         '127.0.0.1',
         '--config',
         daprConfig(),
-        ...resources.flatMap((r) => ['--resources-path', join(root, r)]),
+        '--resources-path',
+        resources,
         '--log-level',
         process.env.DAPR_LOG_LEVEL ?? 'warn',
         '--dapr-graceful-shutdown-seconds',
@@ -176,6 +191,8 @@ export function plan(opts: { profile: string; databaseBaseUrl: string; redisHost
         APP_API_TOKEN: secrets.appApiToken,
         DAPR_API_TOKEN: secrets.daprApiToken,
         MP_REDIS_HOST: opts.redisHost,
+        MP_RABBITMQ_URL: opts.rabbitmqUrl ?? '',
+        MP_AWS_ENDPOINT: opts.awsEndpoint ?? '',
         // The email binding's SMTP server (components/local/binding-email.yaml).
         MP_SMTP_PORT: process.env.MP_SMTP_PORT ?? String(2525 + stackNumber()),
       },

@@ -98,8 +98,8 @@ export async function monitored(token: string, query: Record<string, string>) {
 // ---- the local runtime (for tests that must touch Dapr or PostgreSQL directly) -------------------
 
 export function localSecrets(): { appApiToken: string; daprApiToken: string } {
-  const file = join(runDir, 'secrets.json');
-  if (!existsSync(file)) throw new Error('no .run/secrets.json: these tests need the local runtime');
+  const file = process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
+  if (!existsSync(file)) throw new Error(`no ${file}: these tests need the local runtime`);
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 

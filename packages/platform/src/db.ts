@@ -25,6 +25,23 @@ export function createDb<DB>(url: string, schema: string, max = 10): Kysely<DB> 
 }
 
 /**
+ * The first migration of every service: describes the schema it owns. Shipped with the skeletons,
+ * so it stays in each service's list (a migration that has run anywhere is never removed).
+ */
+export function describeSchema(description: string): Migration {
+  return {
+    async up(db) {
+      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit(description)}`.execute(db);
+    },
+  };
+}
+
+async function currentSchema(db: Kysely<unknown>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]!.schema;
+}
+
+/**
  * Creates the schema if needed and applies the kit's tables (outbox, inbox, idempotency keys)
  * and then the service's own migrations, in name order. Replicas starting together serialize on
  * kysely's migration lock.

@@ -53,7 +53,13 @@ export const service: ServiceDefinition<Database, typeof config> = {
     );
     return [
       { name: 'index', start: async () => parts.index.ensureIndex?.(), stop: async () => {} },
-      { ...flush, stop: async () => (await flush.stop(), await parts.counter.flush(deps.db)) },
+      {
+        ...flush,
+        stop: async () => {
+          await flush.stop();
+          await parts.counter.flush(deps.db);
+        },
+      },
       intervalWorker('search-terms-retention', 3_600_000, deps.log, () =>
         pruneTermCounts(deps.db, Math.max(deps.config.POPULAR_WINDOW_HOURS, 24) * 2),
       ),

@@ -38,7 +38,9 @@ export class KeyRing {
         .where('retired_at', 'is', null)
         .orderBy('created_at', 'desc')
         .executeTakeFirst();
-      if (active && Date.now() - active.created_at.getTime() < this.rotateAfterMs) return active;
+      // A key sealed under another key-encryption key (the KEK was replaced) cannot sign: rotate.
+      const usable = active && this.canUnseal(active.sealed_private_jwk);
+      if (active && usable && Date.now() - active.created_at.getTime() < this.rotateAfterMs) return active;
       const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
       const kid = newId();
       const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
@@ -63,6 +65,15 @@ export class KeyRing {
     const key = await importJWK(JSON.parse(unseal(this.kek, row.sealed_private_jwk)) as JWK, 'ES256');
     this.signer = { kid: row.kid, key, createdAt: row.created_at.getTime() };
     return this.signer;
+  }
+
+  private canUnseal(sealed: string): boolean {
+    try {
+      unseal(this.kek, sealed);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The public keys a verifier may meet: the signing one and the retired ones still in use. */

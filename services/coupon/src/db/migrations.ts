@@ -1,13 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
-  '0001_init': {
-    async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('coupon service — 쿠폰: coupons and promotions')}`.execute(
-        db,
-      );
-    },
-  },
+  '0001_init': describeSchema('coupon service — 쿠폰: coupons and promotions'),
   '0002_coupons': {
     async up(db) {
       await db.schema
@@ -68,8 +62,3 @@ export const migrations: Migrations = {
     },
   },
 };
-
-async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
-}

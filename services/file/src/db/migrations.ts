@@ -1,6 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
+  '0001_init': describeSchema('file service — 파일: uploads to object storage, image variants'),
   '0001_files': {
     async up(db) {
       await db.schema

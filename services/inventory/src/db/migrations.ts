@@ -1,8 +1,9 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 const levels = sql`('IN_STOCK', 'LOW_STOCK', 'OUT_OF_STOCK')`;
 
 export const migrations: Migrations = {
+  '0001_init': describeSchema('inventory service — 재고: stock per SKU, reservations'),
   '0001_stock': {
     async up(db) {
       await db.schema

@@ -1,13 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
-  '0001_init': {
-    async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('notification service — 알림: email, SMS and push notifications')}`.execute(
-        db,
-      );
-    },
-  },
+  '0001_init': describeSchema('notification service — 알림: email, SMS and push notifications'),
   '0002_delivery_attempts': {
     async up(db) {
       // Failed sends of one message, counted outside the handler's transaction (which a retry rolls back).
@@ -23,8 +17,3 @@ export const migrations: Migrations = {
     },
   },
 };
-
-async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
-}

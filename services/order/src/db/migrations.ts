@@ -1,17 +1,11 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 const statuses = sql.raw(
   `'PENDING_PAYMENT', 'PAID', 'PREPARING', 'SHIPPING', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'PAYMENT_FAILED', 'REFUND_REQUESTED', 'PARTIALLY_REFUNDED', 'REFUNDED'`,
 );
 
 export const migrations: Migrations = {
-  '0001_init': {
-    async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('order service — 주문: cart, orders and their lifecycle')}`.execute(
-        db,
-      );
-    },
-  },
+  '0001_init': describeSchema('order service — 주문: cart, orders and their lifecycle'),
   '0002_orders': {
     async up(db) {
       await db.schema
@@ -149,8 +143,3 @@ export const migrations: Migrations = {
     },
   },
 };
-
-async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
-}

@@ -1,6 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
+  '0001_init': describeSchema('product service — 상품: products, options and SKUs, categories, listing'),
   '0001_catalog': {
     async up(db) {
       await db.schema

@@ -1,6 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
+  '0001_init': describeSchema('review service — 리뷰: product reviews and ratings'),
   '0001_reviews': {
     async up(db) {
       await db.schema

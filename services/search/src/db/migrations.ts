@@ -1,6 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
+  '0001_init': describeSchema('search service — 검색: product search, autocomplete, popular terms'),
   '0001_index': {
     async up(db) {
       // pg_trgm lives in public (the set-up creates it in every database); make sure of it here too.

@@ -1,13 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
-  '0001_init': {
-    async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('seller service — 판매자: sellers, stores, business info, dashboard')}`.execute(
-        db,
-      );
-    },
-  },
+  '0001_init': describeSchema('seller service — 판매자: sellers, stores, business info, dashboard'),
   '0002_sellers_stores_business_info': {
     async up(db) {
       // users_db.sellers, stores and business_info (seed 1.7); a seller's id is its user id (decision 0001).
@@ -102,8 +96,3 @@ export const migrations: Migrations = {
     },
   },
 };
-
-async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
-}

@@ -1,13 +1,7 @@
-import { type Migrations, sql } from '@mp/platform';
+import { describeSchema, type Migrations, sql } from '@mp/platform';
 
 export const migrations: Migrations = {
-  '0001_init': {
-    async up(db) {
-      await sql`comment on schema ${sql.id(await currentSchema(db))} is ${sql.lit('shipping service — 배송: shipments, carriers, tracking, returns')}`.execute(
-        db,
-      );
-    },
-  },
+  '0001_init': describeSchema('shipping service — 배송: shipments, carriers, tracking, returns'),
   '0002_shipments': {
     async up(db) {
       await db.schema
@@ -90,8 +84,3 @@ export const migrations: Migrations = {
     },
   },
 };
-
-async function currentSchema(db: Parameters<NonNullable<Migrations[string]>['up']>[0]): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
-}

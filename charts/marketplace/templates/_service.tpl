@@ -1,0 +1,336 @@
+{{/*
+Everything one service needs: ServiceAccount, Deployment (app + Dapr sidecar by annotations),
+Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy and its Dapr Configuration
+(tracing, access control of its routes). Called with (dict "root" $ "name" <service> "spec" <generated entry>).
+*/}}
+{{- define "marketplace.service" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $spec := .spec -}}
+{{- $v := include "marketplace.serviceValues" (dict "root" $root "name" $name) | fromYaml -}}
+{{- $full := printf "%s-%s" (include "marketplace.fullname" $root) $name -}}
+{{- $sa := $full -}}
+{{- if and (eq $root.Values.environment "production") (or $v.watch (not $v.readOnlyRootFilesystem)) -}}
+{{- fail (printf "services.%s: watch and a writable root filesystem are for local clusters, not environment: production" $name) -}}
+{{- end -}}
+{{- $saAnnotations := mergeOverwrite (deepCopy ($root.Values.serviceAccount.annotations | default dict)) ($v.serviceAccountAnnotations | default dict) -}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ $sa }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+  {{- with $saAnnotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+    app.kubernetes.io/component: service
+spec:
+  {{- if not $v.autoscaling.enabled }}
+  replicas: {{ $v.replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ $root.Release.Name }}
+      app.kubernetes.io/name: {{ $name }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }
+  template:
+    metadata:
+      labels:
+        {{- include "marketplace.labels" $root | nindent 8 }}
+        app.kubernetes.io/name: {{ $name }}
+        app.kubernetes.io/component: service
+      annotations:
+        dapr.io/enabled: "true"
+        dapr.io/app-id: {{ $name | quote }}
+        dapr.io/app-port: {{ $spec.port | quote }}
+        dapr.io/app-protocol: http
+        dapr.io/config: {{ $full | quote }}
+        dapr.io/api-token-secret: {{ $root.Values.secrets.daprApiToken | quote }}
+        dapr.io/app-token-secret: {{ $root.Values.secrets.appApiToken | quote }}
+        # Subscriptions are the declarative ones rendered from the event catalog (dapr-subscriptions.yaml).
+        dapr.io/disable-init-endpoints: subscribe
+        dapr.io/enable-metrics: "true"
+        dapr.io/metrics-port: "9090"
+        dapr.io/log-level: {{ $v.sidecar.logLevel | quote }}
+        dapr.io/log-as-json: {{ $root.Values.dapr.logAsJson | quote }}
+        dapr.io/graceful-shutdown-seconds: "20"
+        dapr.io/sidecar-cpu-request: {{ $v.sidecar.cpuRequest | quote }}
+        dapr.io/sidecar-memory-request: {{ $v.sidecar.memoryRequest | quote }}
+        dapr.io/sidecar-cpu-limit: {{ $v.sidecar.cpuLimit | quote }}
+        dapr.io/sidecar-memory-limit: {{ $v.sidecar.memoryLimit | quote }}
+        dapr.io/sidecar-seccomp-profile-type: RuntimeDefault
+    spec:
+      serviceAccountName: {{ $sa }}
+      automountServiceAccountToken: false
+      terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        fsGroup: 10001
+        seccompProfile: { type: RuntimeDefault }
+      {{- with $v.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/instance: {{ $root.Release.Name }}
+              app.kubernetes.io/name: {{ $name }}
+      containers:
+        - name: {{ $name }}
+          image: {{ include "marketplace.image" (dict "root" $root "name" $name) | quote }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          {{- if $v.watch }}
+          command: [node, --watch, --enable-source-maps, /app/main.mjs]
+          {{- end }}
+          ports:
+            - name: http
+              containerPort: {{ $spec.port }}
+              protocol: TCP
+          env:
+            - { name: PORT, value: {{ $spec.port | quote }} }
+            - { name: ENVIRONMENT, value: {{ $root.Values.environment | quote }} }
+            - { name: LOG_LEVEL, value: {{ $v.logLevel | quote }} }
+            - { name: DB_POOL_MAX, value: {{ $v.dbPoolMax | quote }} }
+            - { name: SHUTDOWN_GRACE_MS, value: {{ $v.shutdownGraceMs | quote }} }
+            - { name: PUBLIC_BASE_URL, value: {{ $root.Values.publicBaseUrl | quote }} }
+            - { name: DAPR_HTTP_PORT, value: "3500" }
+            {{- if $root.Values.localDev }}
+            - { name: LOCAL_DEV, value: "true" }
+            {{- end }}
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ printf "database-url-%s" $spec.database | quote }} }
+            - name: APP_API_TOKEN
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.secrets.appApiToken | quote }}, key: token }
+            - name: DAPR_API_TOKEN
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.secrets.daprApiToken | quote }}, key: token }
+            {{- range $var, $key := $v.secretEnv }}
+            - name: {{ $var }}
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ $key | quote }} }
+            {{- end }}
+            {{- if has $name $root.Values.s3.services }}
+            - { name: S3_REGION, value: {{ $root.Values.s3.region | quote }} }
+            {{- with $root.Values.s3.endpoint }}
+            # An S3 emulator (local clusters): its endpoint, any static keys, buckets made on demand.
+            - { name: S3_ENDPOINT, value: {{ . | quote }} }
+            - { name: S3_ACCESS_KEY_ID, value: local }
+            - { name: S3_SECRET_ACCESS_KEY, value: local }
+            - { name: S3_CREATE_BUCKET, value: "true" }
+            {{- end }}
+            {{- end }}
+            {{- range $var, $key := $v.optionalSecretEnv }}
+            - name: {{ $var }}
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ $key | quote }}, optional: true }
+            {{- end }}
+            {{- range $var, $value := $v.env }}
+            - { name: {{ $var }}, value: {{ $value | quote }} }
+            {{- end }}
+          startupProbe:
+            httpGet: { path: /healthz, port: http }
+            periodSeconds: 2
+            failureThreshold: 60
+          readinessProbe:
+            httpGet: { path: /readyz, port: http }
+            periodSeconds: 5
+            timeoutSeconds: 3
+            failureThreshold: 3
+          livenessProbe:
+            httpGet: { path: /healthz, port: http }
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          lifecycle:
+            # Let the endpoints and the ingress forget this pod before the kit starts draining.
+            preStop:
+              sleep: { seconds: 5 }
+          resources:
+            {{- toYaml $v.resources | nindent 12 }}
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: {{ $v.readOnlyRootFilesystem }}
+            capabilities: { drop: [ALL] }
+          volumeMounts:
+            - { name: tmp, mountPath: /tmp }
+      volumes:
+        - name: tmp
+          emptyDir: { sizeLimit: 256Mi }
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+spec:
+  type: ClusterIP
+  selector:
+    app.kubernetes.io/instance: {{ $root.Release.Name }}
+    app.kubernetes.io/name: {{ $name }}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+{{- if $v.autoscaling.enabled }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ $full }}
+  minReplicas: {{ $v.autoscaling.minReplicas }}
+  maxReplicas: {{ $v.autoscaling.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $v.autoscaling.targetCPUUtilizationPercentage }}
+{{- end }}
+{{- if $v.podDisruptionBudget.enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+spec:
+  maxUnavailable: {{ $v.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ $root.Release.Name }}
+      app.kubernetes.io/name: {{ $name }}
+{{- end }}
+{{- if $root.Values.networkPolicy.enabled }}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ $root.Release.Name }}
+      app.kubernetes.io/name: {{ $name }}
+  policyTypes: [Ingress]
+  ingress:
+    # The public HTTP port: the ingress controller only.
+    - from:
+        {{- toYaml $root.Values.networkPolicy.publicFrom | nindent 8 }}
+      ports:
+        - { port: http, protocol: TCP }
+    # Service invocation arrives sidecar to sidecar (Dapr's internal gRPC port, mTLS).
+    - from:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/instance: {{ $root.Release.Name }}
+              app.kubernetes.io/part-of: marketplace
+      ports:
+        - { port: 50002, protocol: TCP }
+    {{- with $root.Values.networkPolicy.metricsFrom }}
+    - from:
+        {{- toYaml . | nindent 8 }}
+      ports:
+        - { port: 9090, protocol: TCP }
+    {{- end }}
+{{- end }}
+---
+apiVersion: dapr.io/v1alpha1
+kind: Configuration
+metadata:
+  name: {{ $full }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "marketplace.labels" $root | nindent 4 }}
+    app.kubernetes.io/name: {{ $name }}
+spec:
+  tracing:
+    samplingRate: {{ $root.Values.dapr.tracing.samplingRate | quote }}
+    otel:
+      endpointAddress: {{ $root.Values.dapr.tracing.otlpEndpoint | quote }}
+      isSecure: {{ $root.Values.dapr.tracing.isSecure }}
+      protocol: grpc
+  metric:
+    enabled: true
+  accessControl:
+    # Only the intended callers may invoke this app (values: dapr.internalCallers); admin reads
+    # every service, and every app may fetch auth's JWKS (access tokens are checked against it).
+    defaultAction: deny
+    trustDomain: {{ $root.Values.dapr.trustDomain | quote }}
+    {{- $callers := without (concat (list "admin") (get $root.Values.dapr.internalCallers $name | default list) | uniq | sortAlpha) $name }}
+    {{- $jwksOnly := list }}
+    {{- if eq $name "auth" }}
+    {{- $jwksOnly = without (keys (include "marketplace.services" $root | fromYaml) | sortAlpha) "auth" }}
+    {{- range $callers }}{{ $jwksOnly = without $jwksOnly . }}{{ end }}
+    {{- end }}
+    {{- if or $callers $jwksOnly }}
+    policies:
+      {{- range $caller := $callers }}
+      - appId: {{ $caller }}
+        defaultAction: allow
+        trustDomain: {{ $root.Values.dapr.trustDomain | quote }}
+        namespace: {{ $root.Release.Namespace | quote }}
+      {{- end }}
+      {{- range $caller := $jwksOnly }}
+      - appId: {{ $caller }}
+        defaultAction: deny
+        trustDomain: {{ $root.Values.dapr.trustDomain | quote }}
+        namespace: {{ $root.Release.Namespace | quote }}
+        operations:
+          - { name: /.well-known/jwks.json, httpVerb: [GET], action: allow }
+      {{- end }}
+    {{- end }}
+{{- end -}}

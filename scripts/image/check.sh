@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Proves what the Dockerfile does, without a container engine: lays out a service exactly as the
+# image's build stage does (scripts/image/prepare.sh on a clean copy of the checkout), checks that
+# only production dependencies came along, then starts it from that folder alone, waits for
+# /healthz, and stops it with SIGTERM, which it must survive with exit code 0.
+#   scripts/image/check.sh [service]      (default: user; needs PostgreSQL, as scripts/test.sh starts it)
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/infra.sh"
+svc="${1:-user}"
+work="$MP_RUN/image-check"
+rm -rf "$work"; mkdir -p "$work/src"
+cd "$MP_ROOT"
+# The build context: what git would hand `docker build` (tracked and new files, .dockerignore applied).
+git ls-files -co --exclude-standard -z | grep -zvE '^(charts|k8s|tilt|docs|bench|tests)/' | xargs -0 cp --parents -t "$work/src"
+(cd "$work/src" && PNPM_FLAGS=--offline sh scripts/image/prepare.sh "$svc" "$work/app") >"$work/prepare.log" 2>&1 \
+  || { cat "$work/prepare.log"; die "prepare.sh failed"; }
+
+for dev in vitest typescript @biomejs/biome; do
+  [ -e "$work/app/node_modules/$dev" ] || [ -n "$(ls -d "$work/app/node_modules/.pnpm/${dev/\//+}@"* 2>/dev/null)" ] \
+    && die "the image of $svc carries the dev dependency $dev"
+done
+log "image layout of $svc: $(du -sh "$work/app" | cut -f1), production dependencies only"
+
+# Below the ephemeral port range (32768–60999), where an outgoing connection may hold any port.
+port=$((29100 + MP_STACK))
+schema="image_check_$MP_STACK"
+cd "$work/app"
+env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" DB_SCHEMA="$schema" \
+  DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test" APP_API_TOKEN=image-check-app-token-0123456789 \
+  ENVIRONMENT=image-check node --enable-source-maps main.mjs >"$work/service.log" 2>&1 &
+pid=$!
+ok=0
+for _ in $(seq 1 100); do
+  if curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" >/dev/null; then ok=1; break; fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.2
+done
+[ $ok = 1 ] || { kill "$pid" 2>/dev/null; cat "$work/service.log"; die "$svc did not answer /healthz from its image layout"; }
+PORT="$port" node healthcheck.mjs || { kill "$pid"; die "the image's health check failed"; }
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+psql_admin -d marketplace_test -c "drop schema if exists $schema cascade" >/dev/null
+[ $rc = 0 ] || { cat "$work/service.log"; die "$svc exited with $rc on SIGTERM"; }
+grep -q '"msg":"stopped"' "$work/service.log" || die "$svc did not log a clean stop"
+log "$svc started from its image layout, answered /healthz and stopped cleanly on SIGTERM"

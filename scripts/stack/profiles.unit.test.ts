@@ -1,0 +1,62 @@
+import { eventTypes } from '@mp/contracts';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { profileNames, readResources, resolveProfile } from './profiles.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const stateStores = (profile: string) =>
+  resolveProfile(root, profile).filter((r) => r.kind === 'Component' && r.type?.startsWith('state.'));
+const pubsub = (profile: string) => resolveProfile(root, profile).find((r) => r.name === 'pubsub');
+
+describe('component profiles', () => {
+  it('are redis, rabbitmq and aws, each with one pubsub and the resiliency policy', () => {
+    expect(profileNames).toEqual(['redis', 'rabbitmq', 'aws']);
+    for (const p of profileNames) {
+      const all = resolveProfile(root, p);
+      expect(
+        all.filter((r) => r.name === 'pubsub'),
+        p,
+      ).toHaveLength(1);
+      expect(
+        all.some((r) => r.kind === 'Resiliency'),
+        p,
+      ).toBe(true);
+    }
+  });
+
+  it('swap the broker only where the profile says', () => {
+    expect(pubsub('redis')?.type).toBe('pubsub.redis');
+    expect(pubsub('rabbitmq')?.type).toBe('pubsub.rabbitmq');
+    expect(pubsub('aws')?.type).toBe('pubsub.aws.snssqs');
+    expect(stateStores('rabbitmq').map((r) => r.type)).toEqual(stateStores('redis').map(() => 'state.redis'));
+  });
+
+  it('give the aws profile a DynamoDB table for every state store, with the same names and scopes', () => {
+    const redis = stateStores('redis');
+    const aws = stateStores('aws');
+    expect(aws.map((r) => r.name).sort()).toEqual(redis.map((r) => r.name).sort());
+    for (const store of aws) {
+      expect(store.type, store.name).toBe('state.aws.dynamodb');
+      expect(store.source, store.name).toMatch(/^components\/aws\//);
+      const scopes = (text: string) => (parse(text) as { scopes?: string[] }).scopes;
+      expect(scopes(store.text), store.name).toEqual(scopes(redis.find((r) => r.name === store.name)!.text));
+    }
+    // Tables named as the seed names them (Sessions, Wishlists, ProductViews, Carts, …): PascalCase of the store.
+    for (const store of aws) {
+      const table = /name: table\s+value: (\S+)/.exec(store.text)?.[1];
+      expect(table?.toLowerCase(), store.name).toBe(store.name);
+    }
+  });
+
+  it('keep every topic a distinct SNS/SQS name once the component strips what AWS refuses', () => {
+    // pubsub.aws.snssqs keeps [A-Za-z0-9_-] and drops the rest (order.created → ordercreated).
+    const sanitized = [...eventTypes, 'marketplace.deadletter'].map((t) => t.replace(/[^A-Za-z0-9_-]/g, ''));
+    expect(new Set(sanitized).size).toBe(sanitized.length);
+    for (const name of sanitized) expect(name.length).toBeLessThanOrEqual(256);
+  });
+
+  it('read one resource per YAML document, with its kind and name', () => {
+    const redis = readResources(root, 'components/redis');
+    expect(redis.find((r) => r.name === 'pubsub')).toMatchObject({ kind: 'Component', type: 'pubsub.redis' });
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * The Helm chart against the single sources: the Subscriptions it renders are the event catalog's,
+ * the Ingress paths are the route table's, every service of the catalog has its Deployment, and
+ * production values never turn on development conveniences. Rendered offline with helm template.
+ */
+import {
+  deadLetterTopic,
+  eventTypes,
+  monitorService,
+  routeTable,
+  sandboxRoutes,
+  serviceNames,
+  services,
+  subscriptionsOf,
+} from '@mp/contracts';
+import { describe, expect, it } from 'vitest';
+import { topicsFor } from '../../packages/platform/src/subscriptions.ts';
+import { type Manifest, ofKind, render, renderError, type ValueSet, valueSets } from './render.ts';
+
+const sets = Object.keys(valueSets) as ValueSet[];
+
+/** A service's container environment: plain values, and secret references as `secret:<key>`. */
+function envOf(ms: Manifest[], service: string): Record<string, string> {
+  const d = ofKind(ms, 'Deployment').find((x) => x.metadata.name === `marketplace-${service}`)!;
+  return Object.fromEntries(
+    d.spec.template.spec.containers[0].env.map((e: any) => [
+      e.name,
+      e.value ?? `secret:${e.valueFrom.secretKeyRef.key}`,
+    ]),
+  );
+}
+const rendered = Object.fromEntries(sets.map((s) => [s, render(s)])) as Record<ValueSet, Manifest[]>;
+
+describe.each(sets)('the chart with %s values', (set) => {
+  const ms = rendered[set];
+
+  it('renders one Subscription per topic of the catalog, scoped to exactly its subscribers', () => {
+    const subs = ofKind(ms, 'Subscription');
+    expect(subs.map((s) => s.spec.topic).sort()).toEqual([...eventTypes, deadLetterTopic].sort());
+    for (const s of subs) {
+      expect(s.apiVersion).toBe('dapr.io/v2alpha1');
+      expect(s.spec.pubsubname).toBe('pubsub');
+      expect(s.spec.routes).toEqual({ default: `/events/${s.spec.topic}` });
+      const expected = serviceNames.filter((n) => (subscriptionsOf(n) as string[]).includes(s.spec.topic));
+      if (s.spec.topic === deadLetterTopic) {
+        expect(s.scopes).toEqual([monitorService]);
+        expect(s.spec.deadLetterTopic).toBeUndefined();
+      } else {
+        expect(s.scopes?.slice().sort(), s.spec.topic).toEqual(expected.slice().sort());
+        expect(s.spec.deadLetterTopic).toBe(deadLetterTopic);
+      }
+    }
+  });
+
+  it('gives each service the same topics as the kit would subscribe it to programmatically', () => {
+    const subs = ofKind(ms, 'Subscription');
+    for (const name of serviceNames) {
+      const declared = subs.filter((s) => s.scopes?.includes(name)).map((s) => s.spec.topic);
+      expect(declared.sort(), name).toEqual(topicsFor(name, name === monitorService).sort());
+    }
+  });
+
+  it('routes exactly the contract prefixes through the Ingress, each to its service', () => {
+    const [ingress, ...more] = ofKind(ms, 'Ingress');
+    expect(more).toHaveLength(0);
+    const paths = ingress!.spec.rules.flatMap((r: any) =>
+      r.http.paths.map((p: any) => ({ path: p.path, type: p.pathType, backend: p.backend.service.name })),
+    );
+    const routes = [...routeTable(), ...(set === 'local' ? sandboxRoutes : [])];
+    expect(paths.map((p: any) => p.path).sort()).toEqual(routes.map((r) => r.prefix).sort());
+    for (const r of routes) {
+      const p = paths.find((x: any) => x.path === r.prefix);
+      expect(p, r.prefix).toEqual({ path: r.prefix, type: 'Prefix', backend: `marketplace-${r.service}` });
+    }
+    const services = new Set(ofKind(ms, 'Service').map((s) => s.metadata.name));
+    for (const p of paths) expect(services.has(p.backend), p.backend).toBe(true);
+  });
+
+  it('has a Deployment on a Dapr sidecar for every service of the catalog, probed and locked down', () => {
+    const deployments = ofKind(ms, 'Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
+      serviceNames.map((n) => `marketplace-${n}`).sort(),
+    );
+    for (const name of serviceNames) {
+      const d = deployments.find((x) => x.metadata.name === `marketplace-${name}`)!;
+      const pod = d.spec.template;
+      const a = pod.metadata.annotations;
+      expect(a['dapr.io/enabled']).toBe('true');
+      expect(a['dapr.io/app-id']).toBe(name);
+      expect(a['dapr.io/app-port']).toBe(String(services[name].port));
+      expect(a['dapr.io/config']).toBe(`marketplace-${name}`);
+      expect(a['dapr.io/app-token-secret']).toBeTruthy();
+      const c = pod.spec.containers[0];
+      expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+      expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+      expect(c.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+      });
+      expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
+      expect(c.resources.limits.memory).toBeTruthy();
+      const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
+      expect(env.DATABASE_URL.valueFrom.secretKeyRef.key).toBe(`database-url-${services[name].database}`);
+      expect(env.APP_API_TOKEN.valueFrom.secretKeyRef.key).toBe('token');
+      expect(env.LOCAL_DEV?.value, name).toBe(set === 'local' ? 'true' : undefined);
+    }
+  });
+
+  it('puts every object in the release namespace (helm template and Tilt apply what they render)', () => {
+    for (const m of ms) expect(m.metadata.namespace, `${m.kind} ${m.metadata.name}`).toBe('marketplace');
+  });
+
+  it('configures each sidecar so that only the intended callers reach its app', () => {
+    const configs = ofKind(ms, 'Configuration');
+    expect(configs).toHaveLength(serviceNames.length);
+    const allowed = (name: string) =>
+      configs
+        .find((c) => c.metadata.name === `marketplace-${name}`)!
+        .spec.accessControl.policies?.filter((p: any) => p.defaultAction === 'allow')
+        .map((p: any) => p.appId) ?? [];
+    expect(allowed('user')).toEqual(['admin', 'auth', 'notification', 'seller']);
+    expect(allowed('inventory')).toEqual(['admin', 'order']);
+    expect(allowed('stats')).toEqual(['admin']);
+    for (const c of configs) expect(c.spec.accessControl.defaultAction).toBe('deny');
+    const auth = configs.find((c) => c.metadata.name === 'marketplace-auth')!;
+    const jwksOnly = auth.spec.accessControl.policies.filter((p: any) => p.defaultAction === 'deny');
+    expect(jwksOnly.map((p: any) => p.appId).sort()).toEqual(
+      serviceNames.filter((n) => n !== 'auth' && n !== 'admin').sort(),
+    );
+  });
+});
+
+describe('profiles and environments', () => {
+  const types = (set: ValueSet) =>
+    Object.fromEntries(ofKind(rendered[set], 'Component').map((c) => [c.metadata.name, c.spec.type]));
+
+  it('uses SNS/SQS, DynamoDB tables named after the seed, S3 and SES on EKS', () => {
+    const t = types('eks');
+    expect(t.pubsub).toBe('pubsub.aws.snssqs');
+    expect(t.email).toBe('bindings.aws.ses');
+    // S3 through the SDK with the pod's IRSA role: a region and a bucket, no endpoint, no keys.
+    const env = envOf(rendered.eks, 'settlement');
+    expect(env.S3_REGION).toBe('ap-northeast-2');
+    expect(env.S3_BUCKET).toBe('marketplace-settlements-prod');
+    expect(env.S3_ENDPOINT).toBeUndefined();
+    expect(env.S3_ACCESS_KEY_ID).toBeUndefined();
+    expect(envOf(rendered.local, 'stats').S3_ENDPOINT).toMatch(/^http:\/\/moto\./);
+    const tables = ofKind(rendered.eks, 'Component')
+      .filter((c) => c.spec.type === 'state.aws.dynamodb')
+      .map((c) => c.spec.metadata.find((m: any) => m.name === 'table').value)
+      .sort();
+    expect(tables).toEqual([
+      'Carts',
+      'ClickEvents',
+      'NotificationSettings',
+      'Notifications',
+      'ProductViews',
+      'RateLimits',
+      'SearchCache',
+      'Sessions',
+      'Wishlists',
+    ]);
+    const ingress = ofKind(rendered.eks, 'Ingress')[0]!;
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.metadata.annotations?.['alb.ingress.kubernetes.io/target-type']).toBe('ip');
+    const sa = ofKind(rendered.eks, 'ServiceAccount')[0]!;
+    expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
+  });
+
+  it("grants the services' IAM role exactly the DynamoDB tables the chart uses", async () => {
+    const { readFileSync } = await import('node:fs');
+    const policy = JSON.parse(
+      readFileSync(new URL('../../k8s/eks/iam-policy.json', import.meta.url), 'utf8'),
+    );
+    const granted = policy.Statement.find((s: any) => s.Sid === 'StateDynamoDb')
+      .Resource.map((arn: string) => arn.split('/').pop())
+      .sort();
+    const used = ofKind(rendered.eks, 'Component')
+      .filter((c) => c.spec.type === 'state.aws.dynamodb')
+      .map((c) => c.spec.metadata.find((m: any) => m.name === 'table').value)
+      .sort();
+    expect(granted).toEqual(used);
+  });
+
+  it('uses Redis and in-cluster PostgreSQL locally', () => {
+    const t = types('local');
+    expect(t.pubsub).toBe('pubsub.redis');
+    expect(Object.values(t).filter((x) => x === 'state.redis').length).toBeGreaterThan(0);
+    const secret = ofKind(rendered.local, 'Secret').find((s) => s.metadata.name === 'marketplace-secrets')!;
+    expect(Buffer.from(secret.data!['database-url-users_db']!, 'base64').toString()).toMatch(
+      /^postgres:\/\/.*postgresql\.marketplace-infra.*\/users_db$/,
+    );
+  });
+
+  it("renders the profile-free components of local runs (components/common's cron bindings)", async () => {
+    const { readResources } = await import('../../scripts/stack/profiles.ts');
+    const { parse } = await import('yaml');
+    const common = readResources(new URL('../..', import.meta.url).pathname, 'components/common').filter(
+      (r) => r.kind === 'Component',
+    );
+    expect(common.length).toBeGreaterThan(0);
+    for (const set of sets)
+      for (const c of common) {
+        const doc = parse(c.text);
+        const got = ofKind(rendered[set], 'Component').find((x) => x.metadata.name === c.name);
+        expect(got?.spec, `${set} ${c.name}`).toEqual(doc.spec);
+        expect(got?.scopes, `${set} ${c.name}`).toEqual(doc.scopes);
+      }
+  });
+
+  it('mirrors the resiliency policy of local runs', async () => {
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const local = parse(
+      readFileSync(new URL('../../components/common/resiliency.yaml', import.meta.url), 'utf8'),
+    );
+    for (const set of sets) expect(ofKind(rendered[set], 'Resiliency')[0]!.spec).toEqual(local.spec);
+  });
+
+  it('never holds a secret value or development switch in production values', () => {
+    for (const set of ['default', 'eks'] as const) {
+      expect(ofKind(rendered[set], 'Secret')).toHaveLength(0);
+      expect(
+        ofKind(rendered[set], 'Ingress')[0]!.spec.rules[0].http.paths.map((p: any) => p.path),
+      ).not.toContain('/sandbox/pg');
+    }
+  });
+
+  it('refuses to install without Dapr CRDs, with a message that says what to do', () => {
+    expect(renderError('default', [], [])).toMatch(
+      /Dapr's CRDs are missing.*\n.*Install the Dapr control plane 1\.18\.2/,
+    );
+  });
+
+  it('refuses LOCAL_DEV in production and unknown service names', () => {
+    expect(renderError('eks', ['--set', 'localDev=true'])).toMatch(
+      /must never be on with environment: production/,
+    );
+    expect(renderError('default', ['--set', 'services.ordr.replicas=3'])).toMatch(
+      /services\.ordr: no such service/,
+    );
+    expect(renderError('default', ['--set', 'secrets.create=true'])).toMatch(
+      /secrets\.create is for local clusters/,
+    );
+  });
+});
