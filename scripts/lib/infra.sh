@@ -16,7 +16,6 @@ export MP_PROFILE="${MP_PROFILE:-redis}"
 MP_SMTP_PORT="${MP_SMTP_PORT:-$((2525 + MP_STACK))}"
 MP_OIDC_PORT="${MP_OIDC_PORT:-$((8480 + MP_STACK))}"
 export MP_SMTP_PORT MP_OIDC_PORT
-export MP_MAIL_DIR="$MP_RUN/mail"
 MP_PG_USER=marketplace
 MP_PG_PASSWORD=marketplace
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -32,6 +31,11 @@ fi
 PG_SOCKET_DIR="$(dirname "$PGDATA_DIR")/pg-socket"
 # Local secrets (app tokens, auth's key-encryption key) live beside the databases they protect.
 export MP_SECRETS_FILE="${MP_SECRETS_FILE:-$(dirname "$PGDATA_DIR")/secrets-stack-$MP_STACK.json}"
+# So do the stack's other outside parts (Redis, the AWS emulator, RabbitMQ, the SMTP sink and its
+# mail, the OIDC sandbox): one set per stack number on the machine, whichever checkout started
+# them, so a second clone finds them running (pid files here) instead of a port taken.
+MP_INFRA_RUN="${MP_INFRA_RUN:-$(dirname "$PGDATA_DIR")/infra-stack-$MP_STACK}"
+export MP_MAIL_DIR="$MP_INFRA_RUN/mail"
 
 export MP_DATABASE_BASE_URL="postgres://$MP_PG_USER:$MP_PG_PASSWORD@127.0.0.1:$MP_PG_PORT"
 export MP_REDIS_HOST="127.0.0.1:$MP_REDIS_PORT"
@@ -100,52 +104,52 @@ stop_postgres() {
 }
 
 start_redis() {
-  mkdir -p "$MP_RUN/redis"
-  if [ -f "$MP_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_RUN/redis/redis.pid")" 2>/dev/null; then return 0; fi
+  mkdir -p "$MP_INFRA_RUN/redis"
+  if [ -f "$MP_INFRA_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/redis/redis.pid")" 2>/dev/null; then return 0; fi
   if port_open "$MP_REDIS_PORT"; then
     # Another checkout's Redis (or one started by hand) is as good as ours.
     [ "$(redis-cli -p "$MP_REDIS_PORT" ping 2>/dev/null)" = PONG ] && { log "using the Redis already on $MP_REDIS_HOST"; return 0; }
     die "port $MP_REDIS_PORT is taken by another program; set MP_REDIS_PORT"
   fi
   log "starting Redis on $MP_REDIS_HOST"
-  redis-server --bind 127.0.0.1 --port "$MP_REDIS_PORT" --dir "$MP_RUN/redis" --daemonize yes \
-    --pidfile "$MP_RUN/redis/redis.pid" --logfile "$MP_RUN/redis/redis.log" \
+  redis-server --bind 127.0.0.1 --port "$MP_REDIS_PORT" --dir "$MP_INFRA_RUN/redis" --daemonize yes \
+    --pidfile "$MP_INFRA_RUN/redis/redis.pid" --logfile "$MP_INFRA_RUN/redis/redis.log" \
     --appendonly yes --appendfsync everysec --save "" --maxclients 10000 >/dev/null
   wait_port "$MP_REDIS_PORT" 10 Redis
 }
 
 stop_redis() {
-  if [ -f "$MP_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_RUN/redis/redis.pid")" 2>/dev/null; then
+  if [ -f "$MP_INFRA_RUN/redis/redis.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/redis/redis.pid")" 2>/dev/null; then
     log "stopping Redis"
-    redis-cli -p "$MP_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$MP_RUN/redis/redis.pid")"
+    redis-cli -p "$MP_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$MP_INFRA_RUN/redis/redis.pid")"
   fi
 }
 
 start_aws_emulator() {
   ensure_py_tools
-  mkdir -p "$MP_RUN/aws"
-  if [ -f "$MP_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_RUN/aws/moto.pid")" 2>/dev/null; then return 0; fi
+  mkdir -p "$MP_INFRA_RUN/aws"
+  if [ -f "$MP_INFRA_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/aws/moto.pid")" 2>/dev/null; then return 0; fi
   if port_open "$MP_AWS_PORT"; then
     curl -sf -o /dev/null "$MP_AWS_ENDPOINT/moto-api/" && { log "using the AWS emulator already on $MP_AWS_ENDPOINT"; return 0; }
     die "port $MP_AWS_PORT is taken by another program; set MP_AWS_PORT"
   fi
   log "starting the AWS emulator (moto) on $MP_AWS_ENDPOINT"
-  setsid "$PY_VENV/bin/moto_server" -H 127.0.0.1 -p "$MP_AWS_PORT" >"$MP_RUN/aws/moto.log" 2>&1 < /dev/null &
-  echo $! >"$MP_RUN/aws/moto.pid"
+  setsid "$PY_VENV/bin/moto_server" -H 127.0.0.1 -p "$MP_AWS_PORT" >"$MP_INFRA_RUN/aws/moto.log" 2>&1 < /dev/null &
+  echo $! >"$MP_INFRA_RUN/aws/moto.pid"
   wait_port "$MP_AWS_PORT" 30 "the AWS emulator"
 }
 
 stop_aws_emulator() {
-  if [ -f "$MP_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_RUN/aws/moto.pid")" 2>/dev/null; then
-    log "stopping the AWS emulator"; kill "$(cat "$MP_RUN/aws/moto.pid")" || true
+  if [ -f "$MP_INFRA_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/aws/moto.pid")" 2>/dev/null; then
+    log "stopping the AWS emulator"; kill "$(cat "$MP_INFRA_RUN/aws/moto.pid")" || true
   fi
-  rm -f "$MP_RUN/aws/moto.pid"
+  rm -f "$MP_INFRA_RUN/aws/moto.pid"
 }
 
 # RabbitMQ from Debian's rabbitmq-server, one node per stack with its own ports, cookie and data
-# under $MP_RUN/rabbitmq (the packaged system service stays stopped).
+# under $MP_INFRA_RUN/rabbitmq (the packaged system service stays stopped).
 rabbitmq_env() {
-  local dir="$MP_RUN/rabbitmq"
+  local dir="$MP_INFRA_RUN/rabbitmq"
   env HOME="$dir" RABBITMQ_NODENAME="mp-s$MP_STACK@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT="$MP_RABBITMQ_PORT" RABBITMQ_DIST_PORT="$MP_RABBITMQ_DIST_PORT" \
     ERL_EPMD_PORT="$MP_RABBITMQ_EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
@@ -156,7 +160,7 @@ rabbitmq_env() {
 
 start_rabbitmq() {
   ensure_rabbitmq
-  local dir="$MP_RUN/rabbitmq"
+  local dir="$MP_INFRA_RUN/rabbitmq"
   mkdir -p "$dir/log" "$dir/mnesia"
   if rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then return 0; fi
   port_open "$MP_RABBITMQ_PORT" && die "port $MP_RABBITMQ_PORT is taken by another program; set MP_RABBITMQ_PORT"
@@ -176,10 +180,10 @@ CONF
 }
 
 stop_rabbitmq() {
-  [ -x /usr/lib/rabbitmq/bin/rabbitmqctl ] && [ -f "$MP_RUN/rabbitmq/rabbitmq.pid" ] || return 0
+  [ -x /usr/lib/rabbitmq/bin/rabbitmqctl ] && [ -f "$MP_INFRA_RUN/rabbitmq/rabbitmq.pid" ] || return 0
   if rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then
     log "stopping RabbitMQ"
-    rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q stop "$MP_RUN/rabbitmq/rabbitmq.pid" >/dev/null 2>&1 || true
+    rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q stop "$MP_INFRA_RUN/rabbitmq/rabbitmq.pid" >/dev/null 2>&1 || true
   fi
   # The node's own epmd (on this stack's port) goes with it.
   ERL_EPMD_PORT="$MP_RABBITMQ_EPMD_PORT" epmd -kill >/dev/null 2>&1 || true
@@ -192,23 +196,23 @@ prepare_aws_resources() {
     || die "creating the aws profile's tables in the AWS emulator failed"
 }
 
-# A process of ours in the background: setsid, a pid file under $MP_RUN/<name>/, a log beside it.
+# A process of ours in the background: setsid, a pid file under $MP_INFRA_RUN/<name>/, a log beside it.
 start_daemon() { # name port what command...
   local name="$1" port="$2" what="$3"; shift 3
-  mkdir -p "$MP_RUN/$name"
-  if [ -f "$MP_RUN/$name/$name.pid" ] && kill -0 "$(cat "$MP_RUN/$name/$name.pid")" 2>/dev/null; then return 0; fi
+  mkdir -p "$MP_INFRA_RUN/$name"
+  if [ -f "$MP_INFRA_RUN/$name/$name.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/$name/$name.pid")" 2>/dev/null; then return 0; fi
   port_open "$port" && die "port $port is taken by another program (wanted for $what)"
   log "starting $what on 127.0.0.1:$port"
-  setsid "$@" >"$MP_RUN/$name/$name.log" 2>&1 < /dev/null &
-  echo $! >"$MP_RUN/$name/$name.pid"
+  setsid "$@" >"$MP_INFRA_RUN/$name/$name.log" 2>&1 < /dev/null &
+  echo $! >"$MP_INFRA_RUN/$name/$name.pid"
   wait_port "$port" 30 "$what"
 }
 
 stop_daemon() { # name what
-  if [ -f "$MP_RUN/$1/$1.pid" ] && kill -0 "$(cat "$MP_RUN/$1/$1.pid")" 2>/dev/null; then
-    log "stopping $2"; kill "$(cat "$MP_RUN/$1/$1.pid")" || true
+  if [ -f "$MP_INFRA_RUN/$1/$1.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/$1/$1.pid")" 2>/dev/null; then
+    log "stopping $2"; kill "$(cat "$MP_INFRA_RUN/$1/$1.pid")" || true
   fi
-  rm -f "$MP_RUN/$1/$1.pid"
+  rm -f "$MP_INFRA_RUN/$1/$1.pid"
 }
 
 # A real SMTP server (aiosmtpd) that keeps every message it receives as a file in $MP_MAIL_DIR

@@ -122,6 +122,8 @@ async function up() {
   }
   if (!gatewayOk) say('warning: the gateway did not answer; see .run/logs/gateway.error.log');
   say(`gateway   http://localhost:${gatewayPort}   (admin ${localAdmin.email} / ${localAdmin.password})`);
+  if (process.env.MP_MAIL_DIR)
+    say(`mail      ${join(process.env.MP_MAIL_DIR, 'new')}   (the SMTP sink, one file per message)`);
   say(`logs      ${join(runDir, 'logs')}   stop with Ctrl-C${values.detach ? ' or scripts/down.sh' : ''}`);
 }
 

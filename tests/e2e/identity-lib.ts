@@ -1,14 +1,14 @@
 /** Helpers for the identity end-to-end tests: accounts, the SMTP sink's mailbox, the OIDC sandbox. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackNumber } from '../../scripts/stack/ports.ts';
 import { api, base, eventually, login, uniqueEmail } from './lib.ts';
 
-const runDir =
-  process.env.MP_RUN ??
-  join(import.meta.dirname, '..', '..', stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
 /** Where the SMTP sink keeps what it receives (a Maildir). */
-export const mailDir = () => process.env.MP_MAIL_DIR ?? join(runDir, 'mail');
+export const mailDir = () => {
+  const dir = process.env.MP_MAIL_DIR; // set by scripts/lib/infra.sh: where the stack's SMTP sink keeps mail
+  if (!dir) throw new Error('MP_MAIL_DIR is not set: run the e2e tests through scripts/test.sh e2e');
+  return dir;
+};
 
 export const PASSWORD = 'correct horse battery';
 
