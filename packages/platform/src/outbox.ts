@@ -7,12 +7,12 @@ import {
   sourceOf,
 } from '@mp/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import { currentContext } from './context.ts';
 import type { Dapr } from './dapr.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
+import { notifiedWorker, type Worker } from './workers.ts';
 
 export interface PublishOptions {
   /** Events with the same key are delivered in the order they were written (an order id, a SKU…). */
@@ -117,11 +117,7 @@ export const backoffMs = (attempt: number) =>
  * an earlier row of the same aggregate is still pending.
  */
 export class OutboxRelay {
-  private listener?: pg.Client;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
+  private readonly worker: Worker & { wake(): void };
   private lastPrune = 0;
   private readonly db: Kysely<PlatformTables>;
   private readonly dapr: Pick<Dapr, 'publish'>;
@@ -133,48 +129,16 @@ export class OutboxRelay {
     this.dapr = dapr;
     this.log = log;
     this.opts = opts;
+    this.worker = notifiedWorker('outbox', { ...opts, channel: 'outbox', log }, () => this.drain());
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.listen();
-    this.timer = setInterval(() => this.wake(), this.opts.pollMs);
-    this.timer.unref();
-    this.wake();
-  }
-
-  private async listen() {
-    const client = new pg.Client({ connectionString: this.opts.databaseUrl });
-    client.on('notification', (msg) => {
-      if (msg.payload === this.opts.schema) this.wake();
-    });
-    client.on('error', (err) => {
-      this.log.warn({ err }, 'outbox listener lost its connection; polling until it is back');
-      this.listener = undefined;
-      if (!this.stopped) setTimeout(() => this.listen().catch(() => {}), 2000).unref();
-    });
-    await client.connect();
-    await client.query('listen outbox');
-    this.listener = client;
+  start(): Promise<void> {
+    return this.worker.start();
   }
 
   /** Runs a drain now, or once more right after the one in progress. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((err) => this.log.error({ err }, 'outbox relay failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.worker.wake();
   }
 
   /** Delivers everything due; returns how many rows were published. */
@@ -280,13 +244,8 @@ export class OutboxRelay {
 
   /** Stops waking and delivers what is already committed, within the deadline. */
   async stop(deadlineMs = 5000): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => {});
     const finish = (async () => {
-      await this.running;
+      await this.worker.stop();
       await this.drain().catch((err) => this.log.error({ err }, 'final outbox drain failed'));
     })();
     await Promise.race([finish, new Promise((r) => setTimeout(r, deadlineMs).unref())]);
