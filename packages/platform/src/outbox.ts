@@ -12,7 +12,7 @@ import type { Dapr } from './dapr.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
-import { notifiedWorker, type Worker } from './workers.ts';
+import { type Worker, wakeableWorker } from './workers.ts';
 
 export interface PublishOptions {
   /** Events with the same key are delivered in the order they were written (an order id, a SKU…). */
@@ -129,7 +129,8 @@ export class OutboxRelay {
     this.dapr = dapr;
     this.log = log;
     this.opts = opts;
-    this.worker = notifiedWorker('outbox', { ...opts, channel: 'outbox', log }, () => this.drain());
+    const listen = { databaseUrl: opts.databaseUrl, channel: 'outbox', schema: opts.schema };
+    this.worker = wakeableWorker('outbox', { pollMs: opts.pollMs, log, listen }, () => this.drain());
   }
 
   start(): Promise<void> {

@@ -41,24 +41,22 @@ export function intervalWorker(
   };
 }
 
-export interface NotifiedWorkerOptions {
-  databaseUrl: string;
-  /** The LISTEN channel; a NOTIFY on it whose payload is `schema` wakes this service's worker. */
-  channel: string;
-  schema: string;
+export interface WakeableWorkerOptions {
   /** The safety net: a lost connection, a back-off that came due, a crashed replica's lease. */
   pollMs: number;
   log: Logger;
+  /** LISTEN `channel`: a NOTIFY on it whose payload is `schema` wakes this service's worker. */
+  listen?: { databaseUrl: string; channel: string; schema: string };
 }
 
 /**
- * Runs `drain` as soon as a transaction announces work (LISTEN `channel`: NOTIFY is delivered on
- * commit) and every `pollMs`; never two drains at once, and a wake during a drain runs one more
- * right after it. Replicas share rows by FOR UPDATE SKIP LOCKED in `drain`'s own SQL.
+ * Runs `drain` on `wake()`, on every `pollMs`, and (with `listen`) as soon as a transaction
+ * announces work (NOTIFY is delivered on commit); never two drains at once, and a wake during a
+ * drain runs one more right after it. Replicas share rows by FOR UPDATE SKIP LOCKED in `drain`.
  */
-export function notifiedWorker(
+export function wakeableWorker(
   name: string,
-  o: NotifiedWorkerOptions,
+  o: WakeableWorkerOptions,
   drain: () => Promise<unknown>,
 ): Worker & { wake(): void } {
   let listener: pg.Client | undefined;
@@ -84,16 +82,16 @@ export function notifiedWorker(
       });
   };
 
-  const listen = async () => {
-    const client = new pg.Client({ connectionString: o.databaseUrl });
-    client.on('notification', (m) => m.payload === o.schema && wake());
+  const listen = async (l: NonNullable<WakeableWorkerOptions['listen']>) => {
+    const client = new pg.Client({ connectionString: l.databaseUrl });
+    client.on('notification', (m) => m.payload === l.schema && wake());
     client.on('error', (err) => {
       o.log.warn({ err, worker: name }, 'worker lost its listener; polling until it is back');
       listener = undefined;
-      if (!stopped) setTimeout(() => listen().catch(() => {}), 2000).unref();
+      if (!stopped) setTimeout(() => listen(l).catch(() => {}), 2000).unref();
     });
     await client.connect();
-    await client.query(`listen ${o.channel}`);
+    await client.query(`listen ${l.channel}`);
     listener = client;
   };
 
@@ -102,7 +100,7 @@ export function notifiedWorker(
     wake,
     async start() {
       stopped = false;
-      await listen();
+      if (o.listen) await listen(o.listen);
       timer = setInterval(wake, o.pollMs);
       timer.unref();
       wake();

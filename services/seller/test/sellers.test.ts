@@ -208,6 +208,12 @@ describe('status changes (internal, for admin and product)', () => {
       status: 'PENDING',
       storeName: '무신사 스탠다드',
       grade: 'NEW',
+      business: {
+        businessNumber: expect.stringMatching(/^\d{3}-\d{2}-\d{5}$/),
+        representative: '조만호',
+        mailOrderNumber: '2024-서울성동-01234',
+        businessAddress: null,
+      },
     });
     const missing = await svc.call('GET', `/internal/sellers/${randomUUID()}`, { headers: internal });
     expect([missing.status, missing.body.code]).toEqual([404, 'SELLER_NOT_FOUND']);

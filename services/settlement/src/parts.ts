@@ -1,4 +1,4 @@
-import type { Logger, Worker } from '@mp/platform';
+import { type Logger, type Worker, wakeableWorker } from '@mp/platform';
 import type { Deps } from './config.ts';
 import { type Issuer, statementIssuer } from './domain/statements.ts';
 import { createStorage, type Storage } from './domain/storage.ts';
@@ -27,40 +27,8 @@ export function partsOf(deps: Deps): Parts {
 
 /** Polls for calculated settlements and issues their statements; a wake-up runs it at once. */
 function issuingWorker(issuer: Issuer, everyMs: number, log: Logger) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let again = false;
-  let started = false;
-  const run = () => {
-    if (!started) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = issuer
-      .issuePending()
-      .catch((err) => log.error({ err }, 'issuing statements failed; retrying at the next poll'))
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const issuerWorker: Worker = {
-    name: 'statement-issuer',
-    async start() {
-      started = true;
-      timer = setInterval(run, everyMs);
-      timer.unref();
-      run();
-    },
-    async stop() {
-      started = false;
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
-  return { wakeIssuer: run, issuerWorker };
+  const issuerWorker = wakeableWorker('statement-issuer', { pollMs: everyMs, log }, () =>
+    issuer.issuePending(),
+  );
+  return { wakeIssuer: () => issuerWorker.wake(), issuerWorker };
 }

@@ -1,16 +1,37 @@
 /** Order events as order, payment and shipping publish them, and a settlement service to deliver them to. */
 import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
-import { buildEvent } from '@mp/platform';
+import { ApiError, buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
 import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
+import type { SellerBusiness } from '../src/domain/seller-business.ts';
 import { service } from '../src/service.ts';
 
 export type Svc = TestService<Database, Config>;
 
+/** What the seller service (contract 1) answers for a seller id; unknown ids get 404. */
+export const sellerBusinesses = new Map<string, SellerBusiness>();
+/** Sellers for whom the seller service cannot be reached (503). */
+export const unreachableSellers = new Set<string>();
+const sellerService = new Proxy({} as Record<string, () => unknown>, {
+  get: (_, key) => {
+    const prefix = 'seller GET /internal/sellers/';
+    if (typeof key !== 'string' || !key.startsWith(prefix)) return undefined;
+    return () => {
+      if (unreachableSellers.has(decodeURIComponent(key.slice(prefix.length))))
+        throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'seller could not be reached');
+      const b = sellerBusinesses.get(decodeURIComponent(key.slice(prefix.length)));
+      if (!b) throw new ApiError(404, 'SELLER_NOT_FOUND', 'No such seller');
+      const { storeName, ...business } = b;
+      return { storeName, business };
+    };
+  },
+});
+
 export const start = () =>
   startTestService(service, {
+    invoke: sellerService,
     env: {
       S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
       S3_BUCKET: `t-settlement-${randomUUID().slice(0, 8)}`,

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { buildEvent } from '@mp/platform';
 import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, internal, orderOf, refunded, type Svc, sell, seller, start } from './fixtures.ts';
+import {
+  deliver,
+  internal,
+  orderOf,
+  refunded,
+  type Svc,
+  sell,
+  seller,
+  sellerBusinesses,
+  start,
+  unreachableSellers,
+} from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -14,6 +25,13 @@ let settled: { [seller: string]: { id: string } };
 beforeAll(async () => {
   svc = await start();
   admin = await tokenFor('a-1', 'admin');
+  sellerBusinesses.set(s1, {
+    storeName: '한빛상회',
+    businessNumber: '220-81-62517',
+    representative: '김한빛',
+    mailOrderNumber: '2024-서울강남-01234',
+    businessAddress: '서울특별시 강남구 테헤란로 1',
+  });
   await internal(svc, 'PUT', '/internal/configs/settlement.commission', {
     value: { defaultRateBp: 1080, byCategory: {}, bySeller: {} },
     version: 1,
@@ -175,6 +193,9 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
       '4,897원',
       '40,448원',
       '판매수수료',
+      '220-81-62517',
+      '김한빛',
+      '2024-서울강남-01234',
     ])
       expect(text).toContain(expected);
     const now = await svc.call('GET', `/api/v1/settlements/${id}`, { token: admin });
@@ -192,6 +213,37 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
     expect((await svc.outbox('settlement.completed')).filter((e) => e.data.settlementId === id)).toHaveLength(
       1,
     );
+  });
+
+  it('waits for the seller service: 503 while it cannot be reached, issued with the business details after', async () => {
+    const s = seller();
+    sellerBusinesses.set(s, {
+      storeName: '바른상점',
+      businessNumber: '105-87-00002',
+      representative: '이바른',
+      mailOrderNumber: '2023-경기성남-0777',
+      businessAddress: null,
+    });
+    unreachableSellers.add(s);
+    await sell(svc, orderOf([{ sellerId: s, price: 2_000 }]));
+    const runs = await internal(svc, 'POST', '/internal/settlements/run', {
+      from: '2024-05-01',
+      to: '2024-05-31',
+    });
+    const st = runs.body.settlements.find((x: { sellerId: string }) => x.sellerId === s);
+    const refused = await svc.call('GET', `/api/v1/settlements/${st.id}/statement`, { token: admin });
+    expect([refused.status, refused.body.code]).toEqual([503, 'STATEMENT_UNAVAILABLE']);
+    expect((await svc.call('GET', `/api/v1/settlements/${st.id}`, { token: admin })).body.status).toBe(
+      'CALCULATED',
+    );
+    unreachableSellers.delete(s);
+    const res = await svc.app.request(`/api/v1/settlements/${st.id}/statement`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.status).toBe(200);
+    const text = pdfText(Buffer.from(await res.arrayBuffer()));
+    for (const expected of ['바른상점', '105-87-00002', '이바른', '2023-경기성남-0777'])
+      expect(text).toContain(expected);
   });
 
   it('answers 503 when the statement store cannot be reached, and leaves the settlement as it was', async () => {

@@ -1,4 +1,4 @@
-import { type Kysely, type Logger, notifiedWorker, type Worker } from '@mp/platform';
+import { type Kysely, type Logger, type Worker, wakeableWorker } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { ObjectStore } from '../storage/objects.ts';
 import { processNextImage, VARIANTS_CHANNEL } from './files.ts';
@@ -21,5 +21,6 @@ export function resizeWorker(o: {
     while (await processNextImage(o.db, o.store, o.log)) n++;
     return n;
   };
-  return { ...notifiedWorker('resize', { ...o, channel: VARIANTS_CHANNEL }, drain), drain };
+  const listen = { databaseUrl: o.databaseUrl, channel: VARIANTS_CHANNEL, schema: o.schema };
+  return { ...wakeableWorker('resize', { pollMs: o.pollMs, log: o.log, listen }, drain), drain };
 }

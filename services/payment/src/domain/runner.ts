@@ -1,4 +1,4 @@
-import { type Logger, notifiedWorker, type Worker } from '@mp/platform';
+import { type Logger, type Worker, wakeableWorker } from '@mp/platform';
 import type { PaymentContext } from './context.ts';
 import { runJobs } from './jobs.ts';
 
@@ -11,5 +11,6 @@ export function jobRunner(
   ctx: PaymentContext,
   o: { databaseUrl: string; schema: string; pollMs: number; log: Logger },
 ): Worker & { wake(): void } {
-  return notifiedWorker('payment-jobs', { ...o, channel: 'payment_jobs' }, () => runJobs(ctx));
+  const listen = { databaseUrl: o.databaseUrl, channel: 'payment_jobs', schema: o.schema };
+  return wakeableWorker('payment-jobs', { pollMs: o.pollMs, log: o.log, listen }, () => runJobs(ctx));
 }

@@ -12,6 +12,7 @@ import {
   z,
 } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
+import { formatBusinessNumber } from '../domain/business-number.ts';
 import { approve, findSeller, reject, suspendById, toSellerDto } from '../domain/sellers.ts';
 import { sellerDto, sellerStatus } from './schemas.ts';
 
@@ -30,6 +31,13 @@ const getOne = createRoute({
         status: sellerStatus,
         storeName: z.string(),
         grade: z.string(),
+        /** 사업자 정보, for documents that must show it (settlement statements). */
+        business: z.object({
+          businessNumber: z.string(), // 123-45-67890
+          representative: z.string(),
+          mailOrderNumber: z.string(),
+          businessAddress: z.string().nullable(),
+        }),
       }),
       'The seller',
     ),
@@ -82,6 +90,12 @@ export function internalRoutes(app: App, deps: SellerDeps) {
         status: view.seller.status,
         storeName: view.store.store_name,
         grade: view.seller.grade,
+        business: {
+          businessNumber: formatBusinessNumber(view.business.business_number),
+          representative: view.business.representative,
+          mailOrderNumber: view.business.mail_order_number,
+          businessAddress: view.business.business_address,
+        },
       },
       200,
     );

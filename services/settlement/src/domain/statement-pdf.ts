@@ -1,10 +1,13 @@
 /** The statement (정산서) as a PDF: a summary of the figures, then every line and refund. */
 import PDFDocument from 'pdfkit';
+import type { SellerBusiness } from './seller-business.ts';
 
 export interface StatementData {
   settlementId: string;
   sellerId: string;
   storeName: string | null;
+  /** 사업자 정보 (null when the seller service does not know the seller). */
+  business: Omit<SellerBusiness, 'storeName'> | null;
   periodFrom: string;
   periodTo: string;
   status: string;
@@ -35,6 +38,15 @@ export interface Fonts {
   bold: string;
 }
 
+const business = (b: StatementData['business']): [string, string][] =>
+  b
+    ? [
+        ['사업자등록번호 (Business no.)', b.businessNumber],
+        ['대표자 (Representative)', b.representative],
+        ['통신판매업신고번호 (Mail-order no.)', b.mailOrderNumber],
+        ...(b.businessAddress ? [['사업장 소재지 (Address)', b.businessAddress] as [string, string]] : []),
+      ]
+    : [];
 const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 const kst = (d: Date | null, withTime = false) =>
   d
@@ -70,6 +82,7 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
   doc.moveDown(0.5).font('regular').fontSize(10);
   const meta: [string, string][] = [
     ['판매자 (Seller)', s.storeName ? `${s.storeName} (${s.sellerId})` : s.sellerId],
+    ...business(s.business),
     ['정산 기간 (Period)', `${s.periodFrom} ~ ${s.periodTo} (KST)`],
     ['정산 번호 (Settlement)', s.settlementId],
     ['정산일 (Calculated)', kst(s.calculatedAt, true)],

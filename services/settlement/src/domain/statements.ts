@@ -7,6 +7,7 @@
 import type { Selectable, Transaction } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import type { Database, SettlementsTable } from '../db/schema.ts';
+import { sellerBusiness } from './seller-business.ts';
 import { renderStatement } from './statement-pdf.ts';
 import type { Storage } from './storage.ts';
 
@@ -23,7 +24,10 @@ export interface Issuer {
   issue(id: string): Promise<boolean>;
 }
 
-export function statementIssuer(deps: Pick<Deps, 'db' | 'events' | 'config'>, storage: Storage): Issuer {
+export function statementIssuer(
+  deps: Pick<Deps, 'db' | 'events' | 'config' | 'dapr'>,
+  storage: Storage,
+): Issuer {
   const { db } = deps;
   return {
     async issuePending() {
@@ -65,7 +69,7 @@ export function statementIssuer(deps: Pick<Deps, 'db' | 'events' | 'config'>, st
 
 async function issueIn(
   trx: Trx,
-  { events, config }: Pick<Deps, 'events' | 'config'>,
+  { events, config, dapr }: Pick<Deps, 'events' | 'config' | 'dapr'>,
   storage: Storage,
   s: Selectable<SettlementsTable>,
 ): Promise<void> {
@@ -74,6 +78,7 @@ async function issueIn(
     .select('store_name')
     .where('seller_id', '=', s.seller_id)
     .executeTakeFirst();
+  const business = await sellerBusiness(dapr, s.seller_id);
   const lines = await trx
     .selectFrom('lines')
     .select(['order_id', 'payable_at', 'gross', 'commission', 'coupon_burden', 'shipping_fee', 'net'])
@@ -91,7 +96,8 @@ async function issueIn(
     {
       settlementId: s.id,
       sellerId: s.seller_id,
-      storeName: store?.store_name ?? null,
+      storeName: business?.storeName ?? store?.store_name ?? null,
+      business,
       periodFrom: s.period_from,
       periodTo: s.period_to,
       status: s.status,
