@@ -1,10 +1,8 @@
 import { type ServiceName, schemaOf, services } from '@mp/contracts';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .optional();
+/** A yes/no variable: `true`/`1` or `false`/`0`. Add `.default(false)` or `.optional()`. */
+export const envFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** The variables every service reads. A service adds its own with `.extend()`. */
 export const baseConfigSchema = z.object({
@@ -36,7 +34,7 @@ export const baseConfigSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Local profiles only: sandboxes and development conveniences. Never set in production values. */
-  LOCAL_DEV: bool,
+  LOCAL_DEV: envFlag.optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

@@ -1,5 +1,6 @@
 import {
   baseConfigSchema,
+  envFlag,
   intervalWorker,
   type ServiceConfig,
   type ServiceDefinition,
@@ -14,11 +15,6 @@ import { partsOf } from './parts.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
 
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .default(false);
-
 const config = baseConfigSchema.extend({
   S3_BUCKET: z.string().min(3).max(63).default('marketplace-files'),
   S3_REGION: z.string().default('ap-northeast-2'),
@@ -30,7 +26,7 @@ const config = baseConfigSchema.extend({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** Create the bucket at start when missing: local runs and tests only. */
-  S3_CREATE_BUCKET: flag,
+  S3_CREATE_BUCKET: envFlag.default(false),
   /** Base URL of public objects: the CloudFront domain on AWS. */
   FILE_PUBLIC_BASE_URL: z.url().optional(),
   /** CloudFront distribution to invalidate when public files are deleted. */

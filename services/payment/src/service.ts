@@ -1,4 +1,4 @@
-import { baseConfigSchema, type ServiceDefinition, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, envFlag, type ServiceDefinition, type ServiceDeps, z } from '@mp/platform';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import type { PaymentContext } from './domain/context.ts';
@@ -9,7 +9,6 @@ import { paymentRoutes } from './routes/payments.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SANDBOX_BASE, sandboxRoutes } from './sandbox/routes.ts';
 
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 /** The secret key the local sandbox accepts (it is no secret: the sandbox exists only in local profiles). */
 export const SANDBOX_SECRET_KEY = 'test_sk_sandbox_marketplace_local';
 
@@ -24,7 +23,7 @@ const config = baseConfigSchema
     PG_BASE_URL: z.url().optional(),
     PG_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
     /** Local profiles: the sandbox pays every new order by itself (flows run headless). */
-    PG_SANDBOX_AUTO_APPROVE: flag.default(false),
+    PG_SANDBOX_AUTO_APPROVE: envFlag.default(false),
     /** How long the sandbox's late_answer / late_processing scenarios keep a caller waiting. */
     PG_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
     /** Where the sandbox sends its webhooks; this service's webhook route when unset. */

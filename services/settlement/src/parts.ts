@@ -1,10 +1,10 @@
+import { createDocuments, type Documents } from '@mp/documents';
 import { type Logger, type Worker, wakeableWorker } from '@mp/platform';
 import type { Deps } from './config.ts';
 import { type Issuer, statementIssuer } from './domain/statements.ts';
-import { createStorage, type Storage } from './domain/storage.ts';
 
 export interface Parts {
-  storage: Storage;
+  storage: Documents;
   issuer: Issuer;
   /** Issues pending statements soon, without waiting for the next poll. */
   wakeIssuer(): void;
@@ -17,7 +17,7 @@ const made = new WeakMap<object, Parts>();
 export function partsOf(deps: Deps): Parts {
   let parts = made.get(deps);
   if (!parts) {
-    const storage = createStorage(deps.config);
+    const storage = createDocuments(deps.config);
     const issuer = statementIssuer(deps, storage);
     parts = { storage, issuer, ...issuingWorker(issuer, deps.config.STATEMENT_POLL_MS, deps.log) };
     made.set(deps, parts);

@@ -255,10 +255,10 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
         await internal(broken, 'POST', '/internal/settlements/run', { from: '2024-05-01', to: '2024-05-31' })
       ).body.settlements;
       // Point the service at a port nobody listens on.
-      const { createStorage } = await import('../src/domain/storage.ts');
+      const { createDocuments } = await import('@mp/documents');
       const { partsOf } = await import('../src/parts.ts');
       const parts = partsOf(broken.deps);
-      const dead = createStorage({ ...broken.deps.config, S3_ENDPOINT: 'http://127.0.0.1:9' });
+      const dead = createDocuments({ ...broken.deps.config, S3_ENDPOINT: 'http://127.0.0.1:9' });
       Object.assign(parts.storage, dead);
       const res = await broken.call('GET', `/api/v1/settlements/${st.id}/statement`, { token: admin });
       expect(res.status).toBe(503);

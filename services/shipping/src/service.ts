@@ -1,6 +1,7 @@
 import {
   ApiError,
   baseConfigSchema,
+  envFlag,
   intervalWorker,
   type ServiceDefinition,
   type ServiceDeps,
@@ -16,7 +17,6 @@ import { handlers } from './events/handlers.ts';
 import { shipmentRoutes } from './routes/shipments.ts';
 import { CARRIER_SANDBOX_BASE, carrierSandbox } from './sandbox/routes.ts';
 
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 /** The API key the local carrier sandbox accepts. */
 export const SANDBOX_TRACKER_KEY = 'sandbox-tracker-key';
 
@@ -30,7 +30,7 @@ const config = baseConfigSchema
     /** How often parcels on their way are asked about. */
     TRACKING_POLL_MS: z.coerce.number().int().min(100).default(600_000),
     /** Local profiles: every tracking query moves the sandbox's parcel one step (deliveries finish by themselves). */
-    CARRIER_SANDBOX_AUTO_ADVANCE: flag.default(false),
+    CARRIER_SANDBOX_AUTO_ADVANCE: envFlag.default(false),
     DELIVERY_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   })
   .superRefine((c, ctx) => {

@@ -1,13 +1,13 @@
+import { createDocuments, type Documents } from '@mp/documents';
 import type { Deps } from './config.ts';
-import { createStorage, type Storage } from './domain/storage.ts';
 
-const made = new WeakMap<object, Storage>();
+const made = new WeakMap<object, Documents>();
 
 /** The report store, made once per service instance. */
-export function storageOf(deps: Deps): Storage {
+export function storageOf(deps: Deps): Documents {
   let s = made.get(deps);
   if (!s) {
-    s = createStorage(deps.config);
+    s = createDocuments(deps.config);
     made.set(deps, s);
   }
   return s;

@@ -4,12 +4,13 @@
  * is made, so two issuers never issue one twice; the key is fixed per settlement, so a crash after
  * the upload only uploads the same file again.
  */
+
+import type { Documents } from '@mp/documents';
 import type { Selectable, Transaction } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import type { Database, SettlementsTable } from '../db/schema.ts';
 import { sellerBusiness } from './seller-business.ts';
 import { renderStatement } from './statement-pdf.ts';
-import type { Storage } from './storage.ts';
 
 type Trx = Transaction<Database>;
 
@@ -26,7 +27,7 @@ export interface Issuer {
 
 export function statementIssuer(
   deps: Pick<Deps, 'db' | 'events' | 'config' | 'dapr'>,
-  storage: Storage,
+  storage: Documents,
 ): Issuer {
   const { db } = deps;
   return {
@@ -70,7 +71,7 @@ export function statementIssuer(
 async function issueIn(
   trx: Trx,
   { events, config, dapr }: Pick<Deps, 'events' | 'config' | 'dapr'>,
-  storage: Storage,
+  storage: Documents,
   s: Selectable<SettlementsTable>,
 ): Promise<void> {
   const store = await trx

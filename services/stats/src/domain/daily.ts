@@ -3,12 +3,13 @@
  * yesterday's figures are published as `stats.daily.calculated`, and once a month has ended its
  * sales report is made (when `stats.monthlyReport` is on).
  */
+
+import type { Documents } from '@mp/documents';
 import type { Deps } from '../config.ts';
 import { addDays, kstDate } from './calendar.ts';
 import { currentConfig } from './configs.ts';
 import { dayFigures } from './figures.ts';
 import { generateMonthlySales } from './reports.ts';
-import type { Storage } from './storage.ts';
 
 export async function publishDaily(
   { db, events }: Pick<Deps, 'db' | 'events'>,
@@ -37,7 +38,7 @@ export async function publishDaily(
   });
 }
 
-export async function dailyJob(deps: Pick<Deps, 'db' | 'events'>, storage: Storage, now = new Date()) {
+export async function dailyJob(deps: Pick<Deps, 'db' | 'events'>, storage: Documents, now = new Date()) {
   const yesterday = addDays(kstDate(now), -1);
   const published = await publishDaily(deps, yesterday);
   let report: string | undefined;

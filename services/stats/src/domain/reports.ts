@@ -3,12 +3,13 @@
  * spreadsheet programs read the Hangul headers), announced by `stats.report.generated`. The
  * automatic report of a month is made once (a unique index); an admin may ask for a fresh one.
  */
+
+import type { Documents } from '@mp/documents';
 import { newId, sql } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import { addDays, kstMidnight, monthEnd } from './calendar.ts';
 import { dayFigures, type SalesFigures, salesSeries } from './figures.ts';
 import { PLATFORM } from './sales.ts';
-import type { Storage } from './storage.ts';
 
 export const MONTHLY_SALES = 'MONTHLY_SALES';
 
@@ -69,7 +70,7 @@ const figures = (f: SalesFigures) => [
 /** Makes the month's report; `undefined` when it is the automatic one and it exists already. */
 export async function generateMonthlySales(
   { db, events }: Pick<Deps, 'db' | 'events'>,
-  storage: Storage,
+  storage: Documents,
   o: { month: string; automatic: boolean; requestedBy?: string },
 ): Promise<string | undefined> {
   return db.transaction().execute(async (trx) => {
