@@ -15,4 +15,5 @@ export * from './outbox.ts';
 export * from './platform-migrations.ts';
 export * from './service.ts';
 export * from './subscriptions.ts';
+export * from './system-configs.ts';
 export * from './workers.ts';

@@ -4,10 +4,10 @@
  * two events of one order never interleave, and each step finishes what an earlier one could not.
  */
 import type { EventData } from '@mp/contracts';
-import { newId, type Selectable, sql, type Transaction } from '@mp/platform';
+import { currentConfig, newId, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, LineItemsTable } from '../db/schema.ts';
 import { type ItemFigures, lineFigures, refundFigures, shippingFeeBySeller } from './arithmetic.ts';
-import { currentConfig, rateFor } from './configs.ts';
+import { rateFor } from './commission.ts';
 
 type Trx = Transaction<Database>;
 

@@ -5,9 +5,9 @@
  */
 
 import type { Documents } from '@mp/documents';
+import { currentConfig } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import { addDays, kstDate } from './calendar.ts';
-import { currentConfig } from './configs.ts';
 import { dayFigures } from './figures.ts';
 import { generateMonthlySales } from './reports.ts';
 

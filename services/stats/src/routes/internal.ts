@@ -1,18 +1,6 @@
-import { type ConfigKey, configsOwnedBy, systemConfigs } from '@mp/contracts';
-import {
-  type App,
-  createRoute,
-  jsonBody,
-  jsonResponse,
-  notFound,
-  problems,
-  sql,
-  validationFailed,
-  z,
-} from '@mp/platform';
+import { type App, configRoutes, createRoute, jsonResponse, sql, z } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import { addDays, kstDate } from '../domain/calendar.ts';
-import { applyConfig, currentConfig } from '../domain/configs.ts';
 import { dailyJob } from '../domain/daily.ts';
 import { dayFigures } from '../domain/figures.ts';
 import { PLATFORM } from '../domain/sales.ts';
@@ -63,29 +51,6 @@ const job = createRoute({
   },
 });
 
-const keyParam = z.object({
-  key: z
-    .string()
-    .max(100)
-    .openapi({ param: { name: 'key', in: 'path' } }),
-});
-const pushConfig = createRoute({
-  method: 'put',
-  path: '/internal/configs/{key}',
-  summary: 'A system setting this service applies, pushed by admin; the newest version wins',
-  request: {
-    params: keyParam,
-    body: jsonBody(z.object({ value: z.unknown(), version: z.int().positive() })),
-  },
-  responses: {
-    200: jsonResponse(
-      z.object({ key: z.string(), version: z.int(), value: z.unknown() }),
-      'The setting in force',
-    ),
-    ...problems(400, 404),
-  },
-});
-
 export function internalRoutes(app: App, deps: Deps): void {
   const { db } = deps;
 
@@ -112,17 +77,5 @@ export function internalRoutes(app: App, deps: Deps): void {
     return c.json(result, 200);
   });
 
-  app.openapi(pushConfig, async (c) => {
-    const { key } = c.req.valid('param');
-    if (!(configsOwnedBy('stats') as string[]).includes(key))
-      throw notFound('CONFIG_NOT_FOUND', `stats applies no setting ${key}`);
-    const { value, version } = c.req.valid('json');
-    const parsed = systemConfigs[key as ConfigKey].schema.safeParse(value);
-    if (!parsed.success)
-      throw validationFailed(
-        parsed.error.issues.map((i) => ({ path: ['value', ...i.path].join('.'), message: i.message })),
-      );
-    const inForce = await applyConfig(db, key as ConfigKey, parsed.data, version);
-    return c.json({ key, version: inForce, value: await currentConfig(db, key as ConfigKey) }, 200);
-  });
+  configRoutes(app, db, 'stats');
 }
