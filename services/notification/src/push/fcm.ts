@@ -96,7 +96,8 @@ export function fcmClient(o: FcmOptions) {
 
   async function requestToken(): Promise<string> {
     key ??= importPKCS8(sa.private_key, 'RS256');
-    const iat = Math.floor(now() / 1000);
+    // The JWT carries the wall clock (Google checks it); `now` only decides when the cache is stale.
+    const iat = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ scope: FCM_SCOPE })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: sa.private_key_id })
       .setIssuer(sa.client_email)
