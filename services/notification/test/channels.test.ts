@@ -59,7 +59,9 @@ describe('push and SMS for a paid order', () => {
     expect(sent.map((e) => e.data.channel).sort()).toEqual(['EMAIL', 'PUSH', 'SMS']);
     for (const e of sent) expect(e.correlationId).toBe(event.correlationId);
     const [entry] = await history(kim);
-    expect(entry.deliveries.map((d: { channel: string; status: string }) => [d.channel, d.status]).sort()).toEqual([
+    expect(
+      entry.deliveries.map((d: { channel: string; status: string }) => [d.channel, d.status]).sort(),
+    ).toEqual([
       ['EMAIL', 'SENT'],
       ['PUSH', 'SENT'],
       ['SMS', 'SENT'],
@@ -155,7 +157,8 @@ describe('failures stay in their channel', () => {
     const invalid = await registerDevice(svc, kim, 'invalid');
     const { event } = await deliver(svc, 'payment.completed', paymentCompleted(kim.id));
     await run();
-    const devices = (await svc.call('GET', '/api/v1/notifications/devices', { token: await kim.token() })).body.items;
+    const devices = (await svc.call('GET', '/api/v1/notifications/devices', { token: await kim.token() }))
+      .body.items;
     expect(devices.map((d: { token: string }) => d.token)).toEqual([live]);
     expect((await pushesTo(svc, dead)).map((p) => p.errorCode)).toEqual(['UNREGISTERED']);
     expect((await pushesTo(svc, invalid)).map((p) => p.errorCode)).toEqual(['INVALID_ARGUMENT']);
@@ -264,7 +267,9 @@ describe('which messages go by push and SMS', () => {
     expect((await deliveriesOf(svc, paid.event.eventId)).map((d) => d.channel)).toEqual(['SMS']);
     expect((await deliveriesOf(svc, shipped.event.eventId)).map((d) => d.channel)).toEqual(['PUSH']);
     await run();
-    expect((await pushesTo(svc, device)).map((p) => p.message.notification.title)).toEqual(['상품이 발송되었습니다']);
+    expect((await pushesTo(svc, device)).map((p) => p.message.notification.title)).toEqual([
+      '상품이 발송되었습니다',
+    ]);
     expect(await textsTo(phone.e164)).toEqual([expect.stringContaining('결제가 완료되었습니다')]);
 
     // An older client's PUT (no push, no sms) keeps them; turning the category off stops every channel.

@@ -44,12 +44,18 @@ describe('device registration (기기 등록)', () => {
     const mine = [`fcm-a-${randomUUID()}`, `fcm-b-${randomUUID()}`];
     for (const token of mine) await register(kim, { token, platform: 'ANDROID' });
     expect((await list(kim)).map((d) => d.token).sort()).toEqual(mine.sort());
-    const foreign = await svc.call('DELETE', `/api/v1/notifications/devices/${mine[0]}`, { token: await lee.token() });
+    const foreign = await svc.call('DELETE', `/api/v1/notifications/devices/${mine[0]}`, {
+      token: await lee.token(),
+    });
     expect([foreign.status, foreign.body.code]).toEqual([404, 'DEVICE_NOT_FOUND']);
-    const gone = await svc.call('DELETE', `/api/v1/notifications/devices/${mine[0]}`, { token: await kim.token() });
+    const gone = await svc.call('DELETE', `/api/v1/notifications/devices/${mine[0]}`, {
+      token: await kim.token(),
+    });
     expect(gone.status).toBe(204);
     expect((await list(kim)).map((d) => d.token)).toEqual([mine[1]]);
-    const twice = await svc.call('DELETE', `/api/v1/notifications/devices/${mine[0]}`, { token: await kim.token() });
+    const twice = await svc.call('DELETE', `/api/v1/notifications/devices/${mine[0]}`, {
+      token: await kim.token(),
+    });
     expect(twice.status).toBe(404);
   });
 

@@ -80,7 +80,11 @@ export function account(svc: NotificationService, phone: string | null = mobile(
   return { id, email: svc.accounts.get(id)!.email, token: () => tokenFor(id, 'buyer') };
 }
 
-export async function registerDevice(svc: NotificationService, who: { token: () => Promise<string> }, prefix = 'ok') {
+export async function registerDevice(
+  svc: NotificationService,
+  who: { token: () => Promise<string> },
+  prefix = 'ok',
+) {
   const token = `${prefix}-${randomUUID()}`;
   const res = await svc.call('POST', '/api/v1/notifications/devices', {
     token: await who.token(),
@@ -99,7 +103,13 @@ export async function deliver(
 ) {
   const event =
     o.event ??
-    buildEvent(topic.split('.')[0] as never, 'test', topic as never, data as never, o.userId ? { userId: o.userId } : {});
+    buildEvent(
+      topic.split('.')[0] as never,
+      'test',
+      topic as never,
+      data as never,
+      o.userId ? { userId: o.userId } : {},
+    );
   const res = await svc.call('POST', `/events/${topic}`, {
     body: { id: event.eventId, data: event },
     headers: { 'dapr-api-token': TEST_APP_TOKEN },
@@ -120,7 +130,8 @@ export const paymentCompleted = (userId: string) => ({
 /** What the FCM sandbox received for a device token, newest first. */
 export async function pushesTo(svc: NotificationService, token: string) {
   const res = await svc.app.request(`${FCM}/messages?token=${encodeURIComponent(token)}`);
-  return ((await res.json()) as { items: { status: number; errorCode: string | null; message: any }[] }).items;
+  return ((await res.json()) as { items: { status: number; errorCode: string | null; message: any }[] })
+    .items;
 }
 
 /** The SMS the AWS emulator received for a number (moto's /moto-api/data.json, its SNS `SMS` models). */
@@ -131,8 +142,17 @@ export async function textsTo(e164: string) {
 }
 
 export const deliveriesOf = (svc: NotificationService, eventId: string) =>
-  svc.deps.db.selectFrom('deliveries').selectAll().where('event_id', '=', eventId).orderBy('channel').execute();
+  svc.deps.db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('channel')
+    .execute();
 
 /** Makes every waiting send due now (instead of waiting out its back-off). */
 export const dueNow = (svc: NotificationService) =>
-  svc.deps.db.updateTable('deliveries').set({ next_attempt_at: new Date() }).where('status', '=', 'PENDING').execute();
+  svc.deps.db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: new Date() })
+    .where('status', '=', 'PENDING')
+    .execute();
