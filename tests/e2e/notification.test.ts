@@ -85,7 +85,8 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
     );
     const paidPush = pushes.find((p) => p.message.notification.title === '결제가 완료되었습니다')!;
     expect(paidPush.status).toBe(200);
-    expect(paidPush.message.notification.body).toContain('24,000원');
+    const won = `${new Intl.NumberFormat('ko-KR').format(placed.body.payableAmount)}원`;
+    expect(paidPush.message.notification.body).toContain(`결제 금액: ${won}`);
     expect(paidPush.message.data.template).toBe('payment-completed');
     // The order's receipt (주문 접수) was pushed too; each message once.
     const titles = pushes.map((p) => p.message.notification.title).sort();
