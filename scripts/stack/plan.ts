@@ -2,7 +2,7 @@
  * What the local runner starts: for each of the 16 services a Node process and its daprd sidecar,
  * with ports, environment and arguments derived from the services table.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
@@ -20,7 +20,19 @@ interface Secrets {
   appApiToken: string;
   daprApiToken: string;
   authKeyEncryptionKey: string;
+  /** The FCM sandbox's service-account key (PKCS#8 PEM), as a Firebase project would issue one. */
+  fcmPrivateKey: string;
+  fcmPrivateKeyId: string;
 }
+
+const fcmKey = () => ({
+  fcmPrivateKey: generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey,
+  fcmPrivateKeyId: randomBytes(20).toString('hex'),
+});
 
 /**
  * Local secrets, made once and kept beside the databases they protect (MP_SECRETS_FILE, set by
@@ -30,12 +42,20 @@ export const secretsFile = () => process.env.MP_SECRETS_FILE ?? join(runDir, 'se
 
 export function localSecrets(): Secrets {
   const file = secretsFile();
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+    if (kept.fcmPrivateKey) return kept;
+    // A secrets file made before push: add the FCM key, keep the rest.
+    const more = { ...kept, ...fcmKey() };
+    writeFileSync(file, JSON.stringify(more, null, 2), { mode: 0o600 });
+    return more;
+  }
   mkdirSync(dirname(file), { recursive: true });
   const secrets: Secrets = {
     appApiToken: randomBytes(24).toString('hex'),
     daprApiToken: randomBytes(24).toString('hex'),
     authKeyEncryptionKey: randomBytes(32).toString('base64'),
+    ...fcmKey(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -64,7 +84,27 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
     S3_ACCESS_KEY_ID: 'local',
     S3_SECRET_ACCESS_KEY: 'local',
   };
+  // Push through the FCM sandbox in notification (/sandbox/fcm), with the stack's service account.
+  const fcmSandbox = `http://127.0.0.1:${portsOf('notification').app}/sandbox/fcm`;
+  const fcmServiceAccount = {
+    type: 'service_account',
+    project_id: 'marketplace-local',
+    private_key_id: secrets.fcmPrivateKeyId,
+    private_key: secrets.fcmPrivateKey,
+    client_email: 'notification@marketplace-local.iam.gserviceaccount.com',
+    token_uri: `${fcmSandbox}/token`,
+  };
   return {
+    notification: {
+      FCM_SANDBOX: 'true',
+      FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(fcmServiceAccount),
+      FCM_BASE_URL: fcmSandbox,
+      // SMS through SNS on the AWS emulator, which keeps what it was sent (/moto-api/data.json).
+      SNS_ENDPOINT: s3.S3_ENDPOINT,
+      SNS_ACCESS_KEY_ID: 'local',
+      SNS_SECRET_ACCESS_KEY: 'local',
+      NOTIFICATION_JOBS_POLL_MS: '1000',
+    },
     auth: {
       AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey,
       ...oidc,

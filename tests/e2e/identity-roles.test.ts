@@ -4,6 +4,7 @@
  * another seller and an admin, through the gateway. Each answer is the designed one; a route the
  * services document but this table lacks fails the test.
  */
+import { randomUUID } from 'node:crypto';
 import type { ServiceName } from '@mp/contracts';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ interface World {
   sellerAddressId: string;
   sellerSessionId: string;
   sellerNotificationId: string;
+  sellerDeviceToken: string;
 }
 
 interface Row {
@@ -252,6 +254,19 @@ const table: Row[] = [
       categories: { orders: true, shipping: true, seller: true, marketing: false },
     }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/notifications/devices',
+    expect: signedIn([200, 201]),
+    body: (_w, a) => ({ token: `matrix-${a}-${randomUUID()}`, platform: 'WEB' }),
+  },
+  { method: 'GET', path: '/api/v1/notifications/devices', expect: signedIn(200) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/notifications/devices/{token}',
+    expect: sellersOwn(204),
+    url: (w) => `/api/v1/notifications/devices/${w.sellerDeviceToken}`,
+  },
   // admin: users and sellers
   { method: 'GET', path: '/api/v1/admin/users', expect: adminOnly(200) },
   {
@@ -353,6 +368,12 @@ beforeAll(async () => {
   world.sellerAddressId = address.body.id;
   // A second session of the seller, for the others to try to end.
   world.sellerSessionId = String(decodeJwt(await login(seller.email, PASSWORD)).sid);
+  world.sellerDeviceToken = `matrix-seller-${randomUUID()}`;
+  const device = await api('POST', '/api/v1/notifications/devices', {
+    token: seller.token,
+    body: { token: world.sellerDeviceToken, platform: 'ANDROID' },
+  });
+  expect(device.status).toBe(201);
   world.sellerNotificationId = await eventually(
     async () => (await api('GET', '/api/v1/notifications', { token: seller.token })).body.items?.[0]?.id,
     30_000,

@@ -152,6 +152,15 @@ spec:
             - { name: S3_CREATE_BUCKET, value: "true" }
             {{- end }}
             {{- end }}
+            {{- if has $name $root.Values.sns.services }}
+            - { name: SNS_REGION, value: {{ $root.Values.sns.region | quote }} }
+            {{- with $root.Values.sns.endpoint }}
+            # An SNS emulator (local clusters): its endpoint and any static keys.
+            - { name: SNS_ENDPOINT, value: {{ . | quote }} }
+            - { name: SNS_ACCESS_KEY_ID, value: local }
+            - { name: SNS_SECRET_ACCESS_KEY, value: local }
+            {{- end }}
+            {{- end }}
             {{- range $var, $key := $v.optionalSecretEnv }}
             - name: {{ $var }}
               valueFrom:

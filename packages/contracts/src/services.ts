@@ -46,11 +46,12 @@ export const sourceOf = (service: ServiceName) => `${service}-service` as const;
 
 /**
  * Routes that only exist in local profiles (the contract's "local development conveniences"):
- * the PG and carrier sandboxes, served by the payment and shipping services.
+ * the PG, carrier and FCM sandboxes, served by the payment, shipping and notification services.
  */
 export const sandboxRoutes = [
   { prefix: '/sandbox/pg', service: 'payment' },
   { prefix: '/sandbox/carrier', service: 'shipping' },
+  { prefix: '/sandbox/fcm', service: 'notification' },
 ] as const satisfies readonly { prefix: string; service: ServiceName }[];
 
 /** Prefix → service, longest prefix first, as a gateway must match them. */

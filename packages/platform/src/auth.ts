@@ -113,11 +113,13 @@ export function remoteRevocations(
  * Reads a bearer token when one is sent; a bad one is a 401, none leaves the caller anonymous.
  * `Basic` credentials are not ours: they also leave the caller anonymous, for the few routes that
  * check their own (a sandbox speaking a third party's API, which authenticates with Basic).
+ * Under `/sandbox/` no credentials are ours: a sandbox speaking an OAuth API (FCM) gets bearer
+ * tokens it issued itself, and checks them.
  */
 export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv> {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization');
-    if (header && !/^basic /i.test(header)) {
+    if (header && !/^basic /i.test(header) && !c.req.path.startsWith('/sandbox/')) {
       const [scheme, token] = header.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw unauthorized('TOKEN_INVALID', 'Use a Bearer token');

@@ -44,6 +44,10 @@ export const demoService: ServiceDefinition<DemoDb> = {
     },
   },
   routes(app: App, { db, events }) {
+    // A sandbox speaking a third party's OAuth API checks the bearer tokens it issued itself.
+    app.get('/sandbox/demo/whoami', (c) =>
+      c.json({ authorization: c.req.header('authorization') ?? null, principal: c.get('principal') ?? null }),
+    );
     app.use('/api/v1/reviews', idempotent(db, 'reviews.create'));
     app.openapi(createReview, async (c) => {
       const body = c.req.valid('json');

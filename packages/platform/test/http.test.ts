@@ -72,6 +72,17 @@ describe('authentication and roles', () => {
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });
 
+  it("leaves bearer tokens under /sandbox/ to the sandbox (a third party's OAuth tokens are not ours)", async () => {
+    const headers = { authorization: 'Bearer ya29.issued-by-a-sandbox' };
+    const sandbox = await svc.call('GET', '/sandbox/demo/whoami', { headers });
+    expect([sandbox.status, sandbox.body]).toEqual([
+      200,
+      { authorization: 'Bearer ya29.issued-by-a-sandbox', principal: null },
+    ]);
+    const api = await svc.call('POST', '/api/v1/reviews', { headers, body: { productId: 'p', rating: 5 } });
+    expect(api.status).toBe(401);
+  });
+
   it('refuses the wrong role with 403', async () => {
     const res = await svc.call('POST', '/api/v1/reviews', {
       token: await tokenFor('s-1', 'seller'),

@@ -1,16 +1,58 @@
 import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
+import { serviceAccountSchema } from './push/service-account.ts';
 
-export const config = baseConfigSchema.extend({
-  /** The Dapr output binding that sends email (bindings.smtp locally, SES on AWS). */
-  EMAIL_BINDING: z.string().min(1).default('email'),
-  MAIL_FROM: z.string().min(3).default('마켓플레이스 <no-reply@marketplace.local>'),
-  /** Where links in messages point (the public API / web origin). */
-  PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
-  /** Deliveries of one message before it is given up as failed (notification.failed). */
-  NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  NOTIFICATION_HISTORY_MAX: z.coerce.number().int().min(10).max(1000).default(100),
-});
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** A service-account key file's JSON, as a secret holds it. */
+const serviceAccountJson = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON (a Google service-account key file)' });
+      return z.NEVER;
+    }
+  })
+  .pipe(serviceAccountSchema);
+
+export const config = baseConfigSchema
+  .extend({
+    /** The Dapr output binding that sends email (bindings.smtp locally, SES on AWS). */
+    EMAIL_BINDING: z.string().min(1).default('email'),
+    MAIL_FROM: z.string().min(3).default('마켓플레이스 <no-reply@marketplace.local>'),
+    /** Where links in messages point (the public API / web origin). */
+    PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
+    /** Deliveries of one message before it is given up as failed (notification.failed). */
+    NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    NOTIFICATION_HISTORY_MAX: z.coerce.number().int().min(10).max(1000).default(100),
+    /** Push: the Firebase project's service account (JSON, from a secret). Push is off without one. */
+    FCM_SERVICE_ACCOUNT_JSON: serviceAccountJson.optional(),
+    /** FCM's API (https://fcm.googleapis.com); with FCM_SANDBOX, this service's sandbox (…/sandbox/fcm) when unset. */
+    FCM_BASE_URL: z.url().optional(),
+    FCM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+    /** Local profiles: serve the FCM sandbox (/sandbox/fcm), trusting the configured service account. */
+    FCM_SANDBOX: flag.default(false),
+    /** SMS (문자) through SNS `Publish`; off turns the channel off. */
+    SMS_ENABLED: flag.default(true),
+    SNS_REGION: z.string().min(1).default('ap-northeast-2'),
+    /** Only for an AWS emulator; on AWS the SDK's endpoint and the pod's IRSA role. */
+    SNS_ENDPOINT: z.url().optional(),
+    SNS_ACCESS_KEY_ID: z.string().optional(),
+    SNS_SECRET_ACCESS_KEY: z.string().optional(),
+    SMS_SENDER_ID: z.string().max(11).optional(),
+    /** Sends of one push or SMS before it is given up (notification.failed). */
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    /** The dispatcher's safety-net poll (it is woken on commit otherwise). */
+    NOTIFICATION_JOBS_POLL_MS: z.coerce.number().int().min(50).default(5_000),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.LOCAL_DEV && c.FCM_SANDBOX)
+      ctx.addIssue({ code: 'custom', path: ['FCM_SANDBOX'], message: 'only with LOCAL_DEV' });
+  });
 
 export type NotificationConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
 export type NotificationDeps = ServiceDeps<Database, NotificationConfig>;
+
+/** Push goes out when FCM has a service account (or the local sandbox makes one). */
+export const pushConfigured = (c: NotificationConfig) => Boolean(c.FCM_SERVICE_ACCOUNT_JSON || c.FCM_SANDBOX);

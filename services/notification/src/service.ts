@@ -1,15 +1,93 @@
-import type { ServiceDefinition } from '@mp/platform';
-import { config } from './config.ts';
+import { notifiedWorker, type ServiceDefinition } from '@mp/platform';
+import { config, type NotificationConfig, type NotificationDeps } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
+import { type Dispatcher, dispatch } from './domain/dispatch.ts';
 import { handlers } from './events/handlers.ts';
+import { fcmClient } from './push/fcm.ts';
+import { FCM_SANDBOX_BASE, fcmSandbox } from './push/sandbox.ts';
+import { type ServiceAccount, sandboxServiceAccount } from './push/service-account.ts';
 import { routes } from './routes/index.ts';
+import { snsTexter } from './sms/sns.ts';
 
-export const service: ServiceDefinition<Database, typeof config> = {
-  name: 'notification',
-  description: '알림: email (through a Dapr output binding), in-app history and settings',
-  config,
-  migrations,
-  routes,
-  handlers,
-};
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+/** The notification service; tests pass a `fetch` that reaches the FCM sandbox through the app itself. */
+export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinition<Database, typeof config> & {
+  dispatcher(deps: NotificationDeps): Dispatcher;
+} {
+  const accounts = new WeakMap<object, ServiceAccount | undefined>();
+  const dispatchers = new WeakMap<object, Dispatcher>();
+  const self = (c: NotificationConfig) => `http://127.0.0.1:${c.PORT}${FCM_SANDBOX_BASE}`;
+
+  /** The configured service account; the sandbox alone (a local cluster) makes its own. */
+  const accountOf = (c: NotificationConfig, key: object) => {
+    if (!accounts.has(key))
+      accounts.set(
+        key,
+        c.FCM_SERVICE_ACCOUNT_JSON ?? (c.FCM_SANDBOX ? sandboxServiceAccount(`${self(c)}/token`) : undefined),
+      );
+    return accounts.get(key);
+  };
+
+  const dispatcherOf = (deps: NotificationDeps): Dispatcher => {
+    let d = dispatchers.get(deps.db);
+    if (!d) {
+      const c = deps.config;
+      const sa = accountOf(c, deps.db);
+      d = {
+        deps,
+        fcm: sa
+          ? fcmClient({
+              serviceAccount: sa,
+              baseUrl: c.FCM_BASE_URL ?? (c.FCM_SANDBOX ? self(c) : 'https://fcm.googleapis.com'),
+              timeoutMs: c.FCM_TIMEOUT_MS,
+              ...(o.fetch ? { fetch: o.fetch } : {}),
+            })
+          : undefined,
+        texter: c.SMS_ENABLED
+          ? snsTexter({
+              region: c.SNS_REGION,
+              endpoint: c.SNS_ENDPOINT,
+              credentials:
+                c.SNS_ACCESS_KEY_ID && c.SNS_SECRET_ACCESS_KEY
+                  ? { accessKeyId: c.SNS_ACCESS_KEY_ID, secretAccessKey: c.SNS_SECRET_ACCESS_KEY }
+                  : undefined,
+              senderId: c.SMS_SENDER_ID,
+            })
+          : undefined,
+      };
+      dispatchers.set(deps.db, d);
+    }
+    return d;
+  };
+
+  return {
+    dispatcher: dispatcherOf,
+    name: 'notification',
+    description: '알림: email (Dapr output binding), push (FCM), SMS (SNS), in-app history and settings',
+    config,
+    migrations,
+    routes(app, deps) {
+      routes(app, deps);
+      const sa = accountOf(deps.config, deps.db);
+      if (deps.config.LOCAL_DEV && deps.config.FCM_SANDBOX && sa) fcmSandbox(app, deps.db as never, sa);
+    },
+    handlers,
+    workers: (deps) => [
+      notifiedWorker(
+        'notification-deliveries',
+        {
+          databaseUrl: deps.config.DATABASE_URL,
+          channel: 'notification_deliveries',
+          schema: deps.config.DB_SCHEMA,
+          pollMs: deps.config.NOTIFICATION_JOBS_POLL_MS,
+          log: deps.log,
+        },
+        () => dispatch(dispatcherOf(deps)),
+      ),
+    ],
+  };
+}
+
+export const service = notificationService();

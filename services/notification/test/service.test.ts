@@ -297,9 +297,13 @@ describe('history and settings', () => {
   it('answers defaults, refuses a malformed setting naming it, and needs a signed-in caller', async () => {
     const kim = account();
     const got = await svc.call('GET', '/api/v1/notifications/settings', { token: await kim.token });
+    // Push and SMS per category; marketing (광고성 정보) is opt-in on every channel.
+    const off = { orders: true, shipping: true, seller: true, marketing: false };
     expect(got.body).toEqual({
       channels: { email: true, inApp: true },
-      categories: { orders: true, shipping: true, seller: true, marketing: false },
+      categories: off,
+      push: off,
+      sms: off,
     });
     const bad = await svc.call('PUT', '/api/v1/notifications/settings', {
       token: await kim.token,

@@ -40,6 +40,8 @@ export const notificationFailed = z.object({
   userId: id.optional(),
   channel,
   template: z.string(),
+  /** The event the notification was about (additive). */
+  sourceEventId: z.string().optional(),
   reason: z.string(),
   failedAt: at,
 });

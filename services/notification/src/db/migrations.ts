@@ -16,4 +16,44 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0003_devices_and_deliveries': {
+    async up(db) {
+      // Push targets (기기): one row per FCM registration token, owned by the user who registered it last.
+      await db.schema
+        .createTable('devices')
+        .addColumn('token', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('platform', 'text', (c) => c.notNull().check(sql`platform in ('ANDROID', 'IOS', 'WEB')`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('devices_user').on('devices').columns(['user_id', 'created_at']).execute();
+      // Push and SMS sends: one row per (event, template, channel), written with the event's handling
+      // and worked off by the dispatcher, so each channel goes out at most once and retries on its own.
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull().check(sql`channel in ('PUSH', 'SMS')`))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
+        .addColumn('content', 'jsonb', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().defaultTo('PENDING').check(sql`status in ('PENDING', 'SENT', 'FAILED', 'SKIPPED')`),
+        )
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        // Push: the device tokens this message already reached (a retry skips them).
+        .addColumn('reached', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+        .addColumn('reason', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('deliveries_once', ['event_id', 'template', 'channel'])
+        .execute();
+      await sql`create index deliveries_due on deliveries (next_attempt_at) where status = 'PENDING'`.execute(
+        db,
+      );
+    },
+  },
 };

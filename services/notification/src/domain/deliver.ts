@@ -1,7 +1,8 @@
 import type { EventOf, EventType } from '@mp/contracts';
 import { ApiError, newId, sql, type Transaction } from '@mp/platform';
-import type { NotificationDeps } from '../config.ts';
-import type { Database } from '../db/schema.ts';
+import { type NotificationDeps, pushConfigured } from '../config.ts';
+import type { Channel, Database } from '../db/schema.ts';
+import { enqueue, textedTemplates } from './channels.ts';
 import { record } from './history.ts';
 import { defaultSettings, readSettings, wants } from './settings.ts';
 import { type Message, renderEmail } from './templates.ts';
@@ -41,12 +42,36 @@ async function countFailure(deps: NotificationDeps, eventId: string, template: s
   return rows[0]!.failures;
 }
 
+/** The push and SMS sends this message gets, as the settings and the service's configuration allow. */
+async function channelsFor(
+  deps: NotificationDeps,
+  trx: Transaction<Database>,
+  m: Message,
+  userId: string,
+  want: { push: boolean; sms: boolean },
+): Promise<Channel[]> {
+  if (m.secret) return [];
+  const out: Channel[] = [];
+  if (want.push && pushConfigured(deps.config)) {
+    const device = await trx
+      .selectFrom('devices')
+      .select('token')
+      .where('user_id', '=', userId)
+      .limit(1)
+      .executeTakeFirst();
+    if (device) out.push('PUSH');
+  }
+  if (want.sms && deps.config.SMS_ENABLED && textedTemplates.has(m.template)) out.push('SMS');
+  return out;
+}
+
 /**
  * Sends one message as its recipient's settings allow: email through the Dapr output binding
  * (always, for account and security mail) and an entry in the in-app history, then
  * `notification.sent` in the handler's transaction. A send that fails is retried by Dapr
  * (the handler throws) until NOTIFICATION_MAX_ATTEMPTS; then it is recorded as failed and
- * `notification.failed` is published instead.
+ * `notification.failed` is published instead. Push and SMS are written to `deliveries` in the same
+ * transaction and sent by the dispatcher after commit (channels.ts).
  */
 export async function deliver(
   deps: NotificationDeps,
@@ -63,7 +88,10 @@ export async function deliver(
   const settings = userId ? await readSettings(dapr, userId) : defaultSettings;
   const want = wants(settings, m.category);
   const email = want.email ? (m.email ?? (userId ? await addressOf(deps, userId) : undefined)) : undefined;
-  if (!email && !(want.inApp && userId)) return 'skipped';
+  const queued = userId
+    ? await enqueue(trx, event, m, userId, await channelsFor(deps, trx, m, userId, want))
+    : [];
+  if (!email && !(want.inApp && userId)) return queued.length ? 'sent' : 'skipped';
 
   const notificationId = newId();
   const now = new Date().toISOString();
@@ -100,6 +128,12 @@ export async function deliver(
         sourceEventId: event.eventId,
         createdAt: now,
         readAt: null,
+        deliveries: [
+          ...(email
+            ? [{ channel: 'EMAIL' as const, status, reason: reason ? reason.slice(0, 500) : null, at: now }]
+            : []),
+          ...queued.map((c) => ({ channel: c, status: 'PENDING' as const, reason: null, at: now })),
+        ],
       },
       config.NOTIFICATION_HISTORY_MAX,
     );

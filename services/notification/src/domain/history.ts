@@ -13,6 +13,16 @@ export interface Entry {
   sourceEventId: string;
   createdAt: string;
   readAt: string | null;
+  /** How it went out on each channel tried (email, push, SMS); absent in entries made before push and SMS. */
+  deliveries?: Delivery[];
+}
+
+/** One channel's delivery of a notification: pending until the dispatcher is done with it. */
+export interface Delivery {
+  channel: 'EMAIL' | 'PUSH' | 'SMS';
+  status: 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED';
+  reason: string | null;
+  at: string;
 }
 
 export const HISTORY_STORE = 'notifications';
@@ -30,7 +40,9 @@ async function change<T>(
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const { value, etag } = await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, key(userId));
-    const { items, result } = fn(value?.items ?? []);
+    const current = value?.items ?? [];
+    const { items, result } = fn(current);
+    if (items === current) return result;
     try {
       await dapr.saveState(HISTORY_STORE, key(userId), { items }, etag ? { etag } : {});
       return result;
@@ -45,6 +57,27 @@ export const record = (dapr: Dapr, userId: string, e: Entry, max: number) =>
   change(dapr, userId, (items) => {
     const rest = items.filter((i) => !(i.sourceEventId === e.sourceEventId && i.template === e.template));
     return { items: [e, ...rest].slice(0, max), result: undefined };
+  });
+
+/** Notes how one channel's delivery ended on the entry of that event and template, if the user keeps one. */
+export const noteDelivery = (
+  dapr: Dapr,
+  userId: string,
+  sourceEventId: string,
+  template: string,
+  d: Delivery,
+) =>
+  change(dapr, userId, (items) => {
+    const mine = (i: Entry) => i.sourceEventId === sourceEventId && i.template === template;
+    if (!items.some(mine)) return { items, result: undefined };
+    return {
+      items: items.map((i) =>
+        mine(i)
+          ? { ...i, deliveries: [...(i.deliveries ?? []).filter((x) => x.channel !== d.channel), d] }
+          : i,
+      ),
+      result: undefined,
+    };
   });
 
 export const markRead = (dapr: Dapr, userId: string, id: string) =>

@@ -12,7 +12,8 @@ import {
 } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import { markRead, page, readHistory } from '../domain/history.ts';
-import { readSettings, saveSettings, settingsSchema } from '../domain/settings.ts';
+import { readSettings, saveSettings, settingsInput, settingsSchema } from '../domain/settings.ts';
+import { deviceRoutes } from './devices.ts';
 
 const entry = z
   .object({
@@ -27,6 +28,14 @@ const entry = z
     sourceEventId: z.string(),
     createdAt: z.string(),
     readAt: z.string().nullable(),
+    deliveries: z.array(
+      z.object({
+        channel: z.enum(['EMAIL', 'PUSH', 'SMS']),
+        status: z.enum(['PENDING', 'SENT', 'FAILED', 'SKIPPED']),
+        reason: z.string().nullable(),
+        at: z.string(),
+      }),
+    ),
   })
   .openapi('Notification');
 const settings = settingsSchema.openapi('NotificationSettings');
@@ -63,29 +72,36 @@ const getSettings = createRoute({
 const putSettings = createRoute({
   method: 'put',
   path: '/api/v1/notifications/settings',
-  summary: 'Replace my notification settings (account and security mail is always sent)',
+  summary:
+    'Replace my notification settings (account and security mail is always sent; push and sms left out keep their values)',
   middleware: [requireRole()] as const,
-  request: { body: jsonBody(settingsSchema) },
+  request: { body: jsonBody(settingsInput) },
   responses: { 200: jsonResponse(settings, 'Settings'), ...problems(400, 401) },
 });
 
 /** The public routes of the notification service. */
 export function routes(app: App, deps: NotificationDeps): void {
   const { dapr } = deps;
+  deviceRoutes(app, deps);
   app.openapi(getSettings, async (c) => c.json(await readSettings(dapr, principalOf(c).userId), 200));
 
   app.openapi(putSettings, async (c) => {
     const body = c.req.valid('json');
-    await saveSettings(dapr, principalOf(c).userId, body);
-    return c.json(body, 200);
+    const userId = principalOf(c).userId;
+    const saved = await readSettings(dapr, userId);
+    const next = { ...body, push: body.push ?? saved.push, sms: body.sms ?? saved.sms };
+    await saveSettings(dapr, userId, next);
+    return c.json(next, 200);
   });
 
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const items = await readHistory(dapr, principalOf(c).userId);
+    const paged = page(items, q.limit, q.cursor, q.unread === 'true');
     return c.json(
       {
-        ...page(items, q.limit, q.cursor, q.unread === 'true'),
+        ...paged,
+        items: paged.items.map((i) => ({ ...i, deliveries: i.deliveries ?? [] })),
         unread: items.filter((i) => !i.readAt).length,
       },
       200,

@@ -1,0 +1,85 @@
+/**
+ * Notification (알림) in-process against real PostgreSQL, the FCM sandbox and SNS on moto:
+ *   MP_STACK=1 bash -c 'source scripts/lib/infra.sh && node bench/notification.bench.ts [events]'
+ * Handles `payment.completed` for buyers with a device and a mobile number (email, history, push
+ * and SMS queued, 16 at once), then lets the dispatcher send the pushes and texts.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { buildEvent } from '@mp/platform';
+import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { dispatch } from '../services/notification/src/domain/dispatch.ts';
+import { sandboxServiceAccount } from '../services/notification/src/push/service-account.ts';
+import { notificationService } from '../services/notification/src/service.ts';
+import { ensureTestDatabase, measure, pool } from './lib.ts';
+
+const events = Number(process.argv[2] ?? 500);
+ensureTestDatabase();
+const FCM = 'http://notification.bench/sandbox/fcm';
+const phones = new Map<string, string>();
+let svc: TestService<any, any> | undefined;
+const def = notificationService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+svc = await startTestService(def, {
+  env: {
+    LOCAL_DEV: 'true',
+    DB_POOL_MAX: '10',
+    FCM_SANDBOX: 'true',
+    FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(sandboxServiceAccount(`${FCM}/token`)),
+    FCM_BASE_URL: FCM,
+    SNS_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
+    SNS_ACCESS_KEY_ID: 'local',
+    SNS_SECRET_ACCESS_KEY: 'local',
+  },
+  invoke: new Proxy(
+    {},
+    {
+      get: (_t, key) => {
+        const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
+        return m
+          ? () => ({ userId: m[1], email: `${m[1]}@bench.kr`, phone: phones.get(m[1]!), status: 'ACTIVE' })
+          : undefined;
+      },
+    },
+  ),
+});
+const users = Array.from({ length: events }, () => randomUUID());
+await svc.deps.db
+  .insertInto('devices')
+  .values(users.map((u) => ({ token: `bench-${u}`, user_id: u, platform: 'ANDROID' as const })))
+  .execute();
+for (const u of users) phones.set(u, `010-${randomInt(1000, 9999)}-${randomInt(1000, 9999)}`);
+
+await measure('handle payment.completed (email + history + queue), 16 at once', async () => ({
+  n: events,
+  unit: 'events',
+  latencies: await pool(
+    users.map((userId) => async () => {
+      const event = buildEvent('payment', 'bench', 'payment.completed', {
+        paymentId: randomUUID(),
+        orderId: randomUUID(),
+        userId,
+        amount: 45_000,
+        method: 'CARD',
+        pgTransactionId: randomUUID(),
+        paidAt: new Date().toISOString(),
+      });
+      const res = await svc!.app.request('/events/payment.completed', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
+        body: JSON.stringify({ id: event.eventId, data: event }),
+      });
+      if ((await res.json()).status !== 'SUCCESS') throw new Error('not handled');
+    }),
+    16,
+  ),
+}));
+await measure('dispatch push (FCM sandbox) + SMS (SNS on moto)', async () => ({
+  n: await dispatch(def.dispatcher(svc!.deps as never)),
+  unit: 'sends',
+}));
+const sent = await svc.deps.db
+  .selectFrom('deliveries')
+  .select((e) => ['status', e.fn.countAll<string>().as('n')])
+  .groupBy('status')
+  .execute();
+console.log('deliveries by status:', Object.fromEntries(sent.map((r) => [r.status, Number(r.n)])));
+await svc.close();

@@ -1,0 +1,159 @@
+/**
+ * Push and SMS end to end: a buyer with a registered device and a mobile number places and pays an
+ * order; the push reaches the FCM sandbox (through the gateway), the 문자 reaches SNS on the AWS
+ * emulator (moto), and the admin monitor shows notification.sent per channel under the order's
+ * correlation id.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stackNumber } from '../../scripts/stack/ports.ts';
+import { adminToken, api, eventually, monitored } from './lib.ts';
+import {
+  address,
+  buyer,
+  category,
+  type Listed,
+  listedProduct,
+  type Party,
+  pay,
+  verifiedSeller,
+} from './ordering-lib.ts';
+
+const aws = process.env.MP_AWS_ENDPOINT ?? `http://127.0.0.1:${4566 + stackNumber()}`;
+
+/** The SMS moto's SNS kept for a number (its `SMS` models at /moto-api/data.json). */
+async function textsTo(e164: string) {
+  const data = (await (await fetch(`${aws}/moto-api/data.json`)).json()) as {
+    sns?: { SMS?: { phone_number: string; message: string }[] };
+  };
+  return (data.sns?.SMS ?? []).filter((s) => s.phone_number === e164).map((s) => s.message);
+}
+const pushesTo = async (token: string) =>
+  (await api('GET', `/sandbox/fcm/messages?token=${encodeURIComponent(token)}`)).body.items as {
+    status: number;
+    message: { notification: { title: string; body: string }; data: Record<string, string> };
+  }[];
+
+let admin: string;
+let seller: Party;
+let mug: Listed;
+beforeAll(async () => {
+  admin = await adminToken();
+  seller = await verifiedSeller(admin);
+  mug = await listedProduct(admin, seller, {
+    categoryId: await category(admin),
+    name: '머그컵',
+    price: 12_000,
+    stock: 20,
+  });
+});
+
+describe('push (FCM) and SMS (SNS) for an order', () => {
+  it('pushes to the registered device and texts the mobile number when the order is paid', async () => {
+    const who = await buyer('push');
+    const digits = `${randomInt(1000, 9999)}${randomInt(1000, 9999)}`;
+    const phone = `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
+    const profile = await api('PATCH', '/api/v1/users/me', { token: who.token, body: { phone } });
+    expect(profile.status, JSON.stringify(profile.body)).toBe(200);
+    const device = `e2e-${randomUUID()}`;
+    const registered = await api('POST', '/api/v1/notifications/devices', {
+      token: who.token,
+      body: { token: device, platform: 'ANDROID' },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+
+    const headers = { 'x-correlation-id': `e2e-push-${randomUUID()}` };
+    const placed = await api('POST', '/api/v1/orders', {
+      token: who.token,
+      headers: { ...headers, 'idempotency-key': randomUUID() },
+      body: {
+        shippingAddress: address,
+        paymentMethod: 'card',
+        items: [{ productId: mug.productId, sku: mug.sku, quantity: 2 }],
+      },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect((await pay(who, placed.body, headers)).body.status).toBe('DONE');
+
+    const pushes = await eventually(
+      async () => {
+        const got = await pushesTo(device);
+        return got.some((p) => p.message.notification.title === '결제가 완료되었습니다') ? got : undefined;
+      },
+      30_000,
+      'the payment push in the FCM sandbox',
+    );
+    const paidPush = pushes.find((p) => p.message.notification.title === '결제가 완료되었습니다')!;
+    expect(paidPush.status).toBe(200);
+    const won = `${new Intl.NumberFormat('ko-KR').format(placed.body.payableAmount)}원`;
+    expect(paidPush.message.notification.body).toContain(`결제 금액: ${won}`);
+    expect(paidPush.message.data.template).toBe('payment-completed');
+    // The order's receipt (주문 접수) was pushed too; each message once.
+    const titles = pushes.map((p) => p.message.notification.title).sort();
+    expect(titles).toEqual(['결제가 완료되었습니다', '주문이 접수되었습니다']);
+
+    const texts = await eventually(
+      async () => {
+        const got = await textsTo(`+8210${digits}`);
+        return got.length ? got : undefined;
+      },
+      30_000,
+      'the payment SMS in moto',
+    );
+    expect(texts).toEqual([expect.stringMatching(/^\[마켓플레이스\] 결제가 완료되었습니다\n/)]);
+    expect(texts[0]).toContain(placed.body.id);
+
+    // The monitor: notification.sent for email, push and SMS under the order's correlation id.
+    const sent = await eventually(
+      async () => {
+        const events = await monitored(admin, {
+          correlationId: headers['x-correlation-id'],
+          type: 'notification.sent',
+        });
+        const paid = events
+          .map(
+            (e) =>
+              (e as unknown as { envelope: { data: { channel: string; template: string } } }).envelope.data,
+          )
+          .filter((d) => d.template === 'payment-completed');
+        return paid.length >= 3 ? paid : undefined;
+      },
+      30_000,
+      'notification.sent for every channel in the monitor',
+    );
+    expect(sent.map((d) => d.channel).sort()).toEqual(['EMAIL', 'PUSH', 'SMS']);
+
+    // The buyer's history says how the payment message went out on each channel.
+    const history = await api('GET', '/api/v1/notifications', { token: who.token });
+    const entry = history.body.items.find((i: { template: string }) => i.template === 'payment-completed');
+    expect(
+      entry.deliveries.map((d: { channel: string; status: string }) => `${d.channel}:${d.status}`).sort(),
+    ).toEqual(['EMAIL:SENT', 'PUSH:SENT', 'SMS:SENT']);
+  });
+
+  it('forgets a device FCM says is gone', async () => {
+    const who = await buyer('gone');
+    const device = `unregistered-${randomUUID()}`;
+    await api('POST', '/api/v1/notifications/devices', {
+      token: who.token,
+      body: { token: device, platform: 'IOS' },
+    });
+    const placed = await api('POST', '/api/v1/orders', {
+      token: who.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        shippingAddress: address,
+        paymentMethod: 'card',
+        items: [{ productId: mug.productId, sku: mug.sku, quantity: 1 }],
+      },
+    });
+    expect(placed.status).toBe(201);
+    await eventually(
+      async () =>
+        (await api('GET', '/api/v1/notifications/devices', { token: who.token })).body.items.length === 0,
+      30_000,
+      'the dead device to be removed',
+    );
+    expect((await pushesTo(device)).map((p) => p.status)).toEqual([404]);
+  });
+});
