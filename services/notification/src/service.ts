@@ -1,4 +1,4 @@
-import { notifiedWorker, type ServiceDefinition } from '@mp/platform';
+import { type ServiceDefinition, wakeableWorker } from '@mp/platform';
 import { config, type NotificationConfig, type NotificationDeps } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
@@ -75,14 +75,16 @@ export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinitio
     },
     handlers,
     workers: (deps) => [
-      notifiedWorker(
+      wakeableWorker(
         'notification-deliveries',
         {
-          databaseUrl: deps.config.DATABASE_URL,
-          channel: 'notification_deliveries',
-          schema: deps.config.DB_SCHEMA,
           pollMs: deps.config.NOTIFICATION_JOBS_POLL_MS,
           log: deps.log,
+          listen: {
+            databaseUrl: deps.config.DATABASE_URL,
+            channel: 'notification_deliveries',
+            schema: deps.config.DB_SCHEMA,
+          },
         },
         () => dispatch(dispatcherOf(deps)),
       ),
