@@ -35,9 +35,9 @@ export const eventCatalog = {
   },
   'user.deleted': {
     publisher: 'user',
-    subscribers: ['auth'],
+    subscribers: ['auth', 'notification'],
     data: i.userDeleted,
-    why: 'deleted users lose their sessions',
+    why: 'deleted users lose their sessions; their devices, notification settings and history are erased',
   },
   'user.address.created': { publisher: 'user', subscribers: [], data: i.userAddressCreated },
 

@@ -1,8 +1,7 @@
-import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, envFlag, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 import { serviceAccountSchema } from './push/service-account.ts';
 
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 /** A service-account key file's JSON, as a secret holds it. */
 const serviceAccountJson = z
   .string()
@@ -32,9 +31,9 @@ export const config = baseConfigSchema
     FCM_BASE_URL: z.url().optional(),
     FCM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
     /** Local profiles: serve the FCM sandbox (/sandbox/fcm), trusting the configured service account. */
-    FCM_SANDBOX: flag.default(false),
+    FCM_SANDBOX: envFlag.default(false),
     /** SMS (문자) through SNS `Publish`; off turns the channel off. */
-    SMS_ENABLED: flag.default(true),
+    SMS_ENABLED: envFlag.default(true),
     SNS_REGION: z.string().min(1).default('ap-northeast-2'),
     /** Only for an AWS emulator; on AWS the SDK's endpoint and the pod's IRSA role. */
     SNS_ENDPOINT: z.url().optional(),

@@ -297,3 +297,32 @@ describe('which messages go by push and SMS', () => {
     expect(await deliveriesOf(svc, event.eventId)).toEqual([]);
   });
 });
+
+describe('an account deleted (user.deleted)', () => {
+  it('erases its devices, unsent messages, history and settings, and a redelivery changes nothing', async () => {
+    const kim = account(svc);
+    const device = await registerDevice(svc, kim);
+    const settings = await svc.call('GET', '/api/v1/notifications/settings', { token: await kim.token() });
+    const put = await svc.call('PUT', '/api/v1/notifications/settings', {
+      token: await kim.token(),
+      body: { ...settings.body, categories: { ...settings.body.categories, marketing: true } },
+    });
+    expect(put.status).toBe(200);
+    const { event: paid } = await deliver(svc, 'payment.completed', paymentCompleted(kim.id));
+    expect(await history(kim)).toHaveLength(1);
+    expect((await deliveriesOf(svc, paid.eventId)).map((d) => d.status)).toEqual(['PENDING', 'PENDING']);
+
+    const deleted = { userId: kim.id, deletedAt: new Date().toISOString() };
+    const { status, event } = await deliver(svc, 'user.deleted', deleted);
+    expect(status).toBe('SUCCESS');
+    expect(await deliveriesOf(svc, paid.eventId)).toEqual([]);
+    const devices = await svc.call('GET', '/api/v1/notifications/devices', { token: await kim.token() });
+    expect(devices.body.items).toEqual([]);
+    expect(await history(kim)).toEqual([]);
+    const after = await svc.call('GET', '/api/v1/notifications/settings', { token: await kim.token() });
+    expect(after.body.categories.marketing).toBe(false);
+    expect(await run()).toBe(0);
+    expect(await pushesTo(svc, device)).toEqual([]);
+    expect((await deliver(svc, 'user.deleted', deleted, { event })).status).toBe('SUCCESS');
+  });
+});

@@ -26,10 +26,10 @@ export interface Delivery {
 }
 
 export const HISTORY_STORE = 'notifications';
-const key = (userId: string) => `notifications:${userId}`;
+export const historyKey = (userId: string) => `notifications:${userId}`;
 
 export async function readHistory(dapr: Dapr, userId: string): Promise<Entry[]> {
-  return (await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, key(userId))).value?.items ?? [];
+  return (await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, historyKey(userId))).value?.items ?? [];
 }
 
 /** Changes a user's history with ETags, retrying when another write got there first. */
@@ -39,12 +39,12 @@ async function change<T>(
   fn: (items: Entry[]) => { items: Entry[]; result: T },
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const { value, etag } = await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, key(userId));
+    const { value, etag } = await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, historyKey(userId));
     const current = value?.items ?? [];
     const { items, result } = fn(current);
     if (items === current) return result;
     try {
-      await dapr.saveState(HISTORY_STORE, key(userId), { items }, etag ? { etag } : {});
+      await dapr.saveState(HISTORY_STORE, historyKey(userId), { items }, etag ? { etag } : {});
       return result;
     } catch (err) {
       if (!(err instanceof StateConflictError) || attempt >= 4) throw err;

@@ -41,16 +41,16 @@ export const defaultSettings: Settings = {
 
 /** The seed's DynamoDB `NotificationSettings`. */
 export const SETTINGS_STORE = 'notificationsettings';
-const key = (userId: string) => `settings:${userId}`;
+export const settingsKey = (userId: string) => `settings:${userId}`;
 
 export async function readSettings(dapr: Dapr, userId: string): Promise<Settings> {
-  const saved = (await dapr.getState<Settings>(SETTINGS_STORE, key(userId))).value;
+  const saved = (await dapr.getState<Settings>(SETTINGS_STORE, settingsKey(userId))).value;
   const parsed = settingsSchema.safeParse(saved);
   return parsed.success ? parsed.data : defaultSettings;
 }
 
 export const saveSettings = (dapr: Dapr, userId: string, s: Settings) =>
-  dapr.saveState(SETTINGS_STORE, key(userId), s);
+  dapr.saveState(SETTINGS_STORE, settingsKey(userId), s);
 
 /**
  * Whether a message of this category goes out by email / shows in the app / is pushed / is texted.
