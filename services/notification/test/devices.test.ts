@@ -32,8 +32,9 @@ describe('device registration (기기 등록)', () => {
     const kim = account(svc);
     const lee = account(svc);
     const token = `fcm-${randomUUID()}`;
-    await register(kim, { token, platform: 'WEB' });
-    await register(lee, { token, platform: 'WEB' });
+    expect((await register(kim, { token, platform: 'WEB' })).status).toBe(201);
+    expect((await register(lee, { token, platform: 'WEB' })).status).toBe(201);
+    expect((await register(lee, { token, platform: 'WEB' })).status).toBe(200);
     expect(await list(kim)).toEqual([]);
     expect((await list(lee)).map((d) => d.token)).toEqual([token]);
   });

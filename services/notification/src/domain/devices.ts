@@ -26,9 +26,16 @@ export async function register(db: Kysely<Database>, userId: string, token: stri
         created_at: sql`case when devices.user_id = ${userId} then devices.created_at else now() end`,
       }),
     )
-    .returning(['token', 'platform', 'created_at', 'updated_at', sql<boolean>`xmax = 0`.as('inserted')])
+    // New here: inserted, or moved from another user (both stamps are this statement's now()).
+    .returning([
+      'token',
+      'platform',
+      'created_at',
+      'updated_at',
+      sql<boolean>`created_at = updated_at`.as('new'),
+    ])
     .executeTakeFirstOrThrow();
-  return { device: shape(row), created: row.inserted };
+  return { device: shape(row), created: row.new };
 }
 
 export const devicesOf = async (db: Kysely<Database>, userId: string) =>
