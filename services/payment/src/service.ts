@@ -4,8 +4,8 @@ import type { Database } from './db/schema.ts';
 import type { PaymentContext } from './domain/context.ts';
 import { jobRunner } from './domain/runner.ts';
 import { handlers } from './events/handlers.ts';
-import { tossPayments } from './pg/toss.ts';
 import { methodSecrets } from './methods/secrets.ts';
+import { tossPayments } from './pg/toss.ts';
 import { methodRoutes } from './routes/methods.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -45,7 +45,11 @@ const config = baseConfigSchema
     if (!c.LOCAL_DEV && !c.TOSS_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['TOSS_SECRET_KEY'], message: 'required outside local profiles' });
     if (!c.LOCAL_DEV && !c.PAYMENT_METHOD_KEY)
-      ctx.addIssue({ code: 'custom', path: ['PAYMENT_METHOD_KEY'], message: 'required outside local profiles' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_METHOD_KEY'],
+        message: 'required outside local profiles',
+      });
     if (!c.LOCAL_DEV && c.PG_SANDBOX_AUTO_APPROVE)
       ctx.addIssue({ code: 'custom', path: ['PG_SANDBOX_AUTO_APPROVE'], message: 'only with LOCAL_DEV' });
   });

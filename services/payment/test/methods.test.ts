@@ -39,7 +39,13 @@ describe('registering a card (카드 등록)', () => {
     const saved = await saveCard(svc, me, '4330123412345678');
     expect(saved).toMatchObject({
       kind: 'card',
-      card: { issuerCode: '41', issuer: '신한', number: '43301234****567*', cardType: '신용', ownerType: '개인' },
+      card: {
+        issuerCode: '41',
+        issuer: '신한',
+        number: '43301234****567*',
+        cardType: '신용',
+        ownerType: '개인',
+      },
       nickname: null,
       isDefault: true,
     });
@@ -198,9 +204,9 @@ describe('managing saved methods (결제 수단 관리)', () => {
     expect([patch.status, patch.body.code]).toEqual([404, 'PAYMENT_METHOD_NOT_FOUND']);
     const del = await svc.call('DELETE', `/api/v1/payments/methods/${card.id}`, { token: stranger.token });
     expect(del.status).toBe(404);
-    expect((await svc.call('DELETE', '/api/v1/payments/methods/not-an-id', { token: owner.token })).status).toBe(
-      404,
-    );
+    expect(
+      (await svc.call('DELETE', '/api/v1/payments/methods/not-an-id', { token: owner.token })).status,
+    ).toBe(404);
     expect((await methodsOf(owner))[0]).toMatchObject({ id: card.id, nickname: null });
   });
 
@@ -213,7 +219,10 @@ describe('managing saved methods (결제 수단 관리)', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['isDefault', 'nickname']);
-    const empty = await svc.call('PATCH', `/api/v1/payments/methods/${card.id}`, { token: me.token, body: {} });
+    const empty = await svc.call('PATCH', `/api/v1/payments/methods/${card.id}`, {
+      token: me.token,
+      body: {},
+    });
     expect([empty.status, empty.body.errors[0].path]).toEqual([400, 'nickname']);
   });
 });

@@ -1,7 +1,7 @@
 import { ApiError, conflict, notFound, unprocessable } from '@mp/platform';
+import { chargeSavedMethod } from '../methods/charge.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
 import { declineCode } from '../pg/toss-errors.ts';
-import { chargeSavedMethod } from '../methods/charge.ts';
 import { lockPayment, type Payment, type PaymentContext } from './context.ts';
 import { decisive, markFailed, settleWithPg } from './settle.ts';
 
@@ -130,9 +130,13 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
     if (err.kind === 'config')
       throw new ApiError(502, 'PG_MISCONFIGURED', 'The payment gateway refused our credentials');
     if (p.payment_method_id)
-      throw unprocessable('PAYMENT_METHOD_INVALID', 'The PG no longer accepts this saved card; register it again', {
-        errors: [{ path: 'methodId', message: err.message, in: 'body' }],
-      });
+      throw unprocessable(
+        'PAYMENT_METHOD_INVALID',
+        'The PG no longer accepts this saved card; register it again',
+        {
+          errors: [{ path: 'methodId', message: err.message, in: 'body' }],
+        },
+      );
     throw unprocessable(
       'PAYMENT_KEY_INVALID',
       'The PG does not know this paymentKey, or its payment window expired',

@@ -5,7 +5,11 @@ import { PgError, type PgPayment } from '../pg/port.ts';
  * 자동결제 승인: charges the payment's amount (never a client's) to the saved card it was claimed
  * with, under the attempt's idempotency key, so a re-sent charge is the same charge.
  */
-export async function chargeSavedMethod(ctx: PaymentContext, p: Payment, idempotencyKey: string): Promise<PgPayment> {
+export async function chargeSavedMethod(
+  ctx: PaymentContext,
+  p: Payment,
+  idempotencyKey: string,
+): Promise<PgPayment> {
   const m = await ctx.db
     .selectFrom('payment_methods')
     .select(['customer_key', 'billing_key_sealed'])

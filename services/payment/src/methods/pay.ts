@@ -1,6 +1,6 @@
 import { ApiError, conflict, notFound } from '@mp/platform';
 import { type ConfirmOutcome, confirmAtPg, refuseUnpayable } from '../domain/confirm.ts';
-import { lockPayment, type PaymentContext, PAID } from '../domain/context.ts';
+import { lockPayment, PAID, type PaymentContext } from '../domain/context.ts';
 
 export interface PayWithMethodInput {
   orderId: string;
@@ -37,9 +37,13 @@ export async function payWithMethod(ctx: PaymentContext, input: PayWithMethodInp
     }
     refuseUnpayable(p);
     if (p.method !== 'card')
-      throw conflict('PAYMENT_METHOD_MISMATCH', `This order is to be paid by ${p.method}; a saved card pays card orders`, {
-        errors: [{ path: 'methodId', message: `the order's payment method is ${p.method}`, in: 'body' }],
-      });
+      throw conflict(
+        'PAYMENT_METHOD_MISMATCH',
+        `This order is to be paid by ${p.method}; a saved card pays card orders`,
+        {
+          errors: [{ path: 'methodId', message: `the order's payment method is ${p.method}`, in: 'body' }],
+        },
+      );
     const claimed = await trx
       .updateTable('payments')
       .set((eb) => ({

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
-import { ApiError, conflict, newId, notFound, type Transaction, unavailable, unprocessable } from '@mp/platform';
+import {
+  ApiError,
+  conflict,
+  newId,
+  notFound,
+  type Transaction,
+  unavailable,
+  unprocessable,
+} from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { PaymentContext, SavedMethod } from '../domain/context.ts';
-import { PgError, type PgBillingKey } from '../pg/port.ts';
+import { type PgBillingKey, PgError } from '../pg/port.ts';
 
 /** Everything a buyer saves with one card registration: the customerKey must be the caller's. */
 export interface Registration {
@@ -24,15 +32,21 @@ export async function registerMethod(
   r: Registration,
 ): Promise<{ method: SavedMethod; created: boolean }> {
   if (!ctx.methods.isCustomerKeyOf(r.userId, r.customerKey))
-    throw new ApiError(403, 'CUSTOMER_KEY_NOT_YOURS', 'This customerKey is not yours', { errors: customerKeyField });
+    throw new ApiError(403, 'CUSTOMER_KEY_NOT_YOURS', 'This customerKey is not yours', {
+      errors: customerKeyField,
+    });
   const idempotencyKey = `billing-auth-${createHash('sha256').update(r.authKey).digest('hex')}`;
   let billing: PgBillingKey;
   try {
-    billing = await ctx.pg.issueBillingKey({ authKey: r.authKey, customerKey: r.customerKey }, idempotencyKey);
+    billing = await ctx.pg.issueBillingKey(
+      { authKey: r.authKey, customerKey: r.customerKey },
+      idempotencyKey,
+    );
   } catch (err) {
     if (!(err instanceof PgError)) throw err;
     ctx.log.warn({ kind: err.kind, code: err.code }, 'the PG did not issue a billing key');
-    if (err.kind === 'config') throw new ApiError(502, 'PG_MISCONFIGURED', 'The payment gateway refused our credentials');
+    if (err.kind === 'config')
+      throw new ApiError(502, 'PG_MISCONFIGURED', 'The payment gateway refused our credentials');
     if (err.kind === 'retryable' || err.kind === 'no_answer')
       throw unavailable('PG_UNAVAILABLE', `The PG could not register the card now (${err.code}); try again`);
     throw unprocessable('BILLING_AUTH_INVALID', 'The card registration is unknown, expired or used', {
@@ -76,7 +90,11 @@ export async function registerMethod(
       .where('user_id', '=', r.userId)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
-    if (!existing) throw conflict('BILLING_KEY_REMOVED', 'This card registration was saved and removed; register the card again');
+    if (!existing)
+      throw conflict(
+        'BILLING_KEY_REMOVED',
+        'This card registration was saved and removed; register the card again',
+      );
     return { method: existing, created: false };
   });
 }
@@ -152,7 +170,10 @@ export async function removeMethod(ctx: PaymentContext, userId: string, id: stri
       .where('status', '=', 'IN_PROGRESS')
       .executeTakeFirst();
     if (paying)
-      throw conflict('PAYMENT_METHOD_IN_USE', 'This card is paying an order right now; try again in a moment');
+      throw conflict(
+        'PAYMENT_METHOD_IN_USE',
+        'This card is paying an order right now; try again in a moment',
+      );
     await trx
       .updateTable('payment_methods')
       .set({ deleted_at: new Date(), is_default: false, updated_at: new Date() })

@@ -92,7 +92,10 @@ export interface PaymentGateway {
   /** Undefined when the PG knows no payment for the order. */
   findByOrderId(orderId: string): Promise<PgPayment | undefined>;
   /** 빌링키 발급: the authKey the card registration window gave, for this customerKey. */
-  issueBillingKey(input: { authKey: string; customerKey: string }, idempotencyKey: string): Promise<PgBillingKey>;
+  issueBillingKey(
+    input: { authKey: string; customerKey: string },
+    idempotencyKey: string,
+  ): Promise<PgBillingKey>;
   /** 자동결제 승인: charges a saved card; answers a Payment like confirm. */
   chargeBillingKey(
     billingKey: string,

@@ -23,7 +23,12 @@ export function tossPayments(o: TossOptions): PaymentGateway {
   const doFetch = o.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const authorization = `Basic ${Buffer.from(`${o.secretKey}:`).toString('base64')}`;
 
-  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, idempotencyKey?: string) {
+  async function call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ) {
     const headers: Record<string, string> = { authorization };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;

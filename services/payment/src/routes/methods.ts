@@ -1,4 +1,15 @@
-import { type App, createRoute, idempotent, jsonBody, jsonResponse, notFound, principalOf, problems, requireRole, z } from '@mp/platform';
+import {
+  type App,
+  createRoute,
+  idempotent,
+  jsonBody,
+  jsonResponse,
+  notFound,
+  principalOf,
+  problems,
+  requireRole,
+  z,
+} from '@mp/platform';
 import type { PaymentContext } from '../domain/context.ts';
 import { toMethodDto } from '../methods/dto.ts';
 import { listMethods, registerMethod, removeMethod, updateMethod } from '../methods/registry.ts';
@@ -45,7 +56,10 @@ const list = createRoute({
   path: '/api/v1/payments/methods',
   summary: 'My saved payment methods, the default first, then newest first',
   middleware: [requireRole('buyer')] as const,
-  responses: { 200: jsonResponse(z.object({ items: z.array(methodDto) }), 'Saved methods'), ...problems(401, 403) },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(methodDto) }), 'Saved methods'),
+    ...problems(401, 403),
+  },
 });
 
 const update = createRoute({
@@ -89,7 +103,9 @@ export function methodRoutes(app: App, ctx: PaymentContext) {
   );
 
   const registration = idempotent(ctx.db, 'payments.methods.register');
-  app.use('/api/v1/payments/methods', (c, next) => (c.req.method === 'POST' ? registration(c, next) : next()));
+  app.use('/api/v1/payments/methods', (c, next) =>
+    c.req.method === 'POST' ? registration(c, next) : next(),
+  );
   app.openapi(register, async (c) => {
     const { userId } = principalOf(c);
     const { method, created } = await registerMethod(ctx, { ...c.req.valid('json'), userId });

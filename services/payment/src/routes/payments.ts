@@ -54,13 +54,14 @@ const payWithMethod = createRoute({
     "간편결제: pay the order with one of my saved cards (Toss 자동결제); the amount is the order's payable amount. Honours Idempotency-Key.",
   middleware: [requireRole('buyer')] as const,
   request: {
-    body: jsonBody(
-      z.object({ orderId: z.string().min(1).max(64), methodId: z.uuid() }),
-    ),
+    body: jsonBody(z.object({ orderId: z.string().min(1).max(64), methodId: z.uuid() })),
   },
   responses: {
     200: jsonResponse(paymentDto, 'Paid (DONE)'),
-    202: jsonResponse(paymentDto, 'The PG has not settled it yet (IN_PROGRESS); it is asked again until it does'),
+    202: jsonResponse(
+      paymentDto,
+      'The PG has not settled it yet (IN_PROGRESS); it is asked again until it does',
+    ),
     ...problems(400, 401, 403, 404, 409, 422, 502, 503),
   },
 });

@@ -1,6 +1,6 @@
 import { type App, sql } from '@mp/platform';
-import { cancelBody, confirmBody, SANDBOX_BASE, type SandboxKit } from './kit.ts';
 import { settleAttempt } from './attempt.ts';
+import { cancelBody, confirmBody, SANDBOX_BASE, type SandboxKit } from './kit.ts';
 import { kst, newTransactionKey, tossErrors, toTossPayment } from './toss-shape.ts';
 
 /** Toss Payments' API as the sandbox serves it: confirm, look up, cancel. */

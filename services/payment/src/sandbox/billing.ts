@@ -139,7 +139,11 @@ export function billingRoutes(app: App, k: SandboxKit) {
       const row = again
         ? await s
             .updateTable('pg_sandbox_payments')
-            .set((eb) => ({ confirms: eb('confirms', '+', 1), amount: b.data.amount, balance_amount: b.data.amount }))
+            .set((eb) => ({
+              confirms: eb('confirms', '+', 1),
+              amount: b.data.amount,
+              balance_amount: b.data.amount,
+            }))
             .where('order_id', '=', b.data.orderId)
             .returningAll()
             .executeTakeFirstOrThrow()

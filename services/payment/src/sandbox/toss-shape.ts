@@ -55,17 +55,17 @@ export function toTossPayment(p: SandboxPayment) {
             amount: p.amount,
           }
         : method === '카드' && p.approved_at
-        ? {
-            issuerCode: '4V',
-            acquirerCode: '21',
-            number: '43301234****123*',
-            installmentPlanMonths: 0,
-            approveNo: '00000000',
-            cardType: '신용',
-            ownerType: '개인',
-            amount: p.amount,
-          }
-        : null,
+          ? {
+              issuerCode: '4V',
+              acquirerCode: '21',
+              number: '43301234****123*',
+              installmentPlanMonths: 0,
+              approveNo: '00000000',
+              cardType: '신용',
+              ownerType: '개인',
+              amount: p.amount,
+            }
+          : null,
     virtualAccount: p.virtual_account ?? null,
     transfer:
       method === '계좌이체' && p.approved_at ? { bankCode: '88', settlementStatus: 'INCOMPLETED' } : null,
