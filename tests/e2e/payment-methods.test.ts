@@ -81,7 +81,13 @@ describe('paying with a saved card (카드 등록 → 간편결제)', () => {
     });
     expect([paid.status, paid.body.status], JSON.stringify(paid.body)).toEqual([200, 'DONE']);
     expect(paid.body).toMatchObject({ amount: order.payableAmount, paymentMethodId: card.id });
-    await orderReaches(who, order.id, 'PAID');
+    // Paid, then on to 배송준비중 as soon as shipping takes it: PAID is in its history.
+    const final = await orderReaches(who, order.id, 'PREPARING');
+    expect(final.history.map((h: { status: string }) => h.status)).toEqual([
+      'PENDING_PAYMENT',
+      'PAID',
+      'PREPARING',
+    ]);
 
     const events = await sagaShows(admin, correlationId, [
       'order.created',
