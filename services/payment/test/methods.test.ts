@@ -163,6 +163,21 @@ describe('managing saved methods (결제 수단 관리)', () => {
     expect((await methodsOf(me)).filter((m) => m.isDefault)).toHaveLength(1);
   });
 
+  it('makes exactly one of two cards registered at once the default', async () => {
+    const me = await newBuyer();
+    const customerKey = await customerKeyOf(svc, me);
+    const authKeys = [await authorizeCard(svc, customerKey), await authorizeCard(svc, customerKey)];
+    const results = await Promise.all(
+      authKeys.map((authKey) =>
+        svc.call('POST', '/api/v1/payments/methods', { token: me.token, body: { authKey, customerKey } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([201, 201]);
+    const listed = await methodsOf(me);
+    expect(listed).toHaveLength(2);
+    expect(listed.filter((m) => m.isDefault)).toHaveLength(1);
+  });
+
   it('removes a card: ours at once, the billing key at the PG; the next card becomes the default', async () => {
     const me = await newBuyer();
     const older = await saveCard(svc, me);

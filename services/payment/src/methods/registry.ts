@@ -4,6 +4,7 @@ import {
   conflict,
   newId,
   notFound,
+  sql,
   type Transaction,
   unavailable,
   unprocessable,
@@ -99,9 +100,14 @@ export async function registerMethod(
   });
 }
 
-/** The buyer's live methods, locked: registrations, default changes and removals of one buyer queue up. */
-const lockMethodsOf = (trx: Transaction<Database>, userId: string) =>
-  trx
+/**
+ * The buyer's live methods, after taking the buyer's lock: registrations, default changes and
+ * removals of one buyer queue up (a buyer with no card yet has no row to lock, hence the
+ * transaction-scoped advisory lock; the read after it sees what the previous holder committed).
+ */
+async function lockMethodsOf(trx: Transaction<Database>, userId: string) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`payment_methods:${userId}`}, 0))`.execute(trx);
+  return trx
     .selectFrom('payment_methods')
     .select(['id', 'is_default'])
     .where('user_id', '=', userId)
@@ -109,6 +115,7 @@ const lockMethodsOf = (trx: Transaction<Database>, userId: string) =>
     .orderBy('created_at', 'desc')
     .forUpdate()
     .execute();
+}
 
 export const listMethods = (ctx: PaymentContext, userId: string) =>
   ctx.db
