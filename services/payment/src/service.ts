@@ -4,13 +4,17 @@ import type { Database } from './db/schema.ts';
 import type { PaymentContext } from './domain/context.ts';
 import { jobRunner } from './domain/runner.ts';
 import { handlers } from './events/handlers.ts';
+import { methodSecrets } from './methods/secrets.ts';
 import { tossPayments } from './pg/toss.ts';
+import { methodRoutes } from './routes/methods.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SANDBOX_BASE, sandboxRoutes } from './sandbox/routes.ts';
 
 /** The secret key the local sandbox accepts (it is no secret: the sandbox exists only in local profiles). */
 export const SANDBOX_SECRET_KEY = 'test_sk_sandbox_marketplace_local';
+/** Local profiles' key for saved payment methods when PAYMENT_METHOD_KEY is unset (no secret either). */
+export const LOCAL_METHOD_KEY = Buffer.alloc(32, 'marketplace-local-payment-methods').toString('base64');
 
 const config = baseConfigSchema
   .extend({
@@ -21,6 +25,11 @@ const config = baseConfigSchema
       .optional(),
     /** Toss's API; locally the sandbox in this service (…/sandbox/pg) when unset. */
     PG_BASE_URL: z.url().optional(),
+    /** 32 bytes, base64: seals saved cards' billing keys, derives Toss customerKeys; from a secret on a cluster. */
+    PAYMENT_METHOD_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+      .optional(),
     PG_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
     /** Local profiles: the sandbox pays every new order by itself (flows run headless). */
     PG_SANDBOX_AUTO_APPROVE: envFlag.default(false),
@@ -35,6 +44,12 @@ const config = baseConfigSchema
   .superRefine((c, ctx) => {
     if (!c.LOCAL_DEV && !c.TOSS_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['TOSS_SECRET_KEY'], message: 'required outside local profiles' });
+    if (!c.LOCAL_DEV && !c.PAYMENT_METHOD_KEY)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_METHOD_KEY'],
+        message: 'required outside local profiles',
+      });
     if (!c.LOCAL_DEV && c.PG_SANDBOX_AUTO_APPROVE)
       ctx.addIssue({ code: 'custom', path: ['PG_SANDBOX_AUTO_APPROVE'], message: 'only with LOCAL_DEV' });
   });
@@ -65,6 +80,7 @@ export function paymentService(o: { fetch?: Fetch } = {}): ServiceDefinition<Dat
           timeoutMs: c.PG_TIMEOUT_MS,
           fetch: doFetch,
         }),
+        methods: methodSecrets(Buffer.from(c.PAYMENT_METHOD_KEY ?? LOCAL_METHOD_KEY, 'base64')),
         reconcileAfterMs: c.PAYMENT_RECONCILE_AFTER_MS,
         ...(usesSandbox(c)
           ? {
@@ -98,6 +114,8 @@ export function paymentService(o: { fetch?: Fetch } = {}): ServiceDefinition<Dat
     migrations,
     routes(app, deps) {
       const ctx = contextOf(deps);
+      // Before paymentRoutes: /api/v1/payments/methods is no payment id.
+      methodRoutes(app, ctx);
       paymentRoutes(app, ctx);
       webhookRoutes(app, ctx);
       if (deps.config.LOCAL_DEV)

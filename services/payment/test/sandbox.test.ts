@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError, parseConfig } from '@mp/platform';
 import { startTestService } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,11 @@ describe('the PG sandbox', () => {
 
   it('is not mounted outside local profiles', async () => {
     const prod = await startTestService(paymentService(), {
-      env: { LOCAL_DEV: 'false', TOSS_SECRET_KEY: 'test_sk_production_like_key' },
+      env: {
+        LOCAL_DEV: 'false',
+        TOSS_SECRET_KEY: 'test_sk_production_like_key',
+        PAYMENT_METHOD_KEY: randomBytes(32).toString('base64'),
+      },
     });
     try {
       const res = await prod.call('POST', '/sandbox/pg/window/payments', {
@@ -56,13 +60,14 @@ describe('the PG sandbox', () => {
 });
 
 describe('configuration', () => {
-  it('needs a Toss secret key outside local profiles, and refuses headless mode there', () => {
+  it('needs a Toss secret key and a payment-method key outside local profiles, and refuses headless mode there', () => {
     const env = { DATABASE_URL: 'postgres://x@localhost/db', APP_API_TOKEN: 'x'.repeat(16) };
     expect(() => parseConfig('payment', service.config!, env)).toThrow(ConfigError);
     try {
       parseConfig('payment', service.config!, { ...env, PG_SANDBOX_AUTO_APPROVE: 'true' });
     } catch (err) {
       expect((err as ConfigError).issues.map((i) => i.variable).sort()).toEqual([
+        'PAYMENT_METHOD_KEY',
         'PG_SANDBOX_AUTO_APPROVE',
         'TOSS_SECRET_KEY',
       ]);

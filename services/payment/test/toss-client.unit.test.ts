@@ -81,3 +81,104 @@ describe('the Toss Payments client', () => {
     expect(calls[0]!.url).toBe('https://api.tosspayments.com/v1/payments/orders/order-9');
   });
 });
+
+describe('the Toss Payments client: 자동결제 (billing)', () => {
+  it('issues a billing key from the authKey and customerKey, with an Idempotency-Key', async () => {
+    const { client, calls } = recording(() =>
+      json(200, {
+        mId: 'tvivarepublica',
+        customerKey: 'mp_customer',
+        authenticatedAt: '2026-11-25T10:00:00+09:00',
+        method: '카드',
+        billingKey: 'Z_t5vOvQxrj4499PeiJcjen28-V2RyqgYTwN44Rdzk0=',
+        card: {
+          issuerCode: '61',
+          acquirerCode: '31',
+          number: '43301234****123*',
+          cardType: '신용',
+          ownerType: '개인',
+        },
+      }),
+    );
+    const billing = await client.issueBillingKey(
+      { authKey: 'bln_abc', customerKey: 'mp_customer' },
+      'billing-auth-1',
+    );
+    expect(billing).toMatchObject({
+      billingKey: 'Z_t5vOvQxrj4499PeiJcjen28-V2RyqgYTwN44Rdzk0=',
+      card: { issuerCode: '61' },
+    });
+    const { url, init } = calls[0]!;
+    expect([url, init.method]).toEqual([
+      'https://api.tosspayments.com/v1/billing/authorizations/issue',
+      'POST',
+    ]);
+    expect((init.headers as Record<string, string>)['idempotency-key']).toBe('billing-auth-1');
+    expect(JSON.parse(String(init.body))).toEqual({ authKey: 'bln_abc', customerKey: 'mp_customer' });
+  });
+
+  it('charges a billing key at /v1/billing/{billingKey} (path-encoded) with Basic auth and the Idempotency-Key', async () => {
+    const { client, calls } = recording(() =>
+      json(200, {
+        paymentKey: 'pk',
+        orderId: 'order-1',
+        type: 'BILLING',
+        status: 'DONE',
+        totalAmount: 9900,
+        balanceAmount: 9900,
+      }),
+    );
+    const p = await client.chargeBillingKey(
+      'Z_t5vOvQ/x=',
+      { customerKey: 'mp_customer', amount: 9900, orderId: 'order-1', orderName: '운동화' },
+      'billing-p1-1',
+    );
+    expect(p.status).toBe('DONE');
+    const { url, init } = calls[0]!;
+    expect(url).toBe('https://api.tosspayments.com/v1/billing/Z_t5vOvQ%2Fx%3D');
+    const headers = init.headers as Record<string, string>;
+    expect(Buffer.from(headers.authorization!.replace('Basic ', ''), 'base64').toString()).toBe(
+      'test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R:',
+    );
+    expect(headers['idempotency-key']).toBe('billing-p1-1');
+    expect(JSON.parse(String(init.body))).toEqual({
+      customerKey: 'mp_customer',
+      amount: 9900,
+      orderId: 'order-1',
+      orderName: '운동화',
+    });
+  });
+
+  it('maps billing refusals: a card the issuer declines is refused; a key the PG does not know is not_found', async () => {
+    const declined = recording(() =>
+      json(403, { code: 'REJECT_CARD_PAYMENT', message: '한도초과 혹은 잔액부족' }),
+    );
+    const input = { customerKey: 'c', amount: 1000, orderId: 'order-1', orderName: 'x' };
+    const a = await declined.client.chargeBillingKey('bk', input, 'k').catch((e) => e);
+    expect([a.kind, a.code]).toEqual(['refused', 'REJECT_CARD_PAYMENT']);
+    const mismatched = recording(() =>
+      json(403, { code: 'NOT_MATCHES_CUSTOMER_KEY', message: '고객키 불일치' }),
+    );
+    const b = await mismatched.client.chargeBillingKey('bk', input, 'k').catch((e) => e);
+    expect([b.kind, b.code]).toEqual(['not_found', 'NOT_MATCHES_CUSTOMER_KEY']);
+    expect(kindOf('INVALID_BILL_KEY_REQUEST', 400)).toBe('not_found');
+    expect(kindOf('DUPLICATED_ORDER_ID', 400)).toBe('already');
+  });
+
+  it('deletes a billing key with DELETE and no Idempotency-Key; an unknown key counts as deleted', async () => {
+    const ok = recording(() => new Response(null, { status: 200 }));
+    await ok.client.removeBillingKey('bk-1');
+    expect([ok.calls[0]!.url, ok.calls[0]!.init.method]).toEqual([
+      'https://api.tosspayments.com/v1/billing/bk-1',
+      'DELETE',
+    ]);
+    expect((ok.calls[0]!.init.headers as Record<string, string>)['idempotency-key']).toBeUndefined();
+    const gone = recording(() => json(404, { code: 'NOT_FOUND_BILLING', message: '존재하지 않는 빌링키' }));
+    await expect(gone.client.removeBillingKey('bk-2')).resolves.toBeUndefined();
+    const down = recording(() =>
+      json(500, { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 오류' }),
+    );
+    const err = await down.client.removeBillingKey('bk-3').catch((e) => e);
+    expect([err.kind, err.code]).toEqual(['retryable', 'FAILED_INTERNAL_SYSTEM_PROCESSING']);
+  });
+});

@@ -100,4 +100,46 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0003_payment_methods': {
+    async up(db) {
+      // 결제 수단: cards saved through Toss's 자동결제 (billing) API. The billing key is sealed at
+      // rest and never leaves the service; removed methods stay (payments refer to them) without it.
+      await db.schema
+        .createTable('payment_methods')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('customer_key', 'text', (c) => c.notNull())
+        .addColumn('billing_key_sealed', 'text')
+        .addColumn('billing_key_digest', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('card').check(sql`kind in ('card')`))
+        .addColumn('issuer_code', 'text', (c) => c.notNull())
+        .addColumn('acquirer_code', 'text')
+        .addColumn('card_number', 'text', (c) => c.notNull())
+        .addColumn('card_type', 'text')
+        .addColumn('owner_type', 'text')
+        .addColumn('nickname', 'text')
+        .addColumn('is_default', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('authenticated_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('deleted_at', 'timestamptz')
+        .addColumn('pg_removed_at', 'timestamptz')
+        .addCheckConstraint('payment_methods_default_live', sql`not (is_default and deleted_at is not null)`)
+        .execute();
+      await sql`create index payment_methods_by_user on payment_methods (user_id, created_at desc) where deleted_at is null`.execute(
+        db,
+      );
+      // At most one default method per buyer, whatever races.
+      await sql`create unique index payment_methods_one_default on payment_methods (user_id) where is_default`.execute(
+        db,
+      );
+      await sql`create index payment_methods_to_remove on payment_methods (deleted_at) where deleted_at is not null and pg_removed_at is null`.execute(
+        db,
+      );
+      await db.schema
+        .alterTable('payments')
+        .addColumn('payment_method_id', 'uuid', (c) => c.references('payment_methods.id'))
+        .execute();
+    },
+  },
 };

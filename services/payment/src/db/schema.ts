@@ -48,6 +48,8 @@ export interface PaymentsTable {
   order_cancelled_at: Date | null;
   /** The order's saga correlation id: events about this payment carry it, whoever triggers them. */
   correlation_id: string;
+  /** Paid (or being paid) with this saved method through the billing API; null for the payment window. */
+  payment_method_id: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -90,10 +92,42 @@ export interface CancelledOrdersTable {
   cancelled_at: Generated<Date>;
 }
 
+/**
+ * payments_db.payment_methods (seed 1.5, 결제 수단): a card saved through Toss's 자동결제 API. The
+ * billing key is sealed (AES-256-GCM) and never answered; its digest keeps a key saved once.
+ */
+export interface PaymentMethodsTable {
+  id: string;
+  user_id: string;
+  /** Toss's customerKey the billing key is bound to (derived from the user id, see methods/secrets.ts). */
+  customer_key: string;
+  /** Null once the method is removed and the key deleted at the PG. */
+  billing_key_sealed: string | null;
+  billing_key_digest: string;
+  kind: Generated<'card'>;
+  /** Toss's 카드사 code (issuerCode) and 매입사 code. */
+  issuer_code: string;
+  acquirer_code: string | null;
+  /** Masked as Toss answers it (43301234****123*). */
+  card_number: string;
+  /** 신용, 체크, 기프트; 개인, 법인. */
+  card_type: string | null;
+  owner_type: string | null;
+  nickname: string | null;
+  is_default: Generated<boolean>;
+  authenticated_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  deleted_at: Date | null;
+  /** When the billing key was deleted at the PG (removal is retried until then). */
+  pg_removed_at: Date | null;
+}
+
 /** The tables of the payment service's schema (`payment`). */
 export interface Database extends PlatformTables {
   payments: PaymentsTable;
   refunds: RefundsTable;
   webhook_events: WebhookEventsTable;
   cancelled_orders: CancelledOrdersTable;
+  payment_methods: PaymentMethodsTable;
 }

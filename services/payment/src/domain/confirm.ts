@@ -1,4 +1,5 @@
 import { ApiError, conflict, notFound, unprocessable } from '@mp/platform';
+import { chargeSavedMethod } from '../methods/charge.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
 import { declineCode } from '../pg/toss-errors.ts';
 import { lockPayment, type Payment, type PaymentContext } from './context.ts';
@@ -38,25 +39,13 @@ export async function confirmPayment(ctx: PaymentContext, input: ConfirmInput): 
       if (p.payment_key === input.paymentKey) return { replay: true as const, payment: p };
       throw conflict('PAYMENT_ALREADY_DONE', 'This order has been paid with another payment');
     }
-    if (p.status === 'FAILED')
-      throw conflict('PAYMENT_FAILED', `This payment failed: ${p.failure_message ?? p.failure_code}`);
-    if (p.status === 'CANCELLED' || p.order_cancelled_at)
-      throw conflict('PAYMENT_CANCELLED', 'The order was cancelled');
-    if (p.status === 'IN_PROGRESS')
-      throw new ApiError(
-        409,
-        'PAYMENT_IN_PROGRESS',
-        'A confirmation of this payment is in progress',
-        {},
-        { 'retry-after': '2' },
-      );
-    if (p.due_at.getTime() < Date.now())
-      throw conflict('PAYMENT_EXPIRED', 'The time to pay for this order has passed');
+    refuseUnpayable(p);
     const claimed = await trx
       .updateTable('payments')
       .set((eb) => ({
         status: 'IN_PROGRESS',
         payment_key: input.paymentKey,
+        payment_method_id: null,
         confirm_attempt: eb('confirm_attempt', '+', 1),
         confirm_started_at: new Date(),
         updated_at: new Date(),
@@ -70,16 +59,44 @@ export async function confirmPayment(ctx: PaymentContext, input: ConfirmInput): 
   return confirmAtPg(ctx, claim.payment);
 }
 
-export const confirmKey = (p: Payment) => `confirm-${p.id}-${p.confirm_attempt}`;
+/** What every way of paying refuses: a payment that failed, was cancelled, is being paid, or is overdue. */
+export function refuseUnpayable(p: Payment): void {
+  if (p.status === 'FAILED')
+    throw conflict('PAYMENT_FAILED', `This payment failed: ${p.failure_message ?? p.failure_code}`);
+  if (p.status === 'CANCELLED' || p.order_cancelled_at)
+    throw conflict('PAYMENT_CANCELLED', 'The order was cancelled');
+  if (p.status === 'IN_PROGRESS')
+    throw new ApiError(
+      409,
+      'PAYMENT_IN_PROGRESS',
+      'A confirmation of this payment is in progress',
+      {},
+      { 'retry-after': '2' },
+    );
+  if (p.due_at.getTime() < Date.now())
+    throw conflict('PAYMENT_EXPIRED', 'The time to pay for this order has passed');
+}
 
-/** Sends the claimed payment's confirmation to the PG and settles what can be settled. */
+/** The PG idempotency key of the payment's current attempt (window confirmation or saved card). */
+export const confirmKey = (p: Payment) =>
+  `${p.payment_method_id ? 'billing' : 'confirm'}-${p.id}-${p.confirm_attempt}`;
+
+/** Whether the PG's payment for the order is the one this attempt made (a billing charge has no key before). */
+export const sameAttempt = (p: Payment, pg: PgPayment) => !p.payment_key || pg.paymentKey === p.payment_key;
+
+/**
+ * Sends the claimed payment to the PG — the confirmation of the window's paymentKey, or the charge
+ * of the saved card (자동결제 승인) — and settles what can be settled, the same way for both.
+ */
 export async function confirmAtPg(ctx: PaymentContext, p: Payment): Promise<ConfirmOutcome> {
   let pg: PgPayment;
   try {
-    pg = await ctx.pg.confirm(
-      { paymentKey: p.payment_key!, orderId: p.order_id, amount: p.amount },
-      confirmKey(p),
-    );
+    pg = p.payment_method_id
+      ? await chargeSavedMethod(ctx, p, confirmKey(p))
+      : await ctx.pg.confirm(
+          { paymentKey: p.payment_key!, orderId: p.order_id, amount: p.amount },
+          confirmKey(p),
+        );
   } catch (err) {
     if (!(err instanceof PgError)) throw err;
     return afterPgError(ctx, p, err);
@@ -112,6 +129,14 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
     await backToReady(ctx, p);
     if (err.kind === 'config')
       throw new ApiError(502, 'PG_MISCONFIGURED', 'The payment gateway refused our credentials');
+    if (p.payment_method_id)
+      throw unprocessable(
+        'PAYMENT_METHOD_INVALID',
+        'The PG no longer accepts this saved card; register it again',
+        {
+          errors: [{ path: 'methodId', message: err.message, in: 'body' }],
+        },
+      );
     throw unprocessable(
       'PAYMENT_KEY_INVALID',
       'The PG does not know this paymentKey, or its payment window expired',
@@ -122,7 +147,7 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
   }
   // No clear answer: ask the PG what happened instead of guessing.
   const now = await ctx.pg.findByOrderId(p.order_id).catch(() => 'unknown' as const);
-  if (now !== 'unknown' && now && now.paymentKey === p.payment_key && decisive(now.status))
+  if (now !== 'unknown' && now && sameAttempt(p, now) && decisive(now.status))
     return settled(await settleWithPg(ctx, p.id, now));
   if (err.kind === 'retryable' && now !== 'unknown' && (!now || now.status === 'READY')) {
     // The PG answered that it failed and holds nothing done: the buyer may simply try again.
@@ -138,7 +163,7 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
   return { payment: p, settled: false };
 }
 
-async function backToReady(ctx: PaymentContext, p: Payment) {
+export async function backToReady(ctx: PaymentContext, p: Payment) {
   await ctx.db
     .updateTable('payments')
     .set({ status: 'READY', confirm_started_at: null, updated_at: new Date() })

@@ -1,5 +1,6 @@
 import type { EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
-import type { Database, PaymentsTable, RefundsTable } from '../db/schema.ts';
+import type { Database, PaymentMethodsTable, PaymentsTable, RefundsTable } from '../db/schema.ts';
+import type { MethodSecrets } from '../methods/secrets.ts';
 import type { PaymentGateway } from '../pg/port.ts';
 
 export type Payment = Selectable<PaymentsTable>;
@@ -12,6 +13,8 @@ export interface PaymentContext {
   events: EventPublisher;
   log: Logger;
   pg: PaymentGateway;
+  /** Seals billing keys, derives customerKeys (saved payment methods). */
+  methods: MethodSecrets;
   /** The sandbox's payment window, when the sandbox is the PG (local profiles): gives a paymentKey. */
   window?: (input: {
     orderId: string;
@@ -22,6 +25,8 @@ export interface PaymentContext {
   /** A confirmation without a settled answer is asked of the PG again after this long. */
   reconcileAfterMs: number;
 }
+
+export type SavedMethod = Selectable<PaymentMethodsTable>;
 
 /** Payments that money has reached. */
 export const PAID = ['DONE', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;

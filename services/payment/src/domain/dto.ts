@@ -20,6 +20,7 @@ export const toPaymentDto = (p: Payment, refunds: Refund[]) => ({
   orderName: p.order_name,
   status: p.status,
   paymentKey: p.payment_key,
+  paymentMethodId: p.payment_method_id,
   approvedAt: p.approved_at?.toISOString() ?? null,
   dueAt: p.due_at.toISOString(),
   refundedAmount: p.refunded_amount,

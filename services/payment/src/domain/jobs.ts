@@ -1,7 +1,8 @@
 import { sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { removeAtPg } from '../methods/registry.ts';
 import { PgError } from '../pg/port.ts';
-import { confirmAtPg, confirmPayment } from './confirm.ts';
+import { confirmAtPg, confirmPayment, sameAttempt } from './confirm.ts';
 import type { PaymentContext } from './context.ts';
 import { runRefunds } from './refunds.ts';
 import { decisive, markFailed, settleWithPg } from './settle.ts';
@@ -10,11 +11,12 @@ import { decisive, markFailed, settleWithPg } from './settle.ts';
 export const wakeJobs = (trx: Transaction<Database>) =>
   sql`select pg_notify('payment_jobs', current_schema())`.execute(trx);
 
-/** Everything the runner does each time it wakes. */
+/** Everything the runner does each time it wakes (removed cards' billing keys are deleted at the PG too). */
 export async function runJobs(ctx: PaymentContext): Promise<void> {
   await autoApprove(ctx);
   await runRefunds(ctx);
   await reconcile(ctx);
+  await removeAtPg(ctx);
 }
 
 /**
@@ -60,7 +62,7 @@ export async function reconcile(ctx: PaymentContext, batch = 20): Promise<number
     const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     try {
       const now = await ctx.pg.findByOrderId(p.order_id);
-      if (now && now.paymentKey === p.payment_key && decisive(now.status)) await settleWithPg(ctx, p.id, now);
+      if (now && sameAttempt(p, now) && decisive(now.status)) await settleWithPg(ctx, p.id, now);
       else if (!now || now.status === 'READY') await confirmAtPg(ctx, p).catch(() => undefined);
     } catch (err) {
       if (err instanceof PgError && err.kind === 'not_found')

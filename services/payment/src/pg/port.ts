@@ -28,6 +28,24 @@ export interface PgPayment {
   failure?: { code: string; message: string } | null;
 }
 
+/** Toss's billing-key object (자동결제 빌링키), the fields this service reads. */
+export interface PgBillingKey {
+  mId?: string;
+  customerKey: string;
+  billingKey: string;
+  authenticatedAt?: string | null;
+  /** 카드 */
+  method?: string;
+  card?: {
+    issuerCode: string;
+    acquirerCode?: string | null;
+    /** Masked: 43301234****123* */
+    number: string;
+    cardType?: string | null;
+    ownerType?: string | null;
+  } | null;
+}
+
 export interface PgCancel {
   cancelAmount: number;
   cancelReason: string;
@@ -73,4 +91,17 @@ export interface PaymentGateway {
   getPayment(paymentKey: string): Promise<PgPayment>;
   /** Undefined when the PG knows no payment for the order. */
   findByOrderId(orderId: string): Promise<PgPayment | undefined>;
+  /** 빌링키 발급: the authKey the card registration window gave, for this customerKey. */
+  issueBillingKey(
+    input: { authKey: string; customerKey: string },
+    idempotencyKey: string,
+  ): Promise<PgBillingKey>;
+  /** 자동결제 승인: charges a saved card; answers a Payment like confirm. */
+  chargeBillingKey(
+    billingKey: string,
+    input: { customerKey: string; amount: number; orderId: string; orderName: string },
+    idempotencyKey: string,
+  ): Promise<PgPayment>;
+  /** 빌링키 삭제. An already unknown key counts as deleted. */
+  removeBillingKey(billingKey: string): Promise<void>;
 }

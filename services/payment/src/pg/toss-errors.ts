@@ -6,10 +6,16 @@ import type { PgErrorKind } from './port.ts';
  */
 const kinds: Record<string, PgErrorKind> = {
   ALREADY_PROCESSED_PAYMENT: 'already',
+  DUPLICATED_ORDER_ID: 'already',
   ALREADY_CANCELED_PAYMENT: 'already',
   ALREADY_REFUND_PAYMENT: 'already',
   NOT_FOUND_PAYMENT: 'not_found',
   NOT_FOUND_PAYMENT_SESSION: 'not_found',
+  // 자동결제: the saved card (billing key) is unknown, removed or not this customer's.
+  NOT_FOUND_BILLING: 'not_found',
+  BILLING_KEY_NOT_FOUND: 'not_found',
+  INVALID_BILL_KEY_REQUEST: 'not_found',
+  NOT_MATCHES_CUSTOMER_KEY: 'not_found',
   UNAUTHORIZED_KEY: 'config',
   INVALID_API_KEY: 'config',
   INCORRECT_BASIC_AUTH_FORMAT: 'config',

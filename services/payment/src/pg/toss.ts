@@ -1,4 +1,4 @@
-import { type PaymentGateway, PgError, type PgPayment } from './port.ts';
+import { type PaymentGateway, type PgBillingKey, PgError, type PgPayment } from './port.ts';
 import { kindOf } from './toss-errors.ts';
 
 export interface TossOptions {
@@ -14,14 +14,21 @@ export interface TossOptions {
 /**
  * A Toss Payments client for the PG port: `POST /v1/payments/confirm`, `POST
  * /v1/payments/{paymentKey}/cancel`, `GET /v1/payments/{paymentKey}`, `GET
- * /v1/payments/orders/{orderId}`, Basic auth of the secret key, `Idempotency-Key` on the writes.
+ * /v1/payments/orders/{orderId}`; 자동결제: `POST /v1/billing/authorizations/issue`, `POST
+ * /v1/billing/{billingKey}`, `DELETE /v1/billing/{billingKey}`. Basic auth of the secret key,
+ * `Idempotency-Key` on the POSTs (Toss documents none for the DELETE).
  * A call that gets no answer within the timeout is a `no_answer` PgError: never a guess.
  */
 export function tossPayments(o: TossOptions): PaymentGateway {
   const doFetch = o.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const authorization = `Basic ${Buffer.from(`${o.secretKey}:`).toString('base64')}`;
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string) {
+  async function call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ) {
     const headers: Record<string, string> = { authorization };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -90,6 +97,30 @@ export function tossPayments(o: TossOptions): PaymentGateway {
         )) as unknown as PgPayment;
       } catch (err) {
         if (err instanceof PgError && err.kind === 'not_found') return undefined;
+        throw err;
+      }
+    },
+    async issueBillingKey(input, idempotencyKey) {
+      return (await call(
+        'POST',
+        '/v1/billing/authorizations/issue',
+        input,
+        idempotencyKey,
+      )) as unknown as PgBillingKey;
+    },
+    async chargeBillingKey(billingKey, input, idempotencyKey) {
+      return (await call(
+        'POST',
+        `/v1/billing/${encodeURIComponent(billingKey)}`,
+        input,
+        idempotencyKey,
+      )) as unknown as PgPayment;
+    },
+    async removeBillingKey(billingKey) {
+      try {
+        await call('DELETE', `/v1/billing/${encodeURIComponent(billingKey)}`);
+      } catch (err) {
+        if (err instanceof PgError && err.kind === 'not_found') return;
         throw err;
       }
     },

@@ -19,6 +19,7 @@ import type { Database } from '../db/schema.ts';
 import { confirmPayment } from '../domain/confirm.ts';
 import type { Payment, PaymentContext } from '../domain/context.ts';
 import { toPaymentDto } from '../domain/dto.ts';
+import { payWithMethod as payWithSavedMethod } from '../methods/pay.ts';
 import { paymentDto } from './schemas.ts';
 
 const confirm = createRoute({
@@ -38,6 +39,25 @@ const confirm = createRoute({
   },
   responses: {
     200: jsonResponse(paymentDto, 'Paid (DONE), or a virtual account issued (WAITING_FOR_DEPOSIT)'),
+    202: jsonResponse(
+      paymentDto,
+      'The PG has not settled it yet (IN_PROGRESS); it is asked again until it does',
+    ),
+    ...problems(400, 401, 403, 404, 409, 422, 502, 503),
+  },
+});
+
+const payWithMethod = createRoute({
+  method: 'post',
+  path: '/api/v1/payments/pay-with-method',
+  summary:
+    "간편결제: pay the order with one of my saved cards (Toss 자동결제); the amount is the order's payable amount. Honours Idempotency-Key.",
+  middleware: [requireRole('buyer')] as const,
+  request: {
+    body: jsonBody(z.object({ orderId: z.string().min(1).max(64), methodId: z.uuid() })),
+  },
+  responses: {
+    200: jsonResponse(paymentDto, 'Paid (DONE)'),
     202: jsonResponse(
       paymentDto,
       'The PG has not settled it yet (IN_PROGRESS); it is asked again until it does',
@@ -91,6 +111,14 @@ export function paymentRoutes(app: App, ctx: PaymentContext) {
   app.openapi(confirm, async (c) => {
     const { userId } = principalOf(c);
     const outcome = await confirmPayment(ctx, { ...c.req.valid('json'), userId });
+    const [dto] = await withRefunds(db, [outcome.payment]);
+    return outcome.settled ? c.json(dto!, 200) : c.json(dto!, 202);
+  });
+
+  app.use('/api/v1/payments/pay-with-method', idempotent(db, 'payments.pay-with-method'));
+  app.openapi(payWithMethod, async (c) => {
+    const { userId } = principalOf(c);
+    const outcome = await payWithSavedMethod(ctx, { ...c.req.valid('json'), userId });
     const [dto] = await withRefunds(db, [outcome.payment]);
     return outcome.settled ? c.json(dto!, 200) : c.json(dto!, 202);
   });

@@ -19,6 +19,8 @@ export const paymentDto = z
       'REFUNDED',
     ]),
     paymentKey: z.string().nullable(),
+    /** The saved method it was paid with (pay-with-method); null for the payment window. */
+    paymentMethodId: z.string().nullable(),
     approvedAt: z.string().nullable(),
     dueAt: z.string(),
     refundedAmount: z.int(),
@@ -40,3 +42,20 @@ export const paymentDto = z
     createdAt: z.string(),
   })
   .openapi('Payment');
+
+export const methodDto = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['card']),
+    card: z.object({
+      issuerCode: z.string(),
+      issuer: z.string(),
+      number: z.string(),
+      cardType: z.string().nullable(),
+      ownerType: z.string().nullable(),
+    }),
+    nickname: z.string().nullable(),
+    isDefault: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('PaymentMethod');

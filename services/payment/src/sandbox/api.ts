@@ -1,10 +1,11 @@
 import { type App, sql } from '@mp/platform';
-import { cancelBody, confirmBody, SANDBOX_BASE, type SandboxKit, type Scenario, sleep } from './kit.ts';
+import { settleAttempt } from './attempt.ts';
+import { cancelBody, confirmBody, SANDBOX_BASE, type SandboxKit } from './kit.ts';
 import { kst, newTransactionKey, tossErrors, toTossPayment } from './toss-shape.ts';
 
 /** Toss Payments' API as the sandbox serves it: confirm, look up, cancel. */
 export function apiRoutes(app: App, k: SandboxKit) {
-  const { authorized, fail, db, body, idempotently, statusChanged, approve } = k;
+  const { authorized, fail, db, body, idempotently } = k;
   // 결제 승인
   app.post(`${SANDBOX_BASE}/v1/payments/confirm`, async (c) => {
     if (!authorized(c)) return fail(c, tossErrors.unauthorized);
@@ -23,45 +24,7 @@ export function apiRoutes(app: App, k: SandboxKit) {
         return fail(c, tossErrors.invalid('orderId가 결제와 일치하지 않습니다.'));
       if (row.amount !== b.data.amount) return fail(c, tossErrors.invalid('결제 금액이 일치하지 않습니다.'));
       if (row.status !== 'READY') return fail(c, tossErrors.alreadyProcessed);
-      switch (row.scenario as Scenario) {
-        case 'decline':
-          await s
-            .updateTable('pg_sandbox_payments')
-            .set({
-              status: 'ABORTED',
-              failure: JSON.stringify({
-                code: tossErrors.declined.code,
-                message: tossErrors.declined.message,
-              }),
-            })
-            .where('payment_key', '=', row.payment_key)
-            .execute();
-          return fail(c, tossErrors.declined);
-        case 'pg_error':
-          return fail(c, tossErrors.internal);
-        case 'pg_error_once':
-          if (row.confirms === 1) return fail(c, tossErrors.internal);
-          break;
-        case 'late_processing': {
-          await s
-            .updateTable('pg_sandbox_payments')
-            .set({ status: 'IN_PROGRESS' })
-            .where('payment_key', '=', row.payment_key)
-            .execute();
-          await sleep(k.delayMs);
-          const done = await approve(s, row.payment_key);
-          if (!done) return fail(c, tossErrors.alreadyProcessed);
-          void statusChanged(done);
-          return c.json(toTossPayment(done), 200);
-        }
-        case 'late_answer': {
-          const done = await approve(s, row.payment_key);
-          await sleep(k.delayMs);
-          return done ? c.json(toTossPayment(done), 200) : fail(c, tossErrors.alreadyProcessed);
-        }
-      }
-      const done = await approve(s, row.payment_key);
-      return done ? c.json(toTossPayment(done), 200) : fail(c, tossErrors.alreadyProcessed);
+      return settleAttempt(c, k, s, row);
     });
   });
 

@@ -19,10 +19,37 @@ export interface SandboxPayment {
   virtual_account: unknown | null;
   cancels: unknown[];
   failure: unknown | null;
+  /** Set when the payment was a billing charge (자동결제), with the saved card's details. */
+  billing_key: string | null;
+  card: unknown | null;
+}
+
+/** A card registration the sandbox's billing window authorised: the authKey, usable once. */
+export interface SandboxBillingAuth {
+  auth_key: string;
+  customer_key: string;
+  card_number: string;
+  created_at: Date;
+  used_at: Date | null;
+}
+
+/** A billing key the sandbox issued (빌링키), bound to its customerKey; scenario from the test card. */
+export interface SandboxBillingKey {
+  billing_key: string;
+  customer_key: string;
+  card_number: string;
+  issuer_code: string;
+  card_type: string;
+  owner_type: string;
+  scenario: string;
+  authenticated_at: Date;
+  deleted_at: Date | null;
 }
 
 export interface SandboxTables {
   pg_sandbox_payments: SandboxPayment;
+  pg_sandbox_billing_auths: SandboxBillingAuth;
+  pg_sandbox_billing_keys: SandboxBillingKey;
   pg_sandbox_idempotency: {
     key: string;
     route: string;
@@ -53,6 +80,15 @@ export function sandboxDb(db: Kysely<unknown>): Promise<Kysely<SandboxTables>> {
       await sql`create table if not exists pg_sandbox_idempotency (
         key text not null, route text not null, status integer, body text,
         created_at timestamptz not null default now(), primary key (key, route))`.execute(db);
+      await sql`alter table pg_sandbox_payments add column if not exists billing_key text,
+        add column if not exists card jsonb`.execute(db);
+      await sql`create table if not exists pg_sandbox_billing_auths (
+        auth_key text primary key, customer_key text not null, card_number text not null,
+        created_at timestamptz not null default now(), used_at timestamptz)`.execute(db);
+      await sql`create table if not exists pg_sandbox_billing_keys (
+        billing_key text primary key, customer_key text not null, card_number text not null,
+        issuer_code text not null, card_type text not null, owner_type text not null, scenario text not null,
+        authenticated_at timestamptz not null default now(), deleted_at timestamptz)`.execute(db);
     })();
     ready.set(db, p);
     p.catch(() => ready.delete(db));

@@ -7,6 +7,8 @@ const random = (n: number) => Array.from(randomBytes(n), (b) => alphabet[b % alp
 export const newPaymentKey = () => `tsbx${random(46)}`;
 export const newTransactionKey = () => randomBytes(16).toString('hex').toUpperCase();
 export const newSecret = () => `ps_${random(20)}`;
+export const newAuthKey = () => `bln_${random(20)}`;
+export const newBillingKey = () => random(44);
 
 /** Our method names → Toss's 결제수단. */
 export const tossMethods: Record<string, string> = {
@@ -29,7 +31,7 @@ export function toTossPayment(p: SandboxPayment) {
     mId: 'tmarketplace',
     version: '2022-11-16',
     paymentKey: p.payment_key,
-    type: 'NORMAL',
+    type: p.billing_key ? 'BILLING' : 'NORMAL',
     orderId: p.order_id,
     orderName: p.order_name,
     currency: 'KRW',
@@ -45,18 +47,25 @@ export function toTossPayment(p: SandboxPayment) {
     lastTransactionKey: p.last_transaction_key,
     isPartialCancelable: true,
     card:
-      method === '카드' && p.approved_at
+      method === '카드' && p.approved_at && p.card
         ? {
-            issuerCode: '4V',
-            acquirerCode: '21',
-            number: '43301234****123*',
+            ...(p.card as Record<string, unknown>),
             installmentPlanMonths: 0,
             approveNo: '00000000',
-            cardType: '신용',
-            ownerType: '개인',
             amount: p.amount,
           }
-        : null,
+        : method === '카드' && p.approved_at
+          ? {
+              issuerCode: '4V',
+              acquirerCode: '21',
+              number: '43301234****123*',
+              installmentPlanMonths: 0,
+              approveNo: '00000000',
+              cardType: '신용',
+              ownerType: '개인',
+              amount: p.amount,
+            }
+          : null,
     virtualAccount: p.virtual_account ?? null,
     transfer:
       method === '계좌이체' && p.approved_at ? { bankCode: '88', settlementStatus: 'INCOMPLETED' } : null,
@@ -109,6 +118,22 @@ export const tossErrors = {
     status: 403,
     code: 'NOT_ALLOWED_PARTIAL_REFUND_WAITING_DEPOSIT',
     message: '입금 대기중인 결제는 부분 환불이 불가합니다.',
+  },
+  invalidBillKeyRequest: {
+    status: 400,
+    code: 'INVALID_BILL_KEY_REQUEST',
+    message: '빌링키 인증이 완료되지 않았거나 유효하지 않은 빌링 거래 건입니다.',
+  },
+  notMatchesCustomerKey: {
+    status: 403,
+    code: 'NOT_MATCHES_CUSTOMER_KEY',
+    message: '빌링 인증 고객키와 결제 요청 고객키가 일치하지 않습니다.',
+  },
+  billingNotFound: { status: 404, code: 'NOT_FOUND_BILLING', message: '존재하지 않는 빌링키 입니다.' },
+  duplicatedOrderId: {
+    status: 400,
+    code: 'DUPLICATED_ORDER_ID',
+    message: '이미 승인 및 취소가 진행된 중복된 주문번호 입니다. 다른 주문번호로 진행해주세요.',
   },
   inProgress: {
     status: 409,

@@ -41,6 +41,8 @@ export function windowRoutes(app: App, k: SandboxKit) {
         virtual_account: null,
         cancels: JSON.stringify([]) as never,
         failure: null,
+        billing_key: null,
+        card: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
