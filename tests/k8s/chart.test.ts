@@ -14,6 +14,7 @@ import {
   subscriptionsOf,
 } from '@mp/contracts';
 import { describe, expect, it } from 'vitest';
+import { baseConfigSchema } from '../../packages/platform/src/config.ts';
 import { topicsFor } from '../../packages/platform/src/subscriptions.ts';
 import { type Manifest, ofKind, render, renderError, type ValueSet, valueSets } from './render.ts';
 
@@ -49,6 +50,17 @@ describe.each(sets)('the chart with %s values', (set) => {
         expect(s.scopes?.slice().sort(), s.spec.topic).toEqual(expected.slice().sort());
         expect(s.spec.deadLetterTopic).toBe(deadLetterTopic);
       }
+    }
+  });
+
+  it('gives each service only variables its config reads (a misspelt or renamed one fails here)', async () => {
+    // Given to every service; read by those that build public links (auth, notification).
+    const chartWide = new Set(['PUBLIC_BASE_URL']);
+    for (const name of serviceNames) {
+      const { service } = await import(`../../services/${name}/src/service.ts`);
+      const known = new Set(Object.keys((service.config ?? baseConfigSchema).shape));
+      for (const variable of Object.keys(envOf(ms, name)))
+        if (!chartWide.has(variable)) expect(known, `${name} reads ${variable}`).toContain(variable);
     }
   });
 
