@@ -92,6 +92,17 @@ export async function createReview(
 ) {
   try {
     return await db.transaction().execute(async (trx) => {
+      // The buyer's items of this product in the order are locked first, so two requests at once
+      // take turns; the next statement then sees the reviews the other one committed, and picks
+      // the item still free instead of colliding on the same one.
+      await trx
+        .selectFrom('reviewable_items')
+        .select('item_id')
+        .where('order_id', '=', input.orderId)
+        .where('product_id', '=', input.productId)
+        .where('user_id', '=', userId)
+        .forUpdate()
+        .execute();
       let items = trx
         .selectFrom('reviewable_items as i')
         .leftJoin('reviews as r', (j) =>
