@@ -171,7 +171,7 @@ describe('preview', () => {
     });
     expect(sms.body.rendered).toEqual({
       text: '[마켓] 주문 취소: <b>재고 & 품절</b>',
-      bytes: 40,
+      bytes: 36,
       kind: 'SMS',
     });
     const long = await post('order-cancelled/preview', {
