@@ -176,7 +176,9 @@ describe('preview', () => {
     });
     const long = await post('order-cancelled/preview', {
       channel: 'SMS',
-      content: { text: '주문 {{orderId}} 취소' },
+      content: {
+        text: '주문 {{orderId}}이(가) 고객 요청으로 취소되었습니다. 결제 금액은 3영업일 안에 환불됩니다.',
+      },
     });
     expect(long.body.rendered.kind).toBe('LMS');
   });
