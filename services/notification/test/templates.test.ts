@@ -76,6 +76,11 @@ describe('saving a version: every problem is a 400 naming the part', () => {
     const res = await put('order-cancelled', 'EMAIL', { html: '<p>{{orderId}}</p>', text: 'x' });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['subject', 'text']);
+    const twoLines = await put('order-cancelled', 'EMAIL', {
+      subject: '주문\n취소',
+      html: '<p>{{orderId}}</p>',
+    });
+    expect(twoLines.body.errors).toEqual([{ path: 'subject', message: 'must be a single line' }]);
     const blank = await put('order-cancelled', 'PUSH', { title: '  ', body: '주문 {{orderId}}' });
     expect(blank.body.errors).toEqual([{ path: 'title', message: 'required for PUSH' }]);
   });
@@ -241,12 +246,15 @@ describe('delivery uses the active override', () => {
     expect((await textsTo(phone.e164))[1]).toMatch(/^\[마켓플레이스\] 결제가 완료되었습니다\n주문번호 /);
   });
 
-  it('escapes event values in an overridden email body, and texts them as they are', async () => {
-    await put('order-cancelled', 'EMAIL', { subject: '주문 취소', html: '<p>사유: {{reason}}</p>' });
+  it('escapes event values in an overridden email body, keeps the subject one line, and texts them as they are', async () => {
+    await put('order-cancelled', 'EMAIL', {
+      subject: '주문 취소: {{reason}}',
+      html: '<p>사유: {{reason}}</p>',
+    });
     await put('order-cancelled', 'SMS', { text: '[마켓플레이스] 취소 사유: {{reason}}' });
     const phone = mobile();
     const kim = account(svc, phone.written);
-    const reason = '<img src=x onerror=alert(1)> & 기타';
+    const reason = '<img src=x onerror=alert(1)> & 기타\n재주문 바람';
     await deliver(svc, 'order.cancelled', {
       orderId: randomUUID(),
       userId: kim.id,
@@ -255,8 +263,12 @@ describe('delivery uses the active override', () => {
       previousStatus: 'PAID',
     });
     const [mail] = mailsTo(kim.email);
-    expect(mail!.data).toContain('<p>사유: &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; 기타</p>');
+    expect(mail!.data).toContain(
+      '<p>사유: &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; 기타\n재주문 바람</p>',
+    );
     expect(mail!.data).not.toContain('<img');
+    // One header line: the reason's line break becomes a space.
+    expect(mail!.metadata.subject).toBe('주문 취소: <img src=x onerror=alert(1)> & 기타 재주문 바람');
     await dispatch(svc.dispatcher);
     expect(await textsTo(phone.e164)).toEqual([`[마켓플레이스] 취소 사유: ${reason}`]);
   });

@@ -18,13 +18,15 @@ type Overrides = Partial<Record<TemplateChannel, TemplateParts>>;
 
 function withValues(o: Overrides, vars: Record<string, string>) {
   const text = (s: string | undefined) => renderText(s ?? '', vars, { html: false });
+  // A value with a line break (an event's reason) must not break the mail header or a push title.
+  const line = (s: string | undefined) => text(s).replace(/\s*[\r\n]+\s*/g, ' ');
   return {
     email: o.EMAIL && {
-      subject: text(o.EMAIL.subject),
+      subject: line(o.EMAIL.subject),
       html: emailLayout(renderText(o.EMAIL.html ?? '', vars, { html: true })),
     },
-    inApp: o.IN_APP && { title: text(o.IN_APP.title), body: text(o.IN_APP.body) },
-    push: o.PUSH && { title: text(o.PUSH.title), body: text(o.PUSH.body) },
+    inApp: o.IN_APP && { title: line(o.IN_APP.title), body: text(o.IN_APP.body) },
+    push: o.PUSH && { title: line(o.PUSH.title), body: text(o.PUSH.body) },
     sms: o.SMS && fitLms(text(o.SMS.text)),
   };
 }

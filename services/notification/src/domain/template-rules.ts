@@ -43,6 +43,8 @@ export function problemsOf(spec: TemplateSpec, channel: TemplateChannel, parts: 
     }
     const checked = checkText(part, source, declared, { html: channel === 'EMAIL' && part === 'html' });
     problems.push(...checked.problems);
+    if ((part === 'subject' || part === 'title') && /[\r\n]/.test(source))
+      problems.push({ path: part, message: 'must be a single line' });
     for (const name of spec.required?.[part] ?? [])
       if (!checked.used.has(name))
         problems.push({ path: part, message: `must use {{${name}}} (${spec.variables[name]?.description})` });
