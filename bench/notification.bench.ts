@@ -1,18 +1,22 @@
 /**
  * Notification (알림) in-process against real PostgreSQL, the FCM sandbox and SNS on moto:
- *   MP_STACK=1 bash -c 'source scripts/lib/infra.sh && node bench/notification.bench.ts [events]'
+ *   MP_STACK=1 bash -c 'source scripts/lib/infra.sh && node bench/notification.bench.ts [events] [overrides]'
  * Handles `payment.completed` for buyers with a device and a mobile number (email, history, push
- * and SMS queued, 16 at once), then lets the dispatcher send the pushes and texts.
+ * and SMS queued, 16 at once), then lets the dispatcher send the pushes and texts. With
+ * `overrides`, operators' wording (알림 템플릿) is active on all four channels first, so each
+ * message reads the active versions and renders them with mustache.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
 import { dispatch } from '../services/notification/src/domain/dispatch.ts';
+import { publishVersion } from '../services/notification/src/domain/template-overrides.ts';
 import { sandboxServiceAccount } from '../services/notification/src/push/service-account.ts';
 import { notificationService } from '../services/notification/src/service.ts';
 import { ensureTestDatabase, measure, pool } from './lib.ts';
 
 const events = Number(process.argv[2] ?? 500);
+const withOverrides = process.argv[3] === 'overrides';
 ensureTestDatabase();
 const FCM = 'http://notification.bench/sandbox/fcm';
 const phones = new Map<string, string>();
@@ -47,31 +51,45 @@ await svc.deps.db
   .values(users.map((u) => ({ token: `bench-${u}`, user_id: u, platform: 'ANDROID' as const })))
   .execute();
 for (const u of users) phones.set(u, `010-${randomInt(1000, 9999)}-${randomInt(1000, 9999)}`);
+if (withOverrides)
+  for (const [channel, parts] of [
+    [
+      'EMAIL',
+      { subject: '[결제완료] {{amount}}', html: '<h2>결제 완료</h2><p>주문 {{orderId}}, {{amount}}</p>' },
+    ],
+    ['IN_APP', { title: '{{amount}} 결제 완료', body: '주문 {{orderId}}를 준비합니다.' }],
+    ['PUSH', { title: '{{amount}} 결제 완료', body: '주문 {{orderId}}를 준비합니다.' }],
+    ['SMS', { text: '[마켓플레이스] {{amount}} 결제 완료. 주문 {{orderId}}' }],
+  ] as const)
+    await publishVersion(svc.deps.db, 'payment-completed', channel, parts, 'bench');
 
-await measure('handle payment.completed (email + history + queue), 16 at once', async () => ({
-  n: events,
-  unit: 'events',
-  latencies: await pool(
-    users.map((userId) => async () => {
-      const event = buildEvent('payment', 'bench', 'payment.completed', {
-        paymentId: randomUUID(),
-        orderId: randomUUID(),
-        userId,
-        amount: 45_000,
-        method: 'CARD',
-        pgTransactionId: randomUUID(),
-        paidAt: new Date().toISOString(),
-      });
-      const res = await svc!.app.request('/events/payment.completed', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
-        body: JSON.stringify({ id: event.eventId, data: event }),
-      });
-      if ((await res.json()).status !== 'SUCCESS') throw new Error('not handled');
-    }),
-    16,
-  ),
-}));
+await measure(
+  `handle payment.completed (email + history + queue), 16 at once${withOverrides ? ', with template overrides' : ''}`,
+  async () => ({
+    n: events,
+    unit: 'events',
+    latencies: await pool(
+      users.map((userId) => async () => {
+        const event = buildEvent('payment', 'bench', 'payment.completed', {
+          paymentId: randomUUID(),
+          orderId: randomUUID(),
+          userId,
+          amount: 45_000,
+          method: 'CARD',
+          pgTransactionId: randomUUID(),
+          paidAt: new Date().toISOString(),
+        });
+        const res = await svc!.app.request('/events/payment.completed', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
+          body: JSON.stringify({ id: event.eventId, data: event }),
+        });
+        if ((await res.json()).status !== 'SUCCESS') throw new Error('not handled');
+      }),
+      16,
+    ),
+  }),
+);
 await measure('dispatch push (FCM sandbox) + SMS (SNS on moto)', async () => ({
   n: await dispatch(def.dispatcher(svc!.deps as never)),
   unit: 'sends',

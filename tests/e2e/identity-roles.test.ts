@@ -1,6 +1,6 @@
 /**
  * The role matrix of the identity services: every public route of auth, user, seller and
- * notification, and admin's user and seller routes, called as anonymous, a buyer, a seller,
+ * notification, and admin's user, seller and notification-template routes, called as anonymous, a buyer, a seller,
  * another seller and an admin, through the gateway. Each answer is the designed one; a route the
  * services document but this table lacks fails the test.
  */
@@ -309,6 +309,41 @@ const table: Row[] = [
     url: async () => `/api/v1/admin/sellers/${await pendingSeller()}/suspend`,
     body: () => ({ reason: '허위 광고' }),
   },
+  // admin: notification templates (알림 템플릿), on the push wording of settlement-paid, left disabled
+  { method: 'GET', path: '/api/v1/admin/notification-templates', expect: adminOnly(200) },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/notification-templates/{template}',
+    expect: adminOnly(200),
+    url: () => '/api/v1/admin/notification-templates/settlement-paid',
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/notification-templates/{template}/{channel}',
+    expect: adminOnly(200),
+    url: () => '/api/v1/admin/notification-templates/settlement-paid/PUSH',
+    body: () => ({ title: '정산금 {{amount}} 지급', body: '판매자 센터에서 확인해 주세요.' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/notification-templates/{template}/preview',
+    expect: adminOnly(200),
+    url: () => '/api/v1/admin/notification-templates/settlement-paid/preview',
+    body: () => ({ channel: 'PUSH', content: { title: '{{amount}}', body: '확인' } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/notification-templates/{template}/{channel}/rollback',
+    expect: adminOnly(200),
+    url: () => '/api/v1/admin/notification-templates/settlement-paid/PUSH/rollback',
+    body: () => ({ version: 1 }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/notification-templates/{template}/{channel}/disable',
+    expect: adminOnly(200),
+    url: () => '/api/v1/admin/notification-templates/settlement-paid/PUSH/disable',
+  },
 ];
 
 /** A valid 사업자등록번호 no one holds yet. */
@@ -422,7 +457,13 @@ describe('the role matrix of the identity services', () => {
       ['user', () => true],
       ['seller', () => true],
       ['notification', () => true],
-      ['admin', (p) => p.startsWith('/api/v1/admin/users') || p.startsWith('/api/v1/admin/sellers')],
+      [
+        'admin',
+        (p) =>
+          p.startsWith('/api/v1/admin/users') ||
+          p.startsWith('/api/v1/admin/sellers') ||
+          p.startsWith('/api/v1/admin/notification-templates'),
+      ],
     ];
     for (const [service, mine] of own) {
       const doc = await (await fetch(`http://127.0.0.1:${portsOf(service).app}/openapi.json`)).json();

@@ -8,6 +8,7 @@ import { fcmClient } from './push/fcm.ts';
 import { FCM_SANDBOX_BASE, fcmSandbox } from './push/sandbox.ts';
 import { type ServiceAccount, sandboxServiceAccount } from './push/service-account.ts';
 import { routes } from './routes/index.ts';
+import { internalRoutes } from './routes/internal.ts';
 import { snsTexter } from './sms/sns.ts';
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -73,6 +74,7 @@ export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinitio
       const sa = accountOf(deps.config, deps.db);
       if (deps.config.LOCAL_DEV && deps.config.FCM_SANDBOX && sa) fcmSandbox(app, deps.db as never, sa);
     },
+    internal: internalRoutes,
     handlers,
     workers: (deps) => [
       wakeableWorker(

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { backofficeRoutes } from './backoffice/index.ts';
 import { eventRoutes } from './events.ts';
 import { identityRoutes } from './identity.ts';
+import { notificationTemplateRoutes } from './notification-templates.ts';
 import { productRoutes } from './products.ts';
 
 /** The public routes of the admin service. */
@@ -11,4 +12,5 @@ export function routes(app: App, deps: ServiceDeps<Database>): void {
   identityRoutes(app, deps);
   backofficeRoutes(app, deps);
   productRoutes(app, deps);
+  notificationTemplateRoutes(app, deps);
 }

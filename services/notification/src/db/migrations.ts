@@ -56,4 +56,50 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0004_template_overrides': {
+    async up(db) {
+      // 알림 템플릿: every version an operator saved, per (template, channel); never changed afterwards.
+      await db.schema
+        .createTable('template_versions')
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) =>
+          c.notNull().check(sql`channel in ('EMAIL', 'IN_APP', 'PUSH', 'SMS')`),
+        )
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('content', 'jsonb', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('template_versions_pk', ['template', 'channel', 'version'])
+        .execute();
+      // Which version is in use (null: the code's wording), and the last version number handed out.
+      await db.schema
+        .createTable('template_overrides')
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('active_version', 'integer')
+        .addColumn('latest_version', 'integer', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('template_overrides_pk', ['template', 'channel'])
+        .execute();
+      // Who published, rolled back or disabled what, when (the audit trail).
+      await db.schema
+        .createTable('template_changes')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) =>
+          c.notNull().check(sql`action in ('PUBLISHED', 'ROLLED_BACK', 'DISABLED')`),
+        )
+        .addColumn('version', 'integer')
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createIndex('template_changes_template')
+        .on('template_changes')
+        .columns(['template', 'id'])
+        .execute();
+    },
+  },
 };

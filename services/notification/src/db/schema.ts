@@ -27,6 +27,8 @@ export interface Content {
   title: string;
   body: string;
   link: string | null;
+  /** SMS: the whole text as rendered then (rows written before templates had none). */
+  text?: string;
 }
 
 export interface DeliveriesTable {
@@ -46,9 +48,44 @@ export interface DeliveriesTable {
   updated_at: Generated<Date>;
 }
 
+export type TemplateChannel = 'EMAIL' | 'IN_APP' | 'PUSH' | 'SMS';
+/** The parts of one channel's override: subject+html (EMAIL), title+body (IN_APP, PUSH), text (SMS). */
+export type TemplateParts = Partial<Record<'subject' | 'html' | 'title' | 'body' | 'text', string>>;
+
+export interface TemplateVersionsTable {
+  template: string;
+  channel: TemplateChannel;
+  version: number;
+  content: TemplateParts;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface TemplateOverridesTable {
+  template: string;
+  channel: TemplateChannel;
+  active_version: number | null;
+  latest_version: number;
+  updated_by: string;
+  updated_at: Generated<Date>;
+}
+
+export interface TemplateChangesTable {
+  id: Generated<string>;
+  template: string;
+  channel: TemplateChannel;
+  action: 'PUBLISHED' | 'ROLLED_BACK' | 'DISABLED';
+  version: number | null;
+  changed_by: string;
+  changed_at: Generated<Date>;
+}
+
 /** The tables of the notification service's schema (`notification`); history and settings are in state stores. */
 export interface Database extends PlatformTables {
   delivery_attempts: DeliveryAttemptsTable;
   devices: DevicesTable;
   deliveries: DeliveriesTable;
+  template_versions: TemplateVersionsTable;
+  template_overrides: TemplateOverridesTable;
+  template_changes: TemplateChangesTable;
 }

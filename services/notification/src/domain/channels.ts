@@ -1,6 +1,7 @@
 import type { EventOf, EventType } from '@mp/contracts';
 import { newId, sql, type Transaction } from '@mp/platform';
 import type { Channel, Database } from '../db/schema.ts';
+import type { Rendered } from './rendering.ts';
 import type { Message } from './templates.ts';
 
 /**
@@ -25,6 +26,7 @@ export const wakeDispatcher = (trx: Transaction<Database>) =>
 /**
  * Writes the push and SMS sends of one message in the handler's transaction, once per
  * (event, template, channel): a redelivered event finds them there and adds nothing. The
+ * content is rendered now (an override changed later leaves it as it is); the
  * dispatcher sends them after commit, each on its own, so a push that fails never holds back or
  * undoes the email, and an email retry never pushes twice.
  */
@@ -32,16 +34,18 @@ export async function enqueue(
   trx: Transaction<Database>,
   event: EventOf<EventType>,
   m: Message,
+  rendered: Rendered,
   userId: string,
   channels: Channel[],
 ): Promise<Channel[]> {
   if (channels.length === 0) return [];
-  const content = JSON.stringify({
-    category: m.category,
-    title: m.title,
-    body: m.lines.join('\n'),
-    link: m.action?.url ?? null,
-  });
+  const link = m.action?.url ?? null;
+  const contentOf = (channel: Channel) =>
+    JSON.stringify(
+      channel === 'PUSH'
+        ? { category: m.category, ...rendered.push, link }
+        : { category: m.category, ...rendered.inApp, link, text: rendered.sms },
+    );
   const rows = await trx
     .insertInto('deliveries')
     .values(
@@ -52,7 +56,7 @@ export async function enqueue(
         channel,
         user_id: userId,
         correlation_id: event.correlationId,
-        content: content as never,
+        content: contentOf(channel) as never,
       })),
     )
     .onConflict((oc) => oc.columns(['event_id', 'template', 'channel']).doNothing())

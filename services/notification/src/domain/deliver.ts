@@ -4,8 +4,9 @@ import { type NotificationDeps, pushConfigured } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
 import { enqueue, textedTemplates } from './channels.ts';
 import { record } from './history.ts';
+import { overridesFor, render } from './rendering.ts';
 import { defaultSettings, readSettings, wants } from './settings.ts';
-import { type Message, renderEmail } from './templates.ts';
+import type { Message } from './templates.ts';
 
 interface Account {
   email: string;
@@ -87,9 +88,11 @@ export async function deliver(
   }
   const settings = userId ? await readSettings(dapr, userId) : defaultSettings;
   const want = wants(settings, m.category);
+  // The operator's active wording at the time the event is handled (queued sends keep theirs).
+  const rendered = render(m, await overridesFor(trx, m));
   const email = want.email ? (m.email ?? (userId ? await addressOf(deps, userId) : undefined)) : undefined;
   const queued = userId
-    ? await enqueue(trx, event, m, userId, await channelsFor(deps, trx, m, userId, want))
+    ? await enqueue(trx, event, m, rendered, userId, await channelsFor(deps, trx, m, userId, want))
     : [];
   if (!email && !(want.inApp && userId)) return queued.length ? 'sent' : 'skipped';
 
@@ -99,9 +102,9 @@ export async function deliver(
   let reason = '';
   if (email) {
     try {
-      await dapr.invokeBinding(config.EMAIL_BINDING, 'create', renderEmail(m), {
+      await dapr.invokeBinding(config.EMAIL_BINDING, 'create', rendered.email.html, {
         emailTo: email,
-        subject: m.title,
+        subject: rendered.email.subject,
         emailFrom: mailbox(config.MAIL_FROM),
       });
     } catch (err) {
@@ -121,8 +124,8 @@ export async function deliver(
         channel,
         template: m.template,
         category: m.category,
-        title: m.title,
-        body: m.lines.join('\n'),
+        title: rendered.inApp.title,
+        body: rendered.inApp.body,
         link: m.secret ? null : (m.action?.url ?? null),
         status,
         sourceEventId: event.eventId,

@@ -88,7 +88,7 @@ async function text(d: Dispatcher, row: Row): Promise<Outcome> {
   const phone = e164(account.phone);
   if (!phone) return { status: 'SKIPPED', reason: 'no mobile number' };
   try {
-    await d.texter.send(phone, smsText(row.content.title, row.content.body));
+    await d.texter.send(phone, row.content.text ?? smsText(row.content.title, row.content.body));
     return { status: 'SENT' };
   } catch (err) {
     const e = err instanceof SmsError ? err : new SmsError('retry', 'ERROR', (err as Error).message);

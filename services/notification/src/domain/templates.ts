@@ -13,6 +13,8 @@ export interface Message {
   action?: { label: string; url: string };
   /** The action carries a secret (a reset token): it goes by email only, never into the history. */
   secret?: boolean;
+  /** The values an operator's override may use (template-catalog.ts declares them per template). */
+  vars?: Record<string, string>;
 }
 
 const won = (n: number) => `${new Intl.NumberFormat('ko-KR').format(n)}원`;
@@ -37,10 +39,15 @@ type Templates = { [T in EventType]?: Compose<T> };
  * (a published notice goes to everyone) yield nothing here.
  */
 export const templates: Templates = {
-  'auth.password.reset': (e, base) =>
+  'auth.password.reset': (e, base): Message =>
     e.data.phase === 'requested'
       ? {
           template: 'password-reset',
+          vars: {
+            link: `${base}/reset-password?token=${e.data.resetToken ?? ''}`,
+            expiresAt: e.data.expiresAt ? kst(e.data.expiresAt) : '',
+            email: e.data.email ?? '',
+          },
           category: 'account',
           userId: e.data.userId,
           email: e.data.email,
@@ -58,6 +65,7 @@ export const templates: Templates = {
         }
       : {
           template: 'password-changed',
+          vars: { changedAt: kst(e.data.at), email: e.data.email ?? '' },
           category: 'account',
           userId: e.data.userId,
           email: e.data.email,
@@ -69,6 +77,7 @@ export const templates: Templates = {
         },
   'user.created': (e) => ({
     template: 'welcome',
+    vars: { name: e.data.name, email: e.data.email },
     category: 'account',
     userId: e.data.userId,
     email: e.data.email,
@@ -81,6 +90,7 @@ export const templates: Templates = {
   }),
   'admin.user.suspended': (e) => ({
     template: 'account-suspended',
+    vars: { reason: e.data.reason },
     category: 'account',
     userId: e.data.userId,
     title: '계정 이용이 정지되었습니다',
@@ -88,6 +98,7 @@ export const templates: Templates = {
   }),
   'seller.created': (e) => ({
     template: 'seller-application-received',
+    vars: { storeName: e.data.storeName },
     category: 'seller',
     userId: e.data.userId,
     title: '입점 신청이 접수되었습니다',
@@ -95,6 +106,7 @@ export const templates: Templates = {
   }),
   'seller.verified': (e) => ({
     template: 'seller-verified',
+    vars: { verifiedAt: kst(e.data.verifiedAt) },
     category: 'seller',
     userId: e.data.userId,
     title: '입점이 승인되었습니다',
@@ -104,6 +116,7 @@ export const templates: Templates = {
     e.data.status === 'REJECTED'
       ? {
           template: 'seller-rejected',
+          vars: { storeName: e.data.storeName, reason: e.data.reason ?? '-' },
           category: 'seller',
           userId: e.data.sellerId,
           title: '입점 신청이 반려되었습니다',
@@ -112,6 +125,7 @@ export const templates: Templates = {
       : undefined,
   'seller.suspended': (e) => ({
     template: 'seller-suspended',
+    vars: { reason: e.data.reason },
     category: 'seller',
     userId: e.data.userId,
     title: '판매가 정지되었습니다',
@@ -119,6 +133,7 @@ export const templates: Templates = {
   }),
   'product.approved': (e) => ({
     template: 'product-approved',
+    vars: { productName: e.data.name },
     category: 'seller',
     userId: e.data.sellerId,
     title: '상품이 승인되었습니다',
@@ -126,6 +141,7 @@ export const templates: Templates = {
   }),
   'product.rejected': (e) => ({
     template: 'product-rejected',
+    vars: { productName: e.data.name, reason: e.data.reason },
     category: 'seller',
     userId: e.data.sellerId,
     title: '상품이 반려되었습니다',
@@ -133,6 +149,7 @@ export const templates: Templates = {
   }),
   'inventory.low_stock': (e) => ({
     template: 'low-stock',
+    vars: { sku: e.data.sku, currentStock: String(e.data.currentStock), threshold: String(e.data.threshold) },
     category: 'seller',
     userId: e.data.sellerId,
     title: '재고가 얼마 남지 않았습니다',
@@ -140,6 +157,7 @@ export const templates: Templates = {
   }),
   'inventory.out_of_stock': (e) => ({
     template: 'out-of-stock',
+    vars: { sku: e.data.sku },
     category: 'seller',
     userId: e.data.sellerId,
     title: '품절되었습니다',
@@ -147,6 +165,7 @@ export const templates: Templates = {
   }),
   'order.created': (e) => ({
     template: 'order-received',
+    vars: { orderId: e.data.orderId, amount: won(e.data.payableAmount) },
     category: 'orders',
     userId: e.data.userId,
     title: '주문이 접수되었습니다',
@@ -154,6 +173,7 @@ export const templates: Templates = {
   }),
   'order.cancelled': (e) => ({
     template: 'order-cancelled',
+    vars: { orderId: e.data.orderId, reason: e.data.reason },
     category: 'orders',
     userId: e.data.userId,
     title: '주문이 취소되었습니다',
@@ -161,6 +181,7 @@ export const templates: Templates = {
   }),
   'order.refund.completed': (e) => ({
     template: 'refund-completed',
+    vars: { orderId: e.data.orderId, amount: won(e.data.amount) },
     category: 'orders',
     userId: e.data.userId,
     title: '환불이 완료되었습니다',
@@ -168,6 +189,7 @@ export const templates: Templates = {
   }),
   'payment.completed': (e) => ({
     template: 'payment-completed',
+    vars: { orderId: e.data.orderId, amount: won(e.data.amount) },
     category: 'orders',
     userId: e.data.userId ?? e.userId,
     title: '결제가 완료되었습니다',
@@ -175,6 +197,7 @@ export const templates: Templates = {
   }),
   'payment.failed': (e) => ({
     template: 'payment-failed',
+    vars: { orderId: e.data.orderId, reason: e.data.reason },
     category: 'orders',
     userId: e.userId,
     title: '결제에 실패했습니다',
@@ -182,6 +205,7 @@ export const templates: Templates = {
   }),
   'payment.refunded': (e) => ({
     template: 'payment-refunded',
+    vars: { orderId: e.data.orderId, amount: won(e.data.amount) },
     category: 'orders',
     userId: e.userId,
     title: '결제가 환불되었습니다',
@@ -189,6 +213,12 @@ export const templates: Templates = {
   }),
   'shipping.dispatched': (e) => ({
     template: 'shipment-dispatched',
+    vars: {
+      orderId: e.data.orderId,
+      carrierName: carrierName[e.data.carrier] ?? e.data.carrier,
+      trackingNumber: e.data.trackingNumber,
+      estimatedDelivery: kst(e.data.estimatedDelivery),
+    },
     category: 'shipping',
     userId: e.userId,
     title: '상품이 발송되었습니다',
@@ -199,6 +229,7 @@ export const templates: Templates = {
   }),
   'shipping.delivered': (e) => ({
     template: 'shipment-delivered',
+    vars: { orderId: e.data.orderId, recipient: e.data.recipient },
     category: 'shipping',
     userId: e.data.userId ?? e.userId,
     title: '배송이 완료되었습니다',
@@ -206,6 +237,7 @@ export const templates: Templates = {
   }),
   'shipping.failed': (e) => ({
     template: 'shipment-failed',
+    vars: { orderId: e.data.orderId, reason: e.data.reason },
     category: 'shipping',
     userId: e.userId,
     title: '배송에 문제가 생겼습니다',
@@ -213,6 +245,11 @@ export const templates: Templates = {
   }),
   'settlement.completed': (e) => ({
     template: 'settlement-completed',
+    vars: {
+      amount: won(e.data.netAmount),
+      periodStart: kst(e.data.periodStart),
+      periodEnd: kst(e.data.periodEnd),
+    },
     category: 'seller',
     userId: e.data.sellerId,
     title: '정산이 완료되었습니다',
@@ -223,6 +260,7 @@ export const templates: Templates = {
   }),
   'settlement.paid': (e) => ({
     template: 'settlement-paid',
+    vars: { amount: won(e.data.amount) },
     category: 'seller',
     userId: e.data.sellerId,
     title: '정산금이 지급되었습니다',
@@ -234,16 +272,19 @@ export const templates: Templates = {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The frame every email has around its content (an operator's override fills the content). */
+export const emailLayout = (
+  content: string,
+) => `<!doctype html><html lang="ko"><body style="font-family:sans-serif">
+${content}
+<hr><p style="color:#999;font-size:12px">마켓플레이스 · 이 메일은 발신 전용입니다.</p>
+</body></html>`;
+
 /** The email body (HTML; the binding sends text/html). */
 export function renderEmail(m: Message): string {
   const paragraphs = m.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');
   const action = m.action
     ? `<p><a href="${escapeHtml(m.action.url)}" style="display:inline-block;padding:12px 20px;background:#111;color:#fff;text-decoration:none">${escapeHtml(m.action.label)}</a></p>\n<p style="color:#666;font-size:12px">${escapeHtml(m.action.url)}</p>`
     : '';
-  return `<!doctype html><html lang="ko"><body style="font-family:sans-serif">
-<h2>${escapeHtml(m.title)}</h2>
-${paragraphs}
-${action}
-<hr><p style="color:#999;font-size:12px">마켓플레이스 · 이 메일은 발신 전용입니다.</p>
-</body></html>`;
+  return emailLayout(`<h2>${escapeHtml(m.title)}</h2>\n${paragraphs}\n${action}`);
 }
