@@ -7,6 +7,7 @@ import {
   onPaymentFailed,
   onPaymentRefunded,
 } from '../domain/payment-events.ts';
+import { onExchangeBooked, onExchangeLeg } from '../domain/exchange-events.ts';
 import { onReturnRequested, onShipment } from '../domain/shipping-events.ts';
 
 /** The order follows its payment and its shipments (seed 1.4's subscriptions, with the contract's gaps). */
@@ -27,5 +28,8 @@ export function handlers(ctx: OrderContext): EventHandlers<Database> {
     'shipping.failed': (e, { trx }) =>
       onShipment(trx, e.eventId, 'SHIPPING_FAILED', e.data, 'FAILED', e.data.failedAt),
     'shipping.return.requested': (e, { trx }) => onReturnRequested(trx, e),
+    'shipping.exchange.requested': (e, { trx }) => onExchangeBooked(trx, e),
+    'shipping.exchange.dispatched': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DISPATCHED'),
+    'shipping.exchange.delivered': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DELIVERED'),
   };
 }
