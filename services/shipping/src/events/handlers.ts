@@ -12,5 +12,7 @@ export function handlers(ctx: ShippingContext): EventHandlers<Database> {
     'payment.completed': (event, { trx }) => requestShipments(ctx, trx, event),
     'order.cancelled': (event, { trx }) => cancelShipments(ctx, trx, event),
     'order.refund.requested': (event, { trx }) => returnsForRefund(ctx, trx, event),
+    'order.exchange.requested': (event, { trx }) => bookExchange(ctx, trx, event),
+    'order.exchange.cancelled': (event, { trx }) => cancelExchange(trx, event),
   };
 }
