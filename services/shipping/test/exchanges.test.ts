@@ -28,14 +28,21 @@ async function exchangeRequested() {
     userId: o.userId,
     sellerId: o.sellers[0],
     reason: '사이즈가 작아요',
-    items: [{ itemId: shoe.itemId, productId: shoe.productId, sku: shoe.sku, newSku: 'NK-AIR-280', quantity: 1 }],
+    items: [
+      { itemId: shoe.itemId, productId: shoe.productId, sku: shoe.sku, newSku: 'NK-AIR-280', quantity: 1 },
+    ],
     requestedAt: new Date().toISOString(),
   };
   return { o, delivery: shipments[0], event };
 }
 
 const legsOf = (exchangeId: string) =>
-  svc.deps.db.selectFrom('shipments').selectAll().where('exchange_id', '=', exchangeId).orderBy('kind').execute();
+  svc.deps.db
+    .selectFrom('shipments')
+    .selectAll()
+    .where('exchange_id', '=', exchangeId)
+    .orderBy('kind')
+    .execute();
 
 describe('exchanges (교환): a pickup and a new parcel', () => {
   it('books both legs once, however often order.exchange.requested is delivered', async () => {
@@ -48,12 +55,26 @@ describe('exchanges (교환): a pickup and a new parcel', () => {
       return_of: delivery.id,
       seller_id: o.sellers[0],
       status: 'REQUESTED',
-      items: [{ itemId: event.items[0]!.itemId, productId: event.items[0]!.productId, sku: 'NK-AIR-270', quantity: 1 }],
+      items: [
+        {
+          itemId: event.items[0]!.itemId,
+          productId: event.items[0]!.productId,
+          sku: 'NK-AIR-270',
+          quantity: 1,
+        },
+      ],
     });
-    expect(outbound).toMatchObject({ kind: 'EXCHANGE_DELIVERY', items: [expect.objectContaining({ sku: 'NK-AIR-280' })] });
+    expect(outbound).toMatchObject({
+      kind: 'EXCHANGE_DELIVERY',
+      items: [expect.objectContaining({ sku: 'NK-AIR-280' })],
+    });
     const booked = await eventsFor(svc, 'shipping.exchange.requested', o.orderId);
     expect(booked.map((e) => e.data)).toEqual([
-      expect.objectContaining({ exchangeId: event.exchangeId, pickupShipmentId: pickup!.id, deliveryShipmentId: outbound!.id }),
+      expect.objectContaining({
+        exchangeId: event.exchangeId,
+        pickupShipmentId: pickup!.id,
+        deliveryShipmentId: outbound!.id,
+      }),
     ]);
   });
 

@@ -1,8 +1,8 @@
 import { conflict, type Principal, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
-import { itemsOf, linesOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { openStatuses } from './exchange-state.ts';
+import { itemsOf, linesOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { received } from './status.ts';
 
 /**
@@ -107,7 +107,10 @@ export async function autoConfirm(ctx: OrderContext, batch = 100): Promise<numbe
               .select('exchanges.id')
               .whereRef('exchanges.order_id', '=', 'orders.id')
               .where((eb) =>
-                eb.or([eb('exchanges.status', 'in', [...openStatuses]), eb('exchanges.completed_at', '>=', since)]),
+                eb.or([
+                  eb('exchanges.status', 'in', [...openStatuses]),
+                  eb('exchanges.completed_at', '>=', since),
+                ]),
               ),
           ),
         ),

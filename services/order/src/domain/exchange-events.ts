@@ -9,7 +9,12 @@ const legColumns = {
   PICKUP: { id: 'pickup_shipment_id', status: 'pickup_status' },
   DELIVERY: { id: 'delivery_shipment_id', status: 'delivery_status' },
 } as const;
-const legRank: Record<ExchangeLegStatus, number> = { CANCELLED: 0, REQUESTED: 1, DISPATCHED: 2, DELIVERED: 3 };
+const legRank: Record<ExchangeLegStatus, number> = {
+  CANCELLED: 0,
+  REQUESTED: 1,
+  DISPATCHED: 2,
+  DELIVERED: 3,
+};
 
 async function lockExchange(trx: Transaction<Database>, orderId: string, exchangeId: string, type: string) {
   // The order's lock first, as every writer of an order does: no deadlock with a buyer's request.
@@ -35,7 +40,10 @@ async function update(trx: Transaction<Database>, x: Exchange, set: Partial<Exch
 }
 
 /** shipping.exchange.requested: the pickup and the new parcel are booked with the seller. */
-export async function onExchangeBooked(trx: Transaction<Database>, e: EventOf<'shipping.exchange.requested'>) {
+export async function onExchangeBooked(
+  trx: Transaction<Database>,
+  e: EventOf<'shipping.exchange.requested'>,
+) {
   const { o, x } = await lockExchange(trx, e.data.orderId, e.data.exchangeId, e.eventType);
   await update(trx, x, {
     pickup_shipment_id: e.data.pickupShipmentId,
@@ -46,7 +54,11 @@ export async function onExchangeBooked(trx: Transaction<Database>, e: EventOf<'s
   await note(trx, o.id, {
     type: 'EXCHANGE_SHIPMENTS_BOOKED',
     sourceEventId: e.eventId,
-    data: { exchangeId: x.id, pickupShipmentId: e.data.pickupShipmentId, deliveryShipmentId: e.data.deliveryShipmentId },
+    data: {
+      exchangeId: x.id,
+      pickupShipmentId: e.data.pickupShipmentId,
+      deliveryShipmentId: e.data.deliveryShipmentId,
+    },
   });
 }
 
@@ -64,7 +76,10 @@ export async function onExchangeLeg(
   const { o, x } = await lockExchange(trx, e.data.orderId, e.data.exchangeId, e.eventType);
   const col = legColumns[e.data.leg];
   const current = x[col.status];
-  const entry = { sourceEventId: e.eventId, data: { exchangeId: x.id, leg: e.data.leg, shipmentId: e.data.shipmentId } };
+  const entry = {
+    sourceEventId: e.eventId,
+    data: { exchangeId: x.id, leg: e.data.leg, shipmentId: e.data.shipmentId },
+  };
   if (current && legRank[current] >= legRank[state])
     return note(trx, o.id, { type: `EXCHANGE_${e.data.leg}_${state}_LATE`, ...entry });
   let next = await update(trx, x, { [col.id]: e.data.shipmentId, [col.status]: state } as Partial<Exchange>);

@@ -20,7 +20,12 @@ const holdSeconds = 604_800;
  * quotes the new SKUs, inventory reserves them under the exchange's id (all or nothing), then the
  * exchange and order.exchange.requested commit together. Any refusal leaves nothing behind.
  */
-export async function requestExchange(ctx: OrderContext, by: Principal, orderId: string, input: ExchangeRequest) {
+export async function requestExchange(
+  ctx: OrderContext,
+  by: Principal,
+  orderId: string,
+  input: ExchangeRequest,
+) {
   const exchangeId = newId();
   const checked = await checkRequest(ctx, by, orderId, input);
   const quoted = await quote(
@@ -35,17 +40,34 @@ export async function requestExchange(ctx: OrderContext, by: Principal, orderId:
   });
   const mismatched = quoted.flatMap((q, n) =>
     q.productId !== checked[n]!.item.product_id || q.unitPrice !== checked[n]!.item.unit_price
-      ? [{ path: `items.${n}.newSku`, message: `${q.sku} costs ${q.unitPrice}원, the item ${checked[n]!.item.unit_price}원` }]
+      ? [
+          {
+            path: `items.${n}.newSku`,
+            message: `${q.sku} costs ${q.unitPrice}원, the item ${checked[n]!.item.unit_price}원`,
+          },
+        ]
       : [],
   );
   if (mismatched.length)
-    throw conflict('EXCHANGE_PRICE_MISMATCH', 'An exchange is for an option of the same product at the same price; refund and order again instead', { errors: mismatched });
+    throw conflict(
+      'EXCHANGE_PRICE_MISMATCH',
+      'An exchange is for an option of the same product at the same price; refund and order again instead',
+      { errors: mismatched },
+    );
 
   // A trace committed before reserving: if we die before the exchange commits, the sweeper releases it.
-  await ctx.db.insertInto('checkout_attempts').values({ order_id: exchangeId, user_id: by.userId, idempotency_key: null }).execute();
+  await ctx.db
+    .insertInto('checkout_attempts')
+    .values({ order_id: exchangeId, user_id: by.userId, idempotency_key: null })
+    .execute();
   let mayHaveReserved = true;
   try {
-    await reserve(ctx.dapr, exchangeId, checked.map((w) => ({ sku: w.newSku, quantity: w.quantity })), holdSeconds).catch((err) => {
+    await reserve(
+      ctx.dapr,
+      exchangeId,
+      checked.map((w) => ({ sku: w.newSku, quantity: w.quantity })),
+      holdSeconds,
+    ).catch((err) => {
       if (err instanceof ApiError && err.status < 500) mayHaveReserved = false;
       throw err;
     });
@@ -82,7 +104,10 @@ export async function requestExchange(ctx: OrderContext, by: Principal, orderId:
         .returningAll()
         .executeTakeFirstOrThrow();
       await trx.deleteFrom('checkout_attempts').where('order_id', '=', exchangeId).execute();
-      await note(trx, o.id, { type: 'EXCHANGE_REQUESTED', data: { exchangeId, reason: input.reason, items: lines } });
+      await note(trx, o.id, {
+        type: 'EXCHANGE_REQUESTED',
+        data: { exchangeId, reason: input.reason, items: lines },
+      });
       await ctx.events.publish(
         trx,
         'order.exchange.requested',
@@ -103,12 +128,23 @@ export async function requestExchange(ctx: OrderContext, by: Principal, orderId:
 }
 
 /** Who may exchange what: the buyer's delivered order, one seller's items, units neither refunded nor being exchanged. */
-async function checkRequest(ctx: OrderContext, by: Principal, orderId: string, input: ExchangeRequest, db?: Db) {
+async function checkRequest(
+  ctx: OrderContext,
+  by: Principal,
+  orderId: string,
+  input: ExchangeRequest,
+  db?: Db,
+) {
   const read = db ?? ctx.db;
   const o = await read.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!o || (by.role !== 'admin' && o.user_id !== by.userId)) throw notFound('ORDER_NOT_FOUND', 'No such order');
+  if (!o || (by.role !== 'admin' && o.user_id !== by.userId))
+    throw notFound('ORDER_NOT_FOUND', 'No such order');
   if (!received.includes(o.status))
-    throw conflict('EXCHANGE_NOT_ALLOWED', 'An exchange can be requested once the order is delivered and before purchase is confirmed', { status: o.status });
+    throw conflict(
+      'EXCHANGE_NOT_ALLOWED',
+      'An exchange can be requested once the order is delivered and before purchase is confirmed',
+      { status: o.status },
+    );
   const items = await itemsOf(read, o.id);
   const exchanges = await read.selectFrom('exchanges').selectAll().where('order_id', '=', o.id).execute();
   if (new Set(input.items.map((w) => w.itemId)).size !== input.items.length)
@@ -116,9 +152,15 @@ async function checkRequest(ctx: OrderContext, by: Principal, orderId: string, i
   const wanted = input.items.map((w, n) => {
     const item = items.find((i) => i.id === w.itemId);
     if (!item) throw validationFailed([{ path: `items.${n}.itemId`, message: 'not an item of this order' }]);
-    if (w.newSku === item.sku) throw validationFailed([{ path: `items.${n}.newSku`, message: 'another option than the one delivered' }]);
+    if (w.newSku === item.sku)
+      throw validationFailed([
+        { path: `items.${n}.newSku`, message: 'another option than the one delivered' },
+      ]);
     const left = exchangeable(item, exchanges);
-    if (w.quantity > left) throw validationFailed([{ path: `items.${n}.quantity`, message: left ? `at most ${left}` : 'nothing left to exchange' }]);
+    if (w.quantity > left)
+      throw validationFailed([
+        { path: `items.${n}.quantity`, message: left ? `at most ${left}` : 'nothing left to exchange' },
+      ]);
     return { item, quantity: w.quantity, newSku: w.newSku };
   });
   if (new Set(wanted.map((w) => w.item.seller_id)).size > 1)

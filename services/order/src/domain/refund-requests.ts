@@ -1,8 +1,8 @@
 import { conflict, newId, type Principal, validationFailed } from '@mp/platform';
 import { refundForLine } from './amounts.ts';
 import type { OrderContext } from './context.ts';
-import { itemsOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { held, openStatuses } from './exchange-state.ts';
+import { itemsOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { received } from './status.ts';
 
 /**
@@ -63,9 +63,9 @@ export async function requestRefund(
         quantity,
       ),
     }));
-    const everything = !exchanges.length && items.every(
-      (i) => left(i) === (wanted.find((w) => w.item.id === i.id)?.quantity ?? 0),
-    );
+    const everything =
+      !exchanges.length &&
+      items.every((i) => left(i) === (wanted.find((w) => w.item.id === i.id)?.quantity ?? 0));
     const amount = everything
       ? o.payable_amount - o.refunded_amount
       : lines.reduce((s, l) => s + l.amount, 0);

@@ -10,7 +10,9 @@ export const exchangeView = (x: Exchange) => ({
   reason: x.reason,
   items: x.items,
   pickup: x.pickup_shipment_id ? { shipmentId: x.pickup_shipment_id, status: x.pickup_status! } : null,
-  delivery: x.delivery_shipment_id ? { shipmentId: x.delivery_shipment_id, status: x.delivery_status! } : null,
+  delivery: x.delivery_shipment_id
+    ? { shipmentId: x.delivery_shipment_id, status: x.delivery_status! }
+    : null,
   closeReason: x.close_reason,
   requestedAt: x.requested_at.toISOString(),
   completedAt: x.completed_at?.toISOString() ?? null,

@@ -1,13 +1,13 @@
 import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { OrderContext } from '../domain/context.ts';
+import { onExchangeBooked, onExchangeLeg } from '../domain/exchange-events.ts';
 import {
   onPaymentCancelled,
   onPaymentCompleted,
   onPaymentFailed,
   onPaymentRefunded,
 } from '../domain/payment-events.ts';
-import { onExchangeBooked, onExchangeLeg } from '../domain/exchange-events.ts';
 import { onReturnRequested, onShipment } from '../domain/shipping-events.ts';
 
 /** The order follows its payment and its shipments (seed 1.4's subscriptions, with the contract's gaps). */

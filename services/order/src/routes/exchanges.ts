@@ -21,7 +21,8 @@ const params = z.object({ id: z.string().min(1).max(64), exchangeId: z.string().
 const request = createRoute({
   method: 'post',
   path: '/api/v1/orders/{id}/exchanges',
-  summary: '교환요청 after delivery: delivered units of one seller for another option (size, colour) at the same price',
+  summary:
+    '교환요청 after delivery: delivered units of one seller for another option (size, colour) at the same price',
   middleware: [requireRole('buyer', 'admin')] as const,
   request: {
     params: z.object({ id: z.string().min(1).max(64) }),

@@ -5,7 +5,10 @@ import { orderStatuses } from '../domain/status.ts';
 export const address = shippingAddress;
 export const status = z.enum(orderStatuses);
 
-const leg = z.object({ shipmentId: z.string(), status: z.enum(['REQUESTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED']) });
+const leg = z.object({
+  shipmentId: z.string(),
+  status: z.enum(['REQUESTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED']),
+});
 /** 교환: one seller's items for other options of the same product; legs are shipping's shipments. */
 export const exchangeDto = z
   .object({

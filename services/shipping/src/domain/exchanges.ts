@@ -5,7 +5,11 @@ import { opts, type Shipment, type ShippingContext } from './context.ts';
 
 /** An exchange's leg as its events name it. */
 export const legOf = (s: Pick<Shipment, 'kind'>) =>
-  s.kind === 'EXCHANGE_PICKUP' ? ('PICKUP' as const) : s.kind === 'EXCHANGE_DELIVERY' ? ('DELIVERY' as const) : undefined;
+  s.kind === 'EXCHANGE_PICKUP'
+    ? ('PICKUP' as const)
+    : s.kind === 'EXCHANGE_DELIVERY'
+      ? ('DELIVERY' as const)
+      : undefined;
 
 /**
  * order.exchange.requested: two shipments for the seller to dispatch, both through the usual
@@ -26,7 +30,8 @@ export async function bookExchange(
     .where('seller_id', '=', d.sellerId)
     .where('kind', '=', 'DELIVERY')
     .executeTakeFirst();
-  if (!delivery) throw new Error(`exchange ${d.exchangeId} of order ${d.orderId} before its delivery is known`);
+  if (!delivery)
+    throw new Error(`exchange ${d.exchangeId} of order ${d.orderId} before its delivery is known`);
   const leg = async (kind: 'EXCHANGE_PICKUP' | 'EXCHANGE_DELIVERY', items: ShipmentItem[]) =>
     trx
       .insertInto('shipments')
@@ -99,7 +104,13 @@ export async function announceLeg(
 ) {
   const leg = legOf(s);
   if (!leg || !s.exchange_id) return;
-  const base = { exchangeId: s.exchange_id, orderId: s.order_id, sellerId: s.seller_id, shipmentId: s.id, leg };
+  const base = {
+    exchangeId: s.exchange_id,
+    orderId: s.order_id,
+    sellerId: s.seller_id,
+    shipmentId: s.id,
+    leg,
+  };
   if ('dispatchedAt' in moved)
     await ctx.events.publish(
       trx,
