@@ -199,6 +199,18 @@ describe('requesting an exchange (교환요청)', () => {
   });
 });
 
+describe('exchanges racing for one unit', () => {
+  it('lets one of five concurrent requests have it and releases the others’ holds', async () => {
+    const d = await deliveredWithSizes(10);
+    const body = { reason: '작아요', items: [{ itemId: d.shoeItem.id, quantity: 1, newSku: d.s280.sku }] };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => ask(d.order.id, d.who.token, body)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.status)).toEqual([400, 400, 400, 400]);
+    expect(await written(d.order.id)).toHaveLength(1);
+    expect(svc.catalog.reserved(d.s280.sku)).toBe(1);
+  });
+});
+
 describe('an exchange under way', () => {
   it('follows its legs to 교환완료 once both are delivered; purchase confirmation waits for it', async () => {
     const d = await deliveredWithSizes();
