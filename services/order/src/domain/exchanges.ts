@@ -32,11 +32,16 @@ export async function requestExchange(
     ctx.dapr,
     checked.map((w) => ({ productId: w.item.product_id, sku: w.newSku, quantity: w.quantity })),
   ).catch((err) => {
-    if (err instanceof ApiError && err.code === 'PRODUCT_NOT_FOUND')
-      throw validationFailed(
-        checked.map((_, n) => ({ path: `items.${n}.newSku`, message: 'not an option of this product' })),
-      );
-    throw err;
+    if (!(err instanceof ApiError) || err.code !== 'PRODUCT_NOT_FOUND') throw err;
+    // Product names the unknown lines as items.N (contract 3); here that is the N-th newSku.
+    const named = (err.extras.errors as { path?: string }[] | undefined)?.flatMap((e) => {
+      const n = /^items\.(\d+)/.exec(e.path ?? '')?.[1];
+      return n === undefined ? [] : [Number(n)];
+    });
+    const lines = named?.length ? named : checked.map((_, n) => n);
+    throw validationFailed(
+      lines.map((n) => ({ path: `items.${n}.newSku`, message: 'not an option of this product' })),
+    );
   });
   const mismatched = quoted.flatMap((q, n) =>
     q.productId !== checked[n]!.item.product_id || q.unitPrice !== checked[n]!.item.unit_price
