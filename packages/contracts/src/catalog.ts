@@ -150,6 +150,24 @@ export const eventCatalog = {
     data: o.orderRefundCompleted,
     why: 'contract: published by order once payment.refunded arrives',
   },
+  'order.exchange.requested': {
+    publisher: 'order',
+    subscribers: ['inventory', 'shipping'],
+    data: o.orderExchangeRequested,
+    why: '교환: inventory keeps the new SKU reserved; shipping books the pickup and the new parcel',
+  },
+  'order.exchange.completed': {
+    publisher: 'order',
+    subscribers: ['inventory'],
+    data: o.orderExchangeCompleted,
+    why: 'inventory sells the reserved new SKU and restocks the returned one',
+  },
+  'order.exchange.cancelled': {
+    publisher: 'order',
+    subscribers: ['inventory', 'shipping'],
+    data: o.orderExchangeCancelled,
+    why: 'rejected by the seller or withdrawn by the buyer: the reservation is released, the legs cancelled',
+  },
 
   'payment.requested': { publisher: 'payment', subscribers: [], data: o.paymentRequested },
   'payment.completed': {
@@ -193,6 +211,23 @@ export const eventCatalog = {
     publisher: 'shipping',
     subscribers: ['order'],
     data: o.shippingReturnRequested,
+  },
+
+  'shipping.exchange.requested': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingExchangeRequested,
+  },
+  'shipping.exchange.dispatched': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingExchangeDispatched,
+  },
+  'shipping.exchange.delivered': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingExchangeDelivered,
+    why: 'the exchange completes when both legs are delivered',
   },
 
   'coupon.created': { publisher: 'coupon', subscribers: [], data: o.couponCreated },

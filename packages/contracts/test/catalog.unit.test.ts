@@ -21,6 +21,10 @@ const seedPublishes: Record<string, string[]> = {
     'order.completed',
     'order.refund.requested',
     'order.refund.completed',
+    // Seed 1.6's 반품/교환 배송 처리, the exchange half (docs/ordering.md, 교환).
+    'order.exchange.requested',
+    'order.exchange.completed',
+    'order.exchange.cancelled',
   ],
   payment: [
     'payment.requested',
@@ -36,6 +40,9 @@ const seedPublishes: Record<string, string[]> = {
     'shipping.delivered',
     'shipping.failed',
     'shipping.return.requested',
+    'shipping.exchange.requested',
+    'shipping.exchange.dispatched',
+    'shipping.exchange.delivered',
   ],
   seller: ['seller.created', 'seller.verified', 'seller.suspended', 'store.updated'],
   settlement: ['settlement.calculated', 'settlement.completed', 'settlement.paid'],

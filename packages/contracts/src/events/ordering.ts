@@ -101,6 +101,44 @@ export const orderRefundCompleted = z.object({
   completedAt: at,
 });
 
+// 교환 (exchange): another option of the same product at the same price; no money moves.
+const exchangeLine = z.object({
+  itemId: id,
+  productId: id,
+  /** The SKU the buyer sends back (회수). */
+  sku: z.string(),
+  /** The SKU the seller sends instead (same product, same unit price). */
+  newSku: z.string(),
+  quantity,
+});
+export const orderExchangeRequested = z.object({
+  orderId: id,
+  exchangeId: id,
+  userId: id,
+  sellerId: id,
+  reason: z.string(),
+  items: z.array(exchangeLine),
+  requestedAt: at,
+});
+export const orderExchangeCompleted = z.object({
+  orderId: id,
+  exchangeId: id,
+  userId: id,
+  sellerId: id,
+  items: z.array(exchangeLine),
+  completedAt: at,
+});
+export const orderExchangeCancelled = z.object({
+  orderId: id,
+  exchangeId: id,
+  userId: id,
+  sellerId: id,
+  /** REJECTED: the seller refused it (교환거부); CANCELLED: the buyer withdrew it (교환철회). */
+  status: z.enum(['REJECTED', 'CANCELLED']),
+  reason: z.string(),
+  cancelledAt: at,
+});
+
 // Payment (seed 1.5, §2.3)
 export const paymentRequested = z.object({
   paymentId: id,
@@ -184,6 +222,35 @@ export const shippingReturnRequested = z.object({
   requestedAt: at,
   sellerId: id.optional(),
   refundRequestId: id.optional(),
+});
+
+/** An exchange's two legs: PICKUP (회수, buyer → seller) and DELIVERY (the new items, seller → buyer). */
+const exchangeLeg = z.enum(['PICKUP', 'DELIVERY']);
+export const shippingExchangeRequested = z.object({
+  exchangeId: id,
+  orderId: id,
+  sellerId: id,
+  pickupShipmentId: id,
+  deliveryShipmentId: id,
+  requestedAt: at,
+});
+export const shippingExchangeDispatched = z.object({
+  exchangeId: id,
+  orderId: id,
+  sellerId: id,
+  shipmentId: id,
+  leg: exchangeLeg,
+  carrier,
+  trackingNumber: z.string(),
+  dispatchedAt: at,
+});
+export const shippingExchangeDelivered = z.object({
+  exchangeId: id,
+  orderId: id,
+  sellerId: id,
+  shipmentId: id,
+  leg: exchangeLeg,
+  deliveredAt: at,
 });
 
 // Coupon (seed 1.9)

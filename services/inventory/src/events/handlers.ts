@@ -1,5 +1,6 @@
 import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { holdForExchange, releaseExchange, settleExchange } from '../domain/exchanges.ts';
 import { addSkus, deactivate } from '../domain/items.ts';
 import { cancel, findReservation, sell } from '../domain/reservations.ts';
 import type { InventoryConfig } from '../service.ts';
@@ -57,6 +58,12 @@ export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHan
       if (outcome === 'nothing' && !(await findReservation(trx, data.orderId))) {
         log.info({ orderId: data.orderId }, 'cancelled order held no stock');
       }
+    },
+
+    'order.exchange.requested': (e, { trx }) => holdForExchange(trx, e),
+    'order.exchange.completed': (e, { trx, log }) => settleExchange(trx, events, log, e),
+    'order.exchange.cancelled': async (e, { trx }) => {
+      await releaseExchange(trx, events, e);
     },
   };
 }

@@ -142,4 +142,33 @@ export const migrations: Migrations = {
       await sql`create index checkout_attempts_age on checkout_attempts (created_at)`.execute(db);
     },
   },
+  '0003_exchanges': {
+    async up(db) {
+      // 교환: one seller's delivered items for other options of the same product; no money moves.
+      await db.schema
+        .createTable('exchanges')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('order_id', 'uuid', (c) => c.notNull().references('orders.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('seller_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('items', 'jsonb', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .check(sql`status in ('REQUESTED', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED')`),
+        )
+        .addColumn('pickup_shipment_id', 'text')
+        .addColumn('pickup_status', 'text')
+        .addColumn('delivery_shipment_id', 'text')
+        .addColumn('delivery_status', 'text')
+        .addColumn('close_reason', 'text')
+        .addColumn('requested_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('completed_at', 'timestamptz')
+        .addColumn('closed_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await sql`create index exchanges_by_order on exchanges (order_id, requested_at)`.execute(db);
+    },
+  },
 };

@@ -98,6 +98,41 @@ export interface RefundRequestsTable {
   completed_at: Date | null;
 }
 
+export type ExchangeStatus = 'REQUESTED' | 'IN_PROGRESS' | 'COMPLETED' | 'REJECTED' | 'CANCELLED';
+export type ExchangeLegStatus = 'REQUESTED' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
+export interface ExchangeLine {
+  itemId: string;
+  productId: string;
+  sku: string;
+  newSku: string;
+  newOptionValues: Record<string, unknown>;
+  quantity: number;
+}
+
+/**
+ * 교환 of delivered items (one seller's): the old units are collected (회수), the new option is
+ * sent. The new SKU's stock is reserved under the exchange's id (contract 5's key).
+ */
+export interface ExchangesTable {
+  id: string;
+  order_id: string;
+  user_id: string;
+  seller_id: string;
+  reason: string;
+  items: ExchangeLine[];
+  status: ExchangeStatus;
+  pickup_shipment_id: string | null;
+  pickup_status: ExchangeLegStatus | null;
+  delivery_shipment_id: string | null;
+  delivery_status: ExchangeLegStatus | null;
+  /** Why the seller rejected it or the buyer withdrew it. */
+  close_reason: string | null;
+  requested_at: Generated<Date>;
+  completed_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
 /**
  * An order being placed: written (and committed) before stock is reserved, deleted in the
  * transaction that commits the order. One left behind means the placement died in between:
@@ -117,5 +152,6 @@ export interface Database extends PlatformTables {
   order_shipments: OrderShipmentsTable;
   order_events: OrderEventsTable;
   refund_requests: RefundRequestsTable;
+  exchanges: ExchangesTable;
   checkout_attempts: CheckoutAttemptsTable;
 }

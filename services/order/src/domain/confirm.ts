@@ -1,6 +1,7 @@
 import { conflict, type Principal, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
+import { openStatuses } from './exchange-state.ts';
 import { itemsOf, linesOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { received } from './status.ts';
 
@@ -73,18 +74,47 @@ export async function confirmByBuyer(ctx: OrderContext, by: Principal, id: strin
       throw conflict('ORDER_NOT_CONFIRMABLE', 'Purchase can be confirmed once the order is delivered', {
         status: o.status,
       });
+    const open = await trx
+      .selectFrom('exchanges')
+      .select('id')
+      .where('order_id', '=', o.id)
+      .where('status', 'in', [...openStatuses])
+      .executeTakeFirst();
+    if (open)
+      throw conflict('EXCHANGE_OPEN', 'Purchase can be confirmed once the exchange is done', {
+        exchangeId: open.id,
+      });
     return confirmPurchase(ctx, trx, o, false);
   });
 }
 
-/** Orders delivered N days ago and not confirmed are confirmed by themselves. */
+/**
+ * Orders delivered N days ago and not confirmed are confirmed by themselves — not while an exchange
+ * is under way, and not before N days after the last exchange was completed (the new items arrived).
+ */
 export async function autoConfirm(ctx: OrderContext, batch = 100): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
+    const since = new Date(Date.now() - ctx.rules.autoConfirmDays * 86_400_000);
     const due = await trx
       .selectFrom('orders')
       .selectAll()
       .where('status', 'in', [...received])
-      .where('delivered_at', '<', new Date(Date.now() - ctx.rules.autoConfirmDays * 86_400_000))
+      .where('delivered_at', '<', since)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('exchanges')
+              .select('exchanges.id')
+              .whereRef('exchanges.order_id', '=', 'orders.id')
+              .where((eb) =>
+                eb.or([
+                  eb('exchanges.status', 'in', [...openStatuses]),
+                  eb('exchanges.completed_at', '>=', since),
+                ]),
+              ),
+          ),
+        ),
+      )
       .limit(batch)
       .forUpdate()
       .skipLocked()

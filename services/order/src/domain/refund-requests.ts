@@ -1,6 +1,7 @@
 import { conflict, newId, type Principal, validationFailed } from '@mp/platform';
 import { refundForLine } from './amounts.ts';
 import type { OrderContext } from './context.ts';
+import { held, openStatuses } from './exchange-state.ts';
 import { itemsOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { received } from './status.ts';
 
@@ -26,7 +27,14 @@ export async function requestRefund(
         },
       );
     const items = await itemsOf(trx, o.id);
-    const left = (i: (typeof items)[number]) => i.quantity - i.refunded_quantity;
+    // Units on their way back in an exchange (교환 진행중) are not the buyer's to refund.
+    const exchanges = await trx
+      .selectFrom('exchanges')
+      .select(['status', 'items'])
+      .where('order_id', '=', o.id)
+      .where('status', 'in', [...openStatuses])
+      .execute();
+    const left = (i: (typeof items)[number]) => i.quantity - i.refunded_quantity - held(i.id, exchanges);
     const wanted = input.items?.length
       ? input.items.map((w, n) => {
           const item = items.find((i) => i.id === w.itemId);
@@ -55,9 +63,9 @@ export async function requestRefund(
         quantity,
       ),
     }));
-    const everything = items.every(
-      (i) => left(i) === (wanted.find((w) => w.item.id === i.id)?.quantity ?? 0),
-    );
+    const everything =
+      !exchanges.length &&
+      items.every((i) => left(i) === (wanted.find((w) => w.item.id === i.id)?.quantity ?? 0));
     const amount = everything
       ? o.payable_amount - o.refunded_amount
       : lines.reduce((s, l) => s + l.amount, 0);

@@ -1,14 +1,32 @@
 import type { Principal } from '@mp/platform';
 import type { Db, Order } from './context.ts';
+import type { Exchange } from './exchange-state.ts';
+
+/** An exchange as the order shows it (its history is in the order's `events`, EXCHANGE_*). */
+export const exchangeView = (x: Exchange) => ({
+  id: x.id,
+  sellerId: x.seller_id,
+  status: x.status,
+  reason: x.reason,
+  items: x.items,
+  pickup: x.pickup_shipment_id ? { shipmentId: x.pickup_shipment_id, status: x.pickup_status! } : null,
+  delivery: x.delivery_shipment_id
+    ? { shipmentId: x.delivery_shipment_id, status: x.delivery_status! }
+    : null,
+  closeReason: x.close_reason,
+  requestedAt: x.requested_at.toISOString(),
+  completedAt: x.completed_at?.toISOString() ?? null,
+  closedAt: x.closed_at?.toISOString() ?? null,
+});
 
 /**
- * The order as the contract shows it, with its items, shipments, refund requests and `history`
+ * The order as the contract shows it, with its items, shipments, refund requests, exchanges and `history`
  * (its status transitions from OrderEvents, oldest first). A seller sees its own items only.
  */
 export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
   if (!orders.length) return [];
   const ids = orders.map((o) => o.id);
-  const [items, shipments, events, refunds] = await Promise.all([
+  const [items, shipments, events, refunds, exchanges] = await Promise.all([
     db.selectFrom('order_items').selectAll().where('order_id', 'in', ids).orderBy('id').execute(),
     db.selectFrom('order_shipments').selectAll().where('order_id', 'in', ids).execute(),
     db.selectFrom('order_events').selectAll().where('order_id', 'in', ids).orderBy('seq').execute(),
@@ -18,6 +36,7 @@ export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
       .where('order_id', 'in', ids)
       .orderBy('requested_at')
       .execute(),
+    db.selectFrom('exchanges').selectAll().where('order_id', 'in', ids).orderBy('requested_at').execute(),
   ]);
   const sellerOnly = viewer?.role === 'seller';
   return orders.map((o) => {
@@ -74,6 +93,7 @@ export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
           requestedAt: r.requested_at.toISOString(),
           completedAt: r.completed_at?.toISOString() ?? null,
         })),
+      exchanges: own(exchanges).map(exchangeView),
       history: log
         .filter((e) => e.to_status)
         .map((e) => ({ status: e.to_status!, at: e.at.toISOString(), event: e.type })),

@@ -1,6 +1,7 @@
 import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { OrderContext } from '../domain/context.ts';
+import { onExchangeBooked, onExchangeLeg } from '../domain/exchange-events.ts';
 import {
   onPaymentCancelled,
   onPaymentCompleted,
@@ -27,5 +28,8 @@ export function handlers(ctx: OrderContext): EventHandlers<Database> {
     'shipping.failed': (e, { trx }) =>
       onShipment(trx, e.eventId, 'SHIPPING_FAILED', e.data, 'FAILED', e.data.failedAt),
     'shipping.return.requested': (e, { trx }) => onReturnRequested(trx, e),
+    'shipping.exchange.requested': (e, { trx }) => onExchangeBooked(trx, e),
+    'shipping.exchange.dispatched': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DISPATCHED'),
+    'shipping.exchange.delivered': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DELIVERED'),
   };
 }

@@ -5,6 +5,36 @@ import { orderStatuses } from '../domain/status.ts';
 export const address = shippingAddress;
 export const status = z.enum(orderStatuses);
 
+const leg = z.object({
+  shipmentId: z.string(),
+  status: z.enum(['REQUESTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED']),
+});
+/** 교환: one seller's items for other options of the same product; legs are shipping's shipments. */
+export const exchangeDto = z
+  .object({
+    id: z.string(),
+    sellerId: z.string(),
+    status: z.enum(['REQUESTED', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED']),
+    reason: z.string(),
+    items: z.array(
+      z.object({
+        itemId: z.string(),
+        productId: z.string(),
+        sku: z.string(),
+        newSku: z.string(),
+        newOptionValues: z.record(z.string(), z.unknown()),
+        quantity: z.int(),
+      }),
+    ),
+    pickup: leg.nullable(),
+    delivery: leg.nullable(),
+    closeReason: z.string().nullable(),
+    requestedAt: z.string(),
+    completedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+  })
+  .openapi('Exchange');
+
 export const orderDto = z
   .object({
     id: z.string(),
@@ -52,6 +82,7 @@ export const orderDto = z
         completedAt: z.string().nullable(),
       }),
     ),
+    exchanges: z.array(exchangeDto),
     history: z.array(z.object({ status, at: z.string(), event: z.string() })),
     events: z.array(
       z.object({

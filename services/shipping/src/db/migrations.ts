@@ -83,4 +83,16 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0003_exchanges': {
+    async up(db) {
+      // 교환: a pickup (회수) of the old items and a delivery of the new ones, per exchange.
+      await sql`alter table shipments drop constraint shipments_kind_check`.execute(db);
+      await sql`alter table shipments add constraint shipments_kind_check
+        check (kind in ('DELIVERY', 'RETURN', 'EXCHANGE_PICKUP', 'EXCHANGE_DELIVERY'))`.execute(db);
+      await db.schema.alterTable('shipments').addColumn('exchange_id', 'text').execute();
+      await sql`create unique index shipments_one_leg_per_exchange on shipments (exchange_id, kind) where exchange_id is not null`.execute(
+        db,
+      );
+    },
+  },
 };

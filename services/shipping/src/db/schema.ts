@@ -4,6 +4,9 @@ export type Carrier = 'CJ' | 'LOTTE' | 'HANJIN' | 'LOGEN' | 'POST';
 /** REQUESTED: 배송준비중 (waiting for the seller); DISPATCHED: 발송; IN_TRANSIT: 배송중; DELIVERED: 배송완료. */
 export type ShipmentStatus = 'REQUESTED' | 'DISPATCHED' | 'IN_TRANSIT' | 'DELIVERED' | 'FAILED' | 'CANCELLED';
 
+/** DELIVERY 배송; RETURN 반품 회수; an exchange's EXCHANGE_PICKUP 교환 회수 and EXCHANGE_DELIVERY 교환 발송. */
+export type ShipmentKind = 'DELIVERY' | 'RETURN' | 'EXCHANGE_PICKUP' | 'EXCHANGE_DELIVERY';
+
 export interface ShipmentItem {
   itemId: string;
   productId: string;
@@ -35,9 +38,11 @@ export interface ShipmentsTable {
   order_id: string;
   seller_id: string;
   user_id: string;
-  kind: 'DELIVERY' | 'RETURN';
-  /** For a return: the delivery it takes back. */
+  kind: ShipmentKind;
+  /** For a return or an exchange's pickup: the delivery it takes back. */
   return_of: string | null;
+  /** For an exchange's legs: the order's exchange (교환). */
+  exchange_id: string | null;
   refund_request_id: string | null;
   status: ShipmentStatus;
   recipient: Address;

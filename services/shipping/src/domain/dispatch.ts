@@ -1,6 +1,7 @@
 import { conflict, notFound, type Principal } from '@mp/platform';
 import type { Carrier } from '../db/schema.ts';
 import { opts, type Shipment, type ShippingContext } from './context.ts';
+import { announceLeg } from './exchanges.ts';
 
 /**
  * The seller hands the parcel to a carrier (발송): carrier and tracking number (운송장번호),
@@ -63,6 +64,7 @@ export async function dispatchShipment(
           },
           opts(s),
         );
+      await announceLeg(ctx, trx, sent, { dispatchedAt: now });
       return sent;
     });
   } catch (err) {

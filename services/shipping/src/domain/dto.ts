@@ -8,6 +8,7 @@ export const toShipmentDto = (s: Shipment, tracking?: TrackingEvent[]) => ({
   kind: s.kind,
   returnOf: s.return_of,
   refundRequestId: s.refund_request_id,
+  exchangeId: s.exchange_id,
   status: s.status,
   recipient: s.recipient,
   items: s.items,

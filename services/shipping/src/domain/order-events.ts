@@ -68,6 +68,7 @@ export async function requestShipments(
         kind: 'DELIVERY',
         return_of: null,
         refund_request_id: null,
+        exchange_id: null,
         status: 'REQUESTED',
         recipient: JSON.stringify(split.shipping_address) as never,
         items: JSON.stringify(items) as never,

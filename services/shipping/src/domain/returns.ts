@@ -51,6 +51,7 @@ export async function bookReturn(
       kind: 'RETURN',
       return_of: delivery.id,
       refund_request_id: refundRequestId,
+      exchange_id: null,
       status: 'REQUESTED',
       recipient: JSON.stringify(delivery.recipient) as never,
       items: JSON.stringify(items) as never,

@@ -1,6 +1,7 @@
 import { sql } from '@mp/platform';
 import { CarrierError, type Tracking } from '../carrier/port.ts';
 import { opts, type Shipment, type ShippingContext } from './context.ts';
+import { announceLeg } from './exchanges.ts';
 
 /**
  * Asks the carrier about parcels on their way (the tracking API is polled; 스마트택배 calls this
@@ -96,6 +97,7 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
     } else if (t.delivered) {
       const at = t.steps.find((x) => x.level >= 6)?.at ?? new Date();
       await moved({ status: 'DELIVERED', delivered_at: at });
+      await announceLeg(ctx, trx, s, { deliveredAt: at });
       if (announce)
         await ctx.events.publish(
           trx,

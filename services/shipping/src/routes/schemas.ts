@@ -7,9 +7,10 @@ export const shipmentDto = z
     orderId: z.string(),
     sellerId: z.string(),
     userId: z.string(),
-    kind: z.enum(['DELIVERY', 'RETURN']),
+    kind: z.enum(['DELIVERY', 'RETURN', 'EXCHANGE_PICKUP', 'EXCHANGE_DELIVERY']),
     returnOf: z.string().nullable(),
     refundRequestId: z.string().nullable(),
+    exchangeId: z.string().nullable(),
     status: z.enum(['REQUESTED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'FAILED', 'CANCELLED']),
     recipient: z.object({
       recipient: z.string(),

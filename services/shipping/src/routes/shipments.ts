@@ -40,7 +40,7 @@ const list = createRoute({
       status: z
         .enum(['REQUESTED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'FAILED', 'CANCELLED'])
         .optional(),
-      kind: z.enum(['DELIVERY', 'RETURN']).optional(),
+      kind: z.enum(['DELIVERY', 'RETURN', 'EXCHANGE_PICKUP', 'EXCHANGE_DELIVERY']).optional(),
     }),
   },
   responses: { 200: jsonResponse(pageOf(shipmentDto), 'Shipments'), ...problems(400, 401) },
