@@ -1,7 +1,13 @@
-import { baseConfigSchema, intervalWorker, type ServiceDefinition, type ServiceDeps, z } from '@mp/platform';
+import {
+  admission,
+  baseConfigSchema,
+  intervalWorker,
+  type ServiceDefinition,
+  type ServiceDeps,
+  z,
+} from '@mp/platform';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
-import { admission } from './domain/admission.ts';
 import { expireUnpaid } from './domain/cancel.ts';
 import { autoConfirm } from './domain/confirm.ts';
 import type { OrderContext } from './domain/context.ts';
@@ -41,7 +47,11 @@ export function contextOf(deps: ServiceDeps<Database, Config>): OrderContext {
       events: deps.events,
       log: deps.log,
       dapr: deps.dapr,
-      admit: admission(c.ORDER_PLACEMENT_CONCURRENCY, c.ORDER_PLACEMENT_QUEUE),
+      admit: admission(
+        c.ORDER_PLACEMENT_CONCURRENCY,
+        c.ORDER_PLACEMENT_QUEUE,
+        'Too many orders at once; try again shortly',
+      ),
       rules: {
         paymentWindowSeconds: c.ORDER_PAYMENT_WINDOW_SECONDS,
         virtualAccountWindowSeconds: c.ORDER_VIRTUAL_ACCOUNT_WINDOW_SECONDS,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { admission } from '../src/domain/admission.ts';
+import { admission } from '../src/admission.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-describe('admission of placements', () => {
+describe('admission of a rush', () => {
   it('runs at most `limit` at once, lets the others in first come first served, and refuses beyond the queue', async () => {
     const admit = admission(2, 3);
     let running = 0;
