@@ -20,11 +20,13 @@ const start = (couponId: string, token = admin) =>
 const watch = async (couponId: string, jobId: string) =>
   (await svc.call('GET', `/api/v1/coupons/${couponId}/grant-jobs/${jobId}`, { token: admin })).body;
 const holders = async (couponId: string) =>
-  (await svc.deps.db.selectFrom('user_coupons').select('user_id').where('coupon_id', '=', couponId).execute()).map(
-    (r) => r.user_id,
-  );
+  (
+    await svc.deps.db.selectFrom('user_coupons').select('user_id').where('coupon_id', '=', couponId).execute()
+  ).map((r) => r.user_id);
 const activeBuyers = () =>
-  [...users.accounts.values()].filter((a) => a.role === 'buyer' && a.status === 'ACTIVE').map((a) => a.userId);
+  [...users.accounts.values()]
+    .filter((a) => a.role === 'buyer' && a.status === 'ACTIVE')
+    .map((a) => a.userId);
 /** Each test's job is the only one running: the ones before it are finished. */
 const finish = () => runGrantJobs(svc.deps, 100);
 
@@ -137,11 +139,12 @@ describe('issuing a platform coupon to every active buyer (전체 발급)', () =
     const coupon = await newCoupon(svc);
     const job = (await start(coupon.id)).body;
     const other = await newCoupon(svc);
-    expect((await svc.call('GET', `/api/v1/coupons/${other.id}/grant-jobs/${job.jobId}`, { token: admin })).status).toBe(
-      404,
-    );
     expect(
-      (await svc.call('GET', `/api/v1/coupons/${coupon.id}/grant-jobs/${job.jobId}`, { token: seller })).status,
+      (await svc.call('GET', `/api/v1/coupons/${other.id}/grant-jobs/${job.jobId}`, { token: admin })).status,
+    ).toBe(404);
+    expect(
+      (await svc.call('GET', `/api/v1/coupons/${coupon.id}/grant-jobs/${job.jobId}`, { token: seller }))
+        .status,
     ).toBe(403);
     await finish();
   });

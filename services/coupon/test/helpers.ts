@@ -25,7 +25,7 @@ export async function newCoupon(svc: CouponService, body: Record<string, unknown
   return res.body as { id: string; sellerId: string | null };
 }
 
-export async function claim(svc: CouponService, couponId: string, userId = randomUUID()) {
+export async function claim(svc: CouponService, couponId: string, userId: string = randomUUID()) {
   const res = await svc.call('POST', `/api/v1/coupons/${couponId}/issue`, {
     token: await tokenFor(userId, 'buyer'),
   });
