@@ -27,6 +27,24 @@ const activeBuyers = () =>
   [...users.accounts.values()]
     .filter((a) => a.role === 'buyer' && a.status === 'ACTIVE')
     .map((a) => a.userId);
+/** Whether a worker could take the job now (no dead worker's transaction holds it). */
+const lockable = (jobId: string) =>
+  svc.deps.db
+    .transaction()
+    .execute((trx) =>
+      trx.selectFrom('grant_jobs').select('id').where('id', '=', jobId).forUpdate().noWait().execute(),
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+async function eventually(ok: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error('the killed worker still holds the job');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 /** Each test's job is the only one running: the ones before it are finished. */
 const finish = () => runGrantJobs(svc.deps, 100);
 
@@ -73,7 +91,9 @@ describe('issuing a platform coupon to every active buyer (전체 발급)', () =
     await killMidBatch(100, 40);
     expect(await watch(coupon.id, started.body.jobId)).toMatchObject({ batches: 1, usersSeen: 100 });
 
-    // Another worker picks the job up where the last commit left it.
+    // Another worker picks the job up where the last commit left it (once PostgreSQL has seen the
+    // killed worker's connection go and released its lock on the job).
+    await eventually(() => lockable(started.body.jobId));
     expect(await finish()).toBe(2);
     const done = await watch(coupon.id, started.body.jobId);
     const buyers = activeBuyers();
@@ -127,6 +147,11 @@ describe('issuing a platform coupon to every active buyer (전체 발급)', () =
       stoppedReason: 'COUPON_NOT_FOUND',
       granted: 100,
     });
+    // The batch that found the coupon gone rolled back whole: only the first batch holds it.
+    expect(await holders(coupon.id)).toHaveLength(100);
+    expect((await svc.outbox('coupon.issued')).filter((e) => e.data.couponId === coupon.id)).toHaveLength(
+      100,
+    );
   });
 
   it("is the admins' alone, for platform coupons; jobs are watched under their coupon", async () => {

@@ -69,8 +69,40 @@ interface UserPage {
  * Answers whether a batch was done.
  */
 export async function grantNextBatch(deps: Deps, pageSize = 100): Promise<boolean> {
-  let stopped: { jobId: string; reason: string } | undefined;
-  const worked = await deps.db.transaction().execute(async (trx) => {
+  try {
+    return await grantBatch(deps, pageSize);
+  } catch (err) {
+    if (!(err instanceof CouponGone)) throw err;
+    // The batch rolled back whole; the job stops with the coupon's reason.
+    await deps.db
+      .updateTable('grant_jobs')
+      .set({
+        status: 'STOPPED',
+        stopped_reason: err.reason,
+        finished_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', err.jobId)
+      .where('status', '=', 'RUNNING')
+      .execute();
+    deps.log.warn({ jobId: err.jobId, reason: err.reason }, 'coupon grant job stopped');
+    return true;
+  }
+}
+
+/** A coupon that can no longer be issued (deleted, expired): its job's batch rolls back and the job stops. */
+class CouponGone extends Error {
+  readonly jobId: string;
+  readonly reason: string;
+  constructor(jobId: string, reason: string) {
+    super(`coupon of grant job ${jobId}: ${reason}`);
+    this.jobId = jobId;
+    this.reason = reason;
+  }
+}
+
+function grantBatch(deps: Deps, pageSize: number): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
     const job = await trx
       .selectFrom('grant_jobs')
       .selectAll()
@@ -94,11 +126,7 @@ export async function grantNextBatch(deps: Deps, pageSize = 100): Promise<boolea
     try {
       outcome = await grantCoupon(trx, deps.events, job.coupon_id, userIds);
     } catch (err) {
-      // The coupon cannot be issued any more (expired, deleted): the job stops after rollback.
-      if (err instanceof ApiError && err.status < 500) {
-        stopped = { jobId: job.id, reason: err.code };
-        return true;
-      }
+      if (err instanceof ApiError && err.status < 500) throw new CouponGone(job.id, err.code);
       throw err;
     }
     const runOut = outcome.exhausted.length > 0;
@@ -123,22 +151,6 @@ export async function grantNextBatch(deps: Deps, pageSize = 100): Promise<boolea
       .execute();
     return true;
   });
-  if (stopped) {
-    const { jobId, reason } = stopped;
-    await deps.db
-      .updateTable('grant_jobs')
-      .set({
-        status: 'STOPPED',
-        stopped_reason: reason,
-        finished_at: sql<Date>`now()`,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('id', '=', jobId)
-      .where('status', '=', 'RUNNING')
-      .execute();
-    deps.log.warn({ jobId, reason }, 'coupon grant job stopped');
-  }
-  return worked;
 }
 
 /** Everything the grant worker does each time it wakes: batches until no job has one left. */
