@@ -168,6 +168,32 @@ describe('promotions (프로모션/기획전)', () => {
       (await svc.call('GET', `/api/v1/coupons/promotions/${ended.id}`, { token: seller })).body.status,
     ).toBe('ENDED');
 
+    // Its organizer finds every one of them to manage, drafts included; another seller none.
+    const draft = (await create({ name: '준비중' }, seller)).body;
+    const mine = await svc.call('GET', '/api/v1/coupons/promotions/managed?limit=100', { token: seller });
+    expect(mine.body.items.map((p: { id: string }) => p.id).sort()).toEqual(
+      [...running, scheduled, ended, draft].map((p) => p.id).sort(),
+    );
+    const byAdmin = await svc.call(
+      'GET',
+      `/api/v1/coupons/promotions/managed?sellerId=${sellerId}&limit=100`,
+      {
+        token: admin,
+      },
+    );
+    expect(byAdmin.body.items).toHaveLength(6);
+    const other = await svc.call('GET', `/api/v1/coupons/promotions/managed?sellerId=${sellerId}`, {
+      token: await tokenFor(randomUUID(), 'seller'),
+    });
+    expect(other.body.items).toEqual([]);
+    expect(
+      (
+        await svc.call('GET', '/api/v1/coupons/promotions/managed', {
+          token: await tokenFor(randomUUID(), 'buyer'),
+        })
+      ).status,
+    ).toBe(403);
+
     const first = await publicList(`?sellerId=${sellerId}&limit=2`);
     const next = await publicList(`?sellerId=${sellerId}&limit=2&cursor=${first.nextCursor}`);
     expect(next.nextCursor).toBeNull();

@@ -1,18 +1,13 @@
 import {
   type App,
   createRoute,
-  decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
   notFound,
-  pageOf,
-  pageQuery,
   principalOf,
   problems,
   requireRole,
   type ServiceDeps,
-  sql,
   z,
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
@@ -25,7 +20,7 @@ import {
   toPromotionDto,
   updatePromotion,
 } from '../domain/promotions.ts';
-import { couponDto, isId } from './schemas.ts';
+import { isId, promotionDto } from './schemas.ts';
 
 /** Instants with their offset: a KST period is sent as e.g. `2026-12-01T00:00:00+09:00`. */
 const instant = z.iso.datetime({ offset: true });
@@ -58,22 +53,6 @@ const promotionPatch = z
   })
   .superRefine(periodCheck);
 
-const promotionDto = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    bannerFileId: z.string().nullable(),
-    startsAt: z.string(),
-    endsAt: z.string(),
-    status: z.enum(['DRAFT', 'SCHEDULED', 'ACTIVE', 'ENDED']),
-    owner: z.enum(['ADMIN', 'SELLER']),
-    sellerId: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    coupons: z.array(couponDto).optional(),
-  })
-  .openapi('Promotion');
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 const create = createRoute({
@@ -83,13 +62,6 @@ const create = createRoute({
   middleware: [requireRole('admin', 'seller')] as const,
   request: { body: jsonBody(newPromotion) },
   responses: { 201: jsonResponse(promotionDto, 'The promotion'), ...problems(400, 401, 403, 422) },
-});
-const list = createRoute({
-  method: 'get',
-  path: '/api/v1/coupons/promotions',
-  summary: 'Promotions running now (ACTIVE), newest first',
-  request: { query: pageQuery.extend({ sellerId: z.string().max(64).optional() }) },
-  responses: { 200: jsonResponse(pageOf(promotionDto), 'Promotions'), ...problems(400) },
 });
 const get = createRoute({
   method: 'get',
@@ -127,41 +99,6 @@ export function promotionRoutes(app: App, deps: ServiceDeps<Database>) {
   app.openapi(create, async (c) => {
     const p = await createPromotion(deps, organizer(c), c.req.valid('json'));
     return c.json(toPromotionDto(p, await couponsOf(db, p.id, false)), 201);
-  });
-
-  app.openapi(list, async (c) => {
-    const q = c.req.valid('query');
-    const after = decodeCursor(q.cursor, z.object({ startsAt: z.iso.datetime(), id: z.string() }));
-    let query = db
-      .selectFrom('promotions')
-      .selectAll()
-      .where('published', '=', true)
-      .where('starts_at', '<=', sql<Date>`now()`)
-      .where('ends_at', '>', sql<Date>`now()`)
-      .orderBy('starts_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(q.limit + 1);
-    if (q.sellerId) query = query.where('seller_id', '=', q.sellerId);
-    if (after)
-      query = query.where((eb) =>
-        eb.or([
-          eb('starts_at', '<', new Date(after.startsAt)),
-          eb.and([eb('starts_at', '=', new Date(after.startsAt)), eb('id', '<', after.id)]),
-        ]),
-      );
-    const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return c.json(
-      {
-        items: page.map((p) => toPromotionDto(p)),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ startsAt: last.starts_at.toISOString(), id: last.id })
-            : null,
-      },
-      200,
-    );
   });
 
   app.openapi(get, async (c) => {
