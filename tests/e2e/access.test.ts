@@ -28,6 +28,8 @@ const PUBLIC = new Set([
   'GET /api/v1/sellers/{sellerId}/store',
   'GET /api/v1/coupons',
   'GET /api/v1/coupons/{id}',
+  'GET /api/v1/coupons/promotions',
+  'GET /api/v1/coupons/promotions/{id}',
   'GET /api/v1/reviews',
   'GET /api/v1/reviews/summary',
   'GET /api/v1/reviews/best',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildEvent } from '@mp/platform';
+import { ApiError, buildEvent } from '@mp/platform';
 import { TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
 import type { Database } from '../src/db/schema.ts';
 
@@ -25,7 +25,7 @@ export async function newCoupon(svc: CouponService, body: Record<string, unknown
   return res.body as { id: string; sellerId: string | null };
 }
 
-export async function claim(svc: CouponService, couponId: string, userId = randomUUID()) {
+export async function claim(svc: CouponService, couponId: string, userId: string = randomUUID()) {
   const res = await svc.call('POST', `/api/v1/coupons/${couponId}/issue`, {
     token: await tokenFor(userId, 'buyer'),
   });
@@ -64,3 +64,49 @@ export const orderCreated = (o: {
   paymentDueAt: hours(1),
   createdAt: new Date().toISOString(),
 });
+
+/** user's accounts as contract 2 tells them, for the test doubles below. */
+export interface TestAccount {
+  userId: string;
+  role: 'buyer' | 'seller' | 'admin';
+  status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+}
+
+/**
+ * Doubles of user's `GET /internal/users/{userId}` (contract 2) and `GET /internal/users` (pages of
+ * accounts newest first; the cursor is the offset here) over a directory the test fills.
+ */
+export function userDirectory(accounts: Map<string, TestAccount> = new Map()) {
+  const one = (userId: string) => {
+    const a = accounts.get(userId);
+    if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
+    return { ...a, email: `${a.userId}@example.com`, name: '김철수', phone: null };
+  };
+  const page = (q: Record<string, unknown> = {}) => {
+    const all = [...accounts.values()]
+      .filter((a) => (!q.status || a.status === q.status) && (!q.role || a.role === q.role))
+      .sort((a, b) => (a.userId < b.userId ? 1 : -1));
+    const from = q.cursor ? Number(q.cursor) : 0;
+    const limit = Number(q.limit ?? 20);
+    const items = all.slice(from, from + limit).map((a) => one(a.userId));
+    return { items, nextCursor: from + limit < all.length ? String(from + limit) : null };
+  };
+  const invoke = new Proxy(
+    {} as Record<string, (body: unknown, query?: Record<string, unknown>) => unknown>,
+    {
+      get(_, route: string) {
+        if (route === 'user GET /internal/users')
+          return (_b: unknown, q?: Record<string, unknown>) => page(q);
+        const m = /^user GET \/internal\/users\/([^/]+)$/.exec(route);
+        if (m) return () => one(decodeURIComponent(m[1]!));
+        return undefined;
+      },
+    },
+  );
+  const add = (role: TestAccount['role'] = 'buyer', status: TestAccount['status'] = 'ACTIVE') => {
+    const a = { userId: randomUUID(), role, status };
+    accounts.set(a.userId, a);
+    return a.userId;
+  };
+  return { accounts, invoke, add };
+}

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { startTestService, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
-import { type CouponService, newCoupon } from './helpers.ts';
+import { type CouponService, newCoupon, userDirectory } from './helpers.ts';
 
+// One file, one service: the load tests run one after the other, not against each other.
+const users = userDirectory();
 let svc: CouponService;
 beforeAll(async () => {
-  svc = await startTestService(service, { env: { DB_POOL_MAX: '20' } });
+  svc = await startTestService(service, { invoke: users.invoke, env: { DB_POOL_MAX: '20' } });
 });
 afterAll(() => svc.close());
 
@@ -51,5 +53,61 @@ describe('first come, first served under load', () => {
     expect((await svc.outbox('coupon.issued')).filter((e) => e.data.couponId === coupon.id)).toHaveLength(
       100,
     );
+  });
+});
+
+describe('grants racing claims', () => {
+  it('never issues more than the quantity: 500 granted users against 500 claims for 600 coupons', async () => {
+    const coupon = await newCoupon(svc, { totalQuantity: 600 });
+    const everyone = Array.from({ length: 900 }, () => users.add());
+    // 100 users are both granted and claiming.
+    const granted = everyone.slice(0, 500);
+    const claimers = await Promise.all(
+      everyone.slice(400).map(async (id) => ({ id, token: await tokenFor(id, 'buyer') })),
+    );
+    const admin = await tokenFor(randomUUID(), 'admin');
+    const grants = [0, 1, 2, 3, 4].map((i) =>
+      svc.call('POST', `/api/v1/coupons/${coupon.id}/grants`, {
+        token: admin,
+        body: { userIds: granted.slice(i * 100, i * 100 + 100) },
+      }),
+    );
+    const claims = claimers.map((u) =>
+      svc.call('POST', `/api/v1/coupons/${coupon.id}/issue`, { token: u.token }),
+    );
+    const [grantAnswers, claimAnswers] = await Promise.all([Promise.all(grants), Promise.all(claims)]);
+
+    expect(grantAnswers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const byGrant = grantAnswers.flatMap((a) => a.body.granted.map((g: { userId: string }) => g.userId));
+    const byClaim = claimAnswers.filter((a) => a.status === 201).map((a) => a.body.userId);
+    const refusedClaims = new Set(claimAnswers.filter((a) => a.status !== 201).map((a) => a.body.code));
+    expect([...refusedClaims].every((c) => c === 'COUPON_EXHAUSTED' || c === 'COUPON_ALREADY_ISSUED')).toBe(
+      true,
+    );
+    expect(byGrant.length + byClaim.length).toBe(600);
+    expect(new Set([...byGrant, ...byClaim]).size).toBe(600);
+
+    const rows = await svc.deps.db
+      .selectFrom('user_coupons')
+      .select('user_id')
+      .where('coupon_id', '=', coupon.id)
+      .execute();
+    expect(rows).toHaveLength(600);
+    expect(new Set(rows.map((r) => r.user_id)).size).toBe(600);
+    const stored = await svc.deps.db
+      .selectFrom('coupons')
+      .select('issued_count')
+      .where('id', '=', coupon.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.issued_count).toBe(600);
+    expect((await svc.outbox('coupon.issued')).filter((e) => e.data.couponId === coupon.id)).toHaveLength(
+      600,
+    );
+    // Every user the grants left out is reported, with the reason.
+    const left = grantAnswers.flatMap((a) => [
+      ...a.body.alreadyHeld,
+      ...a.body.notGranted.map((n: { userId: string }) => n.userId),
+    ]);
+    expect(left.length + byGrant.length).toBe(500);
   });
 });

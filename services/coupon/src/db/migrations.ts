@@ -61,4 +61,64 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0003_grant_jobs_and_promotions': {
+    async up(db) {
+      // 전체 발급: one durable job per "issue to every active buyer"; its cursor moves with each batch.
+      await db.schema
+        .createTable('grant_jobs')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('coupon_id', 'uuid', (c) => c.notNull().references('coupons.id'))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().defaultTo('RUNNING').check(sql`status in ('RUNNING', 'COMPLETED', 'STOPPED')`),
+        )
+        .addColumn('stopped_reason', 'text')
+        .addColumn('cursor', 'text')
+        .addColumn('batches', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('users_seen', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('granted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('already_held', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('not_granted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('finished_at', 'timestamptz')
+        .execute();
+      await sql`create index grant_jobs_running on grant_jobs (created_at) where status = 'RUNNING'`.execute(
+        db,
+      );
+      // One running job per coupon: a second request answers the running one.
+      await sql`create unique index grant_jobs_one_running on grant_jobs (coupon_id) where status = 'RUNNING'`.execute(
+        db,
+      );
+
+      // 프로모션/기획전: a period, a banner and the coupons it features.
+      await db.schema
+        .createTable('promotions')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('banner_file_id', 'text')
+        .addColumn('starts_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('ends_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('published', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('owner', 'text', (c) => c.notNull().check(sql`owner in ('ADMIN', 'SELLER')`))
+        .addColumn('seller_id', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addCheckConstraint('promotions_period', sql`ends_at > starts_at`)
+        .addCheckConstraint('promotions_seller_owned', sql`(owner = 'SELLER') = (seller_id is not null)`)
+        .execute();
+      await sql`create index promotions_live on promotions (starts_at desc, id desc) where published`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('promotion_coupons')
+        .addColumn('promotion_id', 'uuid', (c) => c.notNull().references('promotions.id').onDelete('cascade'))
+        .addColumn('coupon_id', 'uuid', (c) => c.notNull().references('coupons.id'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('promotion_coupons_pk', ['promotion_id', 'coupon_id'])
+        .execute();
+    },
+  },
 };

@@ -140,7 +140,7 @@ export async function issueCoupon(
   });
 }
 
-async function whyNotIssuable(db: Db, couponId: string): Promise<ApiError> {
+export async function whyNotIssuable(db: Db, couponId: string): Promise<ApiError> {
   const c = await findCoupon(db, couponId);
   const now = Date.now();
   if (!c || c.status === 'DELETED') return notFound('COUPON_NOT_FOUND', 'No such coupon');

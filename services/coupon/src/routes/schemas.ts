@@ -34,6 +34,23 @@ export const userCouponDto = z
   })
   .openapi('UserCoupon');
 
+export const promotionDto = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    bannerFileId: z.string().nullable(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    status: z.enum(['DRAFT', 'SCHEDULED', 'ACTIVE', 'ENDED']),
+    owner: z.enum(['ADMIN', 'SELLER']),
+    sellerId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    coupons: z.array(couponDto).optional(),
+  })
+  .openapi('Promotion');
+
 /** A coupon id in a path: anything that is not one of ours is simply not found (404), like an unknown one. */
 export const couponIdParam = z.object({ id: z.string().min(1).max(64) });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
