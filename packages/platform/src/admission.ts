@@ -7,6 +7,9 @@ import { ApiError } from './errors.ts';
  * coupon or COUPON_EXHAUSTED) rather than a 503. Beyond `maxWaiting`, the service is busy (503
  * SERVICE_BUSY, Retry-After) and says so in `busy`.
  */
+/** Runs `fn` when its turn comes. */
+export type Admit = <T>(fn: () => Promise<T>) => Promise<T>;
+
 export function admission(
   limit: number,
   maxWaiting: number,

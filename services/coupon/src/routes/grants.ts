@@ -1,4 +1,5 @@
 import {
+  type Admit,
   type App,
   createRoute,
   jsonBody,
@@ -95,12 +96,13 @@ const granter = (c: Parameters<typeof principalOf>[0]): Granter => {
   return { userId: p.userId, role: p.role as Granter['role'] };
 };
 
-export function grantRoutes(app: App, deps: ServiceDeps<Database>) {
+export function grantRoutes(app: App, deps: ServiceDeps<Database>, admit: Admit) {
   const { db } = deps;
   app.openapi(grant, async (c) => {
     const { id } = c.req.valid('param');
     if (!isId(id)) throw notFound('COUPON_NOT_FOUND', 'No such coupon of yours');
-    return c.json(await grantToUsers(deps, granter(c), id, c.req.valid('json').userIds), 200);
+    const userIds = c.req.valid('json').userIds;
+    return c.json(await admit(() => grantToUsers(deps, granter(c), id, userIds)), 200);
   });
 
   app.openapi(startJob, async (c) => {

@@ -1,4 +1,5 @@
 import {
+  type Admit,
   type App,
   createRoute,
   decodeCursor,
@@ -40,7 +41,7 @@ const mine = createRoute({
   responses: { 200: jsonResponse(pageOf(userCouponDto), 'My coupons'), ...problems(400, 401) },
 });
 
-export function issueRoutes(app: App, deps: ServiceDeps<Database>) {
+export function issueRoutes(app: App, deps: ServiceDeps<Database>, admit: Admit) {
   const { db } = deps;
   // Registered before /{id} routes' siblings: "mine" is not a coupon id.
   app.openapi(mine, async (c) => {
@@ -96,7 +97,7 @@ export function issueRoutes(app: App, deps: ServiceDeps<Database>) {
     const { userId } = principalOf(c);
     const { id } = c.req.valid('param');
     if (!isId(id)) throw notFound('COUPON_NOT_FOUND', 'No such coupon');
-    const { userCoupon, coupon } = await issueCoupon(deps, id, userId);
+    const { userCoupon, coupon } = await admit(() => issueCoupon(deps, id, userId));
     return c.json(toUserCouponDto(userCoupon, coupon), 201);
   });
 }

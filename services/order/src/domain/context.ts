@@ -1,4 +1,4 @@
-import type { Dapr, EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
+import type { Admit, Dapr, EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
 import type { Database, OrderItemsTable, OrdersTable } from '../db/schema.ts';
 
 export type Order = Selectable<OrdersTable>;
@@ -26,5 +26,5 @@ export interface OrderContext {
   dapr: Dapr;
   rules: OrderRules;
   /** Runs a placement when its turn comes (at most a few at once). */
-  admit: <T>(fn: () => Promise<T>) => Promise<T>;
+  admit: Admit;
 }
