@@ -34,7 +34,7 @@ export async function claim(svc: CouponService, couponId: string, userId: string
 
 export function deliver(svc: CouponService, topic: 'order.created' | 'order.cancelled', data: unknown) {
   const event = buildEvent('order', 'test', topic, data as never);
-  return svc.call('POST', `/events/${topic}`, { body: { data: event }, headers: internal });
+  return svc.deliver(event);
 }
 
 export const orderCreated = (o: {

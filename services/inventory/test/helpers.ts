@@ -15,7 +15,7 @@ export const start = (env: Record<string, string> = {}) =>
 export async function deliver<T extends EventType>(svc: Svc, type: T, data: EventData<T>, eventId?: string) {
   const event = buildEvent('product', 'test', type, data);
   if (eventId) event.eventId = eventId;
-  const res = await svc.call('POST', `/events/${type}`, { body: { data: event }, headers: internal });
+  const res = await svc.deliver(event);
   return res.body.status as string;
 }
 

@@ -90,7 +90,7 @@ export const line = (p: { productId: string; sku: string }, quantity = 1) => ({
 export function deliver(svc: OrderService, topic: string, data: unknown) {
   const source = topic.startsWith('payment') ? 'payment' : 'shipping';
   const event = buildEvent(source, 'test', topic as never, data as never);
-  return svc.call('POST', `/events/${topic}`, { body: { data: event }, headers: internal });
+  return svc.deliver(event);
 }
 
 export const getOrder = async (svc: OrderService, id: string, token: string) =>

@@ -39,7 +39,7 @@ export function deliver(
     ...(userId ? { userId } : {}),
     ...(correlationId ? { correlationId } : {}),
   });
-  return svc.call('POST', `/events/${topic}`, { body: { data: event }, headers: internal });
+  return svc.deliver(event);
 }
 
 export interface TestOrder {

@@ -68,7 +68,7 @@ export async function start(up: Upstreams, env: Record<string, string> = {}) {
 
 export async function deliver<T extends EventType>(svc: Svc, type: T, data: EventData<T>) {
   const event = buildEvent('inventory', 'test', type, data);
-  const res = await svc.call('POST', `/events/${type}`, { body: { data: event }, headers: internal });
+  const res = await svc.deliver(event);
   return res.body.status as string;
 }
 

@@ -44,10 +44,7 @@ export const start = () =>
 export function deliver<T extends EventType>(svc: Svc, topic: T, data: EventData<T>, eventId?: string) {
   const event = buildEvent('order', 'test', topic, data);
   if (eventId) event.eventId = eventId;
-  return svc.call('POST', `/events/${topic}`, {
-    body: { id: event.eventId, data: event },
-    headers: { 'dapr-api-token': TEST_APP_TOKEN },
-  });
+  return svc.deliver(event);
 }
 
 export const internal = (svc: Svc, method: string, path: string, body?: unknown) =>

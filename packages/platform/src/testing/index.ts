@@ -129,6 +129,11 @@ export interface TestService<DB, C> extends Service<DB, C> {
     path: string,
     opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
   ): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Delivers an event as the sidecar would (`POST /events/{type}` with the app token); the body says SUCCESS / RETRY / DROP. */
+  deliver(event: {
+    eventId: string;
+    eventType: string;
+  }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Events this service wrote to its outbox, oldest first. */
   outbox(topic?: string): Promise<{ eventType: string; data: any; correlationId: string; eventId: string }[]>;
   close(): Promise<void>;
@@ -163,7 +168,7 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
   const service = buildService(def, overrides);
   await service.prepare({ relay: false });
   const db = service.deps.db as unknown as Kysely<any>;
-  return {
+  const testService: TestService<DB, import('../service.ts').ServiceConfig<S>> = {
     ...service,
     schema,
     dapr,
@@ -187,6 +192,12 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
       } catch {}
       return { status: res.status, body: parsed, headers: res.headers };
     },
+    deliver(event) {
+      return testService.call('POST', `/events/${event.eventType}`, {
+        body: { id: event.eventId, data: event },
+        headers: { 'dapr-api-token': TEST_APP_TOKEN },
+      });
+    },
     async outbox(topic) {
       let q = db.selectFrom('outbox').select(['envelope']).orderBy('seq');
       if (topic) q = q.where('topic', '=', topic);
@@ -199,4 +210,5 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
       await admin.destroy();
     },
   };
+  return testService;
 }
