@@ -145,3 +145,12 @@ export function database(service: ServiceName): pg.Client {
   const base = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
   return new pg.Client({ connectionString: `${base}/${databaseOf(service)}` });
 }
+
+/** The SMS (문자) the stack's AWS emulator kept for a number: moto's SNS `SMS` models at /moto-api/data.json. */
+export async function textsTo(e164: string): Promise<string[]> {
+  const aws = process.env.MP_AWS_ENDPOINT ?? `http://127.0.0.1:${4566 + stackNumber()}`;
+  const data = (await (await fetch(`${aws}/moto-api/data.json`)).json()) as {
+    sns?: { SMS?: { phone_number: string; message: string }[] };
+  };
+  return (data.sns?.SMS ?? []).filter((s) => s.phone_number === e164).map((s) => s.message);
+}

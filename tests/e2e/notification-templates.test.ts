@@ -5,8 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackNumber } from '../../scripts/stack/ports.ts';
-import { adminToken, api, eventually } from './lib.ts';
+import { adminToken, api, eventually, textsTo } from './lib.ts';
 import {
   address,
   buyer,
@@ -18,15 +17,7 @@ import {
   verifiedSeller,
 } from './ordering-lib.ts';
 
-const aws = process.env.MP_AWS_ENDPOINT ?? `http://127.0.0.1:${4566 + stackNumber()}`;
 const base = '/api/v1/admin/notification-templates';
-
-async function textsTo(e164: string) {
-  const data = (await (await fetch(`${aws}/moto-api/data.json`)).json()) as {
-    sns?: { SMS?: { phone_number: string; message: string }[] };
-  };
-  return (data.sns?.SMS ?? []).filter((s) => s.phone_number === e164).map((s) => s.message);
-}
 
 let admin: string;
 let seller: Party;

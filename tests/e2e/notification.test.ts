@@ -6,8 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stackNumber } from '../../scripts/stack/ports.ts';
-import { adminToken, api, eventually, monitored } from './lib.ts';
+import { adminToken, api, eventually, monitored, textsTo } from './lib.ts';
 import {
   address,
   buyer,
@@ -19,15 +18,6 @@ import {
   verifiedSeller,
 } from './ordering-lib.ts';
 
-const aws = process.env.MP_AWS_ENDPOINT ?? `http://127.0.0.1:${4566 + stackNumber()}`;
-
-/** The SMS moto's SNS kept for a number (its `SMS` models at /moto-api/data.json). */
-async function textsTo(e164: string) {
-  const data = (await (await fetch(`${aws}/moto-api/data.json`)).json()) as {
-    sns?: { SMS?: { phone_number: string; message: string }[] };
-  };
-  return (data.sns?.SMS ?? []).filter((s) => s.phone_number === e164).map((s) => s.message);
-}
 const pushesTo = async (token: string) =>
   (await api('GET', `/sandbox/fcm/messages?token=${encodeURIComponent(token)}`)).body.items as {
     status: number;
