@@ -5,6 +5,10 @@
  *   node scripts/stack/index.ts down                             stop everything it started
  *   node scripts/stack/index.ts status                           what is running and ready
  *   node scripts/stack/index.ts restart <service>                restart one service (and its sidecar)
+ *   node scripts/stack/index.ts supervise                        (what `up --detach` runs in the background)
+ *
+ * A supervisor keeps every process running, as Kubernetes would: one that dies is started again with
+ * a back-off and a line in .run/logs/supervisor.log (scripts/stack/supervisor.ts).
  *
  * scripts/up.sh installs what is missing and starts PostgreSQL and Redis before calling `up`.
  */
@@ -16,6 +20,7 @@ import { type ServiceName, serviceNames } from '@mp/contracts';
 import { nginxConf } from './gateway.ts';
 import { gatewayPort, localAdmin, type ProcessSpec, plan, portsOf, root, runDir } from './plan.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
+import { type Supervisor, supervise } from './supervisor.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -28,6 +33,8 @@ const { positionals, values } = parseArgs({
 const [command = 'up', ...rest] = positionals;
 const say = (msg: string) => console.log(`\x1b[1;34m[mp]\x1b[0m ${msg}`);
 let stopping = false;
+/** The foreground `up`'s own supervisor (with --detach it is a process of its own). */
+let foreground: Supervisor | undefined;
 
 function stackPlan() {
   const daprd = process.env.DAPRD;
@@ -72,25 +79,31 @@ function startGateway(): void {
   );
 }
 
-async function up() {
+async function up(): Promise<void> {
   const { apps, sidecars } = stackPlan();
   const timeoutMs = Number(values.timeout) * 1000;
   mkdirSync(join(runDir, 'dapr'), { recursive: true });
-  const started: string[] = [];
-  const launch = (spec: ProcessSpec) => {
-    if (readPid(runDir, spec.name)) return;
-    // In the foreground the runner watches its children and reports a crash at once.
-    const child = startProcess(runDir, spec, root, !values.detach);
-    started.push(spec.name);
-    if (!values.detach)
-      child.on(
-        'exit',
-        (code, signal) => !stopping && say(`${spec.name} exited (${signal ?? code}); see ${spec.log}`),
-      );
-  };
-  apps.forEach(launch);
-  sidecars.forEach(launch);
+  const specs = [...apps, ...sidecars];
+  const started = specs.filter((spec) => !readPid(runDir, spec.name)).map((spec) => spec.name);
   if (started.length) writeFileSync(join(runDir, 'profile'), values.profile!);
+  if (values.detach) {
+    // Started here, then watched by a supervisor that outlives this command and restarts what dies.
+    for (const spec of specs) if (started.includes(spec.name)) startProcess(runDir, spec, root);
+    if (!readPid(runDir, 'supervisor'))
+      startProcess(
+        runDir,
+        {
+          name: 'supervisor',
+          command: process.execPath,
+          args: [join(root, 'scripts', 'stack', 'index.ts'), 'supervise', '--profile', values.profile!],
+          env: {},
+          log: join(runDir, 'logs', 'supervisor.log'),
+        },
+        root,
+      );
+  } else {
+    foreground = supervise(runDir, specs, root, { log: say });
+  }
   startGateway();
   say(
     started.length
@@ -127,6 +140,20 @@ async function up() {
   say(`logs      ${join(runDir, 'logs')}   stop with Ctrl-C${values.detach ? ' or scripts/down.sh' : ''}`);
 }
 
+/** The background supervisor of `up --detach`: runs until `down` sends it SIGTERM. */
+async function superviseInBackground() {
+  const { apps, sidecars } = stackPlan();
+  const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const supervisor = supervise(runDir, [...apps, ...sidecars], root, { log });
+  log(`supervising ${apps.length + sidecars.length} processes`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await supervisor.stop();
+  log('stopped supervising');
+}
+
 function tail(file: string, lines: number): string {
   if (!existsSync(file)) return '(no log)';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -142,6 +169,9 @@ function printTable(results: { name: ServiceName; ok: boolean }[]) {
 
 async function down() {
   stopping = true;
+  // The supervisor first, or it would start again what is being stopped.
+  await foreground?.stop();
+  await stopProcesses(runDir, ['supervisor'], 5_000);
   const names = recordedNames(runDir);
   const apps = names.filter((n) => (serviceNames as string[]).includes(n));
   // Apps first, so they drain their outbox through a sidecar that is still there.
@@ -173,8 +203,11 @@ async function restart(name: string) {
   if (!(serviceNames as string[]).includes(name)) throw new Error(`no service ${name}`);
   const { apps, sidecars } = stackPlan();
   await stopProcesses(runDir, [name, `${name}-dapr`], 15_000);
-  startProcess(runDir, apps.find((a) => a.name === name)!, root);
-  startProcess(runDir, sidecars.find((s) => s.name === `${name}-dapr`)!, root);
+  // A running supervisor starts them again itself; without one, this command does.
+  if (!readPid(runDir, 'supervisor')) {
+    startProcess(runDir, apps.find((a) => a.name === name)!, root);
+    startProcess(runDir, sidecars.find((s) => s.name === `${name}-dapr`)!, root);
+  }
   const ok = await waitHttp(`http://127.0.0.1:${portsOf(name as ServiceName).app}/readyz`, 120_000);
   if (!ok) throw new Error(`${name} did not become ready`);
   say(`${name} restarted`);
@@ -182,7 +215,7 @@ async function restart(name: string) {
 
 async function main() {
   switch (command) {
-    case 'up':
+    case 'up': {
       await up();
       if (!values.detach) {
         await new Promise<void>((resolve) => {
@@ -192,6 +225,10 @@ async function main() {
         console.log();
         await down();
       }
+      break;
+    }
+    case 'supervise':
+      await superviseInBackground();
       break;
     case 'down':
       await down();
