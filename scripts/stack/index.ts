@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { nginxConf } from './gateway.ts';
-import { gatewayPort, localAdmin, type ProcessSpec, plan, portsOf, root, runDir } from './plan.ts';
+import { gatewayPort, localAdmin, plan, portsOf, root, runDir } from './plan.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
 import { type Supervisor, supervise } from './supervisor.ts';
 
@@ -32,7 +32,7 @@ const { positionals, values } = parseArgs({
 });
 const [command = 'up', ...rest] = positionals;
 const say = (msg: string) => console.log(`\x1b[1;34m[mp]\x1b[0m ${msg}`);
-let stopping = false;
+let _stopping = false;
 /** The foreground `up`'s own supervisor (with --detach it is a process of its own). */
 let foreground: Supervisor | undefined;
 
@@ -168,7 +168,7 @@ function printTable(results: { name: ServiceName; ok: boolean }[]) {
 }
 
 async function down() {
-  stopping = true;
+  _stopping = true;
   // The supervisor first, or it would start again what is being stopped.
   await foreground?.stop();
   await stopProcesses(runDir, ['supervisor'], 5_000);

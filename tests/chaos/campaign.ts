@@ -1,0 +1,267 @@
+/**
+ * The fault campaign (`scripts/test.sh chaos`): orders flow through the running local stack — the
+ * sandbox PG paying and the sandbox carrier advancing by themselves, coupons in some orders, a few
+ * cancels, dispatches and refunds — while apps and sidecars are killed with SIGKILL (the runner's
+ * supervisor restarts them), the broker is stopped for 30 s, PostgreSQL is restarted and every event
+ * is published twice for a while. Then everything settles and the invariants of invariants.ts are
+ * checked across services. Prints a table; exits 1 on any violation.
+ *   CHAOS_SECONDS (150) how long orders flow; CHAOS_KILLS (20); CHAOS_WORKERS (6).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  address,
+  adminToken,
+  call,
+  buyers as makeBuyers,
+  type Party,
+  product,
+  verifiedSeller,
+} from '../../bench/lib/market.ts';
+import {
+  apps,
+  type Fault,
+  infra,
+  kill9,
+  pools,
+  republishRecent,
+  restartPostgres,
+  sidecars,
+  waitUp,
+} from './faults.ts';
+import { checkInvariants } from './invariants.ts';
+
+const seconds = Number(process.env.CHAOS_SECONDS ?? 150);
+const killCount = Number(process.env.CHAOS_KILLS ?? 20);
+const workers = Number(process.env.CHAOS_WORKERS ?? 6);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+const say = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
+const db = pools();
+const faults: Fault[] = [];
+const fault = (kind: string, target: string) => {
+  faults.push({ at: new Date().toISOString(), kind, target });
+  say(`fault: ${kind} ${target}`);
+};
+
+// The market: one seller, three products, a coupon half the buyers hold.
+const since = new Date();
+const admin = await adminToken();
+const seller = await verifiedSeller(admin);
+const products = await Promise.all(
+  ['카오스 운동화', '카오스 티셔츠', '카오스 모자'].map((name, i) =>
+    product(admin, seller, { name, price: 20_000 + i * 7_000, stock: 5_000 }),
+  ),
+);
+const initialStock = new Map(products.map((p) => [p.sku, 5_000]));
+const coupon = await call('POST', '/api/v1/coupons', {
+  token: admin,
+  body: {
+    name: '카오스 3천원',
+    type: 'FIXED',
+    value: 3000,
+    minOrderAmount: 10_000,
+    totalQuantity: 1000,
+    validFrom: new Date(Date.now() - 60_000).toISOString(),
+    validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+  },
+});
+if (coupon.status !== 201) throw new Error(`coupon: ${coupon.status} ${JSON.stringify(coupon.body)}`);
+const couponId = coupon.body.id as string;
+const buyers = await makeBuyers(40);
+const holders = new Set<Party>();
+for (const b of buyers.slice(0, 20))
+  if ((await call('POST', `/api/v1/coupons/${couponId}/issue`, { token: b.token })).status === 201)
+    holders.add(b);
+
+// Headless payments must be on: the saga runs by itself.
+const probe = await placeOne(buyers[39]!, false);
+if (!probe || !(await reaches(probe.id, buyers[39]!, ['PREPARING'], 30_000))) {
+  console.error(
+    'orders do not pay themselves: run through scripts/test.sh chaos (it starts the stack headless)',
+  );
+  process.exit(1);
+}
+const placed = new Map<string, Party>([[probe.id, buyers[39]!]]);
+const answers: Record<string, number> = {};
+
+async function placeOne(who: Party, withCoupon: boolean) {
+  const items = [pick(products), pick(products)]
+    .filter((p, i, all) => all.findIndex((x) => x.sku === p.sku) === i)
+    .map((p) => ({ productId: p.productId, sku: p.sku, quantity: 1 + Math.floor(Math.random() * 2) }));
+  const res = await call('POST', '/api/v1/orders', {
+    token: who.token,
+    headers: { 'idempotency-key': randomUUID() },
+    body: { items, shippingAddress: address, paymentMethod: 'card', ...(withCoupon ? { couponId } : {}) },
+  }).catch(() => ({ status: 0, body: undefined }));
+  answers[res.status] = (answers[res.status] ?? 0) + 1;
+  return res.status === 201 ? (res.body as { id: string }) : undefined;
+}
+
+async function reaches(id: string, who: Party, statuses: string[], timeoutMs: number) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const o = await call('GET', `/api/v1/orders/${id}`, { token: who.token }).catch(() => undefined);
+    if (o && statuses.includes(o.body?.status)) return true;
+    await sleep(500);
+  }
+  return false;
+}
+
+let flowing = true;
+const actions = { cancels: 0, dispatches: 0, refunds: 0 };
+
+async function buyerLoop() {
+  while (flowing) {
+    const who = pick(buyers);
+    const order = await placeOne(who, holders.has(who) && Math.random() < 0.5);
+    if (!order) {
+      await sleep(200);
+      continue;
+    }
+    placed.set(order.id, who);
+    if (Math.random() < 0.08) {
+      await sleep(Math.random() * 2000);
+      const r = await call('POST', `/api/v1/orders/${order.id}/cancel`, {
+        token: who.token,
+        body: { reason: '마음이 바뀌었어요' },
+      }).catch(() => undefined);
+      if (r?.status === 200) actions.cancels++;
+    }
+  }
+}
+
+let invoice = 700_000_000_000 + (Date.now() % 1_000_000) * 100;
+/** The seller dispatches some of what is ready; buyers ask a refund for some delivered orders. */
+async function sellerLoop() {
+  const refunded = new Set<string>();
+  while (flowing) {
+    await sleep(3000);
+    for (const [id, who] of [...placed].slice(-60)) {
+      if (!flowing) break;
+      const o = await call('GET', `/api/v1/orders/${id}`, { token: who.token }).catch(() => undefined);
+      const status = o?.body?.status;
+      if (status === 'PREPARING' && Math.random() < 0.3) {
+        const s = await call('GET', `/api/v1/shipments?orderId=${id}`, { token: seller.token }).catch(
+          () => undefined,
+        );
+        const shipment = s?.body?.items?.[0];
+        if (shipment?.status !== 'READY') continue;
+        const sent = await call('POST', `/api/v1/shipments/${shipment.id}/dispatch`, {
+          token: seller.token,
+          body: { carrier: 'CJ', trackingNumber: String(invoice++) },
+        }).catch(() => undefined);
+        if (sent?.status === 200) actions.dispatches++;
+      } else if (status === 'DELIVERED' && !refunded.has(id) && Math.random() < 0.3) {
+        refunded.add(id);
+        const r = await call('POST', `/api/v1/orders/${id}/refund-requests`, {
+          token: who.token,
+          body: { reason: '사이즈가 맞지 않아요' },
+        }).catch(() => undefined);
+        if (r?.status === 201) actions.refunds++;
+      }
+    }
+  }
+}
+
+/** The fault schedule, spread over the run. */
+async function faultLoop() {
+  const start = Date.now();
+  const span = (seconds - 30) * 1000;
+  const plan: { at: number; run: () => Promise<void> | void }[] = [];
+  const mustKill = ['payment', 'order', 'inventory', 'coupon', 'shipping'];
+  const targets = [
+    ...mustKill,
+    ...Array.from({ length: killCount - mustKill.length }, () => pick([...apps, ...sidecars])),
+  ];
+  for (const [i, t] of targets.entries())
+    plan.push({
+      at: 10_000 + (span * (i + Math.random() * 0.8)) / targets.length,
+      run: () => {
+        if (kill9(t)) fault('kill -9', t);
+      },
+    });
+  plan.push({
+    at: span * 0.35,
+    run: async () => {
+      fault('broker stopped for 30 s', 'redis');
+      infra('stop_redis');
+      await sleep(30_000);
+      infra('start_redis');
+      fault('broker started', 'redis');
+    },
+  });
+  plan.push({
+    at: span * 0.75,
+    run: () => {
+      fault('restart', 'postgresql');
+      restartPostgres();
+    },
+  });
+  for (let k = 0; k < 6; k++)
+    plan.push({
+      at: span * 0.15 + k * 5000,
+      run: async () => {
+        const n = await republishRecent(db, 6).catch(() => 0);
+        fault(`every event published twice (${n} rows)`, 'outboxes');
+      },
+    });
+  plan.sort((a, b) => a.at - b.at);
+  const running: Promise<unknown>[] = [];
+  for (const step of plan) {
+    await sleep(Math.max(0, start + step.at - Date.now()));
+    running.push(Promise.resolve(step.run()).catch((e) => say(`fault failed: ${e}`)));
+  }
+  await Promise.all(running);
+}
+
+say(
+  `orders flow for ${seconds} s with ${workers} buyers at once; ${killCount} kills, broker stop, PostgreSQL restart, duplicates`,
+);
+const loops = [...Array.from({ length: workers }, buyerLoop), sellerLoop()];
+await faultLoop();
+await sleep(Math.max(0, since.getTime() + seconds * 1000 - Date.now()));
+flowing = false;
+await Promise.all(loops);
+
+// Settle: every process back, every outbox empty, no order still on its way to being paid.
+say('settling');
+for (const name of [...apps, ...sidecars]) await waitUp(name);
+const ids = [...placed.keys()];
+const end = Date.now() + 240_000;
+while (Date.now() < end) {
+  const pending = await db
+    .get('order')!
+    .query<{ n: number }>(
+      `select count(*)::int as n from orders where id = any($1) and status in ('PENDING_PAYMENT','PAID','REFUND_REQUESTED')`,
+      [ids],
+    )
+    .then((r) => r.rows[0]!.n)
+    .catch(() => -1);
+  let unsent = 0;
+  for (const [, pool] of db)
+    unsent += await pool
+      .query<{ n: number }>('select count(*)::int as n from outbox where sent_at is null')
+      .then((r) => r.rows[0]!.n)
+      .catch(() => 1);
+  if (pending === 0 && unsent === 0) break;
+  say(`waiting: ${pending} orders on their way, ${unsent} events unsent`);
+  await sleep(5000);
+}
+await sleep(5000); // the last deliveries of the last events
+
+const checks = await checkInvariants(db, { orderIds: ids, initialStock, couponId, since });
+const violations = checks.reduce((n, c) => n + c.violations.length, 0);
+console.log(`
+fault campaign: ${seconds} s of orders
+  faults injected      ${faults.length} (${faults.filter((f) => f.kind === 'kill -9').length} kill -9, broker stop, PostgreSQL restart, duplicate publishing)
+  orders placed        ${ids.length} answered 201 (all answers: ${JSON.stringify(answers)})
+  buyer/seller actions ${actions.cancels} cancels, ${actions.dispatches} dispatches, ${actions.refunds} refund requests
+  invariants           ${checks.length} checked over ${checks.reduce((n, c) => n + c.checked, 0)} items
+  violations           ${violations}
+`);
+for (const c of checks)
+  console.log(
+    `  ${c.violations.length ? '✗' : '✓'} ${c.name} (${c.checked})${c.violations.length ? `\n      ${c.violations.slice(0, 10).join('\n      ')}` : ''}`,
+  );
+for (const [, pool] of db) await pool.end();
+process.exit(violations === 0 ? 0 : 1);
