@@ -183,11 +183,16 @@ async function faultLoop() {
   plan.push({
     at: span * 0.35,
     run: async () => {
-      fault('broker stopped for 30 s', 'redis');
-      infra('stop_redis');
+      // The aws profile's broker is the AWS emulator, which keeps its queues in memory only.
+      const broker = ({ redis: 'redis', rabbitmq: 'rabbitmq' } as Record<string, string>)[
+        process.env.MP_PROFILE ?? 'redis'
+      ];
+      if (!broker) return;
+      fault('broker stopped for 30 s', broker);
+      infra(`stop_${broker}`);
       await sleep(30_000);
-      infra('start_redis');
-      fault('broker started', 'redis');
+      infra(`start_${broker}`);
+      fault('broker started', broker);
     },
   });
   plan.push({
