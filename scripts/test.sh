@@ -7,6 +7,7 @@
 #   scripts/test.sh profiles                            (the e2e suite on each of the three profiles)
 #   MP_REUSE_STACK=1 scripts/test.sh e2e                (test the running system as it is)
 #   scripts/test.sh chaos                               (the fault campaign, a few minutes; not in `all`)
+#   scripts/test.sh fuzz                                (Schemathesis on the public API as each role; not in `all`)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 scope="${1:-all}"
 if [[ "$scope" == profiles ]]; then
@@ -19,6 +20,28 @@ fi
 ensure_runtime
 start_infra
 cd "$MP_ROOT"
+if [[ "$scope" == fuzz ]]; then
+  # Schemathesis (PyPI) on the merged public document, through the gateway, once per role.
+  ensure_fuzzer
+  node scripts/stack/index.ts status >/dev/null 2>&1 || {
+    trap 'node scripts/stack/index.ts down >/dev/null' EXIT
+    node scripts/stack/index.ts up --detach
+  }
+  base="http://localhost:${MP_GATEWAY_PORT:-$((8080 + MP_STACK))}"
+  mkdir -p "$MP_RUN/artifacts/fuzz"
+  failed=0
+  while read -r role token; do
+    log "fuzzing the public API as $role (${FUZZ_SECONDS:-90} s)"
+    "$FUZZ_VENV/bin/st" run "$base/api/openapi.json" --url "$base" \
+      -H "Authorization: Bearer $token" --checks not_a_server_error,response_schema_conformance \
+      --phases examples,coverage,fuzzing --max-time "${FUZZ_SECONDS:-90}" --workers 4 \
+      --request-timeout 30 --suppress-health-check all --warnings off \
+      --report junit --report-dir "$MP_RUN/artifacts/fuzz/$role" || failed=1
+  done < <(node tests/fuzz/tokens.ts)
+  [[ $failed == 0 ]] || die "the fuzzer found failures (reports in $MP_RUN/artifacts/fuzz)"
+  log "fuzzing passed"
+  exit 0
+fi
 if [[ "$scope" == chaos ]]; then
   # Orders must pay and ship by themselves: a fresh stack with the sandboxes' headless switches.
   node scripts/stack/index.ts down >/dev/null

@@ -24,6 +24,9 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 # Python tools from PyPI, in a venv under the cache: an AWS emulator (S3, SNS/SQS, DynamoDB) and an SMTP sink.
 PY_TOOLS=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
 PY_VENV="$MP_CACHE/py-tools"
+# The API fuzzer (scripts/test.sh fuzz), in a venv of its own.
+FUZZ_TOOL="schemathesis==4.32.5"
+FUZZ_VENV="$MP_CACHE/fuzzer"
 
 NODE_HOME="$MP_CACHE/node-$NODE_VERSION/node_modules/node"
 PNPM_HOME_DIR="$MP_CACHE/pnpm-$PNPM_VERSION"

@@ -182,6 +182,16 @@ ensure_py_tools() {
   echo "$want" >"$stamp"
 }
 
+# Schemathesis, the API fuzzer of `scripts/test.sh fuzz`, in a venv of its own (pinned).
+ensure_fuzzer() {
+  local stamp="$FUZZ_VENV/.mp-stamp"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$FUZZ_TOOL" ] && return 0
+  log "installing the API fuzzer: $FUZZ_TOOL"
+  python3 -m venv "$FUZZ_VENV" >/dev/null || die "python3 -m venv failed"
+  "$FUZZ_VENV/bin/pip" install -q --disable-pip-version-check "$FUZZ_TOOL" || die "pip install failed"
+  echo "$FUZZ_TOOL" >"$stamp"
+}
+
 # Everything the system needs to run and be tested here.
 ensure_runtime() {
   ensure_system_packages
