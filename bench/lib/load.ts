@@ -21,6 +21,8 @@ export function placeOrders(o: {
   connections: number;
   duration?: number;
   amount?: number;
+  /** Requests per second over all connections (a steady load instead of as fast as possible). */
+  rate?: number;
 }): Promise<LoadResult> {
   let n = 0;
   const latencies: number[] = [];
@@ -34,6 +36,7 @@ export function placeOrders(o: {
         connections: o.connections,
         ...(o.duration ? { duration: o.duration } : {}),
         ...(o.amount ? { amount: o.amount } : {}),
+        ...(o.rate ? { overallRate: o.rate } : {}),
         timeout: 60,
         requests: [
           {
