@@ -115,50 +115,35 @@ describe('the event monitor', () => {
       'minji@example.kr',
       '203.0.113.7',
     ];
-    const placed = buildEvent(
-      'order',
-      'test',
-      'order.created',
-      {
-        orderId: 'o-pii',
-        userId: 'u-1',
-        shippingAddress: {
-          recipient: '김민지',
-          phone: '010-9876-5432',
-          address: '서울시 강남구 테헤란로 1',
-          zipCode: '06236',
-        },
-      } as never,
-      { correlationId: 'corr-pii' },
-    );
+    const now = new Date().toISOString();
+    const event = (source: any, topic: any, data: unknown) =>
+      buildEvent(source, 'test', topic, data as never, { correlationId: 'corr-pii' });
+    const placed = event('order', 'order.created', {
+      orderId: 'o-pii',
+      userId: 'u-1',
+      shippingAddress: {
+        recipient: '김민지',
+        phone: '010-9876-5432',
+        address: personal[0],
+        zipCode: '06236',
+      },
+    });
     await deliver('order.created', { id: placed.eventId, data: placed });
-    const registered = buildEvent(
-      'user',
-      'test',
-      'user.created',
-      {
-        userId: 'u-1',
-        email: 'minji@example.kr',
-        name: '김민지',
-        role: 'buyer',
-        createdAt: new Date().toISOString(),
-      },
-      { correlationId: 'corr-pii' },
-    );
+    const registered = event('user', 'user.created', {
+      userId: 'u-1',
+      email: 'minji@example.kr',
+      name: '김민지',
+      role: 'buyer',
+      createdAt: now,
+    });
     await deliver('user.created', { id: registered.eventId, data: registered });
-    const login = buildEvent(
-      'auth',
-      'test',
-      'auth.user.login',
-      {
-        userId: 'u-1',
-        sessionId: 's-1',
-        method: 'password',
-        ip: '203.0.113.7',
-        loggedInAt: new Date().toISOString(),
-      },
-      { correlationId: 'corr-pii' },
-    );
+    const login = event('auth', 'auth.user.login', {
+      userId: 'u-1',
+      sessionId: 's-1',
+      method: 'password',
+      ip: '203.0.113.7',
+      loggedInAt: now,
+    });
     await deliver(deadLetterTopic, { id: login.eventId, topic: 'auth.user.login', data: login });
     const res = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-pii', { token: admin });
     expect(res.body.items).toHaveLength(3);
