@@ -11,6 +11,7 @@ import {
   databases,
   deadLetterTopic,
   eventTypes,
+  localEnvironments,
   monitorService,
   publicationsOf,
   routeTable,
@@ -88,7 +89,19 @@ interface ComponentDoc {
 
 /** The state stores, named after the seed's DynamoDB tables (components/aws is their source). */
 export function chartStateStores(): string {
-  const stores = readResources(root, 'components/aws')
+  return header('components/aws/state-*.yaml') + yaml({ stateStores: chartStateStoreList() });
+}
+
+/** The environments where local-only switches are allowed (the kit reads the same list). */
+export function chartEnvironments(): string {
+  return (
+    header('localEnvironments in packages/contracts/src/services.ts') +
+    yaml({ localEnvironments: [...localEnvironments] })
+  );
+}
+
+export function chartStateStoreList() {
+  return readResources(root, 'components/aws')
     .filter((r) => r.type === 'state.aws.dynamodb')
     .map((r) => {
       const doc = parse(r.text) as ComponentDoc;
@@ -101,7 +114,6 @@ export function chartStateStores(): string {
         scopes: doc.scopes ?? [],
       };
     });
-  return header('components/aws/state-*.yaml') + yaml({ stateStores: stores });
 }
 
 /** The components every local profile shares (components/common: the cron bindings), the same on Kubernetes. */

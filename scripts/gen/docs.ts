@@ -23,7 +23,12 @@ export function eventsDoc(): string {
 correlationId, userId?, metadata {traceId, environment}, data\`), one Dapr topic per event name, published
 from a transactional outbox with the CloudEvent \`id\` equal to \`eventId\`. The **${monitorService}** service
 subscribes to every topic (the event monitor) and to \`${deadLetterTopic}\`, where Dapr forwards what a
-subscriber dropped or gave up on.
+subscriber dropped or gave up on. The monitor keeps payloads without secrets or personal data (the kit's
+\`redact\`: passwords and tokens, addresses, phone numbers, names, emails, IP addresses, bank accounts).
+
+A \`correlationId\` is at most 128 of \`A-Z a-z 0-9 . _ : = -\` (\`correlationIdPattern\`): the kit keeps a
+caller's \`x-correlation-id\` only if it is one and otherwise answers and publishes under a fresh id (the
+request's), so an empty or huge header never reaches a consumer.
 
 | topic | publisher | subscribers | data fields | why |
 |---|---|---|---|---|

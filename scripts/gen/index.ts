@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   chartCommonComponents,
+  chartEnvironments,
   chartResiliency,
   chartRoutes,
   chartServices,
@@ -15,6 +16,7 @@ import {
   localPostgresInit,
 } from './chart.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
+import { iamFiles } from './iam.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -28,7 +30,9 @@ export const generated: Record<string, () => string> = {
   'charts/marketplace/generated/statestores.yaml': chartStateStores,
   'charts/marketplace/generated/resiliency.yaml': chartResiliency,
   'charts/marketplace/generated/components.yaml': chartCommonComponents,
+  'charts/marketplace/generated/environments.yaml': chartEnvironments,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
+  ...iamFiles(),
 };
 
 const check = process.argv.includes('--check');

@@ -94,6 +94,42 @@ describe('the outbox and the event monitor', () => {
   });
 });
 
+describe('correlation ids from clients', () => {
+  it.each([
+    ['empty', ''],
+    ['huge', 'x'.repeat(3000)],
+    ['of another charset', 'bad id/with;chars'],
+  ])(
+    'replaces one that is %s at the edge: its events carry the fresh one and no consumer dead-letters them',
+    async (_, given) => {
+      const res = await api('POST', '/api/v1/users', {
+        body: {
+          email: uniqueEmail('corr'),
+          password: 'correct horse battery',
+          name: '이영희',
+          role: 'buyer',
+        },
+        headers: { 'x-correlation-id': given },
+      });
+      expect(res.status).toBe(201);
+      const correlationId = res.headers.get('x-correlation-id')!;
+      expect(correlationId).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/);
+      const [seen] = await eventually(
+        async () => {
+          const items = await monitored(admin, { correlationId, type: 'user.created' });
+          return items.length ? items : undefined;
+        },
+        20_000,
+        'user.created in the monitor',
+      );
+      expect(seen).toMatchObject({ valid: true, deadLetter: false });
+      // notification and stats consume user.created; give them the time to drop it, if they would.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await monitored(admin, { correlationId, deadLetter: 'true' })).toEqual([]);
+    },
+  );
+});
+
 describe('consumers', () => {
   it('run a handler exactly once when the same event is delivered twice', async () => {
     const { event, day } = signupOnUniqueDay();

@@ -179,14 +179,17 @@ describe('profiles and environments', () => {
     expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
   });
 
-  it("grants the services' IAM role exactly the DynamoDB tables the chart uses", async () => {
+  it("grants the services' IAM roles together exactly the DynamoDB tables the chart uses", async () => {
     const { readFileSync } = await import('node:fs');
-    const policy = JSON.parse(
-      readFileSync(new URL('../../k8s/eks/iam-policy.json', import.meta.url), 'utf8'),
-    );
-    const granted = policy.Statement.find((s: any) => s.Sid === 'StateDynamoDb')
-      .Resource.map((arn: string) => arn.split('/').pop())
-      .sort();
+    const granted = [
+      ...new Set(
+        serviceNames.flatMap((name) =>
+          JSON.parse(readFileSync(new URL(`../../k8s/eks/iam/${name}.policy.json`, import.meta.url), 'utf8'))
+            .Statement.filter((s: any) => s.Sid === 'OwnStateTables')
+            .flatMap((s: any) => s.Resource.map((arn: string) => arn.split('/').pop())),
+        ),
+      ),
+    ].sort();
     const used = ofKind(rendered.eks, 'Component')
       .filter((c) => c.spec.type === 'state.aws.dynamodb')
       .map((c) => c.spec.metadata.find((m: any) => m.name === 'table').value)
@@ -246,7 +249,7 @@ describe('profiles and environments', () => {
 
   it('refuses LOCAL_DEV in production and unknown service names', () => {
     expect(renderError('eks', ['--set', 'localDev=true'])).toMatch(
-      /must never be on with environment: production/,
+      /only for a local environment .* not environment: "production"/,
     );
     expect(renderError('default', ['--set', 'services.ordr.replicas=3'])).toMatch(
       /services\.ordr: no such service/,

@@ -1,6 +1,7 @@
 {{/*
 Everything one service needs: ServiceAccount, Deployment (app + Dapr sidecar by annotations),
-Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy and its Dapr Configuration
+Service, HorizontalPodAutoscaler, PodDisruptionBudget and its Dapr Configuration (its NetworkPolicy is
+in network-policies.yaml)
 (tracing, access control of its routes). Called with (dict "root" $ "name" <service> "spec" <generated entry>).
 */}}
 {{- define "marketplace.service" -}}
@@ -258,43 +259,6 @@ spec:
     matchLabels:
       app.kubernetes.io/instance: {{ $root.Release.Name }}
       app.kubernetes.io/name: {{ $name }}
-{{- end }}
-{{- if $root.Values.networkPolicy.enabled }}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: {{ $full }}
-  namespace: {{ $root.Release.Namespace }}
-  labels:
-    {{- include "marketplace.labels" $root | nindent 4 }}
-    app.kubernetes.io/name: {{ $name }}
-spec:
-  podSelector:
-    matchLabels:
-      app.kubernetes.io/instance: {{ $root.Release.Name }}
-      app.kubernetes.io/name: {{ $name }}
-  policyTypes: [Ingress]
-  ingress:
-    # The public HTTP port: the ingress controller only.
-    - from:
-        {{- toYaml $root.Values.networkPolicy.publicFrom | nindent 8 }}
-      ports:
-        - { port: http, protocol: TCP }
-    # Service invocation arrives sidecar to sidecar (Dapr's internal gRPC port, mTLS).
-    - from:
-        - podSelector:
-            matchLabels:
-              app.kubernetes.io/instance: {{ $root.Release.Name }}
-              app.kubernetes.io/part-of: marketplace
-      ports:
-        - { port: 50002, protocol: TCP }
-    {{- with $root.Values.networkPolicy.metricsFrom }}
-    - from:
-        {{- toYaml . | nindent 8 }}
-      ports:
-        - { port: 9090, protocol: TCP }
-    {{- end }}
 {{- end }}
 ---
 apiVersion: dapr.io/v1alpha1

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { at } from './primitives.ts';
+import { at, correlationId } from './primitives.ts';
 
 /** The seed's BaseEvent (§2.2): the body of every message on the bus. */
 export const envelope = z.object({
@@ -8,7 +8,7 @@ export const envelope = z.object({
   eventVersion: z.string().regex(/^v\d+$/),
   timestamp: at,
   source: z.string().min(1),
-  correlationId: z.string().min(1),
+  correlationId,
   userId: z.string().min(1).optional(),
   metadata: z.object({ traceId: z.string(), environment: z.string() }),
   data: z.unknown(),

@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 /** Opaque, time-ordered id (UUIDv7 in this project). */
 export const id = z.string().min(1).max(64);
+/**
+ * A correlation id: what a client may send as `x-correlation-id` and every event carries. Bounded
+ * (it lands in logs, headers, every consumer's rows and indexes) and of a plain charset (a UUID, a
+ * ULID, `saga-1234`, `e2e-push-…`).
+ */
+export const correlationIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/;
+export const correlationId = z.string().regex(correlationIdPattern, 'at most 128 of A-Z a-z 0-9 . _ : = -');
+export const isCorrelationId = (s: string | undefined | null): s is string =>
+  typeof s === 'string' && correlationIdPattern.test(s);
 /** Money: integer KRW (원), never a float. */
 export const krw = z.int().min(0);
 /** ISO 8601 UTC timestamp. */

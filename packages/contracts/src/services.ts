@@ -41,6 +41,13 @@ export const schemaOf = (service: ServiceName): string =>
 /** Every database the services need: the seed's seven plus two for services the seed kept outside RDS. */
 export const databases = [...new Set(Object.values(services).map((s) => s.database))].sort();
 
+/**
+ * The environments (ENVIRONMENT, the chart's `environment`) that are local: only there may
+ * LOCAL_DEV switch on sandboxes and development conveniences, and Redis go without a password.
+ * Any other name, or none, is treated as production (fail closed).
+ */
+export const localEnvironments: readonly string[] = ['local', 'dev', 'development', 'test'];
+
 /** The event source name the seed uses (`order-service`). */
 export const sourceOf = (service: ServiceName) => `${service}-service` as const;
 

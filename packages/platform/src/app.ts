@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { isCorrelationId } from '@mp/contracts';
 import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
@@ -64,12 +66,26 @@ export function createApp(log: Logger): App {
   return app;
 }
 
+/** W3C trace context: version-traceid-parentid-flags. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
-    const correlationId = c.req.header('x-correlation-id') ?? c.get('requestId');
+    // A caller's id is kept only if it is one (bounded, plain charset); otherwise this request's
+    // id, or a fresh one: an empty or huge id would ride on every event and break its consumers.
+    const requestId = c.get('requestId');
+    const given = c.req.header('x-correlation-id');
+    const correlationId = isCorrelationId(given)
+      ? given
+      : isCorrelationId(requestId)
+        ? requestId
+        : randomUUID();
     const traceparent = c.req.header('traceparent');
-    const traceId = traceparent?.split('-')[1] ?? correlationId.replaceAll('-', '');
+    const traceId =
+      traceparent && TRACEPARENT.test(traceparent)
+        ? traceparent.split('-')[1]!
+        : correlationId.replaceAll('-', '');
     c.header('x-correlation-id', correlationId);
     await runInContext({ correlationId, traceId }, next);
     const path = c.req.path;

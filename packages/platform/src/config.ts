@@ -1,4 +1,4 @@
-import { type ServiceName, schemaOf, services } from '@mp/contracts';
+import { localEnvironments, type ServiceName, schemaOf, services } from '@mp/contracts';
 import { z } from 'zod';
 
 /** A yes/no variable: `true`/`1` or `false`/`0`. Add `.default(false)` or `.optional()`. */
@@ -33,9 +33,14 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
-  /** Local profiles only: sandboxes and development conveniences. Never set in production values. */
+  /**
+   * Local profiles only: sandboxes and development conveniences. Refused unless ENVIRONMENT is
+   * explicitly one of localEnvironments (fail closed: `prod`, `staging`, a typo or nothing at all
+   * keeps them off).
+   */
   LOCAL_DEV: envFlag.optional(),
 });
+
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 export class ConfigError extends Error {
@@ -62,6 +67,13 @@ export function parseConfig<S extends z.ZodObject>(
     );
   }
   const cfg = result.data as Record<string, unknown>;
+  if (cfg.LOCAL_DEV && !localEnvironments.includes(env.ENVIRONMENT ?? ''))
+    throw new ConfigError(service, [
+      {
+        variable: 'LOCAL_DEV',
+        message: `only with ENVIRONMENT set to one of ${localEnvironments.join(', ')} (it is ${env.ENVIRONMENT ? `"${env.ENVIRONMENT}"` : 'unset'})`,
+      },
+    ]);
   return {
     ...cfg,
     PORT: (cfg.PORT as number | undefined) ?? services[service].port,

@@ -3,6 +3,7 @@ import {
   type EventOf,
   type EventType,
   eventCatalog,
+  isCorrelationId,
   type ServiceName,
   sourceOf,
 } from '@mp/contracts';
@@ -42,7 +43,7 @@ export function buildEvent<T extends EventType>(
     eventVersion: 'v1',
     timestamp: new Date().toISOString(),
     source: sourceOf(service),
-    correlationId: opts.correlationId ?? ctx?.correlationId ?? eventId,
+    correlationId: [opts.correlationId, ctx?.correlationId].find(isCorrelationId) ?? eventId,
     ...(userId ? { userId } : {}),
     metadata: { traceId: ctx?.traceId ?? eventId.replaceAll('-', ''), environment },
     data,

@@ -227,3 +227,53 @@ describe('inbound events', () => {
     expect((await svc.call('POST', '/events/shipping.delivered', { body: {} })).status).toBe(403);
   });
 });
+
+describe('correlation ids at the edge', () => {
+  const review = (correlation: string) =>
+    svc.call('POST', '/api/v1/reviews', {
+      token: buyer,
+      body: { productId: 'p-corr', rating: 4, content: 'ok' },
+      headers: { 'x-correlation-id': correlation },
+    });
+  const eventOf = async (reviewId: string) =>
+    (await svc.outbox('review.created')).find((e) => e.data.reviewId === reviewId)!;
+
+  it.each([
+    ['empty', ''],
+    ['huge', 'a'.repeat(8000)],
+    ['of another charset', 'id with spaces/and;semicolons'],
+  ])(
+    'replaces an x-correlation-id that is %s with a fresh one, which its events carry and consumers take',
+    async (_, given) => {
+      const res = await review(given);
+      expect(res.status).toBe(201);
+      const fresh = res.headers.get('x-correlation-id')!;
+      expect(fresh).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/);
+      expect(fresh).not.toBe(given);
+      const event = await eventOf(res.body.id);
+      expect(event.correlationId).toBe(fresh);
+      // A consumer of the work that followed (same correlation id) processes it, no dead letter.
+      const next = buildEvent(
+        'shipping',
+        'test',
+        'shipping.delivered',
+        {
+          shipmentId: `sh-${Math.random().toString(36).slice(2)}`,
+          orderId: 'o-1',
+          deliveredAt: new Date().toISOString(),
+          recipient: '홍길동',
+        },
+        { correlationId: event.correlationId },
+      );
+      expect((await svc.deliver(next)).body).toEqual({ status: 'SUCCESS' });
+    },
+  );
+
+  it('keeps a valid one, and never writes an invalid one into an event', async () => {
+    const res = await review('saga-1234.retry:2');
+    expect(res.headers.get('x-correlation-id')).toBe('saga-1234.retry:2');
+    expect((await eventOf(res.body.id)).correlationId).toBe('saga-1234.retry:2');
+    const built = buildEvent('review', 'test', 'review.deleted', {} as never, { correlationId: '' });
+    expect(built.correlationId).toBe(built.eventId);
+  });
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { deadLetterTopic, subscriptionsOf } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
@@ -103,6 +104,63 @@ describe('the event monitor', () => {
     await deliver('auth.password.reset', { id: event.eventId, data: event });
     const res = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-secret', { token: admin });
     expect(JSON.stringify(res.body)).not.toContain('super-secret');
+  });
+
+  it('never keeps personal data: addresses, phone numbers, names, emails (valid events and dead letters)', async () => {
+    const personal = [
+      '서울시 강남구 테헤란로 1',
+      '010-9876-5432',
+      '06236',
+      '김민지',
+      'minji@example.kr',
+      '203.0.113.7',
+    ];
+    const now = new Date().toISOString();
+    const event = (source: any, topic: any, data: unknown) =>
+      buildEvent(source, 'test', topic, data as never, { correlationId: 'corr-pii' });
+    const placed = event('order', 'order.created', {
+      orderId: 'o-pii',
+      userId: 'u-1',
+      shippingAddress: {
+        recipient: '김민지',
+        phone: '010-9876-5432',
+        address: personal[0],
+        zipCode: '06236',
+      },
+    });
+    await deliver('order.created', { id: placed.eventId, data: placed });
+    const registered = event('user', 'user.created', {
+      userId: 'u-1',
+      email: 'minji@example.kr',
+      name: '김민지',
+      role: 'buyer',
+      createdAt: now,
+    });
+    await deliver('user.created', { id: registered.eventId, data: registered });
+    const login = event('auth', 'auth.user.login', {
+      userId: 'u-1',
+      sessionId: 's-1',
+      method: 'password',
+      ip: '203.0.113.7',
+      loggedInAt: now,
+    });
+    await deliver(deadLetterTopic, { id: login.eventId, topic: 'auth.user.login', data: login });
+    const res = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-pii', { token: admin });
+    expect(res.body.items).toHaveLength(3);
+    const shown = JSON.stringify(res.body);
+    for (const value of personal) expect(shown).not.toContain(value);
+    const stored = JSON.stringify(await svc.deps.db.selectFrom('event_log').select('envelope').execute());
+    for (const value of personal) expect(stored).not.toContain(value);
+    // What is not personal stays, to be searched and read.
+    expect(shown).toContain('o-pii');
+  });
+
+  it('records an event whose correlation id is not one (huge) instead of failing on it forever', async () => {
+    const event = { ...loginEvent('corr-huge'), correlationId: randomBytes(6000).toString('hex') };
+    const res = await deliver('auth.user.login', { id: event.eventId, data: event });
+    expect(res.body).toEqual({ status: 'SUCCESS' });
+    const found = await svc.call('GET', `/api/v1/admin/events?eventId=${event.eventId}`, { token: admin });
+    expect(found.body.items[0]).toMatchObject({ valid: false, correlationId: null });
   });
 
   it('pages with a cursor and is for admins only', async () => {

@@ -3,7 +3,7 @@ import { tokenFor } from '@mp/platform/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partsOf } from '../src/parts.ts';
-import { eventually, internal, png, resizer, type Svc, start, upload } from './helpers.ts';
+import { eventually, internal, png, pngBomb, resizer, type Svc, start, upload } from './helpers.ts';
 
 let svc: Svc;
 const owner = newId();
@@ -108,6 +108,46 @@ describe('upload by presigned URL', () => {
     });
     await complete(pdf);
     expect(await resizer(svc).drain()).toBe(0);
+  });
+
+  it('refuses an image bomb when the upload completes (422 naming the pixel limit), and removes it', async () => {
+    // 256 MP: under sharp's own default limit (268 MP), far over ours.
+    const bomb = pngBomb(16_000, 16_000);
+    expect(bomb.length).toBeLessThan(100_000);
+    const id = await upload(svc, token, bomb);
+    const res = await complete(id);
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+      errors: [{ path: 'file', message: expect.stringContaining('at most 40000000 pixels') }],
+    });
+    expect(await partsOf(svc.deps as never).store.head(`product-image/${id}/original.png`)).toBeFalsy();
+    expect((await svc.call('GET', `/api/v1/files/${id}`, { token })).body.status).toBe('PENDING');
+  });
+
+  it('gives up at once on an image too large to decode (no retries), leaving the original', async () => {
+    const id = await upload(svc, token, await png(50, 50));
+    await complete(id);
+    // An image that got in before the limit: its original is a bomb.
+    await partsOf(svc.deps as never).store.put(
+      `product-image/${id}/original.png`,
+      pngBomb(16_000, 16_000),
+      'image/png',
+    );
+    expect(await resizer(svc).drain()).toBe(1);
+    const row = await svc.deps.db
+      .selectFrom('files')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'READY',
+      variants_pending: false,
+      variant_attempts: 1,
+      variants: {},
+    });
+    expect(row.variant_error).toContain('limit of 40000000 pixels');
   });
 
   it('refuses an oversize file and a type its purpose does not take, naming the field', async () => {

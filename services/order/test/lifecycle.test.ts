@@ -114,6 +114,31 @@ describe('the status machine, driven by payment and shipping events', () => {
     expect(statuses(o)).toEqual(['PENDING_PAYMENT', 'PAID', 'PREPARING']);
   });
 
+  it('fails the payment of an order paid another amount than it owes (and order.cancelled has it cancelled)', async () => {
+    const who = await buyer();
+    const { shoe } = twoSellers(svc);
+    const order = (await place(svc, who, { items: [line(shoe)] })).body;
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount - 1000));
+    const failed = await getOrder(svc, order.id, who.token);
+    expect(failed.status).toBe('PAYMENT_FAILED');
+    expect(failed.paidAt).toBeNull();
+    expect(failed.cancelReason).toBe(
+      `PAYMENT_AMOUNT_MISMATCH: paid ${order.payableAmount - 1000}, payable ${order.payableAmount}`,
+    );
+    expect(failed.history.at(-1)).toMatchObject({
+      status: 'PAYMENT_FAILED',
+      event: 'PAYMENT_AMOUNT_MISMATCH',
+    });
+    const [cancelled] = await eventsFor(svc, 'order.cancelled', order.id);
+    expect(cancelled?.data).toMatchObject({
+      reason: 'PAYMENT_AMOUNT_MISMATCH',
+      previousStatus: 'PENDING_PAYMENT',
+    });
+    // The right amount afterwards does not revive it either (payment refunds what it took).
+    await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));
+    expect((await getOrder(svc, order.id, who.token)).status).toBe('PAYMENT_FAILED');
+  });
+
   it('fails the order on payment.failed and gives back its stock and coupon through order.cancelled', async () => {
     const who = await buyer();
     const { shoe } = twoSellers(svc);
@@ -297,6 +322,30 @@ describe('refund requests after delivery (환불요청)', () => {
 });
 
 describe('reading orders', () => {
+  it("shows a seller the refund requests with its own lines only, never another seller's", async () => {
+    const { who, order, sellerA, sellerB } = await deliveredOrder(svc);
+    const [shoe, tee] = order.items;
+    const both = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '둘 다 반품', items: [{ itemId: shoe.id }, { itemId: tee.id, quantity: 1 }] },
+    });
+    expect(both.status).toBe(201);
+    const asBuyer = (await getOrder(svc, order.id, who.token)).refundRequests;
+    expect(asBuyer[0].items.map((l: { sellerId: string }) => l.sellerId).sort()).toEqual(
+      [sellerA, sellerB].sort(),
+    );
+    for (const seller of [sellerA, sellerB]) {
+      const seen = (await getOrder(svc, order.id, await tokenFor(seller, 'seller'))).refundRequests;
+      expect(seen).toHaveLength(1);
+      expect(seen[0].items.map((l: { sellerId: string }) => l.sellerId)).toEqual([seller]);
+      expect(seen[0].amount).toBe(
+        seen[0].items.reduce((sum: number, l: { amount: number }) => sum + l.amount, 0),
+      );
+      for (const foreign of asBuyer[0].items.filter((l: { sellerId: string }) => l.sellerId !== seller))
+        expect(JSON.stringify(seen)).not.toContain(foreign.itemId);
+    }
+  });
+
   it('shows buyers their own, sellers the orders holding their items (those items only), admins all', async () => {
     const { who, order, sellerB } = await newOrder();
     const mine = await svc.call('GET', '/api/v1/orders?limit=5', { token: who.token });

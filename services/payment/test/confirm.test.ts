@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../src/domain/jobs.ts';
+import { settleWithPg } from '../src/domain/settle.ts';
 import {
   basic,
+  cancelled,
   confirm,
+  deliver,
   eventsFor,
   eventually,
   newOrder,
@@ -237,5 +240,34 @@ describe('ids in paths', () => {
       token: await tokenFor('u', 'buyer'),
     });
     expect([res.status, res.body.code]).toEqual([404, 'PAYMENT_NOT_FOUND']);
+  });
+});
+
+describe('an amount the PG took that the order does not owe', () => {
+  it('reports what the PG took in payment.completed; the order cancelled for it gets the money back', async () => {
+    const order = await newOrder(svc, { amount: 20_000 });
+    const p = await paymentOf(svc, order.orderId);
+    await settleWithPg(svc.ctx, p.id, {
+      paymentKey: `pk-${randomUUID()}`,
+      orderId: order.orderId,
+      status: 'DONE',
+      method: '카드',
+      totalAmount: 25_000,
+      balanceAmount: 25_000,
+      approvedAt: new Date().toISOString(),
+    });
+    const [completed] = await eventsFor(svc, 'payment.completed', order.orderId);
+    expect(completed?.data.amount).toBe(25_000);
+    // order fails the payment (PAYMENT_AMOUNT_MISMATCH) and says so with order.cancelled.
+    await deliver(svc, 'order.cancelled', {
+      ...cancelled(order, 'PENDING_PAYMENT'),
+      reason: 'PAYMENT_AMOUNT_MISMATCH',
+    });
+    const refunds = await svc.deps.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('order_id', '=', order.orderId)
+      .execute();
+    expect(refunds.map((r) => [r.kind, r.amount])).toEqual([['CANCEL', 25_000]]);
   });
 });

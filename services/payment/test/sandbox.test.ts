@@ -73,7 +73,8 @@ describe('configuration', () => {
       ]);
     }
     expect(
-      parseConfig('payment', service.config!, { ...env, LOCAL_DEV: 'true' }).PG_SANDBOX_AUTO_APPROVE,
+      parseConfig('payment', service.config!, { ...env, ENVIRONMENT: 'local', LOCAL_DEV: 'true' })
+        .PG_SANDBOX_AUTO_APPROVE,
     ).toBe(false);
   });
 });

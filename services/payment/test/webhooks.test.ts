@@ -42,6 +42,23 @@ describe('virtual accounts (가상계좌) and webhooks', () => {
     expect(hooks.map((h) => h.event_type).sort()).toEqual(['DEPOSIT_CALLBACK', 'PAYMENT_STATUS_CHANGED']);
   });
 
+  it('logs webhooks without the virtual account secret (nor personal data)', async () => {
+    const order = await newOrder(svc, { method: 'virtual_account', amount: 12_000 });
+    await confirm(svc, order, await payInWindow(svc, order, 'approve', 'virtual_account'));
+    const { deposit_secret: secret } = await paymentOf(svc, order.orderId);
+    expect(secret).toBeTruthy();
+    await svc.call('POST', `/sandbox/pg/window/virtual-accounts/${order.orderId}/deposit`);
+    await eventually(async () => (await paymentOf(svc, order.orderId)).status === 'DONE');
+    const hooks = await svc.deps.db
+      .selectFrom('webhook_events')
+      .selectAll()
+      .where('order_id', '=', order.orderId)
+      .execute();
+    const callback = hooks.find((h) => h.event_type === 'DEPOSIT_CALLBACK')!;
+    expect((callback.payload as { secret: string }).secret).toBe('[redacted]');
+    for (const h of hooks) expect(JSON.stringify(h.payload)).not.toContain(secret!);
+  });
+
   it('refuses a deposit callback without the payment secret', async () => {
     const order = await newOrder(svc, { method: 'virtual_account' });
     await confirm(svc, order, await payInWindow(svc, order, 'approve', 'virtual_account'));

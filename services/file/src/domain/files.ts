@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import type { Database, FilesTable } from '../db/schema.ts';
 import type { CdnInvalidator } from '../storage/cdn.ts';
 import type { ObjectStore } from '../storage/objects.ts';
-import { extensionOf, purposes, sharpFormatOf, variantSpecs } from './purposes.ts';
+import { extensionOf, MAX_IMAGE_PIXELS, purposes, sharpFormatOf, variantSpecs } from './purposes.ts';
 
 export type FileRow = Selectable<FilesTable>;
 
@@ -131,15 +131,36 @@ export async function requestUpload(
   };
 }
 
+/** An image's pixels beyond MAX_IMAGE_PIXELS: never decoded, never retried. */
+export class ImageTooLarge extends Error {
+  constructor(width: number, height: number) {
+    super(`${width}×${height} pixels is more than the limit of ${MAX_IMAGE_PIXELS} pixels`);
+  }
+}
+
+/** The header of an image (no pixel is decoded): its format and size; undefined if not an image. */
+async function imageHeader(bytes: Buffer) {
+  // sharp refuses to even read the header of an image over its own limit: lift it, as nothing is decoded.
+  const meta = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch(() => undefined);
+  if (!meta) return undefined;
+  const width = meta.width ?? 0;
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  return { format: meta.format, width, height, tooLarge: width * height > MAX_IMAGE_PIXELS };
+}
+
 /** What the bytes really are: an image's format and size, or a PDF's signature. */
-async function inspect(f: FileRow, bytes: Buffer): Promise<{ ok: boolean; width?: number; height?: number }> {
+async function inspect(
+  f: FileRow,
+  bytes: Buffer,
+): Promise<{ ok: boolean; width?: number; height?: number; tooLarge?: boolean }> {
   if (f.content_type.startsWith('image/')) {
-    const meta = await sharp(bytes)
-      .metadata()
-      .catch(() => undefined);
+    const meta = await imageHeader(bytes);
     if (!meta || meta.format !== sharpFormatOf[f.content_type]) return { ok: false };
     return {
       ok: true,
+      tooLarge: meta.tooLarge,
       ...(meta.width ? { width: meta.width } : {}),
       ...(meta.height ? { height: meta.height } : {}),
     };
@@ -167,6 +188,12 @@ export async function completeUpload(parts: FileParts, who: Principal, id: strin
     await refuse('FILE_SIZE_MISMATCH', `${head.size} bytes arrived, ${f.size} were declared`, 'size');
   const seen = await inspect(f, await parts.store.get(f.key));
   if (!seen.ok) await refuse('FILE_TYPE_MISMATCH', `the bytes are not ${f.content_type}`, 'contentType');
+  if (seen.tooLarge)
+    await refuse(
+      'IMAGE_TOO_LARGE',
+      `${seen.width}×${seen.height} pixels; an image may have at most ${MAX_IMAGE_PIXELS} pixels`,
+      'file',
+    );
 
   return parts.db.transaction().execute(async (trx) => {
     const image = purposes[f.purpose]?.image ?? false;
@@ -210,10 +237,12 @@ export const VARIANTS_CHANNEL = 'file_variants';
 /** The resize step (the seed's Lambda): the variants of an image, written beside the original. */
 export async function makeVariants(store: ObjectStore, f: FileRow): Promise<Record<string, string>> {
   const original = await store.get(f.key);
+  const header = await imageHeader(original);
+  if (header?.tooLarge) throw new ImageTooLarge(header.width, header.height);
   const variants: Record<string, string> = {};
   for (const [name, spec] of Object.entries(variantSpecs)) {
     const key = `${f.purpose}/${f.id}/${name}.webp`;
-    const body = await sharp(original, { animated: false })
+    const body = await sharp(original, { animated: false, limitInputPixels: MAX_IMAGE_PIXELS })
       .rotate()
       .resize({ width: spec.width, height: spec.height, fit: spec.fit, withoutEnlargement: true })
       .webp({ quality: 80 })
@@ -273,7 +302,8 @@ export async function processNextImage(
       .where('status', '=', 'READY')
       .execute();
   } catch (err) {
-    const giveUp = f.variant_attempts >= MAX_ATTEMPTS;
+    // An image too large to decode stays too large: no retry.
+    const giveUp = f.variant_attempts >= MAX_ATTEMPTS || err instanceof ImageTooLarge;
     log[giveUp ? 'error' : 'warn']({ err, fileId: f.id, attempts: f.variant_attempts }, 'resizing failed');
     await db
       .updateTable('files')

@@ -9,6 +9,14 @@ export interface Purpose {
 }
 
 const MB = 1024 * 1024;
+
+/**
+ * The most pixels an image may have (width × height; one frame of an animation). sharp would
+ * decode up to 268 MP, and a few kilobytes of PNG can declare that much (an image bomb) and kill
+ * the resizer's pod; 40 MP is more than any camera's photo a shop needs, and decodes in about
+ * 160 MB.
+ */
+export const MAX_IMAGE_PIXELS = 40_000_000;
 const imageTypes = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
 
 export const purposes: Record<string, Purpose> = {

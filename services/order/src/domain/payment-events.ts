@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
 import { PermanentEventError, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import type { OrderContext } from './context.ts';
+import type { Order, OrderContext } from './context.ts';
 import { announceCancelled, itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
 import { followShipments } from './shipping-events.ts';
 
@@ -13,11 +13,7 @@ export async function onPaymentCompleted(
 ) {
   const o = await lockOrder(trx, e.data.orderId);
   if (!o) throw new PermanentEventError(`payment.completed for unknown order ${e.data.orderId}`);
-  if (e.data.amount !== o.payable_amount)
-    ctx.log.error(
-      { orderId: o.id, paid: e.data.amount, payable: o.payable_amount },
-      'paid amount differs from the payable amount',
-    );
+  if (e.data.amount !== o.payable_amount) return failOnAmountMismatch(ctx, trx, o, e);
   const moved = await transition(
     trx,
     o,
@@ -39,6 +35,45 @@ export async function onPaymentCompleted(
   }
   // Shipping may have heard of the payment first: catch up with shipments already requested.
   await followShipments(trx, moved, { type: 'SHIPPING_REQUESTED', sourceEventId: e.eventId });
+}
+
+/**
+ * A payment.completed for another amount than the order owes is not a payment of this order: the
+ * order goes where a failed payment goes (결제실패, with the reason in its history and
+ * cancel_reason), and order.cancelled gives back its stock and coupon and tells payment, which
+ * cancels the payment at the PG (its balance back to the buyer) as for any cancelled paid order.
+ */
+async function failOnAmountMismatch(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  o: Order,
+  e: EventOf<'payment.completed'>,
+) {
+  ctx.log.error(
+    { orderId: o.id, paid: e.data.amount, payable: o.payable_amount },
+    'paid amount differs from the payable amount; the payment fails',
+  );
+  const moved = await transition(
+    trx,
+    o,
+    'PAYMENT_FAILED',
+    {
+      type: 'PAYMENT_AMOUNT_MISMATCH',
+      sourceEventId: e.eventId,
+      data: { paymentId: e.data.paymentId, paid: e.data.amount, payable: o.payable_amount },
+    },
+    {
+      cancelled_at: new Date(),
+      cancel_reason: `PAYMENT_AMOUNT_MISMATCH: paid ${e.data.amount}, payable ${o.payable_amount}`,
+    },
+  );
+  if (moved) await announceCancelled(ctx, trx, o, 'PAYMENT_AMOUNT_MISMATCH');
+  else
+    await note(trx, o.id, {
+      type: 'PAYMENT_AMOUNT_MISMATCH',
+      sourceEventId: e.eventId,
+      data: { paymentId: e.data.paymentId, paid: e.data.amount, status: o.status },
+    });
 }
 
 /**

@@ -84,11 +84,18 @@ export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
       })),
       refundRequests: refunds
         .filter((r) => r.order_id === o.id)
-        .map((r) => ({
+        .flatMap((r) => {
+          // A seller sees the requests that hold its lines, with those lines only (and their sum).
+          const seesAll = !sellerOnly || o.user_id === viewer.userId;
+          const lines = seesAll ? r.items : r.items.filter((l) => l.sellerId === viewer.userId);
+          if (!lines.length) return [];
+          return [{ r, lines, amount: seesAll ? r.amount : lines.reduce((sum, l) => sum + l.amount, 0) }];
+        })
+        .map(({ r, lines, amount }) => ({
           id: r.id,
           reason: r.reason,
-          amount: r.amount,
-          items: r.items,
+          amount,
+          items: lines,
           status: r.status,
           requestedAt: r.requested_at.toISOString(),
           completedAt: r.completed_at?.toISOString() ?? null,

@@ -47,6 +47,8 @@ export async function applyPgState(
       .set({
         ...base,
         status: 'DONE',
+        // The amount is what the PG took (the same as asked, unless something went wrong).
+        amount: pg.totalAmount,
         payment_key: pg.paymentKey,
         approved_at: new Date(utc(pg.approvedAt)),
         pg_transaction_key: pg.lastTransactionKey ?? null,
@@ -60,7 +62,9 @@ export async function applyPgState(
       {
         paymentId: p.id,
         orderId: p.order_id,
-        amount: p.amount,
+        // What the PG took, not what we asked for: order fails a payment of another amount than
+        // it owes, and its order.cancelled brings all of it back (cancelForOrder).
+        amount: paid.amount,
         method: p.method,
         pgTransactionId: pg.lastTransactionKey ?? pg.paymentKey,
         paidAt: utc(pg.approvedAt),

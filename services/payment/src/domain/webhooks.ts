@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { badRequest, unavailable, z } from '@mp/platform';
+import { badRequest, redact, unavailable, z } from '@mp/platform';
 import type { PgPayment } from '../pg/port.ts';
 import { lockPayment, type PaymentContext } from './context.ts';
 import { applyPgState } from './settle.ts';
@@ -25,7 +25,8 @@ const same = (a: string, b: string) =>
 /**
  * A webhook is only a nudge: its body is never trusted. The payment is looked up by order id,
  * a deposit callback must carry the payment's secret, and the state applied is what the PG
- * answers when asked (re-query). An order we do not know is acknowledged and ignored.
+ * answers when asked (re-query). An order we do not know is acknowledged and ignored. The body
+ * is logged without its secrets (the deposit callback's `secret`) and personal data.
  */
 export async function receiveWebhook(ctx: PaymentContext, body: TossWebhook): Promise<string> {
   const type = body.eventType ?? (body.secret !== undefined ? 'DEPOSIT_CALLBACK' : 'UNKNOWN');
@@ -33,7 +34,7 @@ export async function receiveWebhook(ctx: PaymentContext, body: TossWebhook): Pr
   const outcome = await handle(ctx, type, orderId, body);
   await ctx.db
     .insertInto('webhook_events')
-    .values({ event_type: type, order_id: orderId ?? null, payload: JSON.stringify(body), outcome })
+    .values({ event_type: type, order_id: orderId ?? null, payload: JSON.stringify(redact(body)), outcome })
     .execute();
   return outcome;
 }
