@@ -5,7 +5,8 @@
  * supervisor restarts them), the broker is stopped for 30 s, PostgreSQL is restarted and every event
  * is published twice for a while. Then everything settles and the invariants of invariants.ts are
  * checked across services. Prints a table; exits 1 on any violation.
- *   CHAOS_SECONDS (150) how long orders flow; CHAOS_KILLS (20); CHAOS_WORKERS (6).
+ *   CHAOS_SECONDS (150) how long orders flow; CHAOS_KILLS (20); CHAOS_WORKERS (6);
+ *   CHAOS_RESTART_POSTGRES=0 leaves PostgreSQL alone (it is shared with other stacks on the machine).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -195,13 +196,14 @@ async function faultLoop() {
       fault('broker started', broker);
     },
   });
-  plan.push({
-    at: span * 0.75,
-    run: () => {
-      fault('restart', 'postgresql');
-      restartPostgres();
-    },
-  });
+  if (process.env.CHAOS_RESTART_POSTGRES !== '0')
+    plan.push({
+      at: span * 0.75,
+      run: () => {
+        fault('restart', 'postgresql');
+        restartPostgres();
+      },
+    });
   for (let k = 0; k < 6; k++)
     plan.push({
       at: span * 0.15 + k * 5000,
