@@ -43,10 +43,13 @@ if [[ "$scope" == fuzz ]]; then
   exit 0
 fi
 if [[ "$scope" == chaos ]]; then
-  # Orders must pay and ship by themselves: a fresh stack with the sandboxes' headless switches.
-  node scripts/stack/index.ts down >/dev/null
-  trap 'node scripts/stack/index.ts down >/dev/null' EXIT
-  PG_SANDBOX_AUTO_APPROVE=true CARRIER_SANDBOX_AUTO_ADVANCE=true node scripts/stack/index.ts up --detach
+  # Orders must pay and ship by themselves: a fresh stack with the sandboxes' headless switches
+  # (MP_REUSE_STACK=1: the running one, started so).
+  if [[ "${MP_REUSE_STACK:-0}" != 1 ]]; then
+    node scripts/stack/index.ts down >/dev/null
+    trap 'node scripts/stack/index.ts down >/dev/null' EXIT
+    PG_SANDBOX_AUTO_APPROVE=true CARRIER_SANDBOX_AUTO_ADVANCE=true node scripts/stack/index.ts up --detach
+  fi
   log "fault campaign (component profile $MP_PROFILE)"; node tests/chaos/campaign.ts
   log "fault campaign passed"
   exit 0

@@ -74,6 +74,9 @@ for (const b of buyers.slice(0, 20))
   if ((await call('POST', `/api/v1/coupons/${couponId}/issue`, { token: b.token })).status === 201)
     holders.add(b);
 
+const placed = new Map<string, Party>();
+const answers: Record<string, number> = {};
+
 // Headless payments must be on: the saga runs by itself.
 const probe = await placeOne(buyers[39]!, false);
 if (!probe || !(await reaches(probe.id, buyers[39]!, ['PREPARING'], 30_000))) {
@@ -82,8 +85,7 @@ if (!probe || !(await reaches(probe.id, buyers[39]!, ['PREPARING'], 30_000))) {
   );
   process.exit(1);
 }
-const placed = new Map<string, Party>([[probe.id, buyers[39]!]]);
-const answers: Record<string, number> = {};
+placed.set(probe.id, buyers[39]!);
 
 async function placeOne(who: Party, withCoupon: boolean) {
   const items = [pick(products), pick(products)]
