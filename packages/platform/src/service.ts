@@ -89,6 +89,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     createDapr({
       host: config.DAPR_HOST,
       httpPort: config.DAPR_HTTP_PORT,
+      caller: def.name,
       ...(config.DAPR_API_TOKEN ? { apiToken: config.DAPR_API_TOKEN } : {}),
     });
   const events = new EventPublisher(def.name, config.ENVIRONMENT);
