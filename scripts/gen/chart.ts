@@ -22,6 +22,7 @@ import {
 } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
 import { readResources } from '../stack/profiles.ts';
+import { accessPolicies } from './access.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const header = (what: string) =>
@@ -138,5 +139,13 @@ export function localPostgresInit(): string {
       },
       data: { '01-databases.sql': `${sql}\n` },
     })
+  );
+}
+
+/** Per app, who may invoke which of its operations (scripts/gen/access.ts, from the list of synchronous calls). */
+export function chartAccess(): string {
+  return (
+    header('the list of synchronous calls (packages/contracts/src/calls.ts)') +
+    yaml({ access: accessPolicies() })
   );
 }

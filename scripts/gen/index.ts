@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  chartAccess,
   chartCommonComponents,
   chartResiliency,
   chartRoutes,
@@ -28,6 +29,7 @@ export const generated: Record<string, () => string> = {
   'charts/marketplace/generated/statestores.yaml': chartStateStores,
   'charts/marketplace/generated/resiliency.yaml': chartResiliency,
   'charts/marketplace/generated/components.yaml': chartCommonComponents,
+  'charts/marketplace/generated/access.yaml': chartAccess,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
 };
 

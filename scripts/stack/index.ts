@@ -1,5 +1,6 @@
 /**
- * The local runner: all 16 services, each with its own daprd sidecar, and the nginx gateway.
+ * The local runner: Dapr's Sentry (mTLS), all 16 services, each with its own daprd sidecar, and the
+ * nginx gateway.
  *
  *   node scripts/stack/index.ts up [--detach] [--profile redis]   start (or find running) and wait until ready
  *   node scripts/stack/index.ts down                             stop everything it started
@@ -14,7 +15,19 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { nginxConf } from './gateway.ts';
-import { gatewayPort, localAdmin, type ProcessSpec, plan, portsOf, root, runDir } from './plan.ts';
+import {
+  gatewayPort,
+  localAdmin,
+  type ProcessSpec,
+  plan,
+  portsOf,
+  root,
+  runDir,
+  sentrySpec,
+  trustAnchorsFile,
+  withTrustAnchors,
+} from './plan.ts';
+import { sentryPortsOf } from './ports.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
 
 const { positionals, values } = parseArgs({
@@ -40,6 +53,26 @@ function stackPlan() {
     awsEndpoint: process.env.MP_AWS_ENDPOINT,
     daprd,
   });
+}
+
+/** Starts the stack's Sentry unless it runs, and waits until it serves and its CA is on disk. */
+async function startSentry(keep: boolean): Promise<void> {
+  const sentry = process.env.SENTRY;
+  if (!sentry) throw new Error('SENTRY is not set; run through scripts/up.sh');
+  if (!readPid(runDir, 'sentry')) {
+    const child = startProcess(runDir, sentrySpec(sentry), root, keep);
+    if (keep)
+      child.on(
+        'exit',
+        (code, signal) => !stopping && say(`sentry exited (${signal ?? code}); see logs/sentry.log`),
+      );
+  }
+  const ok = await waitHttp(`http://127.0.0.1:${sentryPortsOf().healthz}/healthz`, 30_000, () => {
+    const pid = readPid(runDir, 'sentry');
+    return pid !== undefined && isAlive(pid);
+  });
+  if (!ok || !existsSync(trustAnchorsFile()))
+    throw new Error(`Sentry did not start:\n${tail(join(runDir, 'logs', 'sentry.log'), 15)}`);
 }
 
 function startGateway(): void {
@@ -88,8 +121,10 @@ async function up() {
         (code, signal) => !stopping && say(`${spec.name} exited (${signal ?? code}); see ${spec.log}`),
       );
   };
+  // Sentry first: every sidecar asks it for its certificate at start.
+  await startSentry(!values.detach);
   apps.forEach(launch);
-  sidecars.forEach(launch);
+  sidecars.map(withTrustAnchors).forEach(launch);
   if (started.length) writeFileSync(join(runDir, 'profile'), values.profile!);
   startGateway();
   say(
@@ -152,7 +187,7 @@ async function down() {
     names.filter((n) => n.endsWith('-dapr')),
     12_000,
   );
-  await stopProcesses(runDir, ['gateway'], 5_000);
+  await stopProcesses(runDir, ['gateway', 'sentry'], 5_000);
   say('stopped');
 }
 
@@ -163,10 +198,14 @@ async function status() {
       ok: await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, 1000),
     })),
   );
+  const sentryOk = await waitHttp(`http://127.0.0.1:${sentryPortsOf().healthz}/healthz`, 1000);
   const profileFile = join(runDir, 'profile');
   if (existsSync(profileFile)) say(`profile ${readFileSync(profileFile, 'utf8')}`);
+  say(
+    `sentry    ${sentryOk ? 'ready' : 'NOT READY'}   :${sentryPortsOf().port}   (mTLS certificate authority)`,
+  );
   printTable(results);
-  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+  process.exitCode = sentryOk && results.every((r) => r.ok) ? 0 : 1;
 }
 
 async function restart(name: string) {
@@ -174,7 +213,8 @@ async function restart(name: string) {
   const { apps, sidecars } = stackPlan();
   await stopProcesses(runDir, [name, `${name}-dapr`], 15_000);
   startProcess(runDir, apps.find((a) => a.name === name)!, root);
-  startProcess(runDir, sidecars.find((s) => s.name === `${name}-dapr`)!, root);
+  await startSentry(false);
+  startProcess(runDir, withTrustAnchors(sidecars.find((s) => s.name === `${name}-dapr`)!), root);
   const ok = await waitHttp(`http://127.0.0.1:${portsOf(name as ServiceName).app}/readyz`, 120_000);
   if (!ok) throw new Error(`${name} did not become ready`);
   say(`${name} restarted`);
