@@ -2,7 +2,8 @@
  * Dapr access control from the list of synchronous calls (packages/contracts/src/calls.ts): for
  * each app, the policy its sidecar applies to incoming invocations, one entry per caller with
  * exactly the operations (path and HTTP verbs) that caller uses; everything else is denied.
- * The local runner (scripts/stack/plan.ts) and the Helm chart (generated/access.yaml) both use it.
+ * The local runner (scripts/stack/plan.ts) and the Helm chart (generated/access.yaml) both use it,
+ * as they do the pubsub component's scopes from the event catalog (`pubsubScopes`, at the end).
  *
  * Dapr matches an operation segment by segment (pkg/config/acl_trie.go in Dapr 1.18):
  *  - `/*` matches one last segment (and, when the path ends before it, the path without it);
@@ -14,7 +15,18 @@
  *  - one operation name holds one entry: the verbs of calls on the same path are merged.
  * `daprAllows` below is that matching, so the chart test can check the generated policies.
  */
-import { type CallSpec, callNames, calls, type ServiceName, serviceNames } from '@mp/contracts';
+import {
+  type CallSpec,
+  callNames,
+  calls,
+  deadLetterTopic,
+  eventTypes,
+  monitorService,
+  publicationsOf,
+  type ServiceName,
+  serviceNames,
+  subscriptionsOf,
+} from '@mp/contracts';
 
 export interface Operation {
   name: string;
@@ -171,4 +183,28 @@ export function operationsAllow(operations: Operation[], method: string, path: s
 export function daprAllows(callee: ServiceName, caller: ServiceName, method: string, path: string): boolean {
   const policy = accessPolicies()[callee].find((p) => p.appId === caller);
   return policy ? operationsAllow(policy.operations, method, path) : false;
+}
+
+// ---- pub/sub scopes ---------------------------------------------------------------------------
+
+/**
+ * The pubsub component's scopes, from the event catalog: each app may publish only its own events
+ * (and the dead-letter topic, which its sidecar publishes to when a delivery to it fails) and
+ * subscribe only to the events it consumes (the monitor, admin, to all and to the dead letters).
+ * Every app is named, with an empty list when it has none, since Dapr lets an app that is not
+ * named use every topic; `allowedTopics` refuses any topic outside the catalog to everyone.
+ */
+export function pubsubScopes(): { name: string; value: string }[] {
+  const list = (f: (s: ServiceName) => string[]) =>
+    serviceNames.map((s) => `${s}=${f(s).join(',')}`).join(';');
+  const subscribed = (s: ServiceName): string[] =>
+    s === monitorService ? [...subscriptionsOf(s), deadLetterTopic] : subscriptionsOf(s);
+  return [
+    {
+      name: 'publishingScopes',
+      value: list((s) => [...publicationsOf(s), ...(subscribed(s).length ? [deadLetterTopic] : [])]),
+    },
+    { name: 'subscriptionScopes', value: list(subscribed) },
+    { name: 'allowedTopics', value: [...eventTypes, deadLetterTopic].join(',') },
+  ];
 }

@@ -22,7 +22,7 @@ import {
 } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
 import { readResources } from '../stack/profiles.ts';
-import { accessPolicies } from './access.ts';
+import { accessPolicies, pubsubScopes } from './access.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const header = (what: string) =>
@@ -148,4 +148,9 @@ export function chartAccess(): string {
     header('the list of synchronous calls (packages/contracts/src/calls.ts)') +
     yaml({ access: accessPolicies() })
   );
+}
+
+/** The pubsub component's publishing and subscription scopes (scripts/gen/access.ts, from the event catalog). */
+export function chartPubsubScopes(): string {
+  return header('the event catalog (packages/contracts/src/catalog.ts)') + yaml({ metadata: pubsubScopes() });
 }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import {
   chartAccess,
   chartCommonComponents,
+  chartPubsubScopes,
   chartResiliency,
   chartRoutes,
   chartServices,
@@ -30,6 +31,7 @@ export const generated: Record<string, () => string> = {
   'charts/marketplace/generated/resiliency.yaml': chartResiliency,
   'charts/marketplace/generated/components.yaml': chartCommonComponents,
   'charts/marketplace/generated/access.yaml': chartAccess,
+  'charts/marketplace/generated/pubsub-scopes.yaml': chartPubsubScopes,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
 };
 

@@ -21,7 +21,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { baseConfigSchema } from '../../packages/platform/src/config.ts';
 import { topicsFor } from '../../packages/platform/src/subscriptions.ts';
-import { accessPolicies, operationsAllow } from '../../scripts/gen/access.ts';
+import { accessPolicies, operationsAllow, pubsubScopes } from '../../scripts/gen/access.ts';
 import { type Manifest, ofKind, render, renderError, type ValueSet, valueSets } from './render.ts';
 
 const sets = Object.keys(valueSets) as ValueSet[];
@@ -135,6 +135,14 @@ describe.each(sets)('the chart with %s values', (set) => {
 
   it('puts every object in the release namespace (helm template and Tilt apply what they render)', () => {
     for (const m of ms) expect(m.metadata.namespace, `${m.kind} ${m.metadata.name}`).toBe('marketplace');
+  });
+
+  it('scopes the pubsub component to the event catalog (who publishes and subscribes to what)', () => {
+    const pubsub = ofKind(ms, 'Component').find((c) => c.metadata.name === 'pubsub')!;
+    const meta = (pubsub.spec.metadata as { name: string; value?: string }[]).filter((m) =>
+      ['publishingScopes', 'subscriptionScopes', 'allowedTopics'].includes(m.name),
+    );
+    expect(meta).toEqual(pubsubScopes());
   });
 
   it('configures each sidecar to let each caller invoke exactly the calls of the list', () => {
