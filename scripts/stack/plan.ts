@@ -61,15 +61,12 @@ const perApp = () =>
 export function localSecrets(): Secrets {
   const file = secretsFile();
   if (existsSync(file)) {
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets> & {
-      appApiToken?: string;
-      daprApiToken?: string;
-    };
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
     if (kept.fcmPrivateKey && kept.appApiTokens && kept.daprApiTokens) return kept as Secrets;
-    // A secrets file made before push or before per-app tokens: add what is missing, keep the rest.
-    const { appApiToken: _a, daprApiToken: _d, ...rest } = kept;
+    // A secrets file made before push or before per-app tokens: add what is missing, keep the rest
+    // (the old shared tokens stay, for an older checkout that reads the same file).
     const more = {
-      ...rest,
+      ...kept,
       ...(kept.fcmPrivateKey ? {} : fcmKey()),
       appApiTokens: kept.appApiTokens ?? perApp(),
       daprApiTokens: kept.daprApiTokens ?? perApp(),

@@ -25,7 +25,7 @@ describe('local secrets', () => {
     expect(localSecrets()).toEqual(s);
   });
 
-  it('replaces the shared tokens of an older secrets file, keeping its other keys', () => {
+  it('adds per-app tokens to an older secrets file, keeping its other keys', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mp-secrets-')), 'secrets.json');
     process.env.MP_SECRETS_FILE = file;
     writeFileSync(
@@ -41,6 +41,7 @@ describe('local secrets', () => {
     const s = localSecrets();
     expect(s.authKeyEncryptionKey).toBe('kek');
     expect(new Set(Object.values(s.appApiTokens)).size).toBe(serviceNames.length);
-    expect(JSON.parse(readFileSync(file, 'utf8')).appApiToken).toBeUndefined();
+    expect(Object.values(s.appApiTokens)).not.toContain('shared-app');
+    expect(JSON.parse(readFileSync(file, 'utf8')).authKeyEncryptionKey).toBe('kek');
   });
 });
