@@ -23,6 +23,7 @@ import {
 } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
 import { readResources } from '../stack/profiles.ts';
+import { accessPolicies, pubsubScopes } from './access.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const header = (what: string) =>
@@ -151,4 +152,17 @@ export function localPostgresInit(): string {
       data: { '01-databases.sql': `${sql}\n` },
     })
   );
+}
+
+/** Per app, who may invoke which of its operations (scripts/gen/access.ts, from the list of synchronous calls). */
+export function chartAccess(): string {
+  return (
+    header('the list of synchronous calls (packages/contracts/src/calls.ts)') +
+    yaml({ access: accessPolicies() })
+  );
+}
+
+/** The pubsub component's publishing and subscription scopes (scripts/gen/access.ts, from the event catalog). */
+export function chartPubsubScopes(): string {
+  return header('the event catalog (packages/contracts/src/catalog.ts)') + yaml({ metadata: pubsubScopes() });
 }

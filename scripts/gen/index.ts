@@ -6,8 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  chartAccess,
   chartCommonComponents,
   chartEnvironments,
+  chartPubsubScopes,
   chartResiliency,
   chartRoutes,
   chartServices,
@@ -31,6 +33,8 @@ export const generated: Record<string, () => string> = {
   'charts/marketplace/generated/resiliency.yaml': chartResiliency,
   'charts/marketplace/generated/components.yaml': chartCommonComponents,
   'charts/marketplace/generated/environments.yaml': chartEnvironments,
+  'charts/marketplace/generated/access.yaml': chartAccess,
+  'charts/marketplace/generated/pubsub-scopes.yaml': chartPubsubScopes,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
   ...iamFiles(),
 };

@@ -109,6 +109,18 @@ ensure_daprd() {
   DAPRD="$MP_BIN/daprd"; export DAPRD
 }
 
+# Sentry, Dapr's certificate authority (mTLS between sidecars), from the same pinned module as daprd.
+ensure_sentry() {
+  if [ -x "$MP_BIN/sentry" ] && [ "$(cat "$MP_BIN/sentry.version" 2>/dev/null)" = "$DAPR_VERSION" ]; then
+    SENTRY="$MP_BIN/sentry"; export SENTRY; return 0
+  fi
+  log "building Dapr's Sentry $DAPR_VERSION (mTLS certificate authority; about two minutes, once)"
+  go_build_module github.com/dapr/dapr "v$DAPR_VERSION" ./cmd/sentry "$MP_BIN/sentry" "" \
+    "-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION"
+  echo "$DAPR_VERSION" >"$MP_BIN/sentry.version"
+  SENTRY="$MP_BIN/sentry"; export SENTRY
+}
+
 ensure_dapr_cli() {
   [ -x "$MP_BIN/dapr" ] && "$MP_BIN/dapr" version --output json 2>/dev/null | grep -q "\"$DAPR_CLI_VERSION\"" && return 0
   go_build_module github.com/dapr/cli "v$DAPR_CLI_VERSION" . "$MP_BIN/dapr" "" \
@@ -198,4 +210,5 @@ ensure_runtime() {
   ensure_node
   ensure_deps
   ensure_daprd
+  ensure_sentry
 }

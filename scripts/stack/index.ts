@@ -1,5 +1,6 @@
 /**
- * The local runner: all 16 services, each with its own daprd sidecar, and the nginx gateway.
+ * The local runner: Dapr's Sentry (mTLS), all 16 services, each with its own daprd sidecar, and the
+ * nginx gateway.
  *
  *   node scripts/stack/index.ts up [--detach] [--profile redis]   start (or find running) and wait until ready
  *   node scripts/stack/index.ts down                             stop everything it started
@@ -18,7 +19,19 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { nginxConf } from './gateway.ts';
-import { gatewayPort, localAdmin, plan, portsOf, root, runDir } from './plan.ts';
+import {
+  gatewayPort,
+  localAdmin,
+  type ProcessSpec,
+  plan,
+  portsOf,
+  root,
+  runDir,
+  sentrySpec,
+  trustAnchorsFile,
+  withTrustAnchors,
+} from './plan.ts';
+import { sentryPortsOf } from './ports.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
 import { type Supervisor, supervise } from './supervisor.ts';
 
@@ -32,7 +45,7 @@ const { positionals, values } = parseArgs({
 });
 const [command = 'up', ...rest] = positionals;
 const say = (msg: string) => console.log(`\x1b[1;34m[mp]\x1b[0m ${msg}`);
-let _stopping = false;
+let stopping = false;
 /** The foreground `up`'s own supervisor (with --detach it is a process of its own). */
 let foreground: Supervisor | undefined;
 
@@ -47,6 +60,26 @@ function stackPlan() {
     awsEndpoint: process.env.MP_AWS_ENDPOINT,
     daprd,
   });
+}
+
+/** Starts the stack's Sentry unless it runs, and waits until it serves and its CA is on disk. */
+async function startSentry(keep: boolean): Promise<void> {
+  const sentry = process.env.SENTRY;
+  if (!sentry) throw new Error('SENTRY is not set; run through scripts/up.sh');
+  if (!readPid(runDir, 'sentry')) {
+    const child = startProcess(runDir, sentrySpec(sentry), root, keep);
+    if (keep)
+      child.on(
+        'exit',
+        (code, signal) => !stopping && say(`sentry exited (${signal ?? code}); see logs/sentry.log`),
+      );
+  }
+  const ok = await waitHttp(`http://127.0.0.1:${sentryPortsOf().healthz}/healthz`, 30_000, () => {
+    const pid = readPid(runDir, 'sentry');
+    return pid !== undefined && isAlive(pid);
+  });
+  if (!ok || !existsSync(trustAnchorsFile()))
+    throw new Error(`Sentry did not start:\n${tail(join(runDir, 'logs', 'sentry.log'), 15)}`);
 }
 
 function startGateway(): void {
@@ -83,7 +116,9 @@ async function up(): Promise<void> {
   const { apps, sidecars } = stackPlan();
   const timeoutMs = Number(values.timeout) * 1000;
   mkdirSync(join(runDir, 'dapr'), { recursive: true });
-  const specs = [...apps, ...sidecars];
+  // Sentry first: every sidecar asks it for its certificate at start.
+  await startSentry(!values.detach);
+  const specs = [...apps, ...sidecars.map(withTrustAnchors)];
   const started = specs.filter((spec) => !readPid(runDir, spec.name)).map((spec) => spec.name);
   if (started.length) writeFileSync(join(runDir, 'profile'), values.profile!);
   if (values.detach) {
@@ -144,8 +179,11 @@ async function up(): Promise<void> {
 async function superviseInBackground() {
   const { apps, sidecars } = stackPlan();
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-  const supervisor = supervise(runDir, [...apps, ...sidecars], root, { log });
-  log(`supervising ${apps.length + sidecars.length} processes`);
+  const sentry = process.env.SENTRY;
+  if (!sentry) throw new Error('SENTRY is not set; run through scripts/up.sh');
+  const specs = [sentrySpec(sentry), ...apps, ...sidecars.map(withTrustAnchors)];
+  const supervisor = supervise(runDir, specs, root, { log });
+  log(`supervising ${specs.length} processes`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -168,7 +206,7 @@ function printTable(results: { name: ServiceName; ok: boolean }[]) {
 }
 
 async function down() {
-  _stopping = true;
+  stopping = true;
   // The supervisor first, or it would start again what is being stopped.
   await foreground?.stop();
   await stopProcesses(runDir, ['supervisor'], 5_000);
@@ -182,7 +220,7 @@ async function down() {
     names.filter((n) => n.endsWith('-dapr')),
     12_000,
   );
-  await stopProcesses(runDir, ['gateway'], 5_000);
+  await stopProcesses(runDir, ['gateway', 'sentry'], 5_000);
   say('stopped');
 }
 
@@ -193,10 +231,14 @@ async function status() {
       ok: await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, 1000),
     })),
   );
+  const sentryOk = await waitHttp(`http://127.0.0.1:${sentryPortsOf().healthz}/healthz`, 1000);
   const profileFile = join(runDir, 'profile');
   if (existsSync(profileFile)) say(`profile ${readFileSync(profileFile, 'utf8')}`);
+  say(
+    `sentry    ${sentryOk ? 'ready' : 'NOT READY'}   :${sentryPortsOf().port}   (mTLS certificate authority)`,
+  );
   printTable(results);
-  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+  process.exitCode = sentryOk && results.every((r) => r.ok) ? 0 : 1;
 }
 
 async function restart(name: string) {
@@ -206,7 +248,8 @@ async function restart(name: string) {
   // A running supervisor starts them again itself; without one, this command does.
   if (!readPid(runDir, 'supervisor')) {
     startProcess(runDir, apps.find((a) => a.name === name)!, root);
-    startProcess(runDir, sidecars.find((s) => s.name === `${name}-dapr`)!, root);
+    await startSentry(false);
+    startProcess(runDir, withTrustAnchors(sidecars.find((s) => s.name === `${name}-dapr`)!), root);
   }
   const ok = await waitHttp(`http://127.0.0.1:${portsOf(name as ServiceName).app}/readyz`, 120_000);
   if (!ok) throw new Error(`${name} did not become ready`);

@@ -6,7 +6,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
-import { databaseOf, gatewayPortOf, portsOf, stackNumber } from './ports.ts';
+import { parse, stringify } from 'yaml';
+import { accessControl } from '../gen/access.ts';
+import { databaseOf, gatewayPortOf, portsOf, sentryPortsOf, stackNumber } from './ports.ts';
 import { profileNames, profiles, writeProfile } from './profiles.ts';
 
 export { portsOf, profiles };
@@ -16,9 +18,18 @@ export const runDir =
   process.env.MP_RUN ?? join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
 export const gatewayPort = gatewayPortOf();
 
+/**
+ * The SPIFFE identity of every sidecar (spiffe://<trust domain>/ns/<namespace>/<app id>), which the
+ * access-control policies name: the chart's defaults (dapr.trustDomain, the release namespace).
+ */
+export const trustDomain = 'public';
+export const namespace = 'marketplace';
+
 interface Secrets {
-  appApiToken: string;
-  daprApiToken: string;
+  /** Per app: what its sidecar sends it (APP_API_TOKEN). */
+  appApiTokens: Record<ServiceName, string>;
+  /** Per app: what it sends its sidecar (DAPR_API_TOKEN). */
+  daprApiTokens: Record<ServiceName, string>;
   authKeyEncryptionKey: string;
   /** The FCM sandbox's service-account key (PKCS#8 PEM), as a Firebase project would issue one. */
   fcmPrivateKey: string;
@@ -40,20 +51,33 @@ const fcmKey = () => ({
  */
 export const secretsFile = () => process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
 
+/** One random token per app. */
+const perApp = () =>
+  Object.fromEntries(serviceNames.map((s) => [s, randomBytes(24).toString('hex')])) as Record<
+    ServiceName,
+    string
+  >;
+
 export function localSecrets(): Secrets {
   const file = secretsFile();
   if (existsSync(file)) {
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-    if (kept.fcmPrivateKey) return kept;
-    // A secrets file made before push: add the FCM key, keep the rest.
-    const more = { ...kept, ...fcmKey() };
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
+    if (kept.fcmPrivateKey && kept.appApiTokens && kept.daprApiTokens) return kept as Secrets;
+    // A secrets file made before push or before per-app tokens: add what is missing, keep the rest
+    // (the old shared tokens stay, for an older checkout that reads the same file).
+    const more = {
+      ...kept,
+      ...(kept.fcmPrivateKey ? {} : fcmKey()),
+      appApiTokens: kept.appApiTokens ?? perApp(),
+      daprApiTokens: kept.daprApiTokens ?? perApp(),
+    } as Secrets;
     writeFileSync(file, JSON.stringify(more, null, 2), { mode: 0o600 });
     return more;
   }
   mkdirSync(dirname(file), { recursive: true });
   const secrets: Secrets = {
-    appApiToken: randomBytes(24).toString('hex'),
-    daprApiToken: randomBytes(24).toString('hex'),
+    appApiTokens: perApp(),
+    daprApiTokens: perApp(),
     authKeyEncryptionKey: randomBytes(32).toString('base64'),
     ...fcmKey(),
   };
@@ -140,16 +164,71 @@ export interface ProcessSpec {
   log: string;
 }
 
-/** The Dapr Configuration of this stack: components/config.yaml with its own name-resolution database. */
-function daprConfig(): string {
-  const file = join(runDir, 'dapr', 'config.yaml');
+/**
+ * An app's Dapr Configuration in this stack: components/config.yaml with the stack's own
+ * name-resolution database, and the app's access control generated from the list of synchronous
+ * calls (scripts/gen/access.ts, the same as the chart's).
+ */
+function daprConfig(name: ServiceName): string {
+  const file = join(runDir, 'dapr', `config-${name}.yaml`);
   mkdirSync(dirname(file), { recursive: true });
-  const template = readFileSync(join(root, 'components', 'config.yaml'), 'utf8');
-  writeFileSync(
-    file,
-    template.replace('.run/dapr/nameresolution.db', join(runDir, 'dapr', 'nameresolution.db')),
+  const doc = parse(
+    readFileSync(join(root, 'components', 'config.yaml'), 'utf8').replace(
+      '.run/dapr/nameresolution.db',
+      join(runDir, 'dapr', 'nameresolution.db'),
+    ),
   );
+  doc.metadata.name = name;
+  doc.spec.accessControl = accessControl(name, trustDomain, namespace);
+  writeFileSync(file, stringify(doc, { lineWidth: 0 }));
   return file;
+}
+
+/** Where Sentry keeps the stack's CA (made once by Sentry itself, kept across restarts). */
+export const sentryDir = () => join(runDir, 'dapr', 'sentry');
+export const trustAnchorsFile = () => join(sentryDir(), 'ca.crt');
+
+/**
+ * Dapr's Sentry: the certificate authority that gives each sidecar its SPIFFE identity for mTLS.
+ * In self-hosted mode it writes a self-signed root and issuer into an empty credentials folder.
+ */
+export function sentrySpec(sentry: string): ProcessSpec {
+  const p = sentryPortsOf();
+  mkdirSync(sentryDir(), { recursive: true });
+  return {
+    name: 'sentry',
+    command: sentry,
+    args: [
+      '--issuer-credentials',
+      sentryDir(),
+      '--config',
+      join(root, 'components', 'sentry.yaml'),
+      '--trust-domain',
+      'localhost',
+      '--listen-address',
+      '127.0.0.1',
+      '--port',
+      String(p.port),
+      '--healthz-listen-address',
+      '127.0.0.1',
+      '--healthz-port',
+      String(p.healthz),
+      '--metrics-listen-address',
+      '127.0.0.1',
+      '--metrics-port',
+      String(p.metrics),
+      '--log-level',
+      process.env.DAPR_LOG_LEVEL ?? 'warn',
+    ],
+    // The control plane's namespace, as the sidecars expect it (daprd --control-plane-namespace).
+    env: { NAMESPACE: 'default' },
+    log: join(runDir, 'logs', 'sentry.log'),
+  };
+}
+
+/** A sidecar's spec with the trust anchors Sentry wrote (read once Sentry is up). */
+export function withTrustAnchors(spec: ProcessSpec): ProcessSpec {
+  return { ...spec, env: { ...spec.env, DAPR_TRUST_ANCHORS: readFileSync(trustAnchorsFile(), 'utf8') } };
 }
 
 export interface PlanOptions {
@@ -183,8 +262,8 @@ export function plan(opts: PlanOptions) {
         PORT: String(p.app),
         DATABASE_URL: `${opts.databaseBaseUrl}/${databaseOf(name)}`,
         DAPR_HTTP_PORT: String(p.daprHttp),
-        DAPR_API_TOKEN: secrets.daprApiToken,
-        APP_API_TOKEN: secrets.appApiToken,
+        DAPR_API_TOKEN: secrets.daprApiTokens[name],
+        APP_API_TOKEN: secrets.appApiTokens[name],
         ENVIRONMENT: 'local',
         LOCAL_DEV: 'true',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -219,7 +298,11 @@ export function plan(opts: PlanOptions) {
         '--metrics-listen-address',
         '127.0.0.1',
         '--config',
-        daprConfig(),
+        daprConfig(name),
+        // mTLS between sidecars, identities from this stack's Sentry (the access control needs them).
+        '--enable-mtls',
+        '--sentry-address',
+        `127.0.0.1:${sentryPortsOf().port}`,
         '--resources-path',
         resources,
         '--log-level',
@@ -228,8 +311,10 @@ export function plan(opts: PlanOptions) {
         '10',
       ],
       env: {
-        APP_API_TOKEN: secrets.appApiToken,
-        DAPR_API_TOKEN: secrets.daprApiToken,
+        APP_API_TOKEN: secrets.appApiTokens[name],
+        DAPR_API_TOKEN: secrets.daprApiTokens[name],
+        // The namespace of the sidecar's SPIFFE id, which the callee's policies name.
+        NAMESPACE: namespace,
         MP_REDIS_HOST: opts.redisHost,
         MP_RABBITMQ_URL: opts.rabbitmqUrl ?? '',
         MP_AWS_ENDPOINT: opts.awsEndpoint ?? '',

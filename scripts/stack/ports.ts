@@ -2,7 +2,7 @@
  * Ports of a local stack. MP_STACK=N (0–5, 0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
  * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, metrics 9101 + 100·N,
- * gateway 8080 + N, Redis 6379 + N; stack N > 0 uses databases suffixed `_sN`.
+ * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N; stack N > 0 uses databases suffixed `_sN`.
  */
 import { type ServiceName, services } from '@mp/contracts';
 
@@ -32,6 +32,13 @@ export function portsOf(name: ServiceName, stack = stackNumber()): Ports {
     metrics: 9100 + n + 100 * stack,
   };
 }
+
+/** Dapr's Sentry of a stack: between the sidecars' gRPC ports (20001–20016) and internal ones (20101–20116). */
+export const sentryPortsOf = (stack = stackNumber()) => ({
+  port: 20050 + 200 * stack,
+  healthz: 20060 + 200 * stack,
+  metrics: 20070 + 200 * stack,
+});
 
 export const gatewayPortOf = (stack = stackNumber()) => Number(process.env.MP_GATEWAY_PORT ?? 8080 + stack);
 export const databaseOf = (name: ServiceName, stack = stackNumber()) =>

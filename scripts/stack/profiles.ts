@@ -7,7 +7,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { pubsubScopes } from '../gen/access.ts';
 
 export const profiles: Record<string, string[]> = {
   redis: ['components/common', 'components/local', 'components/redis'],
@@ -61,13 +62,21 @@ export function resolveProfile(root: string, profile: string): Resource[] {
   return [...merged.values()];
 }
 
+/** The `pubsub` component with the scopes of the event catalog added (the chart renders the same). */
+export function withPubsubScopes(r: Resource): string {
+  if (r.kind !== 'Component' || r.name !== 'pubsub') return r.text;
+  const doc = parseDocument(r.text);
+  for (const m of pubsubScopes()) doc.addIn(['spec', 'metadata'], m);
+  return doc.toString({ lineWidth: 0 });
+}
+
 /** Writes a profile's resources into `dir` (emptied first), one file per resource. */
 export function writeProfile(root: string, profile: string, dir: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const r of resolveProfile(root, profile)) {
     const file = `${r.kind.toLowerCase()}-${r.name}.yaml`;
-    writeFileSync(join(dir, file), `# from ${r.source} (profile ${profile})\n${r.text}`);
+    writeFileSync(join(dir, file), `# from ${r.source} (profile ${profile})\n${withPubsubScopes(r)}`);
   }
   return dir;
 }

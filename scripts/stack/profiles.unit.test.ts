@@ -1,7 +1,14 @@
-import { eventTypes } from '@mp/contracts';
+import {
+  deadLetterTopic,
+  eventTypes,
+  monitorService,
+  publicationsOf,
+  serviceNames,
+  subscriptionsOf,
+} from '@mp/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { profileNames, readResources, resolveProfile } from './profiles.ts';
+import { profileNames, readResources, resolveProfile, withPubsubScopes } from './profiles.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const stateStores = (profile: string) =>
@@ -58,5 +65,43 @@ describe('component profiles', () => {
   it('read one resource per YAML document, with its kind and name', () => {
     const redis = readResources(root, 'components/redis');
     expect(redis.find((r) => r.name === 'pubsub')).toMatchObject({ kind: 'Component', type: 'pubsub.redis' });
+  });
+});
+
+describe('pubsub scopes', () => {
+  /** Dapr's reading of a scopes value (pkg/scopes): app → its topics. */
+  const scopes = (value: string) =>
+    Object.fromEntries(
+      value.split(';').map((a) => {
+        const [app, topics = ''] = a.split('=');
+        return [app, topics.split(',').filter(Boolean)];
+      }),
+    );
+
+  it('are on the pubsub component of every profile, from the event catalog', () => {
+    for (const p of profileNames) {
+      const text = withPubsubScopes(pubsub(p)!);
+      const meta = Object.fromEntries(
+        (parse(text).spec.metadata as { name: string; value?: string }[]).map((m) => [m.name, m.value]),
+      );
+      const pub = scopes(meta.publishingScopes ?? '');
+      const sub = scopes(meta.subscriptionScopes ?? '');
+      // Every app is named (Dapr lets an unnamed app use every topic).
+      expect(Object.keys(pub).sort(), p).toEqual([...serviceNames].sort());
+      expect(Object.keys(sub).sort(), p).toEqual([...serviceNames].sort());
+      for (const s of serviceNames) {
+        const dead = subscriptionsOf(s).length ? [deadLetterTopic] : [];
+        expect(pub[s], `${p} ${s}`).toEqual([...publicationsOf(s), ...dead]);
+        expect(sub[s], `${p} ${s}`).toEqual(
+          s === monitorService ? [...eventTypes, deadLetterTopic] : subscriptionsOf(s),
+        );
+      }
+      expect((meta.allowedTopics ?? '').split(',').sort()).toEqual([...eventTypes, deadLetterTopic].sort());
+    }
+  });
+
+  it('leave the other components as they are', () => {
+    const store = resolveProfile(root, 'redis').find((r) => r.name === 'sessions')!;
+    expect(withPubsubScopes(store)).toBe(store.text);
   });
 });

@@ -377,7 +377,7 @@ describe('the admin back office', () => {
   it('loads each scheduled job’s cron binding into its own sidecar only', async () => {
     const components = async (s: ServiceName) => {
       const res = await fetch(`http://127.0.0.1:${portsOf(s).daprHttp}/v1.0/metadata`, {
-        headers: { 'dapr-api-token': localSecrets().daprApiToken },
+        headers: { 'dapr-api-token': localSecrets().daprApiTokens[s] },
       });
       return ((await res.json()).components as { name: string; type: string }[]).map(
         (c) => `${c.name}:${c.type}`,

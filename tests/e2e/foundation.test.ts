@@ -213,7 +213,7 @@ describe('service invocation', () => {
       `http://127.0.0.1:${portsOf('auth').daprHttp}/v1.0/invoke/user/method/internal/credentials/verify`,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'dapr-api-token': localSecrets().daprApiToken },
+        headers: { 'content-type': 'application/json', 'dapr-api-token': localSecrets().daprApiTokens.auth },
         body,
       },
     );

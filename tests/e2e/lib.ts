@@ -97,7 +97,11 @@ export async function monitored(token: string, query: Record<string, string>) {
 
 // ---- the local runtime (for tests that must touch Dapr or PostgreSQL directly) -------------------
 
-export function localSecrets(): { appApiToken: string; daprApiToken: string } {
+/** The stack's per-app tokens: what each sidecar sends its app, and what each app sends its sidecar. */
+export function localSecrets(): {
+  appApiTokens: Record<ServiceName, string>;
+  daprApiTokens: Record<ServiceName, string>;
+} {
   const file = process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
   if (!existsSync(file)) throw new Error(`no ${file}: these tests need the local runtime`);
   return JSON.parse(readFileSync(file, 'utf8'));
@@ -117,7 +121,10 @@ export async function publishThroughSidecar(
     `http://127.0.0.1:${portsOf(service).daprHttp}/v1.0/publish/pubsub/${topic}?${qs}`,
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'dapr-api-token': localSecrets().daprApiToken },
+      headers: {
+        'content-type': 'application/json',
+        'dapr-api-token': localSecrets().daprApiTokens[service],
+      },
       body: JSON.stringify(envelope),
     },
   );

@@ -4,10 +4,15 @@
  * production values never turn on development conveniences. Rendered offline with helm template.
  */
 import {
+  type CallSpec,
+  callNames,
+  calls,
   deadLetterTopic,
   eventTypes,
+  findCall,
   monitorService,
   routeTable,
+  type ServiceName,
   sandboxRoutes,
   serviceNames,
   services,
@@ -16,6 +21,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { baseConfigSchema } from '../../packages/platform/src/config.ts';
 import { topicsFor } from '../../packages/platform/src/subscriptions.ts';
+import { accessPolicies, operationsAllow, pubsubScopes } from '../../scripts/gen/access.ts';
 import { type Manifest, ofKind, render, renderError, type ValueSet, valueSets } from './render.ts';
 
 const sets = Object.keys(valueSets) as ValueSet[];
@@ -113,7 +119,16 @@ describe.each(sets)('the chart with %s values', (set) => {
       expect(c.resources.limits.memory).toBeTruthy();
       const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
       expect(env.DATABASE_URL.valueFrom.secretKeyRef.key).toBe(`database-url-${services[name].database}`);
-      expect(env.APP_API_TOKEN.valueFrom.secretKeyRef.key).toBe('token');
+      expect(env.APP_API_TOKEN.valueFrom.secretKeyRef).toEqual({
+        name: `marketplace-app-api-token-${name}`,
+        key: 'token',
+      });
+      expect(env.DAPR_API_TOKEN.valueFrom.secretKeyRef).toEqual({
+        name: `marketplace-dapr-api-token-${name}`,
+        key: 'token',
+      });
+      expect(pod.metadata.annotations['dapr.io/app-token-secret']).toBe(`marketplace-app-api-token-${name}`);
+      expect(pod.metadata.annotations['dapr.io/api-token-secret']).toBe(`marketplace-dapr-api-token-${name}`);
       expect(env.LOCAL_DEV?.value, name).toBe(set === 'local' ? 'true' : undefined);
     }
   });
@@ -122,23 +137,72 @@ describe.each(sets)('the chart with %s values', (set) => {
     for (const m of ms) expect(m.metadata.namespace, `${m.kind} ${m.metadata.name}`).toBe('marketplace');
   });
 
-  it('configures each sidecar so that only the intended callers reach its app', () => {
+  it('scopes the pubsub component to the event catalog (who publishes and subscribes to what)', () => {
+    const pubsub = ofKind(ms, 'Component').find((c) => c.metadata.name === 'pubsub')!;
+    const meta = (pubsub.spec.metadata as { name: string; value?: string }[]).filter((m) =>
+      ['publishingScopes', 'subscriptionScopes', 'allowedTopics'].includes(m.name),
+    );
+    expect(meta).toEqual(pubsubScopes());
+  });
+
+  it('configures each sidecar to let each caller invoke exactly the calls of the list', () => {
     const configs = ofKind(ms, 'Configuration');
     expect(configs).toHaveLength(serviceNames.length);
-    const allowed = (name: string) =>
-      configs
-        .find((c) => c.metadata.name === `marketplace-${name}`)!
-        .spec.accessControl.policies?.filter((p: any) => p.defaultAction === 'allow')
-        .map((p: any) => p.appId) ?? [];
-    expect(allowed('user')).toEqual(['admin', 'auth', 'notification', 'seller']);
-    expect(allowed('inventory')).toEqual(['admin', 'order']);
-    expect(allowed('stats')).toEqual(['admin']);
-    for (const c of configs) expect(c.spec.accessControl.defaultAction).toBe('deny');
-    const auth = configs.find((c) => c.metadata.name === 'marketplace-auth')!;
-    const jwksOnly = auth.spec.accessControl.policies.filter((p: any) => p.defaultAction === 'deny');
-    expect(jwksOnly.map((p: any) => p.appId).sort()).toEqual(
-      serviceNames.filter((n) => n !== 'auth' && n !== 'admin').sort(),
-    );
+    const sample = (p: string) => p.replace(/\{[^}]+\}/g, 'x1');
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    const widened: string[] = [];
+    for (const callee of serviceNames) {
+      const config = configs.find((c) => c.metadata.name === `marketplace-${callee}`)!;
+      expect(
+        ofKind(ms, 'Deployment').find((d) => d.metadata.name === `marketplace-${callee}`)!.spec.template
+          .metadata.annotations['dapr.io/config'],
+      ).toBe(config.metadata.name);
+      const ac = config.spec.accessControl;
+      expect(ac.defaultAction).toBe('deny');
+      expect(ac.trustDomain).toBe('public');
+      const policies: { appId: ServiceName; defaultAction: string; namespace: string; operations: any[] }[] =
+        ac.policies ?? [];
+      for (const p of policies) {
+        expect(p.defaultAction).toBe('deny');
+        expect(p.namespace).toBe('marketplace');
+      }
+      // What is rendered is what scripts/gen/access.ts made of the list of synchronous calls.
+      expect(policies.map((p) => ({ appId: p.appId, operations: p.operations }))).toEqual(
+        accessPolicies()[callee],
+      );
+      // Under Dapr's matching, every listed call passes and nothing else on the callee's paths.
+      const paths = [
+        ...new Set(callNames.filter((n) => calls[n].callee === callee).map((n) => calls[n].path)),
+      ];
+      for (const caller of serviceNames) {
+        const ops = policies.find((p) => p.appId === caller)?.operations ?? [];
+        for (const path of paths)
+          for (const method of methods) {
+            const exact = callNames.some((n) => {
+              const c: CallSpec = calls[n];
+              return (
+                c.callee === callee && c.method === method && c.path === path && c.callers.includes(caller)
+              );
+            });
+            const allowed = operationsAllow(ops, method, sample(path));
+            if (exact) expect(allowed, `${caller} → ${callee} ${method} ${path}`).toBe(true);
+            // Allowed only as a listed call (`/internal/users/lookup` is also `/internal/users/{id}`).
+            else if (allowed && !findCall(caller, callee, method, sample(path)))
+              widened.push(`${caller} → ${callee} ${method} ${path}`);
+          }
+      }
+    }
+    // Where Dapr's operation matching cannot be exact (scripts/gen/access.ts): `/a/*` also matches
+    // `/a`, and an operation that is a prefix of another becomes `/a/*`. Reads only.
+    expect(widened.sort()).toEqual([
+      'admin → product GET /internal/products/lookup',
+      'admin → product GET /internal/products/quote',
+      'admin → seller GET /internal/sellers/{id}',
+      'auth → user GET /internal/users',
+      'notification → user GET /internal/users',
+      'product → seller GET /internal/sellers',
+      'settlement → seller GET /internal/sellers',
+    ]);
   });
 });
 

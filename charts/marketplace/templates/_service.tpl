@@ -1,8 +1,8 @@
 {{/*
 Everything one service needs: ServiceAccount, Deployment (app + Dapr sidecar by annotations),
-Service, HorizontalPodAutoscaler, PodDisruptionBudget and its Dapr Configuration (its NetworkPolicy is
-in network-policies.yaml)
-(tracing, access control of its routes). Called with (dict "root" $ "name" <service> "spec" <generated entry>).
+Service, HorizontalPodAutoscaler, PodDisruptionBudget and its Dapr Configuration (tracing, access control
+of its routes from generated/access.yaml; its NetworkPolicy is in network-policies.yaml).
+Called with (dict "root" $ "name" <service> "spec" <generated entry>).
 */}}
 {{- define "marketplace.service" -}}
 {{- $root := .root -}}
@@ -63,8 +63,9 @@ spec:
         dapr.io/app-port: {{ $spec.port | quote }}
         dapr.io/app-protocol: http
         dapr.io/config: {{ $full | quote }}
-        dapr.io/api-token-secret: {{ $root.Values.secrets.daprApiToken | quote }}
-        dapr.io/app-token-secret: {{ $root.Values.secrets.appApiToken | quote }}
+        # Each app its own tokens: one app's token opens no other app's /internal routes.
+        dapr.io/api-token-secret: {{ printf "%s-%s" $root.Values.secrets.daprApiToken $name | quote }}
+        dapr.io/app-token-secret: {{ printf "%s-%s" $root.Values.secrets.appApiToken $name | quote }}
         # Subscriptions are the declarative ones rendered from the event catalog (dapr-subscriptions.yaml).
         dapr.io/disable-init-endpoints: subscribe
         dapr.io/enable-metrics: "true"
@@ -134,10 +135,10 @@ spec:
                 secretKeyRef: { name: {{ $root.Values.secrets.app | quote }}, key: {{ printf "database-url-%s" $spec.database | quote }} }
             - name: APP_API_TOKEN
               valueFrom:
-                secretKeyRef: { name: {{ $root.Values.secrets.appApiToken | quote }}, key: token }
+                secretKeyRef: { name: {{ printf "%s-%s" $root.Values.secrets.appApiToken $name | quote }}, key: token }
             - name: DAPR_API_TOKEN
               valueFrom:
-                secretKeyRef: { name: {{ $root.Values.secrets.daprApiToken | quote }}, key: token }
+                secretKeyRef: { name: {{ printf "%s-%s" $root.Values.secrets.daprApiToken $name | quote }}, key: token }
             {{- range $var, $key := $v.secretEnv }}
             - name: {{ $var }}
               valueFrom:
@@ -279,31 +280,21 @@ spec:
   metric:
     enabled: true
   accessControl:
-    # Only the intended callers may invoke this app (values: dapr.internalCallers); admin reads
-    # every service, and every app may fetch auth's JWKS (access tokens are checked against it).
+    # Generated from the list of synchronous calls (generated/access.yaml): each caller may invoke
+    # exactly the operations it uses; anything else is refused by this app's sidecar.
     defaultAction: deny
     trustDomain: {{ $root.Values.dapr.trustDomain | quote }}
-    {{- $callers := without (concat (list "admin") (get $root.Values.dapr.internalCallers $name | default list) | uniq | sortAlpha) $name }}
-    {{- $jwksOnly := list }}
-    {{- if eq $name "auth" }}
-    {{- $jwksOnly = without (keys (include "marketplace.services" $root | fromYaml) | sortAlpha) "auth" }}
-    {{- range $callers }}{{ $jwksOnly = without $jwksOnly . }}{{ end }}
-    {{- end }}
-    {{- if or $callers $jwksOnly }}
+    {{- with get ($root.Files.Get "generated/access.yaml" | fromYaml).access $name }}
     policies:
-      {{- range $caller := $callers }}
-      - appId: {{ $caller }}
-        defaultAction: allow
-        trustDomain: {{ $root.Values.dapr.trustDomain | quote }}
-        namespace: {{ $root.Release.Namespace | quote }}
-      {{- end }}
-      {{- range $caller := $jwksOnly }}
-      - appId: {{ $caller }}
+      {{- range $p := . }}
+      - appId: {{ $p.appId }}
         defaultAction: deny
         trustDomain: {{ $root.Values.dapr.trustDomain | quote }}
         namespace: {{ $root.Release.Namespace | quote }}
         operations:
-          - { name: /.well-known/jwks.json, httpVerb: [GET], action: allow }
+          {{- range $p.operations }}
+          - { name: {{ .name | quote }}, httpVerb: {{ .httpVerb | toJson }}, action: {{ .action }} }
+          {{- end }}
       {{- end }}
     {{- end }}
 {{- end -}}

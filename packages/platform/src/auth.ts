@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
-import { forbidden, unauthorized } from './errors.ts';
+import { ApiError, forbidden, unauthorized } from './errors.ts';
+import type { Logger } from './logger.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -68,45 +69,90 @@ export function remoteJwks(url: string, headers: Record<string, string> = {}): J
   return createRemoteJWKSet(new URL(url), { headers, cooldownDuration: 10_000, cacheMaxAge: 10 * 60_000 });
 }
 
+/** A revoked-session check that also says how often fetching the list failed. */
+export interface RevocationCheck {
+  (p: Principal): Promise<boolean>;
+  /** Fetches of the list that failed since the process started. */
+  failures(): number;
+}
+
 /**
  * Sessions that auth has ended while their access tokens may still be unexpired (logout, a
  * revoked session, a spent refresh token, a suspended account): auth lists them at
  * `GET /internal/sessions/revoked` as `{sessionIds}`. The list is fetched through our sidecar and
  * reused for `maxAgeMs`, so a revoked session's tokens stop working everywhere within that time.
- * When auth cannot be reached the last list stays in force (tokens still expire on their own).
+ *
+ * It fails closed: a failed fetch is logged with its reason and counted, and retried a second
+ * later; while the last list is younger than `staleAfterMs` it still decides, after that every
+ * token is refused with 503 SESSIONS_UNVERIFIABLE (the caller did nothing wrong and may retry; a
+ * 401 would make every client drop its session during an outage of auth).
  */
 export function remoteRevocations(
   url: string,
   headers: Record<string, string> = {},
-  opts: { maxAgeMs: number; timeoutMs?: number; fetch?: typeof fetch } = { maxAgeMs: 5000 },
-): (p: Principal) => Promise<boolean> {
+  opts: {
+    maxAgeMs: number;
+    staleAfterMs?: number;
+    timeoutMs?: number;
+    fetch?: typeof fetch;
+    log?: Pick<Logger, 'warn' | 'error' | 'info'>;
+  } = { maxAgeMs: 5000 },
+): RevocationCheck {
   const get = opts.fetch ?? fetch;
+  const staleAfterMs = Math.max(opts.staleAfterMs ?? 30_000, opts.maxAgeMs);
   let revoked = new Set<string>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
+  let retryAt = 0;
+  let failures = 0;
+  let failing = false;
   let inflight: Promise<void> | undefined;
   const refresh = async () => {
     try {
       const res = await get(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 2000) });
-      if (!res.ok) throw new Error(`status ${res.status}`);
+      if (!res.ok) throw new Error(`status ${res.status}: ${(await res.text()).slice(0, 300)}`);
       const body = (await res.json()) as { sessionIds?: unknown };
-      if (!Array.isArray(body.sessionIds)) throw new Error('no sessionIds');
+      if (!Array.isArray(body.sessionIds)) throw new Error('the answer has no sessionIds');
       revoked = new Set(body.sessionIds.map(String));
       fetchedAt = Date.now();
-    } catch {
-      // Keep the last list; ask again in a second rather than on every request.
-      fetchedAt = Date.now() - opts.maxAgeMs + 1000;
+      if (failing) opts.log?.info({ failures }, 'the revoked-session list is fetched again');
+      failing = false;
+    } catch (err) {
+      failures++;
+      failing = true;
+      retryAt = Date.now() + 1000;
+      const ageMs = Date.now() - fetchedAt;
+      opts.log?.[ageMs > staleAfterMs ? 'error' : 'warn'](
+        {
+          reason: err instanceof Error ? err.message : String(err),
+          failures,
+          listAgeMs: Number.isFinite(ageMs) ? ageMs : null,
+        },
+        ageMs > staleAfterMs
+          ? 'the revoked-session list could not be fetched and is too old: access tokens are refused'
+          : 'the revoked-session list could not be fetched; the last one stays in force for now',
+      );
     }
   };
-  return async (p) => {
+  const check = async (p: Principal) => {
     if (!p.sessionId) return false;
-    if (Date.now() - fetchedAt >= opts.maxAgeMs) {
+    const now = Date.now();
+    if (now - fetchedAt >= opts.maxAgeMs && now >= retryAt) {
       inflight ??= refresh().finally(() => {
         inflight = undefined;
       });
       await inflight;
     }
+    if (Date.now() - fetchedAt > staleAfterMs)
+      throw new ApiError(
+        503,
+        'SESSIONS_UNVERIFIABLE',
+        'Sessions cannot be checked right now; try again shortly',
+        {},
+        { 'Retry-After': '5' },
+      );
     return revoked.has(p.sessionId);
   };
+  return Object.assign(check, { failures: () => failures });
 }
 
 /**

@@ -27,6 +27,8 @@ export const baseConfigSchema = z.object({
   REVOCATIONS_URL: z.url().optional(),
   /** How stale that list may get: a revoked session's tokens stop working everywhere within this. */
   REVOCATION_MAX_AGE_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Past this age (auth unreachable) the list no longer decides and access tokens are refused (503). */
+  REVOCATION_STALE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   JWT_ISSUER: z.string().default('marketplace-auth'),
   JWT_AUDIENCE: z.string().default('marketplace'),
   ENVIRONMENT: z.string().default('local'),

@@ -5,7 +5,7 @@ import {
   LogLevel,
   StateConcurrencyEnum,
 } from '@dapr/dapr';
-import type { ServiceName } from '@mp/contracts';
+import { type CallPath, findCall, type ServiceName } from '@mp/contracts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { currentContext } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -41,7 +41,16 @@ export class StateConflictError extends Error {}
  * Errors are never swallowed: the SDK's `{error}` returns become exceptions here.
  */
 export interface Dapr {
-  invoke<T = unknown>(appId: ServiceName, path: string, opts?: InvokeOptions): Promise<T>;
+  /**
+   * Invokes another app. Only the calls listed in packages/contracts/src/calls.ts can be made: the
+   * path must fit one of the callee's listed paths (checked by the compiler), and the caller,
+   * method and path one listed call (checked here; the callee's sidecar refuses any other).
+   */
+  invoke<T = unknown, A extends ServiceName = ServiceName>(
+    appId: A,
+    path: CallPath<A>,
+    opts?: InvokeOptions,
+  ): Promise<T>;
   publish(pubsub: string, topic: string, body: unknown, metadata: Record<string, string>): Promise<void>;
   getState<T>(store: string, key: string): Promise<StateEntry<T>>;
   /** Saves with first-write-wins when `etag` is given (undefined etag = must not exist yet is not supported by Dapr; last write wins). */
@@ -96,7 +105,32 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     );
   });
 
-export function createDapr(opts: { host: string; httpPort: number; apiToken?: string }): Dapr {
+/** A call that is not in the list of synchronous calls: a programming error, refused before it is sent. */
+export class UnlistedCallError extends Error {}
+
+/** Throws unless `caller` may send `method path` to `callee` (packages/contracts/src/calls.ts). */
+export function checkListedCall(
+  caller: ServiceName,
+  callee: ServiceName,
+  method: string,
+  path: string,
+): void {
+  if (!findCall(caller, callee, method, path))
+    throw new UnlistedCallError(
+      `${caller} → ${callee} ${method} ${path.split('?')[0]} is not in the list of synchronous calls (packages/contracts/src/calls.ts)`,
+    );
+}
+
+export const invokeMethod = (o: InvokeOptions): NonNullable<InvokeOptions['method']> =>
+  o.method ?? (o.body === undefined ? 'GET' : 'POST');
+
+export function createDapr(opts: {
+  host: string;
+  httpPort: number;
+  apiToken?: string;
+  /** This app: its calls are checked against the list. */
+  caller: ServiceName;
+}): Dapr {
   const client = new DaprClient({
     daprHost: opts.host,
     daprPort: String(opts.httpPort),
@@ -108,6 +142,8 @@ export function createDapr(opts: { host: string; httpPort: number; apiToken?: st
 
   return {
     async invoke<T>(appId: ServiceName, path: string, o: InvokeOptions = {}): Promise<T> {
+      const method = invokeMethod(o) as HttpMethod;
+      checkListedCall(opts.caller, appId, method, path);
       const ctx = currentContext();
       const headers: Record<string, string> = { ...o.headers };
       if (ctx) headers['x-correlation-id'] = ctx.correlationId;
@@ -115,7 +151,6 @@ export function createDapr(opts: { host: string; httpPort: number; apiToken?: st
       const qs = o.query
         ? `?${new URLSearchParams(Object.entries(o.query).filter(([, v]) => v !== undefined) as [string, string][])}`
         : '';
-      const method = (o.method ?? (o.body === undefined ? 'GET' : 'POST')) as HttpMethod;
       try {
         const call = client.invoker.invoke(
           appId,

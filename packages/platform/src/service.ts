@@ -89,11 +89,12 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     createDapr({
       host: config.DAPR_HOST,
       httpPort: config.DAPR_HTTP_PORT,
+      caller: def.name,
       ...(config.DAPR_API_TOKEN ? { apiToken: config.DAPR_API_TOKEN } : {}),
     });
   const events = new EventPublisher(def.name, config.ENVIRONMENT);
   const partial = { name: def.name, config, db, log, dapr, events };
-  const verifier = o.verifier ?? def.verifier?.(partial) ?? defaultVerifier(config);
+  const verifier = o.verifier ?? def.verifier?.(partial) ?? defaultVerifier(config, log);
   const deps: ServiceDeps<DB, ServiceConfig<S>> = { ...partial, verifier };
 
   const relay = new OutboxRelay(db as unknown as Kysely<PlatformTables>, dapr, log, {
@@ -208,7 +209,7 @@ export const KEEP_ALIVE_MS = 65_000;
  * Access tokens are checked against auth's JWKS and its list of revoked sessions, through our own
  * sidecar unless JWKS_URL / REVOCATIONS_URL say otherwise.
  */
-function defaultVerifier(config: BaseConfig): TokenVerifier {
+function defaultVerifier(config: BaseConfig, log: Logger): TokenVerifier {
   const url =
     config.JWKS_URL ??
     `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/auth/method/.well-known/jwks.json`;
@@ -222,7 +223,11 @@ function defaultVerifier(config: BaseConfig): TokenVerifier {
     jwks: remoteJwks(url, headers),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    isRevoked: remoteRevocations(revocations, headers, { maxAgeMs: config.REVOCATION_MAX_AGE_MS }),
+    isRevoked: remoteRevocations(revocations, headers, {
+      maxAgeMs: config.REVOCATION_MAX_AGE_MS,
+      staleAfterMs: config.REVOCATION_STALE_MS,
+      log,
+    }),
   });
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, remoteRevocations } from '../src/auth.ts';
 import { withoutSidecar } from '../src/testing/index.ts';
 
@@ -27,6 +27,9 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/internal/sessions/revoked`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterEach(() => {
+  up = true;
+});
 
 const principal = (sessionId: string) => ({ userId: 'u-1', role: 'buyer' as const, sessionId });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,6 +66,42 @@ describe('the revoked-session list', () => {
     up = false;
     await sleep(150);
     expect(await isRevoked(principal('s-3'))).toBe(true);
+    up = true;
+  });
+
+  it('refuses every token once the list is older than the bound, logging and counting each failure', async () => {
+    revoked = ['s-4'];
+    const warnings: { obj: Record<string, unknown>; msg: string }[] = [];
+    const log = {
+      warn: (obj: Record<string, unknown>, msg: string) => warnings.push({ obj, msg }),
+      error: (obj: Record<string, unknown>, msg: string) => warnings.push({ obj, msg }),
+      info: () => {},
+    };
+    const isRevoked = remoteRevocations(url, {}, { maxAgeMs: 100, staleAfterMs: 400, log: log as never });
+    expect(await isRevoked(principal('s-5'))).toBe(false);
+    up = false;
+    await sleep(150);
+    // Younger than the bound: the last list still decides.
+    expect(await isRevoked(principal('s-5'))).toBe(false);
+    expect(isRevoked.failures()).toBe(1);
+    expect(warnings.at(-1)?.obj.reason).toMatch(/503/);
+    await sleep(1000);
+    // Older than the bound: nothing is accepted, not even a session the last list did not name.
+    await expect(isRevoked(principal('s-5'))).rejects.toMatchObject({
+      status: 503,
+      code: 'SESSIONS_UNVERIFIABLE',
+    });
+    expect(isRevoked.failures()).toBeGreaterThanOrEqual(2);
+    up = true;
+    await sleep(1100);
+    expect(await isRevoked(principal('s-5'))).toBe(false);
+    expect(await isRevoked(principal('s-4'))).toBe(true);
+  });
+
+  it('refuses tokens when the list was never fetched (auth unreachable from the start)', async () => {
+    up = false;
+    const isRevoked = remoteRevocations(url, {}, { maxAgeMs: 100 });
+    await expect(isRevoked(principal('s-6'))).rejects.toMatchObject({ status: 503 });
     up = true;
   });
 

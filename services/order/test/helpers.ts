@@ -17,7 +17,7 @@ export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 /** A sidecar double that answers as product, inventory and coupon would (release included). */
 export function fakeDapr(catalog: FakeCatalog) {
-  const dapr = withoutSidecar(catalog.doubles());
+  const dapr = withoutSidecar(catalog.doubles(), {}, 'order');
   const invoke = dapr.invoke.bind(dapr);
   dapr.invoke = (async (appId: string, path: string, o: { body?: unknown } = {}) => {
     const release = /^\/internal\/reservations\/([^/]+)\/release$/.exec(path);
@@ -25,7 +25,7 @@ export function fakeDapr(catalog: FakeCatalog) {
       dapr.calls.push({ appId, method: 'POST', path, body: o.body });
       return catalog.release(decodeURIComponent(release[1]!));
     }
-    return invoke(appId as never, path, o);
+    return invoke(appId as never, path as never, o);
   }) as typeof dapr.invoke;
   return dapr;
 }

@@ -2,11 +2,13 @@
  * Test helpers: a service built on a throw-away PostgreSQL schema, called with `app.request()`
  * (no port), with access tokens signed by a test key that only these tests trust.
  */
+
 import { randomBytes } from 'node:crypto';
+import type { ServiceName } from '@mp/contracts';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { type Kysely, sql } from 'kysely';
 import { createTokenVerifier, type Role, type TokenVerifier } from '../auth.ts';
-import type { Dapr } from '../dapr.ts';
+import { checkListedCall, type Dapr, invokeMethod } from '../dapr.ts';
 import { ApiError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { type BuildOverrides, buildService, type Service, type ServiceDefinition } from '../service.ts';
@@ -63,6 +65,8 @@ export function withoutSidecar(
   invoke: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown> = {},
   /** Output bindings, keyed by name: throw to make the binding fail; absent ones succeed. */
   bindingDoubles: Record<string, (call: BindingCall) => unknown> = {},
+  /** The app under test: its calls are checked against the list of synchronous calls, as in production. */
+  caller?: ServiceName,
 ): Dapr & {
   calls: { appId: string; method: string; path: string; body: unknown }[];
   /** Every output binding invocation that succeeded, oldest first. */
@@ -80,7 +84,8 @@ export function withoutSidecar(
       bindings.push(call);
     },
     async invoke(appId, path, o = {}) {
-      const method = o.method ?? (o.body === undefined ? 'GET' : 'POST');
+      const method = invokeMethod(o);
+      if (caller) checkListedCall(caller, appId, method, path);
       calls.push({ appId, method, path, body: o.body });
       const route = `${appId} ${method} ${path.split('?')[0]}`;
       const fn = invoke[route] ?? invoke[`${appId} ${path.split('?')[0]}`];
@@ -149,7 +154,8 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
   } = {},
 ): Promise<TestService<DB, import('../service.ts').ServiceConfig<S>>> {
   const schema = `t_${def.name}_${randomBytes(4).toString('hex')}`;
-  const dapr = (o.dapr as ReturnType<typeof withoutSidecar>) ?? withoutSidecar(o.invoke, o.bindings);
+  const dapr =
+    (o.dapr as ReturnType<typeof withoutSidecar>) ?? withoutSidecar(o.invoke, o.bindings, def.name);
   const overrides: BuildOverrides = {
     env: {
       DATABASE_URL: testDatabaseUrl(),

@@ -139,7 +139,8 @@ type Changed<T> = T & { changed?: boolean };
 const withoutChanged = <T extends { changed?: boolean }>({ changed: _, ...rest }: T) => rest;
 
 export function identityRoutes(app: App, { dapr, events, db }: ServiceDeps<Database>) {
-  const path = (base: string, id: string, action = '') => `${base}/${encodeURIComponent(id)}${action}`;
+  const path = <B extends string, A extends string = ''>(base: B, id: string, action?: A) =>
+    `${base}/${encodeURIComponent(id)}${action ?? ''}` as `${B}/${string}${A}`;
 
   app.openapi(listUsers, async (c) =>
     c.json(await dapr.invoke<never>('user', '/internal/users', { query: c.req.valid('query') }), 200),

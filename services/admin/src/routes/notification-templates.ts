@@ -167,7 +167,8 @@ const disable = createRoute({
 type Detail = z.infer<typeof detail>;
 
 export function notificationTemplateRoutes(app: App, { dapr }: ServiceDeps<Database>): void {
-  const at = (t: string, rest = '') => `/internal/templates/${encodeURIComponent(t)}${rest}`;
+  const at = <R extends string = ''>(t: string, rest?: R) =>
+    `/internal/templates/${encodeURIComponent(t)}${rest ?? ''}` as `/internal/templates/${string}${R}`;
 
   app.openapi(list, async (c) =>
     c.json(await dapr.invoke<{ items: z.infer<typeof view>[] }>('notification', '/internal/templates'), 200),

@@ -1,3 +1,4 @@
+import type { CallPath } from '@mp/contracts';
 import {
   ApiError,
   type App,
@@ -40,7 +41,10 @@ const dashboard = createRoute({
 });
 
 export function dashboardRoutes(app: App, { db, dapr, log }: ServiceDeps<Database>) {
-  const ask = async (appId: 'stats' | 'settlement', path: string): Promise<z.infer<typeof section>> => {
+  const ask = async <A extends 'stats' | 'settlement'>(
+    appId: A,
+    path: CallPath<A>,
+  ): Promise<z.infer<typeof section>> => {
     try {
       return { status: 'OK', data: await dapr.invoke(appId, path, { timeoutMs: 3000 }) };
     } catch (err) {
