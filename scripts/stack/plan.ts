@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
-import { databaseOf, gatewayPortOf, portsOf, stackNumber } from './ports.ts';
+import { databaseOf, gatewayPortOf, localCorsOrigins, portsOf, stackNumber } from './ports.ts';
 import { profileNames, profiles, writeProfile } from './profiles.ts';
 
 export { portsOf, profiles };
@@ -191,6 +191,7 @@ export function plan(opts: PlanOptions) {
         ADMIN_EMAIL: localAdmin.email,
         ADMIN_PASSWORD: localAdmin.password,
         PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`,
+        CORS_ALLOWED_ORIGINS: localCorsOrigins(),
         ...localEnv(secrets)[name],
       },
       log: join(runDir, 'logs', `${name}.log`),

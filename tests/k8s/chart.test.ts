@@ -64,6 +64,14 @@ describe.each(sets)('the chart with %s values', (set) => {
     }
   });
 
+  it('gives every service the allowed browser origins of the values, as the kit reads them', () => {
+    const expected = set === 'local' ? ['http://localhost:5173', 'http://127.0.0.1:5173'] : [];
+    for (const name of serviceNames) {
+      const parsed = baseConfigSchema.shape.CORS_ALLOWED_ORIGINS.parse(envOf(ms, name).CORS_ALLOWED_ORIGINS);
+      expect(parsed, name).toEqual(expected);
+    }
+  });
+
   it('gives each service the same topics as the kit would subscribe it to programmatically', () => {
     const subs = ofKind(ms, 'Subscription');
     for (const name of serviceNames) {

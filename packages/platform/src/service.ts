@@ -105,7 +105,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   const workers = def.workers?.(deps) ?? [];
   let draining = false;
 
-  const app = createApp(log);
+  const app = createApp(log, { corsOrigins: config.CORS_ALLOWED_ORIGINS });
   app.get('/healthz', (c) => c.json({ status: 'ok', service: def.name }));
   app.get('/readyz', async (c) => {
     const checks: Record<string, boolean> = {
