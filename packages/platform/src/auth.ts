@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { forbidden, unauthorized } from './errors.ts';
+import { markMiddleware } from './openapi.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -131,7 +132,7 @@ export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv
 
 /** The route needs a signed-in caller, of one of the roles when roles are given. */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
-  return createMiddleware<AuthEnv>(async (c, next) => {
+  const guard = createMiddleware<AuthEnv>(async (c, next) => {
     const p = c.get('principal');
     if (!p) throw unauthorized();
     if (roles.length && !roles.includes(p.role)) {
@@ -139,6 +140,8 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
     }
     await next();
   });
+  // The API document reads the route's security from here (openapi.ts).
+  return markMiddleware(guard, { roles });
 }
 
 /** The signed-in principal; for handlers behind `requireRole`. */

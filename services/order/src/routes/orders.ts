@@ -93,7 +93,7 @@ function visibleOrders(db: Db, p: Principal) {
 export function orderRoutes(app: App, ctx: OrderContext) {
   const { db, dapr } = ctx;
   const once = idempotent(db, 'orders.create');
-  app.use('/api/v1/orders', async (c, next) => (c.req.method === 'POST' ? once(c, next) : next()));
+  app.post('/api/v1/orders', once);
   app.openapi(create, async (c) => {
     const { userId } = principalOf(c);
     const body = c.req.valid('json');
