@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { apiDocumentJson, errorsDoc, errorsJson } from './api.ts';
+import { apiDocumentJson, clientSchema, errorsDoc, errorsJson } from './api.ts';
 import {
   chartCommonComponents,
   chartResiliency,
@@ -26,6 +26,7 @@ export const generated: Record<string, () => string | Promise<string>> = {
   'docs/errors.md': errorsDoc,
   'packages/contracts/generated/openapi.json': apiDocumentJson,
   'packages/contracts/generated/errors.json': errorsJson,
+  'packages/client/src/schema.gen.ts': clientSchema,
   'charts/marketplace/generated/services.yaml': chartServices,
   'charts/marketplace/generated/routes.yaml': chartRoutes,
   'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,
