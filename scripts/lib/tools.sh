@@ -182,6 +182,12 @@ ensure_py_tools() {
   echo "$want" >"$stamp"
 }
 
+# Debian's Chromium for the browser test (tests/e2e/browser.test.ts drives it with playwright-core;
+# no browser is ever downloaded by Playwright).
+ensure_browser() {
+  apt_install chromium
+}
+
 # Everything the system needs to run and be tested here.
 ensure_runtime() {
   ensure_system_packages

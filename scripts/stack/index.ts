@@ -29,11 +29,34 @@ const [command = 'up', ...rest] = positionals;
 const say = (msg: string) => console.log(`\x1b[1;34m[mp]\x1b[0m ${msg}`);
 let stopping = false;
 
-function stackPlan() {
+/**
+ * What `up` was started with (set by scripts/up.sh: the daprd binary, the databases, Redis, the
+ * secrets file, the sandboxes' ports), kept in the run folder so that `restart` run by hand, in
+ * a plain shell, starts a service exactly as `up` did.
+ */
+const runnerFile = join(runDir, 'runner.json');
+const runnerVariable = /^(MP_|DAPRD$|DAPR_LOG_LEVEL$|ADMIN_|PG_SANDBOX_|CARRIER_SANDBOX_|ORDER_|LOG_LEVEL$)/;
+
+function saveRunnerEnv(profile: string): void {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => runnerVariable.test(k)));
+  writeFileSync(runnerFile, JSON.stringify({ profile, env }, null, 2), { mode: 0o600 });
+}
+
+function loadRunnerEnv(): string | undefined {
+  if (!existsSync(runnerFile)) return undefined;
+  const saved = JSON.parse(readFileSync(runnerFile, 'utf8')) as {
+    profile: string;
+    env: Record<string, string>;
+  };
+  for (const [k, v] of Object.entries(saved.env)) process.env[k] ??= v;
+  return saved.profile;
+}
+
+function stackPlan(profile = values.profile!) {
   const daprd = process.env.DAPRD;
-  if (!daprd) throw new Error('DAPRD is not set; run through scripts/up.sh');
+  if (!daprd) throw new Error('DAPRD is not set and no stack is running here; start one with scripts/up.sh');
   return plan({
-    profile: values.profile!,
+    profile,
     databaseBaseUrl: process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432',
     redisHost: process.env.MP_REDIS_HOST ?? '127.0.0.1:6379',
     rabbitmqUrl: process.env.MP_RABBITMQ_URL,
@@ -90,7 +113,10 @@ async function up() {
   };
   apps.forEach(launch);
   sidecars.forEach(launch);
-  if (started.length) writeFileSync(join(runDir, 'profile'), values.profile!);
+  if (started.length) {
+    writeFileSync(join(runDir, 'profile'), values.profile!);
+    saveRunnerEnv(values.profile!);
+  }
   startGateway();
   say(
     started.length
@@ -171,7 +197,9 @@ async function status() {
 
 async function restart(name: string) {
   if (!(serviceNames as string[]).includes(name)) throw new Error(`no service ${name}`);
-  const { apps, sidecars } = stackPlan();
+  // As the running stack was started, whatever this shell has (scripts/up.sh set it up).
+  const profile = loadRunnerEnv() ?? values.profile!;
+  const { apps, sidecars } = stackPlan(profile);
   await stopProcesses(runDir, [name, `${name}-dapr`], 15_000);
   startProcess(runDir, apps.find((a) => a.name === name)!, root);
   startProcess(runDir, sidecars.find((s) => s.name === `${name}-dapr`)!, root);

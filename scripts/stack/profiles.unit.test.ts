@@ -1,7 +1,10 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventTypes } from '@mp/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { profileNames, readResources, resolveProfile } from './profiles.ts';
+import { profileNames, readResources, resolveProfile, writeProfile } from './profiles.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const stateStores = (profile: string) =>
@@ -58,5 +61,26 @@ describe('component profiles', () => {
   it('read one resource per YAML document, with its kind and name', () => {
     const redis = readResources(root, 'components/redis');
     expect(redis.find((r) => r.name === 'pubsub')).toMatchObject({ kind: 'Component', type: 'pubsub.redis' });
+  });
+});
+
+describe('writing a profile for the sidecars', () => {
+  it('updates the folder in place, so running sidecars keep reading it (restart <service>)', () => {
+    const base = mkdtempSync(join(tmpdir(), 'mp-profile-'));
+    const dir = join(base, 'resources');
+    try {
+      writeProfile(root, 'redis', dir);
+      const before = statSync(dir).ino;
+      const file = join(dir, readdirSync(dir)[0]!);
+      const written = statSync(file).mtimeMs;
+      writeFileSync(join(dir, 'stale.yaml'), 'kind: Component\n');
+      writeProfile(root, 'redis', dir);
+      expect(statSync(dir).ino).toBe(before);
+      expect(statSync(file).mtimeMs).toBe(written);
+      expect(readdirSync(dir)).not.toContain('stale.yaml');
+      expect(readdirSync(dir)).toHaveLength(resolveProfile(root, 'redis').length);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Extra headers on every call. */
   headers?: Record<string, string>;
+  /** In a browser: send cookies and HTTP auth cross-origin too (`include`). */
+  credentials?: RequestCredentials;
 }
 
 export type MarketplaceClient = Client<paths>;
@@ -35,6 +37,7 @@ export function createClient(opts: ClientOptions): MarketplaceClient {
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
   if (opts.token) {
     const bearer: Middleware = {

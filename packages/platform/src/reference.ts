@@ -46,6 +46,7 @@ const initScript = `window.ui = SwaggerUIBundle({
   displayOperationId: true,
   filter: true,
   tryItOutEnabled: false,
+  docExpansion: 'none',
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
 });
