@@ -124,15 +124,24 @@ async function up() {
       : 'already running',
   );
 
+  const waiting = new Set<string>(serviceNames);
+  const began = Date.now();
+  // Progress while the sidecars and apps come up (a cold start takes a minute or two).
+  const progress = setInterval(() => {
+    say(
+      `${serviceNames.length - waiting.size}/${serviceNames.length} ready after ${Math.round((Date.now() - began) / 1000)} s; waiting for ${[...waiting].join(', ')}`,
+    );
+  }, 10_000);
   const results = await Promise.all(
     serviceNames.map(async (name) => {
       const ok = await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, timeoutMs, () => {
         const pid = readPid(runDir, name);
         return pid !== undefined && isAlive(pid);
       });
+      waiting.delete(name);
       return { name, ok };
     }),
-  );
+  ).finally(() => clearInterval(progress));
   const gatewayOk = await waitHttp(`http://127.0.0.1:${gatewayPort}/.well-known/jwks.json`, 30_000).catch(
     () => false,
   );

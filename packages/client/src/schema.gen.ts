@@ -271,7 +271,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Approve a product (seed flow 4.4 step 3): it goes on sale */
+        /** Approve a product: it goes on sale */
         patch: operations["patchAdminProductsByIdApprove"];
         trace?: never;
     };
@@ -1228,7 +1228,7 @@ export interface paths {
         /** Orders, newest first: a buyer's own, a seller's (orders holding its items, those items only), any for an admin */
         get: operations["getOrders"];
         put?: never;
-        /** Place an order (flow 4.1): products quoted, stock reserved, coupon checked, then PENDING_PAYMENT. Honours Idempotency-Key. */
+        /** Place an order: products quoted, stock reserved, coupon checked, then PENDING_PAYMENT. Honours Idempotency-Key. */
         post: operations["postOrders"];
         delete?: never;
         options?: never;
@@ -1262,7 +1262,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 주문취소 before dispatch (flow 4.2): refund, stock and coupon back, shipments stopped */
+        /** 주문취소 before dispatch: refund, stock and coupon back, shipments stopped */
         post: operations["postOrdersByIdCancel"];
         delete?: never;
         options?: never;

@@ -161,7 +161,15 @@ function addCodes(into: Map<number, Set<string>>, codes: Codes) {
 export interface DescribeOptions {
   /** The service's own codes by status (scanned from its sources by scripts/gen). */
   serviceCodes?: Codes;
+  /**
+   * Keep the service's `/internal` routes too (its own /openapi.json, for whoever calls it through
+   * Dapr, and for the tests that check them unreachable from outside); the merged public document
+   * leaves them out.
+   */
+  internal?: boolean;
 }
+
+const isInternal = (path: string) => path === '/internal' || path.startsWith('/internal/');
 
 /**
  * The service's public OpenAPI 3.1 document with operationIds, tags, security, problem
@@ -172,13 +180,14 @@ export function publicDocument(app: App, service: ServiceName, info: Json, o: De
   const paths: Json = {};
   const tags = new Set<string>();
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
-    if (!isPublic(service, path)) continue;
+    const internal = o.internal === true && isInternal(path);
+    if (!isPublic(service, path) && !internal) continue;
     for (const method of methods) {
       const op = item[method];
       if (!op) continue;
       const m = marksOf(app, method, path);
       op.operationId ??= operationIdOf(method, path);
-      op.tags ??= [tagOf(service, path)];
+      op.tags ??= [internal ? 'internal' : tagOf(service, path)];
       for (const t of op.tags) tags.add(t);
       const declared = Object.keys(op.responses ?? {}).map(Number);
       const codes = new Map<number, Set<string>>();
@@ -186,7 +195,11 @@ export function publicDocument(app: App, service: ServiceName, info: Json, o: De
       const hasInput = (op.parameters?.length ?? 0) > 0 || op.requestBody;
       if (hasInput) addCodes(codes, kitCodes.validation);
       if (op.requestBody?.content?.['application/json']) addCodes(codes, kitCodes.body);
-      if (m.roles) {
+      if (internal) {
+        // Only our own Dapr sidecar reaches these, with the app token (the kit's requireAppToken).
+        op.security ??= [{ daprAppToken: [] }];
+        addCodes(codes, { 403: ['INTERNAL_ONLY'] });
+      } else if (m.roles) {
         op.security ??= [{ bearer: [] }];
         op['x-roles'] = [...m.roles];
         addCodes(codes, kitCodes.bearer);
@@ -254,6 +267,16 @@ export function publicDocument(app: App, service: ServiceName, info: Json, o: De
       bearerFormat: 'JWT',
       description: 'An access token from POST /api/v1/auth/login',
     },
+    ...(o.internal
+      ? {
+          daprAppToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'dapr-api-token',
+            description: "Sent by the service's own Dapr sidecar (service invocation)",
+          },
+        }
+      : {}),
   };
   doc.tags = [...tags].sort().map((name) => ({ name, 'x-service': service }));
   return doc;

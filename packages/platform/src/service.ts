@@ -139,14 +139,16 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   app.use('*', authenticate(verifier));
   def.internal?.(app, deps);
   def.routes(app, deps);
-  // The service's public routes, described by the kit (openapi.ts); /api/openapi.json merges all.
+  // The service's public and internal routes, described by the kit (openapi.ts); the public ones
+  // of every service are merged into /api/openapi.json.
   let document: unknown;
   app.get('/openapi.json', (c) => {
-    document ??= publicDocument(app, def.name, {
-      title: `${def.name} service`,
-      version: '1.0.0',
-      description: def.description ?? '',
-    });
+    document ??= publicDocument(
+      app,
+      def.name,
+      { title: `${def.name} service`, version: '1.0.0', description: def.description ?? '' },
+      { internal: true },
+    );
     return c.json(document);
   });
 

@@ -42,7 +42,7 @@ const create = createRoute({
   method: 'post',
   path: '/api/v1/orders',
   summary:
-    'Place an order (flow 4.1): products quoted, stock reserved, coupon checked, then PENDING_PAYMENT. Honours Idempotency-Key.',
+    'Place an order: products quoted, stock reserved, coupon checked, then PENDING_PAYMENT. Honours Idempotency-Key.',
   middleware: [requireRole('buyer')] as const,
   request: { body: jsonBody(newOrder) },
   responses: {
