@@ -16,6 +16,7 @@ import {
   localPostgresInit,
 } from './chart.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
+import { valuesSchema } from './values-schema.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -27,6 +28,7 @@ export const generated: Record<string, () => string | Promise<string>> = {
   'packages/contracts/generated/openapi.json': apiDocumentJson,
   'packages/contracts/generated/errors.json': errorsJson,
   'packages/client/src/schema.gen.ts': clientSchema,
+  'charts/marketplace/values.schema.json': valuesSchema,
   'charts/marketplace/generated/services.yaml': chartServices,
   'charts/marketplace/generated/routes.yaml': chartRoutes,
   'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,

@@ -256,11 +256,26 @@ describe('profiles and environments', () => {
     expect(renderError('eks', ['--set', 'localDev=true'])).toMatch(
       /must never be on with environment: production/,
     );
+    // values.schema.json refuses it first; the template's own check stays for charts without it.
     expect(renderError('default', ['--set', 'services.ordr.replicas=3'])).toMatch(
-      /services\.ordr: no such service/,
+      /services\.ordr: no such service|additional properties 'ordr' not allowed/,
     );
     expect(renderError('default', ['--set', 'secrets.create=true'])).toMatch(
       /secrets\.create is for local clusters/,
     );
+  });
+});
+
+describe('the values schema (values.schema.json, generated from values.yaml)', () => {
+  it('refuses a misspelt key, a service that does not exist and a profile that does not', () => {
+    expect(renderError('default', ['--set', 'ingres.enabled=true'])).toMatch(/ingres/);
+    expect(renderError('default', ['--set', 'serviceDefaults.replica=3'])).toMatch(/replica/);
+    expect(renderError('default', ['--set', 'services.ordr.replicas=1'])).toMatch(/ordr/);
+    expect(renderError('default', ['--set', 'dapr.profile=kafka'])).toMatch(/profile/);
+    expect(renderError('default', ['--set', 'cors.allowedOrigins={*}'])).toMatch(/allowedOrigins/);
+  });
+
+  it('accepts the local and EKS values and a per-service override', () => {
+    expect(render('default', ['--set', 'services.order.replicas=3']).length).toBeGreaterThan(10);
   });
 });
