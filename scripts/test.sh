@@ -77,6 +77,7 @@ if [[ "$scope" == all || "$scope" == k8s ]]; then
   log "image"; scripts/image/check.sh user
 fi
 if [[ "$scope" == all || "$scope" == e2e ]]; then
+  ensure_browser
   was_running=0
   node scripts/stack/index.ts status >/dev/null 2>&1 && was_running=1
   # What this run starts, it stops, even when the start itself fails.

@@ -19,7 +19,7 @@ export function eventsDoc(): string {
     const fields = Object.keys((eventCatalog[t].data as unknown as { shape: object }).shape).join(', ');
     return `| \`${t}\` | ${e.publisher} | ${e.subscribers.join(', ') || '—'} | ${fields} | ${e.why ?? ''} |`;
   });
-  return `${header('Events', 'packages/contracts/src/catalog.ts')}Every message is the seed's \`BaseEvent\` envelope (\`eventId, eventType, eventVersion, timestamp, source,
+  return `${header('Events', 'packages/contracts/src/catalog.ts')}Every message is the \`BaseEvent\` envelope of packages/contracts/src/envelope.ts (\`eventId, eventType, eventVersion, timestamp, source,
 correlationId, userId?, metadata {traceId, environment}, data\`), one Dapr topic per event name, published
 from a transactional outbox with the CloudEvent \`id\` equal to \`eventId\`. The **${monitorService}** service
 subscribes to every topic (the event monitor) and to \`${deadLetterTopic}\`, where Dapr forwards what a

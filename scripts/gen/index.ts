@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { apiDocumentJson, clientSchema, errorsDoc, errorsJson } from './api.ts';
 import {
   chartAccess,
   chartCommonComponents,
@@ -19,13 +20,19 @@ import {
 } from './chart.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
 import { iamFiles } from './iam.ts';
+import { valuesSchema } from './values-schema.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /** path (from the repository root) → content */
-export const generated: Record<string, () => string> = {
+export const generated: Record<string, () => string | Promise<string>> = {
   'docs/events.md': eventsDoc,
   'docs/routes.md': routesDoc,
+  'docs/errors.md': errorsDoc,
+  'packages/contracts/generated/openapi.json': apiDocumentJson,
+  'packages/contracts/generated/errors.json': errorsJson,
+  'packages/client/src/schema.gen.ts': clientSchema,
+  'charts/marketplace/values.schema.json': valuesSchema,
   'charts/marketplace/generated/services.yaml': chartServices,
   'charts/marketplace/generated/routes.yaml': chartRoutes,
   'charts/marketplace/generated/subscriptions.yaml': chartSubscriptions,
@@ -43,7 +50,7 @@ const check = process.argv.includes('--check');
 const stale: string[] = [];
 for (const [path, make] of Object.entries(generated)) {
   const file = join(root, path);
-  const content = make();
+  const content = await make();
   const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   if (current === content) continue;
   if (check) stale.push(path);

@@ -17,6 +17,8 @@ ensure_system_packages() {
   apt_install postgresql postgresql-contrib redis-server nginx-light ca-certificates curl
   # Hangul glyphs for settlement statements (정산서 PDF); pdftotext lets tests read those PDFs back.
   apt_install fonts-nanum poppler-utils
+  # What the README's examples use besides curl.
+  apt_install jq uuid-runtime
   # Debian starts the packaged services; the project runs its own instances under .run/.
   for svc in redis-server nginx postgresql; do
     if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
@@ -90,9 +92,14 @@ go_build_module() { # module version package output [tags]
   local src; src="$(go_module_src "$module" "$version")"
   log "building $pkg of $module@$version (cached after the first time)"
   mkdir -p "$MP_BIN"
-  (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
-    go build -trimpath ${tags:+-tags "$tags"} -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") \
-    || die "building $module@$version failed"
+  # Go fetches the toolchain the module asks for (its go.mod's `go` line; Dapr 1.18.2 needs Go
+  # 1.26.5) through the module proxy when the installed one is older (GOTOOLCHAIN=auto). The
+  # build prints progress (-v: each package as it compiles) so the first set-up is not silent.
+  local build_log="$MP_CACHE/build-$(basename "$out").log"
+  (cd "$src" && GOTOOLCHAIN="${MP_GOTOOLCHAIN:-auto}" GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
+    go build -v -trimpath ${tags:+-tags "$tags"} -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg" 2>&1 |
+      tee "$build_log" | awk '{ n++ } n % 50 == 0 { printf "\r  … %d packages compiled", n; fflush() } END { if (n) print "" }'
+    exit "${PIPESTATUS[0]}") || { tail -20 "$build_log" >&2; die "building $module@$version failed (log: $build_log)"; }
   mv "$out.tmp" "$out"
 }
 
@@ -177,7 +184,7 @@ ensure_tiltcheck() {
   command -v go >/dev/null || die "Go is needed to build the Tiltfile checker"
   log "building the Tiltfile checker (tilt/check)"
   mkdir -p "$MP_BIN"
-  (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
+  (cd "$src" && GOTOOLCHAIN="${MP_GOTOOLCHAIN:-auto}" GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
     go build -trimpath -o "$MP_BIN/tiltcheck.tmp" .) || die "building tilt/check failed"
   mv "$MP_BIN/tiltcheck.tmp" "$MP_BIN/tiltcheck"
   echo "$want" >"$MP_BIN/tiltcheck.stamp"
@@ -187,7 +194,8 @@ ensure_tiltcheck() {
 ensure_py_tools() {
   local stamp="$PY_VENV/.mp-stamp" want="${PY_TOOLS[*]}"
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
-  command -v python3 >/dev/null || die "python3 is needed for the local AWS emulator and SMTP sink"
+  # Debian's python3 comes without venv and pip; python3-venv brings both.
+  apt_install python3 python3-venv
   log "installing Python tools: $want"
   python3 -m venv "$PY_VENV" >/dev/null || die "python3 -m venv failed"
   "$PY_VENV/bin/pip" install -q --disable-pip-version-check "${PY_TOOLS[@]}" || die "pip install failed"
@@ -202,6 +210,12 @@ ensure_fuzzer() {
   python3 -m venv "$FUZZ_VENV" >/dev/null || die "python3 -m venv failed"
   "$FUZZ_VENV/bin/pip" install -q --disable-pip-version-check "$FUZZ_TOOL" || die "pip install failed"
   echo "$FUZZ_TOOL" >"$stamp"
+}
+
+# Debian's Chromium for the browser test (tests/e2e/browser.test.ts drives it with playwright-core;
+# no browser is ever downloaded by Playwright).
+ensure_browser() {
+  apt_install chromium
 }
 
 # Everything the system needs to run and be tested here.

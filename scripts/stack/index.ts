@@ -22,7 +22,6 @@ import { nginxConf } from './gateway.ts';
 import {
   gatewayPort,
   localAdmin,
-  type ProcessSpec,
   plan,
   portsOf,
   root,
@@ -49,11 +48,35 @@ let stopping = false;
 /** The foreground `up`'s own supervisor (with --detach it is a process of its own). */
 let foreground: Supervisor | undefined;
 
-function stackPlan() {
+/**
+ * What `up` was started with (set by scripts/up.sh: the daprd binary, the databases, Redis, the
+ * secrets file, the sandboxes' ports), kept in the run folder so that `restart` run by hand, in
+ * a plain shell, starts a service exactly as `up` did.
+ */
+const runnerFile = join(runDir, 'runner.json');
+const runnerVariable =
+  /^(MP_|DAPRD$|SENTRY$|DAPR_LOG_LEVEL$|ADMIN_|PG_SANDBOX_|CARRIER_SANDBOX_|ORDER_|LOG_LEVEL$)/;
+
+function saveRunnerEnv(profile: string): void {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => runnerVariable.test(k)));
+  writeFileSync(runnerFile, JSON.stringify({ profile, env }, null, 2), { mode: 0o600 });
+}
+
+function loadRunnerEnv(): string | undefined {
+  if (!existsSync(runnerFile)) return undefined;
+  const saved = JSON.parse(readFileSync(runnerFile, 'utf8')) as {
+    profile: string;
+    env: Record<string, string>;
+  };
+  for (const [k, v] of Object.entries(saved.env)) process.env[k] ??= v;
+  return saved.profile;
+}
+
+function stackPlan(profile = values.profile!) {
   const daprd = process.env.DAPRD;
-  if (!daprd) throw new Error('DAPRD is not set; run through scripts/up.sh');
+  if (!daprd) throw new Error('DAPRD is not set and no stack is running here; start one with scripts/up.sh');
   return plan({
-    profile: values.profile!,
+    profile,
     databaseBaseUrl: process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432',
     redisHost: process.env.MP_REDIS_HOST ?? '127.0.0.1:6379',
     rabbitmqUrl: process.env.MP_RABBITMQ_URL,
@@ -120,7 +143,10 @@ async function up(): Promise<void> {
   await startSentry(!values.detach);
   const specs = [...apps, ...sidecars.map(withTrustAnchors)];
   const started = specs.filter((spec) => !readPid(runDir, spec.name)).map((spec) => spec.name);
-  if (started.length) writeFileSync(join(runDir, 'profile'), values.profile!);
+  if (started.length) {
+    writeFileSync(join(runDir, 'profile'), values.profile!);
+    saveRunnerEnv(values.profile!);
+  }
   if (values.detach) {
     // Started here, then watched by a supervisor that outlives this command and restarts what dies.
     for (const spec of specs) if (started.includes(spec.name)) startProcess(runDir, spec, root);
@@ -146,15 +172,24 @@ async function up(): Promise<void> {
       : 'already running',
   );
 
+  const waiting = new Set<string>(serviceNames);
+  const began = Date.now();
+  // Progress while the sidecars and apps come up (a cold start takes a minute or two).
+  const progress = setInterval(() => {
+    say(
+      `${serviceNames.length - waiting.size}/${serviceNames.length} ready after ${Math.round((Date.now() - began) / 1000)} s; waiting for ${[...waiting].join(', ')}`,
+    );
+  }, 10_000);
   const results = await Promise.all(
     serviceNames.map(async (name) => {
       const ok = await waitHttp(`http://127.0.0.1:${portsOf(name).app}/readyz`, timeoutMs, () => {
         const pid = readPid(runDir, name);
         return pid !== undefined && isAlive(pid);
       });
+      waiting.delete(name);
       return { name, ok };
     }),
-  );
+  ).finally(() => clearInterval(progress));
   const gatewayOk = await waitHttp(`http://127.0.0.1:${gatewayPort}/.well-known/jwks.json`, 30_000).catch(
     () => false,
   );
@@ -243,7 +278,9 @@ async function status() {
 
 async function restart(name: string) {
   if (!(serviceNames as string[]).includes(name)) throw new Error(`no service ${name}`);
-  const { apps, sidecars } = stackPlan();
+  // As the running stack was started, whatever this shell has (scripts/up.sh set it up).
+  const profile = loadRunnerEnv() ?? values.profile!;
+  const { apps, sidecars } = stackPlan(profile);
   await stopProcesses(runDir, [name, `${name}-dapr`], 15_000);
   // A running supervisor starts them again itself; without one, this command does.
   if (!readPid(runDir, 'supervisor')) {

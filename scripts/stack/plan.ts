@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
 import { accessControl } from '../gen/access.ts';
-import { databaseOf, gatewayPortOf, portsOf, sentryPortsOf, stackNumber } from './ports.ts';
+import { databaseOf, gatewayPortOf, localCorsOrigins, portsOf, sentryPortsOf, stackNumber } from './ports.ts';
 import { profileNames, profiles, writeProfile } from './profiles.ts';
 
 export { portsOf, profiles };
@@ -270,6 +270,7 @@ export function plan(opts: PlanOptions) {
         ADMIN_EMAIL: localAdmin.email,
         ADMIN_PASSWORD: localAdmin.password,
         PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`,
+        CORS_ALLOWED_ORIGINS: localCorsOrigins(),
         ...localEnv(secrets)[name],
       },
       log: join(runDir, 'logs', `${name}.log`),

@@ -2,7 +2,8 @@
  * Ports of a local stack. MP_STACK=N (0–5, 0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
  * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, metrics 9101 + 100·N,
- * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N; stack N > 0 uses databases suffixed `_sN`.
+ * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N, a browser storefront's dev server 5173 + N
+ * (the origin the stack allows cross-origin calls from); stack N > 0 uses databases suffixed `_sN`.
  */
 import { type ServiceName, services } from '@mp/contracts';
 
@@ -43,3 +44,15 @@ export const sentryPortsOf = (stack = stackNumber()) => ({
 export const gatewayPortOf = (stack = stackNumber()) => Number(process.env.MP_GATEWAY_PORT ?? 8080 + stack);
 export const databaseOf = (name: ServiceName, stack = stackNumber()) =>
   stack === 0 ? services[name].database : `${services[name].database}_s${stack}`;
+
+/** Where a storefront under development is served (Vite's default port, shifted by the stack). */
+export const storefrontPortOf = (stack = stackNumber()) =>
+  Number(process.env.MP_STOREFRONT_PORT ?? 5173 + stack);
+
+/**
+ * The browser origins a local stack allows (CORS_ALLOWED_ORIGINS): MP_CORS_ORIGINS, or the
+ * storefront's dev server under both local host names.
+ */
+export const localCorsOrigins = (stack = stackNumber()) =>
+  process.env.MP_CORS_ORIGINS ??
+  `http://localhost:${storefrontPortOf(stack)},http://127.0.0.1:${storefrontPortOf(stack)}`;

@@ -5,7 +5,7 @@
  * rabbitmq profile swaps the `pubsub` component and keeps Redis state; the aws profile swaps
  * `pubsub` and every state store). The runner writes the merged set into one folder per stack.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { pubsubScopes } from '../gen/access.ts';
@@ -70,13 +70,21 @@ export function withPubsubScopes(r: Resource): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-/** Writes a profile's resources into `dir` (emptied first), one file per resource. */
+/** Writes a profile's resources into `dir`, one file per resource (and no other file). */
 export function writeProfile(root: string, profile: string, dir: string): string {
-  rmSync(dir, { recursive: true, force: true });
+  // Running sidecars read this folder: it is updated in place (never removed), and a file is
+  // only written when its content changes, so `restart <service>` leaves the others undisturbed.
   mkdirSync(dir, { recursive: true });
-  for (const r of resolveProfile(root, profile)) {
-    const file = `${r.kind.toLowerCase()}-${r.name}.yaml`;
-    writeFileSync(join(dir, file), `# from ${r.source} (profile ${profile})\n${withPubsubScopes(r)}`);
+  const wanted = new Map(
+    resolveProfile(root, profile).map((r) => [
+      `${r.kind.toLowerCase()}-${r.name}.yaml`,
+      `# from ${r.source} (profile ${profile})\n${withPubsubScopes(r)}`,
+    ]),
+  );
+  for (const f of readdirSync(dir)) if (!wanted.has(f)) rmSync(join(dir, f), { force: true });
+  for (const [file, text] of wanted) {
+    const path = join(dir, file);
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
   }
   return dir;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   deadLetterTopic,
   eventTypes,
@@ -8,7 +11,7 @@ import {
 } from '@mp/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { profileNames, readResources, resolveProfile, withPubsubScopes } from './profiles.ts';
+import { profileNames, readResources, resolveProfile, withPubsubScopes, writeProfile } from './profiles.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const stateStores = (profile: string) =>
@@ -103,5 +106,26 @@ describe('pubsub scopes', () => {
   it('leave the other components as they are', () => {
     const store = resolveProfile(root, 'redis').find((r) => r.name === 'sessions')!;
     expect(withPubsubScopes(store)).toBe(store.text);
+  });
+});
+
+describe('writing a profile for the sidecars', () => {
+  it('updates the folder in place, so running sidecars keep reading it (restart <service>)', () => {
+    const base = mkdtempSync(join(tmpdir(), 'mp-profile-'));
+    const dir = join(base, 'resources');
+    try {
+      writeProfile(root, 'redis', dir);
+      const before = statSync(dir).ino;
+      const file = join(dir, readdirSync(dir)[0]!);
+      const written = statSync(file).mtimeMs;
+      writeFileSync(join(dir, 'stale.yaml'), 'kind: Component\n');
+      writeProfile(root, 'redis', dir);
+      expect(statSync(dir).ino).toBe(before);
+      expect(statSync(file).mtimeMs).toBe(written);
+      expect(readdirSync(dir)).not.toContain('stale.yaml');
+      expect(readdirSync(dir)).toHaveLength(resolveProfile(root, 'redis').length);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -70,6 +70,14 @@ describe.each(sets)('the chart with %s values', (set) => {
     }
   });
 
+  it('gives every service the allowed browser origins of the values, as the kit reads them', () => {
+    const expected = set === 'local' ? ['http://localhost:5173', 'http://127.0.0.1:5173'] : [];
+    for (const name of serviceNames) {
+      const parsed = baseConfigSchema.shape.CORS_ALLOWED_ORIGINS.parse(envOf(ms, name).CORS_ALLOWED_ORIGINS);
+      expect(parsed, name).toEqual(expected);
+    }
+  });
+
   it('gives each service the same topics as the kit would subscribe it to programmatically', () => {
     const subs = ofKind(ms, 'Subscription');
     for (const name of serviceNames) {
@@ -315,11 +323,26 @@ describe('profiles and environments', () => {
     expect(renderError('eks', ['--set', 'localDev=true'])).toMatch(
       /only for a local environment .* not environment: "production"/,
     );
+    // values.schema.json refuses it first; the template's own check stays for charts without it.
     expect(renderError('default', ['--set', 'services.ordr.replicas=3'])).toMatch(
-      /services\.ordr: no such service/,
+      /services\.ordr: no such service|additional properties 'ordr' not allowed/,
     );
     expect(renderError('default', ['--set', 'secrets.create=true'])).toMatch(
       /secrets\.create is for local clusters/,
     );
+  });
+});
+
+describe('the values schema (values.schema.json, generated from values.yaml)', () => {
+  it('refuses a misspelt key, a service that does not exist and a profile that does not', () => {
+    expect(renderError('default', ['--set', 'ingres.enabled=true'])).toMatch(/ingres/);
+    expect(renderError('default', ['--set', 'serviceDefaults.replica=3'])).toMatch(/replica/);
+    expect(renderError('default', ['--set', 'services.ordr.replicas=1'])).toMatch(/ordr/);
+    expect(renderError('default', ['--set', 'dapr.profile=kafka'])).toMatch(/profile/);
+    expect(renderError('default', ['--set', 'cors.allowedOrigins={*}'])).toMatch(/allowedOrigins/);
+  });
+
+  it('accepts the local and EKS values and a per-service override', () => {
+    expect(render('default', ['--set', 'services.order.replicas=3']).length).toBeGreaterThan(10);
   });
 });

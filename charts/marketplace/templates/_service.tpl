@@ -126,6 +126,7 @@ spec:
             - { name: DB_POOL_MAX, value: {{ $v.dbPoolMax | quote }} }
             - { name: SHUTDOWN_GRACE_MS, value: {{ $v.shutdownGraceMs | quote }} }
             - { name: PUBLIC_BASE_URL, value: {{ $root.Values.publicBaseUrl | quote }} }
+            - { name: CORS_ALLOWED_ORIGINS, value: {{ join "," $root.Values.cors.allowedOrigins | quote }} }
             - { name: DAPR_HTTP_PORT, value: "3500" }
             {{- if $root.Values.localDev }}
             - { name: LOCAL_DEV, value: "true" }

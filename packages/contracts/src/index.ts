@@ -4,4 +4,5 @@ export * from './configs.ts';
 export * from './envelope.ts';
 export * as events from './events/index.ts';
 export * from './primitives.ts';
+export * from './reference.ts';
 export * from './services.ts';

@@ -1,10 +1,17 @@
+import { referencePaths } from './reference.ts';
+
 /**
  * The sixteen services: port, Dapr app id, public path prefixes and database.
  * This table is the one route table: the local gateway (nginx), the Kubernetes ingress,
  * the local runner and the Helm values are generated from it.
  */
 export const services = {
-  auth: { port: 3001, prefixes: ['/api/v1/auth', '/.well-known/jwks.json'], database: 'users_db' },
+  auth: {
+    port: 3001,
+    // auth also serves the API reference (packages/platform/src/reference.ts).
+    prefixes: ['/api/v1/auth', '/.well-known/jwks.json', ...referencePaths],
+    database: 'users_db',
+  },
   user: { port: 3002, prefixes: ['/api/v1/users'], database: 'users_db' },
   product: { port: 3003, prefixes: ['/api/v1/products', '/api/v1/categories'], database: 'products_db' },
   order: { port: 3004, prefixes: ['/api/v1/orders', '/api/v1/cart'], database: 'orders_db' },

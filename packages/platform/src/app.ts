@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { isCorrelationId } from '@mp/contracts';
 import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
 import type { AuthEnv } from './auth.ts';
@@ -9,6 +10,7 @@ import { runInContext } from './context.ts';
 import {
   ApiError,
   type FieldError,
+  forbidden,
   notFound,
   problemResponse,
   toApiError,
@@ -50,10 +52,11 @@ export function createRouter(): App {
  * routes, and a correlation id (the caller's `x-correlation-id` or the request id) that follows
  * the work into logs, events and calls to other services.
  */
-export function createApp(log: Logger): App {
+export function createApp(log: Logger, opts: { corsOrigins?: readonly string[] } = {}): App {
   const app = createRouter();
   app.use('*', requestId({ headerName: 'x-request-id' }));
   app.use('*', accessLog(log));
+  app.use('*', corsPolicy(opts.corsOrigins ?? []));
   app.onError((err, c) => problemResponse(c, toApiError(err, log)));
   app.notFound((c) =>
     problemResponse(c, notFound('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)),
@@ -68,6 +71,42 @@ export function createApp(log: Logger): App {
 
 /** W3C trace context: version-traceid-parentid-flags. */
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** What a browser on an allowed origin may send and read (docs/decisions/0040-cors-in-the-kit.md). */
+export const CORS_POLICY = {
+  allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Correlation-Id'],
+  exposeHeaders: ['Location', 'Idempotency-Key', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+  maxAge: 600,
+} as const;
+
+/**
+ * CORS for browsers on the allowed origins (CORS_ALLOWED_ORIGINS), answered by every app the
+ * same way behind any proxy: a preflight from an allowed origin is answered here (204) before
+ * authentication; a preflight from any other origin is a 403 problem, and its other requests get
+ * no CORS headers, so the browser keeps the answer from the page. Credentials are allowed, so the
+ * origin is echoed, never `*`. Requests without `Origin` (servers, curl) are not concerned.
+ */
+function corsPolicy(origins: readonly string[]): MiddlewareHandler<AppEnv> {
+  const allowed = new Set(origins.map((o) => o.toLowerCase()));
+  const policy = cors({
+    origin: (origin) => origin,
+    credentials: true,
+    allowMethods: [...CORS_POLICY.allowMethods],
+    allowHeaders: [...CORS_POLICY.allowHeaders],
+    exposeHeaders: [...CORS_POLICY.exposeHeaders],
+    maxAge: CORS_POLICY.maxAge,
+  });
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    if (!origin) return next();
+    if (allowed.has(origin.toLowerCase())) return policy(c, next);
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+      throw forbidden('CORS_ORIGIN_REFUSED', 'This origin may not call the API from a browser');
+    }
+    return next();
+  };
+}
 
 function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { markMiddleware } from './openapi.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -177,7 +178,7 @@ export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AuthEnv
 
 /** The route needs a signed-in caller, of one of the roles when roles are given. */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
-  return createMiddleware<AuthEnv>(async (c, next) => {
+  const guard = createMiddleware<AuthEnv>(async (c, next) => {
     const p = c.get('principal');
     if (!p) throw unauthorized();
     if (roles.length && !roles.includes(p.role)) {
@@ -185,6 +186,8 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
     }
     await next();
   });
+  // The API document reads the route's security from here (openapi.ts).
+  return markMiddleware(guard, { roles });
 }
 
 /** The signed-in principal; for handlers behind `requireRole`. */

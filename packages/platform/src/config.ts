@@ -4,6 +4,21 @@ import { z } from 'zod';
 /** A yes/no variable: `true`/`1` or `false`/`0`. Add `.default(false)` or `.optional()`. */
 export const envFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'an origin is scheme://host[:port], without path or `*`');
+
+/** `CORS_ALLOWED_ORIGINS`: a comma-separated list of origins → their lower-cased list. */
+export const corsOrigins = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(origin));
+
 /** The variables every service reads. A service adds its own with `.extend()`. */
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -32,6 +47,12 @@ export const baseConfigSchema = z.object({
   JWT_ISSUER: z.string().default('marketplace-auth'),
   JWT_AUDIENCE: z.string().default('marketplace'),
   ENVIRONMENT: z.string().default('local'),
+  /**
+   * Browser origins allowed to call the API cross-origin (CORS), comma-separated, each exactly
+   * `scheme://host[:port]`. Empty: none. `*` is refused: credentials are allowed, so every origin
+   * must be named.
+   */
+  CORS_ALLOWED_ORIGINS: corsOrigins.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

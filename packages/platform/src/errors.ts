@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
+import { problemType } from './openapi.ts';
 
 export interface FieldError {
   path: string;
@@ -62,7 +63,7 @@ export class ApiError extends HTTPException {
 
   toProblem(): Problem {
     return {
-      type: `https://marketplace.dev/problems/${this.code.toLowerCase().replaceAll('_', '-')}`,
+      type: problemType(this.code),
       title: titles[this.status] ?? 'Error',
       status: this.status,
       detail: this.detail,

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AppEnv } from './app.ts';
 import { ApiError, badRequest, conflict } from './errors.ts';
+import { markMiddleware } from './openapi.ts';
 import type { PlatformTables } from './platform-migrations.ts';
 
 const CLAIM_MS = 30_000;
@@ -15,7 +16,7 @@ const CLAIM_MS = 30_000;
 // biome-ignore lint/suspicious/noExplicitAny: works with every service's database type
 export function idempotent(anyDb: Kysely<any>, route: string): MiddlewareHandler<AppEnv> {
   const db = anyDb as Kysely<PlatformTables>;
-  return async (c, next) => {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (key === undefined) return next();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -94,4 +95,6 @@ export function idempotent(anyDb: Kysely<any>, route: string): MiddlewareHandler
       .where('key', '=', key)
       .execute();
   };
+  // The API document gives routes behind this their Idempotency-Key parameter (openapi.ts).
+  return markMiddleware(mw, { idempotent: true });
 }

@@ -17,6 +17,7 @@ import { type BaseConfig, baseConfigSchema, ConfigError, parseConfig } from './c
 import { createDapr, type Dapr } from './dapr.ts';
 import { createDb, type Migrations, migrate } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { publicDocument } from './openapi.ts';
 import { EventPublisher, OutboxRelay } from './outbox.ts';
 import type { PlatformTables } from './platform-migrations.ts';
 import { type EventHandlers, mountSubscriptions, type RawHandler } from './subscriptions.ts';
@@ -106,7 +107,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   const workers = def.workers?.(deps) ?? [];
   let draining = false;
 
-  const app = createApp(log);
+  const app = createApp(log, { corsOrigins: config.CORS_ALLOWED_ORIGINS });
   app.get('/healthz', (c) => c.json({ status: 'ok', service: def.name }));
   app.get('/readyz', async (c) => {
     const checks: Record<string, boolean> = {
@@ -139,9 +140,17 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   app.use('*', authenticate(verifier));
   def.internal?.(app, deps);
   def.routes(app, deps);
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: `${def.name} service`, version: '1.0.0', description: def.description ?? '' },
+  // The service's public and internal routes, described by the kit (openapi.ts); the public ones
+  // of every service are merged into /api/openapi.json.
+  let document: unknown;
+  app.get('/openapi.json', (c) => {
+    document ??= publicDocument(
+      app,
+      def.name,
+      { title: `${def.name} service`, version: '1.0.0', description: def.description ?? '' },
+      { internal: true },
+    );
+    return c.json(document);
   });
 
   let server: ReturnType<typeof createAdaptorServer> | undefined;

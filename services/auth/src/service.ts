@@ -1,4 +1,6 @@
-import { createTokenVerifier, type ServiceDefinition } from '@mp/platform';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { apiReference, createTokenVerifier, type ServiceDefinition } from '@mp/platform';
 import { createLocalJWKSet } from 'jose';
 import { config } from './config.ts';
 import { contextOf } from './context.ts';
@@ -8,12 +10,18 @@ import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
 
+const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
 export const service: ServiceDefinition<Database, typeof config> = {
   name: 'auth',
   description: '인증: login, tokens, sessions, 2FA, password reset, social login',
   config,
   migrations,
-  routes: (app, deps) => routes(app, contextOf(deps)),
+  routes: (app, deps) => {
+    routes(app, contextOf(deps));
+    // auth hosts the public API reference (/api/openapi.json, /api/docs, /api/errors).
+    apiReference(app, { swaggerUiDir: swaggerUi });
+  },
   internal: (app, deps) => internalRoutes(app, contextOf(deps)),
   handlers: (deps) => handlers(contextOf(deps)),
   // auth verifies access tokens with its own key ring and its own session ledger (no sidecar hop).

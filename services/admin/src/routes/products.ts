@@ -37,7 +37,7 @@ const queue = createRoute({
 const approve = createRoute({
   method: 'patch',
   path: '/api/v1/admin/products/{id}/approve',
-  summary: 'Approve a product (seed flow 4.4 step 3): it goes on sale',
+  summary: 'Approve a product: it goes on sale',
   middleware: adminOnly,
   request: { params: idParam },
   responses: { 200: jsonResponse(product, 'The product'), ...problems(401, 403, 404, 409, 503) },

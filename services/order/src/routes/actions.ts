@@ -20,7 +20,7 @@ const reason = z.string().trim().min(1).max(500);
 const cancel = createRoute({
   method: 'post',
   path: '/api/v1/orders/{id}/cancel',
-  summary: '주문취소 before dispatch (flow 4.2): refund, stock and coupon back, shipments stopped',
+  summary: '주문취소 before dispatch: refund, stock and coupon back, shipments stopped',
   middleware: [requireRole('buyer', 'admin')] as const,
   request: { params: idParam, body: jsonBody(z.object({ reason })) },
   responses: { 200: jsonResponse(orderDto, 'CANCELLED'), ...problems(400, 401, 403, 404, 409) },

@@ -42,7 +42,7 @@ const create = createRoute({
   method: 'post',
   path: '/api/v1/orders',
   summary:
-    'Place an order (flow 4.1): products quoted, stock reserved, coupon checked, then PENDING_PAYMENT. Honours Idempotency-Key.',
+    'Place an order: products quoted, stock reserved, coupon checked, then PENDING_PAYMENT. Honours Idempotency-Key.',
   middleware: [requireRole('buyer')] as const,
   request: { body: jsonBody(newOrder) },
   responses: {
@@ -93,7 +93,7 @@ function visibleOrders(db: Db, p: Principal) {
 export function orderRoutes(app: App, ctx: OrderContext) {
   const { db, dapr } = ctx;
   const once = idempotent(db, 'orders.create');
-  app.use('/api/v1/orders', async (c, next) => (c.req.method === 'POST' ? once(c, next) : next()));
+  app.post('/api/v1/orders', once);
   app.openapi(create, async (c) => {
     const { userId } = principalOf(c);
     const body = c.req.valid('json');

@@ -103,9 +103,7 @@ export function methodRoutes(app: App, ctx: PaymentContext) {
   );
 
   const registration = idempotent(ctx.db, 'payments.methods.register');
-  app.use('/api/v1/payments/methods', (c, next) =>
-    c.req.method === 'POST' ? registration(c, next) : next(),
-  );
+  app.post('/api/v1/payments/methods', registration);
   app.openapi(register, async (c) => {
     const { userId } = principalOf(c);
     const { method, created } = await registerMethod(ctx, { ...c.req.valid('json'), userId });

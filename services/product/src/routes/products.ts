@@ -94,7 +94,7 @@ export function productRoutes(app: App, deps: ServiceDeps<Database, ProductConfi
 
   // A registration sent again with the same Idempotency-Key answers the first one (no duplicate product).
   const onceByKey = idempotent(db, 'products.create');
-  app.use('/api/v1/products', (c, next) => (c.req.method === 'POST' ? onceByKey(c, next) : next()));
+  app.post('/api/v1/products', onceByKey);
 
   app.openapi(create, async (c) => {
     const full = await createProduct(deps, principalOf(c).userId, c.req.valid('json'));

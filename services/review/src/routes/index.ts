@@ -212,7 +212,7 @@ const position = z.object({ s: z.enum(sorts), k: z.int(), t: z.string(), id: z.s
 /** The public routes of the review service. */
 export function routes(app: App, { db, dapr, events }: ServiceDeps<Database>): void {
   const onceByKey = idempotent(db, 'reviews.create');
-  app.use('/api/v1/reviews', (c, next) => (c.req.method === 'POST' ? onceByKey(c, next) : next()));
+  app.post('/api/v1/reviews', onceByKey);
 
   app.openapi(routesDef.create, async (c) => {
     const userId = principalOf(c).userId;

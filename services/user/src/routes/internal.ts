@@ -80,7 +80,7 @@ const verifyCredentials = createRoute({
 const getUser = createRoute({
   method: 'get',
   path: '/internal/users/{userId}',
-  summary: 'One account (contract 2); a deleted one answers with status DELETED and no personal data',
+  summary: 'One account; a deleted one answers with status DELETED and no personal data',
   request: { params: userIdParam },
   responses: { 200: jsonResponse(internalUser, 'The account'), ...problems(404) },
 });
