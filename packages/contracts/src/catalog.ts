@@ -276,6 +276,12 @@ export type EventOf<T extends EventType> = Omit<Envelope, 'eventType' | 'data'> 
 export const monitorService: ServiceName = 'admin';
 /** The topic that Dapr forwards undeliverable and dropped messages to; admin monitors it. */
 export const deadLetterTopic = 'marketplace.deadletter';
+/**
+ * How Dapr hands every subscription's events to its app: in batches (bulk subscribe). A batch is at
+ * most the broker component's concurrency (Dapr batches what the component hands it at once), and it
+ * waits at most `maxAwaitDurationMs` to fill. The kit answers one status per entry.
+ */
+export const bulkSubscribe = { enabled: true, maxMessagesCount: 20, maxAwaitDurationMs: 10 } as const;
 
 /** The topics a service subscribes to, from the catalog. */
 export function subscriptionsOf(service: ServiceName): EventType[] {

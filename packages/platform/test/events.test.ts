@@ -181,8 +181,81 @@ describe('inbound events', () => {
         topic: 'shipping.delivered',
         route: '/events/shipping.delivered',
         deadLetterTopic: 'marketplace.deadletter',
+        bulkSubscribe: { enabled: true, maxMessagesCount: 20, maxAwaitDurationMs: 10 },
       },
     ]);
+  });
+
+  /** A bulk delivery as daprd sends it: each entry a cloud event with its entry id. */
+  const deliverBatch = (events: unknown[]) =>
+    svc.call('POST', '/events/shipping.delivered', {
+      body: {
+        id: 'bulk',
+        topic: 'shipping.delivered',
+        pubsubname: 'pubsub',
+        entries: events.map((data, i) => ({
+          entryId: `e${i}`,
+          event: { id: `ce-${i}`, type: 'shipping.delivered', data },
+          contentType: 'application/cloudevents+json',
+          metadata: {},
+        })),
+      },
+      headers: { 'dapr-api-token': TEST_APP_TOKEN },
+    });
+  const marked = async (eventId: string) =>
+    (
+      await svc.deps.db
+        .selectFrom('processed_events')
+        .select('event_id')
+        .where('event_id', '=', eventId)
+        .execute()
+    ).length;
+
+  it('commits a batch around a poisoned event: only that one is retried, the malformed and the hopeless dropped', async () => {
+    const good = [delivered('김철수'), delivered('이영희'), delivered('박민수')];
+    const transient = delivered('transient');
+    const hopeless = delivered('never');
+    const { recipient: _, ...broken } = delivered('x').data;
+    const res = await deliverBatch([
+      good[0],
+      transient,
+      good[1],
+      { ...delivered('x'), data: broken },
+      hopeless,
+      good[2],
+      good[0], // the same event twice in one batch: one effect
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      statuses: [
+        { entryId: 'e0', status: 'SUCCESS' },
+        { entryId: 'e1', status: 'RETRY' },
+        { entryId: 'e2', status: 'SUCCESS' },
+        { entryId: 'e3', status: 'DROP' },
+        { entryId: 'e4', status: 'DROP' },
+        { entryId: 'e5', status: 'SUCCESS' },
+        { entryId: 'e6', status: 'SUCCESS' },
+      ],
+    });
+    for (const g of good) expect(await rows(g.data.shipmentId)).toHaveLength(1);
+    // The failed entries left no trace: the retried one is not marked processed, so it runs again.
+    expect(await rows(transient.data.shipmentId)).toEqual([]);
+    expect(await marked(transient.eventId)).toBe(0);
+    expect(await marked(hopeless.eventId)).toBe(0);
+
+    // Dapr retries the poisoned entry alone; once it can be processed it commits, the rest stay once.
+    const retried = await deliverBatch([
+      { ...transient, data: { ...transient.data, recipient: 'recovered' } },
+    ]);
+    expect(retried.body).toEqual({ statuses: [{ entryId: 'e0', status: 'SUCCESS' }] });
+    expect(await rows(transient.data.shipmentId)).toHaveLength(1);
+    const again = await deliverBatch(good);
+    expect(again.body.statuses.map((s: { status: string }) => s.status)).toEqual([
+      'SUCCESS',
+      'SUCCESS',
+      'SUCCESS',
+    ]);
+    for (const g of good) expect(await rows(g.data.shipmentId)).toHaveLength(1);
   });
 
   it('runs a handler once even when the event is delivered twice', async () => {
