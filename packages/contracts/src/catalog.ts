@@ -278,10 +278,12 @@ export const monitorService: ServiceName = 'admin';
 export const deadLetterTopic = 'marketplace.deadletter';
 /**
  * How Dapr hands every subscription's events to its app: in batches (bulk subscribe). A batch is at
- * most the broker component's concurrency (Dapr batches what the component hands it at once), and it
- * waits at most `maxAwaitDurationMs` to fill. The kit answers one status per entry.
+ * most what the broker component has in flight (Redis `concurrency`, RabbitMQ `prefetchCount`), and
+ * waits at most `maxAwaitDurationMs` after its first event to fill: an idle hop costs that much more,
+ * and each subscription's timer ticks at that period even when idle (docs/decisions/0024).
+ * The kit answers one status per entry.
  */
-export const bulkSubscribe = { enabled: true, maxMessagesCount: 20, maxAwaitDurationMs: 10 } as const;
+export const bulkSubscribe = { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 25 } as const;
 
 /** The topics a service subscribes to, from the catalog. */
 export function subscriptionsOf(service: ServiceName): EventType[] {

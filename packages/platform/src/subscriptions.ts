@@ -10,7 +10,7 @@ import {
   subscriptionsOf,
 } from '@mp/contracts';
 import type { Hono } from 'hono';
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { runInContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
@@ -176,14 +176,14 @@ async function handleBatch<DB>(
       const inBatch = new Map<string, DaprStatus>();
       await o.db.transaction().execute(async (trx) => {
         await timeouts.execute(trx);
-        for (const [i, r] of ready.entries()) {
-          const point = sql.id(`entry_${i}`);
-          await sql`savepoint ${point}`.execute(trx);
-          const status = await runEntry(o, trx, r.event, async () => {
-            await sql`rollback to savepoint ${point}`.execute(trx);
-          });
-          if (status === 'SUCCESS') await sql`release savepoint ${point}`.execute(trx);
-          inBatch.set(r.entryId, status);
+        // One savepoint name, set again before each entry: a rollback returns to the latest one. Never
+        // released (a release is one more round trip; they all end with the commit).
+        for (const r of ready) {
+          await trx.executeQuery(savepoint);
+          inBatch.set(
+            r.entryId,
+            await runEntry(o, trx, r.event, () => trx.executeQuery(rollback).then(() => {})),
+          );
         }
       });
       for (const [id, status] of inBatch) statuses.set(id, status);
@@ -194,6 +194,9 @@ async function handleBatch<DB>(
   }
   return entries.map((e) => ({ entryId: e.entryId, status: statuses.get(e.entryId) ?? 'RETRY' }));
 }
+
+const savepoint = CompiledQuery.raw('savepoint entry');
+const rollback = CompiledQuery.raw('rollback to savepoint entry');
 
 /** A handler never waits long on a lock: it fails, and Dapr delivers the event again later. */
 const timeouts: RawBuilder<unknown> = sql`set local lock_timeout = '5s'; set local statement_timeout = '20s'`;

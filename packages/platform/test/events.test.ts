@@ -242,7 +242,7 @@ describe('inbound events', () => {
         topic: 'shipping.delivered',
         route: '/events/shipping.delivered',
         deadLetterTopic: 'marketplace.deadletter',
-        bulkSubscribe: { enabled: true, maxMessagesCount: 20, maxAwaitDurationMs: 10 },
+        bulkSubscribe: { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 25 },
       },
     ]);
   });
