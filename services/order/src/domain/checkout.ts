@@ -54,6 +54,9 @@ export async function placeOrder(
   const { db, dapr, rules } = ctx;
   const done = idempotencyKey && (await findPlaced(db, userId, idempotencyKey));
   if (done) return { order: done, created: false };
+  const lines = mergeLines(input.items);
+  // A SKU just seen sold out: one read of its availability instead of the whole placement.
+  await ctx.door.admit(lines);
   const earlier = idempotencyKey
     ? await db
         .selectFrom('checkout_attempts')
@@ -69,7 +72,6 @@ export async function placeOrder(
     .onConflict((oc) => oc.doNothing())
     .execute();
 
-  const lines = mergeLines(input.items);
   let mayHaveReserved = false;
   try {
     const quoted = await quote(dapr, lines);
@@ -82,6 +84,7 @@ export async function placeOrder(
     await reserve(dapr, orderId, items, window + rules.reservationMarginSeconds).catch((err) => {
       // A refusal (out of stock, unknown SKU) reserved nothing; a lost answer may have reserved.
       if (err instanceof ApiError && err.status < 500) mayHaveReserved = false;
+      if (err instanceof ApiError && err.code === 'OUT_OF_STOCK') soldOut(ctx, err);
       throw err;
     });
     const priced = await priceOrder(dapr, rules, {
@@ -114,6 +117,13 @@ export async function placeOrder(
       throw conflict('COUPON_ALREADY_USED', 'This coupon is on another order');
     throw err;
   }
+}
+
+/** Inventory's OUT_OF_STOCK names each short SKU and what is left: none left makes it suspect at the door. */
+function soldOut(ctx: OrderContext, err: ApiError) {
+  const errors = (err.extras as { errors?: { sku?: unknown; available?: unknown }[] } | undefined)?.errors;
+  for (const e of errors ?? [])
+    if (typeof e.sku === 'string' && typeof e.available === 'number') ctx.door.refused(e.sku, e.available);
 }
 
 /** Releases what a failed placement may have reserved and forgets the attempt; if the release fails, the sweeper retries. */
