@@ -114,6 +114,25 @@ describe('placing an order (flow 4.1 step 2)', () => {
     expect(svc.ctx.door.isSuspect(drop.sku)).toBe(false);
   });
 
+  it('lets the retry of a placement that may hold the last unit past the door (same Idempotency-Key)', async () => {
+    const drop = svc.catalog.product({ sellerId: randomUUID(), stock: 1 });
+    const who = await buyer();
+    // A placement under key K reserved the last unit and died before its commit (its answer lost).
+    const orderId = randomUUID();
+    await svc.deps.db
+      .insertInto('checkout_attempts')
+      .values({ order_id: orderId, user_id: who.userId, idempotency_key: 'k-door' })
+      .execute();
+    svc.catalog.reservations.set(orderId, [{ sku: drop.sku, quantity: 1 }]);
+    svc.ctx.door.refused(drop.sku, 0);
+    const retry = await place(svc, who, { items: [line(drop)] }, { 'idempotency-key': 'k-door' });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(orderId);
+    // Anyone else is refused at the door.
+    const other = await place(svc, await buyer(), { items: [line(drop)] });
+    expect([other.status, other.body.code]).toEqual([409, 'OUT_OF_STOCK']);
+  });
+
   it('lets a buyer through when the door cannot read the availability (it fails open)', async () => {
     const drop = svc.catalog.product({ sellerId: randomUUID(), stock: 0 });
     const refused = await place(svc, await buyer(), { items: [line(drop)] });

@@ -23,6 +23,32 @@ export const findPlaced = (db: Db, userId: string, key: string) =>
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
 
+/** A placement under this key that died before its commit; it may hold a reservation. */
+const earlierAttempt = (db: Db, userId: string, key: string) =>
+  db
+    .selectFrom('checkout_attempts')
+    .select('order_id')
+    .where('user_id', '=', userId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+
+/**
+ * Sold out at the door, before order's admission queue: a suspect SKU is read and refused at once
+ * (placeOrder asks again when the request's turn comes). Skipped for a retry of a placement that
+ * may already hold its units.
+ */
+export async function atTheDoor(
+  ctx: OrderContext,
+  userId: string,
+  items: PlaceOrder['items'],
+  idempotencyKey?: string,
+): Promise<void> {
+  const lines = mergeLines(items);
+  if (!lines.some((l) => ctx.door.isSuspect(l.sku))) return;
+  if (idempotencyKey && (await earlierAttempt(ctx.db, userId, idempotencyKey))) return;
+  await ctx.door.admit(lines);
+}
+
 /** The same SKU twice is one line with the quantities added. */
 export function mergeLines(items: PlaceOrder['items']): PlaceOrder['items'] {
   const bySku = new Map<string, PlaceOrder['items'][number]>();
@@ -55,16 +81,10 @@ export async function placeOrder(
   const done = idempotencyKey && (await findPlaced(db, userId, idempotencyKey));
   if (done) return { order: done, created: false };
   const lines = mergeLines(input.items);
-  // A SKU just seen sold out: one read of its availability instead of the whole placement.
-  await ctx.door.admit(lines);
-  const earlier = idempotencyKey
-    ? await db
-        .selectFrom('checkout_attempts')
-        .select('order_id')
-        .where('user_id', '=', userId)
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst()
-    : undefined;
+  const earlier = idempotencyKey ? await earlierAttempt(db, userId, idempotencyKey) : undefined;
+  // A SKU just seen sold out: one read of its availability instead of the whole placement. Not for
+  // a retry of an attempt that may already hold its units (a reservation is idempotent per order).
+  if (!earlier) await ctx.door.admit(lines);
   const orderId = earlier?.order_id ?? newId();
   await db
     .insertInto('checkout_attempts')
