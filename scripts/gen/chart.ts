@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  bulkSubscribe,
   databases,
   deadLetterTopic,
   eventTypes,
@@ -73,6 +74,7 @@ export function chartSubscriptions(): string {
     header('the event catalog (packages/contracts/src/catalog.ts)') +
     yaml({
       deadLetterTopic,
+      bulkSubscribe,
       subscriptions: catalogSubscriptions().map((s) => ({
         topic: s.topic,
         route: `/events/${s.topic}`,

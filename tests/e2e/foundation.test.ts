@@ -9,12 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminToken,
   api,
-  daprCounter,
   database,
+  deliveries,
   eventually,
   localSecrets,
   monitored,
   portsOf,
+  publishBulkThroughSidecar,
   publishThroughSidecar,
   uniqueEmail,
 } from './lib.ts';
@@ -148,35 +149,61 @@ describe('consumers', () => {
     expect(await signupsOn(day)).toBe(2);
   });
 
+  it('change nothing twice when a whole batch is delivered again', async () => {
+    const { event: a, day } = signupOnUniqueDay();
+    const b = signupOnUniqueDay({ createdAt: a.data.createdAt }).event;
+    // One bulk request holding each event twice, then the same request again: the consumer gets
+    // duplicates inside a batch and a duplicated batch.
+    await publishBulkThroughSidecar('user', 'user.created', [a, b, a, b]);
+    await publishBulkThroughSidecar('user', 'user.created', [a, b, a, b]);
+    await eventually(
+      async () => (await monitored(admin, { eventId: b.eventId }))[0]?.deliveries === 4,
+      20_000,
+      'all four deliveries of each monitored',
+    );
+    await eventually(async () => (await signupsOn(day)) === 2, 20_000, 'two sign-ups counted');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await signupsOn(day)).toBe(2);
+    expect((await monitored(admin, { eventId: a.eventId }))[0]?.deliveries).toBe(4);
+  });
+
   it('get an event again after a transient failure', async () => {
     const statsDb = database('stats');
     await statsDb.connect();
-    const retries = () =>
-      daprCounter('stats', 'dapr_component_pubsub_ingress_count', {
-        topic: 'user.created',
-        process_status: 'retry',
-      });
+    const retries = () => deliveries('stats', 'user.created', 'retry');
     const before = await retries();
     const { event, day } = signupOnUniqueDay();
+    const waiting = database('stats');
+    await waiting.connect();
     try {
       // Hold the table the handler writes to: its lock timeout fails the delivery, which asks for a retry.
       await statsDb.query('begin');
       await statsDb.query('lock table stats.daily_signups in access exclusive mode');
       await publishThroughSidecar('user', 'user.created', event);
-      await eventually(async () => (await retries()) > before, 30_000, 'a retried delivery');
+      // The handler waits on the lock, then gives up (lock_timeout 5 s) and answers RETRY.
+      await eventually(
+        async () =>
+          (
+            await waiting.query(
+              `select 1 from pg_locks where not granted and relation = 'stats.daily_signups'::regclass`,
+            )
+          ).rowCount! > 0,
+        30_000,
+        'the handler waiting on the lock',
+      );
+      await new Promise((r) => setTimeout(r, 6000));
     } finally {
       await statsDb.query('rollback');
       await statsDb.end();
+      await waiting.end();
     }
     await eventually(async () => (await signupsOn(day)) === 1, 60_000, 'the sign-up counted after the retry');
+    // A batch's outcomes are counted once it is settled, so the retry shows after the success.
+    await eventually(async () => (await retries()) > before, 30_000, 'a retried delivery');
   });
 
   it('send a malformed payload to the dead-letter topic instead of looping', async () => {
-    const drops = () =>
-      daprCounter('stats', 'dapr_component_pubsub_ingress_count', {
-        topic: 'user.created',
-        process_status: 'drop',
-      });
+    const drops = () => deliveries('stats', 'user.created', 'drop');
     const before = await drops();
     const { event } = signupOnUniqueDay();
     const malformed = { ...event, data: { userId: event.data.userId } };

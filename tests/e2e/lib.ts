@@ -131,6 +131,48 @@ export async function publishThroughSidecar(
   if (res.status !== 204) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
 }
 
+/** Publishes several messages in one request through a sidecar's bulk publish API, as the outbox relay does. */
+export async function publishBulkThroughSidecar(
+  service: ServiceName,
+  topic: string,
+  envelopes: { eventId: string; eventType: string }[],
+) {
+  const res = await fetch(
+    `http://127.0.0.1:${portsOf(service).daprHttp}/v1.0-alpha1/publish/bulk/pubsub/${topic}`,
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'dapr-api-token': localSecrets().daprApiTokens[service],
+      },
+      body: JSON.stringify(
+        envelopes.map((e, i) => ({
+          entryId: String(i),
+          event: e,
+          contentType: 'application/json',
+          metadata: { 'cloudevent.id': e.eventId, 'cloudevent.type': e.eventType },
+        })),
+      ),
+    },
+  );
+  if (res.status !== 204) throw new Error(`bulk publish answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * How many messages of a topic a sidecar handed its app with a given outcome (success, retry,
+ * drop), whether delivered one by one or in batches (bulk subscribe counts them in its own series,
+ * once a batch is settled).
+ */
+export async function deliveries(service: ServiceName, topic: string, status: 'success' | 'retry' | 'drop') {
+  return (
+    (await daprCounter(service, 'dapr_component_pubsub_ingress_count', { topic, process_status: status })) +
+    (await daprCounter(service, 'dapr_component_pubsub_ingress_bulk_event_count', {
+      topic,
+      process_status: status.toUpperCase(),
+    }))
+  );
+}
+
 /** Sums a Dapr sidecar's Prometheus counter over the series whose labels include `labels`. */
 export async function daprCounter(
   service: ServiceName,

@@ -4,6 +4,7 @@
  * production values never turn on development conveniences. Rendered offline with helm template.
  */
 import {
+  bulkSubscribe,
   type CallSpec,
   callNames,
   calls,
@@ -48,6 +49,8 @@ describe.each(sets)('the chart with %s values', (set) => {
       expect(s.apiVersion).toBe('dapr.io/v2alpha1');
       expect(s.spec.pubsubname).toBe('pubsub');
       expect(s.spec.routes).toEqual({ default: `/events/${s.spec.topic}` });
+      // The same batches as local runs, where the kit subscribes programmatically.
+      expect(s.spec.bulkSubscribe).toEqual(bulkSubscribe);
       const expected = serviceNames.filter((n) => (subscriptionsOf(n) as string[]).includes(s.spec.topic));
       if (s.spec.topic === deadLetterTopic) {
         expect(s.scopes).toEqual([monitorService]);

@@ -7712,7 +7712,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7720,7 +7720,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -11397,7 +11397,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11405,7 +11405,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -11615,7 +11615,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11623,7 +11623,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -11721,7 +11721,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11729,7 +11729,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -11839,7 +11839,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11847,7 +11847,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -11952,7 +11952,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11960,7 +11960,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -12065,7 +12065,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12073,7 +12073,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };
@@ -12182,7 +12182,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12190,7 +12190,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
                     };
                 };
             };

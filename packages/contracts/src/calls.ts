@@ -166,6 +166,12 @@ export const calls = {
     method: 'POST',
     path: '/internal/reservations',
   }),
+  'inventory.availability.read': call({
+    callers: ['order'],
+    callee: 'inventory',
+    method: 'POST',
+    path: '/internal/availability',
+  }),
   'inventory.reservations.release': call({
     callers: ['order'],
     callee: 'inventory',

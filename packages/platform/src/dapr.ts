@@ -19,6 +19,13 @@ export interface InvokeOptions {
   timeoutMs?: number;
 }
 
+export interface BulkPublishEntry {
+  entryId: string;
+  event: unknown;
+  /** Per-event metadata: `cloudevent.id`, `cloudevent.type`, `partitionKey`… */
+  metadata: Record<string, string>;
+}
+
 export interface StateEntry<T> {
   value: T | undefined;
   etag: string | undefined;
@@ -51,7 +58,11 @@ export interface Dapr {
     path: CallPath<A>,
     opts?: InvokeOptions,
   ): Promise<T>;
-  publish(pubsub: string, topic: string, body: unknown, metadata: Record<string, string>): Promise<void>;
+  /**
+   * Publishes events to one topic in one request (Dapr's bulk publish). Returns the entries that
+   * were not published, with why; the others are. Dapr does not keep a batch's order.
+   */
+  publishBulk(pubsub: string, topic: string, entries: BulkPublishEntry[]): Promise<Map<string, string>>;
   getState<T>(store: string, key: string): Promise<StateEntry<T>>;
   /** Saves with first-write-wins when `etag` is given (undefined etag = must not exist yet is not supported by Dapr; last write wins). */
   saveState<T>(
@@ -168,12 +179,39 @@ export function createDapr(opts: {
       }
     },
 
-    async publish(pubsub, topic, body, metadata) {
-      const res = await client.pubsub.publish(pubsub, topic, body as object, {
+    // Over HTTP directly: the SDK's publishBulk reads failed entries as `entryID` while daprd answers
+    // `entryId`, so a partial failure would look like a success and those events would be lost.
+    async publishBulk(pubsub, topic, entries) {
+      const body = entries.map((e) => ({
+        entryId: e.entryId,
+        event: e.event,
         contentType: 'application/json',
-        metadata,
-      });
-      if (res.error) throw new Error(`publish to ${topic} failed: ${res.error.message}`);
+        metadata: e.metadata,
+      }));
+      const all = (why: string) => new Map(entries.map((e) => [e.entryId, why]));
+      let res: Response;
+      try {
+        res = await fetch(`${sidecar}/v1.0-alpha1/publish/bulk/${pubsub}/${topic}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {}),
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (err) {
+        return all(`publish to ${topic} failed: ${err instanceof Error ? err.message : err}`);
+      }
+      if (res.ok) return new Map();
+      const text = await res.text().catch(() => '');
+      let failed: { entryId?: string; error?: string }[] | undefined;
+      try {
+        failed = (JSON.parse(text) as { failedEntries?: typeof failed }).failedEntries;
+      } catch {}
+      // Without a list of failed entries, none of them is known to be published.
+      if (!failed?.length) return all(`publish to ${topic} answered ${res.status}: ${text.slice(0, 300)}`);
+      return new Map(failed.map((f) => [String(f.entryId), f.error ?? `publish to ${topic} failed`]));
     },
 
     async getState<T>(store: string, key: string): Promise<StateEntry<T>> {

@@ -121,11 +121,11 @@ export class OutboxRelay {
   private readonly worker: Worker & { wake(): void };
   private lastPrune = 0;
   private readonly db: Kysely<PlatformTables>;
-  private readonly dapr: Pick<Dapr, 'publish'>;
+  private readonly dapr: Pick<Dapr, 'publishBulk'>;
   private readonly log: Logger;
   private readonly opts: RelayOptions;
 
-  constructor(db: Kysely<PlatformTables>, dapr: Pick<Dapr, 'publish'>, log: Logger, opts: RelayOptions) {
+  constructor(db: Kysely<PlatformTables>, dapr: Pick<Dapr, 'publishBulk'>, log: Logger, opts: RelayOptions) {
     this.db = db;
     this.dapr = dapr;
     this.log = log;
@@ -184,54 +184,90 @@ export class OutboxRelay {
         );
         if (!check[0]?.locked || Number(check[0].head) !== group[0]!.seq) groups.delete(key);
       }
-      let published = 0;
-      const queue = [...groups.values()];
-      const worker = async () => {
-        for (let group = queue.shift(); group; group = queue.shift()) {
-          for (const row of group) {
-            if (!(await this.deliver(trx, row))) break;
-            published++;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: this.opts.concurrency ?? 8 }, worker));
-      return { published, fetched: rows.length };
+      return { published: await this.publishGroups(trx, [...groups.values()]), fetched: rows.length };
     });
   }
 
-  private async deliver(trx: Transaction<PlatformTables>, row: OutboxRow): Promise<boolean> {
-    const env = row.envelope as { eventId: string; eventType: string; source: string };
-    try {
-      await this.dapr.publish(this.opts.pubsub, row.topic, row.envelope, {
-        'cloudevent.id': env.eventId,
-        'cloudevent.type': env.eventType,
-        'cloudevent.source': env.source,
-        ...(row.aggregate_key ? { partitionKey: row.aggregate_key } : {}),
-      });
-      await trx
-        .updateTable('outbox')
-        .set({ sent_at: new Date(), last_error: null })
-        .where('seq', '=', row.seq)
-        .execute();
-      return true;
-    } catch (err) {
-      const attempts = row.attempts + 1;
-      const delay = backoffMs(attempts);
-      this.log.warn(
-        { err, topic: row.topic, eventId: row.event_id, attempts, retryInMs: delay },
-        'publish failed',
-      );
-      await trx
-        .updateTable('outbox')
-        .set({
-          attempts,
-          last_error: String(err instanceof Error ? err.message : err).slice(0, 1000),
-          next_attempt_at: new Date(Date.now() + delay),
-        })
-        .where('seq', '=', row.seq)
-        .execute();
-      return false;
+  /**
+   * Publishes in rounds: each round takes the next row of every aggregate (rows without one are
+   * aggregates of their own) and sends them with one bulk request per topic. Dapr does not keep a
+   * bulk request's order, so a request never holds two rows of one aggregate; an aggregate's next
+   * row goes only once its previous one was accepted, and a failed row stops its aggregate.
+   */
+  private async publishGroups(trx: Transaction<PlatformTables>, groups: OutboxRow[][]): Promise<number> {
+    let published = 0;
+    for (let pending = groups; pending.length; ) {
+      const byTopic = new Map<string, OutboxRow[]>();
+      for (const [row] of pending) byTopic.set(row!.topic, [...(byTopic.get(row!.topic) ?? []), row!]);
+      const failed = new Map<number, string>();
+      const queue = [...byTopic.entries()];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [topic, rows] = next;
+          for (const [seq, why] of await this.publish(topic, rows)) failed.set(seq, why);
+        }
+      };
+      await Promise.all(Array.from({ length: this.opts.concurrency ?? 8 }, worker));
+      const sent = pending.map(([row]) => row!.seq).filter((seq) => !failed.has(seq));
+      if (sent.length) {
+        await trx
+          .updateTable('outbox')
+          .set({ sent_at: new Date(), last_error: null })
+          .where('seq', 'in', sent)
+          .execute();
+      }
+      for (const [row] of pending)
+        if (failed.has(row!.seq)) await this.failed(trx, row!, failed.get(row!.seq)!);
+      published += sent.length;
+      pending = pending
+        .filter(([row]) => !failed.has(row!.seq))
+        .map((g) => g.slice(1))
+        .filter((g) => g.length);
     }
+    return published;
+  }
+
+  /** One bulk publish; returns the rows that were not published (seq → why). */
+  private async publish(topic: string, rows: OutboxRow[]): Promise<Map<number, string>> {
+    const entries = rows.map((row) => {
+      const env = row.envelope as { eventId: string; eventType: string; source: string };
+      return {
+        entryId: String(row.seq),
+        event: row.envelope,
+        metadata: {
+          'cloudevent.id': env.eventId,
+          'cloudevent.type': env.eventType,
+          'cloudevent.source': env.source,
+          ...(row.aggregate_key ? { partitionKey: row.aggregate_key } : {}),
+        },
+      };
+    });
+    try {
+      const failed = await this.dapr.publishBulk(this.opts.pubsub, topic, entries);
+      return new Map([...failed].map(([id, why]) => [Number(id), why]));
+    } catch (err) {
+      const why = String(err instanceof Error ? err.message : err);
+      return new Map(rows.map((r) => [r.seq, why]));
+    }
+  }
+
+  /** A row that was not published backs off; its aggregate's later rows wait for it. */
+  private async failed(trx: Transaction<PlatformTables>, row: OutboxRow, why: string) {
+    const attempts = row.attempts + 1;
+    const delay = backoffMs(attempts);
+    this.log.warn(
+      { err: why, topic: row.topic, eventId: row.event_id, attempts, retryInMs: delay },
+      'publish failed',
+    );
+    await trx
+      .updateTable('outbox')
+      .set({
+        attempts,
+        last_error: why.slice(0, 1000),
+        next_attempt_at: new Date(Date.now() + delay),
+      })
+      .where('seq', '=', row.seq)
+      .execute();
   }
 
   /** Sent rows are kept three days for inspection, then deleted. */

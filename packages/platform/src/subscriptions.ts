@@ -1,4 +1,5 @@
 import {
+  bulkSubscribe,
   deadLetterTopic,
   type EventOf,
   type EventType,
@@ -9,7 +10,7 @@ import {
   subscriptionsOf,
 } from '@mp/contracts';
 import type { Hono } from 'hono';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { runInContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
@@ -54,10 +55,23 @@ export function topicsFor(service: ServiceName, raw: boolean): string[] {
   return raw ? [...topics, deadLetterTopic] : topics;
 }
 
+/** One entry of a bulk delivery (Dapr's bulk subscribe): the cloud event and its id within the batch. */
+interface BulkEntry {
+  entryId: string;
+  event: unknown;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+const isBulk = (body: unknown): body is { entries: BulkEntry[] } =>
+  typeof body === 'object' && body !== null && Array.isArray((body as { entries?: unknown }).entries);
+
 /**
  * Serves Dapr's inbound side from Hono: `GET /dapr/subscribe` and one `POST /events/<topic>` per
- * subscription. Replies are deliberate: a malformed payload is DROPped (Dapr forwards it to the
- * dead-letter topic), a handler's failure asks for a RETRY, a duplicate is a SUCCESS without effect.
+ * subscription, each with bulk subscribe on (the same settings as the chart's Subscriptions). A route
+ * takes a batch (`{entries}` → `{statuses}`, one status per entry) or a single cloud event.
+ * Replies are deliberate: a malformed payload is DROPped (Dapr forwards it to the dead-letter
+ * topic), a handler's failure asks for a RETRY, a duplicate is a SUCCESS without effect.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any app env
 export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB>): void {
@@ -77,19 +91,22 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         route: `/events/${topic}`,
         // The dead-letter topic itself has no dead-letter topic: a failure there must not loop.
         ...(topic === deadLetterTopic ? {} : { deadLetterTopic }),
+        bulkSubscribe,
       })),
     ),
   );
 
   for (const topic of topics) {
     app.post(`/events/${topic}`, async (c) => {
-      let cloudEvent: Record<string, unknown>;
+      let body: unknown;
       try {
-        cloudEvent = await c.req.json();
+        body = await c.req.json();
       } catch {
         o.log.warn({ topic }, 'undecodable delivery dropped');
         return c.json({ status: 'DROP' });
       }
+      if (isBulk(body)) return c.json({ statuses: await handleBatch(o, topic, body.entries) });
+      const cloudEvent = asObject(body);
       const status = o.raw
         ? await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
         : await handleTyped(o, topic as EventType, cloudEvent);
@@ -107,6 +124,161 @@ function decodeData(data: unknown): unknown {
   }
 }
 
+/** A delivered cloud event: an object, or (raw payloads, bytes) its JSON text. */
+function asObject(value: unknown): Record<string, unknown> {
+  const decoded = decodeData(value);
+  return typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded)
+    ? (decoded as Record<string, unknown>)
+    : {};
+}
+
+interface Ready {
+  entryId: string;
+  event: EventOf<EventType>;
+}
+
+/**
+ * A batch: malformed entries are DROPped; the rest run in delivery order in ONE transaction, each
+ * inside a savepoint, so a failing entry rolls back only its own work and answers RETRY (or DROP
+ * for a PermanentEventError) while its neighbours commit. If the batch's transaction itself fails
+ * (its commit, a lost connection), nothing of it was written and each entry runs again in a
+ * transaction of its own. Idempotency stays per eventId (processed_events), within a batch too.
+ */
+async function handleBatch<DB>(
+  o: SubscriptionOptions<DB>,
+  topic: string,
+  entries: BulkEntry[],
+): Promise<{ entryId: string; status: DaprStatus }[]> {
+  const statuses = new Map<string, DaprStatus>();
+  if (o.raw) {
+    for (const e of entries) {
+      const cloudEvent = asObject(e.event);
+      statuses.set(e.entryId, await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) }));
+    }
+    return entries.map((e) => ({ entryId: e.entryId, status: statuses.get(e.entryId)! }));
+  }
+  const ready: Ready[] = [];
+  for (const e of entries) {
+    const cloudEvent = asObject(e.event);
+    const parsed = parseEvent(topic, decodeData(cloudEvent.data));
+    if (parsed.ok) ready.push({ entryId: e.entryId, event: parsed.event });
+    else {
+      o.log.warn(
+        { topic, cloudEventId: cloudEvent.id, problems: parsed.problems },
+        'malformed event dropped',
+      );
+      statuses.set(e.entryId, 'DROP');
+    }
+  }
+  if (ready.length === 1) statuses.set(ready[0]!.entryId, await runAlone(o, ready[0]!.event));
+  else if (ready.length > 1) {
+    try {
+      const inBatch = new Map<string, DaprStatus>();
+      await o.db.transaction().execute(async (trx) => {
+        await timeouts.execute(trx);
+        // One savepoint name, set again before each entry: a rollback returns to the latest one. Never
+        // released (a release is one more round trip; they all end with the commit).
+        for (const r of ready) {
+          await trx.executeQuery(savepoint);
+          inBatch.set(
+            r.entryId,
+            await runEntry(o, trx, r.event, () => trx.executeQuery(rollback).then(() => {})),
+          );
+        }
+      });
+      for (const [id, status] of inBatch) statuses.set(id, status);
+    } catch (err) {
+      o.log.warn({ err, topic, entries: ready.length }, 'batch transaction failed; each event runs alone');
+      for (const r of ready) statuses.set(r.entryId, await runAlone(o, r.event));
+    }
+  }
+  return entries.map((e) => ({ entryId: e.entryId, status: statuses.get(e.entryId) ?? 'RETRY' }));
+}
+
+const savepoint = CompiledQuery.raw('savepoint entry');
+const rollback = CompiledQuery.raw('rollback to savepoint entry');
+
+/** A handler never waits long on a lock: it fails, and Dapr delivers the event again later. */
+const timeouts: RawBuilder<unknown> = sql`set local lock_timeout = '5s'; set local statement_timeout = '20s'`;
+
+/**
+ * Runs one event's handler in `trx` under its context: marks it processed (a duplicate does
+ * nothing), then calls the handler. A failure calls `undo` (roll back what this event wrote) and
+ * becomes DROP (PermanentEventError) or RETRY; a failure of `undo` itself is thrown.
+ */
+async function runEntry<DB>(
+  o: SubscriptionOptions<DB>,
+  trx: Transaction<DB>,
+  event: EventOf<EventType>,
+  undo: () => Promise<void>,
+): Promise<DaprStatus> {
+  const handler = o.handlers[event.eventType] as EventHandler<DB, EventType>;
+  const handlerName = `${o.service}:${event.eventType}`;
+  const ctx = {
+    correlationId: event.correlationId,
+    traceId: event.metadata.traceId,
+    causationId: event.eventId,
+    ...(event.userId ? { userId: event.userId } : {}),
+  };
+  const log = o.log.child({ topic: event.eventType, eventId: event.eventId });
+  let failure: unknown;
+  const outcome = await runInContext(ctx, async () => {
+    try {
+      const first = await (trx as unknown as Transaction<PlatformTables>)
+        .insertInto('processed_events')
+        .values({ event_id: event.eventId, handler: handlerName })
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      if (!first) return 'duplicate' as const;
+      await handler(event, { trx, log });
+      return 'handled' as const;
+    } catch (err) {
+      failure = err;
+      return 'failed' as const;
+    }
+  });
+  if (outcome !== 'failed') {
+    log.debug({ outcome }, 'event processed');
+    return 'SUCCESS';
+  }
+  await undo();
+  if (failure instanceof PermanentEventError) {
+    log.warn({ err: failure }, 'event cannot be processed; dropped to the dead-letter topic');
+    return 'DROP';
+  }
+  log.error({ err: failure }, 'event handler failed; Dapr will retry');
+  return 'RETRY';
+}
+
+/** Rolls back a lone event's transaction, carrying the status it ends with. */
+class Undone extends Error {
+  readonly status: DaprStatus;
+  constructor(status: DaprStatus) {
+    super(status);
+    this.status = status;
+  }
+}
+
+/** One event in a transaction of its own. */
+async function runAlone<DB>(o: SubscriptionOptions<DB>, event: EventOf<EventType>): Promise<DaprStatus> {
+  try {
+    return await o.db.transaction().execute(async (trx) => {
+      await timeouts.execute(trx);
+      const status = await runEntry(o, trx, event, async () => {});
+      if (status !== 'SUCCESS') throw new Undone(status);
+      return status;
+    });
+  } catch (err) {
+    if (err instanceof Undone) return err.status;
+    o.log.error(
+      { err, topic: event.eventType, eventId: event.eventId },
+      'event transaction failed; Dapr will retry',
+    );
+    return 'RETRY';
+  }
+}
+
 async function handleTyped<DB>(
   o: SubscriptionOptions<DB>,
   topic: EventType,
@@ -117,42 +289,7 @@ async function handleTyped<DB>(
     o.log.warn({ topic, cloudEventId: cloudEvent.id, problems: parsed.problems }, 'malformed event dropped');
     return 'DROP';
   }
-  const event = parsed.event;
-  const handler = o.handlers[topic] as EventHandler<DB, EventType>;
-  const handlerName = `${o.service}:${topic}`;
-  const ctx = {
-    correlationId: event.correlationId,
-    traceId: event.metadata.traceId,
-    causationId: event.eventId,
-    ...(event.userId ? { userId: event.userId } : {}),
-  };
-  return runInContext(ctx, async () => {
-    const log = o.log.child({ topic, eventId: event.eventId });
-    try {
-      const outcome = await o.db.transaction().execute(async (trx) => {
-        // A handler never waits long on a lock: it fails, and Dapr delivers the event again later.
-        await sql`set local lock_timeout = '5s'; set local statement_timeout = '20s'`.execute(trx);
-        const first = await (trx as unknown as Transaction<PlatformTables>)
-          .insertInto('processed_events')
-          .values({ event_id: event.eventId, handler: handlerName })
-          .onConflict((oc) => oc.doNothing())
-          .returning('event_id')
-          .executeTakeFirst();
-        if (!first) return 'duplicate' as const;
-        await handler(event, { trx, log });
-        return 'handled' as const;
-      });
-      log.debug({ outcome }, 'event processed');
-      return 'SUCCESS';
-    } catch (err) {
-      if (err instanceof PermanentEventError) {
-        log.warn({ err }, 'event cannot be processed; dropped to the dead-letter topic');
-        return 'DROP';
-      }
-      log.error({ err }, 'event handler failed; Dapr will retry');
-      return 'RETRY';
-    }
-  });
+  return runAlone(o, parsed.event);
 }
 
 type Parsed = { ok: true; event: EventOf<EventType> } | { ok: false; problems: string[] };

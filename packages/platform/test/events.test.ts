@@ -18,21 +18,30 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-/** A relay over the test schema that publishes into an array instead of a sidecar. */
-function recordingRelay(fail: (topic: string) => boolean = () => false) {
+/**
+ * A relay over the test schema that publishes into an array instead of a sidecar. `fail` refuses
+ * single entries (as daprd's bulk publish answers failed entries); every request is recorded too.
+ */
+function recordingRelay(fail: (topic: string, body: any) => boolean = () => false) {
   const sent: { topic: string; body: any; metadata: Record<string, string> }[] = [];
+  const requests: { topic: string; bodies: any[] }[] = [];
   const relay = new OutboxRelay(
     svc.deps.db as never,
     {
-      async publish(_pubsub, topic, body, metadata) {
-        if (fail(topic)) throw new Error('sidecar unavailable');
-        sent.push({ topic, body, metadata });
+      async publishBulk(_pubsub, topic, entries) {
+        requests.push({ topic, bodies: entries.map((e) => e.event) });
+        const failed = new Map<string, string>();
+        for (const e of entries) {
+          if (fail(topic, e.event)) failed.set(e.entryId, 'sidecar unavailable');
+          else sent.push({ topic, body: e.event, metadata: e.metadata });
+        }
+        return failed;
       },
     },
     createLogger('review', 'silent'),
     { pubsub: 'pubsub', schema: svc.schema, databaseUrl: '', pollMs: 1000 },
   );
-  return { relay, sent };
+  return { relay, sent, requests };
 }
 
 describe('transactional outbox', () => {
@@ -118,6 +127,56 @@ describe('transactional outbox', () => {
     ]);
   });
 
+  it('publishes in bulk: a failed entry stays unsent alone, and a request never holds two rows of one aggregate', async () => {
+    const db = svc.deps.db;
+    const deleted = (reviewId: string) => ({
+      reviewId,
+      productId: 'p',
+      userId: 'u',
+      deletedAt: new Date().toISOString(),
+    });
+    await db.transaction().execute(async (trx) => {
+      for (const id of ['r-b1', 'r-b2', 'r-bad', 'r-b3'])
+        await svc.deps.events.publish(trx, 'review.deleted', deleted(id));
+      for (const id of ['r-k1', 'r-k2', 'r-k3'])
+        await svc.deps.events.publish(trx, 'review.deleted', deleted(id), { aggregateKey: 'review:r-k' });
+    });
+    let down = true;
+    const { relay, sent, requests } = recordingRelay((_t, body) => down && body.data.reviewId === 'r-bad');
+    await relay.drain();
+    const ids = () => sent.map((s) => s.body.data.reviewId).filter((id: string) => id.startsWith('r-'));
+    expect(ids()).toEqual(expect.arrayContaining(['r-b1', 'r-b2', 'r-b3', 'r-k1', 'r-k2', 'r-k3']));
+    expect(ids()).not.toContain('r-bad');
+    // The aggregate's rows went in order, one per request; the rows without one went together.
+    expect(ids().filter((id: string) => id.startsWith('r-k'))).toEqual(['r-k1', 'r-k2', 'r-k3']);
+    for (const r of requests)
+      expect(r.bodies.filter((b) => b.data.reviewId.startsWith('r-k')).length).toBeLessThanOrEqual(1);
+    expect(requests[0]!.bodies.map((b) => b.data.reviewId)).toEqual(
+      expect.arrayContaining(['r-b1', 'r-b2', 'r-bad', 'r-b3', 'r-k1']),
+    );
+    const bad = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('topic', '=', 'review.deleted')
+      .where('sent_at', 'is', null)
+      .execute();
+    expect(bad.map((r) => (r.envelope as any).data.reviewId)).toEqual(['r-bad']);
+    expect(bad[0]!.attempts).toBe(1);
+    expect(sent.find((s) => s.body.data.reviewId === 'r-b1')!.metadata['cloudevent.id']).toBe(
+      sent.find((s) => s.body.data.reviewId === 'r-b1')!.body.eventId,
+    );
+
+    down = false;
+    await db
+      .updateTable('outbox')
+      .set({ next_attempt_at: new Date(0) })
+      .where('sent_at', 'is', null)
+      .execute();
+    await relay.drain();
+    expect(ids().filter((id: string) => id === 'r-bad')).toHaveLength(1);
+    expect(await relay.pending()).toBe(0);
+  });
+
   it('delivers what is committed before stop() resolves (the SIGTERM drain)', async () => {
     await svc.deps.db.transaction().execute((trx) =>
       svc.deps.events.publish(trx, 'review.deleted', {
@@ -131,8 +190,10 @@ describe('transactional outbox', () => {
     const relay = new OutboxRelay(
       svc.deps.db as never,
       {
-        publish: async (_pubsub, _topic, body) =>
-          void sent.push((body as { data: { reviewId: string } }).data.reviewId),
+        publishBulk: async (_pubsub, _topic, entries) => {
+          for (const e of entries) sent.push((e.event as { data: { reviewId: string } }).data.reviewId);
+          return new Map();
+        },
       },
       createLogger('review', 'silent'),
       { pubsub: 'pubsub', schema: svc.schema, databaseUrl: testDatabaseUrl(), pollMs: 60_000 },
@@ -181,8 +242,81 @@ describe('inbound events', () => {
         topic: 'shipping.delivered',
         route: '/events/shipping.delivered',
         deadLetterTopic: 'marketplace.deadletter',
+        bulkSubscribe: { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 25 },
       },
     ]);
+  });
+
+  /** A bulk delivery as daprd sends it: each entry a cloud event with its entry id. */
+  const deliverBatch = (events: unknown[]) =>
+    svc.call('POST', '/events/shipping.delivered', {
+      body: {
+        id: 'bulk',
+        topic: 'shipping.delivered',
+        pubsubname: 'pubsub',
+        entries: events.map((data, i) => ({
+          entryId: `e${i}`,
+          event: { id: `ce-${i}`, type: 'shipping.delivered', data },
+          contentType: 'application/cloudevents+json',
+          metadata: {},
+        })),
+      },
+      headers: { 'dapr-api-token': TEST_APP_TOKEN },
+    });
+  const marked = async (eventId: string) =>
+    (
+      await svc.deps.db
+        .selectFrom('processed_events')
+        .select('event_id')
+        .where('event_id', '=', eventId)
+        .execute()
+    ).length;
+
+  it('commits a batch around a poisoned event: only that one is retried, the malformed and the hopeless dropped', async () => {
+    const good = [delivered('김철수'), delivered('이영희'), delivered('박민수')];
+    const transient = delivered('transient');
+    const hopeless = delivered('never');
+    const { recipient: _, ...broken } = delivered('x').data;
+    const res = await deliverBatch([
+      good[0],
+      transient,
+      good[1],
+      { ...delivered('x'), data: broken },
+      hopeless,
+      good[2],
+      good[0], // the same event twice in one batch: one effect
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      statuses: [
+        { entryId: 'e0', status: 'SUCCESS' },
+        { entryId: 'e1', status: 'RETRY' },
+        { entryId: 'e2', status: 'SUCCESS' },
+        { entryId: 'e3', status: 'DROP' },
+        { entryId: 'e4', status: 'DROP' },
+        { entryId: 'e5', status: 'SUCCESS' },
+        { entryId: 'e6', status: 'SUCCESS' },
+      ],
+    });
+    for (const g of good) expect(await rows(g.data.shipmentId)).toHaveLength(1);
+    // The failed entries left no trace: the retried one is not marked processed, so it runs again.
+    expect(await rows(transient.data.shipmentId)).toEqual([]);
+    expect(await marked(transient.eventId)).toBe(0);
+    expect(await marked(hopeless.eventId)).toBe(0);
+
+    // Dapr retries the poisoned entry alone; once it can be processed it commits, the rest stay once.
+    const retried = await deliverBatch([
+      { ...transient, data: { ...transient.data, recipient: 'recovered' } },
+    ]);
+    expect(retried.body).toEqual({ statuses: [{ entryId: 'e0', status: 'SUCCESS' }] });
+    expect(await rows(transient.data.shipmentId)).toHaveLength(1);
+    const again = await deliverBatch(good);
+    expect(again.body.statuses.map((s: { status: string }) => s.status)).toEqual([
+      'SUCCESS',
+      'SUCCESS',
+      'SUCCESS',
+    ]);
+    for (const g of good) expect(await rows(g.data.shipmentId)).toHaveLength(1);
   });
 
   it('runs a handler once even when the event is delivered twice', async () => {

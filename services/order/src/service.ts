@@ -11,6 +11,7 @@ import type { Database } from './db/schema.ts';
 import { expireUnpaid } from './domain/cancel.ts';
 import { autoConfirm } from './domain/confirm.ts';
 import type { OrderContext } from './domain/context.ts';
+import { SoldOutDoor } from './domain/door.ts';
 import { sweepAbandonedCheckouts } from './domain/sweeper.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
@@ -47,6 +48,7 @@ export function contextOf(deps: ServiceDeps<Database, Config>): OrderContext {
       events: deps.events,
       log: deps.log,
       dapr: deps.dapr,
+      door: new SoldOutDoor(deps.dapr, deps.log),
       admit: admission(
         c.ORDER_PLACEMENT_CONCURRENCY,
         c.ORDER_PLACEMENT_QUEUE,

@@ -104,6 +104,16 @@ export class FakeCatalog {
     return { orderId, status: 'RESERVED', expiresAt: new Date(Date.now() + 600_000).toISOString(), items };
   };
 
+  availability = (body: unknown) => {
+    const { skus } = body as { skus: string[] };
+    return {
+      items: skus.map((sku) => {
+        const p = this.products.get(sku);
+        return { sku, available: p ? p.stock - this.reserved(sku) : null };
+      }),
+    };
+  };
+
   release = (orderId: string) => {
     this.reservations.delete(orderId);
     this.released.push(orderId);
@@ -138,6 +148,7 @@ export class FakeCatalog {
     return {
       'product POST /internal/products/quote': this.quote,
       'inventory POST /internal/reservations': this.reserve,
+      'inventory POST /internal/availability': this.availability,
       'coupon POST /internal/coupons/validate': this.validateCoupon,
     } as Record<string, (body: unknown) => unknown>;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApiError } from '@mp/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buyer, eventsFor, line, type OrderService, place, startOrder, twoSellers } from './helpers.ts';
 
@@ -84,6 +85,69 @@ describe('placing an order (flow 4.1 step 2)', () => {
     expect(svc.catalog.reserved(shoe.sku) + svc.catalog.reserved(tee.sku)).toBe(0);
     expect(await ordersOf(who.userId)).toEqual([]);
     expect(await attempts()).toEqual([]);
+  });
+
+  it('refuses a SKU just seen sold out with one availability read, and sells a released unit at once', async () => {
+    const seller = randomUUID();
+    const drop = svc.catalog.product({ sellerId: seller, stock: 1, unitPrice: 50_000 });
+    const first = await place(svc, await buyer(), { items: [line(drop)] });
+    expect(first.status).toBe(201);
+    // The second buyer goes the whole way: inventory refuses, and the SKU becomes suspect.
+    const second = await place(svc, await buyer(), { items: [line(drop)] });
+    expect([second.status, second.body.code]).toEqual([409, 'OUT_OF_STOCK']);
+    expect(svc.ctx.door.isSuspect(drop.sku)).toBe(true);
+
+    // Now a refusal at the door: a read of the SKU's availability, no quote, no reservation, no attempt.
+    svc.dapr.calls.length = 0;
+    const who = await buyer();
+    const third = await place(svc, who, { items: [line(drop)] });
+    expect([third.status, third.body.code]).toEqual([409, 'OUT_OF_STOCK']);
+    expect(third.body.errors[0]).toMatchObject({ path: 'items.0.quantity', sku: drop.sku, available: 0 });
+    expect(svc.dapr.calls.map((c) => c.path)).toEqual(['/internal/availability']);
+    expect(await ordersOf(who.userId)).toEqual([]);
+    expect(await attempts()).toEqual([]);
+
+    // The first order's reservation is released (a cancel, an expiry): the next buyer gets the unit.
+    svc.catalog.release(first.body.id);
+    const fourth = await place(svc, await buyer(), { items: [line(drop)] });
+    expect(fourth.status).toBe(201);
+    expect(svc.ctx.door.isSuspect(drop.sku)).toBe(false);
+  });
+
+  it('lets the retry of a placement that may hold the last unit past the door (same Idempotency-Key)', async () => {
+    const drop = svc.catalog.product({ sellerId: randomUUID(), stock: 1 });
+    const who = await buyer();
+    // A placement under key K reserved the last unit and died before its commit (its answer lost).
+    const orderId = randomUUID();
+    await svc.deps.db
+      .insertInto('checkout_attempts')
+      .values({ order_id: orderId, user_id: who.userId, idempotency_key: 'k-door' })
+      .execute();
+    svc.catalog.reservations.set(orderId, [{ sku: drop.sku, quantity: 1 }]);
+    svc.ctx.door.refused(drop.sku, 0);
+    const retry = await place(svc, who, { items: [line(drop)] }, { 'idempotency-key': 'k-door' });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(orderId);
+    // Anyone else is refused at the door.
+    const other = await place(svc, await buyer(), { items: [line(drop)] });
+    expect([other.status, other.body.code]).toEqual([409, 'OUT_OF_STOCK']);
+  });
+
+  it('lets a buyer through when the door cannot read the availability (it fails open)', async () => {
+    const drop = svc.catalog.product({ sellerId: randomUUID(), stock: 0 });
+    const refused = await place(svc, await buyer(), { items: [line(drop)] });
+    expect(refused.body.code).toBe('OUT_OF_STOCK');
+    expect(svc.ctx.door.isSuspect(drop.sku)).toBe(true);
+    const read = svc.catalog.availability;
+    svc.catalog.availability = () => {
+      throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'inventory could not be reached');
+    };
+    try {
+      drop.stock = 1;
+      expect((await place(svc, await buyer(), { items: [line(drop)] })).status).toBe(201);
+    } finally {
+      svc.catalog.availability = read;
+    }
   });
 
   it('answers an unknown product with 404 before reserving anything', async () => {

@@ -97,7 +97,7 @@ export function withoutSidecar(
         );
       return (await fn(o.body, o.query)) as never;
     },
-    async publish() {
+    async publishBulk() {
       throw new Error('no sidecar in service tests; events stay in the outbox');
     },
     async getState<T>(store: string, key: string) {

@@ -48,6 +48,21 @@ const releaseRoute = createRoute({
   },
 });
 
+const availabilityRoute = createRoute({
+  method: 'post',
+  path: '/internal/availability',
+  summary:
+    'Units a buyer can order now, per SKU (order asks this at its door for a SKU it saw sold out); null for an SKU not on sale',
+  request: { body: jsonBody(z.object({ skus: z.array(sku).min(1).max(100) })) },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(z.object({ sku: z.string(), available: z.int().nullable() })) }),
+      'Availability',
+    ),
+    ...problems(400),
+  },
+});
+
 /** Contract 5: reservations, reached only through Dapr. */
 export function internalRoutes(app: App, { db, events, config }: ServiceDeps<Database, InventoryConfig>) {
   app.openapi(reserveRoute, async (c) => {
@@ -58,6 +73,21 @@ export function internalRoutes(app: App, { db, events, config }: ServiceDeps<Dat
       ttlSeconds: body.ttlSeconds ?? config.RESERVATION_TTL_SECONDS,
     });
     return c.json(r, created ? 201 : 200);
+  });
+
+  app.openapi(availabilityRoute, async (c) => {
+    const { skus } = c.req.valid('json');
+    const rows = await db
+      .selectFrom('stock_items')
+      .select(['sku', 'on_hand', 'reserved', 'active'])
+      .where('sku', 'in', skus)
+      .execute();
+    const by = new Map(rows.map((r) => [r.sku, r]));
+    const items = skus.map((s) => {
+      const r = by.get(s);
+      return { sku: s, available: r?.active ? r.on_hand - r.reserved : null };
+    });
+    return c.json({ items }, 200);
   });
 
   app.openapi(releaseRoute, async (c) => {

@@ -23,6 +23,32 @@ export const findPlaced = (db: Db, userId: string, key: string) =>
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
 
+/** A placement under this key that died before its commit; it may hold a reservation. */
+const earlierAttempt = (db: Db, userId: string, key: string) =>
+  db
+    .selectFrom('checkout_attempts')
+    .select('order_id')
+    .where('user_id', '=', userId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+
+/**
+ * Sold out at the door, before order's admission queue: a suspect SKU is read and refused at once
+ * (placeOrder asks again when the request's turn comes). Skipped for a retry of a placement that
+ * may already hold its units.
+ */
+export async function atTheDoor(
+  ctx: OrderContext,
+  userId: string,
+  items: PlaceOrder['items'],
+  idempotencyKey?: string,
+): Promise<void> {
+  const lines = mergeLines(items);
+  if (!lines.some((l) => ctx.door.isSuspect(l.sku))) return;
+  if (idempotencyKey && (await earlierAttempt(ctx.db, userId, idempotencyKey))) return;
+  await ctx.door.admit(lines);
+}
+
 /** The same SKU twice is one line with the quantities added. */
 export function mergeLines(items: PlaceOrder['items']): PlaceOrder['items'] {
   const bySku = new Map<string, PlaceOrder['items'][number]>();
@@ -54,14 +80,11 @@ export async function placeOrder(
   const { db, dapr, rules } = ctx;
   const done = idempotencyKey && (await findPlaced(db, userId, idempotencyKey));
   if (done) return { order: done, created: false };
-  const earlier = idempotencyKey
-    ? await db
-        .selectFrom('checkout_attempts')
-        .select('order_id')
-        .where('user_id', '=', userId)
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst()
-    : undefined;
+  const lines = mergeLines(input.items);
+  const earlier = idempotencyKey ? await earlierAttempt(db, userId, idempotencyKey) : undefined;
+  // A SKU just seen sold out: one read of its availability instead of the whole placement. Not for
+  // a retry of an attempt that may already hold its units (a reservation is idempotent per order).
+  if (!earlier) await ctx.door.admit(lines);
   const orderId = earlier?.order_id ?? newId();
   await db
     .insertInto('checkout_attempts')
@@ -69,7 +92,6 @@ export async function placeOrder(
     .onConflict((oc) => oc.doNothing())
     .execute();
 
-  const lines = mergeLines(input.items);
   let mayHaveReserved = false;
   try {
     const quoted = await quote(dapr, lines);
@@ -82,6 +104,7 @@ export async function placeOrder(
     await reserve(dapr, orderId, items, window + rules.reservationMarginSeconds).catch((err) => {
       // A refusal (out of stock, unknown SKU) reserved nothing; a lost answer may have reserved.
       if (err instanceof ApiError && err.status < 500) mayHaveReserved = false;
+      if (err instanceof ApiError && err.code === 'OUT_OF_STOCK') soldOut(ctx, err);
       throw err;
     });
     const priced = await priceOrder(dapr, rules, {
@@ -114,6 +137,13 @@ export async function placeOrder(
       throw conflict('COUPON_ALREADY_USED', 'This coupon is on another order');
     throw err;
   }
+}
+
+/** Inventory's OUT_OF_STOCK names each short SKU and what is left: none left makes it suspect at the door. */
+function soldOut(ctx: OrderContext, err: ApiError) {
+  const errors = (err.extras as { errors?: { sku?: unknown; available?: unknown }[] } | undefined)?.errors;
+  for (const e of errors ?? [])
+    if (typeof e.sku === 'string' && typeof e.available === 'number') ctx.door.refused(e.sku, e.available);
 }
 
 /** Releases what a failed placement may have reserved and forgets the attempt; if the release fails, the sweeper retries. */

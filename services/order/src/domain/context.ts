@@ -1,5 +1,6 @@
 import type { Admit, Dapr, EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
 import type { Database, OrderItemsTable, OrdersTable } from '../db/schema.ts';
+import type { SoldOutDoor } from './door.ts';
 
 export type Order = Selectable<OrdersTable>;
 export type OrderItem = Selectable<OrderItemsTable>;
@@ -27,4 +28,6 @@ export interface OrderContext {
   rules: OrderRules;
   /** Runs a placement when its turn comes (at most a few at once). */
   admit: Admit;
+  /** Refuses a SKU inventory has just shown sold out, with one cheap read (door.ts). */
+  door: SoldOutDoor;
 }

@@ -17,7 +17,7 @@ import {
   z,
 } from '@mp/platform';
 import { changeCart, readCart, takeOut } from '../domain/cart.ts';
-import { findPlaced, placeOrder } from '../domain/checkout.ts';
+import { atTheDoor, findPlaced, placeOrder } from '../domain/checkout.ts';
 import type { Db, OrderContext } from '../domain/context.ts';
 import { viewOrders } from '../domain/view.ts';
 import { address, idParam, line, orderDto, orderId, status } from './schemas.ts';
@@ -103,6 +103,7 @@ export function orderRoutes(app: App, ctx: OrderContext) {
     if (placed) return c.json((await viewOrders(db, [placed]))[0]!, 201);
     const items = body.fromCart ? (await readCart(dapr, userId)).items : body.items!;
     if (!items.length) throw validationFailed([{ path: 'fromCart', message: 'the cart is empty' }]);
+    await atTheDoor(ctx, userId, items, key);
     const { order, created } = await ctx.admit(() => placeOrder(ctx, userId, { ...body, items }, key));
     if (created && body.fromCart)
       await changeCart(dapr, userId, (lines) => takeOut(lines, items)).catch((err) =>
