@@ -4,7 +4,9 @@
  * outboxes, dead letters, and the counts stats and settlement keep of the same orders.
  */
 import type { ServiceName } from '@mp/contracts';
-import type pg from 'pg';
+import pg from 'pg';
+
+const { types } = pg;
 
 export interface Check {
   name: string;
@@ -41,6 +43,8 @@ export interface Campaign {
 }
 
 export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign): Promise<Check[]> {
+  // bigint columns (money, counts) come back from pg as strings unless parsed.
+  types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const q = async <T extends pg.QueryResultRow>(s: ServiceName, text: string, values: unknown[] = []) =>
     (await db.get(s)!.query<T>(text, values)).rows;
   const ids = c.orderIds;

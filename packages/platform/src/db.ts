@@ -65,3 +65,13 @@ export async function migrate(
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Serialises the transactions that touch one thing (an order, a seller, a setting) by a key of
+ * the caller's choosing: a PostgreSQL advisory lock held until the transaction ends. Use it where
+ * two handlers each read what the other writes (a check-then-insert across tables), which row
+ * locks cannot guard because the row may not exist yet.
+ */
+export async function lockKey(trx: Kysely<any>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
+import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redeemForOrder } from '../src/domain/redemption.ts';
 import { service } from '../src/service.ts';
 import { type CouponService, claim, deliver, hours, internal, newCoupon, orderCreated } from './helpers.ts';
 
@@ -284,6 +286,33 @@ describe('redemption and restoration by order events', () => {
       orderCreated({ orderId, userId, couponId: coupon.id, userCouponId: body.userCouponId }),
     );
     expect((await statusOf(body.userCouponId)).status).toBe('ISSUED');
+  });
+
+  it('gives the coupon back when the cancellation arrives while order.created is being handled', async () => {
+    const coupon = await newCoupon(svc);
+    const { userId, body } = await claim(svc, coupon.id);
+    const orderId = randomUUID();
+    const data = orderCreated({ orderId, userId, couponId: coupon.id, userCouponId: body.userCouponId });
+    let cancelling: ReturnType<typeof deliver> | undefined;
+    await svc.deps.db.transaction().execute(async (trx) => {
+      await redeemForOrder(
+        trx as never,
+        svc.deps.events,
+        svc.deps.log,
+        buildEvent('order', 'test', 'order.created', data as never) as never,
+      );
+      cancelling = deliver(svc, 'order.cancelled', {
+        orderId,
+        userId,
+        reason: '단순변심',
+        cancelledAt: new Date().toISOString(),
+        previousStatus: 'PENDING_PAYMENT',
+        userCouponId: body.userCouponId,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect((await cancelling!).body.status).toBe('SUCCESS');
+    expect(await statusOf(body.userCouponId)).toMatchObject({ status: 'ISSUED', order_id: null });
   });
 });
 

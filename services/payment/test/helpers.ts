@@ -49,59 +49,61 @@ export interface TestOrder {
   amount: number;
 }
 
-/** Announces a new order (order.created), as the order service would. */
-export async function newOrder(
-  svc: PaymentService,
-  o: {
-    amount?: number;
-    method?: 'card' | 'transfer' | 'virtual_account';
-    dueInMs?: number;
-    correlationId?: string;
-  } = {},
-): Promise<TestOrder> {
-  const orderId = randomUUID();
-  const userId = randomUUID();
+export interface NewOrder {
+  amount?: number;
+  method?: 'card' | 'transfer' | 'virtual_account';
+  dueInMs?: number;
+  correlationId?: string;
+}
+
+/** The data of an order.created, as the order service would announce a new order. */
+export function orderCreated(o: NewOrder = {}) {
   const amount = o.amount ?? 45_000;
-  const res = await deliver(
-    svc,
-    'order.created',
-    {
-      orderId,
-      userId,
-      sellerId: randomUUID(),
-      items: [
-        {
-          itemId: randomUUID(),
-          productId: randomUUID(),
-          sku: 'SKU-1',
-          sellerId: randomUUID(),
-          quantity: 1,
-          price: amount,
-          options: {},
-          name: '나이키 에어 운동화',
-        },
-      ],
-      totalAmount: amount,
-      shippingAddress: {
-        recipient: '김철수',
-        phone: '010-1234-5678',
-        address: '서울시 강남구',
-        zipCode: '06236',
+  return {
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    sellerId: randomUUID(),
+    items: [
+      {
+        itemId: randomUUID(),
+        productId: randomUUID(),
+        sku: 'SKU-1',
+        sellerId: randomUUID(),
+        quantity: 1,
+        price: amount,
+        options: {},
+        name: '나이키 에어 운동화',
       },
-      paymentMethod: o.method ?? 'card',
-      sellerIds: [],
-      discountAmount: 0,
-      shippingFee: 0,
-      payableAmount: amount,
-      paymentDueAt: new Date(Date.now() + (o.dueInMs ?? 600_000)).toISOString(),
-      createdAt: new Date().toISOString(),
+    ],
+    totalAmount: amount,
+    shippingAddress: {
+      recipient: '김철수',
+      phone: '010-1234-5678',
+      address: '서울시 강남구',
+      zipCode: '06236',
     },
-    undefined,
-    o.correlationId,
-  );
+    paymentMethod: o.method ?? 'card',
+    sellerIds: [],
+    discountAmount: 0,
+    shippingFee: 0,
+    payableAmount: amount,
+    paymentDueAt: new Date(Date.now() + (o.dueInMs ?? 600_000)).toISOString(),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Announces a new order (order.created), as the order service would. */
+export async function newOrder(svc: PaymentService, o: NewOrder = {}): Promise<TestOrder> {
+  const data = orderCreated(o);
+  const res = await deliver(svc, 'order.created', data, undefined, o.correlationId);
   if (res.body?.status !== 'SUCCESS')
     throw new Error(`order.created not handled: ${JSON.stringify(res.body)}`);
-  return { orderId, userId, amount, token: await tokenFor(userId, 'buyer') };
+  return {
+    orderId: data.orderId,
+    userId: data.userId,
+    amount: data.payableAmount,
+    token: await tokenFor(data.userId, 'buyer'),
+  };
 }
 
 /** What a browser does in Toss's payment window: the sandbox hands out a paymentKey. */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { buildEvent } from '@mp/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPayment } from '../src/domain/order-events.ts';
 import { runRefunds } from '../src/domain/refunds.ts';
 import {
   cancelled,
@@ -8,6 +10,7 @@ import {
   eventsFor,
   eventually,
   newOrder,
+  orderCreated,
   type PaymentService,
   payInWindow,
   paymentOf,
@@ -40,6 +43,27 @@ const refundRequested = (order: TestOrder, refundRequestId: string, amount: numb
 });
 
 describe('order.cancelled', () => {
+  it('cancels the payment that an order.created being handled at the same moment opens (no lost cancellation)', async () => {
+    const data = orderCreated({ amount: 31_000 });
+    const created = buildEvent('order', 'test', 'order.created', data as never);
+    let cancelling: ReturnType<typeof deliver> | undefined;
+    await svc.deps.db.transaction().execute(async (trx) => {
+      await openPayment(svc.ctx, trx, created as never, true);
+      // order.cancelled arrives while order.created's transaction is still open.
+      cancelling = deliver(svc, 'order.cancelled', {
+        orderId: data.orderId,
+        userId: data.userId,
+        reason: '단순변심',
+        cancelledAt: new Date().toISOString(),
+        previousStatus: 'PENDING_PAYMENT',
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect((await cancelling!).body.status).toBe('SUCCESS');
+    expect(await paymentOf(svc, data.orderId)).toMatchObject({ status: 'CANCELLED', auto_approve: false });
+    expect(await eventsFor(svc, 'payment.cancelled', data.orderId)).toHaveLength(1);
+  });
+
   it('cancels an unpaid payment (payment.cancelled); a later confirmation is refused', async () => {
     const order = await newOrder(svc);
     const key = await payInWindow(svc, order);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from '@mp/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoApprove } from '../src/domain/jobs.ts';
 import {
@@ -121,6 +122,35 @@ describe('headless mode (the sandbox pays by itself)', () => {
       expect(await eventsFor(auto, 'payment.completed', order.orderId)).toHaveLength(1);
       expect((await sandboxRow(auto, order.orderId)).status).toBe('DONE');
       expect(await autoApprove(auto.ctx)).toBe(0);
+    } finally {
+      await auto.close();
+    }
+  });
+
+  it('pays an order whose earlier claim died with its worker (kill -9 mid-batch), once the claim lapses', async () => {
+    const auto = await startPayment({ PG_SANDBOX_AUTO_APPROVE: 'true' });
+    try {
+      const order = await newOrder(auto, { amount: 13_000 });
+      // A worker claimed it and was killed before paying: the claim is all that is left of it.
+      await sql`update payments set auto_approve_claimed_at = now() - interval '1 minute'
+                 where order_id = ${order.orderId}`.execute(auto.ctx.db);
+      expect(await autoApprove(auto.ctx)).toBe(1);
+      expect((await paymentOf(auto, order.orderId)).status).toBe('DONE');
+      expect(await eventsFor(auto, 'payment.completed', order.orderId)).toHaveLength(1);
+    } finally {
+      await auto.close();
+    }
+  });
+
+  it('leaves an order another worker has just claimed to that worker', async () => {
+    const auto = await startPayment({ PG_SANDBOX_AUTO_APPROVE: 'true' });
+    try {
+      const order = await newOrder(auto, { amount: 14_000 });
+      await sql`update payments set auto_approve_claimed_at = now() where order_id = ${order.orderId}`.execute(
+        auto.ctx.db,
+      );
+      expect(await autoApprove(auto.ctx)).toBe(0);
+      expect((await paymentOf(auto, order.orderId)).status).toBe('READY');
     } finally {
       await auto.close();
     }

@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import { type EventPublisher, type Logger, sql, type Transaction } from '@mp/platform';
+import { type EventPublisher, type Logger, lockKey, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 /**
@@ -14,6 +14,8 @@ export async function redeemForOrder(
 ): Promise<void> {
   const { orderId, userId, userCouponId, discountAmount } = event.data;
   if (!userCouponId) return;
+  // order.cancelled may be handled at this very moment: one waits for the other (see restoreForOrder).
+  await lockKey(trx, `coupon-order:${orderId}`);
   const cancelled = await trx
     .selectFrom('cancelled_orders')
     .select('order_id')
@@ -65,6 +67,7 @@ export async function restoreForOrder(
   event: EventOf<'order.cancelled'>,
 ): Promise<void> {
   const { orderId, userCouponId } = event.data;
+  await lockKey(trx, `coupon-order:${orderId}`);
   const restored = await sql<{ id: string }>`
     update user_coupons u
        set status = case when c.valid_until <= now() or c.status = 'EXPIRED' then 'EXPIRED' else 'ISSUED' end,

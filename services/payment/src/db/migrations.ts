@@ -142,4 +142,10 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0004_auto_approve_claims': {
+    async up(db) {
+      // Headless mode's claim on a payment to pay by itself; one that outlives its worker lapses.
+      await db.schema.alterTable('payments').addColumn('auto_approve_claimed_at', 'timestamptz').execute();
+    },
+  },
 };

@@ -44,6 +44,8 @@ export interface PaymentsTable {
   deposit_secret: string | null;
   /** Local profiles: the PG sandbox pays this order by itself. */
   auto_approve: Generated<boolean>;
+  /** When a headless-mode worker claimed it; a claim older than a minute died with its worker. */
+  auto_approve_claimed_at: Date | null;
   /** Set when order.cancelled arrived: a payment that completes later is refunded at once. */
   order_cancelled_at: Date | null;
   /** The order's saga correlation id: events about this payment carry it, whoever triggers them. */

@@ -25,9 +25,12 @@ export async function runJobs(ctx: PaymentContext): Promise<void> {
  */
 export async function autoApprove(ctx: PaymentContext, batch = 20): Promise<number> {
   if (!ctx.window) return 0;
+  // Claimed, not taken: a worker killed mid-batch leaves claims that lapse after 30 s, so its
+  // payments are paid by the next one instead of waiting in READY until their window expires.
   const due = await sql<{ id: string; order_id: string; amount: number; order_name: string; method: string }>`
-    update payments set auto_approve = false
+    update payments set auto_approve_claimed_at = now()
      where id in (select id from payments where status = 'READY' and auto_approve
+                    and (auto_approve_claimed_at is null or auto_approve_claimed_at < now() - interval '30 seconds')
                   order by created_at limit ${batch} for update skip locked)
     returning id, order_id, amount, order_name, method`.execute(ctx.db);
   for (const p of due.rows) {
@@ -40,6 +43,8 @@ export async function autoApprove(ctx: PaymentContext, batch = 20): Promise<numb
       });
       await confirmPayment(ctx, { orderId: p.order_id, paymentKey, amount: p.amount });
     } catch (err) {
+      // A refusal is final (as a buyer's would be); only a worker that died leaves a claim to lapse.
+      await sql`update payments set auto_approve = false where id = ${p.id}`.execute(ctx.db);
       ctx.log.warn({ err, orderId: p.order_id }, 'the sandbox could not pay the order by itself');
     }
   }

@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import { newId, PermanentEventError, type Transaction } from '@mp/platform';
+import { lockKey, newId, PermanentEventError, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { lockPayment, type PaymentContext, paymentOpts } from './context.ts';
 import { queueCancellation } from './settle.ts';
@@ -22,6 +22,9 @@ export async function openPayment(
   autoApprove: boolean,
 ): Promise<void> {
   const d = event.data;
+  // order.cancelled may be handled at this very moment: one waits for the other, so each sees
+  // what the other wrote (the payment, or the mark of a cancellation that came first).
+  await lockKey(trx, `payment-order:${d.orderId}`);
   const cancelled = await trx
     .selectFrom('cancelled_orders')
     .selectAll()
@@ -95,6 +98,7 @@ export async function cancelForOrder(
   event: EventOf<'order.cancelled'>,
 ): Promise<void> {
   const d = event.data;
+  await lockKey(trx, `payment-order:${d.orderId}`);
   const p = await lockPayment(trx, { orderId: d.orderId });
   if (!p) {
     await trx
