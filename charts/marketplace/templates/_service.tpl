@@ -124,6 +124,7 @@ spec:
             - { name: DB_POOL_MAX, value: {{ $v.dbPoolMax | quote }} }
             - { name: SHUTDOWN_GRACE_MS, value: {{ $v.shutdownGraceMs | quote }} }
             - { name: PUBLIC_BASE_URL, value: {{ $root.Values.publicBaseUrl | quote }} }
+            - { name: TRUSTED_PROXIES, value: {{ $root.Values.trustedProxies | quote }} }
             - { name: DAPR_HTTP_PORT, value: "3500" }
             {{- if $root.Values.localDev }}
             - { name: LOCAL_DEV, value: "true" }

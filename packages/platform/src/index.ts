@@ -4,6 +4,7 @@ export { sql } from 'kysely';
 export * from './admission.ts';
 export * from './app.ts';
 export * from './auth.ts';
+export * from './client-ip.ts';
 export * from './config.ts';
 export * from './context.ts';
 export * from './dapr.ts';

@@ -16,7 +16,7 @@ export const config = baseConfigSchema.extend({
   /** Where the public API is reached (OIDC redirect URIs, links in emails). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
 
-  // Login throttling: per account (email) and per client address (X-Real-IP from the gateway).
+  // Login throttling: per account (email) and per client address (by TRUSTED_PROXIES).
   LOGIN_WINDOW_SECONDS: seconds(10, 86_400, 900),
   LOGIN_ACCOUNT_SLOW_AFTER: count(5),
   LOGIN_ACCOUNT_BLOCK_AFTER: count(10),

@@ -1,4 +1,5 @@
-import { ApiError } from '@mp/platform';
+import { ApiError, clientIpResolver } from '@mp/platform';
+import type { Context } from 'hono';
 import { type AuthConfig, type AuthDeps, kekOf } from './config.ts';
 import { KeyRing } from './domain/keys.ts';
 import { OidcClients, providersFrom } from './domain/oidc.ts';
@@ -17,6 +18,8 @@ export interface AuthContext {
   policies: { account: ThrottlePolicy; ip: ThrottlePolicy };
   /** Throttle keys of a sign-in attempt: the account (by a keyed hash of its email) and the client address. */
   loginKeys(email: string, ip: string | undefined): { key: string; policy: ThrottlePolicy }[];
+  /** The client's address, by the trusted-proxy list (TRUSTED_PROXIES). */
+  clientIp(c: Context): string | undefined;
   /** Throttle key of second-factor attempts of a known account. */
   userKey(userId: string): { key: string; policy: ThrottlePolicy };
 }
@@ -68,6 +71,7 @@ export function contextOf(deps: AuthDeps): AuthContext {
       { key: `login:acct:${keyedHash(kek, 'email', email.trim().toLowerCase())}`, policy: policies.account },
       ...(ip ? [{ key: `login:ip:${ip}`, policy: policies.ip }] : []),
     ],
+    clientIp: clientIpResolver(c.TRUSTED_PROXIES),
     userKey: (userId) => ({ key: `login:user:${userId}`, policy: policies.account }),
   };
   contexts.set(deps.db, ctx);

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => svc.close());
 
 const request = (email: string, ip = ipOf()) =>
-  svc.call('POST', '/api/v1/auth/password-reset', { body: { email }, headers: { 'x-real-ip': ip } });
+  svc.call('POST', '/api/v1/auth/password-reset', { body: { email }, headers: { 'x-forwarded-for': ip } });
 const confirm = (token: string, newPassword = 'brand new horse') =>
   svc.call('POST', '/api/v1/auth/password-reset/confirm', { body: { token, newPassword } });
 const tokenSentTo = async (userId: string) => {

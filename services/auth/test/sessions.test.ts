@@ -102,7 +102,7 @@ describe('logout and sessions', () => {
     const phone = (
       await svc.call('POST', '/api/v1/auth/login', {
         body: { email: kim.email, password: 'correct horse' },
-        headers: { 'user-agent': 'phone', 'x-real-ip': '198.51.100.1' },
+        headers: { 'user-agent': 'phone', 'x-forwarded-for': '198.51.100.1' },
       })
     ).body;
     const laptop = (await login(svc, kim.email)).body;

@@ -102,7 +102,7 @@ export function withoutSidecar(
     async saveState(store, key, value, o = {}) {
       const k = `${store}/${key}`;
       const e = state.get(k);
-      if (o.etag !== undefined && String(e?.etag) !== o.etag) {
+      if ((o.etag !== undefined && String(e?.etag) !== o.etag) || (o.ifAbsent && e)) {
         const { StateConflictError } = await import('../dapr.ts');
         throw new StateConflictError(`state ${key} changed`);
       }
@@ -127,7 +127,14 @@ export interface TestService<DB, C> extends Service<DB, C> {
   call(
     method: string,
     path: string,
-    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+    opts?: {
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      raw?: string;
+      /** The address the request comes from (default 127.0.0.1, as through the local gateway). */
+      peer?: string;
+    },
   ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Delivers an event as the sidecar would (`POST /events/{type}` with the app token); the body says SUCCESS / RETRY / DROP. */
   deliver(event: {
@@ -180,11 +187,13 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
         body = JSON.stringify(c.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await service.app.request(path, {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-      });
+      // As the HTTP server passes it: the socket's peer (the local gateway unless a test says otherwise).
+      const env = { incoming: { socket: { remoteAddress: c.peer ?? '127.0.0.1' } } };
+      const res = await service.app.request(
+        path,
+        { method, headers, ...(body !== undefined ? { body } : {}) },
+        env,
+      );
       const text = await res.text();
       let parsed: unknown = text;
       try {

@@ -186,7 +186,7 @@ export function oauthRoutes(app: App, ctx: AuthContext) {
       role: account.role,
       method: 'oidc',
       provider: name,
-      ip: c.req.header('x-real-ip'),
+      ip: ctx.clientIp(c),
       userAgent: c.req.header('user-agent'),
     });
     return c.json(pairOf(pair), 200);

@@ -35,7 +35,7 @@ export function passwordResetRoutes(app: App, ctx: AuthContext) {
 
   app.openapi(request, async (c) => {
     const { email } = c.req.valid('json');
-    const ip = c.req.header('x-real-ip');
+    const ip = ctx.clientIp(c);
     const [account] = ctx.loginKeys(email, undefined);
     // Too many requests for one email or one address send no more mail; the answer does not change.
     const underLimit =
