@@ -22,6 +22,7 @@ export interface TokenVerifier {
 }
 
 export const ACCESS_TOKEN_ALGORITHMS = ['ES256', 'EdDSA'];
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 /**
  * Verifies access tokens locally against auth's JWKS: signature (ES256/EdDSA only, so `alg: none`

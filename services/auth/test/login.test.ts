@@ -239,7 +239,7 @@ describe('access tokens on auth routes', () => {
     const signer = await contextOf(svc.deps as never).ring.current();
 
     const expired = await new SignJWT(claims(kim.userId, String(payload.sid)))
-      .setProtectedHeader({ alg: 'ES256', kid: signer.kid })
+      .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
       .setIssuer('marketplace-auth')
       .setAudience('marketplace')
       .setIssuedAt(Math.floor(Date.now() / 1000) - 1200)
@@ -266,7 +266,7 @@ describe('access tokens on auth routes', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     expect((await exportJWK(publicKey)).x).toBeDefined();
     const foreign = await new SignJWT(claims(kim.userId, String(payload.sid)))
-      .setProtectedHeader({ alg: 'ES256', kid: signer.kid })
+      .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
       .setIssuer('marketplace-auth')
       .setAudience('marketplace')
       .setIssuedAt()

@@ -36,7 +36,7 @@ export async function tokenFor(
   opts: { sessionId?: string; expiresIn?: string | number } = {},
 ): Promise<string> {
   return new SignJWT({ role, sid: opts.sessionId ?? `s-${userId}` })
-    .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'test-key', typ: 'at+jwt' })
     .setSubject(userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)

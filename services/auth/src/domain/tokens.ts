@@ -1,4 +1,4 @@
-import type { Principal } from '@mp/platform';
+import { ACCESS_TOKEN_TYPE, type Principal } from '@mp/platform';
 import { SignJWT } from 'jose';
 import type { KeyRing } from './keys.ts';
 import { randomToken, sha256 } from './sealing.ts';
@@ -21,7 +21,7 @@ export interface TokenPair {
 export async function issueAccessToken(ring: KeyRing, s: TokenSettings, p: Principal): Promise<string> {
   const signer = await ring.current();
   return new SignJWT({ role: p.role, sid: p.sessionId })
-    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
+    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(p.userId)
     .setIssuer(s.issuer)
     .setAudience(s.audience)
