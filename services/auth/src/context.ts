@@ -31,6 +31,7 @@ export const settingsOf = (c: AuthConfig): TokenSettings => ({
   audience: c.JWT_AUDIENCE,
   accessTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlSeconds: c.REFRESH_TOKEN_TTL_SECONDS,
+  maxSessionSeconds: c.SESSION_MAX_LIFETIME_SECONDS,
 });
 
 export function contextOf(deps: AuthDeps): AuthContext {

@@ -8,6 +8,8 @@ export interface TokenSettings {
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** How long a session may last from its sign-in, however often it is refreshed. */
+  maxSessionSeconds: number;
 }
 
 export interface TokenPair {
