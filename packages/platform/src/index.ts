@@ -15,6 +15,7 @@ export * from './ids.ts';
 export * from './logger.ts';
 export * from './outbox.ts';
 export * from './platform-migrations.ts';
+export * from './sealing.ts';
 export * from './service.ts';
 export * from './subscriptions.ts';
 export * from './system-configs.ts';
