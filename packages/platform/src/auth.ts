@@ -11,6 +11,8 @@ export interface Principal {
   userId: string;
   role: Role;
   sessionId: string;
+  /** When the person last signed in (the token's `auth_time`, seconds): recent sign-ins re-authenticate. */
+  authTime?: number;
 }
 
 export interface AuthEnv {
@@ -48,7 +50,12 @@ export function createTokenVerifier(opts: {
         if (typeof payload.sub !== 'string' || (role !== 'buyer' && role !== 'seller' && role !== 'admin')) {
           throw unauthorized('TOKEN_INVALID', 'The access token lacks a subject or role');
         }
-        const principal: Principal = { userId: payload.sub, role, sessionId: String(payload.sid ?? '') };
+        const principal: Principal = {
+          userId: payload.sub,
+          role,
+          sessionId: String(payload.sid ?? ''),
+          ...(typeof payload.auth_time === 'number' ? { authTime: payload.auth_time } : {}),
+        };
         if (opts.isRevoked && (await opts.isRevoked(principal))) {
           throw unauthorized('SESSION_REVOKED', 'This session has ended');
         }

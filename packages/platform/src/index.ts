@@ -19,4 +19,5 @@ export * from './sealing.ts';
 export * from './service.ts';
 export * from './subscriptions.ts';
 export * from './system-configs.ts';
+export * from './throttle.ts';
 export * from './workers.ts';

@@ -1,10 +1,9 @@
-import { ApiError, clientIpResolver } from '@mp/platform';
+import { ApiError, clientIpResolver, Throttle, type ThrottlePolicy } from '@mp/platform';
 import type { Context } from 'hono';
 import { type AuthConfig, type AuthDeps, kekOf } from './config.ts';
 import { KeyRing } from './domain/keys.ts';
 import { OidcClients, providersFrom } from './domain/oidc.ts';
 import { keyedHash } from './domain/sealing.ts';
-import { Throttle, type ThrottlePolicy } from './domain/throttle.ts';
 import type { TokenSettings } from './domain/tokens.ts';
 
 /** What auth's routes and handlers share, built once per service instance. */

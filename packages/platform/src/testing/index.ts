@@ -33,9 +33,13 @@ export const testVerifier: TokenVerifier = createTokenVerifier({
 export async function tokenFor(
   userId: string,
   role: Role,
-  opts: { sessionId?: string; expiresIn?: string | number } = {},
+  opts: { sessionId?: string; expiresIn?: string | number; authTime?: number } = {},
 ): Promise<string> {
-  return new SignJWT({ role, sid: opts.sessionId ?? `s-${userId}` })
+  return new SignJWT({
+    role,
+    sid: opts.sessionId ?? `s-${userId}`,
+    auth_time: opts.authTime ?? Math.floor(Date.now() / 1000),
+  })
     .setProtectedHeader({ alg: 'ES256', kid: 'test-key', typ: 'at+jwt' })
     .setSubject(userId)
     .setIssuer(ISSUER)

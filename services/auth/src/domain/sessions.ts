@@ -134,7 +134,12 @@ export async function startSession(
     },
     settings.refreshTtlSeconds,
   );
-  const accessToken = await issueAccessToken(ring, settings, { userId: s.userId, role: s.role, sessionId });
+  const accessToken = await issueAccessToken(ring, settings, {
+    userId: s.userId,
+    role: s.role,
+    sessionId,
+    signedInAt: now,
+  });
   return {
     sessionId,
     accessToken,
@@ -237,6 +242,7 @@ export async function refreshSession(
   const now = new Date();
   const next = newRefreshToken();
   let expiresAt = now;
+  let signedInAt = now;
   const outcome = await db.transaction().execute(async (trx) => {
     const session = await trx
       .selectFrom('sessions')
@@ -246,6 +252,7 @@ export async function refreshSession(
       .executeTakeFirst();
     if (!session || session.revoked_at) return 'revoked' as const;
     // Rotation never extends a session past its absolute lifetime from the sign-in.
+    signedInAt = session.created_at;
     expiresAt = refreshExpiry(settings, now, session.created_at);
     if (expiresAt.getTime() <= now.getTime()) return 'ended' as const;
     // Only one exchange of a token can win; the loser is a reuse.
@@ -301,6 +308,7 @@ export async function refreshSession(
     userId: row.user_id,
     role: user.role,
     sessionId: row.session_id,
+    signedInAt,
   });
   return {
     sessionId: row.session_id,

@@ -19,10 +19,17 @@ export interface TokenPair {
   tokenType: 'Bearer';
 }
 
-/** A short-lived ES256 access token carrying the user id (`sub`), role and session id (`sid`). */
-export async function issueAccessToken(ring: KeyRing, s: TokenSettings, p: Principal): Promise<string> {
+/**
+ * A short-lived ES256 access token carrying the user id (`sub`), role, session id (`sid`) and when
+ * the session's sign-in happened (`auth_time`, OIDC's claim), which re-authentication checks.
+ */
+export async function issueAccessToken(
+  ring: KeyRing,
+  s: TokenSettings,
+  p: Principal & { signedInAt: Date },
+): Promise<string> {
   const signer = await ring.current();
-  return new SignJWT({ role: p.role, sid: p.sessionId })
+  return new SignJWT({ role: p.role, sid: p.sessionId, auth_time: Math.floor(p.signedInAt.getTime() / 1000) })
     .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(p.userId)
     .setIssuer(s.issuer)

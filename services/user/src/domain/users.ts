@@ -10,7 +10,7 @@ import {
   unprocessable,
 } from '@mp/platform';
 import type { Database, Role, UserStatus, UsersTable } from '../db/schema.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Deps = Pick<ServiceDeps<Database>, 'db' | 'events'>;
@@ -155,18 +155,6 @@ export async function updateProfile(deps: Deps, userId: string, patch: ProfilePa
     await updated(trx, deps, row, changes, now);
     return row;
   });
-}
-
-/** Changes the password after checking the current one; auth ends the account's sessions on the event. */
-export async function changePassword(deps: Deps, userId: string, current: string, next: string) {
-  const user = await liveUser(deps.db, userId);
-  if (!user.password_hash)
-    throw conflict('NO_PASSWORD', 'This account signs in through a provider; set a password by resetting it');
-  if (!(await verifyPassword(user.password_hash, current)))
-    throw unprocessable('CURRENT_PASSWORD_WRONG', 'The current password is not right', {
-      errors: [{ path: 'currentPassword', message: 'does not match', in: 'body' }],
-    });
-  await setPassword(deps, userId, next);
 }
 
 /** Sets a new password (a change, or a reset confirmed by auth) and announces it. */

@@ -1,4 +1,6 @@
-import { ApiError, type Dapr, type Logger, StateConflictError, unavailable } from '@mp/platform';
+import { type Dapr, StateConflictError } from './dapr.ts';
+import { ApiError, unavailable } from './errors.ts';
+import type { Logger } from './logger.ts';
 
 /** Failed attempts of one key (an account or a client address) in the current window. */
 export interface Attempts {
@@ -64,7 +66,8 @@ const tooMany = (retryAfterSeconds: number) =>
   );
 
 /**
- * Attempt counters in the `ratelimits` state store, shared by every replica. An attempt is counted
+ * Attempt counters in the `ratelimits` state store, shared by every replica (auth's sign-ins and
+ * second factors, user's current-password checks). An attempt is counted
  * before the secret is checked, with a conditional write (the read's ETag, or first-write when the
  * key is new), so a parallel burst cannot pass the limit; a success gives its count back. When the
  * store cannot be read or written the attempt is refused (503), never let through unchecked.
@@ -82,7 +85,7 @@ export class Throttle {
 
   private unavailable(err: unknown, key: string): ApiError {
     this.log.error({ err, key }, 'throttle state unavailable; attempt refused');
-    return unavailable('THROTTLE_UNAVAILABLE', 'Sign-in is unavailable for a moment; try again shortly');
+    return unavailable('THROTTLE_UNAVAILABLE', 'The attempt cannot be counted right now; try again shortly');
   }
 
   /**
