@@ -45,7 +45,7 @@ export function passwordResetRoutes(app: App, ctx: AuthContext) {
         windowMs,
       )) &&
       (!ip || (await throttle.countAndCheck(`reset:ip:${ip}`, deps.config.LOGIN_IP_BLOCK_AFTER, windowMs)));
-    if (underLimit) await requestReset(deps, email);
+    if (underLimit) await requestReset(deps, ctx.kek, email);
     else deps.log.warn({ ip }, 'password reset requests over the limit; no mail sent');
     return c.json({ status: 'accepted' as const }, 202);
   });
