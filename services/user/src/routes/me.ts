@@ -1,4 +1,5 @@
 import {
+  ApiError,
   type App,
   createRoute,
   jsonBody,
@@ -97,7 +98,11 @@ export function meRoutes(app: App, deps: UserDeps) {
   app.openapi(deleteMe, async (c) => {
     const principal = principalOf(c);
     const { userId } = principal;
-    await reauthenticate(deps, principal, await liveUser(db, userId), c.req.valid('json').currentPassword);
+    const user = await liveUser(db, userId);
+    // An admin is refused before any password is checked (another admin removes it).
+    if (user.role === 'admin')
+      throw new ApiError(403, 'ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
+    await reauthenticate(deps, principal, user, c.req.valid('json').currentPassword);
     await deleteAccount(deps, userId);
     // The saved lists go too; the account is gone either way, so a failure here is only logged.
     for (const [store, key] of [
