@@ -23,12 +23,15 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
-export const ACCESS_TOKEN_ALGORITHMS = ['ES256', 'EdDSA'];
+/** What auth signs access tokens with, and only that. */
+export const ACCESS_TOKEN_ALGORITHMS = ['ES256'];
+/** The JOSE `typ` of auth's access tokens (RFC 9068), so no other JWT signed by its keys passes as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 /**
- * Verifies access tokens locally against auth's JWKS: signature (ES256/EdDSA only, so `alg: none`
- * and HMAC confusion are refused), issuer, audience, expiry. Unknown `kid`s refetch the key set.
+ * Verifies access tokens locally against auth's JWKS: signature (ES256 only, so `alg: none`, HMAC
+ * confusion and any other algorithm are refused), `typ` at+jwt, issuer, audience, expiry. Unknown
+ * `kid`s refetch the key set.
  */
 export function createTokenVerifier(opts: {
   jwks: JWTVerifyGetKey;
@@ -44,6 +47,7 @@ export function createTokenVerifier(opts: {
           issuer: opts.issuer,
           audience: opts.audience,
           algorithms: ACCESS_TOKEN_ALGORITHMS,
+          typ: ACCESS_TOKEN_TYPE,
           requiredClaims: ['sub', 'exp', 'iat'],
         });
         const role = payload.role;
