@@ -211,6 +211,8 @@ const table: Row[] = [
     path: '/api/v1/users/me',
     expect: { anonymous: 401, buyer: 204, seller: 204, otherSeller: 204, admin: 403 },
     fresh: true,
+    // Re-authentication: the account's current password.
+    body: () => ({ currentPassword: PASSWORD }),
   },
   // seller
   {

@@ -245,7 +245,10 @@ describe('account deletion (회원 탈퇴)', () => {
     const { call, events } = story();
     const kim = await account('buyer', 'leaving');
     const other = await login(kim.email, PASSWORD);
-    expect((await call('DELETE', '/api/v1/users/me', { token: kim.token })).status).toBe(204);
+    expect(
+      (await call('DELETE', '/api/v1/users/me', { token: kim.token, body: { currentPassword: PASSWORD } }))
+        .status,
+    ).toBe(204);
     expect((await call('GET', '/api/v1/users/me', { token: other })).status).toBeGreaterThanOrEqual(401);
     await eventually(
       async () =>

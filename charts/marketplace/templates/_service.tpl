@@ -127,6 +127,7 @@ spec:
             - { name: SHUTDOWN_GRACE_MS, value: {{ $v.shutdownGraceMs | quote }} }
             - { name: PUBLIC_BASE_URL, value: {{ $root.Values.publicBaseUrl | quote }} }
             - { name: CORS_ALLOWED_ORIGINS, value: {{ join "," $root.Values.cors.allowedOrigins | quote }} }
+            - { name: TRUSTED_PROXIES, value: {{ $root.Values.trustedProxies | quote }} }
             - { name: DAPR_HTTP_PORT, value: "3500" }
             {{- if $root.Values.localDev }}
             - { name: LOCAL_DEV, value: "true" }

@@ -2141,7 +2141,10 @@ export interface paths {
         get: operations["getUsersMe"];
         put?: never;
         post?: never;
-        /** Delete my account (회원 탈퇴): personal data is scrubbed and every session ends */
+        /**
+         * Delete my account (회원 탈퇴): personal data is scrubbed and every session ends
+         * @description Needs re-authentication: `currentPassword` for an account with a password (checks are throttled: 429), or a sign-in within REAUTH_MAX_AGE_SECONDS for one without (403 RECENT_SIGN_IN_REQUIRED).
+         */
         delete: operations["deleteUsersMe"];
         options?: never;
         head?: never;
@@ -3166,6 +3169,7 @@ export interface components {
         User: {
             createdAt: string;
             email: string;
+            emailVerified: boolean;
             grade: string;
             id: string;
             marketingConsent: boolean;
@@ -6209,7 +6213,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6217,7 +6221,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6286,7 +6290,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6294,7 +6298,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6322,16 +6326,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_ATTEMPTS */
+            /** @description Too many requests */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code?: "TOO_MANY_ATTEMPTS";
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6400,7 +6401,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6408,7 +6409,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6436,16 +6437,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_ATTEMPTS */
+            /** @description Too many requests */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code?: "TOO_MANY_ATTEMPTS";
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6512,7 +6510,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6520,7 +6518,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6548,16 +6546,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_ATTEMPTS */
+            /** @description Too many requests */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code?: "TOO_MANY_ATTEMPTS";
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6607,7 +6602,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6615,7 +6610,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6695,7 +6690,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6703,7 +6698,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
                     };
                 };
             };
@@ -6719,16 +6714,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_ATTEMPTS */
+            /** @description Too many requests */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code?: "TOO_MANY_ATTEMPTS";
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6794,7 +6786,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6802,7 +6794,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
                     };
                 };
             };
@@ -6818,16 +6810,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_ATTEMPTS */
+            /** @description Too many requests */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code?: "TOO_MANY_ATTEMPTS";
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6872,7 +6861,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6880,7 +6869,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6953,7 +6942,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, SESSION_NOT_FOUND */
+            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6961,7 +6950,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "SESSION_NOT_FOUND";
+                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND";
                     };
                 };
             };
@@ -7029,7 +7018,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7037,7 +7026,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
                     };
                 };
             };
@@ -7053,7 +7042,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, SESSION_NOT_FOUND */
+            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7061,7 +7050,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "SESSION_NOT_FOUND";
+                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND";
                     };
                 };
             };
@@ -7325,7 +7314,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7333,7 +7322,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
                     };
                 };
             };
@@ -7384,7 +7373,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7392,7 +7381,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7452,7 +7441,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7460,11 +7449,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, SESSION_NOT_FOUND */
+            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7472,7 +7461,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "SESSION_NOT_FOUND";
+                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND";
                     };
                 };
             };
@@ -17423,7 +17412,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword?: string;
+                };
+            };
+        };
         responses: {
             /** @description Deleted */
             204: {
@@ -17431,6 +17426,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
             };
             /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
@@ -17444,7 +17451,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ADMIN_CANNOT_DELETE */
+            /** @description Not allowed: ADMIN_CANNOT_DELETE, RECENT_SIGN_IN_REQUIRED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17452,7 +17459,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADMIN_CANNOT_DELETE";
+                        code?: "ADMIN_CANNOT_DELETE" | "RECENT_SIGN_IN_REQUIRED";
                     };
                 };
             };
@@ -17468,6 +17475,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                    };
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -17480,7 +17508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17707,7 +17735,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, CURRENT_PASSWORD_WRONG, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17715,7 +17743,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "CURRENT_PASSWORD_WRONG" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
                     };
                 };
             };
@@ -17893,7 +17921,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, CURRENT_PASSWORD_WRONG, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17901,7 +17929,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "CURRENT_PASSWORD_WRONG" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
                     };
                 };
             };
@@ -18084,7 +18112,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, CURRENT_PASSWORD_WRONG, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18092,8 +18120,17 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "CURRENT_PASSWORD_WRONG" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
                     };
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -18108,7 +18145,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18477,7 +18514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, CURRENT_PASSWORD_WRONG, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18485,7 +18522,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "CURRENT_PASSWORD_WRONG" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
                     };
                 };
             };

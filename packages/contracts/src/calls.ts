@@ -44,6 +44,13 @@ export const calls = {
     method: 'GET',
     path: '/internal/sessions/revoked',
   }),
+  // The reset link's token never leaves auth in an event: notification fetches it to mail it.
+  'auth.passwordResets.get': call({
+    callers: ['notification'],
+    callee: 'auth',
+    method: 'GET',
+    path: '/internal/password-resets/{resetId}',
+  }),
 
   // Accounts: auth keeps credentials' use, user keeps the accounts.
   'user.credentials.verify': call({

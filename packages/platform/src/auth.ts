@@ -13,6 +13,8 @@ export interface Principal {
   userId: string;
   role: Role;
   sessionId: string;
+  /** When the person last signed in (the token's `auth_time`, seconds): recent sign-ins re-authenticate. */
+  authTime?: number;
 }
 
 export interface AuthEnv {
@@ -23,11 +25,15 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
-export const ACCESS_TOKEN_ALGORITHMS = ['ES256', 'EdDSA'];
+/** What auth signs access tokens with, and only that. */
+export const ACCESS_TOKEN_ALGORITHMS = ['ES256'];
+/** The JOSE `typ` of auth's access tokens (RFC 9068), so no other JWT signed by its keys passes as one. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 /**
- * Verifies access tokens locally against auth's JWKS: signature (ES256/EdDSA only, so `alg: none`
- * and HMAC confusion are refused), issuer, audience, expiry. Unknown `kid`s refetch the key set.
+ * Verifies access tokens locally against auth's JWKS: signature (ES256 only, so `alg: none`, HMAC
+ * confusion and any other algorithm are refused), `typ` at+jwt, issuer, audience, expiry. Unknown
+ * `kid`s refetch the key set.
  */
 export function createTokenVerifier(opts: {
   jwks: JWTVerifyGetKey;
@@ -43,13 +49,19 @@ export function createTokenVerifier(opts: {
           issuer: opts.issuer,
           audience: opts.audience,
           algorithms: ACCESS_TOKEN_ALGORITHMS,
+          typ: ACCESS_TOKEN_TYPE,
           requiredClaims: ['sub', 'exp', 'iat'],
         });
         const role = payload.role;
         if (typeof payload.sub !== 'string' || (role !== 'buyer' && role !== 'seller' && role !== 'admin')) {
           throw unauthorized('TOKEN_INVALID', 'The access token lacks a subject or role');
         }
-        const principal: Principal = { userId: payload.sub, role, sessionId: String(payload.sid ?? '') };
+        const principal: Principal = {
+          userId: payload.sub,
+          role,
+          sessionId: String(payload.sid ?? ''),
+          ...(typeof payload.auth_time === 'number' ? { authTime: payload.auth_time } : {}),
+        };
         if (opts.isRevoked && (await opts.isRevoked(principal))) {
           throw unauthorized('SESSION_REVOKED', 'This session has ended');
         }

@@ -1,5 +1,6 @@
 import { localEnvironments, type ServiceName, schemaOf, services } from '@mp/contracts';
 import { z } from 'zod';
+import { compileList } from './client-ip.ts';
 
 /** A yes/no variable: `true`/`1` or `false`/`0`. Add `.default(false)` or `.optional()`. */
 export const envFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -56,6 +57,22 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * The proxies whose `X-Forwarded-For` entries are believed when finding a client's address
+   * (comma-separated CIDRs or `loopback`, `linklocal`, `uniquelocal`). Only the local gateway by
+   * default; the chart adds the load balancer's and the ingress controller's networks.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .refine((v) => {
+      try {
+        compileList(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be comma-separated CIDRs, addresses or loopback/linklocal/uniquelocal'),
   /**
    * Local profiles only: sandboxes and development conveniences. Refused unless ENVIRONMENT is
    * explicitly one of localEnvironments (fail closed: `prod`, `staging`, a typo or nothing at all

@@ -64,12 +64,16 @@ export interface Dapr {
    */
   publishBulk(pubsub: string, topic: string, entries: BulkPublishEntry[]): Promise<Map<string, string>>;
   getState<T>(store: string, key: string): Promise<StateEntry<T>>;
-  /** Saves with first-write-wins when `etag` is given (undefined etag = must not exist yet is not supported by Dapr; last write wins). */
+  /**
+   * Saves with first-write-wins when `etag` is given, or only if the key does not exist yet with
+   * `ifAbsent` (Dapr's first-write concurrency without an ETag); either throws StateConflictError
+   * when another write came first. Without both, last write wins.
+   */
   saveState<T>(
     store: string,
     key: string,
     value: T,
-    opts?: { etag?: string; ttlSeconds?: number },
+    opts?: { etag?: string; ifAbsent?: boolean; ttlSeconds?: number },
   ): Promise<void>;
   deleteState(store: string, key: string, opts?: { etag?: string }): Promise<void>;
   /** Invokes an output binding (email through SMTP locally, SES on AWS); a failure throws. */
@@ -151,7 +155,7 @@ export function createDapr(opts: {
   });
   const sidecar = `http://${opts.host}:${opts.httpPort}`;
 
-  return {
+  const dapr: Dapr = {
     async invoke<T>(appId: ServiceName, path: string, o: InvokeOptions = {}): Promise<T> {
       const method = invokeMethod(o) as HttpMethod;
       checkListedCall(opts.caller, appId, method, path);
@@ -225,8 +229,9 @@ export function createDapr(opts: {
         {
           key,
           value,
-          ...(o.etag
-            ? { etag: o.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }
+          ...(o.etag ? { etag: o.etag } : {}),
+          ...(o.etag || o.ifAbsent
+            ? { options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }
             : {}),
           ...(o.ttlSeconds ? { metadata: { ttlInSeconds: String(o.ttlSeconds) } } : {}),
         } as never,
@@ -235,6 +240,10 @@ export function createDapr(opts: {
         const e = parseSdkError(res.error);
         if (e?.status === 409 || /etag/i.test(e?.error_msg ?? ''))
           throw new StateConflictError(`state ${key} changed`);
+        // Stores answer a lost first write without an ETag differently (Redis: "failed to set key");
+        // the key being there now is what says another write came first.
+        if (o.ifAbsent && (await dapr.getState(store, key).catch(() => undefined))?.etag)
+          throw new StateConflictError(`state ${key} exists`);
         throw new Error(`saving state ${store}/${key} failed: ${res.error.message}`);
       }
     },
@@ -278,6 +287,7 @@ export function createDapr(opts: {
       await client.stop().catch(() => {});
     },
   };
+  return dapr;
 }
 
 /** An answer from another service: its 4xx problems pass through; anything else is a 503/502. */

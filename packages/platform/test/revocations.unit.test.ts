@@ -117,7 +117,7 @@ describe('the revoked-session list', () => {
     });
     const token = (sid: string) =>
       new SignJWT({ role: 'buyer', sid })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k', typ: 'at+jwt' })
         .setSubject('u-1')
         .setIssuer('iss')
         .setAudience('aud')

@@ -12,11 +12,13 @@ export const config = baseConfigSchema.extend({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   ACCESS_TOKEN_TTL_SECONDS: seconds(60, 3600, 600),
   REFRESH_TOKEN_TTL_SECONDS: seconds(3600, 90 * 86_400, 14 * 86_400),
+  /** A session's absolute lifetime from its sign-in: refreshing never carries it past this. */
+  SESSION_MAX_LIFETIME_SECONDS: seconds(3600, 365 * 86_400, 30 * 86_400),
   SIGNING_KEY_ROTATION_DAYS: z.coerce.number().min(1).default(30),
   /** Where the public API is reached (OIDC redirect URIs, links in emails). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
 
-  // Login throttling: per account (email) and per client address (X-Real-IP from the gateway).
+  // Login throttling: per account (email) and per client address (by TRUSTED_PROXIES).
   LOGIN_WINDOW_SECONDS: seconds(10, 86_400, 900),
   LOGIN_ACCOUNT_SLOW_AFTER: count(5),
   LOGIN_ACCOUNT_BLOCK_AFTER: count(10),

@@ -1,9 +1,9 @@
-import { ApiError } from '@mp/platform';
+import { ApiError, clientIpResolver, Throttle, type ThrottlePolicy } from '@mp/platform';
+import type { Context } from 'hono';
 import { type AuthConfig, type AuthDeps, kekOf } from './config.ts';
 import { KeyRing } from './domain/keys.ts';
 import { OidcClients, providersFrom } from './domain/oidc.ts';
 import { keyedHash } from './domain/sealing.ts';
-import { Throttle, type ThrottlePolicy } from './domain/throttle.ts';
 import type { TokenSettings } from './domain/tokens.ts';
 
 /** What auth's routes and handlers share, built once per service instance. */
@@ -17,6 +17,8 @@ export interface AuthContext {
   policies: { account: ThrottlePolicy; ip: ThrottlePolicy };
   /** Throttle keys of a sign-in attempt: the account (by a keyed hash of its email) and the client address. */
   loginKeys(email: string, ip: string | undefined): { key: string; policy: ThrottlePolicy }[];
+  /** The client's address, by the trusted-proxy list (TRUSTED_PROXIES). */
+  clientIp(c: Context): string | undefined;
   /** Throttle key of second-factor attempts of a known account. */
   userKey(userId: string): { key: string; policy: ThrottlePolicy };
 }
@@ -28,6 +30,7 @@ export const settingsOf = (c: AuthConfig): TokenSettings => ({
   audience: c.JWT_AUDIENCE,
   accessTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlSeconds: c.REFRESH_TOKEN_TTL_SECONDS,
+  maxSessionSeconds: c.SESSION_MAX_LIFETIME_SECONDS,
 });
 
 export function contextOf(deps: AuthDeps): AuthContext {
@@ -68,6 +71,7 @@ export function contextOf(deps: AuthDeps): AuthContext {
       { key: `login:acct:${keyedHash(kek, 'email', email.trim().toLowerCase())}`, policy: policies.account },
       ...(ip ? [{ key: `login:ip:${ip}`, policy: policies.ip }] : []),
     ],
+    clientIp: clientIpResolver(c.TRUSTED_PROXIES),
     userKey: (userId) => ({ key: `login:user:${userId}`, policy: policies.account }),
   };
   contexts.set(deps.db, ctx);

@@ -14,6 +14,8 @@ interface FakeAccount {
   name: string;
   role: Role;
   status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+  /** Whether the account proved its email (user's email_verified_at). */
+  verified: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export class FakeUsers {
       name: o.name ?? '김철수',
       role: o.role ?? 'buyer',
       status: o.status ?? 'ACTIVE',
+      verified: o.verified ?? true,
     };
     this.accounts.set(a.userId, a);
     return a;
@@ -67,7 +70,13 @@ export class FakeUsers {
         const a = this.byEmail(body.email);
         if (a && !body.emailVerified)
           throw new ApiError(409, 'ACCOUNT_EXISTS', 'An account with this email exists');
-        if (a) return { ...this.view(a), created: false };
+        if (a && !a.verified) {
+          // A never-verified account is taken by the email's proven owner: its password goes.
+          const takenOver = a.password !== null;
+          Object.assign(a, { password: null, verified: true });
+          return { ...this.view(a), created: false, takenOver };
+        }
+        if (a) return { ...this.view(a), created: false, takenOver: false };
         return {
           ...this.view(this.add({ email: body.email, password: null, name: body.name })),
           created: true,
@@ -115,7 +124,11 @@ export async function startAuth(users: FakeUsers, env: Record<string, string> = 
 }
 
 export async function login(svc: AuthService, email: string, password = 'correct horse', extra: object = {}) {
-  return svc.call('POST', '/api/v1/auth/login', { body: { email, password, ...extra } });
+  // Each from its own client address (through the local gateway), so address limits stay out of the way.
+  return svc.call('POST', '/api/v1/auth/login', {
+    body: { email, password, ...extra },
+    headers: { 'x-forwarded-for': ipOf() },
+  });
 }
 
 /** An IP per test, so client-address throttling of one test does not reach another. */

@@ -24,7 +24,7 @@ describe('login', () => {
     const kim = users.add();
     const res = await svc.call('POST', '/api/v1/auth/login', {
       body: { email: kim.email, password: 'correct horse' },
-      headers: { 'x-real-ip': '203.0.113.7', 'user-agent': 'vitest' },
+      headers: { 'x-forwarded-for': '203.0.113.7', 'user-agent': 'vitest' },
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 600 });
@@ -57,11 +57,11 @@ describe('login', () => {
     const kim = users.add();
     const wrong = await svc.call('POST', '/api/v1/auth/login', {
       body: { email: kim.email, password: 'nope' },
-      headers: { 'x-real-ip': ipOf() },
+      headers: { 'x-forwarded-for': ipOf() },
     });
     const unknown = await svc.call('POST', '/api/v1/auth/login', {
       body: { email: 'nobody@example.kr', password: 'nope' },
-      headers: { 'x-real-ip': ipOf() },
+      headers: { 'x-forwarded-for': ipOf() },
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -127,7 +127,7 @@ describe('login throttling', () => {
     const attempt = (email: string) =>
       svc.call('POST', '/api/v1/auth/login', {
         body: { email, password: 'guess' },
-        headers: { 'x-real-ip': ip },
+        headers: { 'x-forwarded-for': ip },
       });
     for (let i = 0; i < 12; i++)
       expect((await attempt(`spray-${i}-${Date.now()}@example.kr`)).status).toBe(401);
@@ -137,9 +137,91 @@ describe('login throttling', () => {
     // Another address is not affected.
     const other = await svc.call('POST', '/api/v1/auth/login', {
       body: { email: users.add().email, password: 'correct horse' },
-      headers: { 'x-real-ip': ipOf() },
+      headers: { 'x-forwarded-for': ipOf() },
     });
     expect(other.status).toBe(200);
+  });
+});
+
+describe('login throttling under load and failure', () => {
+  const checked = (email: string) =>
+    svc.dapr.calls.filter(
+      (c) => c.path === '/internal/credentials/verify' && (c.body as { email: string }).email === email,
+    ).length;
+
+  it('counts each attempt before the password is checked: a parallel burst checks no more than the limit', async () => {
+    const kim = users.add();
+    const burst = await Promise.all(Array.from({ length: 20 }, () => login(svc, kim.email, 'wrong')));
+    const statuses = burst.map((r) => r.status);
+    // The limit is 5 failures: the 5th locks the account, the other 15 are refused unchecked.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    expect(checked(kim.email)).toBe(5);
+    expect((await login(svc, kim.email)).status).toBe(429);
+  });
+
+  it('refuses (503) when the throttle store cannot be read, without checking the password', async () => {
+    const kim = users.add();
+    const getState = svc.dapr.getState;
+    svc.dapr.getState = async () => {
+      throw new Error('connection refused');
+    };
+    try {
+      const res = await login(svc, kim.email);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.code).toBe('THROTTLE_UNAVAILABLE');
+    } finally {
+      svc.dapr.getState = getState;
+    }
+    expect(checked(kim.email)).toBe(0);
+    expect((await login(svc, kim.email)).status).toBe(200);
+  });
+
+  it('refuses (503) when the attempt cannot be counted', async () => {
+    const kim = users.add();
+    const saveState = svc.dapr.saveState;
+    svc.dapr.saveState = async () => {
+      throw new Error('saving state failed: connection refused');
+    };
+    try {
+      expect((await login(svc, kim.email)).status).toBe(503);
+    } finally {
+      svc.dapr.saveState = saveState;
+    }
+    expect(checked(kim.email)).toBe(0);
+  });
+
+  it('gives the count of a successful sign-in back to the client address', async () => {
+    const ip = ipOf();
+    for (let i = 0; i < 14; i++) {
+      const res = await svc.call('POST', '/api/v1/auth/login', {
+        body: { email: users.add().email, password: 'correct horse' },
+        headers: { 'x-forwarded-for': ip },
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe('client address', () => {
+  it('is not changed by a forged X-Forwarded-For from a peer that is no trusted proxy', async () => {
+    const peer = ipOf();
+    // Twelve failures from one untrusted peer, each claiming another address, lock that peer.
+    for (let i = 0; i < 12; i++) {
+      const res = await svc.call('POST', '/api/v1/auth/login', {
+        body: { email: `spray-${i}-${Date.now()}@example.kr`, password: 'guess' },
+        headers: { 'x-forwarded-for': ipOf(), 'x-real-ip': ipOf() },
+        peer,
+      });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await svc.call('POST', '/api/v1/auth/login', {
+      body: { email: users.add().email, password: 'correct horse' },
+      headers: { 'x-forwarded-for': ipOf() },
+      peer,
+    });
+    expect(blocked.status).toBe(429);
   });
 });
 
@@ -157,7 +239,7 @@ describe('access tokens on auth routes', () => {
     const signer = await contextOf(svc.deps as never).ring.current();
 
     const expired = await new SignJWT(claims(kim.userId, String(payload.sid)))
-      .setProtectedHeader({ alg: 'ES256', kid: signer.kid })
+      .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
       .setIssuer('marketplace-auth')
       .setAudience('marketplace')
       .setIssuedAt(Math.floor(Date.now() / 1000) - 1200)
@@ -184,7 +266,7 @@ describe('access tokens on auth routes', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     expect((await exportJWK(publicKey)).x).toBeDefined();
     const foreign = await new SignJWT(claims(kim.userId, String(payload.sid)))
-      .setProtectedHeader({ alg: 'ES256', kid: signer.kid })
+      .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
       .setIssuer('marketplace-auth')
       .setAudience('marketplace')
       .setIssuedAt()

@@ -87,6 +87,38 @@ describe('social login (OpenID Connect)', () => {
     expect(decodeJwt(res.body.accessToken).sub).toBe(kim.userId);
   });
 
+  it('gives a never-verified password account to the provider-verified owner of its email: password, sessions and second factor go', async () => {
+    // Someone registered the victim's email with a password in advance and is signed in with it.
+    const squatted = users.add({ verified: false });
+    const squatter = (await login(svc, squatted.email)).body;
+    expect((await svc.call('GET', '/api/v1/auth/sessions', { token: squatter.accessToken })).status).toBe(
+      200,
+    );
+    await svc.deps.db
+      .insertInto('two_factor')
+      .values({
+        user_id: squatted.userId,
+        secret_sealed: 'x',
+        pending_secret_sealed: null,
+        enabled_at: new Date(),
+      })
+      .execute();
+
+    const flow = await signInAt('google', squatted.email);
+    const res = await finish(flow.callback, flow.cookie);
+    // The owner is signed in (no second factor asked: the squatter's went), and owns the account.
+    expect(res.status).toBe(200);
+    expect(decodeJwt(res.body.accessToken).sub).toBe(squatted.userId);
+    expect(squatted.password).toBeNull();
+    expect((await login(svc, squatted.email)).status).toBe(401);
+    const old = await svc.call('GET', '/api/v1/auth/sessions', { token: squatter.accessToken });
+    expect([old.status, old.body.code]).toEqual([401, 'SESSION_REVOKED']);
+    expect(
+      (await svc.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: squatter.refreshToken } }))
+        .status,
+    ).toBe(401);
+  });
+
   it('does not let an unverified email take over an existing account', async () => {
     const lee = users.add({ email: `unverified-${Date.now()}@example.kr` });
     const flow = await signInAt('kakao', lee.email);

@@ -1,3 +1,4 @@
+import { TEST_APP_TOKEN } from '@mp/platform/testing';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthService, FakeUsers, ipOf, login, startAuth } from './helpers.ts';
@@ -8,16 +9,21 @@ beforeAll(async () => {
   svc = await startAuth(users, { PASSWORD_RESET_TTL_SECONDS: '600', PASSWORD_RESET_MAX_PER_WINDOW: '3' });
 });
 afterAll(() => svc.close());
+const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 const request = (email: string, ip = ipOf()) =>
-  svc.call('POST', '/api/v1/auth/password-reset', { body: { email }, headers: { 'x-real-ip': ip } });
+  svc.call('POST', '/api/v1/auth/password-reset', { body: { email }, headers: { 'x-forwarded-for': ip } });
 const confirm = (token: string, newPassword = 'brand new horse') =>
   svc.call('POST', '/api/v1/auth/password-reset/confirm', { body: { token, newPassword } });
 const tokenSentTo = async (userId: string) => {
   const events = (await svc.outbox('auth.password.reset')).filter(
     (e) => e.data.userId === userId && e.data.phase === 'requested',
   );
-  return events.at(-1)?.data.resetToken as string | undefined;
+  const resetId = events.at(-1)?.data.resetId as string | undefined;
+  if (!resetId) return undefined;
+  // What notification does: fetch the token of the open reset from auth's internal route.
+  const res = await svc.call('GET', `/internal/password-resets/${resetId}`, { headers: internal });
+  return res.status === 200 ? (res.body.token as string) : undefined;
 };
 
 describe('password reset request', () => {
@@ -31,15 +37,32 @@ describe('password reset request', () => {
     const events = (await svc.outbox('auth.password.reset')).slice(before);
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ userId: kim.userId, email: kim.email, phase: 'requested' });
-    expect(events[0]!.data.resetToken).toMatch(/^[\w-]{43}$/);
     expect(Date.parse(events[0]!.data.expiresAt) - Date.now()).toBeGreaterThan(590_000);
-    // Only the token's hash is kept.
+    // The event names the reset, never its token: the token does not leave auth through the broker.
+    const token = await tokenSentTo(kim.userId);
+    expect(token).toMatch(/^[\w-]{43}$/);
+    expect(JSON.stringify(events[0])).not.toContain(token);
+    expect(events[0]!.data.resetToken).toBeUndefined();
+    // At rest: its hash, and the token sealed under the key-encryption key.
     const rows = await svc.deps.db
       .selectFrom('password_resets')
       .selectAll()
       .where('user_id', '=', kim.userId)
       .execute();
-    expect(rows[0]!.token_hash).not.toBe(events[0]!.data.resetToken);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('hands the token out only while the reset is open, and only to a caller with the app token', async () => {
+    const kim = users.add();
+    await request(kim.email);
+    const resetId = (await svc.outbox('auth.password.reset')).filter(
+      (e) => e.data.userId === kim.userId && e.data.phase === 'requested',
+    )[0]!.data.resetId as string;
+    expect((await svc.call('GET', `/internal/password-resets/${resetId}`)).status).toBe(403);
+    const token = (await tokenSentTo(kim.userId))!;
+    expect((await confirm(token)).status).toBe(204);
+    const spent = await svc.call('GET', `/internal/password-resets/${resetId}`, { headers: internal });
+    expect([spent.status, spent.body.code]).toEqual([404, 'RESET_NOT_OPEN']);
   });
 
   it('mails no suspended account', async () => {

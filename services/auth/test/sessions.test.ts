@@ -102,7 +102,7 @@ describe('logout and sessions', () => {
     const phone = (
       await svc.call('POST', '/api/v1/auth/login', {
         body: { email: kim.email, password: 'correct horse' },
-        headers: { 'user-agent': 'phone', 'x-real-ip': '198.51.100.1' },
+        headers: { 'user-agent': 'phone', 'x-forwarded-for': '198.51.100.1' },
       })
     ).body;
     const laptop = (await login(svc, kim.email)).body;
@@ -169,5 +169,38 @@ describe('logout and sessions', () => {
       .execute();
     expect(await revokedList()).not.toContain(sid(pair.accessToken));
     expect((await svc.call('GET', '/internal/sessions/revoked')).status).toBe(403);
+  });
+});
+
+describe('absolute session lifetime', () => {
+  const day = 86_400_000;
+  const startedAt = (sessionId: string, at: Date) =>
+    svc.deps.db.updateTable('sessions').set({ created_at: at }).where('session_id', '=', sessionId).execute();
+
+  it('never carries a session past its maximum lifetime (30 days) from the sign-in', async () => {
+    const kim = users.add();
+    const first = (await login(svc, kim.email)).body;
+    const id = sid(first.accessToken);
+    // Signed in 29 days and 23 hours ago: a refresh works, but only up to the 30th day.
+    const start = new Date(Date.now() - 30 * day + 3_600_000);
+    await startedAt(id, start);
+    const second = await refresh(first.refreshToken);
+    expect(second.status).toBe(200);
+    const listed = (await sessions(second.body.accessToken)).body.items.find(
+      (s: { id: string }) => s.id === id,
+    );
+    expect(new Date(listed.expiresAt).getTime()).toBeLessThanOrEqual(start.getTime() + 30 * day);
+    const token = await svc.deps.db
+      .selectFrom('refresh_tokens')
+      .select('expires_at')
+      .where('session_id', '=', id)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(token.expires_at.getTime()).toBeLessThanOrEqual(start.getTime() + 30 * day);
+
+    // Past the 30th day the session is over, whatever its refresh token says.
+    await startedAt(id, new Date(Date.now() - 31 * day));
+    const third = await refresh(second.body.refreshToken);
+    expect([third.status, third.body.code]).toEqual([401, 'SESSION_EXPIRED']);
   });
 });

@@ -290,7 +290,7 @@ describe('which messages go by push and SMS', () => {
       userId: kim.id,
       email: kim.email,
       phase: 'requested',
-      resetToken: 'reset-token-abcdefghijklmnopqrstuvwxyz0123456789',
+      resetId: 'r-abcdefghijklmnopqrstuvwxyz0123456789',
       expiresAt: new Date().toISOString(),
       at: new Date().toISOString(),
     });

@@ -48,6 +48,9 @@ export async function startNotification(env: Record<string, string> = {}): Promi
       {},
       {
         get: (_t, key) => {
+          const reset =
+            typeof key === 'string' ? /^auth GET \/internal\/password-resets\/(.+)$/.exec(key) : null;
+          if (reset) return () => openReset(reset[1]!);
           const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
           if (!m) return undefined;
           return () => {
@@ -156,3 +159,9 @@ export const dueNow = (svc: NotificationService) =>
     .set({ next_attempt_at: new Date() })
     .where('status', '=', 'PENDING')
     .execute();
+
+/** auth's open resets as its internal route answers: the token of `r-…`, none (404) for `gone-…`. */
+export function openReset(resetId: string) {
+  if (resetId.startsWith('gone-')) throw new ApiError(404, 'RESET_NOT_OPEN', 'This reset is not open');
+  return { token: `token-of-${resetId}`, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+}

@@ -5,6 +5,7 @@ import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@m
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
+import { openReset } from './helpers.ts';
 
 /** user's contract 2, in memory. */
 const accounts = new Map<string, { email: string; status: string }>();
@@ -19,6 +20,9 @@ beforeAll(async () => {
       {},
       {
         get: (_t, key) => {
+          const reset =
+            typeof key === 'string' ? /^auth GET \/internal\/password-resets\/(.+)$/.exec(key) : null;
+          if (reset) return () => openReset(reset[1]!);
           const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
           if (!m) return undefined;
           return () => {
@@ -87,12 +91,13 @@ const orderCreated = (userId: string) => ({
 describe('password reset mail', () => {
   it('mails the link with the token through the email binding, and keeps it out of the history', async () => {
     const kim = account();
-    const token = 'reset-token-abcdefghijklmnopqrstuvwxyz0123456789';
+    // The event names the reset; the token comes from auth's internal route (never the broker).
+    const token = 'token-of-r-abcdefghijklmnopqrstuvwxyz';
     const { status, event } = await deliver('auth', 'auth.password.reset', {
       userId: kim.id,
       email: kim.email,
       phase: 'requested',
-      resetToken: token,
+      resetId: 'r-abcdefghijklmnopqrstuvwxyz',
       expiresAt: now(),
       at: now(),
     });
@@ -120,6 +125,20 @@ describe('password reset mail', () => {
       (e) => e.data.sourceEventId === event.eventId,
     );
     expect(sent!.data).toMatchObject({ userId: kim.id, channel: 'EMAIL', template: 'password-reset' });
+  });
+
+  it('sends nothing for a reset auth no longer holds open (used or replaced)', async () => {
+    const kim = account();
+    const { status } = await deliver('auth', 'auth.password.reset', {
+      userId: kim.id,
+      email: kim.email,
+      phase: 'requested',
+      resetId: 'gone-r-1',
+      expiresAt: now(),
+      at: now(),
+    });
+    expect(status).toBe('SUCCESS');
+    expect(mailsTo(kim.email)).toEqual([]);
   });
 
   it('mails the notice of a completed reset', async () => {

@@ -321,12 +321,13 @@ describe('security mail (password reset)', () => {
     });
     expect(ok.status).toBe(200);
     const kim = account(svc);
-    const token = `reset-${randomUUID()}`;
+    const resetId = `r-${randomUUID()}`;
+    const token = `token-of-${resetId}`;
     await deliver(svc, 'auth.password.reset', {
       userId: kim.id,
       email: kim.email,
       phase: 'requested',
-      resetToken: token,
+      resetId,
       expiresAt: new Date().toISOString(),
       at: new Date().toISOString(),
     });

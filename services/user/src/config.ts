@@ -20,6 +20,16 @@ export const config = baseConfigSchema.extend({
   USER_GRADE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   WISHLIST_MAX_ITEMS: z.coerce.number().int().min(1).max(1000).default(200),
   RECENT_VIEWS_MAX_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
+
+  // Current-password checks (password change, account deletion), throttled per account as sign-ins are.
+  PASSWORD_CHECK_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  PASSWORD_CHECK_SLOW_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  PASSWORD_CHECK_BLOCK_AFTER: z.coerce.number().int().min(1).max(1000).default(10),
+  PASSWORD_CHECK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  PASSWORD_CHECK_MAX_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(4000),
+  PASSWORD_CHECK_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How recent a sign-in must be to delete an account that has no password (social sign-in only). */
+  REAUTH_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
 });
 
 export type UserConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };

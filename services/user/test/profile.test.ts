@@ -122,7 +122,10 @@ describe('account deletion (회원 탈퇴)', () => {
       },
     });
     await svc.call('POST', '/api/v1/users/me/recent-views', { token: kim.token, body: { productId: 'p-1' } });
-    const res = await svc.call('DELETE', '/api/v1/users/me', { token: kim.token });
+    const res = await svc.call('DELETE', '/api/v1/users/me', {
+      token: kim.token,
+      body: { currentPassword: 'correct horse' },
+    });
     expect(res.status).toBe(204);
 
     const row = await svc.deps.db
@@ -162,6 +165,7 @@ describe('account deletion (회원 탈퇴)', () => {
       .execute();
     const res = await svc.call('DELETE', '/api/v1/users/me', {
       token: await tokenFor(created.body.userId, 'admin'),
+      body: {},
     });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('ADMIN_CANNOT_DELETE');

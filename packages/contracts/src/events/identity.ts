@@ -28,12 +28,16 @@ export const authUserLogout = z.object({
     .optional(),
 });
 export const authTokenRefreshed = z.object({ userId: id, sessionId: id, refreshedAt: at });
-/** `requested` carries the single-use token to the notification path; `completed` follows the new password. */
+/**
+ * `requested` names the reset (`resetId`), never its token: notification fetches the token from
+ * auth (`GET /internal/password-resets/{resetId}`) while the reset is open. `completed` follows the
+ * new password.
+ */
 export const authPasswordReset = z.object({
   userId: id,
   email: z.email(),
   phase: z.enum(['requested', 'completed']),
-  resetToken: z.string().optional(),
+  resetId: z.string().optional(),
   expiresAt: at.optional(),
   at,
 });

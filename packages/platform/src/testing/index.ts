@@ -35,10 +35,14 @@ export const testVerifier: TokenVerifier = createTokenVerifier({
 export async function tokenFor(
   userId: string,
   role: Role,
-  opts: { sessionId?: string; expiresIn?: string | number } = {},
+  opts: { sessionId?: string; expiresIn?: string | number; authTime?: number } = {},
 ): Promise<string> {
-  return new SignJWT({ role, sid: opts.sessionId ?? `s-${userId}` })
-    .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+  return new SignJWT({
+    role,
+    sid: opts.sessionId ?? `s-${userId}`,
+    auth_time: opts.authTime ?? Math.floor(Date.now() / 1000),
+  })
+    .setProtectedHeader({ alg: 'ES256', kid: 'test-key', typ: 'at+jwt' })
     .setSubject(userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -107,7 +111,7 @@ export function withoutSidecar(
     async saveState(store, key, value, o = {}) {
       const k = `${store}/${key}`;
       const e = state.get(k);
-      if (o.etag !== undefined && String(e?.etag) !== o.etag) {
+      if ((o.etag !== undefined && String(e?.etag) !== o.etag) || (o.ifAbsent && e)) {
         const { StateConflictError } = await import('../dapr.ts');
         throw new StateConflictError(`state ${key} changed`);
       }
@@ -132,7 +136,14 @@ export interface TestService<DB, C> extends Service<DB, C> {
   call(
     method: string,
     path: string,
-    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+    opts?: {
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      raw?: string;
+      /** The address the request comes from (default 127.0.0.1, as through the local gateway). */
+      peer?: string;
+    },
   ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Delivers an event as the sidecar would (`POST /events/{type}` with the app token); the body says SUCCESS / RETRY / DROP. */
   deliver(event: {
@@ -186,11 +197,13 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
         body = JSON.stringify(c.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await service.app.request(path, {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-      });
+      // As the HTTP server passes it: the socket's peer (the local gateway unless a test says otherwise).
+      const env = { incoming: { socket: { remoteAddress: c.peer ?? '127.0.0.1' } } };
+      const res = await service.app.request(
+        path,
+        { method, headers, ...(body !== undefined ? { body } : {}) },
+        env,
+      );
       const text = await res.text();
       let parsed: unknown = text;
       try {

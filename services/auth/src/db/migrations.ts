@@ -110,4 +110,15 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0003_reset_tokens_stay_in_auth': {
+    async up(db) {
+      // The reset token no longer travels in the event: notification fetches it by `reset_id` while
+      // the reset is open; it is kept sealed with the key-encryption key and wiped once spent.
+      await db.schema
+        .alterTable('password_resets')
+        .addColumn('reset_id', 'text', (c) => c.unique())
+        .addColumn('token_sealed', 'text')
+        .execute();
+    },
+  },
 };

@@ -61,9 +61,12 @@ export interface RecoveryCodesTable {
   used_at: Date | null;
 }
 
-/** Single-use, expiring password reset tokens (SHA-256). */
+/** Single-use, expiring password reset tokens (SHA-256; sealed for notification until spent). */
 export interface PasswordResetsTable {
   token_hash: string;
+  /** What `auth.password.reset` names instead of the token. */
+  reset_id: string | null;
+  token_sealed: string | null;
   user_id: string;
   email: string;
   created_at: Generated<Date>;

@@ -32,11 +32,17 @@ export const accountByEmail = (dapr: Dapr, email: string) =>
     dapr.invoke<Account & { hasPassword: boolean }>('user', '/internal/users/lookup', { body: { email } }),
   );
 
-/** The account a provider vouches for (created on first sign-in); 409 ACCOUNT_EXISTS for an unverified email. */
+/**
+ * The account a provider vouches for (created on first sign-in); 409 ACCOUNT_EXISTS for an
+ * unverified email. `takenOver`: a never-verified password account whose password user removed.
+ */
 export const accountForIdentity = (
   dapr: Dapr,
   who: { email: string; emailVerified: boolean; name: string },
-) => dapr.invoke<Account & { created: boolean }>('user', '/internal/users/external', { body: who });
+) =>
+  dapr.invoke<Account & { created: boolean; takenOver?: boolean }>('user', '/internal/users/external', {
+    body: who,
+  });
 
 export const setPassword = (dapr: Dapr, userId: string, password: string) =>
   dapr.invoke('user', `/internal/users/${encodeURIComponent(userId)}/password`, {

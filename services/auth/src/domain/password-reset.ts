@@ -1,16 +1,17 @@
-import { badRequest, type Transaction } from '@mp/platform';
+import { badRequest, newId, type Transaction } from '@mp/platform';
 import type { AuthDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { accountByEmail, setPassword } from './accounts.ts';
-import { randomToken, sha256 } from './sealing.ts';
+import { randomToken, seal, sha256, unseal } from './sealing.ts';
 import { forgetSessions, revokeSessions } from './sessions.ts';
 
 /**
  * Starts a reset for the live account with this email, if there is one: a single-use token whose
- * hash is kept, earlier open tokens withdrawn, and `auth.password.reset` (phase requested, with the
- * token) for notification to mail. Unknown emails do nothing; the caller answers 202 either way.
+ * hash is kept (and the token itself sealed, for notification to fetch while the reset is open),
+ * earlier open tokens withdrawn, and `auth.password.reset` (phase requested, naming the reset, never
+ * the token) for notification to mail. Unknown emails do nothing; the caller answers 202 either way.
  */
-export async function requestReset(deps: AuthDeps, email: string): Promise<void> {
+export async function requestReset(deps: AuthDeps, kek: Buffer, email: string): Promise<void> {
   const account = await accountByEmail(deps.dapr, email);
   if (account?.status !== 'ACTIVE') return;
   const token = randomToken(32);
@@ -19,14 +20,17 @@ export async function requestReset(deps: AuthDeps, email: string): Promise<void>
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('password_resets')
-      .set({ used_at: now })
+      .set({ used_at: now, token_sealed: null })
       .where('user_id', '=', account.userId)
       .where('used_at', 'is', null)
       .execute();
+    const resetId = newId();
     await trx
       .insertInto('password_resets')
       .values({
         token_hash: sha256(token),
+        reset_id: resetId,
+        token_sealed: seal(kek, token),
         user_id: account.userId,
         email: account.email,
         expires_at: expiresAt,
@@ -40,7 +44,7 @@ export async function requestReset(deps: AuthDeps, email: string): Promise<void>
         userId: account.userId,
         email: account.email,
         phase: 'requested',
-        resetToken: token,
+        resetId,
         expiresAt: expiresAt.toISOString(),
         at: now.toISOString(),
       },
@@ -77,7 +81,11 @@ export async function confirmReset(
       throw tokenError('RESET_TOKEN_EXPIRED', 'This reset link has expired');
     await setPassword(deps.dapr, row.user_id, newPassword);
     const now = new Date();
-    await trx.updateTable('password_resets').set({ used_at: now }).where('token_hash', '=', hash).execute();
+    await trx
+      .updateTable('password_resets')
+      .set({ used_at: now, token_sealed: null })
+      .where('token_hash', '=', hash)
+      .execute();
     const ended = await revokeSessions(trx, deps.events, { userId: row.user_id }, 'password_reset');
     await deps.events.publish(
       trx,
@@ -89,4 +97,24 @@ export async function confirmReset(
   });
   await forgetSessions(deps.dapr, deps.log, result.ended);
   return { userId: result.userId, email: result.email };
+}
+
+/**
+ * The token of an open reset, for notification to put in the mail (through Dapr, to notification
+ * only): undefined once the reset is spent, superseded or expired.
+ */
+export async function openResetToken(
+  deps: AuthDeps,
+  kek: Buffer,
+  resetId: string,
+): Promise<{ token: string; expiresAt: Date } | undefined> {
+  const row = await deps.db
+    .selectFrom('password_resets')
+    .select(['token_sealed', 'expires_at'])
+    .where('reset_id', '=', resetId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+  if (!row?.token_sealed) return undefined;
+  return { token: unseal(kek, row.token_sealed), expiresAt: row.expires_at };
 }

@@ -60,6 +60,15 @@ export async function forgetSessions(dapr: Dapr, log: Logger, sessionIds: string
       .catch((err) => log.warn({ err, id }, 'session record not removed'));
 }
 
+/** When a refresh token given at `now` expires: its lifetime, but never past the session's absolute end. */
+export const refreshExpiry = (settings: TokenSettings, now: Date, sessionStart: Date): Date =>
+  new Date(
+    Math.min(
+      now.getTime() + settings.refreshTtlSeconds * 1000,
+      sessionStart.getTime() + settings.maxSessionSeconds * 1000,
+    ),
+  );
+
 /** Starts a session: ledger row, first refresh token and `auth.user.login` commit together. */
 export async function startSession(
   deps: AuthDeps,
@@ -69,7 +78,7 @@ export async function startSession(
 ): Promise<TokenPair & { sessionId: string }> {
   const sessionId = newId();
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + settings.refreshTtlSeconds * 1000);
+  const expiresAt = refreshExpiry(settings, now, now);
   const refresh = newRefreshToken();
   await deps.db.transaction().execute(async (trx) => {
     await trx
@@ -125,7 +134,12 @@ export async function startSession(
     },
     settings.refreshTtlSeconds,
   );
-  const accessToken = await issueAccessToken(ring, settings, { userId: s.userId, role: s.role, sessionId });
+  const accessToken = await issueAccessToken(ring, settings, {
+    userId: s.userId,
+    role: s.role,
+    sessionId,
+    signedInAt: now,
+  });
   return {
     sessionId,
     accessToken,
@@ -178,6 +192,8 @@ const refused = {
   reused: () =>
     unauthorized('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended'),
   revoked: () => unauthorized('SESSION_REVOKED', 'This session has ended; sign in again'),
+  sessionExpired: () =>
+    unauthorized('SESSION_EXPIRED', 'This session has reached its maximum lifetime; sign in again'),
 };
 
 /**
@@ -224,16 +240,21 @@ export async function refreshSession(
   }
 
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + settings.refreshTtlSeconds * 1000);
   const next = newRefreshToken();
+  let expiresAt = now;
+  let signedInAt = now;
   const outcome = await db.transaction().execute(async (trx) => {
     const session = await trx
       .selectFrom('sessions')
-      .select(['revoked_at'])
+      .select(['revoked_at', 'created_at'])
       .where('session_id', '=', row.session_id)
       .forUpdate()
       .executeTakeFirst();
     if (!session || session.revoked_at) return 'revoked' as const;
+    // Rotation never extends a session past its absolute lifetime from the sign-in.
+    signedInAt = session.created_at;
+    expiresAt = refreshExpiry(settings, now, session.created_at);
+    if (expiresAt.getTime() <= now.getTime()) return 'ended' as const;
     // Only one exchange of a token can win; the loser is a reuse.
     const spent = await trx
       .updateTable('refresh_tokens')
@@ -267,6 +288,7 @@ export async function refreshSession(
     return 'rotated' as const;
   });
   if (outcome === 'revoked') throw refused.revoked();
+  if (outcome === 'ended') throw refused.sessionExpired();
   if (outcome === 'reused') {
     await endFamily('refresh_reuse');
     throw refused.reused();
@@ -286,6 +308,7 @@ export async function refreshSession(
     userId: row.user_id,
     role: user.role,
     sessionId: row.session_id,
+    signedInAt,
   });
   return {
     sessionId: row.session_id,

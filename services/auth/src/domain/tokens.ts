@@ -1,4 +1,4 @@
-import type { Principal } from '@mp/platform';
+import { ACCESS_TOKEN_TYPE, type Principal } from '@mp/platform';
 import { SignJWT } from 'jose';
 import type { KeyRing } from './keys.ts';
 import { randomToken, sha256 } from './sealing.ts';
@@ -8,6 +8,8 @@ export interface TokenSettings {
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** How long a session may last from its sign-in, however often it is refreshed. */
+  maxSessionSeconds: number;
 }
 
 export interface TokenPair {
@@ -17,11 +19,18 @@ export interface TokenPair {
   tokenType: 'Bearer';
 }
 
-/** A short-lived ES256 access token carrying the user id (`sub`), role and session id (`sid`). */
-export async function issueAccessToken(ring: KeyRing, s: TokenSettings, p: Principal): Promise<string> {
+/**
+ * A short-lived ES256 access token carrying the user id (`sub`), role, session id (`sid`) and when
+ * the session's sign-in happened (`auth_time`, OIDC's claim), which re-authentication checks.
+ */
+export async function issueAccessToken(
+  ring: KeyRing,
+  s: TokenSettings,
+  p: Principal & { signedInAt: Date },
+): Promise<string> {
   const signer = await ring.current();
-  return new SignJWT({ role: p.role, sid: p.sessionId })
-    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
+  return new SignJWT({ role: p.role, sid: p.sessionId, auth_time: Math.floor(p.signedInAt.getTime() / 1000) })
+    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(p.userId)
     .setIssuer(s.issuer)
     .setAudience(s.audience)

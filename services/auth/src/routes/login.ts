@@ -10,6 +10,7 @@ import {
   unauthorized,
   z,
 } from '@mp/platform';
+import type { Context } from 'hono';
 import type { AuthContext } from '../context.ts';
 import { accountById, verifyCredentials } from '../domain/accounts.ts';
 import { startSession } from '../domain/sessions.ts';
@@ -61,8 +62,8 @@ const suspended = () => forbidden('ACCOUNT_SUSPENDED', 'This account is suspende
 export function loginRoutes(app: App, ctx: AuthContext) {
   const { deps, kek, throttle, ring, settings } = ctx;
   const { db, dapr } = deps;
-  const client = (c: { req: { header(n: string): string | undefined } }) => ({
-    ip: c.req.header('x-real-ip'),
+  const client = (c: Context) => ({
+    ip: ctx.clientIp(c),
     userAgent: c.req.header('user-agent'),
   });
 
@@ -70,23 +71,29 @@ export function loginRoutes(app: App, ctx: AuthContext) {
     const { email, password, otp: code } = c.req.valid('json');
     const { ip, userAgent } = client(c);
     const keys = ctx.loginKeys(email, ip);
-    await throttle.check(keys);
+    // Counted before the password is checked, so a parallel burst cannot pass the limit.
+    await throttle.attempt(keys);
     let who: { userId: string; role: Role; status: string };
     try {
       who = await verifyCredentials(dapr, email, password);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'INVALID_CREDENTIALS') await throttle.failure(keys);
+      if (!(err instanceof ApiError && err.code === 'INVALID_CREDENTIALS')) await throttle.refund(keys);
       throw err;
     }
-    if (who.status !== 'ACTIVE') throw suspended();
+    // The password was right: what follows gives the attempt back, unless the second factor is wrong.
+    if (who.status !== 'ACTIVE') {
+      await throttle.refund(keys);
+      throw suspended();
+    }
     if (await isTwoFactorOn(db, who.userId)) {
-      if (!code) throw otpRequired(await issueTicket(db, { userId: who.userId, method: 'password' }));
-      if (!(await spendSecondFactor(db, kek, who.userId, code))) {
-        await throttle.failure(keys);
-        throw otpInvalid();
+      if (!code) {
+        await throttle.refund(keys);
+        throw otpRequired(await issueTicket(db, { userId: who.userId, method: 'password' }));
       }
+      if (!(await spendSecondFactor(db, kek, who.userId, code))) throw otpInvalid();
     }
     await throttle.clear(keys[0]!.key);
+    await throttle.refund(keys.slice(1));
     const pair = await startSession(deps, ring, settings, {
       userId: who.userId,
       role: who.role,
@@ -103,11 +110,8 @@ export function loginRoutes(app: App, ctx: AuthContext) {
     const redeem = await redeemTicket(db, loginTicket);
     if (!redeem) throw unauthorized('LOGIN_TICKET_INVALID', 'This sign-in has expired; start again');
     const key = ctx.userKey(redeem.ticket.user_id);
-    await throttle.check([key]);
-    if (!(await spendSecondFactor(db, kek, redeem.ticket.user_id, code))) {
-      await throttle.failure([key]);
-      throw otpInvalid();
-    }
+    await throttle.attempt([key]);
+    if (!(await spendSecondFactor(db, kek, redeem.ticket.user_id, code))) throw otpInvalid();
     const ticket = await redeem.spend();
     if (!ticket) throw unauthorized('LOGIN_TICKET_INVALID', 'This sign-in has expired; start again');
     const account = await accountById(dapr, ticket.user_id);

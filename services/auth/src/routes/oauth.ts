@@ -13,9 +13,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AuthContext } from '../context.ts';
 import { accountById, accountForIdentity } from '../domain/accounts.ts';
 import { randomToken, seal, sha256, unseal } from '../domain/sealing.ts';
-import { startSession } from '../domain/sessions.ts';
+import { forgetSessions, revokeSessions, startSession } from '../domain/sessions.ts';
 import { issueTicket } from '../domain/tickets.ts';
-import { isTwoFactorOn } from '../domain/two-factor.ts';
+import { erase as eraseTwoFactor, isTwoFactorOn } from '../domain/two-factor.ts';
 import { pairOf, tokenPair } from './schemas.ts';
 
 const FLOW_TTL_MS = 10 * 60_000;
@@ -151,11 +151,27 @@ export function oauthRoutes(app: App, ctx: AuthContext) {
           'OIDC_EMAIL_REQUIRED',
           `${name} did not share an email address; allow it and try again`,
         );
-      account = await accountForIdentity(dapr, {
+      const found = await accountForIdentity(dapr, {
         email: who.email,
         emailVerified: who.emailVerified,
         name: (who.name ?? who.email.split('@')[0]!).slice(0, 50),
       });
+      account = found;
+      if (found.takenOver) {
+        // A password account nobody had verified, taken by the email's proven owner: whoever
+        // registered it before (pre-account takeover) loses every session, second factor and reset.
+        const ended = await db.transaction().execute(async (trx) => {
+          const ended = await revokeSessions(trx, deps.events, { userId: found.userId }, 'revoked');
+          await eraseTwoFactor(trx, found.userId);
+          await trx.deleteFrom('password_resets').where('user_id', '=', found.userId).execute();
+          return ended;
+        });
+        await forgetSessions(dapr, deps.log, ended);
+        deps.log.warn(
+          { userId: account.userId, provider: name },
+          'unverified account taken by its email owner',
+        );
+      }
       await db
         .insertInto('external_identities')
         .values({
@@ -186,7 +202,7 @@ export function oauthRoutes(app: App, ctx: AuthContext) {
       role: account.role,
       method: 'oidc',
       provider: name,
-      ip: c.req.header('x-real-ip'),
+      ip: ctx.clientIp(c),
       userAgent: c.req.header('user-agent'),
     });
     return c.json(pairOf(pair), 200);

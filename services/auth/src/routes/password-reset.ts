@@ -35,7 +35,7 @@ export function passwordResetRoutes(app: App, ctx: AuthContext) {
 
   app.openapi(request, async (c) => {
     const { email } = c.req.valid('json');
-    const ip = c.req.header('x-real-ip');
+    const ip = ctx.clientIp(c);
     const [account] = ctx.loginKeys(email, undefined);
     // Too many requests for one email or one address send no more mail; the answer does not change.
     const underLimit =
@@ -45,7 +45,7 @@ export function passwordResetRoutes(app: App, ctx: AuthContext) {
         windowMs,
       )) &&
       (!ip || (await throttle.countAndCheck(`reset:ip:${ip}`, deps.config.LOGIN_IP_BLOCK_AFTER, windowMs)));
-    if (underLimit) await requestReset(deps, email);
+    if (underLimit) await requestReset(deps, ctx.kek, email);
     else deps.log.warn({ ip }, 'password reset requests over the limit; no mail sent');
     return c.json({ status: 'accepted' as const }, 202);
   });

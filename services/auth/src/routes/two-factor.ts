@@ -86,14 +86,11 @@ export function twoFactorRoutes(app: App, ctx: AuthContext) {
 
   /** Code checks of a signed-in account are throttled like sign-ins. */
   const withCode = async <T>(userId: string, fn: () => Promise<T>): Promise<T> => {
-    const key = ctx.userKey(userId);
-    await throttle.check([key]);
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'OTP_INVALID') await throttle.failure([key]);
-      throw err;
-    }
+    return throttle.guard(
+      [ctx.userKey(userId)],
+      fn,
+      (err) => err instanceof ApiError && err.code === 'OTP_INVALID',
+    );
   };
 
   app.openapi(status, async (c) => c.json(await twoFactor.status(db, principalOf(c).userId), 200));

@@ -30,6 +30,13 @@ const carrierName: Record<string, string> = {
   POST: '우체국택배',
 };
 
+/**
+ * The reset link's token: not in the event (it never leaves auth through the broker); the handler
+ * fetched it from auth and set it on its in-memory copy of the event (events/handlers.ts).
+ */
+export const RESET_TOKEN = Symbol('resetToken');
+const resetTokenOf = (e: object) => (e as { [RESET_TOKEN]?: string })[RESET_TOKEN] ?? '';
+
 type Compose<T extends EventType> = (e: EventOf<T>, base: string) => Message | undefined;
 type Templates = { [T in EventType]?: Compose<T> };
 
@@ -44,7 +51,7 @@ export const templates: Templates = {
       ? {
           template: 'password-reset',
           vars: {
-            link: `${base}/reset-password?token=${e.data.resetToken ?? ''}`,
+            link: `${base}/reset-password?token=${resetTokenOf(e)}`,
             expiresAt: e.data.expiresAt ? kst(e.data.expiresAt) : '',
             email: e.data.email ?? '',
           },
@@ -59,7 +66,7 @@ export const templates: Templates = {
           ],
           action: {
             label: '비밀번호 재설정',
-            url: `${base}/reset-password?token=${e.data.resetToken ?? ''}`,
+            url: `${base}/reset-password?token=${resetTokenOf(e)}`,
           },
           secret: true,
         }

@@ -1,10 +1,33 @@
 import { type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
-import type { EventHandlers, Transaction } from '@mp/platform';
+import { ApiError, type EventHandlers, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { deliver } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
-import { templates } from '../domain/templates.ts';
+import { RESET_TOKEN, templates } from '../domain/templates.ts';
+
+const STALE = Symbol('stale');
+
+/**
+ * A password reset's link needs its token, which auth keeps: fetched through Dapr (notification is
+ * the only caller auth's policy allows) while the reset is open; a reset already used or replaced
+ * gets no mail (the template then names no token and the handler skips it).
+ */
+async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): Promise<EventOf<EventType>> {
+  if (event.eventType !== 'auth.password.reset') return event;
+  const data = (event as EventOf<'auth.password.reset'>).data;
+  if (data.phase !== 'requested' || !data.resetId) return event;
+  try {
+    const { token } = await deps.dapr.invoke<{ token: string }>(
+      'auth',
+      `/internal/password-resets/${encodeURIComponent(data.resetId)}`,
+    );
+    return Object.assign({ ...event }, { [RESET_TOKEN]: token });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return { ...event, [STALE]: true } as never;
+    throw err;
+  }
+}
 
 /**
  * One handler per topic the catalog gives notification: compose the message, then deliver it;
@@ -26,7 +49,12 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
       event: EventOf<EventType>,
       { trx, log }: { trx: never; log: NotificationDeps['log'] },
     ) => {
-      const message = compose(event, base);
+      const ready = await withSecrets(deps, event);
+      if ((ready as { [STALE]?: boolean })[STALE]) {
+        log.info({ topic }, 'password reset no longer open; no mail');
+        return;
+      }
+      const message = compose(ready, base);
       if (!message) {
         log.info({ topic }, 'event names no recipient; nothing to send');
         return;

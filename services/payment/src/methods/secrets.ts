@@ -1,11 +1,5 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { sealSecret, unsealSecret } from '@mp/platform';
 
 /**
  * What keeps saved payment methods safe, from one 32-byte key (PAYMENT_METHOD_KEY), split by HKDF:
@@ -22,18 +16,8 @@ export function methodSecrets(key: Buffer) {
   const customerKeyOf = (userId: string) =>
     `mp_${createHmac('sha256', customers).update(userId).digest('base64url')}`;
   return {
-    seal(billingKey: string): string {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', sealing, iv);
-      const body = Buffer.concat([c.update(billingKey, 'utf8'), c.final()]);
-      return [iv, c.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-    },
-    unseal(sealed: string): string {
-      const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
-      const d = createDecipheriv('aes-256-gcm', sealing, iv!);
-      d.setAuthTag(tag!);
-      return Buffer.concat([d.update(body!), d.final()]).toString('utf8');
-    },
+    seal: (billingKey: string): string => sealSecret(sealing, billingKey),
+    unseal: (sealed: string): string => unsealSecret(sealing, sealed),
     digest: (billingKey: string) => createHmac('sha256', digesting).update(billingKey).digest('hex'),
     /** The buyer's customerKey (46 characters). */
     customerKeyOf,

@@ -90,4 +90,11 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0004_email_verified': {
+    async up(db) {
+      // When the account proved it owns its email (a provider that verified it, or a confirmed
+      // password reset); until then a social sign-in with the same verified email takes the account.
+      await db.schema.alterTable('users').addColumn('email_verified_at', 'timestamptz').execute();
+    },
+  },
 };

@@ -16,6 +16,8 @@ export interface UsersTable {
   /** 회원 등급, from the paid amount over a rolling window. */
   grade: Generated<string>;
   marketing_consent: Generated<boolean>;
+  /** When the account proved it owns the email; null = never (see accountForExternalIdentity). */
+  email_verified_at: Generated<Date | null>;
   suspended_at: Date | null;
   suspended_reason: string | null;
   grade_evaluated_at: Date | null;

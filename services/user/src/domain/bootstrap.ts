@@ -16,7 +16,14 @@ export function adminBootstrap(
       if (!email || !password) return;
       if (await findLiveByEmail(deps.db, email)) return;
       try {
-        await createUser(deps, { email, password, name: '관리자', phone: null, role: 'admin' });
+        await createUser(deps, {
+          email,
+          password,
+          name: '관리자',
+          phone: null,
+          role: 'admin',
+          emailVerified: true,
+        });
         deps.log.info({ email }, 'admin account created');
       } catch (err) {
         if ((err as { code?: string }).code !== 'EMAIL_TAKEN') throw err;

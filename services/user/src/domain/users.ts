@@ -10,7 +10,7 @@ import {
   unprocessable,
 } from '@mp/platform';
 import type { Database, Role, UserStatus, UsersTable } from '../db/schema.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Deps = Pick<ServiceDeps<Database>, 'db' | 'events'>;
@@ -22,6 +22,8 @@ export interface NewUser {
   name: string;
   phone: string | null;
   role: Role;
+  /** The email is proven already (a provider verified it; the operator's admin account). */
+  emailVerified?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +39,7 @@ export const toUserDto = (u: UserRow) => ({
   grade: u.grade,
   status: u.status,
   marketingConsent: u.marketing_consent,
+  emailVerified: u.email_verified_at !== null,
   createdAt: u.created_at.toISOString(),
 });
 
@@ -96,6 +99,7 @@ export async function createUser(deps: Deps, input: NewUser): Promise<UserRow> {
           suspended_reason: null,
           grade_evaluated_at: null,
           deleted_at: null,
+          email_verified_at: input.emailVerified ? new Date() : null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -157,30 +161,27 @@ export async function updateProfile(deps: Deps, userId: string, patch: ProfilePa
   });
 }
 
-/** Changes the password after checking the current one; auth ends the account's sessions on the event. */
-export async function changePassword(deps: Deps, userId: string, current: string, next: string) {
-  const user = await liveUser(deps.db, userId);
-  if (!user.password_hash)
-    throw conflict('NO_PASSWORD', 'This account signs in through a provider; set a password by resetting it');
-  if (!(await verifyPassword(user.password_hash, current)))
-    throw unprocessable('CURRENT_PASSWORD_WRONG', 'The current password is not right', {
-      errors: [{ path: 'currentPassword', message: 'does not match', in: 'body' }],
-    });
-  await setPassword(deps, userId, next);
-}
-
-/** Sets a new password (a change, or a reset confirmed by auth) and announces it. */
-export async function setPassword(deps: Deps, userId: string, password: string): Promise<void> {
+/**
+ * Sets a new password (a change, or a reset confirmed by auth) and announces it. A confirmed reset
+ * (`emailProven`) also proves the mailbox: the email counts as verified from then on.
+ */
+export async function setPassword(
+  deps: Deps,
+  userId: string,
+  password: string,
+  emailProven = false,
+): Promise<void> {
   const hash = await hashPassword(password);
   await deps.db.transaction().execute(async (trx) => {
     const user = await liveUser(trx, userId, true);
     const now = new Date();
+    const verifies = emailProven && user.email_verified_at === null;
     await trx
       .updateTable('users')
-      .set({ password_hash: hash, updated_at: now })
+      .set({ password_hash: hash, updated_at: now, ...(verifies ? { email_verified_at: now } : {}) })
       .where('id', '=', user.id)
       .execute();
-    await updated(trx, deps, user, ['password'], now);
+    await updated(trx, deps, user, verifies ? ['password', 'emailVerified'] : ['password'], now);
   });
 }
 
@@ -250,11 +251,15 @@ export async function setStatus(
 /**
  * The account an OIDC provider vouches for: an existing one when the provider verified the email,
  * otherwise a new buyer without a password. An unverified email never takes over an account.
+ * An existing account that never proved its email (a password sign-up nobody confirmed) may have
+ * been registered by someone else in advance (pre-account takeover): the provider's verified
+ * email makes it the owner's, so the password goes (`takenOver`; `user.updated` names the password
+ * and auth ends every session started before) and the email counts as verified.
  */
 export async function accountForExternalIdentity(
   deps: Deps,
   input: { email: string; emailVerified: boolean; name: string },
-): Promise<{ user: UserRow; created: boolean }> {
+): Promise<{ user: UserRow; created: boolean; takenOver: boolean }> {
   const existing = await findLiveByEmail(deps.db, input.email);
   if (existing) {
     if (!input.emailVerified)
@@ -262,7 +267,20 @@ export async function accountForExternalIdentity(
         'ACCOUNT_EXISTS',
         'An account with this email exists; sign in with its password to link the provider',
       );
-    return { user: existing, created: false };
+    if (existing.email_verified_at !== null) return { user: existing, created: false, takenOver: false };
+    return deps.db.transaction().execute(async (trx) => {
+      const user = await liveUser(trx, existing.id, true);
+      if (user.email_verified_at !== null) return { user, created: false, takenOver: false };
+      const now = new Date();
+      const row = await trx
+        .updateTable('users')
+        .set({ password_hash: null, email_verified_at: now, updated_at: now })
+        .where('id', '=', user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await updated(trx, deps, row, ['password', 'emailVerified'], now);
+      return { user: row, created: false, takenOver: user.password_hash !== null };
+    });
   }
   try {
     const user = await createUser(deps, {
@@ -271,13 +289,14 @@ export async function accountForExternalIdentity(
       name: input.name,
       phone: null,
       role: 'buyer',
+      emailVerified: input.emailVerified,
     });
-    return { user, created: true };
+    return { user, created: true, takenOver: false };
   } catch (err) {
     // Two first sign-ins at once: the other one created it.
     const again =
       (err as { code?: string }).code === 'EMAIL_TAKEN' && (await findLiveByEmail(deps.db, input.email));
-    if (again && input.emailVerified) return { user: again, created: false };
+    if (again && input.emailVerified) return { user: again, created: false, takenOver: false };
     throw err;
   }
 }

@@ -105,8 +105,11 @@ const external = createRoute({
     ),
   },
   responses: {
-    200: jsonResponse(internalUser.extend({ created: z.boolean() }), 'An existing account'),
-    201: jsonResponse(internalUser.extend({ created: z.boolean() }), 'A new account'),
+    200: jsonResponse(
+      internalUser.extend({ created: z.boolean(), takenOver: z.boolean() }),
+      'An existing account (takenOver: a never-verified one whose password was removed)',
+    ),
+    201: jsonResponse(internalUser.extend({ created: z.boolean(), takenOver: z.boolean() }), 'A new account'),
     ...problems(400, 409),
   },
 });
@@ -180,14 +183,15 @@ export function internalRoutes(app: App, deps: UserDeps) {
   });
 
   app.openapi(external, async (c) => {
-    const { user, created } = await accountForExternalIdentity(deps, c.req.valid('json'));
+    const { user, created, takenOver } = await accountForExternalIdentity(deps, c.req.valid('json'));
     return created
-      ? c.json({ ...toInternal(user), created }, 201)
-      : c.json({ ...toInternal(user), created }, 200);
+      ? c.json({ ...toInternal(user), created, takenOver }, 201)
+      : c.json({ ...toInternal(user), created, takenOver }, 200);
   });
 
   app.openapi(putPassword, async (c) => {
-    await setPassword(deps, c.req.valid('param').userId, c.req.valid('json').password);
+    // Only auth sets a password this way, for a confirmed reset: the mailbox is proven.
+    await setPassword(deps, c.req.valid('param').userId, c.req.valid('json').password, true);
     return c.body(null, 204);
   });
 

@@ -1,4 +1,5 @@
 import {
+  ApiError,
   type App,
   createRoute,
   jsonBody,
@@ -10,8 +11,9 @@ import {
 } from '@mp/platform';
 import { gradePolicy, type UserDeps } from '../config.ts';
 import { netPaidInWindow, nextGrade, purchaseCounters } from '../domain/grades.ts';
+import { changePassword, reauthenticate } from '../domain/reauth.ts';
 import { VIEWS_STORE, viewsKey, WISHLISTS_STORE, wishlistKey } from '../domain/saved-lists.ts';
-import { changePassword, deleteAccount, liveUser, toUserDto, updateProfile } from '../domain/users.ts';
+import { deleteAccount, liveUser, toUserDto, updateProfile } from '../domain/users.ts';
 import { mobile, password, userDto } from './schemas.ts';
 
 const getMe = createRoute({
@@ -45,8 +47,12 @@ const deleteMe = createRoute({
   method: 'delete',
   path: '/api/v1/users/me',
   summary: 'Delete my account (회원 탈퇴): personal data is scrubbed and every session ends',
+  description:
+    'Needs re-authentication: `currentPassword` for an account with a password (checks are throttled: 429), ' +
+    'or a sign-in within REAUTH_MAX_AGE_SECONDS for one without (403 RECENT_SIGN_IN_REQUIRED).',
   middleware: [requireRole()] as const,
-  responses: { 204: { description: 'Deleted' }, ...problems(401, 403, 404) },
+  request: { body: jsonBody(z.object({ currentPassword: z.string().min(1).max(128).optional() })) },
+  responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404, 422, 429, 503) },
 });
 
 const putPassword = createRoute({
@@ -57,7 +63,7 @@ const putPassword = createRoute({
   request: {
     body: jsonBody(z.object({ currentPassword: z.string().min(1).max(128), newPassword: password })),
   },
-  responses: { 204: { description: 'Changed' }, ...problems(400, 401, 404, 409, 422) },
+  responses: { 204: { description: 'Changed' }, ...problems(400, 401, 404, 409, 422, 429, 503) },
 });
 
 const getGrade = createRoute({
@@ -90,7 +96,13 @@ export function meRoutes(app: App, deps: UserDeps) {
   });
 
   app.openapi(deleteMe, async (c) => {
-    const { userId } = principalOf(c);
+    const principal = principalOf(c);
+    const { userId } = principal;
+    const user = await liveUser(db, userId);
+    // An admin is refused before any password is checked (another admin removes it).
+    if (user.role === 'admin')
+      throw new ApiError(403, 'ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
+    await reauthenticate(deps, principal, user, c.req.valid('json').currentPassword);
     await deleteAccount(deps, userId);
     // The saved lists go too; the account is gone either way, so a failure here is only logged.
     for (const [store, key] of [

@@ -10,6 +10,8 @@ export const userDto = z
     grade: z.string(),
     status: z.string(),
     marketingConsent: z.boolean(),
+    /** Whether the account proved it owns the email (a provider vouched for it, or a reset link was used). */
+    emailVerified: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('User');

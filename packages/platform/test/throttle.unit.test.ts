@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assess, fail, type ThrottlePolicy } from '../src/domain/throttle.ts';
+import { assess, fail, type ThrottlePolicy } from '../src/throttle.ts';
 
 const p: ThrottlePolicy = {
   windowMs: 60_000,
