@@ -52,6 +52,7 @@ export const sandboxRoutes = [
   { prefix: '/sandbox/pg', service: 'payment' },
   { prefix: '/sandbox/carrier', service: 'shipping' },
   { prefix: '/sandbox/fcm', service: 'notification' },
+  { prefix: '/sandbox/kakao', service: 'notification' },
 ] as const satisfies readonly { prefix: string; service: ServiceName }[];
 
 /** Prefix → service, longest prefix first, as a gateway must match them. */

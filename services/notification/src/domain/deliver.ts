@@ -2,7 +2,7 @@ import type { EventOf, EventType } from '@mp/contracts';
 import { ApiError, newId, sql, type Transaction } from '@mp/platform';
 import { type NotificationDeps, pushConfigured } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
-import { enqueue, textedTemplates } from './channels.ts';
+import { enqueue, textChannels, textedTemplates } from './channels.ts';
 import { record } from './history.ts';
 import { overridesFor, render } from './rendering.ts';
 import { defaultSettings, readSettings, wants } from './settings.ts';
@@ -35,23 +35,33 @@ export function mailbox(from: string): string {
 }
 
 /** Counts a failed send outside the handler's transaction (a retry rolls that back). */
-async function countFailure(deps: NotificationDeps, eventId: string, template: string, error: string) {
+async function countFailure(
+  deps: NotificationDeps,
+  eventId: string,
+  template: string,
+  userId: string,
+  error: string,
+) {
   const { rows } = await sql<{ failures: number }>`
-    insert into delivery_attempts (event_id, template, failures, last_error) values (${eventId}, ${template}, 1, ${error})
-    on conflict (event_id, template) do update set failures = delivery_attempts.failures + 1, last_error = excluded.last_error, updated_at = now()
+    insert into delivery_attempts (event_id, template, user_id, failures, last_error) values (${eventId}, ${template}, ${userId}, 1, ${error})
+    on conflict (event_id, template, user_id) do update set failures = delivery_attempts.failures + 1, last_error = excluded.last_error, updated_at = now()
     returning failures`.execute(deps.db);
   return rows[0]!.failures;
 }
 
-/** The push and SMS sends this message gets, as the settings and the service's configuration allow. */
+/**
+ * The push and text sends this message gets, as the settings and the service's configuration allow:
+ * a text (문자) goes by the first channel of its order (notification.textChannels) that can carry
+ * it; the rest are its fallbacks.
+ */
 async function channelsFor(
   deps: NotificationDeps,
   trx: Transaction<Database>,
   m: Message,
   userId: string,
   want: { push: boolean; sms: boolean },
-): Promise<Channel[]> {
-  if (m.secret) return [];
+): Promise<{ channels: Channel[]; fallbacks: Channel[] }> {
+  if (m.secret) return { channels: [], fallbacks: [] };
   const out: Channel[] = [];
   if (want.push && pushConfigured(deps.config)) {
     const device = await trx
@@ -62,8 +72,8 @@ async function channelsFor(
       .executeTakeFirst();
     if (device) out.push('PUSH');
   }
-  if (want.sms && deps.config.SMS_ENABLED && textedTemplates.has(m.template)) out.push('SMS');
-  return out;
+  const text = want.sms && textedTemplates.has(m.template) ? await textChannels(deps, trx, m) : [];
+  return { channels: [...out, ...text.slice(0, 1)], fallbacks: text.slice(1) };
 }
 
 /**
@@ -109,7 +119,13 @@ export async function deliver(
       });
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
-      const failures = await countFailure(deps, event.eventId, m.template, reason.slice(0, 500));
+      const failures = await countFailure(
+        deps,
+        event.eventId,
+        m.template,
+        userId ?? m.email ?? '',
+        reason.slice(0, 500),
+      );
       if (failures < config.NOTIFICATION_MAX_ATTEMPTS) throw err;
       status = 'FAILED';
     }
