@@ -42,4 +42,12 @@ export const backofficeMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0101_public_notices': {
+    async up(db) {
+      // GET /api/v1/notices: published only, pinned first, newest first (keyset pages).
+      await sql`create index notices_public on notices (pinned desc, published_at desc, id desc) where status = 'PUBLISHED'`.execute(
+        db,
+      );
+    },
+  },
 };

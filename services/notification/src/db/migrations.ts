@@ -116,6 +116,9 @@ export const migrations: Migrations = {
         db,
       );
       await sql`alter table delivery_attempts add column user_id text not null default ''`.execute(db);
+      // When the email went out: an event that tells several people is retried whole when one of
+      // their emails fails, and the ones already mailed are not mailed again.
+      await sql`alter table delivery_attempts add column mailed_at timestamptz`.execute(db);
       await sql`alter table delivery_attempts drop constraint delivery_attempts_pk`.execute(db);
       await sql`alter table delivery_attempts add constraint delivery_attempts_pk primary key (event_id, template, user_id)`.execute(
         db,

@@ -5,6 +5,7 @@ export interface DeliveryAttemptsTable {
   event_id: string;
   template: string;
   user_id: Generated<string>;
+  mailed_at: Date | null;
   failures: Generated<number>;
   last_error: string | null;
   updated_at: Generated<Date>;

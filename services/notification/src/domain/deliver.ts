@@ -34,6 +34,25 @@ export function mailbox(from: string): string {
   return `=?UTF-8?B?${Buffer.from(m[1], 'utf8').toString('base64')}?= <${m[2]}>`;
 }
 
+/** Whether this person's email of this event and template went out in an earlier try of the handler. */
+async function mailedAlready(deps: NotificationDeps, eventId: string, template: string, userId: string) {
+  const row = await deps.db
+    .selectFrom('delivery_attempts')
+    .select('mailed_at')
+    .where('event_id', '=', eventId)
+    .where('template', '=', template)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Boolean(row?.mailed_at);
+}
+
+/** Notes a sent email outside the handler's transaction (a later retry of the event rolls that back). */
+const markMailed = (deps: NotificationDeps, eventId: string, template: string, userId: string) =>
+  sql`insert into delivery_attempts (event_id, template, user_id, mailed_at) values (${eventId}, ${template}, ${userId}, now())
+      on conflict (event_id, template, user_id) do update set mailed_at = now(), updated_at = now()`.execute(
+    deps.db,
+  );
+
 /** Counts a failed send outside the handler's transaction (a retry rolls that back). */
 async function countFailure(
   deps: NotificationDeps,
@@ -110,22 +129,18 @@ export async function deliver(
   const now = new Date().toISOString();
   let status: 'SENT' | 'FAILED' = 'SENT';
   let reason = '';
-  if (email) {
+  const recipient = userId ?? m.email ?? '';
+  if (email && !(await mailedAlready(deps, event.eventId, m.template, recipient))) {
     try {
       await dapr.invokeBinding(config.EMAIL_BINDING, 'create', rendered.email.html, {
         emailTo: email,
         subject: rendered.email.subject,
         emailFrom: mailbox(config.MAIL_FROM),
       });
+      await markMailed(deps, event.eventId, m.template, recipient);
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
-      const failures = await countFailure(
-        deps,
-        event.eventId,
-        m.template,
-        userId ?? m.email ?? '',
-        reason.slice(0, 500),
-      );
+      const failures = await countFailure(deps, event.eventId, m.template, recipient, reason.slice(0, 500));
       if (failures < config.NOTIFICATION_MAX_ATTEMPTS) throw err;
       status = 'FAILED';
     }

@@ -2,19 +2,25 @@ import { type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
 import type { EventHandlers, Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { broadcastNotice } from '../domain/broadcast.ts';
 import { deliver } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
 import { templates } from '../domain/templates.ts';
 
 /**
- * One handler per topic the catalog gives notification: compose the message, then deliver it;
- * `user.deleted` erases what notification keeps about the account instead.
+ * One handler per topic the catalog gives notification: compose the messages (one per person told),
+ * then deliver each; `user.deleted` erases what notification keeps about the account instead, and a
+ * published notice is pushed to its audience (broadcast.ts).
  */
 export function handlers(deps: NotificationDeps): EventHandlers<Database> {
   const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '');
   const out: Record<string, unknown> = {
     'user.deleted': (event: EventOf<'user.deleted'>, { trx }: { trx: Transaction<Database> }) =>
       eraseUser(deps.dapr, trx, event.data.userId),
+    'admin.notice.published': (
+      event: EventOf<'admin.notice.published'>,
+      { trx }: { trx: Transaction<Database> },
+    ) => broadcastNotice(deps, trx, event).then(() => undefined),
   };
   for (const topic of subscriptionsOf('notification')) {
     if (out[topic]) continue;
@@ -26,12 +32,11 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
       event: EventOf<EventType>,
       { trx, log }: { trx: never; log: NotificationDeps['log'] },
     ) => {
-      const message = compose(event, base);
-      if (!message) {
-        log.info({ topic }, 'event names no recipient; nothing to send');
-        return;
-      }
-      await deliver(deps, trx, event, message);
+      const composed = compose(event, base);
+      const messages = Array.isArray(composed) ? composed : composed ? [composed] : [];
+      if (!messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
+      // One after another in the handler's transaction: the buyer's and each seller's message.
+      for (const m of messages) await deliver(deps, trx, event, m);
     };
   }
   return out as EventHandlers<Database>;
