@@ -29,9 +29,9 @@ export const eventCatalog = {
   'user.created': { publisher: 'user', subscribers: ['stats', 'notification'], data: i.userCreated },
   'user.updated': {
     publisher: 'user',
-    subscribers: ['auth'],
+    subscribers: ['auth', 'seller'],
     data: i.userUpdated,
-    why: 'suspended users lose their sessions',
+    why: 'suspended users lose their sessions; a restored account reopens the store its suspension closed',
   },
   'user.deleted': {
     publisher: 'user',

@@ -50,4 +50,23 @@ export const backofficeMigrations: Migrations = {
       );
     },
   },
+  '0102_admin_actions': {
+    async up(db) {
+      // Admin's decisions it announces (admin.user.suspended, admin.seller.approved): PENDING before
+      // the owner is called, DONE with the event in one transaction after (domain/actions.ts).
+      await sql`
+        create table admin_actions (
+          id text primary key,
+          kind text not null check (kind in ('USER_SUSPEND', 'SELLER_APPROVE')),
+          target_id text not null,
+          admin_id text not null,
+          reason text,
+          status text not null default 'PENDING' check (status in ('PENDING', 'DONE')),
+          created_at timestamptz not null default now(),
+          done_at timestamptz
+        );
+        create index admin_actions_pending on admin_actions (created_at) where status = 'PENDING';
+      `.execute(db);
+    },
+  },
 };
