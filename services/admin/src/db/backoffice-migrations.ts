@@ -69,4 +69,11 @@ export const backofficeMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0103_dead_letter_replay': {
+    async up(db) {
+      await sql`alter table event_log add column replayed_at timestamptz, add column replayed_by text`.execute(
+        db,
+      );
+    },
+  },
 };
