@@ -7,7 +7,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, eventually, monitored, textsTo } from './lib.ts';
+import { adminToken, api, eventually, monitored, pushesTo, talksTo, textsTo } from './lib.ts';
 import {
   address,
   buyer,
@@ -18,12 +18,6 @@ import {
   pay,
   verifiedSeller,
 } from './ordering-lib.ts';
-
-const pushesTo = async (token: string) =>
-  (await api('GET', `/sandbox/fcm/messages?token=${encodeURIComponent(token)}`)).body.items as {
-    status: number;
-    message: { notification: { title: string; body: string }; data: Record<string, string> };
-  }[];
 
 let admin: string;
 let seller: Party;
@@ -39,16 +33,8 @@ beforeAll(async () => {
   });
 });
 
-const talksTo = async (e164: string) =>
-  (await api('GET', `/sandbox/kakao/messages?phone=${encodeURIComponent(e164)}`)).body.items as {
-    templateCode: string;
-    message: string;
-    code: string;
-  }[];
-
-/** A buyer with a mobile number (the digits after 010) who places and pays an order for one mug. */
-async function paidOrder(tag: string, digits: string, headers: Record<string, string> = {}) {
-  const who = await buyer(tag);
+/** The buyer's mobile number (the digits after 010), then an order for `quantity` mugs placed and paid. */
+async function paidOrder(who: Party, digits: string, headers: Record<string, string> = {}, quantity = 1) {
   const phone = `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
   const profile = await api('PATCH', '/api/v1/users/me', { token: who.token, body: { phone } });
   expect(profile.status, JSON.stringify(profile.body)).toBe(200);
@@ -58,7 +44,7 @@ async function paidOrder(tag: string, digits: string, headers: Record<string, st
     body: {
       shippingAddress: address,
       paymentMethod: 'card',
-      items: [{ productId: mug.productId, sku: mug.sku, quantity: 1 }],
+      items: [{ productId: mug.productId, sku: mug.sku, quantity }],
     },
   });
   expect(placed.status, JSON.stringify(placed.body)).toBe(201);
@@ -69,7 +55,7 @@ async function paidOrder(tag: string, digits: string, headers: Record<string, st
 describe('카카오 알림톡 for an order', () => {
   it('sends the payment 문자 as a 알림톡 of its approved template, and no SMS', async () => {
     const digits = `${randomInt(1000, 9999)}${randomInt(1000, 9999)}`;
-    const { order } = await paidOrder('talk', digits);
+    const { order } = await paidOrder(await buyer('talk'), digits);
     const [talk] = await eventually(
       async () => {
         const got = await talksTo(`+8210${digits}`);
@@ -89,9 +75,6 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
     const who = await buyer('push');
     // 010-00xx-…: the Kakao sandbox answers K101 (카카오톡 미사용자), so the 문자 goes by SMS.
     const digits = `00${randomInt(10, 99)}${randomInt(1000, 9999)}`;
-    const phone = `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
-    const profile = await api('PATCH', '/api/v1/users/me', { token: who.token, body: { phone } });
-    expect(profile.status, JSON.stringify(profile.body)).toBe(200);
     const device = `e2e-${randomUUID()}`;
     const registered = await api('POST', '/api/v1/notifications/devices', {
       token: who.token,
@@ -100,17 +83,7 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
 
     const headers = { 'x-correlation-id': `e2e-push-${randomUUID()}` };
-    const placed = await api('POST', '/api/v1/orders', {
-      token: who.token,
-      headers: { ...headers, 'idempotency-key': randomUUID() },
-      body: {
-        shippingAddress: address,
-        paymentMethod: 'card',
-        items: [{ productId: mug.productId, sku: mug.sku, quantity: 2 }],
-      },
-    });
-    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
-    expect((await pay(who, placed.body, headers)).body.status).toBe('DONE');
+    const { order: placed } = await paidOrder(who, digits, headers, 2);
 
     const pushes = await eventually(
       async () => {
@@ -122,7 +95,7 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
     );
     const paidPush = pushes.find((p) => p.message.notification.title === '결제가 완료되었습니다')!;
     expect(paidPush.status).toBe(200);
-    const won = `${new Intl.NumberFormat('ko-KR').format(placed.body.payableAmount)}원`;
+    const won = `${new Intl.NumberFormat('ko-KR').format(placed.payableAmount)}원`;
     expect(paidPush.message.notification.body).toContain(`결제 금액: ${won}`);
     expect(paidPush.message.data.template).toBe('payment-completed');
     // The order's receipt (주문 접수) was pushed too; each message once.
@@ -138,7 +111,7 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
       'the payment SMS in moto',
     );
     expect(texts).toEqual([expect.stringMatching(/^\[마켓플레이스\] 결제가 완료되었습니다\n/)]);
-    expect(texts[0]).toContain(placed.body.id);
+    expect(texts[0]).toContain(placed.id);
 
     // The monitor: notification.sent for email, push and SMS under the order's correlation id.
     const sent = await eventually(

@@ -5,7 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, eventually } from './lib.ts';
+import { adminToken, api, eventually, pushesTo, talksTo } from './lib.ts';
 import {
   address,
   buyer,
@@ -15,19 +15,6 @@ import {
   type Party,
   verifiedSeller,
 } from './ordering-lib.ts';
-
-const pushesTo = async (token: string) =>
-  (await api('GET', `/sandbox/fcm/messages?token=${encodeURIComponent(token)}`)).body.items as {
-    status: number;
-    message: { notification: { title: string; body: string }; data: Record<string, string> };
-  }[];
-const talksTo = async (e164: string) =>
-  (await api('GET', `/sandbox/kakao/messages?phone=${encodeURIComponent(e164)}`)).body.items as {
-    templateCode: string;
-    message: string;
-    code: string;
-    request: { button?: { name: string; url_mobile: string }[] };
-  }[];
 
 /** A device registered for push under the party's sign-in (and so its role). */
 async function device(who: Party) {

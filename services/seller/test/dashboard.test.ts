@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
-import { deliver, type SellerService, verified } from './helpers.ts';
+import { applied, deliver, type SellerService, verified } from './helpers.ts';
 
 let svc: SellerService;
 beforeAll(async () => {
@@ -215,6 +215,17 @@ describe('an account restored', () => {
     expect(res.body.suspensionReason).toBeNull();
     const verifiedEvents = (await svc.outbox('seller.verified')).filter((e) => e.data.sellerId === me.id);
     expect(verifiedEvents).toHaveLength(2); // the approval, then the reopening
+  });
+
+  it('puts an application the suspension closed back to PENDING, not VERIFIED', async () => {
+    const me = await applied(svc);
+    await suspended(me.id);
+    expect(await statusOf(me)).toBe('SUSPENDED');
+    await restored(me.id);
+    expect(await statusOf(me)).toBe('PENDING');
+    expect((await svc.outbox('seller.verified')).filter((e) => e.data.sellerId === me.id)).toEqual([]);
+    const updates = (await svc.outbox('store.updated')).filter((e) => e.data.sellerId === me.id);
+    expect(updates.map((e) => e.data.status)).toEqual(['PENDING']);
   });
 
   it('leaves closed a store an admin suspended on its own, and ignores other account changes', async () => {

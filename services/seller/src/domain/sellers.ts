@@ -253,7 +253,7 @@ export async function approve(
         verified_by: adminId ?? null,
         suspended_at: null,
         suspension_reason: null,
-        suspended_with_account: false,
+        suspended_with_account: null,
         rejected_at: null,
         rejection_reason: null,
         updated_at: now,
@@ -323,7 +323,7 @@ export async function suspend(
       status: 'SUSPENDED',
       suspended_at: now,
       suspension_reason: reason,
-      suspended_with_account: o.withAccount ?? false,
+      suspended_with_account: o.withAccount ? (view.seller.status as 'PENDING' | 'VERIFIED') : null,
       updated_at: now,
     })
     .where('seller_id', '=', sellerId)
@@ -338,32 +338,48 @@ export async function suspend(
 }
 
 /**
- * The account is active again: a store its suspension closed goes back to VERIFIED with
- * `seller.verified` (product puts its products back on sale). A store suspended for its own
- * reasons, or an account never suspended, changes nothing.
+ * The account is active again: a store its suspension closed goes back to what it was — VERIFIED
+ * with `seller.verified` (product puts its products back on sale), or a PENDING application with
+ * `store.updated` (status PENDING). A store suspended for its own reasons, or an account never
+ * suspended, changes nothing.
  */
 export async function reopenWithAccount(trx: Trx, events: EventPublisher, sellerId: string) {
+  const view = await findSeller(trx, sellerId, true);
+  const back = view?.seller.status === 'SUSPENDED' ? view.seller.suspended_with_account : null;
+  if (!view || !back) return false;
   const now = new Date();
-  const reopened = await trx
+  await trx
     .updateTable('sellers')
     .set({
-      status: 'VERIFIED',
+      status: back,
       suspended_at: null,
       suspension_reason: null,
-      suspended_with_account: false,
+      suspended_with_account: null,
       updated_at: now,
     })
     .where('seller_id', '=', sellerId)
-    .where('status', '=', 'SUSPENDED')
-    .where('suspended_with_account', '=', true)
-    .executeTakeFirst();
-  if (!reopened.numUpdatedRows) return false;
-  await events.publish(
-    trx,
-    'seller.verified',
-    { sellerId, userId: sellerId, verifiedAt: now.toISOString() },
-    { userId: sellerId, aggregateKey: `seller:${sellerId}` },
-  );
+    .execute();
+  const opts = { userId: sellerId, aggregateKey: `seller:${sellerId}` };
+  if (back === 'VERIFIED')
+    await events.publish(
+      trx,
+      'seller.verified',
+      { sellerId, userId: sellerId, verifiedAt: now.toISOString() },
+      opts,
+    );
+  else
+    await events.publish(
+      trx,
+      'store.updated',
+      {
+        sellerId,
+        storeName: view.store.store_name,
+        changes: ['status'],
+        status: 'PENDING',
+        updatedAt: now.toISOString(),
+      },
+      opts,
+    );
   return true;
 }
 
