@@ -62,11 +62,11 @@ describe('notices for everyone (GET /api/v1/notices)', () => {
     });
   });
 
-  it('does not show a draft, and names a bad id or cursor with a 400', async () => {
+  it('does not show a draft or what is no notice, and names a bad cursor or limit with a 400', async () => {
     const draft = await notice('초안', { draft: true });
     expect((await svc.call('GET', `/api/v1/notices/${draft}`)).body.code).toBe('NOTICE_NOT_FOUND');
     expect((await svc.call('GET', `/api/v1/notices/${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await svc.call('GET', '/api/v1/notices/not-an-id')).status).toBe(400);
+    expect((await svc.call('GET', '/api/v1/notices/not-an-id')).status).toBe(404);
     const bad = await svc.call('GET', '/api/v1/notices?cursor=garbage');
     expect(bad.status).toBe(400);
     expect((await svc.call('GET', '/api/v1/notices?limit=0')).status).toBe(400);

@@ -48,8 +48,15 @@ const get = createRoute({
   method: 'get',
   path: '/api/v1/notices/{id}',
   summary: 'One published notice',
-  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
-  responses: { 200: jsonResponse(publicNotice, 'The notice'), ...problems(400, 404) },
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .max(100)
+        .openapi({ param: { name: 'id', in: 'path' } }),
+    }),
+  },
+  responses: { 200: jsonResponse(publicNotice, 'The notice'), ...problems(404) },
 });
 
 /** The notices anyone may read (no sign-in): a draft is not found. */
@@ -86,10 +93,13 @@ export function publicNoticeRoutes(app: App, { db }: ServiceDeps<Database>) {
   });
 
   app.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    // Anyone may ask for anything here: an id that is no notice's is simply not found.
+    if (!z.uuid().safeParse(id).success) throw notFound('NOTICE_NOT_FOUND', 'No such notice');
     const row = await db
       .selectFrom('notices')
       .selectAll()
-      .where('id', '=', c.req.valid('param').id)
+      .where('id', '=', id)
       .where('status', '=', 'PUBLISHED')
       .executeTakeFirst();
     if (!row) throw notFound('NOTICE_NOT_FOUND', 'No such notice');
