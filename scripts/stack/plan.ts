@@ -128,6 +128,8 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
       SNS_ACCESS_KEY_ID: 'local',
       SNS_SECRET_ACCESS_KEY: 'local',
       NOTIFICATION_JOBS_POLL_MS: '1000',
+      // 알림톡 through the Kakao 비즈메시지 sandbox in notification (/sandbox/kakao), its own account.
+      KAKAO_SANDBOX: 'true',
     },
     auth: {
       AUTH_KEY_ENCRYPTION_KEY: secrets.authKeyEncryptionKey,

@@ -35,6 +35,8 @@ const PUBLIC = new Set([
   'GET /api/v1/reviews/best',
   'GET /api/v1/reviews/{id}',
   'GET /api/v1/search',
+  'GET /api/v1/notices',
+  'GET /api/v1/notices/{id}',
   'GET /api/v1/search/autocomplete',
   'GET /api/v1/search/popular',
   'GET /api/v1/files/{id}',

@@ -339,6 +339,15 @@ describe('admin decisions', () => {
       (await call('POST', `/api/v1/admin/users/${seller.id}/restore`, { token: admin })).body.status,
     ).toBe('ACTIVE');
     expect(await login(seller.email, PASSWORD)).toBeTruthy();
+    // What the suspension closed reopens as it was: the application is PENDING again.
+    await eventually(
+      async () =>
+        (
+          await api('GET', `/api/v1/admin/sellers?status=PENDING&limit=100`, { token: admin })
+        ).body.items.some((s: { sellerId: string }) => s.sellerId === seller.id),
+      20_000,
+      'the store back to PENDING',
+    );
   });
 });
 

@@ -203,3 +203,19 @@ export async function textsTo(e164: string): Promise<string[]> {
   };
   return (data.sns?.SMS ?? []).filter((s) => s.phone_number === e164).map((s) => s.message);
 }
+
+/** What the FCM sandbox received for a device token, newest first. */
+export const pushesTo = async (token: string) =>
+  (await api('GET', `/sandbox/fcm/messages?token=${encodeURIComponent(token)}`)).body.items as {
+    status: number;
+    message: { notification: { title: string; body: string }; data: Record<string, string> };
+  }[];
+
+/** The 카카오 알림톡 the Kakao sandbox received for a number (E.164), newest first. */
+export const talksTo = async (e164: string) =>
+  (await api('GET', `/sandbox/kakao/messages?phone=${encodeURIComponent(e164)}`)).body.items as {
+    templateCode: string;
+    message: string;
+    code: string;
+    request: { button?: { name: string; url_mobile: string }[] };
+  }[];

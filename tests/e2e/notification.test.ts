@@ -1,12 +1,13 @@
 /**
- * Push and SMS end to end: a buyer with a registered device and a mobile number places and pays an
- * order; the push reaches the FCM sandbox (through the gateway), the 문자 reaches SNS on the AWS
- * emulator (moto), and the admin monitor shows notification.sent per channel under the order's
+ * Push, 알림톡 and SMS end to end: a buyer with a registered device and a mobile number places and
+ * pays an order; the push reaches the FCM sandbox (through the gateway), the 문자 goes as a 카카오
+ * 알림톡 to the Kakao sandbox — or, for a number without KakaoTalk, falls back to SNS on the AWS
+ * emulator (moto) — and the admin monitor shows notification.sent per channel under the order's
  * correlation id.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, eventually, monitored, textsTo } from './lib.ts';
+import { adminToken, api, eventually, monitored, pushesTo, talksTo, textsTo } from './lib.ts';
 import {
   address,
   buyer,
@@ -17,12 +18,6 @@ import {
   pay,
   verifiedSeller,
 } from './ordering-lib.ts';
-
-const pushesTo = async (token: string) =>
-  (await api('GET', `/sandbox/fcm/messages?token=${encodeURIComponent(token)}`)).body.items as {
-    status: number;
-    message: { notification: { title: string; body: string }; data: Record<string, string> };
-  }[];
 
 let admin: string;
 let seller: Party;
@@ -38,13 +33,48 @@ beforeAll(async () => {
   });
 });
 
-describe('push (FCM) and SMS (SNS) for an order', () => {
-  it('pushes to the registered device and texts the mobile number when the order is paid', async () => {
-    const who = await buyer('push');
+/** The buyer's mobile number (the digits after 010), then an order for `quantity` mugs placed and paid. */
+async function paidOrder(who: Party, digits: string, headers: Record<string, string> = {}, quantity = 1) {
+  const phone = `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
+  const profile = await api('PATCH', '/api/v1/users/me', { token: who.token, body: { phone } });
+  expect(profile.status, JSON.stringify(profile.body)).toBe(200);
+  const placed = await api('POST', '/api/v1/orders', {
+    token: who.token,
+    headers: { ...headers, 'idempotency-key': randomUUID() },
+    body: {
+      shippingAddress: address,
+      paymentMethod: 'card',
+      items: [{ productId: mug.productId, sku: mug.sku, quantity }],
+    },
+  });
+  expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+  expect((await pay(who, placed.body, headers)).body.status).toBe('DONE');
+  return { who, order: placed.body as { id: string; payableAmount: number } };
+}
+
+describe('카카오 알림톡 for an order', () => {
+  it('sends the payment 문자 as a 알림톡 of its approved template, and no SMS', async () => {
     const digits = `${randomInt(1000, 9999)}${randomInt(1000, 9999)}`;
-    const phone = `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
-    const profile = await api('PATCH', '/api/v1/users/me', { token: who.token, body: { phone } });
-    expect(profile.status, JSON.stringify(profile.body)).toBe(200);
+    const { order } = await paidOrder(await buyer('talk'), digits);
+    const [talk] = await eventually(
+      async () => {
+        const got = await talksTo(`+8210${digits}`);
+        return got.length ? got : undefined;
+      },
+      30_000,
+      'the payment 알림톡 in the Kakao sandbox',
+    );
+    expect(talk).toMatchObject({ templateCode: 'MP_PAYMENT_DONE_01', code: 'API_200' });
+    expect(talk!.message).toContain(`주문번호: ${order.id}`);
+    expect(await textsTo(`+8210${digits}`)).toEqual([]);
+  });
+});
+
+describe('push (FCM) and SMS (SNS) for an order', () => {
+  it('pushes to the registered device, and the 알림톡 falls back to SMS for a number without KakaoTalk', async () => {
+    const who = await buyer('push');
+    // 010-00xx-…: the Kakao sandbox answers K101 (카카오톡 미사용자), so the 문자 goes by SMS.
+    const digits = `00${randomInt(10, 99)}${randomInt(1000, 9999)}`;
     const device = `e2e-${randomUUID()}`;
     const registered = await api('POST', '/api/v1/notifications/devices', {
       token: who.token,
@@ -53,17 +83,7 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
 
     const headers = { 'x-correlation-id': `e2e-push-${randomUUID()}` };
-    const placed = await api('POST', '/api/v1/orders', {
-      token: who.token,
-      headers: { ...headers, 'idempotency-key': randomUUID() },
-      body: {
-        shippingAddress: address,
-        paymentMethod: 'card',
-        items: [{ productId: mug.productId, sku: mug.sku, quantity: 2 }],
-      },
-    });
-    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
-    expect((await pay(who, placed.body, headers)).body.status).toBe('DONE');
+    const { order: placed } = await paidOrder(who, digits, headers, 2);
 
     const pushes = await eventually(
       async () => {
@@ -75,7 +95,7 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
     );
     const paidPush = pushes.find((p) => p.message.notification.title === '결제가 완료되었습니다')!;
     expect(paidPush.status).toBe(200);
-    const won = `${new Intl.NumberFormat('ko-KR').format(placed.body.payableAmount)}원`;
+    const won = `${new Intl.NumberFormat('ko-KR').format(placed.payableAmount)}원`;
     expect(paidPush.message.notification.body).toContain(`결제 금액: ${won}`);
     expect(paidPush.message.data.template).toBe('payment-completed');
     // The order's receipt (주문 접수) was pushed too; each message once.
@@ -91,7 +111,7 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
       'the payment SMS in moto',
     );
     expect(texts).toEqual([expect.stringMatching(/^\[마켓플레이스\] 결제가 완료되었습니다\n/)]);
-    expect(texts[0]).toContain(placed.body.id);
+    expect(texts[0]).toContain(placed.id);
 
     // The monitor: notification.sent for email, push and SMS under the order's correlation id.
     const sent = await eventually(
@@ -112,13 +132,14 @@ describe('push (FCM) and SMS (SNS) for an order', () => {
       'notification.sent for every channel in the monitor',
     );
     expect(sent.map((d) => d.channel).sort()).toEqual(['EMAIL', 'PUSH', 'SMS']);
+    expect((await talksTo(`+8210${digits}`)).map((t) => t.code)).toEqual(['K101']);
 
     // The buyer's history says how the payment message went out on each channel.
     const history = await api('GET', '/api/v1/notifications', { token: who.token });
     const entry = history.body.items.find((i: { template: string }) => i.template === 'payment-completed');
     expect(
       entry.deliveries.map((d: { channel: string; status: string }) => `${d.channel}:${d.status}`).sort(),
-    ).toEqual(['EMAIL:SENT', 'PUSH:SENT', 'SMS:SENT']);
+    ).toEqual(['ALIMTALK:FAILED', 'EMAIL:SENT', 'PUSH:SENT', 'SMS:SENT']);
   });
 
   it('forgets a device FCM says is gone', async () => {

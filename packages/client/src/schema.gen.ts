@@ -86,6 +86,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/events/dead-letters/{eventId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes one dead letter again (once: a second call replays nothing) */
+        post: operations["postAdminEventsDeadLettersByEventIdReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes again the dead letters not replayed yet that match a filter (oldest first) */
+        post: operations["postAdminEventsDeadLettersReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/notices": {
         parameters: {
             query?: never;
@@ -1123,6 +1157,40 @@ export interface paths {
         };
         /** The SKU's audit trail, newest first */
         get: operations["getInventoryBySkuMovements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 공지사항 for everyone: published only, pinned first, then newest first */
+        get: operations["getNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published notice */
+        get: operations["getNoticesById"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2420,6 +2488,14 @@ export interface components {
             updatedAt: string;
             usersSeen: number;
         };
+        DeadLetterReplay: {
+            /** @description The event ids published again */
+            replayed: string[];
+            skipped: {
+                eventId: string | null;
+                reason: string;
+            }[];
+        };
         Device: {
             lastSeenAt: string;
             /** @enum {string} */
@@ -2495,6 +2571,7 @@ export interface components {
             occurredAt: string | null;
             problems: string[] | null;
             receivedAt: string;
+            replayedAt: string | null;
             source: string | null;
             topic: string;
             userId: string | null;
@@ -2547,7 +2624,7 @@ export interface components {
             deliveries: {
                 at: string;
                 /** @enum {string} */
-                channel: "EMAIL" | "PUSH" | "SMS";
+                channel: "EMAIL" | "PUSH" | "SMS" | "ALIMTALK";
                 reason: string | null;
                 /** @enum {string} */
                 status: "PENDING" | "SENT" | "FAILED" | "SKIPPED";
@@ -2895,6 +2972,18 @@ export interface components {
             /** @enum {string} */
             status: "DRAFT" | "SCHEDULED" | "ACTIVE" | "ENDED";
             updatedAt: string;
+        };
+        PublicNotice: {
+            /**
+             * @description 공지 대상
+             * @enum {string}
+             */
+            audience: "ALL" | "BUYERS" | "SELLERS";
+            body: string;
+            id: string;
+            pinned: boolean;
+            publishedAt: string;
+            title: string;
         };
         RecentViewsPage: {
             enriched: boolean;
@@ -3383,7 +3472,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,7 +3480,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -3484,7 +3573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3492,7 +3581,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -3670,6 +3759,192 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postAdminEventsDeadLettersByEventIdReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was replayed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplay"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postAdminEventsDeadLettersReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 100 */
+                    limit?: number;
+                    /** Format: date-time */
+                    receivedFrom?: string;
+                    /** Format: date-time */
+                    receivedTo?: string;
+                    topic?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was replayed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplay"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3963,7 +4238,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3971,7 +4246,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4070,7 +4345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4078,7 +4353,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4176,7 +4451,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4184,7 +4459,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4352,7 +4627,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4360,7 +4635,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4451,7 +4726,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4459,7 +4734,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4546,7 +4821,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4554,7 +4829,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4647,7 +4922,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4655,7 +4930,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4774,7 +5049,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4782,7 +5057,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4955,7 +5230,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4963,7 +5238,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5067,7 +5342,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,7 +5350,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5178,7 +5453,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5186,7 +5461,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5293,7 +5568,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5301,7 +5576,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5414,7 +5689,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5422,7 +5697,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5535,7 +5810,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5543,7 +5818,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5767,7 +6042,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5775,7 +6050,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -5895,7 +6170,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5903,7 +6178,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -6010,7 +6285,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6018,7 +6293,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -6131,7 +6406,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6139,7 +6414,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -10649,6 +10924,139 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "SKU_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getNotices: {
+        parameters: {
+            query?: {
+                audience?: "ALL" | "BUYERS" | "SELLERS";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published notices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicNotice"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getNoticesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicNotice"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
                     };
                 };
             };

@@ -232,6 +232,12 @@ export const calls = {
     method: 'PUT',
     path: '/internal/configs/{key}',
   }),
+  'notification.configs.put': call({
+    callers: ['admin'],
+    callee: 'notification',
+    method: 'PUT',
+    path: '/internal/configs/{key}',
+  }),
   'notification.templates.list': call({
     callers: ['admin'],
     callee: 'notification',

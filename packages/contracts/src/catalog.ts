@@ -29,9 +29,9 @@ export const eventCatalog = {
   'user.created': { publisher: 'user', subscribers: ['stats', 'notification'], data: i.userCreated },
   'user.updated': {
     publisher: 'user',
-    subscribers: ['auth'],
+    subscribers: ['auth', 'seller'],
     data: i.userUpdated,
-    why: 'suspended users lose their sessions',
+    why: 'suspended users lose their sessions; a restored account reopens the store its suspension closed',
   },
   'user.deleted': {
     publisher: 'user',
@@ -124,14 +124,14 @@ export const eventCatalog = {
       'stats',
     ],
     data: o.orderCreated,
-    why: 'flow 4.1 step 3; shipping and settlement keep the per-seller split',
+    why: 'flow 4.1 step 3 (notification tells each seller of the new order); shipping and settlement keep the per-seller split',
   },
   'order.item.confirmed': { publisher: 'order', subscribers: ['product'], data: o.orderItemConfirmed },
   'order.cancelled': {
     publisher: 'order',
     subscribers: ['payment', 'inventory', 'coupon', 'shipping', 'product', 'notification', 'stats', 'seller'],
     data: o.orderCancelled,
-    why: 'flow 4.2 step 2',
+    why: 'flow 4.2 step 2; notification tells the buyer and each seller of their lines',
   },
   'order.completed': {
     publisher: 'order',
@@ -148,7 +148,7 @@ export const eventCatalog = {
     publisher: 'order',
     subscribers: ['settlement', 'stats', 'notification'],
     data: o.orderRefundCompleted,
-    why: 'contract: published by order once payment.refunded arrives',
+    why: "contract: published by order once payment.refunded arrives; the buyer's one refund message",
   },
   'order.exchange.requested': {
     publisher: 'order',
@@ -179,9 +179,9 @@ export const eventCatalog = {
   'payment.failed': { publisher: 'payment', subscribers: ['order', 'notification'], data: o.paymentFailed },
   'payment.refunded': {
     publisher: 'payment',
-    subscribers: ['order', 'notification', 'user'],
+    subscribers: ['order', 'user'],
     data: o.paymentRefunded,
-    why: 'flow 4.2 step 3 (settlement hears of it through order.refund.completed); user nets refunds out of the grade',
+    why: 'flow 4.2 step 3 (settlement and notification hear of it through order.refund.completed: the buyer gets one refund message); user nets refunds out of the grade',
   },
   'payment.cancelled': { publisher: 'payment', subscribers: ['order'], data: o.paymentCancelled },
 

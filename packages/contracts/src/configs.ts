@@ -5,6 +5,13 @@ import type { ServiceName } from './services.ts';
 /** A rate in basis points: 1 bp = 0.01 %, so 1080 is 10.8 %. Integers, so a rate is never a float. */
 export const rateBp = z.int().min(0).max(10_000);
 
+/** The channels a 문자 goes by: 카카오 알림톡, SMS/LMS. */
+const textChannels = z
+  .array(z.enum(['ALIMTALK', 'SMS']))
+  .min(1)
+  .max(2)
+  .refine((a) => new Set(a).size === a.length, 'each channel at most once');
+
 interface ConfigSpec<S extends z.ZodType> {
   /** The service that applies the setting; admin stores it and hands every change to the owner. */
   owner: ServiceName;
@@ -20,6 +27,16 @@ const spec = <S extends z.ZodType>(s: ConfigSpec<S>) => s;
  * values; the owner receives each new version through Dapr and applies the newest it has seen.
  */
 export const systemConfigs = {
+  'notification.textChannels': spec({
+    owner: 'notification',
+    description:
+      '문자 채널 순서: the channels a text message (결제 완료, 발송, 배송 완료, 취소, 환불, 판매자 새 주문) tries, in order, per message (template) or by default; the next is used when one fails or cannot reach the person (no KakaoTalk).',
+    schema: z.object({
+      default: textChannels,
+      byTemplate: z.record(z.string().min(1).max(64), textChannels).default({}),
+    }),
+    default: { default: ['ALIMTALK' as const, 'SMS' as const], byTemplate: {} },
+  }),
   'settlement.commission': spec({
     owner: 'settlement',
     description:

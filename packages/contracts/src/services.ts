@@ -24,7 +24,7 @@ export const services = {
   notification: { port: 3011, prefixes: ['/api/v1/notifications'], database: 'notifications_db' },
   review: { port: 3012, prefixes: ['/api/v1/reviews'], database: 'products_db' },
   search: { port: 3013, prefixes: ['/api/v1/search'], database: 'products_db' },
-  admin: { port: 3014, prefixes: ['/api/v1/admin'], database: 'admin_db' },
+  admin: { port: 3014, prefixes: ['/api/v1/admin', '/api/v1/notices'], database: 'admin_db' },
   file: { port: 3015, prefixes: ['/api/v1/files'], database: 'files_db' },
   stats: { port: 3016, prefixes: ['/api/v1/stats'], database: 'stats_db' },
 } as const satisfies Record<string, ServiceSpec>;
@@ -66,6 +66,7 @@ export const sandboxRoutes = [
   { prefix: '/sandbox/pg', service: 'payment' },
   { prefix: '/sandbox/carrier', service: 'shipping' },
   { prefix: '/sandbox/fcm', service: 'notification' },
+  { prefix: '/sandbox/kakao', service: 'notification' },
 ] as const satisfies readonly { prefix: string; service: ServiceName }[];
 
 /** Prefix → service, longest prefix first, as a gateway must match them. */

@@ -55,7 +55,7 @@ describe('the list of synchronous calls', () => {
       // The fixed part of the path, up to the first `{…}` segment.
       const fixed = c.path.split('{')[0]!.replace(/\/$/, '');
       for (const caller of c.callers) {
-        const src = c.callee === 'auth' ? kit : code[caller];
+        const src = c.callee === 'auth' ? `${kit}\n${code[caller]}` : code[caller];
         if (!src.includes(`'${fixed}`) && !src.includes(`\`${fixed}`) && !src.includes(`/method${fixed}`))
           stale.push(`${n}: ${caller}`);
       }

@@ -183,7 +183,12 @@ describe('system settings (시스템 설정)', () => {
   it('list every key with its default until one is set', async () => {
     const res = await svc.call('GET', '/api/v1/admin/configs', { token: admin });
     const keys = res.body.items.map((i: { key: string }) => i.key);
-    expect(keys).toEqual(['settlement.commission', 'settlement.schedule', 'stats.monthlyReport']);
+    expect(keys).toEqual([
+      'notification.textChannels',
+      'settlement.commission',
+      'settlement.schedule',
+      'stats.monthlyReport',
+    ]);
     const schedule = await svc.call('GET', '/api/v1/admin/configs/settlement.schedule', { token: admin });
     expect(schedule.body).toMatchObject({
       owner: 'settlement',

@@ -3,12 +3,20 @@ import { ApiError } from '@mp/platform';
 import { startTestService, type TestService, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
+import { recoverActions } from '../src/domain/actions.ts';
 import { service } from '../src/service.ts';
 
 /** user's and seller's internal routes as their own tests prove them, in memory. */
 const accounts = new Map<string, { status: string; role: string; suspendedReason: string | null }>();
 const sellers = new Map<string, { status: string }>();
 let userDown = false;
+/** The next change is applied by the owner but its answer never reaches admin (a crash, a timeout). */
+let loseAnswer = false;
+const lost = <T>(answer: T): T => {
+  if (!loseAnswer) return answer;
+  loseAnswer = false;
+  throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'no answer (the connection dropped)');
+};
 const accountView = (id: string) => ({
   userId: id,
   email: `${id.slice(0, 8)}@example.kr`,
@@ -58,7 +66,7 @@ function route(key: string) {
       const changed = a.status !== status;
       a.status = status;
       a.suspendedReason = status === 'SUSPENDED' ? body.reason : null;
-      return { ...accountView(m[1]!), changed };
+      return lost({ ...accountView(m[1]!), changed });
     }
     if (app === 'seller') {
       if (path === '/internal/sellers')
@@ -70,7 +78,7 @@ function route(key: string) {
       if (m[2] === 'reject' && s.status !== 'PENDING') throw new ApiError(409, 'INVALID_TRANSITION', 'no');
       const changed = s.status !== to;
       s.status = to;
-      return m[2] === 'approve' ? { ...sellerView(m[1]!), changed } : sellerView(m[1]!);
+      return lost(m[2] === 'approve' ? { ...sellerView(m[1]!), changed } : sellerView(m[1]!));
     }
     throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', `${app} ${method} unreachable`);
   };
@@ -208,5 +216,55 @@ describe('admin routes are for admins', () => {
       }
     }
     expect(accounts.get(id)!.status).toBe('ACTIVE');
+  });
+});
+
+describe("admin's announcements survive a crash between the owner's change and the event", () => {
+  const recover = () => recoverActions({ db: svc.deps.db, dapr: svc.deps.dapr, events: svc.deps.events }, 0);
+  const pending = () =>
+    svc.deps.db.selectFrom('admin_actions').selectAll().where('status', '=', 'PENDING').execute();
+
+  it('announces a suspension whose answer was lost, once, when the decision is recovered', async () => {
+    const id = newAccount();
+    loseAnswer = true;
+    const res = await svc.call('POST', `/api/v1/admin/users/${id}/suspend`, {
+      token: admin,
+      body: { reason: '도용 의심' },
+    });
+    expect(res.status).toBe(503);
+    expect(accounts.get(id)!.status).toBe('SUSPENDED');
+    const outbox = async () => (await svc.outbox('admin.user.suspended')).filter((e) => e.data.userId === id);
+    expect(await outbox()).toEqual([]);
+    expect((await pending()).map((a) => [a.kind, a.target_id])).toContainEqual(['USER_SUSPEND', id]);
+
+    await recover();
+    await recover();
+    expect((await outbox()).map((e) => e.data)).toEqual([
+      expect.objectContaining({ userId: id, adminId, reason: '도용 의심' }),
+    ]);
+    expect((await pending()).filter((a) => a.target_id === id)).toEqual([]);
+  });
+
+  it('announces an approval whose answer was lost, and drops a decision the owner refused', async () => {
+    const id = newSeller();
+    loseAnswer = true;
+    expect((await svc.call('POST', `/api/v1/admin/sellers/${id}/approve`, { token: admin })).status).toBe(
+      503,
+    );
+    await recover();
+    expect((await svc.outbox('admin.seller.approved')).filter((e) => e.data.sellerId === id)).toHaveLength(1);
+
+    const missing = randomUUID();
+    expect(
+      (
+        await svc.call('POST', `/api/v1/admin/users/${missing}/suspend`, {
+          token: admin,
+          body: { reason: 'x' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      await svc.deps.db.selectFrom('admin_actions').where('target_id', '=', missing).selectAll().execute(),
+    ).toEqual([]);
   });
 });

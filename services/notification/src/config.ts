@@ -1,5 +1,6 @@
 import { baseConfigSchema, envFlag, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
+import { sandboxKakaoAccount } from './kakao/sandbox.ts';
 import { serviceAccountSchema } from './push/service-account.ts';
 
 /** A service-account key file's JSON, as a secret holds it. */
@@ -40,6 +41,20 @@ export const config = baseConfigSchema
     SNS_ACCESS_KEY_ID: z.string().optional(),
     SNS_SECRET_ACCESS_KEY: z.string().optional(),
     SMS_SENDER_ID: z.string().max(11).optional(),
+    /** 알림톡 through Kakao i 비즈메시지; off without a client id, secret, sender key and 발신번호. */
+    KAKAO_BASE_URL: z.url().optional(),
+    KAKAO_CLIENT_ID: z.string().min(1).optional(),
+    KAKAO_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The Kakao channel's 발신 프로필 키. */
+    KAKAO_SENDER_KEY: z.string().min(1).optional(),
+    /** The 발신번호 registered with the channel. */
+    KAKAO_SENDER_NO: z
+      .string()
+      .regex(/^\d{8,12}$/)
+      .optional(),
+    KAKAO_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+    /** Local profiles: serve the Kakao 비즈메시지 sandbox (/sandbox/kakao). */
+    KAKAO_SANDBOX: envFlag.default(false),
     /** Sends of one push or SMS before it is given up (notification.failed). */
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     /** The dispatcher's safety-net poll (it is woken on commit otherwise). */
@@ -48,6 +63,8 @@ export const config = baseConfigSchema
   .superRefine((c, ctx) => {
     if (!c.LOCAL_DEV && c.FCM_SANDBOX)
       ctx.addIssue({ code: 'custom', path: ['FCM_SANDBOX'], message: 'only with LOCAL_DEV' });
+    if (!c.LOCAL_DEV && c.KAKAO_SANDBOX)
+      ctx.addIssue({ code: 'custom', path: ['KAKAO_SANDBOX'], message: 'only with LOCAL_DEV' });
   });
 
 export type NotificationConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
@@ -55,3 +72,15 @@ export type NotificationDeps = ServiceDeps<Database, NotificationConfig>;
 
 /** Push goes out when FCM has a service account (or the local sandbox makes one). */
 export const pushConfigured = (c: NotificationConfig) => Boolean(c.FCM_SERVICE_ACCOUNT_JSON || c.FCM_SANDBOX);
+
+/** The Kakao 비즈메시지 account: the configured one, or the sandbox's own when only KAKAO_SANDBOX is set. */
+export function kakaoAccount(c: NotificationConfig) {
+  if (c.KAKAO_CLIENT_ID && c.KAKAO_CLIENT_SECRET && c.KAKAO_SENDER_KEY && c.KAKAO_SENDER_NO)
+    return {
+      clientId: c.KAKAO_CLIENT_ID,
+      clientSecret: c.KAKAO_CLIENT_SECRET,
+      senderKey: c.KAKAO_SENDER_KEY,
+      senderNo: c.KAKAO_SENDER_NO,
+    };
+  return c.KAKAO_SANDBOX ? sandboxKakaoAccount : undefined;
+}

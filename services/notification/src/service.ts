@@ -1,9 +1,11 @@
 import { type ServiceDefinition, wakeableWorker } from '@mp/platform';
-import { config, type NotificationConfig, type NotificationDeps } from './config.ts';
+import { config, kakaoAccount, type NotificationConfig, type NotificationDeps } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { type Dispatcher, dispatch } from './domain/dispatch.ts';
 import { handlers } from './events/handlers.ts';
+import { kakaoClient } from './kakao/bizmessage.ts';
+import { KAKAO_SANDBOX_BASE, kakaoSandbox } from './kakao/sandbox.ts';
 import { fcmClient } from './push/fcm.ts';
 import { FCM_SANDBOX_BASE, fcmSandbox } from './push/sandbox.ts';
 import { type ServiceAccount, sandboxServiceAccount } from './push/service-account.ts';
@@ -20,6 +22,7 @@ export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinitio
   const accounts = new WeakMap<object, ServiceAccount | undefined>();
   const dispatchers = new WeakMap<object, Dispatcher>();
   const self = (c: NotificationConfig) => `http://127.0.0.1:${c.PORT}${FCM_SANDBOX_BASE}`;
+  const kakaoSelf = (c: NotificationConfig) => `http://127.0.0.1:${c.PORT}${KAKAO_SANDBOX_BASE}`;
 
   /** The configured service account; the sandbox alone (a local cluster) makes its own. */
   const accountOf = (c: NotificationConfig, key: object) => {
@@ -36,6 +39,7 @@ export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinitio
     if (!d) {
       const c = deps.config;
       const sa = accountOf(c, deps.db);
+      const kakao = kakaoAccount(c);
       d = {
         deps,
         fcm: sa
@@ -57,6 +61,16 @@ export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinitio
               senderId: c.SMS_SENDER_ID,
             })
           : undefined,
+        kakao: kakao
+          ? kakaoClient({
+              ...kakao,
+              baseUrl:
+                c.KAKAO_BASE_URL ??
+                (c.KAKAO_SANDBOX ? kakaoSelf(c) : 'https://bizmsg-web.kakaoenterprise.com'),
+              timeoutMs: c.KAKAO_TIMEOUT_MS,
+              ...(o.fetch ? { fetch: o.fetch } : {}),
+            })
+          : undefined,
       };
       dispatchers.set(deps.db, d);
     }
@@ -66,13 +80,17 @@ export function notificationService(o: { fetch?: Fetch } = {}): ServiceDefinitio
   return {
     dispatcher: dispatcherOf,
     name: 'notification',
-    description: '알림: email (Dapr output binding), push (FCM), SMS (SNS), in-app history and settings',
+    description:
+      '알림: email (Dapr output binding), push (FCM), 카카오 알림톡 with SMS (SNS) fallback, in-app history and settings',
     config,
     migrations,
     routes(app, deps) {
       routes(app, deps);
       const sa = accountOf(deps.config, deps.db);
       if (deps.config.LOCAL_DEV && deps.config.FCM_SANDBOX && sa) fcmSandbox(app, deps.db as never, sa);
+      const kakao = kakaoAccount(deps.config);
+      if (deps.config.LOCAL_DEV && deps.config.KAKAO_SANDBOX && kakao)
+        kakaoSandbox(app, deps.db as never, kakao);
     },
     internal: internalRoutes,
     handlers,

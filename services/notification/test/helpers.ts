@@ -20,6 +20,8 @@ export type NotificationService = TestService<Database, any> & {
   accounts: Map<string, Account>;
   userDown: { value: boolean };
   smtpDown: { value: boolean };
+  /** Addresses whose next email fails (once each). */
+  failMailTo: Set<string>;
 };
 
 /**
@@ -31,6 +33,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
   const accounts = new Map<string, Account>();
   const userDown = { value: false };
   const smtpDown = { value: false };
+  const failMailTo = new Set<string>();
   const def = notificationService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
   svc = await startTestService(def, {
     env: {
@@ -63,12 +66,20 @@ export async function startNotification(env: Record<string, string> = {}): Promi
       },
     ),
     bindings: {
-      email: () => {
+      email: (call) => {
         if (smtpDown.value) throw new Error('binding email failed: connection refused');
+        if (failMailTo.delete(String(call.metadata.emailTo)))
+          throw new Error('binding email failed: connection reset');
       },
     },
   });
-  return Object.assign(svc, { dispatcher: def.dispatcher(svc.deps), accounts, userDown, smtpDown });
+  return Object.assign(svc, {
+    dispatcher: def.dispatcher(svc.deps),
+    accounts,
+    userDown,
+    smtpDown,
+    failMailTo,
+  });
 }
 
 /** A random Korean mobile number as people write it, and as SNS gets it. */

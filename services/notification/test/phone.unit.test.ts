@@ -32,11 +32,13 @@ describe('phone numbers for SMS (E.164)', () => {
     expect(e164('4155550100')).toBeUndefined();
   });
 
-  it('texts payment, dispatch, delivery, cancellation and refund, with the brand first', () => {
+  it("texts payment, dispatch, delivery, cancellation and refund, and a seller's new and cancelled orders, with the brand first", () => {
     expect([...textedTemplates].sort()).toEqual([
       'order-cancelled',
       'payment-completed',
       'refund-completed',
+      'seller-new-order',
+      'seller-order-cancelled',
       'shipment-delivered',
       'shipment-dispatched',
     ]);

@@ -146,25 +146,25 @@ describe('versions, rollback and disabling', () => {
   });
 
   it('refuses to roll back to a version that no longer fits the template (409 naming the part)', async () => {
-    await put('payment-refunded', 'PUSH', { title: '환불 {{amount}}', body: '{{orderId}}' });
+    await put('refund-completed', 'PUSH', { title: '환불 {{amount}}', body: '{{orderId}}' });
     // A version saved when the template still declared a variable it has since dropped.
     await svc.deps.db
       .insertInto('template_versions')
       .values({
-        template: 'payment-refunded',
+        template: 'refund-completed',
         channel: 'PUSH',
         version: 7,
         content: JSON.stringify({ title: '{{refundMethod}} 환불', body: 'x' }) as never,
         created_by: admin,
       })
       .execute();
-    const res = await post('payment-refunded/PUSH/rollback', { version: 7 });
+    const res = await post('refund-completed/PUSH/rollback', { version: 7 });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({
       code: 'TEMPLATE_VERSION_OUTDATED',
       errors: [{ path: 'title', message: expect.stringContaining('{{refundMethod}}') }],
     });
-    expect(activeOf((await get('payment-refunded')).body, 'PUSH')).toBe(1);
+    expect(activeOf((await get('refund-completed')).body, 'PUSH')).toBe(1);
   });
 
   it('gives concurrent saves distinct, consecutive versions', async () => {

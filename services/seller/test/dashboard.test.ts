@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startTestService } from '@mp/platform/testing';
+import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
-import { deliver, type SellerService, verified } from './helpers.ts';
+import { applied, deliver, type SellerService, verified } from './helpers.ts';
 
 let svc: SellerService;
 beforeAll(async () => {
@@ -188,6 +188,69 @@ describe('the dashboard (판매 대시보드)', () => {
       reason: 'x',
       suspendedAt: now(),
     });
+  });
+});
+
+describe('an account restored', () => {
+  const suspended = (userId: string) =>
+    deliver(svc, 'admin', 'admin.user.suspended', {
+      userId,
+      adminId: 'a-1',
+      reason: '도용 의심',
+      suspendedAt: now(),
+    });
+  const restored = (userId: string) =>
+    deliver(svc, 'user', 'user.updated', { userId, changes: ['status'], status: 'ACTIVE', updatedAt: now() });
+  const statusOf = async (me: { token: string }) =>
+    (await svc.call('GET', '/api/v1/sellers/me', { token: me.token })).body.status;
+
+  it('reopens the store its suspension closed, once, with seller.verified', async () => {
+    const me = await verified(svc);
+    await suspended(me.id);
+    expect(await statusOf(me)).toBe('SUSPENDED');
+    await restored(me.id);
+    await restored(me.id);
+    expect(await statusOf(me)).toBe('VERIFIED');
+    const res = await svc.call('GET', '/api/v1/sellers/me', { token: me.token });
+    expect(res.body.suspensionReason).toBeNull();
+    const verifiedEvents = (await svc.outbox('seller.verified')).filter((e) => e.data.sellerId === me.id);
+    expect(verifiedEvents).toHaveLength(2); // the approval, then the reopening
+  });
+
+  it('puts an application the suspension closed back to PENDING, not VERIFIED', async () => {
+    const me = await applied(svc);
+    await suspended(me.id);
+    expect(await statusOf(me)).toBe('SUSPENDED');
+    await restored(me.id);
+    expect(await statusOf(me)).toBe('PENDING');
+    expect((await svc.outbox('seller.verified')).filter((e) => e.data.sellerId === me.id)).toEqual([]);
+    const updates = (await svc.outbox('store.updated')).filter((e) => e.data.sellerId === me.id);
+    expect(updates.map((e) => e.data.status)).toEqual(['PENDING']);
+  });
+
+  it('leaves closed a store an admin suspended on its own, and ignores other account changes', async () => {
+    const me = await verified(svc);
+    expect(
+      (
+        await svc.call('POST', `/internal/sellers/${me.id}/suspend`, {
+          body: { reason: '허위 광고', adminId: 'a-1' },
+          headers: { 'dapr-api-token': TEST_APP_TOKEN },
+        })
+      ).status,
+    ).toBe(200);
+    await suspended(me.id);
+    await restored(me.id);
+    expect(await statusOf(me)).toBe('SUSPENDED');
+    const other = await verified(svc);
+    await suspended(other.id);
+    await deliver(svc, 'user', 'user.updated', {
+      userId: other.id,
+      changes: ['grade'],
+      status: 'ACTIVE',
+      grade: 'VIP',
+      updatedAt: now(),
+    });
+    expect(await statusOf(other)).toBe('SUSPENDED');
   });
 });
 

@@ -26,7 +26,7 @@ export const settlementCompleted = z.object({
 export const settlementPaid = z.object({ settlementId: id, sellerId: id, amount: z.int(), paidAt: at });
 
 // Notification (seed 1.11)
-const channel = z.enum(['EMAIL', 'SMS', 'PUSH', 'IN_APP']);
+const channel = z.enum(['EMAIL', 'SMS', 'ALIMTALK', 'PUSH', 'IN_APP']);
 export const notificationSent = z.object({
   notificationId: id,
   userId: id.optional(),

@@ -73,6 +73,8 @@ export const orderCancelled = z.object({
   previousStatus: z.string(),
   couponId: id.optional(),
   userCouponId: id.optional(),
+  /** The lines cancelled, with their names, so each seller is told of theirs (absent in older events). */
+  items: z.array(orderLine.extend({ name: z.string().optional() })).optional(),
 });
 export const orderCompleted = z.object({
   orderId: id,

@@ -42,4 +42,38 @@ export const backofficeMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0101_public_notices': {
+    async up(db) {
+      // GET /api/v1/notices: published only, pinned first, newest first (keyset pages).
+      await sql`create index notices_public on notices (pinned desc, published_at desc, id desc) where status = 'PUBLISHED'`.execute(
+        db,
+      );
+    },
+  },
+  '0102_admin_actions': {
+    async up(db) {
+      // Admin's decisions it announces (admin.user.suspended, admin.seller.approved): PENDING before
+      // the owner is called, DONE with the event in one transaction after (domain/actions.ts).
+      await sql`
+        create table admin_actions (
+          id text primary key,
+          kind text not null check (kind in ('USER_SUSPEND', 'SELLER_APPROVE')),
+          target_id text not null,
+          admin_id text not null,
+          reason text,
+          status text not null default 'PENDING' check (status in ('PENDING', 'DONE')),
+          created_at timestamptz not null default now(),
+          done_at timestamptz
+        );
+        create index admin_actions_pending on admin_actions (created_at) where status = 'PENDING';
+      `.execute(db);
+    },
+  },
+  '0103_dead_letter_replay': {
+    async up(db) {
+      await sql`alter table event_log add column replayed_at timestamptz, add column replayed_by text`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -3,6 +3,18 @@ import type { Generated } from '@mp/platform';
 export type NoticeAudience = 'ALL' | 'BUYERS' | 'SELLERS';
 
 /** 공지사항 */
+/** Admin's announced decisions (domain/actions.ts). */
+export interface AdminActionsTable {
+  id: string;
+  kind: 'USER_SUSPEND' | 'SELLER_APPROVE';
+  target_id: string;
+  admin_id: string;
+  reason: string | null;
+  status: Generated<'PENDING' | 'DONE'>;
+  created_at: Generated<Date>;
+  done_at: Date | null;
+}
+
 export interface NoticesTable {
   id: string;
   title: string;
@@ -38,6 +50,7 @@ export interface SystemConfigHistoryTable {
 
 export interface BackofficeTables {
   notices: NoticesTable;
+  admin_actions: AdminActionsTable;
   system_configs: SystemConfigsTable;
   system_config_history: SystemConfigHistoryTable;
 }

@@ -19,6 +19,9 @@ export interface EventLogTable {
   dead_letter: boolean;
   deliveries: Generated<number>;
   envelope: unknown;
+  /** A dead letter an admin replayed (domain/replay.ts), and who. */
+  replayed_at: Date | null;
+  replayed_by: string | null;
 }
 
 export interface Database extends PlatformTables, BackofficeTables {

@@ -1,8 +1,8 @@
 /**
  * Admin's user and seller management (seed 1.14: 사용자 관리, 판매자 승인/거부): each action is
  * forwarded through Dapr to the service that owns the account or the store, which changes it and
- * publishes its own event; admin then announces its decision (admin.user.suspended,
- * admin.seller.approved).
+ * publishes its own event; admin announces its decision (admin.user.suspended,
+ * admin.seller.approved) through its own outbox with the decision it keeps (domain/actions.ts).
  */
 import {
   type App,
@@ -18,6 +18,7 @@ import {
   z,
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { decide } from '../domain/actions.ts';
 
 const userId = z.object({ id: z.string().max(64) });
 const reason = jsonBody(z.object({ reason: z.string().trim().min(1).max(500) }));
@@ -151,20 +152,13 @@ export function identityRoutes(app: App, { dapr, events, db }: ServiceDeps<Datab
   );
 
   app.openapi(suspendUser, async (c) => {
-    const adminId = principalOf(c).userId;
-    const { reason: why } = c.req.valid('json');
-    const res = await dapr.invoke<Changed<z.infer<typeof account>>>(
-      'user',
-      path('/internal/users', c.req.valid('param').id, '/suspend'),
-      { body: { reason: why, adminId } },
-    );
-    if (res.changed)
-      await events.publish(
-        db,
-        'admin.user.suspended',
-        { userId: res.userId, adminId, reason: why, suspendedAt: new Date().toISOString() },
-        { userId: res.userId, aggregateKey: `user:${res.userId}` },
-      );
+    const res = (await decide(
+      { db, dapr, events },
+      'USER_SUSPEND',
+      c.req.valid('param').id,
+      principalOf(c).userId,
+      c.req.valid('json').reason,
+    )) as Changed<z.infer<typeof account>>;
     return c.json(withoutChanged(res), 200);
   });
 
@@ -182,19 +176,12 @@ export function identityRoutes(app: App, { dapr, events, db }: ServiceDeps<Datab
   );
 
   app.openapi(approveSeller, async (c) => {
-    const adminId = principalOf(c).userId;
-    const res = await dapr.invoke<Changed<z.infer<typeof store>>>(
-      'seller',
-      path('/internal/sellers', c.req.valid('param').id, '/approve'),
-      { body: { adminId } },
-    );
-    if (res.changed)
-      await events.publish(
-        db,
-        'admin.seller.approved',
-        { sellerId: res.sellerId, adminId, approvedAt: new Date().toISOString() },
-        { userId: adminId, aggregateKey: `seller:${res.sellerId}` },
-      );
+    const res = (await decide(
+      { db, dapr, events },
+      'SELLER_APPROVE',
+      c.req.valid('param').id,
+      principalOf(c).userId,
+    )) as Changed<z.infer<typeof store>>;
     return c.json(withoutChanged(res), 200);
   });
 

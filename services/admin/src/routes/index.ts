@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { backofficeRoutes } from './backoffice/index.ts';
 import { eventRoutes } from './events.ts';
 import { identityRoutes } from './identity.ts';
+import { publicNoticeRoutes } from './notices-public.ts';
 import { notificationTemplateRoutes } from './notification-templates.ts';
 import { productRoutes } from './products.ts';
 
@@ -13,4 +14,5 @@ export function routes(app: App, deps: ServiceDeps<Database>): void {
   backofficeRoutes(app, deps);
   productRoutes(app, deps);
   notificationTemplateRoutes(app, deps);
+  publicNoticeRoutes(app, deps);
 }

@@ -102,4 +102,39 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0005_alimtalk_fanout_and_configs': {
+    async up(db) {
+      // 알림톡 is a channel of its own (its fallback to SMS is a second row), and one event may now
+      // tell several people (the buyer and each seller of an order; a notice's audience): a send is
+      // once per (event, template, channel, user).
+      await sql`alter table deliveries drop constraint if exists deliveries_channel_check`.execute(db);
+      await sql`alter table deliveries add constraint deliveries_channel_check check (channel in ('PUSH', 'SMS', 'ALIMTALK'))`.execute(
+        db,
+      );
+      await sql`alter table deliveries drop constraint deliveries_once`.execute(db);
+      await sql`alter table deliveries add constraint deliveries_once unique (event_id, template, channel, user_id)`.execute(
+        db,
+      );
+      await sql`alter table delivery_attempts add column user_id text not null default ''`.execute(db);
+      // When the email went out: an event that tells several people is retried whole when one of
+      // their emails fails, and the ones already mailed are not mailed again.
+      await sql`alter table delivery_attempts add column mailed_at timestamptz`.execute(db);
+      await sql`alter table delivery_attempts drop constraint delivery_attempts_pk`.execute(db);
+      await sql`alter table delivery_attempts add constraint delivery_attempts_pk primary key (event_id, template, user_id)`.execute(
+        db,
+      );
+      // The role the device's user signed in with when it last registered it (a notice names buyers or
+      // sellers); devices registered before have none and get only the notices meant for everyone.
+      await sql`alter table devices add column role text`.execute(db);
+      await sql`create index devices_role on devices (role, user_id)`.execute(db);
+      // System settings admin pushes to notification (notification.textChannels).
+      await db.schema
+        .createTable('configs')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'jsonb', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
 };

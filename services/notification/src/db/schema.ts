@@ -1,8 +1,11 @@
-import type { Generated, PlatformTables } from '@mp/platform';
+import type { ConfigsTables, Generated, PlatformTables } from '@mp/platform';
+import type { Alimtalk } from '../kakao/templates.ts';
 
 export interface DeliveryAttemptsTable {
   event_id: string;
   template: string;
+  user_id: Generated<string>;
+  mailed_at: Date | null;
   failures: Generated<number>;
   last_error: string | null;
   updated_at: Generated<Date>;
@@ -14,11 +17,13 @@ export interface DevicesTable {
   token: string;
   user_id: string;
   platform: Platform;
+  /** The role the user signed in with when the device last registered (a notice names buyers or sellers). */
+  role: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
 
-export type Channel = 'PUSH' | 'SMS';
+export type Channel = 'PUSH' | 'SMS' | 'ALIMTALK';
 export type DeliveryStatus = 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED';
 
 /** What a push or a text says (rendered when the event was handled). */
@@ -29,6 +34,10 @@ export interface Content {
   link: string | null;
   /** SMS: the whole text as rendered then (rows written before templates had none). */
   text?: string;
+  /** 알림톡: the approved template's code, its filled-in text and button. */
+  alimtalk?: Alimtalk;
+  /** The text channels still to try, in order, when this one fails (notification.textChannels). */
+  fallbacks?: Channel[];
 }
 
 export interface DeliveriesTable {
@@ -81,7 +90,7 @@ export interface TemplateChangesTable {
 }
 
 /** The tables of the notification service's schema (`notification`); history and settings are in state stores. */
-export interface Database extends PlatformTables {
+export interface Database extends PlatformTables, ConfigsTables {
   delivery_attempts: DeliveryAttemptsTable;
   devices: DevicesTable;
   deliveries: DeliveriesTable;

@@ -1,6 +1,8 @@
 import type { EventOf, EventType } from '@mp/contracts';
-import { newId, sql, type Transaction } from '@mp/platform';
+import { currentConfig, newId, sql, type Transaction } from '@mp/platform';
+import { kakaoAccount, type NotificationDeps } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
+import { alimtalkOf } from '../kakao/templates.ts';
 import type { Rendered } from './rendering.ts';
 import type { Message } from './templates.ts';
 
@@ -14,7 +16,27 @@ export const textedTemplates = new Set([
   'shipment-delivered',
   'order-cancelled',
   'refund-completed',
+  'seller-new-order',
+  'seller-order-cancelled',
 ]);
+
+/**
+ * The text channels this message tries, in the order the setting gives for it (or by default),
+ * keeping those that can carry it: 알림톡 when Kakao is configured and the message has an
+ * approved template with all its values; SMS when it is on.
+ */
+export async function textChannels(
+  deps: NotificationDeps,
+  trx: Transaction<Database>,
+  m: Message,
+): Promise<Channel[]> {
+  const order = await currentConfig(trx, 'notification.textChannels');
+  return (order.byTemplate[m.template] ?? order.default).filter((c) =>
+    c === 'ALIMTALK'
+      ? Boolean(kakaoAccount(deps.config) && alimtalkOf(m.template, m.vars, m.action?.url ?? null))
+      : deps.config.SMS_ENABLED,
+  );
+}
 
 /** The SMS text: the brand in brackets first, as Korean senders write it (LMS beyond 90 bytes). */
 export const smsText = (title: string, body: string) => `[마켓플레이스] ${title}\n${body}`.slice(0, 600);
@@ -36,15 +58,23 @@ export async function enqueue(
   m: Message,
   rendered: Rendered,
   userId: string,
-  channels: Channel[],
+  { channels, fallbacks }: { channels: Channel[]; fallbacks: Channel[] },
 ): Promise<Channel[]> {
   if (channels.length === 0) return [];
   const link = m.action?.url ?? null;
+  const alimtalk = alimtalkOf(m.template, m.vars, link);
   const contentOf = (channel: Channel) =>
     JSON.stringify(
       channel === 'PUSH'
         ? { category: m.category, ...rendered.push, link }
-        : { category: m.category, ...rendered.inApp, link, text: rendered.sms },
+        : {
+            category: m.category,
+            ...rendered.inApp,
+            link,
+            text: rendered.sms,
+            ...(alimtalk && [channel, ...fallbacks].includes('ALIMTALK') ? { alimtalk } : {}),
+            ...(fallbacks.length ? { fallbacks } : {}),
+          },
     );
   const rows = await trx
     .insertInto('deliveries')
@@ -59,7 +89,7 @@ export async function enqueue(
         content: contentOf(channel) as never,
       })),
     )
-    .onConflict((oc) => oc.columns(['event_id', 'template', 'channel']).doNothing())
+    .onConflict((oc) => oc.columns(['event_id', 'template', 'channel', 'user_id']).doNothing())
     .returning('channel')
     .execute();
   if (rows.length) await wakeDispatcher(trx);

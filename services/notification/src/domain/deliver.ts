@@ -2,7 +2,7 @@ import type { EventOf, EventType } from '@mp/contracts';
 import { ApiError, newId, sql, type Transaction } from '@mp/platform';
 import { type NotificationDeps, pushConfigured } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
-import { enqueue, textedTemplates } from './channels.ts';
+import { enqueue, textChannels, textedTemplates } from './channels.ts';
 import { record } from './history.ts';
 import { overridesFor, render } from './rendering.ts';
 import { defaultSettings, readSettings, wants } from './settings.ts';
@@ -34,24 +34,53 @@ export function mailbox(from: string): string {
   return `=?UTF-8?B?${Buffer.from(m[1], 'utf8').toString('base64')}?= <${m[2]}>`;
 }
 
+/** Whether this person's email of this event and template went out in an earlier try of the handler. */
+async function mailedAlready(deps: NotificationDeps, eventId: string, template: string, userId: string) {
+  const row = await deps.db
+    .selectFrom('delivery_attempts')
+    .select('mailed_at')
+    .where('event_id', '=', eventId)
+    .where('template', '=', template)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Boolean(row?.mailed_at);
+}
+
+/** Notes a sent email outside the handler's transaction (a later retry of the event rolls that back). */
+const markMailed = (deps: NotificationDeps, eventId: string, template: string, userId: string) =>
+  sql`insert into delivery_attempts (event_id, template, user_id, mailed_at) values (${eventId}, ${template}, ${userId}, now())
+      on conflict (event_id, template, user_id) do update set mailed_at = now(), updated_at = now()`.execute(
+    deps.db,
+  );
+
 /** Counts a failed send outside the handler's transaction (a retry rolls that back). */
-async function countFailure(deps: NotificationDeps, eventId: string, template: string, error: string) {
+async function countFailure(
+  deps: NotificationDeps,
+  eventId: string,
+  template: string,
+  userId: string,
+  error: string,
+) {
   const { rows } = await sql<{ failures: number }>`
-    insert into delivery_attempts (event_id, template, failures, last_error) values (${eventId}, ${template}, 1, ${error})
-    on conflict (event_id, template) do update set failures = delivery_attempts.failures + 1, last_error = excluded.last_error, updated_at = now()
+    insert into delivery_attempts (event_id, template, user_id, failures, last_error) values (${eventId}, ${template}, ${userId}, 1, ${error})
+    on conflict (event_id, template, user_id) do update set failures = delivery_attempts.failures + 1, last_error = excluded.last_error, updated_at = now()
     returning failures`.execute(deps.db);
   return rows[0]!.failures;
 }
 
-/** The push and SMS sends this message gets, as the settings and the service's configuration allow. */
+/**
+ * The push and text sends this message gets, as the settings and the service's configuration allow:
+ * a text (문자) goes by the first channel of its order (notification.textChannels) that can carry
+ * it; the rest are its fallbacks.
+ */
 async function channelsFor(
   deps: NotificationDeps,
   trx: Transaction<Database>,
   m: Message,
   userId: string,
   want: { push: boolean; sms: boolean },
-): Promise<Channel[]> {
-  if (m.secret) return [];
+): Promise<{ channels: Channel[]; fallbacks: Channel[] }> {
+  if (m.secret) return { channels: [], fallbacks: [] };
   const out: Channel[] = [];
   if (want.push && pushConfigured(deps.config)) {
     const device = await trx
@@ -62,8 +91,8 @@ async function channelsFor(
       .executeTakeFirst();
     if (device) out.push('PUSH');
   }
-  if (want.sms && deps.config.SMS_ENABLED && textedTemplates.has(m.template)) out.push('SMS');
-  return out;
+  const text = want.sms && textedTemplates.has(m.template) ? await textChannels(deps, trx, m) : [];
+  return { channels: [...out, ...text.slice(0, 1)], fallbacks: text.slice(1) };
 }
 
 /**
@@ -100,16 +129,18 @@ export async function deliver(
   const now = new Date().toISOString();
   let status: 'SENT' | 'FAILED' = 'SENT';
   let reason = '';
-  if (email) {
+  const recipient = userId ?? m.email ?? '';
+  if (email && !(await mailedAlready(deps, event.eventId, m.template, recipient))) {
     try {
       await dapr.invokeBinding(config.EMAIL_BINDING, 'create', rendered.email.html, {
         emailTo: email,
         subject: rendered.email.subject,
         emailFrom: mailbox(config.MAIL_FROM),
       });
+      await markMailed(deps, event.eventId, m.template, recipient);
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
-      const failures = await countFailure(deps, event.eventId, m.template, reason.slice(0, 500));
+      const failures = await countFailure(deps, event.eventId, m.template, recipient, reason.slice(0, 500));
       if (failures < config.NOTIFICATION_MAX_ATTEMPTS) throw err;
       status = 'FAILED';
     }

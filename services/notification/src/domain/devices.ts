@@ -13,14 +13,21 @@ export type Device = ReturnType<typeof shape>;
  * Registers a device for push: the same token again refreshes it (idempotent), and a token another
  * user registered moves to this one (one app install, a new sign-in). Answers whether it is new here.
  */
-export async function register(db: Kysely<Database>, userId: string, token: string, platform: Platform) {
+export async function register(
+  db: Kysely<Database>,
+  who: { userId: string; role: string },
+  token: string,
+  platform: Platform,
+) {
+  const userId = who.userId;
   const row = await db
     .insertInto('devices')
-    .values({ token, user_id: userId, platform })
+    .values({ token, user_id: userId, platform, role: who.role })
     .onConflict((oc) =>
       oc.column('token').doUpdateSet({
         user_id: userId,
         platform,
+        role: who.role,
         updated_at: sql`now()`,
         // A token that changes hands starts over as this user's device.
         created_at: sql`case when devices.user_id = ${userId} then devices.created_at else now() end`,

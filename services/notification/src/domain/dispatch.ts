@@ -1,22 +1,25 @@
-import { ApiError, backoffMs, type Selectable, sql } from '@mp/platform';
+import { ApiError, backoffMs, newId, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
-import type { DeliveriesTable } from '../db/schema.ts';
+import type { Channel, Database, DeliveriesTable } from '../db/schema.ts';
+import { type KakaoClient, KakaoError, kakaoPhone } from '../kakao/bizmessage.ts';
 import { type FcmClient, FcmError } from '../push/fcm.ts';
 import { e164 } from '../sms/phone.ts';
 import { SmsError, type Texter } from '../sms/sns.ts';
-import { smsText } from './channels.ts';
+import { smsText, wakeDispatcher } from './channels.ts';
 import { noteDelivery } from './history.ts';
 
 export interface Dispatcher {
   deps: NotificationDeps;
   fcm: FcmClient | undefined;
   texter: Texter | undefined;
+  kakao: KakaoClient | undefined;
 }
 
 type Row = Selectable<DeliveriesTable>;
+/** `fallback`: the next text channel (row.content.fallbacks) takes over when this one ends without sending. */
 type Outcome =
-  | { status: 'SENT' | 'SKIPPED'; reason?: string }
-  | { status: 'FAILED'; reason: string }
+  | { status: 'SENT' | 'SKIPPED'; reason?: string; fallback?: boolean }
+  | { status: 'FAILED'; reason: string; fallback?: boolean }
   | { status: 'RETRY'; reason: string; retryAfterMs?: number | undefined };
 
 /** A claimed send is someone else's again after this long (a crashed replica's lease). */
@@ -73,9 +76,8 @@ interface Account {
   status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
 }
 
-/** Texts the account's mobile number (contract 2 gives it) through SNS. */
-async function text(d: Dispatcher, row: Row): Promise<Outcome> {
-  if (!d.texter) return { status: 'SKIPPED', reason: 'SMS is not configured' };
+/** The account's mobile number in E.164 (contract 2 gives it), or how the send ends without one. */
+async function phoneOf(d: Dispatcher, row: Row): Promise<string | Outcome> {
   let account: Account;
   try {
     account = await d.deps.dapr.invoke<Account>('user', `/internal/users/${encodeURIComponent(row.user_id)}`);
@@ -85,8 +87,14 @@ async function text(d: Dispatcher, row: Row): Promise<Outcome> {
     return { status: 'RETRY', reason: `user could not be reached: ${(err as Error).message}` };
   }
   if (account.status === 'DELETED') return { status: 'SKIPPED', reason: 'the account was deleted' };
-  const phone = e164(account.phone);
-  if (!phone) return { status: 'SKIPPED', reason: 'no mobile number' };
+  return e164(account.phone) ?? { status: 'SKIPPED', reason: 'no mobile number' };
+}
+
+/** Texts the account's mobile number through SNS. */
+async function text(d: Dispatcher, row: Row): Promise<Outcome> {
+  if (!d.texter) return { status: 'SKIPPED', reason: 'SMS is not configured', fallback: true };
+  const phone = await phoneOf(d, row);
+  if (typeof phone !== 'string') return phone;
   try {
     await d.texter.send(phone, row.content.text ?? smsText(row.content.title, row.content.body));
     return { status: 'SENT' };
@@ -98,6 +106,56 @@ async function text(d: Dispatcher, row: Row): Promise<Outcome> {
   }
 }
 
+/**
+ * Sends a 카카오 알림톡 (the approved template and values the row was written with). Kakao's
+ * refusals — no KakaoTalk on the number (K101), a bad number, a template that does not match —
+ * fail it at once and the next text channel takes over; a busy Kakao is retried, then falls back too.
+ */
+async function talk(d: Dispatcher, row: Row): Promise<Outcome> {
+  const a = row.content.alimtalk;
+  if (!d.kakao || !a) return { status: 'SKIPPED', reason: '알림톡 is not configured', fallback: true };
+  const phone = await phoneOf(d, row);
+  if (typeof phone !== 'string') return phone;
+  try {
+    await d.kakao.send({
+      cid: row.id,
+      template_code: a.templateCode,
+      phone_number: kakaoPhone(phone),
+      message: a.message,
+      ...(a.button ? { button: a.button } : {}),
+    });
+    return { status: 'SENT' };
+  } catch (err) {
+    const e = err instanceof KakaoError ? err : new KakaoError('retry', 'ERROR', (err as Error).message);
+    return e.kind === 'retry'
+      ? { status: 'RETRY', reason: e.message }
+      : { status: 'FAILED', reason: e.message, fallback: true };
+  }
+}
+
+/** Writes the next text channel's send of the same message (once), when this one gave up. */
+async function fallBack(trx: Transaction<Database>, row: Row): Promise<Channel | undefined> {
+  const [next, ...rest] = row.content.fallbacks ?? [];
+  if (!next) return undefined;
+  const { fallbacks: _done, ...content } = row.content;
+  const added = await trx
+    .insertInto('deliveries')
+    .values({
+      id: newId(),
+      event_id: row.event_id,
+      template: row.template,
+      channel: next,
+      user_id: row.user_id,
+      correlation_id: row.correlation_id,
+      content: JSON.stringify({ ...content, ...(rest.length ? { fallbacks: rest } : {}) }) as never,
+    })
+    .onConflict((oc) => oc.columns(['event_id', 'template', 'channel', 'user_id']).doNothing())
+    .returning('channel')
+    .executeTakeFirst();
+  if (added) await wakeDispatcher(trx);
+  return added?.channel;
+}
+
 /** Records how a send ended, with notification.sent / notification.failed in the same transaction. */
 async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<void> {
   const { db, events, config } = d.deps;
@@ -105,6 +163,7 @@ async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<void> {
   const giveUp = o.status === 'RETRY' && row.attempts >= config.DELIVERY_MAX_ATTEMPTS;
   const status = o.status === 'RETRY' ? (giveUp ? 'FAILED' : 'PENDING') : o.status;
   const at = new Date().toISOString();
+  let next: Channel | undefined;
   const done = await db.transaction().execute(async (trx) => {
     const delayMs = o.status === 'RETRY' ? Math.max(o.retryAfterMs ?? 0, backoffMs(row.attempts)) : 0;
     const changed = await trx
@@ -118,8 +177,10 @@ async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<void> {
       .where('id', '=', row.id)
       .where('status', '=', 'PENDING')
       .executeTakeFirst();
-    if (!changed.numUpdatedRows || status === 'PENDING' || status === 'SKIPPED')
-      return changed.numUpdatedRows > 0n;
+    if (!changed.numUpdatedRows) return false;
+    if (status === 'FAILED' || (status === 'SKIPPED' && 'fallback' in o && o.fallback))
+      next = await fallBack(trx, row);
+    if (status === 'PENDING' || status === 'SKIPPED') return true;
     const who = {
       userId: row.user_id,
       correlationId: row.correlation_id,
@@ -162,7 +223,18 @@ async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<void> {
       status,
       reason,
       at,
-    }).catch((err) => d.deps.log.warn({ err, id: row.id }, 'could not note the delivery in the history'));
+    })
+      .then(() =>
+        next
+          ? noteDelivery(d.deps.dapr, row.user_id, row.event_id, row.template, {
+              channel: next,
+              status: 'PENDING',
+              reason: null,
+              at,
+            })
+          : undefined,
+      )
+      .catch((err) => d.deps.log.warn({ err, id: row.id }, 'could not note the delivery in the history'));
 }
 
 /**
@@ -181,7 +253,8 @@ export async function dispatch(d: Dispatcher, batch = 32): Promise<number> {
     await Promise.all(
       rows.map(async (row) => {
         try {
-          await finish(d, row, row.channel === 'PUSH' ? await push(d, row) : await text(d, row));
+          const send = row.channel === 'PUSH' ? push : row.channel === 'ALIMTALK' ? talk : text;
+          await finish(d, row, await send(d, row));
         } catch (err) {
           d.deps.log.error(
             { err, id: row.id },

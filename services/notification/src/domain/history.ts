@@ -19,7 +19,7 @@ export interface Entry {
 
 /** One channel's delivery of a notification: pending until the dispatcher is done with it. */
 export interface Delivery {
-  channel: 'EMAIL' | 'PUSH' | 'SMS';
+  channel: 'EMAIL' | 'PUSH' | 'SMS' | 'ALIMTALK';
   status: 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED';
   reason: string | null;
   at: string;

@@ -33,6 +33,7 @@ export interface TemplateSpec {
 const v = (description: string, sample: string): Variable => ({ description, sample });
 const orderId = v('주문번호', '0193a5b2-7c1e-7d3a-9f00-2b6c1d4e5f60');
 const reason = v('사유', '고객 요청');
+const items = v('이 스토어의 상품 (첫 상품 외 n건)', '무선 이어폰 외 1건');
 const amount = (what: string) => v(`${what} (원 단위, 예: 45,000원)`, '45,000원');
 
 export const templateCatalog: Record<string, TemplateSpec> = {
@@ -90,10 +91,27 @@ export const templateCatalog: Record<string, TemplateSpec> = {
   'out-of-stock': { description: '품절', variables: { sku: v('SKU', 'EARBUD-BLK') } },
   'order-received': { description: '주문 접수', variables: { orderId, amount: amount('결제하실 금액') } },
   'order-cancelled': { description: '주문 취소', variables: { orderId, reason } },
+  'seller-new-order': {
+    description: '판매자: 새 주문',
+    variables: {
+      orderId,
+      items,
+      amount: amount('이 스토어 상품의 주문 금액'),
+      link: v('주문 링크', 'https://shop.example.kr/seller/orders/0193a5b2'),
+    },
+  },
+  'seller-order-cancelled': {
+    description: '판매자: 주문 취소',
+    variables: {
+      orderId,
+      items,
+      reason,
+      link: v('주문 링크', 'https://shop.example.kr/seller/orders/0193a5b2'),
+    },
+  },
   'refund-completed': { description: '환불 완료', variables: { orderId, amount: amount('환불 금액') } },
   'payment-completed': { description: '결제 완료', variables: { orderId, amount: amount('결제 금액') } },
   'payment-failed': { description: '결제 실패', variables: { orderId, reason } },
-  'payment-refunded': { description: '결제 환불', variables: { orderId, amount: amount('환불 금액') } },
   'shipment-dispatched': {
     description: '상품 발송 (운송장)',
     variables: {
@@ -114,9 +132,18 @@ export const templateCatalog: Record<string, TemplateSpec> = {
       amount: amount('정산 금액'),
       periodStart: v('정산 기간 시작 (KST)', '2026년 11월 1일 오전 12:00'),
       periodEnd: v('정산 기간 끝 (KST)', '2026년 11월 30일 오후 11:59'),
+      link: v('정산서 (PDF) 링크', 'https://shop.example.kr/api/v1/settlements/0193a5b2/statement'),
     },
   },
   'settlement-paid': { description: '정산금 지급', variables: { amount: amount('지급 금액') } },
+  'notice-published': {
+    description: '공지사항 (대상: 전체, 구매자, 판매자)',
+    variables: {
+      title: v('공지 제목', '설 연휴 배송 안내'),
+      link: v('공지 링크', 'https://shop.example.kr/notices/0193a5b2'),
+    },
+    only: ['PUSH'],
+  },
 };
 
 /** The channels a template goes out on (and so may be overridden on). */

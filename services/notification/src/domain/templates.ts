@@ -37,13 +37,35 @@ const carrierName: Record<string, string> = {
 export const RESET_TOKEN = Symbol('resetToken');
 const resetTokenOf = (e: object) => (e as { [RESET_TOKEN]?: string })[RESET_TOKEN] ?? '';
 
-type Compose<T extends EventType> = (e: EventOf<T>, base: string) => Message | undefined;
+type Compose<T extends EventType> = (e: EventOf<T>, base: string) => Message | Message[] | undefined;
+
+interface Line {
+  sellerId: string;
+  name?: string | undefined;
+  sku: string;
+  quantity: number;
+  price: number;
+  discountAmount?: number | undefined;
+}
+
+/** An order's lines per seller, each seller's told only of their own (`무선 이어폰 외 1건`, the amount). */
+function bySeller(lines: Line[]) {
+  const groups = new Map<string, Line[]>();
+  for (const l of lines) groups.set(l.sellerId, [...(groups.get(l.sellerId) ?? []), l]);
+  return [...groups].map(([sellerId, mine]) => ({
+    sellerId,
+    items: `${mine[0]!.name ?? mine[0]!.sku}${mine.length > 1 ? ` 외 ${mine.length - 1}건` : ''}`,
+    amount: mine.reduce((s, l) => s + l.price * l.quantity - (l.discountAmount ?? 0), 0),
+  }));
+}
+const sellerOrderLink = (base: string, orderId: string) => `${base}/seller/orders/${orderId}`;
 type Templates = { [T in EventType]?: Compose<T> };
 
 /**
  * What each event the catalog gives notification says, to whom (seed 1.11: 주문 접수, 결제 완료,
- * 상품 발송, 배송 완료, 정산 완료, and the account and store messages). Events that name no one
- * (a published notice goes to everyone) yield nothing here.
+ * 상품 발송, 배송 완료, 정산 완료, the sellers' new-order and cancellation alerts, and the account
+ * and store messages). A refund is told once, by order.refund.completed. A published notice goes
+ * to an audience, not a person: broadcast.ts.
  */
 export const templates: Templates = {
   'auth.password.reset': (e, base): Message =>
@@ -170,22 +192,59 @@ export const templates: Templates = {
     title: '품절되었습니다',
     lines: [`${e.data.sku}의 재고가 모두 소진되었습니다.`],
   }),
-  'order.created': (e) => ({
-    template: 'order-received',
-    vars: { orderId: e.data.orderId, amount: won(e.data.payableAmount) },
-    category: 'orders',
-    userId: e.data.userId,
-    title: '주문이 접수되었습니다',
-    lines: [`주문번호 ${e.data.orderId}`, `결제하실 금액: ${won(e.data.payableAmount)}`],
-  }),
-  'order.cancelled': (e) => ({
-    template: 'order-cancelled',
-    vars: { orderId: e.data.orderId, reason: e.data.reason },
-    category: 'orders',
-    userId: e.data.userId,
-    title: '주문이 취소되었습니다',
-    lines: [`주문번호 ${e.data.orderId}`, `사유: ${e.data.reason}`],
-  }),
+  // The buyer's receipt, and each seller's new-order alert (flow: order placed → sellers told).
+  'order.created': (e, base) => [
+    {
+      template: 'order-received',
+      vars: { orderId: e.data.orderId, amount: won(e.data.payableAmount) },
+      category: 'orders',
+      userId: e.data.userId,
+      title: '주문이 접수되었습니다',
+      lines: [`주문번호 ${e.data.orderId}`, `결제하실 금액: ${won(e.data.payableAmount)}`],
+    },
+    ...bySeller(e.data.items).map(
+      (s): Message => ({
+        template: 'seller-new-order',
+        vars: {
+          orderId: e.data.orderId,
+          items: s.items,
+          amount: won(s.amount),
+          link: sellerOrderLink(base, e.data.orderId),
+        },
+        category: 'seller',
+        userId: s.sellerId,
+        title: '새 주문이 들어왔습니다',
+        lines: [`주문번호 ${e.data.orderId}`, `상품: ${s.items}`, `주문 금액: ${won(s.amount)}`],
+        action: { label: '주문 확인', url: sellerOrderLink(base, e.data.orderId) },
+      }),
+    ),
+  ],
+  'order.cancelled': (e, base) => [
+    {
+      template: 'order-cancelled',
+      vars: { orderId: e.data.orderId, reason: e.data.reason },
+      category: 'orders',
+      userId: e.data.userId,
+      title: '주문이 취소되었습니다',
+      lines: [`주문번호 ${e.data.orderId}`, `사유: ${e.data.reason}`],
+    },
+    ...bySeller(e.data.items ?? []).map(
+      (s): Message => ({
+        template: 'seller-order-cancelled',
+        vars: {
+          orderId: e.data.orderId,
+          items: s.items,
+          reason: e.data.reason,
+          link: sellerOrderLink(base, e.data.orderId),
+        },
+        category: 'seller',
+        userId: s.sellerId,
+        title: '주문이 취소되었습니다',
+        lines: [`주문번호 ${e.data.orderId}`, `상품: ${s.items}`, `사유: ${e.data.reason}`],
+        action: { label: '주문 확인', url: sellerOrderLink(base, e.data.orderId) },
+      }),
+    ),
+  ],
   'order.refund.completed': (e) => ({
     template: 'refund-completed',
     vars: { orderId: e.data.orderId, amount: won(e.data.amount) },
@@ -209,14 +268,6 @@ export const templates: Templates = {
     userId: e.userId,
     title: '결제에 실패했습니다',
     lines: [`주문번호 ${e.data.orderId}`, `사유: ${e.data.reason}`],
-  }),
-  'payment.refunded': (e) => ({
-    template: 'payment-refunded',
-    vars: { orderId: e.data.orderId, amount: won(e.data.amount) },
-    category: 'orders',
-    userId: e.userId,
-    title: '결제가 환불되었습니다',
-    lines: [`주문번호 ${e.data.orderId}`, `환불 금액: ${won(e.data.amount)}`],
   }),
   'shipping.dispatched': (e) => ({
     template: 'shipment-dispatched',
@@ -250,21 +301,28 @@ export const templates: Templates = {
     title: '배송에 문제가 생겼습니다',
     lines: [`사유: ${e.data.reason}`],
   }),
-  'settlement.completed': (e) => ({
-    template: 'settlement-completed',
-    vars: {
-      amount: won(e.data.netAmount),
-      periodStart: kst(e.data.periodStart),
-      periodEnd: kst(e.data.periodEnd),
-    },
-    category: 'seller',
-    userId: e.data.sellerId,
-    title: '정산이 완료되었습니다',
-    lines: [
-      `정산 금액: ${won(e.data.netAmount)}`,
-      `기간: ${kst(e.data.periodStart)} ~ ${kst(e.data.periodEnd)}`,
-    ],
-  }),
+  // With the statement (정산서, PDF) linked: the seller's own, behind their sign-in.
+  'settlement.completed': (e, base) => {
+    const link = `${base}/api/v1/settlements/${e.data.settlementId}/statement`;
+    return {
+      template: 'settlement-completed',
+      vars: {
+        amount: won(e.data.netAmount),
+        periodStart: kst(e.data.periodStart),
+        periodEnd: kst(e.data.periodEnd),
+        link,
+      },
+      category: 'seller',
+      userId: e.data.sellerId,
+      title: '정산이 완료되었습니다',
+      lines: [
+        `정산 금액: ${won(e.data.netAmount)}`,
+        `기간: ${kst(e.data.periodStart)} ~ ${kst(e.data.periodEnd)}`,
+        '정산서(PDF)는 아래 버튼에서 받으실 수 있습니다.',
+      ],
+      action: { label: '정산서 보기', url: link },
+    };
+  },
   'settlement.paid': (e) => ({
     template: 'settlement-paid',
     vars: { amount: won(e.data.amount) },
@@ -273,8 +331,20 @@ export const templates: Templates = {
     title: '정산금이 지급되었습니다',
     lines: [`지급 금액: ${won(e.data.amount)}`],
   }),
+  // Told to a whole audience by broadcast.ts, not one person at a time.
   'admin.notice.published': () => undefined,
 };
+
+/** A published notice (공지사항) as pushed to its audience. */
+export const noticeMessage = (e: EventOf<'admin.notice.published'>, base: string): Message => ({
+  template: 'notice-published',
+  vars: { title: e.data.title, link: `${base}/notices/${e.data.noticeId}` },
+  category: 'account',
+  userId: undefined,
+  title: `[공지] ${e.data.title}`,
+  lines: [e.data.body ? e.data.body.slice(0, 120) : '공지사항을 확인해 주세요.'],
+  action: { label: '공지 보기', url: `${base}/notices/${e.data.noticeId}` },
+});
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -2,6 +2,7 @@ import { type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
 import { ApiError, type EventHandlers, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { broadcastNotice } from '../domain/broadcast.ts';
 import { deliver } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
 import { RESET_TOKEN, templates } from '../domain/templates.ts';
@@ -30,14 +31,19 @@ async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): P
 }
 
 /**
- * One handler per topic the catalog gives notification: compose the message, then deliver it;
- * `user.deleted` erases what notification keeps about the account instead.
+ * One handler per topic the catalog gives notification: compose the messages (one per person told),
+ * then deliver each; `user.deleted` erases what notification keeps about the account instead, and a
+ * published notice is pushed to its audience (broadcast.ts).
  */
 export function handlers(deps: NotificationDeps): EventHandlers<Database> {
   const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '');
   const out: Record<string, unknown> = {
     'user.deleted': (event: EventOf<'user.deleted'>, { trx }: { trx: Transaction<Database> }) =>
       eraseUser(deps.dapr, trx, event.data.userId),
+    'admin.notice.published': (
+      event: EventOf<'admin.notice.published'>,
+      { trx }: { trx: Transaction<Database> },
+    ) => broadcastNotice(deps, trx, event).then(() => undefined),
   };
   for (const topic of subscriptionsOf('notification')) {
     if (out[topic]) continue;
@@ -54,12 +60,11 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
         log.info({ topic }, 'password reset no longer open; no mail');
         return;
       }
-      const message = compose(ready, base);
-      if (!message) {
-        log.info({ topic }, 'event names no recipient; nothing to send');
-        return;
-      }
-      await deliver(deps, trx, event, message);
+      const composed = compose(ready, base);
+      const messages = Array.isArray(composed) ? composed : composed ? [composed] : [];
+      if (!messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
+      // One after another in the handler's transaction: the buyer's and each seller's message.
+      for (const m of messages) await deliver(deps, trx, event, m);
     };
   }
   return out as EventHandlers<Database>;

@@ -61,7 +61,7 @@ export function deviceRoutes(app: App, deps: NotificationDeps): void {
   const { db } = deps;
   app.openapi(post, async (c) => {
     const b = c.req.valid('json');
-    const { device: d, created } = await register(db, principalOf(c).userId, b.token, b.platform);
+    const { device: d, created } = await register(db, principalOf(c), b.token, b.platform);
     return created ? c.json(d, 201) : c.json(d, 200);
   });
   app.openapi(list, async (c) => c.json({ items: await devicesOf(db, principalOf(c).userId) }, 200));

@@ -30,7 +30,7 @@ const entry = z
     readAt: z.string().nullable(),
     deliveries: z.array(
       z.object({
-        channel: z.enum(['EMAIL', 'PUSH', 'SMS']),
+        channel: z.enum(['EMAIL', 'PUSH', 'SMS', 'ALIMTALK']),
         status: z.enum(['PENDING', 'SENT', 'FAILED', 'SKIPPED']),
         reason: z.string().nullable(),
         at: z.string(),

@@ -1,5 +1,5 @@
 /** Routes admin's back office reaches through Dapr (the kit checks the app token on /internal/*). */
-import { type App, createRoute, jsonBody, jsonResponse, problems, z } from '@mp/platform';
+import { type App, configRoutes, createRoute, jsonBody, jsonResponse, problems, z } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import { preview } from '../domain/rendering.ts';
 import { templateChannels } from '../domain/template-catalog.ts';
@@ -77,6 +77,7 @@ const show = createRoute({
 });
 
 export function internalRoutes(app: App, { db }: NotificationDeps): void {
+  configRoutes(app, db, 'notification');
   app.openapi(list, async (c) => c.json({ items: await templateViews(db) }, 200));
   app.openapi(get, async (c) => c.json(await templateDetail(db, c.req.valid('param').template), 200));
   app.openapi(put, async (c) => {

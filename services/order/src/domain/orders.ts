@@ -99,6 +99,7 @@ export async function announceCancelled(
   before: Order,
   reason: string,
 ) {
+  const items = await itemsOf(trx, before.id);
   await ctx.events.publish(
     trx,
     'order.cancelled',
@@ -110,6 +111,7 @@ export async function announceCancelled(
       previousStatus: before.status,
       ...(before.coupon_id ? { couponId: before.coupon_id } : {}),
       ...(before.user_coupon_id ? { userCouponId: before.user_coupon_id } : {}),
+      items: linesOf(items).map((l) => ({ ...l, name: items.find((x) => x.id === l.itemId)!.name })),
     },
     publishOpts(before),
   );

@@ -95,4 +95,13 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0004_suspended_with_account': {
+    async up(db) {
+      // A store the account's suspension closed (admin.user.suspended) goes back to the status it had
+      // (PENDING or VERIFIED) when the account is restored; one an admin suspended on its own stays closed.
+      await sql`alter table sellers add column suspended_with_account text check (suspended_with_account in ('PENDING', 'VERIFIED'))`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -14,6 +14,8 @@ export interface SellersTable {
   rejection_reason: string | null;
   suspended_at: Date | null;
   suspension_reason: string | null;
+  /** Closed by the account's suspension: the status it goes back to when the account is restored. */
+  suspended_with_account: 'PENDING' | 'VERIFIED' | null;
   grade_evaluated_at: Date | null;
   updated_at: Generated<Date>;
 }

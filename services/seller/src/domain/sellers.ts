@@ -253,6 +253,7 @@ export async function approve(
         verified_by: adminId ?? null,
         suspended_at: null,
         suspension_reason: null,
+        suspended_with_account: null,
         rejected_at: null,
         rejection_reason: null,
         updated_at: now,
@@ -304,7 +305,13 @@ export async function reject(deps: Deps, sellerId: string, reason: string): Prom
 }
 
 /** 판매 정지: PENDING or VERIFIED → SUSPENDED and `seller.suspended` (product stops listing it). */
-export async function suspend(trx: Trx, events: EventPublisher, sellerId: string, reason: string) {
+export async function suspend(
+  trx: Trx,
+  events: EventPublisher,
+  sellerId: string,
+  reason: string,
+  o: { withAccount?: boolean } = {},
+) {
   const view = await findSeller(trx, sellerId, true);
   if (!view) return undefined;
   if (view.seller.status === 'SUSPENDED') return view;
@@ -312,7 +319,13 @@ export async function suspend(trx: Trx, events: EventPublisher, sellerId: string
   const now = new Date();
   await trx
     .updateTable('sellers')
-    .set({ status: 'SUSPENDED', suspended_at: now, suspension_reason: reason, updated_at: now })
+    .set({
+      status: 'SUSPENDED',
+      suspended_at: now,
+      suspension_reason: reason,
+      suspended_with_account: o.withAccount ? (view.seller.status as 'PENDING' | 'VERIFIED') : null,
+      updated_at: now,
+    })
     .where('seller_id', '=', sellerId)
     .execute();
   await events.publish(
@@ -322,6 +335,52 @@ export async function suspend(trx: Trx, events: EventPublisher, sellerId: string
     { userId: sellerId, aggregateKey: `seller:${sellerId}` },
   );
   return getSeller(trx, sellerId);
+}
+
+/**
+ * The account is active again: a store its suspension closed goes back to what it was — VERIFIED
+ * with `seller.verified` (product puts its products back on sale), or a PENDING application with
+ * `store.updated` (status PENDING). A store suspended for its own reasons, or an account never
+ * suspended, changes nothing.
+ */
+export async function reopenWithAccount(trx: Trx, events: EventPublisher, sellerId: string) {
+  const view = await findSeller(trx, sellerId, true);
+  const back = view?.seller.status === 'SUSPENDED' ? view.seller.suspended_with_account : null;
+  if (!view || !back) return false;
+  const now = new Date();
+  await trx
+    .updateTable('sellers')
+    .set({
+      status: back,
+      suspended_at: null,
+      suspension_reason: null,
+      suspended_with_account: null,
+      updated_at: now,
+    })
+    .where('seller_id', '=', sellerId)
+    .execute();
+  const opts = { userId: sellerId, aggregateKey: `seller:${sellerId}` };
+  if (back === 'VERIFIED')
+    await events.publish(
+      trx,
+      'seller.verified',
+      { sellerId, userId: sellerId, verifiedAt: now.toISOString() },
+      opts,
+    );
+  else
+    await events.publish(
+      trx,
+      'store.updated',
+      {
+        sellerId,
+        storeName: view.store.store_name,
+        changes: ['status'],
+        status: 'PENDING',
+        updatedAt: now.toISOString(),
+      },
+      opts,
+    );
+  return true;
 }
 
 export async function suspendById(deps: Deps, sellerId: string, reason: string): Promise<SellerView> {

@@ -2,7 +2,7 @@ import type { EventHandlers, Transaction } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { parseGradeRules, reevaluateSellerGrade } from '../domain/grades.ts';
-import { suspend } from '../domain/sellers.ts';
+import { reopenWithAccount, suspend } from '../domain/sellers.ts';
 
 /**
  * The dashboard's facts, one row per event, each written once and in whatever order the events
@@ -110,7 +110,12 @@ export function handlers(deps: SellerDeps): EventHandlers<Database> {
     },
     'admin.user.suspended': async (e, { trx }) => {
       // A suspended account's store stops selling too (no store: nothing to do).
-      await suspend(trx, deps.events, e.data.userId, `계정 정지: ${e.data.reason}`);
+      await suspend(trx, deps.events, e.data.userId, `계정 정지: ${e.data.reason}`, { withAccount: true });
+    },
+    'user.updated': async (e, { trx }) => {
+      // The account restored: the store its suspension closed reopens.
+      if (e.data.status === 'ACTIVE' && e.data.changes.includes('status'))
+        await reopenWithAccount(trx, deps.events, e.data.userId);
     },
   };
 }
