@@ -1,3 +1,4 @@
+import { bulkSubscribe } from '@mp/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
@@ -234,7 +235,7 @@ describe('inbound events', () => {
   const rows = (shipmentId: string) =>
     svc.deps.db.selectFrom('deliveries').selectAll().where('shipment_id', '=', shipmentId).execute();
 
-  it('lists its subscriptions from the catalog, each with the dead-letter topic', async () => {
+  it('lists its subscriptions from the catalog, each with the dead-letter topic and the bulk setting', async () => {
     const res = await svc.call('GET', '/dapr/subscribe');
     expect(res.body).toEqual([
       {
@@ -242,7 +243,7 @@ describe('inbound events', () => {
         topic: 'shipping.delivered',
         route: '/events/shipping.delivered',
         deadLetterTopic: 'marketplace.deadletter',
-        bulkSubscribe: { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 25 },
+        bulkSubscribe,
       },
     ]);
   });
