@@ -216,10 +216,14 @@ describe('Redis and LOCAL_DEV outside local environments', () => {
   });
 
   it('refuses LOCAL_DEV unless the environment is explicitly a local one', () => {
-    for (const environment of ['staging', 'prod', 'Production', ''])
+    for (const environment of ['staging', 'prod', 'Production'])
       expect(renderError('local', ['--set', `environment=${environment}`]), environment).toMatch(
         /localDev .* is only for a local environment/,
       );
+    // No environment at all: the values schema refuses it before the template's check.
+    expect(renderError('local', ['--set', 'environment='])).toMatch(
+      /at '\/environment': minLength|localDev .* is only for a local environment/,
+    );
     expect(render('local', ['--set', 'environment=dev']).length).toBeGreaterThan(0);
   });
 });
