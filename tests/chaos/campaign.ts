@@ -262,7 +262,7 @@ const checks = await checkInvariants(db, { orderIds: ids, initialStock, couponId
 const violations = checks.reduce((n, c) => n + c.violations.length, 0);
 console.log(`
 fault campaign: ${seconds} s of orders
-  faults injected      ${faults.length} (${faults.filter((f) => f.kind === 'kill -9').length} kill -9, broker stop, PostgreSQL restart, duplicate publishing)
+  faults injected      ${faults.length}: ${[...new Set(faults.map((f) => f.kind.replace(/ \(.*\)$/, '')))].map((k) => `${faults.filter((f) => f.kind.startsWith(k)).length} × ${k}`).join(', ')}
   orders placed        ${ids.length} answered 201 (all answers: ${JSON.stringify(answers)})
   buyer/seller actions ${actions.cancels} cancels, ${actions.dispatches} dispatches, ${actions.refunds} refund requests
   invariants           ${checks.length} checked over ${checks.reduce((n, c) => n + c.checked, 0)} items
