@@ -191,6 +191,8 @@ export function daprAllows(callee: ServiceName, caller: ServiceName, method: str
  * The pubsub component's scopes, from the event catalog: each app may publish only its own events
  * (and the dead-letter topic, which its sidecar publishes to when a delivery to it fails) and
  * subscribe only to the events it consumes (the monitor, admin, to all and to the dead letters).
+ * The monitor may also publish every event: an operator's dead-letter replay publishes the kept
+ * envelope again, unchanged, on its own topic (docs/decisions/0030-trust-model.md).
  * Every app is named, with an empty list when it has none, since Dapr lets an app that is not
  * named use every topic; `allowedTopics` refuses any topic outside the catalog to everyone.
  */
@@ -199,11 +201,12 @@ export function pubsubScopes(): { name: string; value: string }[] {
     serviceNames.map((s) => `${s}=${f(s).join(',')}`).join(';');
   const subscribed = (s: ServiceName): string[] =>
     s === monitorService ? [...subscriptionsOf(s), deadLetterTopic] : subscriptionsOf(s);
+  const published = (s: ServiceName): string[] =>
+    s === monitorService
+      ? [...eventTypes, deadLetterTopic]
+      : [...publicationsOf(s), ...(subscribed(s).length ? [deadLetterTopic] : [])];
   return [
-    {
-      name: 'publishingScopes',
-      value: list((s) => [...publicationsOf(s), ...(subscribed(s).length ? [deadLetterTopic] : [])]),
-    },
+    { name: 'publishingScopes', value: list(published) },
     { name: 'subscriptionScopes', value: list(subscribed) },
     { name: 'allowedTopics', value: [...eventTypes, deadLetterTopic].join(',') },
   ];

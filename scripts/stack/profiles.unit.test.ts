@@ -94,7 +94,10 @@ describe('pubsub scopes', () => {
       expect(Object.keys(sub).sort(), p).toEqual([...serviceNames].sort());
       for (const s of serviceNames) {
         const dead = subscriptionsOf(s).length ? [deadLetterTopic] : [];
-        expect(pub[s], `${p} ${s}`).toEqual([...publicationsOf(s), ...dead]);
+        // The monitor replays dead letters on their own topics, so it may publish them all.
+        expect(pub[s], `${p} ${s}`).toEqual(
+          s === monitorService ? [...eventTypes, deadLetterTopic] : [...publicationsOf(s), ...dead],
+        );
         expect(sub[s], `${p} ${s}`).toEqual(
           s === monitorService ? [...eventTypes, deadLetterTopic] : subscriptionsOf(s),
         );
