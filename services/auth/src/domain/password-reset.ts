@@ -53,7 +53,8 @@ export async function requestReset(deps: AuthDeps, kek: Buffer, email: string): 
   });
 }
 
-const tokenError = (code: string, detail: string) =>
+/** A link's token that is wrong, spent or expired: 400 naming `token`. */
+export const tokenError = (code: string, detail: string) =>
   badRequest(code, detail, { errors: [{ path: 'token', message: detail, in: 'body' }] });
 
 /**
