@@ -1,9 +1,8 @@
-import { newId, type Transaction } from '@mp/platform';
+import type { Transaction } from '@mp/platform';
 import type { AuthDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { markEmailVerified } from './accounts.ts';
-import { tokenError } from './password-reset.ts';
-import { randomToken, seal, sha256, unseal } from './sealing.ts';
+import { claimLink, createLink, openLinkToken, spendLink } from './links.ts';
 
 /**
  * Opens a link that proves the account owns its email, the way a password reset is opened: a
@@ -17,37 +16,22 @@ export async function openVerification(
   kek: Buffer,
   account: { userId: string; email: string },
 ): Promise<void> {
-  const token = randomToken(32);
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + deps.config.EMAIL_VERIFICATION_TTL_SECONDS * 1000);
-  await trx
-    .updateTable('email_verifications')
-    .set({ used_at: now, token_sealed: null })
-    .where('user_id', '=', account.userId)
-    .where('used_at', 'is', null)
-    .execute();
-  const verificationId = newId();
-  await trx
-    .insertInto('email_verifications')
-    .values({
-      verification_id: verificationId,
-      token_hash: sha256(token),
-      token_sealed: seal(kek, token),
-      user_id: account.userId,
-      email: account.email,
-      expires_at: expiresAt,
-      used_at: null,
-    })
-    .execute();
+  const link = await createLink(
+    trx,
+    kek,
+    'email_verifications',
+    account,
+    deps.config.EMAIL_VERIFICATION_TTL_SECONDS,
+  );
   await deps.events.publish(
     trx,
     'auth.email.verification',
     {
       userId: account.userId,
       email: account.email,
-      verificationId,
-      expiresAt: expiresAt.toISOString(),
-      at: now.toISOString(),
+      verificationId: link.id,
+      expiresAt: link.expiresAt.toISOString(),
+      at: link.at.toISOString(),
     },
     { userId: account.userId, aggregateKey: `user:${account.userId}` },
   );
@@ -58,45 +42,17 @@ export async function openVerification(
  * the token is spent — one transaction, so a failure leaves the link usable.
  */
 export async function confirmVerification(deps: AuthDeps, token: string): Promise<{ userId: string }> {
-  const hash = sha256(token);
   return deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('email_verifications')
-      .selectAll()
-      .where('token_hash', '=', hash)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw tokenError('VERIFICATION_TOKEN_INVALID', 'This verification link is not valid');
-    if (row.used_at)
-      throw tokenError(
-        'VERIFICATION_TOKEN_USED',
-        'This verification link was already used or replaced by a newer one',
-      );
-    if (row.expires_at.getTime() <= Date.now())
-      throw tokenError('VERIFICATION_TOKEN_EXPIRED', 'This verification link has expired');
+    const row = await claimLink(trx, 'email_verifications', token, {
+      prefix: 'VERIFICATION_TOKEN',
+      noun: 'verification',
+    });
     await markEmailVerified(deps.dapr, row.user_id);
-    await trx
-      .updateTable('email_verifications')
-      .set({ used_at: new Date(), token_sealed: null })
-      .where('verification_id', '=', row.verification_id)
-      .execute();
+    await spendLink(trx, 'email_verifications', row.token_hash);
     return { userId: row.user_id };
   });
 }
 
 /** The token of an open verification, for notification to mail; undefined once spent, replaced or expired. */
-export async function openVerificationToken(
-  deps: AuthDeps,
-  kek: Buffer,
-  verificationId: string,
-): Promise<{ token: string; expiresAt: Date } | undefined> {
-  const row = await deps.db
-    .selectFrom('email_verifications')
-    .select(['token_sealed', 'expires_at'])
-    .where('verification_id', '=', verificationId)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!row?.token_sealed) return undefined;
-  return { token: unseal(kek, row.token_sealed), expiresAt: row.expires_at };
-}
+export const openVerificationToken = (deps: AuthDeps, kek: Buffer, verificationId: string) =>
+  openLinkToken(deps.db, kek, 'email_verifications', verificationId);
