@@ -19,6 +19,7 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/password-reset/confirm',
+  'POST /api/v1/auth/email-verification/confirm',
   'GET /api/v1/auth/oauth/providers',
   'GET /api/v1/auth/oauth/{provider}/authorize',
   'GET /api/v1/auth/oauth/{provider}/callback',

@@ -126,6 +126,18 @@ const table: Row[] = [
     expect: all(400),
     body: () => ({ token: 'not-a-token', newPassword: 'brand new horse' }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/email-verification',
+    // New accounts get a new link; the local admin's email is proven already.
+    expect: { ...signedIn(202), admin: 409 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/email-verification/confirm',
+    expect: all(400),
+    body: () => ({ token: 'not-a-token' }),
+  },
   { method: 'GET', path: '/api/v1/auth/oauth/providers', expect: all(200) },
   {
     method: 'GET',

@@ -564,6 +564,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail me a new email verification link (the earlier one stops working) */
+        post: operations["postAuthEmailVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email-verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prove the account owns its email with the token from the link */
+        post: operations["postAuthEmailVerificationConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -2553,6 +2587,7 @@ export interface components {
         };
         InternalUser: {
             email: string;
+            emailVerified: boolean;
             name: string;
             phone: string | null;
             /** @enum {string} */
@@ -6577,7 +6612,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6585,7 +6620,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
@@ -6601,13 +6636,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_REQUESTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6688,7 +6726,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6696,7 +6734,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
@@ -6712,13 +6750,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_REQUESTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6797,7 +6838,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6805,7 +6846,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
@@ -6821,13 +6862,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_REQUESTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6889,7 +6933,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6897,7 +6941,145 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postAuthEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                    };
+                };
+            };
+            /** @description Too many requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postAuthEmailVerificationConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Email verified */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -6965,7 +7147,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6973,7 +7155,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6989,13 +7171,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_REQUESTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7061,7 +7246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7069,7 +7254,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7085,13 +7270,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_REQUESTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7217,7 +7405,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND */
+            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND, VERIFICATION_NOT_OPEN */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7225,7 +7413,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND";
+                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND" | "VERIFICATION_NOT_OPEN";
                     };
                 };
             };
@@ -7293,7 +7481,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7301,7 +7489,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7317,7 +7505,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND */
+            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND, VERIFICATION_NOT_OPEN */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7325,11 +7513,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND";
+                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND" | "VERIFICATION_NOT_OPEN";
                     };
                 };
             };
-            /** @description Conflict with the current state: TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7337,7 +7525,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
@@ -7589,7 +7777,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED */
+            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7597,7 +7785,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED";
+                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7728,7 +7916,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND */
+            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND, VERIFICATION_NOT_OPEN */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7736,7 +7924,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND";
+                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND" | "VERIFICATION_NOT_OPEN";
                     };
                 };
             };

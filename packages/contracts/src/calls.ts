@@ -51,6 +51,13 @@ export const calls = {
     method: 'GET',
     path: '/internal/password-resets/{resetId}',
   }),
+  // Likewise the email verification link's token.
+  'auth.emailVerifications.get': call({
+    callers: ['notification'],
+    callee: 'auth',
+    method: 'GET',
+    path: '/internal/email-verifications/{verificationId}',
+  }),
 
   // Accounts: auth keeps credentials' use, user keeps the accounts.
   'user.credentials.verify': call({
@@ -88,6 +95,12 @@ export const calls = {
     callee: 'user',
     method: 'PUT',
     path: '/internal/users/{id}/password',
+  }),
+  'user.users.emailVerified': call({
+    callers: ['auth'],
+    callee: 'user',
+    method: 'POST',
+    path: '/internal/users/{id}/email-verified',
   }),
   'user.users.suspend': call({
     callers: ['admin'],

@@ -25,8 +25,18 @@ export const eventCatalog = {
   'auth.user.logout': { publisher: 'auth', subscribers: [], data: i.authUserLogout },
   'auth.token.refreshed': { publisher: 'auth', subscribers: [], data: i.authTokenRefreshed },
   'auth.password.reset': { publisher: 'auth', subscribers: ['notification'], data: i.authPasswordReset },
+  'auth.email.verification': {
+    publisher: 'auth',
+    subscribers: ['notification'],
+    data: i.authEmailVerification,
+  },
 
-  'user.created': { publisher: 'user', subscribers: ['stats', 'notification'], data: i.userCreated },
+  'user.created': {
+    publisher: 'user',
+    subscribers: ['stats', 'notification', 'auth'],
+    data: i.userCreated,
+    why: 'auth opens an email verification for an account whose email nothing proved yet',
+  },
   'user.updated': {
     publisher: 'user',
     subscribers: ['auth', 'seller'],

@@ -4,7 +4,14 @@ import { routeTable, serviceNames, services } from '../src/services.ts';
 
 /** The seed's §1 publish lists, service by service, plus the gaps the contract resolved. */
 const seedPublishes: Record<string, string[]> = {
-  auth: ['auth.user.login', 'auth.user.logout', 'auth.token.refreshed', 'auth.password.reset'],
+  auth: [
+    'auth.user.login',
+    'auth.user.logout',
+    'auth.token.refreshed',
+    'auth.password.reset',
+    // Email verification at sign-up (docs/identity.md), beside the reset.
+    'auth.email.verification',
+  ],
   user: ['user.created', 'user.updated', 'user.deleted', 'user.address.created'],
   product: [
     'product.created',

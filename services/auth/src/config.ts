@@ -34,6 +34,9 @@ export const config = baseConfigSchema.extend({
   PASSWORD_RESET_TTL_SECONDS: seconds(60, 86_400, 1800),
   /** Reset requests per email in a login window beyond which no more mail is sent (the answer stays 202). */
   PASSWORD_RESET_MAX_PER_WINDOW: count(3),
+  EMAIL_VERIFICATION_TTL_SECONDS: seconds(60, 7 * 86_400, 86_400),
+  /** Verification links a signed-in account may ask for again in a login window. */
+  EMAIL_VERIFICATION_MAX_PER_WINDOW: count(3),
 
   // Social login (OpenID Connect). A provider is on when its client id is set.
   OIDC_KAKAO_CLIENT_ID: z.string().min(1).optional(),

@@ -47,7 +47,15 @@ export class FakeUsers {
   }
 
   private view(a: FakeAccount) {
-    return { userId: a.userId, email: a.email, name: a.name, phone: null, role: a.role, status: a.status };
+    return {
+      userId: a.userId,
+      email: a.email,
+      name: a.name,
+      phone: null,
+      role: a.role,
+      status: a.status,
+      emailVerified: a.verified,
+    };
   }
 
   private route(key: string): ((body: any) => unknown) | undefined {
@@ -81,6 +89,13 @@ export class FakeUsers {
           ...this.view(this.add({ email: body.email, password: null, name: body.name })),
           created: true,
         };
+      }
+      const verified = /^\/internal\/users\/([^/]+)\/email-verified$/.exec(path);
+      if (method === 'POST' && verified) {
+        const v = this.accounts.get(decodeURIComponent(verified[1]!));
+        if (!v) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
+        v.verified = true;
+        return undefined;
       }
       const id = /^\/internal\/users\/([^/]+)(\/password)?$/.exec(path);
       const a = id ? this.accounts.get(decodeURIComponent(id[1]!)) : undefined;

@@ -52,7 +52,9 @@ export async function startNotification(env: Record<string, string> = {}): Promi
       {
         get: (_t, key) => {
           const reset =
-            typeof key === 'string' ? /^auth GET \/internal\/password-resets\/(.+)$/.exec(key) : null;
+            typeof key === 'string'
+              ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
+              : null;
           if (reset) return () => openReset(reset[1]!);
           const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
           if (!m) return undefined;
@@ -171,7 +173,10 @@ export const dueNow = (svc: NotificationService) =>
     .where('status', '=', 'PENDING')
     .execute();
 
-/** auth's open resets as its internal route answers: the token of `r-…`, none (404) for `gone-…`. */
+/**
+ * auth's open resets and email verifications as its internal routes answer: the token of `r-…`,
+ * none (404) for `gone-…`.
+ */
 export function openReset(resetId: string) {
   if (resetId.startsWith('gone-')) throw new ApiError(404, 'RESET_NOT_OPEN', 'This reset is not open');
   return { token: `token-of-${resetId}`, expiresAt: new Date(Date.now() + 60_000).toISOString() };

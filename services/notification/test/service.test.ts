@@ -21,7 +21,9 @@ beforeAll(async () => {
       {
         get: (_t, key) => {
           const reset =
-            typeof key === 'string' ? /^auth GET \/internal\/password-resets\/(.+)$/.exec(key) : null;
+            typeof key === 'string'
+              ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
+              : null;
           if (reset) return () => openReset(reset[1]!);
           const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
           if (!m) return undefined;
@@ -134,6 +136,38 @@ describe('password reset mail', () => {
       email: kim.email,
       phase: 'requested',
       resetId: 'gone-r-1',
+      expiresAt: now(),
+      at: now(),
+    });
+    expect(status).toBe('SUCCESS');
+    expect(mailsTo(kim.email)).toEqual([]);
+  });
+
+  it('mails an email verification link with the token fetched from auth, kept out of the history', async () => {
+    const kim = account();
+    const token = 'token-of-r-verification-0123456789';
+    const { status } = await deliver('auth', 'auth.email.verification', {
+      userId: kim.id,
+      email: kim.email,
+      verificationId: 'r-verification-0123456789',
+      expiresAt: now(),
+      at: now(),
+    });
+    expect(status).toBe('SUCCESS');
+    const [mail] = mailsTo(kim.email);
+    expect(mail!.metadata.subject).toBe('이메일 주소를 확인해 주세요');
+    expect(String(mail!.data)).toContain(`https://shop.example.kr/verify-email?token=${token}`);
+    const h = await history(kim.token);
+    expect(h.items[0]).toMatchObject({ template: 'email-verification', channel: 'EMAIL', link: null });
+    expect(JSON.stringify(h)).not.toContain(token);
+  });
+
+  it('sends nothing for a verification auth no longer holds open (used, replaced or expired)', async () => {
+    const kim = account();
+    const { status } = await deliver('auth', 'auth.email.verification', {
+      userId: kim.id,
+      email: kim.email,
+      verificationId: 'gone-v-1',
       expiresAt: now(),
       at: now(),
     });

@@ -23,6 +23,7 @@ describe('contract 2: GET /internal/users/{userId}', () => {
       phone: '010-1234-5678',
       role: 'seller',
       status: 'ACTIVE',
+      emailVerified: false,
     });
     for (const id of ['0190a0a0-0000-7000-8000-0000000000aa', 'not-a-uuid']) {
       const missing = await call('GET', `/internal/users/${id}`);
@@ -108,6 +109,24 @@ describe('password set by auth (reset confirmed)', () => {
           password: 'long enough',
         })
       ).status,
+    ).toBe(404);
+  });
+});
+
+describe('email verified by auth (verification link confirmed)', () => {
+  it('marks the email verified once, announces it, and says so in contract 2 and user.created', async () => {
+    const kim = await signUp(svc);
+    const [created] = (await svc.outbox('user.created')).filter((e) => e.data.userId === kim.id);
+    expect(created!.data.emailVerified).toBe(false);
+    for (let i = 0; i < 2; i++)
+      expect((await call('POST', `/internal/users/${kim.id}/email-verified`)).status).toBe(204);
+    expect((await call('GET', `/internal/users/${kim.id}`)).body.emailVerified).toBe(true);
+    const me = await svc.call('GET', '/api/v1/users/me', { token: kim.token });
+    expect(me.body.emailVerified).toBe(true);
+    const updates = (await svc.outbox('user.updated')).filter((e) => e.data.userId === kim.id);
+    expect(updates.map((e) => e.data.changes)).toEqual([['emailVerified']]);
+    expect(
+      (await call('POST', '/internal/users/0190a0a0-0000-7000-8000-0000000000ac/email-verified')).status,
     ).toBe(404);
   });
 });

@@ -41,6 +41,18 @@ export const authPasswordReset = z.object({
   expiresAt: at.optional(),
   at,
 });
+/**
+ * A link that proves the account owns its email was opened (at a password sign-up, or asked for
+ * again): it names the verification, never its token, which notification fetches from auth
+ * (`GET /internal/email-verifications/{verificationId}`) while the verification is open.
+ */
+export const authEmailVerification = z.object({
+  userId: id,
+  email: z.email(),
+  verificationId: z.string(),
+  expiresAt: at,
+  at,
+});
 
 // User (seed 1.2)
 export const userCreated = z.object({
@@ -48,6 +60,8 @@ export const userCreated = z.object({
   email: z.email(),
   name: z.string(),
   role,
+  /** false: nothing proved the email yet (a password sign-up), so auth mails a verification link. */
+  emailVerified: z.boolean().optional(),
   createdAt: at,
 });
 export const userUpdated = z.object({

@@ -121,4 +121,22 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0004_email_verifications': {
+    async up(db) {
+      // Links that prove an account owns its email: the token's SHA-256 to check it, the token
+      // sealed for notification to fetch by `verification_id` while open, wiped once spent.
+      await db.schema
+        .createTable('email_verifications')
+        .addColumn('verification_id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('token_sealed', 'text')
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('used_at', 'timestamptz')
+        .execute();
+      await sql`create index email_verifications_of_user on email_verifications (user_id)`.execute(db);
+    },
+  },
 };

@@ -74,6 +74,19 @@ export interface PasswordResetsTable {
   used_at: Date | null;
 }
 
+/** Single-use, expiring email verification links (SHA-256; sealed for notification until spent). */
+export interface EmailVerificationsTable {
+  /** What `auth.email.verification` names instead of the token. */
+  verification_id: string;
+  token_hash: string;
+  token_sealed: string | null;
+  user_id: string;
+  email: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface OidcFlowsTable {
   state_hash: string;
   provider: string;
@@ -108,6 +121,7 @@ export interface Database extends PlatformTables {
   two_factor: TwoFactorTable;
   recovery_codes: RecoveryCodesTable;
   password_resets: PasswordResetsTable;
+  email_verifications: EmailVerificationsTable;
   oidc_flows: OidcFlowsTable;
   external_identities: ExternalIdentitiesTable;
   login_tickets: LoginTicketsTable;

@@ -8,6 +8,7 @@ export interface Account {
   phone: string | null;
   role: Role;
   status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+  emailVerified: boolean;
 }
 
 const notFoundToUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
@@ -49,3 +50,6 @@ export const setPassword = (dapr: Dapr, userId: string, password: string) =>
     method: 'PUT',
     body: { password },
   });
+
+export const markEmailVerified = (dapr: Dapr, userId: string) =>
+  dapr.invoke('user', `/internal/users/${encodeURIComponent(userId)}/email-verified`, { method: 'POST' });

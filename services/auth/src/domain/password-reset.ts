@@ -1,8 +1,8 @@
-import { badRequest, newId, type Transaction } from '@mp/platform';
+import type { Transaction } from '@mp/platform';
 import type { AuthDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { accountByEmail, setPassword } from './accounts.ts';
-import { randomToken, seal, sha256, unseal } from './sealing.ts';
+import { claimLink, createLink, openLinkToken, spendLink } from './links.ts';
 import { forgetSessions, revokeSessions } from './sessions.ts';
 
 /**
@@ -14,29 +14,14 @@ import { forgetSessions, revokeSessions } from './sessions.ts';
 export async function requestReset(deps: AuthDeps, kek: Buffer, email: string): Promise<void> {
   const account = await accountByEmail(deps.dapr, email);
   if (account?.status !== 'ACTIVE') return;
-  const token = randomToken(32);
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + deps.config.PASSWORD_RESET_TTL_SECONDS * 1000);
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('password_resets')
-      .set({ used_at: now, token_sealed: null })
-      .where('user_id', '=', account.userId)
-      .where('used_at', 'is', null)
-      .execute();
-    const resetId = newId();
-    await trx
-      .insertInto('password_resets')
-      .values({
-        token_hash: sha256(token),
-        reset_id: resetId,
-        token_sealed: seal(kek, token),
-        user_id: account.userId,
-        email: account.email,
-        expires_at: expiresAt,
-        used_at: null,
-      })
-      .execute();
+    const link = await createLink(
+      trx,
+      kek,
+      'password_resets',
+      account,
+      deps.config.PASSWORD_RESET_TTL_SECONDS,
+    );
     await deps.events.publish(
       trx,
       'auth.password.reset',
@@ -44,17 +29,14 @@ export async function requestReset(deps: AuthDeps, kek: Buffer, email: string): 
         userId: account.userId,
         email: account.email,
         phase: 'requested',
-        resetId,
-        expiresAt: expiresAt.toISOString(),
-        at: now.toISOString(),
+        resetId: link.id,
+        expiresAt: link.expiresAt.toISOString(),
+        at: link.at.toISOString(),
       },
       { userId: account.userId, aggregateKey: `user:${account.userId}` },
     );
   });
 }
-
-const tokenError = (code: string, detail: string) =>
-  badRequest(code, detail, { errors: [{ path: 'token', message: detail, in: 'body' }] });
 
 /**
  * Confirms a reset: the token is claimed under a row lock, user sets the password (through Dapr),
@@ -66,26 +48,11 @@ export async function confirmReset(
   token: string,
   newPassword: string,
 ): Promise<{ userId: string; email: string }> {
-  const hash = sha256(token);
   const result = await deps.db.transaction().execute(async (trx: Transaction<Database>) => {
-    const row = await trx
-      .selectFrom('password_resets')
-      .selectAll()
-      .where('token_hash', '=', hash)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw tokenError('RESET_TOKEN_INVALID', 'This reset link is not valid');
-    if (row.used_at)
-      throw tokenError('RESET_TOKEN_USED', 'This reset link was already used or replaced by a newer one');
-    if (row.expires_at.getTime() <= Date.now())
-      throw tokenError('RESET_TOKEN_EXPIRED', 'This reset link has expired');
+    const row = await claimLink(trx, 'password_resets', token, { prefix: 'RESET_TOKEN', noun: 'reset' });
     await setPassword(deps.dapr, row.user_id, newPassword);
     const now = new Date();
-    await trx
-      .updateTable('password_resets')
-      .set({ used_at: now, token_sealed: null })
-      .where('token_hash', '=', hash)
-      .execute();
+    await spendLink(trx, 'password_resets', row.token_hash);
     const ended = await revokeSessions(trx, deps.events, { userId: row.user_id }, 'password_reset');
     await deps.events.publish(
       trx,
@@ -103,18 +70,5 @@ export async function confirmReset(
  * The token of an open reset, for notification to put in the mail (through Dapr, to notification
  * only): undefined once the reset is spent, superseded or expired.
  */
-export async function openResetToken(
-  deps: AuthDeps,
-  kek: Buffer,
-  resetId: string,
-): Promise<{ token: string; expiresAt: Date } | undefined> {
-  const row = await deps.db
-    .selectFrom('password_resets')
-    .select(['token_sealed', 'expires_at'])
-    .where('reset_id', '=', resetId)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!row?.token_sealed) return undefined;
-  return { token: unseal(kek, row.token_sealed), expiresAt: row.expires_at };
-}
+export const openResetToken = (deps: AuthDeps, kek: Buffer, resetId: string) =>
+  openLinkToken(deps.db, kek, 'password_resets', resetId);

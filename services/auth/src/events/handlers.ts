@@ -1,6 +1,7 @@
 import type { EventHandlers } from '@mp/platform';
 import type { AuthContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
+import { openVerification } from '../domain/email-verification.ts';
 import { forgetSessions, revokeSessions } from '../domain/sessions.ts';
 import { erase } from '../domain/two-factor.ts';
 
@@ -9,9 +10,14 @@ import { erase } from '../domain/two-factor.ts';
  * deleted, or whose password changed. Only sessions started before the change end, so a sign-in
  * made after it (a restored account, the new password) survives a late event.
  */
-export function handlers({ deps }: AuthContext): EventHandlers<Database> {
+export function handlers({ deps, kek }: AuthContext): EventHandlers<Database> {
   const { events, dapr, log } = deps;
   return {
+    // A sign-up whose email nothing proved yet gets a verification link (the inbox runs it once).
+    'user.created': async (e, { trx }) => {
+      if (e.data.emailVerified !== false) return;
+      await openVerification(trx, deps, kek, { userId: e.data.userId, email: e.data.email });
+    },
     'user.updated': async (e, { trx }) => {
       const d = e.data;
       const before = new Date(d.updatedAt);
@@ -36,10 +42,11 @@ export function handlers({ deps }: AuthContext): EventHandlers<Database> {
         { userId: d.userId, before: new Date(d.deletedAt) },
         'deleted',
       );
-      // Nothing of a deleted account stays here: second factor, provider links, open resets.
+      // Nothing of a deleted account stays here: second factor, provider links, open resets and verifications.
       await erase(trx, d.userId);
       await trx.deleteFrom('external_identities').where('user_id', '=', d.userId).execute();
       await trx.deleteFrom('password_resets').where('user_id', '=', d.userId).execute();
+      await trx.deleteFrom('email_verifications').where('user_id', '=', d.userId).execute();
       await forgetSessions(dapr, log, ended);
     },
     'admin.user.suspended': async (e, { trx }) => {

@@ -1,5 +1,6 @@
 import type { App } from '@mp/platform';
 import type { AuthContext } from '../context.ts';
+import { emailVerificationRoutes } from './email-verification.ts';
 import { jwksRoutes } from './jwks.ts';
 import { loginRoutes } from './login.ts';
 import { oauthRoutes } from './oauth.ts';
@@ -16,5 +17,6 @@ export function routes(app: App, ctx: AuthContext): void {
   sessionRoutes(app, ctx);
   twoFactorRoutes(app, ctx);
   passwordResetRoutes(app, ctx);
+  emailVerificationRoutes(app, ctx);
   oauthRoutes(app, ctx);
 }

@@ -1,5 +1,6 @@
 import { type App, createRoute, jsonResponse, notFound, problems, z } from '@mp/platform';
 import type { AuthContext } from '../context.ts';
+import { openVerificationToken } from '../domain/email-verification.ts';
 import { openResetToken } from '../domain/password-reset.ts';
 import { recentlyRevoked } from '../domain/sessions.ts';
 
@@ -26,6 +27,17 @@ const resetToken = createRoute({
   },
 });
 
+const verificationToken = createRoute({
+  method: 'get',
+  path: '/internal/email-verifications/{verificationId}',
+  summary: 'The token of an open email verification, for notification to mail (never in the event)',
+  request: { params: z.object({ verificationId: z.string().min(1).max(100) }) },
+  responses: {
+    200: jsonResponse(z.object({ token: z.string(), expiresAt: z.string() }), 'The open verification'),
+    ...problems(404),
+  },
+});
+
 /** Routes other services reach through Dapr. */
 export function internalRoutes(app: App, { deps, kek }: AuthContext) {
   // An access token lives ACCESS_TOKEN_TTL_SECONDS; a minute more covers clock skew.
@@ -39,6 +51,13 @@ export function internalRoutes(app: App, { deps, kek }: AuthContext) {
     c.header('cache-control', 'no-store');
     const open = await openResetToken(deps, kek, c.req.valid('param').resetId);
     if (!open) throw notFound('RESET_NOT_OPEN', 'This reset was used, replaced or has expired');
+    return c.json({ token: open.token, expiresAt: open.expiresAt.toISOString() }, 200);
+  });
+
+  app.openapi(verificationToken, async (c) => {
+    c.header('cache-control', 'no-store');
+    const open = await openVerificationToken(deps, kek, c.req.valid('param').verificationId);
+    if (!open) throw notFound('VERIFICATION_NOT_OPEN', 'This verification was used, replaced or has expired');
     return c.json({ token: open.token, expiresAt: open.expiresAt.toISOString() }, 200);
   });
 }

@@ -26,7 +26,7 @@ export interface TemplateSpec {
   variables: Record<string, Variable>;
   /** Only these channels (security mail goes by email alone); otherwise email, in-app, push and, for 문자-worthy templates, SMS. */
   only?: TemplateChannel[];
-  /** Variables a part must use: the reset mail keeps its link. */
+  /** Variables a part must use: the reset and verification mails keep their links. */
   required?: Partial<Record<string, string[]>>;
 }
 
@@ -46,6 +46,19 @@ export const templateCatalog: Record<string, TemplateSpec> = {
       ),
       expiresAt: v('링크 만료 시각 (KST)', '2026년 11월 25일 오후 3:30'),
       email: v('받는 주소', 'kim@example.kr'),
+    },
+    only: ['EMAIL'],
+    required: { html: ['link'] },
+  },
+  'email-verification': {
+    description: '이메일 주소 확인 (보안: 이메일만, 확인 링크 필수)',
+    variables: {
+      link: v(
+        '확인 링크 (비밀 토큰 포함, 한 번만 사용)',
+        'https://shop.example.kr/verify-email?token=sample',
+      ),
+      expiresAt: v('링크 만료 시각 (KST)', '2026년 11월 26일 오후 3:30'),
+      email: v('확인할 주소', 'kim@example.kr'),
     },
     only: ['EMAIL'],
     required: { html: ['link'] },

@@ -31,11 +31,12 @@ const carrierName: Record<string, string> = {
 };
 
 /**
- * The reset link's token: not in the event (it never leaves auth through the broker); the handler
- * fetched it from auth and set it on its in-memory copy of the event (events/handlers.ts).
+ * A link's token (password reset, email verification): not in the event (it never leaves auth
+ * through the broker); the handler fetched it from auth and set it on its in-memory copy of the
+ * event (events/handlers.ts).
  */
-export const RESET_TOKEN = Symbol('resetToken');
-const resetTokenOf = (e: object) => (e as { [RESET_TOKEN]?: string })[RESET_TOKEN] ?? '';
+export const LINK_TOKEN = Symbol('linkToken');
+const linkTokenOf = (e: object) => (e as { [LINK_TOKEN]?: string })[LINK_TOKEN] ?? '';
 
 type Compose<T extends EventType> = (e: EventOf<T>, base: string) => Message | Message[] | undefined;
 
@@ -73,7 +74,7 @@ export const templates: Templates = {
       ? {
           template: 'password-reset',
           vars: {
-            link: `${base}/reset-password?token=${resetTokenOf(e)}`,
+            link: `${base}/reset-password?token=${linkTokenOf(e)}`,
             expiresAt: e.data.expiresAt ? kst(e.data.expiresAt) : '',
             email: e.data.email ?? '',
           },
@@ -88,7 +89,7 @@ export const templates: Templates = {
           ],
           action: {
             label: '비밀번호 재설정',
-            url: `${base}/reset-password?token=${resetTokenOf(e)}`,
+            url: `${base}/reset-password?token=${linkTokenOf(e)}`,
           },
           secret: true,
         }
@@ -104,6 +105,24 @@ export const templates: Templates = {
             '직접 변경하지 않으셨다면 즉시 고객센터로 알려 주세요.',
           ],
         },
+  'auth.email.verification': (e, base): Message => {
+    const link = `${base}/verify-email?token=${linkTokenOf(e)}`;
+    return {
+      template: 'email-verification',
+      vars: { link, expiresAt: kst(e.data.expiresAt), email: e.data.email },
+      category: 'account',
+      userId: e.data.userId,
+      email: e.data.email,
+      title: '이메일 주소를 확인해 주세요',
+      lines: [
+        '가입하신 이메일 주소가 맞는지 확인합니다. 아래 버튼을 눌러 주세요.',
+        `이 링크는 ${kst(e.data.expiresAt)}까지 한 번만 쓸 수 있습니다.`,
+        '가입하지 않으셨다면 이 메일을 무시하셔도 됩니다.',
+      ],
+      action: { label: '이메일 확인', url: link },
+      secret: true,
+    };
+  },
   'user.created': (e) => ({
     template: 'welcome',
     vars: { name: e.data.name, email: e.data.email },

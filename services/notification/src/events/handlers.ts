@@ -1,29 +1,35 @@
-import { type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
+import { type CallPath, type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
 import { ApiError, type EventHandlers, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { broadcastNotice } from '../domain/broadcast.ts';
 import { deliver } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
-import { RESET_TOKEN, templates } from '../domain/templates.ts';
+import { LINK_TOKEN, templates } from '../domain/templates.ts';
 
 const STALE = Symbol('stale');
 
+/** Where auth hands out the token of the link an event names (the events name only its id). */
+const linkTokenPath: { [T in EventType]?: (data: EventOf<T>['data']) => CallPath<'auth'> | undefined } = {
+  'auth.password.reset': (d) =>
+    d.phase === 'requested' && d.resetId
+      ? `/internal/password-resets/${encodeURIComponent(d.resetId)}`
+      : undefined,
+  'auth.email.verification': (d) => `/internal/email-verifications/${encodeURIComponent(d.verificationId)}`,
+};
+
 /**
- * A password reset's link needs its token, which auth keeps: fetched through Dapr (notification is
- * the only caller auth's policy allows) while the reset is open; a reset already used or replaced
- * gets no mail (the template then names no token and the handler skips it).
+ * A password reset's or an email verification's link needs its token, which auth keeps: fetched
+ * through Dapr (notification is the only caller auth's policy allows) while the link is open; one
+ * already used, replaced or expired gets no mail.
  */
 async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): Promise<EventOf<EventType>> {
-  if (event.eventType !== 'auth.password.reset') return event;
-  const data = (event as EventOf<'auth.password.reset'>).data;
-  if (data.phase !== 'requested' || !data.resetId) return event;
+  const pathOf = linkTokenPath[event.eventType] as ((d: unknown) => CallPath<'auth'> | undefined) | undefined;
+  const path = pathOf?.(event.data);
+  if (!path) return event;
   try {
-    const { token } = await deps.dapr.invoke<{ token: string }>(
-      'auth',
-      `/internal/password-resets/${encodeURIComponent(data.resetId)}`,
-    );
-    return Object.assign({ ...event }, { [RESET_TOKEN]: token });
+    const { token } = await deps.dapr.invoke<{ token: string }>('auth', path);
+    return Object.assign({ ...event }, { [LINK_TOKEN]: token });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return { ...event, [STALE]: true } as never;
     throw err;
@@ -57,7 +63,7 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
     ) => {
       const ready = await withSecrets(deps, event);
       if ((ready as { [STALE]?: boolean })[STALE]) {
-        log.info({ topic }, 'password reset no longer open; no mail');
+        log.info({ topic }, 'link no longer open; no mail');
         return;
       }
       const composed = compose(ready, base);

@@ -111,6 +111,7 @@ export async function createUser(deps: Deps, input: NewUser): Promise<UserRow> {
           email: user.email,
           name: user.name,
           role: user.role,
+          emailVerified: user.email_verified_at !== null,
           createdAt: user.created_at.toISOString(),
         },
         { userId: user.id, aggregateKey: `user:${user.id}` },
@@ -182,6 +183,24 @@ export async function setPassword(
       .where('id', '=', user.id)
       .execute();
     await updated(trx, deps, user, verifies ? ['password', 'emailVerified'] : ['password'], now);
+  });
+}
+
+/**
+ * The account proved it owns its email (auth: a verification link confirmed). Repeating it is
+ * harmless; the first time announces `emailVerified`.
+ */
+export async function markEmailVerified(deps: Deps, userId: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const user = await liveUser(trx, userId, true);
+    if (user.email_verified_at !== null) return;
+    const now = new Date();
+    await trx
+      .updateTable('users')
+      .set({ email_verified_at: now, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
+    await updated(trx, deps, user, ['emailVerified'], now);
   });
 }
 

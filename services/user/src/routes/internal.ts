@@ -19,6 +19,7 @@ import {
   accountForExternalIdentity,
   findById,
   findLiveByEmail,
+  markEmailVerified,
   setPassword,
   setStatus,
 } from '../domain/users.ts';
@@ -35,6 +36,7 @@ const internalUser = z
     phone: z.string().nullable(),
     role,
     status,
+    emailVerified: z.boolean(),
   })
   .openapi('InternalUser');
 const adminUser = internalUser
@@ -53,6 +55,7 @@ const toInternal = (u: UserRow) => ({
   phone: u.phone,
   role: u.role,
   status: u.status,
+  emailVerified: u.email_verified_at !== null,
 });
 const toAdmin = (u: UserRow) => ({
   ...toInternal(u),
@@ -119,6 +122,13 @@ const putPassword = createRoute({
   summary: 'Sets a new password (auth: password reset confirmed)',
   request: { params: userIdParam, body: jsonBody(z.object({ password })) },
   responses: { 204: { description: 'Set' }, ...problems(400, 404) },
+});
+const emailVerified = createRoute({
+  method: 'post',
+  path: '/internal/users/{userId}/email-verified',
+  summary: 'The account proved it owns its email (auth: verification link confirmed); repeatable',
+  request: { params: userIdParam },
+  responses: { 204: { description: 'Verified' }, ...problems(404) },
 });
 const statusBody = jsonBody(
   z.object({ reason: z.string().trim().min(1).max(500).optional(), adminId: z.string().max(64).optional() }),
@@ -192,6 +202,11 @@ export function internalRoutes(app: App, deps: UserDeps) {
   app.openapi(putPassword, async (c) => {
     // Only auth sets a password this way, for a confirmed reset: the mailbox is proven.
     await setPassword(deps, c.req.valid('param').userId, c.req.valid('json').password, true);
+    return c.body(null, 204);
+  });
+
+  app.openapi(emailVerified, async (c) => {
+    await markEmailVerified(deps, c.req.valid('param').userId);
     return c.body(null, 204);
   });
 
