@@ -120,6 +120,8 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
   };
   return {
     notification: {
+      // As the chart's values: a pool that holds every delivery in flight (its handlers look people up).
+      DB_POOL_MAX: '30',
       FCM_SANDBOX: 'true',
       FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(fcmServiceAccount),
       FCM_BASE_URL: fcmSandbox,
