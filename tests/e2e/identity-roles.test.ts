@@ -465,7 +465,7 @@ describe('the role matrix of the identity services', () => {
         const want = ([] as number[]).concat(row.expect[a]);
         if (!want.includes(res.status))
           wrong.push(
-            `${row.method} ${row.path} as ${a}: ${res.status} (want ${want.join('|')}) ${JSON.stringify(res.body).slice(0, 160)}`,
+            `${row.method} ${row.path} as ${a}: ${res.status} (want ${want.join('|')}) ${String(JSON.stringify(res.body ?? null)).slice(0, 160)}`,
           );
       }
     }

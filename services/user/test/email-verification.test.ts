@@ -1,5 +1,6 @@
 import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminBootstrap } from '../src/domain/bootstrap.ts';
 import { service } from '../src/service.ts';
 import { signUp, type UserService, uniqueEmail } from './helpers.ts';
 
@@ -65,5 +66,35 @@ describe('email verification and social sign-in', () => {
     const res = await external(kim.email, false);
     expect([res.status, res.body.code]).toEqual([409, 'ACCOUNT_EXISTS']);
     expect((await verify(kim.email, 'correct horse')).status).toBe(200);
+  });
+});
+
+describe('the configured admin account', () => {
+  it('counts its email as verified, also for an admin made before email verification existed', async () => {
+    const email = uniqueEmail('admin');
+    const deps = {
+      ...svc.deps,
+      config: { ...svc.deps.config, ADMIN_EMAIL: email, ADMIN_PASSWORD: 'admin-password-x' },
+    };
+    await adminBootstrap(deps as never).start();
+    const made = await svc.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(made.email_verified_at).not.toBeNull();
+    // As an older run left it: the same admin, never verified.
+    await svc.deps.db
+      .updateTable('users')
+      .set({ email_verified_at: null })
+      .where('id', '=', made.id)
+      .execute();
+    await adminBootstrap(deps as never).start();
+    const again = await svc.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', made.id)
+      .executeTakeFirstOrThrow();
+    expect(again.email_verified_at).not.toBeNull();
   });
 });
