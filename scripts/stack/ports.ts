@@ -1,7 +1,7 @@
 /**
  * Ports of a local stack. MP_STACK=N (0–7, 0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
- * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, metrics 9101 + 100·N,
+ * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, sidecar metrics 30001 + 100·N,
  * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N, a browser storefront's dev server 5173 + N
  * (the origin the stack allows cross-origin calls from); stack N > 0 uses databases suffixed `_sN`.
  */
@@ -30,7 +30,7 @@ export function portsOf(name: ServiceName, stack = stackNumber()): Ports {
     // Below Linux's ephemeral range (32768–60999), so an outgoing connection never holds them first.
     daprGrpc: 20000 + n + 200 * stack,
     daprInternalGrpc: 20100 + n + 200 * stack,
-    metrics: 9100 + n + 100 * stack,
+    metrics: 30000 + n + 100 * stack,
   };
 }
 
