@@ -5,7 +5,7 @@ set -euo pipefail
 
 MP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MP_CACHE="${MP_CACHE:-$HOME/.cache/marketplace}"
-# MP_STACK=N (0–7) runs an extra stack beside the default one: ports shift (scripts/stack/ports.ts),
+# MP_STACK=N (0–8) runs an extra stack beside the default one: ports shift (scripts/stack/ports.ts),
 # runtime state lives in .run/stack-N and databases get the suffix _sN.
 export MP_STACK="${MP_STACK:-0}"
 if [ "$MP_STACK" = 0 ]; then MP_RUN="${MP_RUN:-$MP_ROOT/.run}"; else MP_RUN="${MP_RUN:-$MP_ROOT/.run/stack-$MP_STACK}"; fi

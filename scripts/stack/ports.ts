@@ -1,5 +1,5 @@
 /**
- * Ports of a local stack. MP_STACK=N (0–7, 0 by default) shifts every port, so that several stacks
+ * Ports of a local stack. MP_STACK=N (0–8, 0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
  * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, sidecar metrics 30001 + 100·N,
  * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N, a browser storefront's dev server 5173 + N
@@ -9,7 +9,7 @@ import { type ServiceName, services } from '@mp/contracts';
 
 export const stackNumber = (): number => {
   const n = Number(process.env.MP_STACK ?? 0);
-  if (!Number.isInteger(n) || n < 0 || n > 7) throw new Error('MP_STACK must be 0–7');
+  if (!Number.isInteger(n) || n < 0 || n > 8) throw new Error('MP_STACK must be 0–8');
   return n;
 };
 
