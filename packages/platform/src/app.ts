@@ -17,6 +17,7 @@ import {
   validationFailed,
 } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { startTrace, traceContextOf, traceIdOf } from './trace.ts';
 
 export type AppEnv = AuthEnv & { Variables: { requestId: string } };
 export type App = OpenAPIHono<AppEnv>;
@@ -52,10 +53,17 @@ export function createRouter(): App {
  * routes, and a correlation id (the caller's `x-correlation-id` or the request id) that follows
  * the work into logs, events and calls to other services.
  */
-export function createApp(log: Logger, opts: { corsOrigins?: readonly string[] } = {}): App {
+export function createApp(
+  log: Logger,
+  opts: {
+    corsOrigins?: readonly string[];
+    /** How often a request that comes without `traceparent` starts a sampled trace (0–1). */
+    traceSamplingRate?: number;
+  } = {},
+): App {
   const app = createRouter();
   app.use('*', requestId({ headerName: 'x-request-id' }));
-  app.use('*', accessLog(log));
+  app.use('*', accessLog(log, opts.traceSamplingRate ?? 1));
   app.use('*', corsPolicy(opts.corsOrigins ?? []));
   app.onError((err, c) => problemResponse(c, toApiError(err, log)));
   app.notFound((c) =>
@@ -68,9 +76,6 @@ export function createApp(log: Logger, opts: { corsOrigins?: readonly string[] }
   });
   return app;
 }
-
-/** W3C trace context: version-traceid-parentid-flags. */
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** What a browser on an allowed origin may send and read (docs/decisions/0040-cors-in-the-kit.md). */
 export const CORS_POLICY = {
@@ -108,7 +113,12 @@ function corsPolicy(origins: readonly string[]): MiddlewareHandler<AppEnv> {
   };
 }
 
-function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
+/**
+ * The request's log line, and the context its work runs in: the correlation id, and the W3C trace
+ * context the caller sent (`traceparent`, `tracestate`; the gateway passes a client's on) or, when
+ * there is none, a new trace sampled at the sidecars' rate (packages/platform/src/trace.ts).
+ */
+function accessLog(log: Logger, traceSamplingRate: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     // A caller's id is kept only if it is one (bounded, plain charset); otherwise this request's
@@ -120,13 +130,11 @@ function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
       : isCorrelationId(requestId)
         ? requestId
         : randomUUID();
-    const traceparent = c.req.header('traceparent');
-    const traceId =
-      traceparent && TRACEPARENT.test(traceparent)
-        ? traceparent.split('-')[1]!
-        : correlationId.replaceAll('-', '');
+    const trace =
+      traceContextOf(c.req.header('traceparent'), c.req.header('tracestate')) ??
+      startTrace(traceSamplingRate);
     c.header('x-correlation-id', correlationId);
-    await runInContext({ correlationId, traceId }, next);
+    await runInContext({ correlationId, traceId: traceIdOf(trace), ...trace }, next);
     const path = c.req.path;
     if (path === '/healthz' || path === '/readyz') return;
     log.info(

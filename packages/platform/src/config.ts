@@ -54,6 +54,11 @@ export const baseConfigSchema = z.object({
    * must be named.
    */
   CORS_ALLOWED_ORIGINS: corsOrigins.default([]),
+  /**
+   * The sidecars' trace sampling rate (their Dapr Configuration's `tracing.samplingRate`, the same
+   * value): how often a request that arrives without `traceparent` starts a sampled trace.
+   */
+  TRACING_SAMPLING_RATE: z.coerce.number().min(0).max(1).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

@@ -4,6 +4,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface WorkContext {
   correlationId: string;
   traceId: string;
+  /**
+   * The W3C trace context the work runs in (packages/platform/src/trace.ts): sent on every
+   * invocation, stored with every outbox row, published with the event.
+   */
+  traceparent?: string;
+  tracestate?: string;
   userId?: string;
   /** The event being handled, when the work is an event delivery. */
   causationId?: string;

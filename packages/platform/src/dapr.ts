@@ -9,6 +9,7 @@ import { type CallPath, findCall, type ServiceName } from '@mp/contracts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { currentContext } from './context.ts';
 import { ApiError } from './errors.ts';
+import { traceHeaders } from './trace.ts';
 
 export interface InvokeOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -161,7 +162,7 @@ export function createDapr(opts: {
       checkListedCall(opts.caller, appId, method, path);
       const ctx = currentContext();
       const headers: Record<string, string> = { ...o.headers };
-      if (ctx) headers['x-correlation-id'] = ctx.correlationId;
+      if (ctx) Object.assign(headers, { 'x-correlation-id': ctx.correlationId }, traceHeaders(ctx));
       if (o.body !== undefined) headers['Content-Type'] = 'application/json';
       const qs = o.query
         ? `?${new URLSearchParams(Object.entries(o.query).filter(([, v]) => v !== undefined) as [string, string][])}`

@@ -23,4 +23,5 @@ export * from './service.ts';
 export * from './subscriptions.ts';
 export * from './system-configs.ts';
 export * from './throttle.ts';
+export * from './trace.ts';
 export * from './workers.ts';

@@ -13,6 +13,7 @@ import type { Dapr } from './dapr.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
+import { traceContextOf } from './trace.ts';
 import { type Worker, wakeableWorker } from './workers.ts';
 
 export interface PublishOptions {
@@ -76,6 +77,7 @@ export class EventPublisher {
     // A payload that breaks the contract is a bug here, not a consumer's problem: refuse to write it.
     const checked = spec.data.parse(data) as EventData<T>;
     const event = buildEvent(this.service, this.environment, type, checked, opts);
+    const ctx = currentContext();
     await (trx as unknown as Kysely<PlatformTables>)
       .insertInto('outbox')
       .values({
@@ -83,6 +85,9 @@ export class EventPublisher {
         topic: type,
         aggregate_key: opts.aggregateKey ?? null,
         envelope: JSON.stringify(event),
+        // The trace this event continues: the relay publishes it with it (cloudevent.traceparent).
+        trace_parent: ctx?.traceparent ?? null,
+        trace_state: ctx?.traceparent ? (ctx.tracestate ?? null) : null,
       })
       .execute();
     return event;
@@ -105,6 +110,31 @@ interface OutboxRow {
   aggregate_key: string | null;
   envelope: Record<string, unknown>;
   attempts: number;
+  trace_parent: string | null;
+  trace_state: string | null;
+}
+
+/**
+ * A row's per-event metadata for Dapr's bulk publish: the cloud event's id, type and source, the
+ * partition key, and the trace the event was written in. Dapr puts `cloudevent.traceparent` (and
+ * `cloudevent.tracestate`) into the cloud event it publishes in place of its own (pkg/runtime/pubsub/
+ * cloudevents.go in Dapr 1.18), and the subscriber's sidecar starts its delivery span as a child
+ * of it, so the consumers' work joins the producer's trace. Without a stored context the sidecar's
+ * own (the relay's publish request) is used.
+ */
+export function publishMetadata(
+  row: Pick<OutboxRow, 'envelope' | 'aggregate_key' | 'trace_parent' | 'trace_state'>,
+): Record<string, string> {
+  const env = row.envelope as { eventId: string; eventType: string; source: string };
+  const trace = traceContextOf(row.trace_parent, row.trace_state);
+  return {
+    'cloudevent.id': env.eventId,
+    'cloudevent.type': env.eventType,
+    'cloudevent.source': env.source,
+    ...(row.aggregate_key ? { partitionKey: row.aggregate_key } : {}),
+    ...(trace ? { 'cloudevent.traceparent': trace.traceparent } : {}),
+    ...(trace?.tracestate ? { 'cloudevent.tracestate': trace.tracestate } : {}),
+  };
 }
 
 /** Delay before retry n (1-based): 0.5 s, 1 s, 2 s … capped at 60 s, with ±20 % jitter. */
@@ -161,7 +191,7 @@ export class OutboxRelay {
       // A row waits while an earlier row of its aggregate is failing (not due); otherwise a batch
       // takes an aggregate's pending rows together and publishes them in order.
       const { rows } = await sql<OutboxRow>`
-        select seq, event_id, topic, aggregate_key, envelope, attempts from outbox o
+        select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
         where sent_at is null and next_attempt_at <= now()
           and (aggregate_key is null or not exists (
             select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
@@ -229,19 +259,11 @@ export class OutboxRelay {
 
   /** One bulk publish; returns the rows that were not published (seq → why). */
   private async publish(topic: string, rows: OutboxRow[]): Promise<Map<number, string>> {
-    const entries = rows.map((row) => {
-      const env = row.envelope as { eventId: string; eventType: string; source: string };
-      return {
-        entryId: String(row.seq),
-        event: row.envelope,
-        metadata: {
-          'cloudevent.id': env.eventId,
-          'cloudevent.type': env.eventType,
-          'cloudevent.source': env.source,
-          ...(row.aggregate_key ? { partitionKey: row.aggregate_key } : {}),
-        },
-      };
-    });
+    const entries = rows.map((row) => ({
+      entryId: String(row.seq),
+      event: row.envelope,
+      metadata: publishMetadata(row),
+    }));
     try {
       const failed = await this.dapr.publishBulk(this.opts.pubsub, topic, entries);
       return new Map([...failed].map(([id, why]) => [Number(id), why]));

@@ -63,6 +63,20 @@ export const platformMigrations: Record<string, Migration> = {
       await sql`drop function if exists outbox_notify()`.execute(db);
     },
   },
+  '0000_platform_outbox_trace_context': {
+    // The W3C trace context an event was written in, which the relay publishes it with, so its
+    // consumers continue the trace of the request or event that caused it.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('outbox')
+        .addColumn('trace_parent', 'text')
+        .addColumn('trace_state', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbox').dropColumn('trace_parent').dropColumn('trace_state').execute();
+    },
+  },
 };
 
 /** The kit's tables, for services' Database interfaces. */
@@ -78,6 +92,9 @@ export interface PlatformTables {
     next_attempt_at: Generated<Date>;
     last_error: string | null;
     sent_at: Date | null;
+    /** The W3C `traceparent` / `tracestate` the event was written in (null: none). */
+    trace_parent: string | null;
+    trace_state: string | null;
   };
   processed_events: { event_id: string; handler: string; processed_at: Generated<Date> };
   idempotency_keys: {

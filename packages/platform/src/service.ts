@@ -107,7 +107,10 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   const workers = def.workers?.(deps) ?? [];
   let draining = false;
 
-  const app = createApp(log, { corsOrigins: config.CORS_ALLOWED_ORIGINS });
+  const app = createApp(log, {
+    corsOrigins: config.CORS_ALLOWED_ORIGINS,
+    traceSamplingRate: config.TRACING_SAMPLING_RATE,
+  });
   app.get('/healthz', (c) => c.json({ status: 'ok', service: def.name }));
   app.get('/readyz', async (c) => {
     const checks: Record<string, boolean> = {

@@ -14,6 +14,7 @@ import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } fr
 import { runInContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
+import { deliveredTrace, type TraceContext, traceIdOf } from './trace.ts';
 
 /** Thrown by a handler for an event it can never process (it goes to the dead-letter topic). */
 export class PermanentEventError extends Error {}
@@ -105,11 +106,13 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         o.log.warn({ topic }, 'undecodable delivery dropped');
         return c.json({ status: 'DROP' });
       }
-      if (isBulk(body)) return c.json({ statuses: await handleBatch(o, topic, body.entries) });
+      // The sidecar's delivery span: the parent of this work when it is in the event's own trace.
+      const header = { traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') };
+      if (isBulk(body)) return c.json({ statuses: await handleBatch(o, topic, body.entries, header) });
       const cloudEvent = asObject(body);
       const status = o.raw
         ? await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
-        : await handleTyped(o, topic as EventType, cloudEvent);
+        : await handleTyped(o, topic as EventType, cloudEvent, header);
       return c.json({ status });
     });
   }
@@ -135,7 +138,10 @@ function asObject(value: unknown): Record<string, unknown> {
 interface Ready {
   entryId: string;
   event: EventOf<EventType>;
+  trace: TraceContext | undefined;
 }
+
+type TraceHeader = Parameters<typeof deliveredTrace>[1];
 
 /**
  * A batch: malformed entries are DROPped; the rest run in delivery order in ONE transaction, each
@@ -148,6 +154,7 @@ async function handleBatch<DB>(
   o: SubscriptionOptions<DB>,
   topic: string,
   entries: BulkEntry[],
+  header: TraceHeader,
 ): Promise<{ entryId: string; status: DaprStatus }[]> {
   const statuses = new Map<string, DaprStatus>();
   if (o.raw) {
@@ -161,7 +168,8 @@ async function handleBatch<DB>(
   for (const e of entries) {
     const cloudEvent = asObject(e.event);
     const parsed = parseEvent(topic, decodeData(cloudEvent.data));
-    if (parsed.ok) ready.push({ entryId: e.entryId, event: parsed.event });
+    if (parsed.ok)
+      ready.push({ entryId: e.entryId, event: parsed.event, trace: deliveredTrace(cloudEvent, header) });
     else {
       o.log.warn(
         { topic, cloudEventId: cloudEvent.id, problems: parsed.problems },
@@ -170,7 +178,8 @@ async function handleBatch<DB>(
       statuses.set(e.entryId, 'DROP');
     }
   }
-  if (ready.length === 1) statuses.set(ready[0]!.entryId, await runAlone(o, ready[0]!.event));
+  if (ready.length === 1)
+    statuses.set(ready[0]!.entryId, await runAlone(o, ready[0]!.event, ready[0]!.trace));
   else if (ready.length > 1) {
     try {
       const inBatch = new Map<string, DaprStatus>();
@@ -182,14 +191,14 @@ async function handleBatch<DB>(
           await trx.executeQuery(savepoint);
           inBatch.set(
             r.entryId,
-            await runEntry(o, trx, r.event, () => trx.executeQuery(rollback).then(() => {})),
+            await runEntry(o, trx, r.event, r.trace, () => trx.executeQuery(rollback).then(() => {})),
           );
         }
       });
       for (const [id, status] of inBatch) statuses.set(id, status);
     } catch (err) {
       o.log.warn({ err, topic, entries: ready.length }, 'batch transaction failed; each event runs alone');
-      for (const r of ready) statuses.set(r.entryId, await runAlone(o, r.event));
+      for (const r of ready) statuses.set(r.entryId, await runAlone(o, r.event, r.trace));
     }
   }
   return entries.map((e) => ({ entryId: e.entryId, status: statuses.get(e.entryId) ?? 'RETRY' }));
@@ -202,7 +211,8 @@ const rollback = CompiledQuery.raw('rollback to savepoint entry');
 const timeouts: RawBuilder<unknown> = sql`set local lock_timeout = '5s'; set local statement_timeout = '20s'`;
 
 /**
- * Runs one event's handler in `trx` under its context: marks it processed (a duplicate does
+ * Runs one event's handler in `trx` under its context (its correlation id, and the trace it was
+ * published in, which its invocations and events continue): marks it processed (a duplicate does
  * nothing), then calls the handler. A failure calls `undo` (roll back what this event wrote) and
  * becomes DROP (PermanentEventError) or RETRY; a failure of `undo` itself is thrown.
  */
@@ -210,13 +220,15 @@ async function runEntry<DB>(
   o: SubscriptionOptions<DB>,
   trx: Transaction<DB>,
   event: EventOf<EventType>,
+  trace: TraceContext | undefined,
   undo: () => Promise<void>,
 ): Promise<DaprStatus> {
   const handler = o.handlers[event.eventType] as EventHandler<DB, EventType>;
   const handlerName = `${o.service}:${event.eventType}`;
   const ctx = {
     correlationId: event.correlationId,
-    traceId: event.metadata.traceId,
+    traceId: trace ? traceIdOf(trace) : event.metadata.traceId,
+    ...trace,
     causationId: event.eventId,
     ...(event.userId ? { userId: event.userId } : {}),
   };
@@ -261,11 +273,15 @@ class Undone extends Error {
 }
 
 /** One event in a transaction of its own. */
-async function runAlone<DB>(o: SubscriptionOptions<DB>, event: EventOf<EventType>): Promise<DaprStatus> {
+async function runAlone<DB>(
+  o: SubscriptionOptions<DB>,
+  event: EventOf<EventType>,
+  trace: TraceContext | undefined,
+): Promise<DaprStatus> {
   try {
     return await o.db.transaction().execute(async (trx) => {
       await timeouts.execute(trx);
-      const status = await runEntry(o, trx, event, async () => {});
+      const status = await runEntry(o, trx, event, trace, async () => {});
       if (status !== 'SUCCESS') throw new Undone(status);
       return status;
     });
@@ -283,13 +299,14 @@ async function handleTyped<DB>(
   o: SubscriptionOptions<DB>,
   topic: EventType,
   cloudEvent: Record<string, unknown>,
+  header: TraceHeader,
 ): Promise<DaprStatus> {
   const parsed = parseEvent(topic, decodeData(cloudEvent.data));
   if (!parsed.ok) {
     o.log.warn({ topic, cloudEventId: cloudEvent.id, problems: parsed.problems }, 'malformed event dropped');
     return 'DROP';
   }
-  return runAlone(o, parsed.event);
+  return runAlone(o, parsed.event, deliveredTrace(cloudEvent, header));
 }
 
 type Parsed = { ok: true; event: EventOf<EventType> } | { ok: false; problems: string[] };

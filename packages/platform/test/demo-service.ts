@@ -2,6 +2,7 @@
 import {
   type App,
   createRoute,
+  currentContext,
   idempotent,
   jsonBody,
   jsonResponse,
@@ -10,6 +11,7 @@ import {
   requireRole,
   type ServiceDefinition,
   sql,
+  type WorkContext,
   z,
 } from '../src/index.ts';
 import type { PlatformTables } from '../src/platform-migrations.ts';
@@ -30,6 +32,9 @@ const createReview = createRoute({
   },
   responses: { 201: jsonResponse(z.object({ id: z.string() }), 'Created'), ...problems(400, 401, 403) },
 });
+
+/** The context each delivery's handler ran in, by shipment id. */
+export const handledIn = new Map<string, WorkContext | undefined>();
 
 export const demoService: ServiceDefinition<DemoDb> = {
   name: 'review',
@@ -72,6 +77,7 @@ export const demoService: ServiceDefinition<DemoDb> = {
   },
   handlers: () => ({
     'shipping.delivered': async (event, { trx }) => {
+      handledIn.set(event.data.shipmentId, currentContext());
       if (event.data.recipient === 'transient') throw new Error('database hiccup');
       if (event.data.recipient === 'never') throw new PermanentEventError('cannot ever be processed');
       await trx
