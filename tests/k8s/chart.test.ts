@@ -81,6 +81,30 @@ describe.each(sets)('the chart with %s values', (set) => {
     }
   });
 
+  it("turns on each sidecar's tracing, and gives the apps the same sampling rate", () => {
+    const expected = {
+      default: {
+        samplingRate: '1',
+        otel: { endpointAddress: 'otel-collector.observability.svc.cluster.local:4317' },
+      },
+      local: {
+        samplingRate: '1',
+        zipkin: { endpointAddress: 'http://zipkin.marketplace-infra.svc.cluster.local:9411/api/v2/spans' },
+      },
+      eks: {
+        samplingRate: '0.1',
+        otel: { endpointAddress: 'adot-collector.opentelemetry-operator-system.svc.cluster.local:4317' },
+      },
+    }[set];
+    for (const name of serviceNames) {
+      const config = ofKind(ms, 'Configuration').find((c) => c.metadata.name === `marketplace-${name}`)!;
+      expect(config.spec.tracing, name).toMatchObject(expected);
+      expect(Object.keys(config.spec.tracing).sort(), name).toEqual(Object.keys(expected).sort());
+      const rate = baseConfigSchema.shape.TRACING_SAMPLING_RATE.parse(envOf(ms, name).TRACING_SAMPLING_RATE);
+      expect(rate, name).toBe(Number(expected.samplingRate));
+    }
+  });
+
   it('gives each service the same topics as the kit would subscribe it to programmatically', () => {
     const subs = ofKind(ms, 'Subscription');
     for (const name of serviceNames) {

@@ -98,9 +98,9 @@ describe('the EKS load balancer and the data namespace', () => {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'marketplace' } } },
       { podSelector: {} },
     ]);
-    expect(portsOf(rule).sort()).toEqual([1025, 5000, 5432, 6379]);
-    // Every data store of k8s/local is one the policy covers.
-    const stores = ['postgresql', 'redis', 'moto', 'mailpit'];
+    expect(portsOf(rule).sort()).toEqual([1025, 5000, 5432, 6379, 9411]);
+    // Every data store of k8s/local is one the policy covers (and the trace viewer).
+    const stores = ['postgresql', 'redis', 'moto', 'mailpit', 'zipkin'];
     expect(allow.spec.podSelector.matchExpressions[0].values.sort()).toEqual(stores.sort());
     for (const store of stores)
       expect(read(`k8s/local/${store}.yaml`)).toContain(`app.kubernetes.io/name: ${store}`);

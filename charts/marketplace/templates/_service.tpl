@@ -129,6 +129,8 @@ spec:
             - { name: CORS_ALLOWED_ORIGINS, value: {{ join "," $root.Values.cors.allowedOrigins | quote }} }
             - { name: TRUSTED_PROXIES, value: {{ $root.Values.trustedProxies | quote }} }
             - { name: DAPR_HTTP_PORT, value: "3500" }
+            # A request without traceparent starts a trace sampled as the sidecars sample theirs.
+            - { name: TRACING_SAMPLING_RATE, value: {{ $root.Values.dapr.tracing.samplingRate | quote }} }
             {{- if $root.Values.localDev }}
             - { name: LOCAL_DEV, value: "true" }
             {{- end }}
@@ -273,12 +275,20 @@ metadata:
     {{- include "marketplace.labels" $root | nindent 4 }}
     app.kubernetes.io/name: {{ $name }}
 spec:
+  # The sidecar writes the spans of every invocation, publication and delivery; the app carries
+  # the W3C trace context between them (packages/platform/src/trace.ts). To a Zipkin collector
+  # when dapr.tracing.zipkinEndpoint is set (Tilt's), else to the OTLP collector.
   tracing:
     samplingRate: {{ $root.Values.dapr.tracing.samplingRate | quote }}
+    {{- with $root.Values.dapr.tracing.zipkinEndpoint }}
+    zipkin:
+      endpointAddress: {{ . | quote }}
+    {{- else }}
     otel:
       endpointAddress: {{ $root.Values.dapr.tracing.otlpEndpoint | quote }}
       isSecure: {{ $root.Values.dapr.tracing.isSecure }}
       protocol: grpc
+    {{- end }}
   metric:
     enabled: true
   accessControl:
