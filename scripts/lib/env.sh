@@ -21,6 +21,10 @@ KUBECONFORM_VERSION=0.7.0
 # wheel carries that version's JSON schemas.
 KUBE_SCHEMA_VERSION=1.33.0
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# The local trace viewer: Zipkin's server (one executable jar from Maven Central, checked by its
+# SHA-256), run with the machine's Java 17 or newer.
+ZIPKIN_VERSION=3.6.1
+ZIPKIN_SHA256=d8326e0ed4f43855dba81228f688554706e52578a7c782d9a90b73f8680654a1
 # Python tools from PyPI, in a venv under the cache: an AWS emulator (S3, SNS/SQS, DynamoDB) and an SMTP sink.
 PY_TOOLS=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
 PY_VENV="$MP_CACHE/py-tools"

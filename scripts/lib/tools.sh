@@ -128,6 +128,32 @@ ensure_sentry() {
   SENTRY="$MP_BIN/sentry"; export SENTRY
 }
 
+# Java 17 or newer for the trace viewer: the machine's, else Debian's headless runtime.
+ensure_java() {
+  local major
+  major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+  [ -n "$major" ] && [ "$major" -ge 17 ] && return 0
+  apt_install openjdk-17-jre-headless
+}
+
+# The local trace viewer (Zipkin), whose jar the runner starts: downloaded once from Maven Central,
+# pinned by version and SHA-256, cached in $MP_CACHE/zipkin.
+ensure_zipkin() {
+  ensure_java
+  local jar="$MP_CACHE/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+  if [ ! -f "$jar" ]; then
+    log "downloading the trace viewer, Zipkin $ZIPKIN_VERSION, from Maven Central (135 MB, once)"
+    mkdir -p "$(dirname "$jar")"
+    curl -fsSL --retry 3 -o "$jar.tmp" \
+      "https://repo1.maven.org/maven2/io/zipkin/zipkin-server/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar" \
+      || { rm -f "$jar.tmp"; die "could not download Zipkin $ZIPKIN_VERSION from Maven Central"; }
+    echo "$ZIPKIN_SHA256  $jar.tmp" | sha256sum -c --quiet - \
+      || { rm -f "$jar.tmp"; die "the downloaded Zipkin jar does not have the pinned SHA-256"; }
+    mv "$jar.tmp" "$jar"
+  fi
+  ZIPKIN_JAR="$jar"; export ZIPKIN_JAR
+}
+
 ensure_dapr_cli() {
   [ -x "$MP_BIN/dapr" ] && "$MP_BIN/dapr" version --output json 2>/dev/null | grep -q "\"$DAPR_CLI_VERSION\"" && return 0
   go_build_module github.com/dapr/cli "v$DAPR_CLI_VERSION" . "$MP_BIN/dapr" "" \
@@ -225,4 +251,5 @@ ensure_runtime() {
   ensure_deps
   ensure_daprd
   ensure_sentry
+  ensure_zipkin
 }

@@ -2,7 +2,8 @@
  * The local gateway: nginx routing by path prefix, generated from the same route table as the
  * Kubernetes Ingress (packages/contracts/src/services.ts). Prefixes match whole path segments,
  * as an Ingress `pathType: Prefix` does: /api/v1/orders matches /api/v1/orders and
- * /api/v1/orders/…, never /api/v1/ordersx.
+ * /api/v1/orders/…, never /api/v1/ordersx. A client's headers pass through unchanged, among them
+ * `traceparent` and `tracestate`: the service continues the client's trace (or starts one).
  */
 import { routeTable, serviceNames } from '@mp/contracts';
 import { portsOf } from './ports.ts';

@@ -1,6 +1,6 @@
 /**
- * The local runner: Dapr's Sentry (mTLS), all 16 services, each with its own daprd sidecar, and the
- * nginx gateway.
+ * The local runner: Dapr's Sentry (mTLS), all 16 services, each with its own daprd sidecar, the
+ * nginx gateway and the trace viewer (Zipkin, which the sidecars send their spans to).
  *
  *   node scripts/stack/index.ts up [--detach] [--profile redis]   start (or find running) and wait until ready
  *   node scripts/stack/index.ts down                             stop everything it started
@@ -27,10 +27,11 @@ import {
   root,
   runDir,
   sentrySpec,
+  traceViewerSpec,
   trustAnchorsFile,
   withTrustAnchors,
 } from './plan.ts';
-import { sentryPortsOf } from './ports.ts';
+import { sentryPortsOf, traceViewerPortOf } from './ports.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
 import { type Supervisor, supervise } from './supervisor.ts';
 
@@ -55,7 +56,7 @@ let foreground: Supervisor | undefined;
  */
 const runnerFile = join(runDir, 'runner.json');
 const runnerVariable =
-  /^(MP_|DAPRD$|SENTRY$|DAPR_LOG_LEVEL$|ADMIN_|PG_SANDBOX_|CARRIER_SANDBOX_|ORDER_|LOG_LEVEL$)/;
+  /^(MP_|DAPRD$|SENTRY$|ZIPKIN_JAR$|DAPR_LOG_LEVEL$|ADMIN_|PG_SANDBOX_|CARRIER_SANDBOX_|ORDER_|LOG_LEVEL$)/;
 
 function saveRunnerEnv(profile: string): void {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => runnerVariable.test(k)));
@@ -105,6 +106,16 @@ async function startSentry(keep: boolean): Promise<void> {
     throw new Error(`Sentry did not start:\n${tail(join(runDir, 'logs', 'sentry.log'), 15)}`);
 }
 
+/** The trace viewer's process (Zipkin, from the jar scripts/lib/tools.sh fetched). */
+function traceViewer() {
+  const jar = process.env.ZIPKIN_JAR;
+  if (!jar) throw new Error('ZIPKIN_JAR is not set; run through scripts/up.sh');
+  return traceViewerSpec(jar);
+}
+const traceViewerUrl = () => `http://localhost:${traceViewerPortOf()}/zipkin/`;
+const traceViewerReady = (timeoutMs: number) =>
+  waitHttp(`http://127.0.0.1:${traceViewerPortOf()}/health`, timeoutMs);
+
 function startGateway(): void {
   if (readPid(runDir, 'gateway')) return;
   for (const d of ['nginx', 'logs']) mkdirSync(join(runDir, d), { recursive: true });
@@ -141,7 +152,8 @@ async function up(): Promise<void> {
   mkdirSync(join(runDir, 'dapr'), { recursive: true });
   // Sentry first: every sidecar asks it for its certificate at start.
   await startSentry(!values.detach);
-  const specs = [...apps, ...sidecars.map(withTrustAnchors)];
+  // The trace viewer first, so it is there for the sidecars' first spans; supervised like the rest.
+  const specs = [traceViewer(), ...apps, ...sidecars.map(withTrustAnchors)];
   const started = specs.filter((spec) => !readPid(runDir, spec.name)).map((spec) => spec.name);
   if (started.length) {
     writeFileSync(join(runDir, 'profile'), values.profile!);
@@ -204,7 +216,10 @@ async function up(): Promise<void> {
     throw new Error(`not ready: ${failed.join(', ')}`);
   }
   if (!gatewayOk) say('warning: the gateway did not answer; see .run/logs/gateway.error.log');
+  if (!(await traceViewerReady(90_000)))
+    say('warning: the trace viewer did not answer; see .run/logs/trace-viewer.log');
   say(`gateway   http://localhost:${gatewayPort}   (admin ${localAdmin.email} / ${localAdmin.password})`);
+  say(`traces    ${traceViewerUrl()}   (Zipkin: every request's trace through the services)`);
   if (process.env.MP_MAIL_DIR)
     say(`mail      ${join(process.env.MP_MAIL_DIR, 'new')}   (the SMTP sink, one file per message)`);
   say(`logs      ${join(runDir, 'logs')}   stop with Ctrl-C${values.detach ? ' or scripts/down.sh' : ''}`);
@@ -216,7 +231,7 @@ async function superviseInBackground() {
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
   const sentry = process.env.SENTRY;
   if (!sentry) throw new Error('SENTRY is not set; run through scripts/up.sh');
-  const specs = [sentrySpec(sentry), ...apps, ...sidecars.map(withTrustAnchors)];
+  const specs = [sentrySpec(sentry), traceViewer(), ...apps, ...sidecars.map(withTrustAnchors)];
   const supervisor = supervise(runDir, specs, root, { log });
   log(`supervising ${specs.length} processes`);
   await new Promise<void>((resolve) => {
@@ -255,7 +270,7 @@ async function down() {
     names.filter((n) => n.endsWith('-dapr')),
     12_000,
   );
-  await stopProcesses(runDir, ['gateway', 'sentry'], 5_000);
+  await stopProcesses(runDir, ['gateway', 'sentry', 'trace-viewer'], 5_000);
   say('stopped');
 }
 
@@ -267,11 +282,13 @@ async function status() {
     })),
   );
   const sentryOk = await waitHttp(`http://127.0.0.1:${sentryPortsOf().healthz}/healthz`, 1000);
+  const viewerOk = await traceViewerReady(1000);
   const profileFile = join(runDir, 'profile');
   if (existsSync(profileFile)) say(`profile ${readFileSync(profileFile, 'utf8')}`);
   say(
     `sentry    ${sentryOk ? 'ready' : 'NOT READY'}   :${sentryPortsOf().port}   (mTLS certificate authority)`,
   );
+  say(`traces    ${viewerOk ? 'ready' : 'NOT READY'}   ${traceViewerUrl()}   (Zipkin)`);
   printTable(results);
   process.exitCode = sentryOk && results.every((r) => r.ok) ? 0 : 1;
 }

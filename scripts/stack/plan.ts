@@ -8,7 +8,15 @@ import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
 import { accessControl } from '../gen/access.ts';
-import { databaseOf, gatewayPortOf, localCorsOrigins, portsOf, sentryPortsOf, stackNumber } from './ports.ts';
+import {
+  databaseOf,
+  gatewayPortOf,
+  localCorsOrigins,
+  portsOf,
+  sentryPortsOf,
+  stackNumber,
+  traceViewerPortOf,
+} from './ports.ts';
 import { profileNames, profiles, writeProfile } from './profiles.ts';
 
 export { portsOf, profiles };
@@ -169,9 +177,19 @@ export interface ProcessSpec {
 }
 
 /**
+ * How the sidecars trace locally: every trace (MP_TRACING_SAMPLING_RATE to sample fewer, e.g. for
+ * a benchmark), sent to the stack's Zipkin. The apps get the same rate (TRACING_SAMPLING_RATE).
+ */
+export const localTracing = () => ({
+  samplingRate: process.env.MP_TRACING_SAMPLING_RATE ?? '1',
+  zipkin: { endpointAddress: `http://127.0.0.1:${traceViewerPortOf()}/api/v2/spans` },
+});
+
+/**
  * An app's Dapr Configuration in this stack: components/config.yaml with the stack's own
- * name-resolution database, and the app's access control generated from the list of synchronous
- * calls (scripts/gen/access.ts, the same as the chart's).
+ * name-resolution database, its tracing to the stack's trace viewer (as the chart's Configuration
+ * has `tracing` from its values), and the app's access control generated from the list of
+ * synchronous calls (scripts/gen/access.ts, the same as the chart's).
  */
 function daprConfig(name: ServiceName): string {
   const file = join(runDir, 'dapr', `config-${name}.yaml`);
@@ -183,6 +201,7 @@ function daprConfig(name: ServiceName): string {
     ),
   );
   doc.metadata.name = name;
+  doc.spec.tracing = localTracing();
   doc.spec.accessControl = accessControl(name, trustDomain, namespace);
   writeFileSync(file, stringify(doc, { lineWidth: 0 }));
   return file;
@@ -227,6 +246,41 @@ export function sentrySpec(sentry: string): ProcessSpec {
     // The control plane's namespace, as the sidecars expect it (daprd --control-plane-namespace).
     env: { NAMESPACE: 'default' },
     log: join(runDir, 'logs', 'sentry.log'),
+  };
+}
+
+/**
+ * The trace viewer: Zipkin's server (scripts/lib/tools.sh fetches the pinned jar), spans in memory
+ * (the newest 100 000), on 127.0.0.1 only; its UI at /zipkin/, its API at /api/v2/.
+ */
+export function traceViewerSpec(jar: string): ProcessSpec {
+  const port = String(traceViewerPortOf());
+  return {
+    name: 'trace-viewer',
+    command: 'java',
+    args: [
+      '-Xms64m',
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-jar',
+      jar,
+      '--armeria.ports[0].ip=127.0.0.1',
+      `--armeria.ports[0].port=${port}`,
+      '--armeria.ports[0].protocols=http',
+    ],
+    env: {
+      STORAGE_TYPE: 'mem',
+      MEM_MAX_SPANS: '100000',
+      // Only the HTTP collector the sidecars use; none of the brokers Zipkin could also read.
+      COLLECTOR_ACTIVEMQ_ENABLED: 'false',
+      COLLECTOR_KAFKA_ENABLED: 'false',
+      COLLECTOR_RABBITMQ_ENABLED: 'false',
+      COLLECTOR_PULSAR_ENABLED: 'false',
+      COLLECTOR_GRPC_ENABLED: 'false',
+      DISCOVERY_EUREKA_ENABLED: 'false',
+    },
+    log: join(runDir, 'logs', 'trace-viewer.log'),
   };
 }
 
@@ -275,6 +329,7 @@ export function plan(opts: PlanOptions) {
         ADMIN_PASSWORD: localAdmin.password,
         PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`,
         CORS_ALLOWED_ORIGINS: localCorsOrigins(),
+        TRACING_SAMPLING_RATE: localTracing().samplingRate,
         ...localEnv(secrets)[name],
       },
       log: join(runDir, 'logs', `${name}.log`),

@@ -56,3 +56,10 @@ export const storefrontPortOf = (stack = stackNumber()) =>
 export const localCorsOrigins = (stack = stackNumber()) =>
   process.env.MP_CORS_ORIGINS ??
   `http://localhost:${storefrontPortOf(stack)},http://127.0.0.1:${storefrontPortOf(stack)}`;
+
+/**
+ * The stack's trace viewer (Zipkin's UI, its API and the collector the sidecars send spans to):
+ * 9411 + N, Zipkin's own port for stack 0; 9411–9419 meets no other port of stacks 0–8.
+ */
+export const traceViewerPortOf = (stack = stackNumber()) =>
+  Number(process.env.MP_TRACE_VIEWER_PORT ?? 9411 + stack);
