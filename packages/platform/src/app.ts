@@ -80,7 +80,16 @@ export function createApp(
 /** What a browser on an allowed origin may send and read (docs/decisions/0040-cors-in-the-kit.md). */
 export const CORS_POLICY = {
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Correlation-Id'],
+  // traceparent/tracestate: a page's own tracing (OpenTelemetry in the browser) continues into the services.
+  allowHeaders: [
+    'Authorization',
+    'Content-Type',
+    'Idempotency-Key',
+    'X-Request-Id',
+    'X-Correlation-Id',
+    'traceparent',
+    'tracestate',
+  ],
   exposeHeaders: ['Location', 'Idempotency-Key', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   maxAge: 600,
 } as const;

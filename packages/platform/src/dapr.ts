@@ -9,7 +9,7 @@ import { type CallPath, findCall, type ServiceName } from '@mp/contracts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { currentContext } from './context.ts';
 import { ApiError } from './errors.ts';
-import { traceHeaders } from './trace.ts';
+import { type TraceContext, traceHeaders } from './trace.ts';
 
 export interface InvokeOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -61,9 +61,15 @@ export interface Dapr {
   ): Promise<T>;
   /**
    * Publishes events to one topic in one request (Dapr's bulk publish). Returns the entries that
-   * were not published, with why; the others are. Dapr does not keep a batch's order.
+   * were not published, with why; the others are. Dapr does not keep a batch's order. `trace`: the
+   * request's own trace context (the sidecar's publish span joins it), when all entries share one.
    */
-  publishBulk(pubsub: string, topic: string, entries: BulkPublishEntry[]): Promise<Map<string, string>>;
+  publishBulk(
+    pubsub: string,
+    topic: string,
+    entries: BulkPublishEntry[],
+    trace?: TraceContext,
+  ): Promise<Map<string, string>>;
   getState<T>(store: string, key: string): Promise<StateEntry<T>>;
   /**
    * Saves with first-write-wins when `etag` is given, or only if the key does not exist yet with
@@ -186,7 +192,7 @@ export function createDapr(opts: {
 
     // Over HTTP directly: the SDK's publishBulk reads failed entries as `entryID` while daprd answers
     // `entryId`, so a partial failure would look like a success and those events would be lost.
-    async publishBulk(pubsub, topic, entries) {
+    async publishBulk(pubsub, topic, entries, trace) {
       const body = entries.map((e) => ({
         entryId: e.entryId,
         event: e.event,
@@ -201,6 +207,7 @@ export function createDapr(opts: {
           headers: {
             'content-type': 'application/json',
             ...(opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {}),
+            ...traceHeaders(trace),
           },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(15_000),

@@ -264,8 +264,12 @@ export class OutboxRelay {
       event: row.envelope,
       metadata: publishMetadata(row),
     }));
+    // Rows of one piece of work (the usual case): the sidecar's publish span joins their trace too.
+    const shared = rows.every((r) => r.trace_parent === rows[0]?.trace_parent)
+      ? traceContextOf(rows[0]?.trace_parent, rows[0]?.trace_state)
+      : undefined;
     try {
-      const failed = await this.dapr.publishBulk(this.opts.pubsub, topic, entries);
+      const failed = await this.dapr.publishBulk(this.opts.pubsub, topic, entries, shared);
       return new Map([...failed].map(([id, why]) => [Number(id), why]));
     } catch (err) {
       const why = String(err instanceof Error ? err.message : err);

@@ -28,6 +28,14 @@ describe('CORS', () => {
     expect(res.headers.get('vary')).toContain('Origin');
   });
 
+  it('lets a page send its W3C trace context (traceparent, tracestate)', async () => {
+    const allowedHeaders = (await preflight(allowed)).headers
+      .get('access-control-allow-headers')
+      ?.toLowerCase()
+      .split(',');
+    expect(allowedHeaders).toEqual(expect.arrayContaining(['traceparent', 'tracestate']));
+  });
+
   it('lets an allowed origin read Location, Idempotency-Key and X-Request-Id', async () => {
     const res = await app.request('/api/v1/things', { method: 'POST', headers: { origin: allowed } });
     expect(res.status).toBe(201);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
 import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '../src/testing/index.ts';
-import { parseTraceparent } from '../src/trace.ts';
+import { parseTraceparent, type TraceContext } from '../src/trace.ts';
 import { type DemoDb, demoService, handledIn } from './demo-service.ts';
 
 let svc: TestService<DemoDb, any>;
@@ -38,14 +38,16 @@ async function review(headers: Record<string, string>) {
   return row;
 }
 
-/** What the relay sends the sidecar, by event id. */
+/** What the relay sends the sidecar, by event id (and each request's own trace context). */
+const requests: (TraceContext | undefined)[] = [];
 async function published() {
   const sent = new Map<string, Record<string, string>>();
   const relay = new OutboxRelay(
     svc.deps.db as never,
     {
-      async publishBulk(_pubsub, _topic, entries) {
+      async publishBulk(_pubsub, _topic, entries, trace) {
         for (const e of entries) sent.set((e.event as { eventId: string }).eventId, e.metadata);
+        requests.push(trace);
         return new Map();
       },
     },
@@ -66,6 +68,18 @@ describe('trace context through the outbox', () => {
       'cloudevent.traceparent': parent,
       'cloudevent.tracestate': 'vendor=x1',
     });
+  });
+
+  it('publishes a request of rows of one trace in that trace, and of several traces in none', async () => {
+    await review({ traceparent: parent });
+    requests.length = 0;
+    await published();
+    expect(requests).toEqual([{ traceparent: parent }]);
+    await review({ traceparent: parent });
+    await review({ traceparent: `00-${'d'.repeat(32)}-b7ad6b7169203331-01` });
+    requests.length = 0;
+    await published();
+    expect(requests).toEqual([undefined]);
   });
 
   it('starts a trace for a request that came without one (sampled, at the default rate of 1)', async () => {
