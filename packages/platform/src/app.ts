@@ -17,7 +17,7 @@ import {
   validationFailed,
 } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { startTrace, traceContextOf, traceIdOf } from './trace.ts';
+import { spanIdOf, startTrace, traceContextOf, traceIdOf } from './trace.ts';
 
 export type AppEnv = AuthEnv & { Variables: { requestId: string } };
 export type App = OpenAPIHono<AppEnv>;
@@ -154,6 +154,8 @@ function accessLog(log: Logger, traceSamplingRate: number): MiddlewareHandler<Ap
         ms: Math.round((performance.now() - started) * 10) / 10,
         requestId: c.get('requestId'),
         correlationId,
+        trace_id: traceIdOf(trace),
+        span_id: spanIdOf(trace),
         userId: c.get('principal')?.userId,
       },
       'request',

@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
 import { runInContext } from '../src/context.ts';
 import { createDapr } from '../src/dapr.ts';
 import { createLogger } from '../src/logger.ts';
@@ -168,5 +169,23 @@ describe('log lines', () => {
     expect(lines[0]).toMatchObject({ correlationId: 'c-2', trace_id: T, span_id: '00f067aa0ba902b7' });
     expect(lines[1]).toMatchObject({ correlationId: 'c-3', trace_id: 'b'.repeat(32) });
     expect(lines[2]).not.toHaveProperty('trace_id');
+  });
+
+  it("include the request's own line, written once its work is done", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const app = createApp(createLogger('order', 'info', sink));
+    app.get('/api/v1/things', (c) => c.json({ ok: true }));
+    await app.request('/api/v1/things', { headers: { traceparent: parent } });
+    expect(lines.find((l) => l.msg === 'request')).toMatchObject({
+      path: '/api/v1/things',
+      trace_id: T,
+      span_id: '00f067aa0ba902b7',
+    });
   });
 });
