@@ -47,6 +47,8 @@ interface SubscriptionOptions<DB> {
   handlers: EventHandlers<DB>;
   /** Replaces typed handling for every topic (used by the event monitor). */
   raw?: RawHandler;
+  /** Told each delivery's final status and its event's timestamp (the kit's metrics). */
+  observe?: (topic: string, status: DaprStatus, eventTime: string | undefined) => void;
 }
 
 /** The topics this service must subscribe to: the catalog's list; the monitor adds the dead-letter topic. */
@@ -105,11 +107,16 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         o.log.warn({ topic }, 'undecodable delivery dropped');
         return c.json({ status: 'DROP' });
       }
-      if (isBulk(body)) return c.json({ statuses: await handleBatch(o, topic, body.entries) });
+      if (isBulk(body)) {
+        const statuses = await handleBatch(o, topic, body.entries);
+        body.entries.forEach((e, i) => o.observe?.(topic, statuses[i]!.status, eventTimeOf(e.event)));
+        return c.json({ statuses });
+      }
       const cloudEvent = asObject(body);
       const status = o.raw
         ? await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
         : await handleTyped(o, topic as EventType, cloudEvent);
+      o.observe?.(topic, status, eventTimeOf(cloudEvent));
       return c.json({ status });
     });
   }
@@ -122,6 +129,14 @@ function decodeData(data: unknown): unknown {
   } catch {
     return data;
   }
+}
+
+/** When a delivered event was written: its envelope's `timestamp`, else the cloud event's `time`. */
+function eventTimeOf(delivered: unknown): string | undefined {
+  const cloudEvent = asObject(delivered);
+  const { timestamp } = asObject(cloudEvent.data);
+  const time = typeof timestamp === 'string' ? timestamp : cloudEvent.time;
+  return typeof time === 'string' ? time : undefined;
 }
 
 /** A delivered cloud event: an object, or (raw payloads, bytes) its JSON text. */
