@@ -109,7 +109,8 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
       }
       if (isBulk(body)) {
         const statuses = await handleBatch(o, topic, body.entries);
-        body.entries.forEach((e, i) => o.observe?.(topic, statuses[i]!.status, eventTimeOf(e.event)));
+        for (const [i, e] of body.entries.entries())
+          o.observe?.(topic, statuses[i]!.status, eventTimeOf(e.event));
         return c.json({ statuses });
       }
       const cloudEvent = asObject(body);
