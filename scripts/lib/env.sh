@@ -21,6 +21,9 @@ KUBECONFORM_VERSION=0.7.0
 # wheel carries that version's JSON schemas.
 KUBE_SCHEMA_VERSION=1.33.0
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# The Prometheus Operator whose CRDs (PodMonitor, ServiceMonitor) the chart's monitoring objects are
+# validated against (its Go module's example/prometheus-operator-crd).
+PROMETHEUS_OPERATOR_VERSION=0.85.0
 # Python tools from PyPI, in a venv under the cache: an AWS emulator (S3, SNS/SQS, DynamoDB) and an SMTP sink.
 PY_TOOLS=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
 PY_VENV="$MP_CACHE/py-tools"
