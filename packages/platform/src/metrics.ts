@@ -95,6 +95,24 @@ export function createMetrics(o: MetricsOptions): Metrics {
     registers,
   });
 
+  // Read before the outbox's query below takes a connection, so a scrape does not count itself.
+  if (o.pool) {
+    const pool = o.pool;
+    const gauge = (name: string, help: string, read: () => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge('mp_db_pool_connections', 'Database connections open in the pool', () => pool.totalCount);
+    gauge('mp_db_pool_idle_connections', 'Open database connections not in use', () => pool.idleCount);
+    gauge('mp_db_pool_waiting_clients', 'Queries waiting for a free connection', () => pool.waitingCount);
+    gauge('mp_db_pool_max_connections', 'The size the pool may grow to', () => pool.options.max ?? 10);
+  }
+
   if (o.db) {
     const db = o.db;
     // Both gauges read one query per scrape (a scrape reads all metrics at once).
@@ -132,23 +150,6 @@ export function createMetrics(o: MetricsOptions): Metrics {
         if (row) this.set(row.age);
       },
     });
-  }
-
-  if (o.pool) {
-    const pool = o.pool;
-    const gauge = (name: string, help: string, read: () => number) =>
-      new client.Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
-    gauge('mp_db_pool_connections', 'Database connections open in the pool', () => pool.totalCount);
-    gauge('mp_db_pool_idle_connections', 'Open database connections not in use', () => pool.idleCount);
-    gauge('mp_db_pool_waiting_clients', 'Queries waiting for a free connection', () => pool.waitingCount);
-    gauge('mp_db_pool_max_connections', 'The size the pool may grow to', () => pool.options.max ?? 10);
   }
 
   const http: MiddlewareHandler = async (c, next) => {
