@@ -179,7 +179,7 @@ export function dashboard(): string {
           instant: true,
         },
       ],
-      { description: 'Replayed from the admin service (dead-letter replay), see docs/operations.md.' },
+      { description: 'Replayed from the admin service (dead-letter replay), see docs/metrics.md.' },
     ),
     row('Database pools', 43),
     panel(

@@ -9,7 +9,7 @@ import client from 'prom-client';
 /**
  * Prometheus metrics of one app, served on its own port (METRICS_PORT), never through the API port
  * or the gateway. Every series carries `service`. Names start with `mp_` so they never meet the
- * sidecar's `dapr_*` ones in a dashboard. docs/operations.md ("Metrics and dashboards") lists them.
+ * sidecar's `dapr_*` ones in a dashboard. docs/metrics.md lists them.
  */
 export interface Metrics {
   readonly registry: client.Registry;
