@@ -1,7 +1,9 @@
 # Sourced by every script: pinned versions, cache locations and PATH.
 # Everything the project installs lives under $MP_CACHE (survives between runs, never committed)
 # or under .run/ in the checkout (runtime state: databases, logs, pids).
-set -euo pipefail
+# Scripts run strict; a person's shell that sources this (README: `source scripts/lib/env.sh`) is
+# left as it was, or its next failing command would close the terminal.
+[[ $- == *i* ]] || set -euo pipefail
 
 MP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MP_CACHE="${MP_CACHE:-$HOME/.cache/marketplace}"
