@@ -18,10 +18,11 @@ export function runnableBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh run\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 }
 
-/** A command of stack 0 as it reads for stack N: the gateway's and the AWS emulator's ports. */
+/** A command of stack 0 as it reads for stack N: the gateway's, the apps' metrics and the AWS emulator's ports. */
 export function forStack(block: string, stack: number): string {
   return block
     .replaceAll('localhost:8080', `localhost:${gatewayPortOf(stack)}`)
+    .replaceAll(/localhost:(31\d\d\d)\b/g, (_, port) => `localhost:${Number(port) + 100 * stack}`)
     .replaceAll('127.0.0.1:4566', `127.0.0.1:${4566 + stack}`);
 }
 
