@@ -105,6 +105,7 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         body = await c.req.json();
       } catch {
         o.log.warn({ topic }, 'undecodable delivery dropped');
+        o.observe?.(topic, 'DROP', undefined);
         return c.json({ status: 'DROP' });
       }
       if (isBulk(body)) {

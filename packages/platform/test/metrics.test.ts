@@ -71,9 +71,15 @@ describe("a service's metrics", () => {
       'DROP',
       'SUCCESS',
     ]);
+    // A body that is not JSON at all is dropped too, and counted so (it has no event time).
+    const garbage = await svc.call('POST', `/events/${topic}`, {
+      raw: '{not json',
+      headers: { 'dapr-api-token': TEST_APP_TOKEN, 'content-type': 'application/json' },
+    });
+    expect(garbage.body).toEqual({ status: 'DROP' });
     expect(await sample('mp_events_consumed_total', { topic, outcome: 'handled' })).toBe(3);
     expect(await sample('mp_events_consumed_total', { topic, outcome: 'failed' })).toBe(1);
-    expect(await sample('mp_events_consumed_total', { topic, outcome: 'dead_lettered' })).toBe(1);
+    expect(await sample('mp_events_consumed_total', { topic, outcome: 'dead_lettered' })).toBe(2);
     expect(await sample('mp_event_consumer_lag_seconds_count', { topic })).toBe(5);
   });
 });
