@@ -18,6 +18,7 @@ import {
   chartSubscriptions,
   localPostgresInit,
 } from './chart.ts';
+import { dashboard } from './dashboard.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
 import { iamFiles } from './iam.ts';
 import { valuesSchema } from './values-schema.ts';
@@ -42,6 +43,7 @@ export const generated: Record<string, () => string | Promise<string>> = {
   'charts/marketplace/generated/environments.yaml': chartEnvironments,
   'charts/marketplace/generated/access.yaml': chartAccess,
   'charts/marketplace/generated/pubsub-scopes.yaml': chartPubsubScopes,
+  'charts/marketplace/generated/dashboard.json': dashboard,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
   ...iamFiles(),
 };

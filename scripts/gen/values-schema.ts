@@ -29,6 +29,9 @@ const free = new Set([
   'dapr.redis.passwordSecret',
   'dapr.rabbitmq.connectionStringSecret',
   'dapr.internalCallers',
+  'metrics.podMonitor.labels',
+  'metrics.dashboard.labels',
+  'metrics.dashboard.annotations',
 ]);
 
 function schemaOf(value: unknown, path: string): Json {

@@ -2,7 +2,8 @@
 # Proves what the Dockerfile does, without a container engine: lays out a service exactly as the
 # image's build stage does (scripts/image/prepare.sh on a clean copy of the checkout), checks that
 # only production dependencies came along, then starts it from that folder alone, waits for
-# /healthz, and stops it with SIGTERM, which it must survive with exit code 0.
+# /healthz, reads its metrics on their own port, and stops it with SIGTERM, which it must survive
+# with exit code 0.
 #   scripts/image/check.sh [service]      (default: user; needs PostgreSQL, as scripts/test.sh starts it)
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/infra.sh"
 svc="${1:-user}"
@@ -22,9 +23,10 @@ log "image layout of $svc: $(du -sh "$work/app" | cut -f1), production dependenc
 
 # Below the ephemeral port range (32768–60999), where an outgoing connection may hold any port.
 port=$((29100 + MP_STACK))
+metrics_port=$((29200 + MP_STACK))
 schema="image_check_$MP_STACK"
 cd "$work/app"
-env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" DB_SCHEMA="$schema" \
+env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" METRICS_PORT="$metrics_port" DB_SCHEMA="$schema" \
   DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test" APP_API_TOKEN=image-check-app-token-0123456789 \
   ENVIRONMENT=image-check node --enable-source-maps main.mjs >"$work/service.log" 2>&1 &
 pid=$!
@@ -36,6 +38,8 @@ for _ in $(seq 1 100); do
 done
 [ $ok = 1 ] || { kill "$pid" 2>/dev/null; cat "$work/service.log"; die "$svc did not answer /healthz from its image layout"; }
 PORT="$port" node healthcheck.mjs || { kill "$pid"; die "the image's health check failed"; }
+curl -sf --max-time 5 "http://127.0.0.1:$metrics_port/metrics" | grep -q '^mp_outbox_backlog' \
+  || { kill "$pid"; die "$svc did not serve its metrics from its image layout"; }
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
 psql_admin -d marketplace_test -c "drop schema if exists $schema cascade" >/dev/null

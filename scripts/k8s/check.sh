@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The chart's offline checks: helm lint, helm template with the default, local and EKS values (and
 # each broker profile), every rendered manifest validated strictly by kubeconform against the
-# Kubernetes and Dapr JSON schemas kept in the cache. Rendered manifests land in $MP_RUN/k8s/.
+# Kubernetes, Dapr and Prometheus Operator (PodMonitor, ServiceMonitor) JSON schemas kept in the cache. Rendered manifests land in $MP_RUN/k8s/.
 #   scripts/k8s/check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/tools.sh"
 ensure_helm
@@ -13,16 +13,18 @@ out="$MP_RUN/k8s"
 rm -rf "$out"; mkdir -p "$out"
 # What a cluster with Dapr's control plane reports; offline, helm must be told.
 apis=(--api-versions dapr.io/v1alpha1/Component --api-versions dapr.io/v1alpha1/Configuration
-  --api-versions dapr.io/v1alpha1/Resiliency --api-versions dapr.io/v2alpha1/Subscription)
+  --api-versions dapr.io/v1alpha1/Resiliency --api-versions dapr.io/v2alpha1/Subscription
+  --api-versions monitoring.coreos.com/v1/PodMonitor)
 
 declare -A sets=(
   [default]=""
   [local]="-f $chart/values-local.yaml"
   [eks]="-f $chart/values-eks.yaml"
   [rabbitmq]="--set dapr.profile=rabbitmq"
+  [monitoring]="--set metrics.podMonitor.enabled=true --set metrics.dashboard.enabled=true"
   [local-aws]="-f $chart/values-local.yaml --set dapr.profile=aws --set dapr.aws.endpoint=http://moto.marketplace-infra.svc.cluster.local:5000"
 )
-for set in default local eks rabbitmq local-aws; do
+for set in default local eks rabbitmq local-aws monitoring; do
   # shellcheck disable=SC2086 # the value flags are words
   helm lint "$chart" --strict --quiet --set dapr.requireCrds=false ${sets[$set]} >"$out/$set.lint" 2>&1 \
     || { cat "$out/$set.lint"; die "helm lint failed with the $set values"; }
@@ -31,7 +33,7 @@ for set in default local eks rabbitmq local-aws; do
     >"$out/$set.yaml" || die "helm template failed with the $set values"
   kubeconform -strict -summary -kubernetes-version "$KUBE_SCHEMA_VERSION" \
     -schema-location "$K8S_SCHEMAS/kubernetes/{{.ResourceKind}}{{.KindSuffix}}.json" \
-    -schema-location "$K8S_SCHEMAS/dapr/{{.ResourceKind}}{{.KindSuffix}}.json" \
+    -schema-location "$K8S_SCHEMAS/crds/{{.ResourceKind}}{{.KindSuffix}}.json" \
     "$out/$set.yaml" >"$out/$set.kubeconform" 2>&1 || { cat "$out/$set.kubeconform"; die "invalid manifests with the $set values"; }
   log "chart, $set values: lint clean; $(tail -1 "$out/$set.kubeconform")"
 done
@@ -42,7 +44,7 @@ for ha in false true; do
     -f k8s/dapr/dapr-values.yaml --set global.ha.enabled=$ha >"$out/dapr-ha-$ha.yaml" || die "helm template of Dapr's chart failed"
   kubeconform -strict -summary -kubernetes-version "$KUBE_SCHEMA_VERSION" -skip CustomResourceDefinition \
     -schema-location "$K8S_SCHEMAS/kubernetes/{{.ResourceKind}}{{.KindSuffix}}.json" \
-    -schema-location "$K8S_SCHEMAS/dapr/{{.ResourceKind}}{{.KindSuffix}}.json" \
+    -schema-location "$K8S_SCHEMAS/crds/{{.ResourceKind}}{{.KindSuffix}}.json" \
     "$out/dapr-ha-$ha.yaml" >"$out/dapr-ha-$ha.kubeconform" 2>&1 || { cat "$out/dapr-ha-$ha.kubeconform"; die "invalid Dapr control plane manifests (ha=$ha)"; }
   grep -q "image: \"\?ghcr.io/dapr/.*:$DAPR_VERSION" "$out/dapr-ha-$ha.yaml" || die "Dapr's chart does not render $DAPR_VERSION images"
   log "Dapr $DAPR_VERSION control plane (ha=$ha) with k8s/dapr/dapr-values.yaml: $(tail -1 "$out/dapr-ha-$ha.kubeconform")"

@@ -3,13 +3,15 @@
 - Kubernetes: the strict (no unknown fields) schema set that the `kubernetes-validate` wheel from
   PyPI ships per Kubernetes version; its references point at https://kubernetes.io/api/…, so they
   are rewritten to the sibling `_definitions.json` file.
-- Dapr: from the CustomResourceDefinitions in Dapr's own Helm chart (the pinned daprd source),
-  each version's openAPIV3Schema made strict the same way (objects with listed properties accept
-  no others, unless the CRD says x-kubernetes-preserve-unknown-fields).
+- Custom resources: from CustomResourceDefinitions (Dapr's own Helm chart in the pinned daprd
+  source; the pinned Prometheus Operator's PodMonitor and ServiceMonitor), each version's
+  openAPIV3Schema made strict the same way (objects with listed properties accept no others,
+  unless the CRD says x-kubernetes-preserve-unknown-fields).
 
-    python schemas.py <kubernetes-validate wheel> <k8s version> <dapr crds folder> <out folder>
-Writes <out>/kubernetes and <out>/dapr, files named as kubeconform's
-`{{.ResourceKind}}{{.KindSuffix}}.json` (deployment-apps-v1.json, component-dapr-v1alpha1.json).
+    python schemas.py <kubernetes-validate wheel> <k8s version> <out folder> <crds folder>...
+Writes <out>/kubernetes and <out>/crds, files named as kubeconform's
+`{{.ResourceKind}}{{.KindSuffix}}.json` (deployment-apps-v1.json, component-dapr-v1alpha1.json,
+podmonitor-monitoring-v1.json).
 """
 
 import json
@@ -19,7 +21,11 @@ import zipfile
 
 import yaml
 
-wheel, version, crds, out = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4])
+# A bare `=` (an enum value in the Prometheus Operator's CRDs) is YAML 1.1's "value" tag: a string here.
+yaml.SafeLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+wheel, version, out = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+crd_folders = [pathlib.Path(a) for a in sys.argv[4:]]
 
 k8s = out / "kubernetes"
 k8s.mkdir(parents=True, exist_ok=True)
@@ -52,10 +58,10 @@ def strict(node):
     return node
 
 
-dapr = out / "dapr"
-dapr.mkdir(parents=True, exist_ok=True)
+crds = out / "crds"
+crds.mkdir(parents=True, exist_ok=True)
 count = 0
-for file in sorted(crds.glob("*.yaml")):
+for file in sorted(f for folder in crd_folders for f in folder.glob("*.yaml")):
     for crd in yaml.safe_load_all(file.read_text()):
         if not crd or crd.get("kind") != "CustomResourceDefinition":
             continue
@@ -68,8 +74,8 @@ for file in sorted(crds.glob("*.yaml")):
             schema["additionalProperties"] = False
             schema["$schema"] = "http://json-schema.org/draft-07/schema#"
             name = f"{kind.lower()}-{group.split('.')[0]}-{v['name']}.json"
-            (dapr / name).write_text(json.dumps(schema, indent=1))
+            (crds / name).write_text(json.dumps(schema, indent=1))
             count += 1
-if count == 0:
-    sys.exit(f"no CustomResourceDefinitions in {crds}")
-print(f"[mp] schemas: {len(names)} Kubernetes {version}, {count} Dapr", file=sys.stderr)
+if not crd_folders or any(not any(f.glob("*.yaml")) for f in crd_folders):
+    sys.exit(f"no CustomResourceDefinitions in one of {crd_folders}")
+print(f"[mp] schemas: {len(names)} Kubernetes {version}, {count} custom resources", file=sys.stderr)

@@ -1,7 +1,9 @@
 # Sourced by every script: pinned versions, cache locations and PATH.
 # Everything the project installs lives under $MP_CACHE (survives between runs, never committed)
 # or under .run/ in the checkout (runtime state: databases, logs, pids).
-set -euo pipefail
+# Scripts run strict; a person's shell that sources this (README: `source scripts/lib/env.sh`) is
+# left as it was, or its next failing command would close the terminal.
+[[ $- == *i* ]] || set -euo pipefail
 
 MP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MP_CACHE="${MP_CACHE:-$HOME/.cache/marketplace}"
@@ -25,6 +27,9 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 # SHA-256), run with the machine's Java 17 or newer.
 ZIPKIN_VERSION=3.6.1
 ZIPKIN_SHA256=d8326e0ed4f43855dba81228f688554706e52578a7c782d9a90b73f8680654a1
+# The Prometheus Operator whose CRDs (PodMonitor, ServiceMonitor) the chart's monitoring objects are
+# validated against (its Go module's example/prometheus-operator-crd).
+PROMETHEUS_OPERATOR_VERSION=0.85.0
 # Python tools from PyPI, in a venv under the cache: an AWS emulator (S3, SNS/SQS, DynamoDB) and an SMTP sink.
 PY_TOOLS=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
 PY_VENV="$MP_CACHE/py-tools"

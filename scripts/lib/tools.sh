@@ -180,9 +180,9 @@ ensure_kubeconform() {
 }
 
 # JSON schemas for kubeconform, kept in the cache so the chart checks run offline: Kubernetes'
-# strict schema set from the kubernetes-validate wheel (PyPI), Dapr's from the CRDs in the pinned
-# Dapr source's Helm chart (scripts/k8s/schemas.py).
-K8S_SCHEMAS="$MP_CACHE/schemas/k8s-$KUBE_SCHEMA_VERSION-dapr-$DAPR_VERSION"
+# strict schema set from the kubernetes-validate wheel (PyPI), the custom resources' from the CRDs in
+# the pinned Dapr source's Helm chart and the pinned Prometheus Operator's module (scripts/k8s/schemas.py).
+K8S_SCHEMAS="$MP_CACHE/schemas/k8s-$KUBE_SCHEMA_VERSION-dapr-$DAPR_VERSION-prometheus-operator-$PROMETHEUS_OPERATOR_VERSION"
 ensure_k8s_schemas() {
   [ -f "$K8S_SCHEMAS/.complete" ] && return 0
   ensure_py_tools
@@ -194,10 +194,12 @@ ensure_k8s_schemas() {
     "$PY_VENV/bin/pip" download -q --disable-pip-version-check --no-deps -d "$wheels" \
       "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" || die "pip download kubernetes-validate failed"
   fi
-  local dapr_src; dapr_src="$(go_module_src github.com/dapr/dapr "v$DAPR_VERSION")"
+  local dapr_src promop_src
+  dapr_src="$(go_module_src github.com/dapr/dapr "v$DAPR_VERSION")"
+  promop_src="$(go_module_src github.com/prometheus-operator/prometheus-operator "v$PROMETHEUS_OPERATOR_VERSION")"
   rm -rf "$K8S_SCHEMAS"
-  "$PY_VENV/bin/python" "$MP_ROOT/scripts/k8s/schemas.py" "$wheel" "$KUBE_SCHEMA_VERSION" \
-    "$dapr_src/charts/dapr/crds" "$K8S_SCHEMAS" || die "building the JSON schemas failed"
+  "$PY_VENV/bin/python" "$MP_ROOT/scripts/k8s/schemas.py" "$wheel" "$KUBE_SCHEMA_VERSION" "$K8S_SCHEMAS" \
+    "$dapr_src/charts/dapr/crds" "$promop_src/example/prometheus-operator-crd" || die "building the JSON schemas failed"
   touch "$K8S_SCHEMAS/.complete"
 }
 

@@ -8,9 +8,19 @@ export interface Party {
   email: string;
 }
 
-/** Logs in, or signs up first when the email is new; `created` says which. */
+/**
+ * Logs in, or signs up first when the email is new (401); `created` says which. A busy auth (429,
+ * 503, or 504 when the user service's password check is slow on a loaded machine) is asked again,
+ * never taken for a new email.
+ */
 async function account(email: string, name: string, role: 'buyer' | 'seller') {
-  const first = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+  let first = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+  for (let attempt = 1; [429, 502, 503, 504].includes(first.status) && attempt < 10; attempt++) {
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+    first = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+  }
+  if (first.status !== 200 && first.status !== 401)
+    throw new Error(`POST /api/v1/auth/login as ${email}: ${first.status} ${JSON.stringify(first.body)}`);
   if (first.status === 200) {
     const me = await must('GET', '/api/v1/users/me', { token: first.body.accessToken });
     return { id: me.id as string, token: first.body.accessToken as string, email, created: false };

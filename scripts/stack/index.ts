@@ -250,7 +250,7 @@ function tail(file: string, lines: number): string {
 function printTable(results: { name: ServiceName; ok: boolean }[]) {
   const rows = results.map(({ name, ok }) => {
     const p = portsOf(name);
-    return `  ${name.padEnd(13)} ${ok ? 'ready    ' : 'NOT READY'}  app :${p.app}  dapr http :${p.daprHttp}  grpc :${p.daprGrpc}  metrics :${p.metrics}`;
+    return `  ${name.padEnd(13)} ${ok ? 'ready    ' : 'NOT READY'}  app :${p.app}  dapr http :${p.daprHttp}  grpc :${p.daprGrpc}  dapr metrics :${p.metrics}  app metrics :${p.appMetrics}`;
   });
   console.log(['', '  service       state      ports', ...rows, ''].join('\n'));
 }

@@ -318,6 +318,7 @@ export function plan(opts: PlanOptions) {
       args: ['--enable-source-maps', join(root, 'services', name, 'src', 'main.ts')],
       env: {
         PORT: String(p.app),
+        METRICS_PORT: String(p.appMetrics),
         DATABASE_URL: `${opts.databaseBaseUrl}/${databaseOf(name)}`,
         DAPR_HTTP_PORT: String(p.daprHttp),
         DAPR_API_TOKEN: secrets.daprApiTokens[name],

@@ -2,6 +2,7 @@
  * Ports of a local stack. MP_STACK=N (0–8, 0 by default) shifts every port, so that several stacks
  * (a developer's running system and a test run, or parallel work trees) share one machine:
  * app 3001 + 1000·N, sidecar HTTP 3501 + 1000·N, gRPC 20001 + 200·N, sidecar metrics 30001 + 100·N,
+ * app metrics 31001 + 100·N,
  * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N, a browser storefront's dev server 5173 + N
  * (the origin the stack allows cross-origin calls from); stack N > 0 uses databases suffixed `_sN`.
  */
@@ -18,7 +19,10 @@ export interface Ports {
   daprHttp: number;
   daprGrpc: number;
   daprInternalGrpc: number;
+  /** The sidecar's Prometheus metrics. */
   metrics: number;
+  /** The app's own Prometheus metrics (METRICS_PORT), apart from its API port. */
+  appMetrics: number;
 }
 
 export function portsOf(name: ServiceName, stack = stackNumber()): Ports {
@@ -31,6 +35,8 @@ export function portsOf(name: ServiceName, stack = stackNumber()): Ports {
     daprGrpc: 20000 + n + 200 * stack,
     daprInternalGrpc: 20100 + n + 200 * stack,
     metrics: 30000 + n + 100 * stack,
+    // 31001–31816: above the sidecars' metrics (30001–30816), below the ephemeral range.
+    appMetrics: 31000 + n + 100 * stack,
   };
 }
 

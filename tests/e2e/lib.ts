@@ -179,7 +179,27 @@ export async function daprCounter(
   name: string,
   labels: Record<string, string>,
 ): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${portsOf(service).metrics}/metrics`)).text();
+  return sumSeries(await scrape(portsOf(service).metrics), name, labels);
+}
+
+/** An app's own Prometheus counter (the kit's metrics, on its metrics port), summed like daprCounter. */
+export async function appCounter(
+  service: ServiceName,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  return sumSeries(await scrape(portsOf(service).appMetrics), name, labels);
+}
+
+/** GET /metrics on a local port: the Prometheus text. */
+export async function scrape(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`GET :${port}/metrics answered ${res.status}`);
+  return res.text();
+}
+
+/** The sum of a metric's series whose labels include `labels`, in Prometheus text. */
+export function sumSeries(text: string, name: string, labels: Record<string, string>): number {
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;

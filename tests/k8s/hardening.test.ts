@@ -42,7 +42,7 @@ describe.each(sets)('NetworkPolicies with %s values', (set) => {
       expect(pub.from.some((f: any) => f.podSelector)).toBe(false);
       expect(portsOf(mesh)).toEqual([50002]);
       expect(mesh.from).toEqual([{ podSelector: { matchLabels: releasePods } }]);
-      for (const r of rest) expect(portsOf(r)).toEqual([9090]);
+      for (const r of rest) expect(portsOf(r)).toEqual([9090, 'metrics']);
       // The sidecars' own APIs (3500 HTTP, 50001 gRPC) are never opened.
       expect(p.spec.ingress.flatMap(portsOf)).not.toContain(3500);
       expect(p.spec.ingress.flatMap(portsOf)).not.toContain(50001);

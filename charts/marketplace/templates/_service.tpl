@@ -119,8 +119,13 @@ spec:
             - name: http
               containerPort: {{ $spec.port }}
               protocol: TCP
+            # Prometheus metrics: on no Service, so never behind the Ingress (templates/monitoring.yaml).
+            - name: metrics
+              containerPort: {{ $root.Values.metrics.port }}
+              protocol: TCP
           env:
             - { name: PORT, value: {{ $spec.port | quote }} }
+            - { name: METRICS_PORT, value: {{ $root.Values.metrics.port | quote }} }
             - { name: ENVIRONMENT, value: {{ $root.Values.environment | quote }} }
             - { name: LOG_LEVEL, value: {{ $v.logLevel | quote }} }
             - { name: DB_POOL_MAX, value: {{ $v.dbPoolMax | quote }} }

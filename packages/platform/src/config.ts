@@ -23,6 +23,8 @@ export const corsOrigins = z
 /** The variables every service reads. A service adds its own with `.extend()`. */
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Where Prometheus scrapes `GET /metrics`: a port of its own, never the API's (nor the gateway's). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** The schema this service owns; defaults to the service's own. Tests use throw-away ones. */

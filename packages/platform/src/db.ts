@@ -21,8 +21,15 @@ export function createDb<DB>(url: string, schema: string, max = 10): Kysely<DB> 
   });
   // An idle client's network error must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pool under a database made by `createDb` (its connection counts are metrics). */
+export const poolOf = (db: object): pg.Pool | undefined => pools.get(db);
 
 /**
  * The first migration of every service: describes the schema it owns. Shipped with the skeletons,

@@ -13,6 +13,7 @@ export * from './errors.ts';
 export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './logger.ts';
+export * from './metrics.ts';
 export * from './openapi.ts';
 export * from './outbox.ts';
 export * from './platform-migrations.ts';

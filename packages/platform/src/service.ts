@@ -15,8 +15,9 @@ import {
 } from './auth.ts';
 import { type BaseConfig, baseConfigSchema, ConfigError, parseConfig } from './config.ts';
 import { createDapr, type Dapr } from './dapr.ts';
-import { createDb, type Migrations, migrate } from './db.ts';
+import { createDb, type Migrations, migrate, poolOf } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, deliveryOutcome, type Metrics } from './metrics.ts';
 import { publicDocument } from './openapi.ts';
 import { EventPublisher, OutboxRelay } from './outbox.ts';
 import type { PlatformTables } from './platform-migrations.ts';
@@ -69,6 +70,8 @@ export interface Service<DB, C> {
   app: App;
   deps: ServiceDeps<DB, C>;
   relay: OutboxRelay;
+  /** Its Prometheus metrics, served on METRICS_PORT by start(). */
+  metrics: Metrics;
   /** Migrates, then starts the relay and workers (not the HTTP server); tests leave both off. */
   prepare(opts?: { relay?: boolean; workers?: boolean }): Promise<void>;
   /** prepare() and listen on the configured port. */
@@ -111,6 +114,9 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     corsOrigins: config.CORS_ALLOWED_ORIGINS,
     traceSamplingRate: config.TRACING_SAMPLING_RATE,
   });
+  const pool = poolOf(db);
+  const metrics = createMetrics({ service: def.name, db: db as Kysely<unknown>, ...(pool ? { pool } : {}) });
+  app.use('*', metrics.http);
   app.get('/healthz', (c) => c.json({ status: 'ok', service: def.name }));
   app.get('/readyz', async (c) => {
     const checks: Record<string, boolean> = {
@@ -138,6 +144,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     log,
     handlers: def.handlers?.(deps) ?? {},
     ...(def.rawHandler ? { raw: def.rawHandler(deps) } : {}),
+    observe: (topic, status, eventTime) => metrics.delivered(topic, deliveryOutcome[status], eventTime),
   });
 
   app.use('*', authenticate(verifier));
@@ -171,9 +178,13 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     app,
     deps,
     relay,
+    metrics,
     prepare,
     async start() {
       await prepare();
+      metrics.collectDefaults();
+      const m = await metrics.serve(config.METRICS_PORT);
+      log.info({ port: m.port }, 'metrics listening');
       return new Promise<AddressInfo>((resolve) => {
         server = createAdaptorServer({ fetch: app.fetch });
         // A burst of connections (a flash sale) waits in the kernel's accept queue while the event
@@ -205,6 +216,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
       if (started.workers) for (const w of workers) await w.stop();
       if (started.relay) await relay.stop();
       await dapr.stop();
+      await metrics.close();
       await db.destroy();
       log.info('stopped');
     },

@@ -48,6 +48,8 @@ interface SubscriptionOptions<DB> {
   handlers: EventHandlers<DB>;
   /** Replaces typed handling for every topic (used by the event monitor). */
   raw?: RawHandler;
+  /** Told each delivery's final status and its event's timestamp (the kit's metrics). */
+  observe?: (topic: string, status: DaprStatus, eventTime: string | undefined) => void;
 }
 
 /** The topics this service must subscribe to: the catalog's list; the monitor adds the dead-letter topic. */
@@ -104,15 +106,22 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         body = await c.req.json();
       } catch {
         o.log.warn({ topic }, 'undecodable delivery dropped');
+        o.observe?.(topic, 'DROP', undefined);
         return c.json({ status: 'DROP' });
       }
       // The sidecar's delivery span: the parent of this work when it is in the event's own trace.
       const header = { traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') };
-      if (isBulk(body)) return c.json({ statuses: await handleBatch(o, topic, body.entries, header) });
+      if (isBulk(body)) {
+        const statuses = await handleBatch(o, topic, body.entries, header);
+        for (const [i, e] of body.entries.entries())
+          o.observe?.(topic, statuses[i]!.status, eventTimeOf(e.event));
+        return c.json({ statuses });
+      }
       const cloudEvent = asObject(body);
       const status = o.raw
         ? await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
         : await handleTyped(o, topic as EventType, cloudEvent, header);
+      o.observe?.(topic, status, eventTimeOf(cloudEvent));
       return c.json({ status });
     });
   }
@@ -125,6 +134,14 @@ function decodeData(data: unknown): unknown {
   } catch {
     return data;
   }
+}
+
+/** When a delivered event was written: its envelope's `timestamp`, else the cloud event's `time`. */
+function eventTimeOf(delivered: unknown): string | undefined {
+  const cloudEvent = asObject(delivered);
+  const { timestamp } = asObject(cloudEvent.data);
+  const time = typeof timestamp === 'string' ? timestamp : cloudEvent.time;
+  return typeof time === 'string' ? time : undefined;
 }
 
 /** A delivered cloud event: an object, or (raw payloads, bytes) its JSON text. */
