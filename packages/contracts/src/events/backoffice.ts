@@ -24,6 +24,17 @@ export const settlementCompleted = z.object({
   completedAt: at,
 });
 export const settlementPaid = z.object({ settlementId: id, sellerId: id, amount: z.int(), paidAt: at });
+/** A payout's transfer the bank refused (지급 실패): it waits, with its reason, for an admin's retry. */
+export const settlementPayoutFailed = z.object({
+  payoutId: id,
+  settlementId: id,
+  sellerId: id,
+  amount: krw,
+  /** NO_BANK_ACCOUNT, or BANK_<the bank's answer code> */
+  code: z.string(),
+  reason: z.string(),
+  failedAt: at,
+});
 
 // Notification (seed 1.11)
 const channel = z.enum(['EMAIL', 'SMS', 'ALIMTALK', 'PUSH', 'IN_APP']);
