@@ -2010,6 +2010,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settlements/{id}/tax-invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 세금계산서 data of a settlement's commission (the seller its own, an admin any) */
+        get: operations["getSettlementsByIdTaxInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settlements/bank-account": {
         parameters: {
             query?: never;
@@ -2140,6 +2157,23 @@ export interface paths {
         };
         /** 정산 예정: what is not settled yet — payable now, and sold but not yet confirmed (구매확정 대기) */
         get: operations["getSettlementsPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/tax-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 세금계산서 data as CSV: one row per issued settlement of the periods in range (the seller its own, an admin all) */
+        get: operations["getSettlementsTaxInvoices"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3302,6 +3336,8 @@ export interface components {
             carriedOver: number;
             /** @description 판매수수료 */
             commission: number;
+            /** @description 판매수수료 부가세: 10 % of the commission net of refunds, deducted */
+            commissionVat: number;
             completedAt: string | null;
             /** @description 판매자 부담 쿠폰 */
             couponBurden: number;
@@ -3460,6 +3496,39 @@ export interface components {
             updatedBy: string | null;
             value?: unknown;
             version: number;
+        };
+        TaxInvoice: {
+            /**
+             * Format: date
+             * @description 발급일: the day the statement was issued (KST)
+             */
+            issueDate: string | null;
+            /** @description 공급자: the platform */
+            issuer: {
+                businessNumber: string | null;
+                name: string | null;
+                representative: string | null;
+            };
+            item: string;
+            /** @description 공급받는자: the seller's business, as the statement printed it; null before it is issued */
+            recipient: {
+                address: string | null;
+                businessNumber: string | null;
+                name: string | null;
+                representative: string | null;
+            } | null;
+            settlementId: string;
+            /** @description 공급가액: the commission net of refunds */
+            supplyAmount: number;
+            /**
+             * Format: date
+             * @description 작성일자: the period's last day (KST)
+             */
+            supplyDate: string;
+            /** @description 합계금액 */
+            total: number;
+            /** @description 세액: 10 %, won fractions cut */
+            vat: number;
         };
         TokenPair: {
             accessToken: string;
@@ -16768,6 +16837,100 @@ export interface operations {
             };
         };
     };
+    getSettlementsByIdTaxInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tax invoice data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxInvoice"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
     getSettlementsBankAccount: {
         parameters: {
             query?: {
@@ -17685,6 +17848,93 @@ export interface operations {
                         };
                         sellerId: string | null;
                     };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsTaxInvoices: {
+        parameters: {
+            query: {
+                /** @description periods ending on or after this date */
+                from: string;
+                /** @description admin only */
+                sellerId?: string;
+                /** @description periods starting on or before this date */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, UTF-8 with a BOM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: VALIDATION_FAILED */

@@ -4,7 +4,7 @@ import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPayouts } from '../src/domain/payouts.ts';
 import { partsOf } from '../src/parts.ts';
-import { BANK, internal, orderOf, type Svc, sell, seller, start } from './fixtures.ts';
+import { BANK, internal, orderOf, type Svc, sell, seller, sellerBusinesses, start } from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -140,12 +140,12 @@ describe('a payout batch (지급 배치)', () => {
 
     const started = await api('POST', '/api/v1/settlements/payout-batches', admin, period);
     expect(started.status).toBe(200);
-    expect(started.body.totals).toMatchObject({ count: 3, open: 3, amount: 9_000 + 18_000 + 27_000 });
+    expect(started.body.totals).toMatchObject({ count: 3, open: 3, amount: 8_900 + 17_800 + 26_700 });
     await drain();
     const batch = (await api('GET', `/api/v1/settlements/payout-batches/${started.body.id}`, admin)).body;
     const by = (s: string) => batch.payouts.find((p: { sellerId: string }) => p.sellerId === s);
-    expect(by(good1)).toMatchObject({ status: 'PAID', amount: 9_000 });
-    expect(by(good2)).toMatchObject({ status: 'PAID', amount: 18_000 });
+    expect(by(good1)).toMatchObject({ status: 'PAID', amount: 8_900 });
+    expect(by(good2)).toMatchObject({ status: 'PAID', amount: 17_800 });
     expect(by(bad)).toMatchObject({
       status: 'FAILED',
       failureCode: 'BANK_551',
@@ -300,5 +300,56 @@ describe('a payout batch (지급 배치)', () => {
       to: '2999-01-01',
     });
     expect(future.status).toBe(400);
+  });
+});
+
+describe('the 세금계산서 data of the commission', () => {
+  it('names the platform as issuer and the seller’s business as recipient, with supply amount, VAT and total, as JSON and CSV', async () => {
+    const id = seller();
+    sellerBusinesses.set(id, {
+      storeName: '=HYPERLINK("x")',
+      businessNumber: '220-81-62517',
+      representative: '김한빛',
+      mailOrderNumber: '2024-서울강남-01234',
+      businessAddress: '서울특별시 강남구 테헤란로 1',
+    });
+    await sell(svc, orderOf([{ sellerId: id, price: 33_333 }]), '2024-06-10T03:00:00Z');
+    await settleMonth('2024-06');
+    const s = await svc.deps.db
+      .selectFrom('settlements')
+      .selectAll()
+      .where('seller_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const token = await as(id, 'seller');
+    const one = await api('GET', `/api/v1/settlements/${s.id}/tax-invoice`, token);
+    expect(one.status).toBe(200);
+    // Commission ⌊33,333 × 10 %⌋ = 3,333; VAT ⌊333.3⌋ = 333.
+    expect(one.body).toMatchObject({
+      settlementId: s.id,
+      recipient: { name: '=HYPERLINK("x")', businessNumber: '220-81-62517', representative: '김한빛' },
+      item: '판매수수료',
+      supplyAmount: 3_333,
+      vat: 333,
+      total: 3_666,
+      supplyDate: '2024-06-30',
+    });
+    expect(one.body.issueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(
+      (await api('GET', `/api/v1/settlements/${s.id}/tax-invoice`, await as(seller(), 'seller'))).status,
+    ).toBe(404);
+
+    const res = await svc.app.request('/api/v1/settlements/tax-invoices?from=2024-06-01&to=2024-06-30', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(rows[0]).toContain('공급가액,세액,합계금액');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain(',판매수수료,3333,333,3666');
+    // A cell that would be a spreadsheet formula is defused.
+    expect(rows[1]).toContain(`"'=HYPERLINK(""x"")"`);
   });
 });

@@ -12,9 +12,11 @@ const settlementFigures = {
   couponBurden: krw,
   shippingFee: krw,
   refundAmount: krw,
+  /** 판매수수료 부가세: 10 % of the commission net of refunds (negative when refunds reverse more). */
+  commissionVat: z.int().optional(),
   /** Negative balances of earlier settlements brought into this one (이월 차감); 0 or less. */
   carriedOver: z.int().max(0).optional(),
-  /** gross − commission − couponBurden + shippingFee − refundAmount + carriedOver; may be negative. */
+  /** gross − commission − commissionVat − couponBurden + shippingFee − refundAmount + carriedOver; may be negative. */
   netAmount: z.int(),
 };
 export const settlementCalculated = z.object({ ...settlementFigures, calculatedAt: at });

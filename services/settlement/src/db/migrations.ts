@@ -188,4 +188,14 @@ export const migrations: Migrations = {
       `.execute(db);
     },
   },
+  '0004_tax_invoice': {
+    async up(db) {
+      await sql`
+        -- The commission its refunds reversed: the 세금계산서's 공급가액 is commission less this.
+        alter table settlements add column commission_reversed bigint not null default 0;
+        -- 공급받는자 of the commission's 세금계산서: the seller's business as the statement printed it.
+        alter table settlements add column tax_recipient jsonb;
+      `.execute(db);
+    },
+  },
 };

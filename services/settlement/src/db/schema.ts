@@ -59,6 +59,17 @@ export interface SettlementsTable {
   payout_reference: string | null;
   /** 판매수수료 부가세 (10 % of the commission net of refunds). */
   commission_vat: Generated<number>;
+  /** The commission this settlement's refunds reversed. */
+  commission_reversed: Generated<number>;
+  /** 공급받는자: the seller's business as the statement printed it (null before, or when unknown). */
+  tax_recipient: TaxRecipient | null;
+}
+
+export interface TaxRecipient {
+  name: string;
+  businessNumber: string;
+  representative: string;
+  address: string | null;
 }
 
 /** 정산 라인: one seller's part of one order. */

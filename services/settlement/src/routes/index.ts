@@ -6,12 +6,14 @@ import { payoutRoutes } from './payout.ts';
 import { payoutRoutes as payoutBatchRoutes } from './payouts.ts';
 import { settlementRoutes } from './settlements.ts';
 import { statementRoutes } from './statement.ts';
+import { taxInvoiceRoutes } from './tax-invoices.ts';
 
 /** The public routes of the settlement service. */
 export function routes(app: App, deps: Deps): void {
   // Before settlementRoutes: these paths are no settlement id.
   bankAccountRoutes(app, deps);
   payoutBatchRoutes(app, deps);
+  taxInvoiceRoutes(app, deps);
   settlementRoutes(app, deps);
   detailRoutes(app, deps);
   statementRoutes(app, deps);
