@@ -1,9 +1,11 @@
 /** 지급: bank accounts checked with the bank, payout batches, failed transfers retried, holds. */
-import { sql } from '@mp/platform';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, parseConfig, sql } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPayouts } from '../src/domain/payouts.ts';
 import { partsOf } from '../src/parts.ts';
+import { service } from '../src/service.ts';
 import { BANK, internal, orderOf, type Svc, sell, seller, sellerBusinesses, start } from './fixtures.ts';
 
 let svc: Svc;
@@ -351,5 +353,50 @@ describe('the 세금계산서 data of the commission', () => {
     expect(rows[1]).toContain(',판매수수료,3333,333,3666');
     // A cell that would be a spreadsheet formula is defused.
     expect(rows[1]).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});
+
+describe('outside local profiles', () => {
+  it('mounts no bank sandbox, and refuses account checks and batches while no bank is configured (fail closed)', async () => {
+    const prod = await start({
+      LOCAL_DEV: 'false',
+      BANK_API_BASE_URL: BANK,
+      BANK_ACCOUNT_KEY: randomBytes(32).toString('base64'),
+    });
+    try {
+      const sandbox = await prod.call('POST', '/sandbox/bank/accounts', {
+        body: { bankCode: '004', accountNumber: '100200300', holderName: '김' },
+      });
+      expect(sandbox.status).toBe(404);
+      const reg = await prod.call('PUT', '/api/v1/settlements/bank-account', {
+        token: await as(seller(), 'seller'),
+        body: { bankCode: '004', accountNumber: '100200300', holderName: '김' },
+      });
+      expect(reg.status).toBe(503);
+      expect(reg.body.code).toBe('BANK_UNAVAILABLE');
+      const batch = await prod.call('POST', '/api/v1/settlements/payout-batches', {
+        token: admin,
+        body: { from: '2024-01-01', to: '2024-01-31' },
+      });
+      expect(batch.status).toBe(503);
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('needs the key that seals account numbers', () => {
+    const env = { DATABASE_URL: 'postgres://x@localhost/db', APP_API_TOKEN: 'x'.repeat(16) };
+    expect(() => parseConfig('settlement', service.config!, env)).toThrow(ConfigError);
+    try {
+      parseConfig('settlement', service.config!, env);
+    } catch (err) {
+      expect((err as ConfigError).issues.map((i) => i.variable)).toContain('BANK_ACCOUNT_KEY');
+    }
+    expect(() =>
+      parseConfig('settlement', service.config!, {
+        ...env,
+        BANK_ACCOUNT_KEY: randomBytes(32).toString('base64'),
+      }),
+    ).not.toThrow();
   });
 });
