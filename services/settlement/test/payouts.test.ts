@@ -247,6 +247,35 @@ describe('a payout batch (지급 배치)', () => {
     expect(done.status).toBe('PAID');
   });
 
+  it('after a crash between claiming a payout and sending it, asks the bank first and sends it once, with the same id', async () => {
+    const id = await sellerWithSettlement('2024-05', 4_000);
+    const period = await settleMonth('2024-05');
+    await partsOf(svc.deps)
+      .payouts.db.transaction()
+      .execute(async (trx) => {
+        // As a batch would leave it, then as a claim would before the process died: PROCESSING, never sent.
+        const b = await api('POST', '/api/v1/settlements/payout-batches', admin, period);
+        expect(b.status).toBe(200);
+        await trx
+          .updateTable('payouts')
+          .set({ status: 'PROCESSING', sent_at: new Date(), updated_at: new Date(Date.now() - 60_000) })
+          .where('seller_id', '=', id)
+          .execute();
+      });
+    await drain();
+    const p = await svc.deps.db
+      .selectFrom('payouts')
+      .selectAll()
+      .where('seller_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(p).toMatchObject({ status: 'PAID', attempt: 1 });
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from bank_sandbox_transfers where bank_tran_id = ${p.transfer_ref}`.execute(
+      svc.deps.db,
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+
   it('leaves held sellers and settlements out until the hold is released', async () => {
     const heldSeller = await sellerWithSettlement('2024-04', 1_000);
     const heldOne = await sellerWithSettlement('2024-04', 2_000);
