@@ -16,7 +16,7 @@ import type { Deps } from '../config.ts';
 import type { HoldsTable, PayoutsTable } from '../db/schema.ts';
 import { placeHold, releaseHold } from '../domain/holds.ts';
 import { retryPayout, startBatch } from '../domain/payouts.ts';
-import { period, periodProblem } from '../domain/periods.ts';
+import { endedPeriod } from '../domain/periods.ts';
 import { partsOf } from '../parts.ts';
 
 const uuidParam = (name: string) => z.object({ id: z.uuid().openapi({ param: { name, in: 'path' } }) });
@@ -218,18 +218,10 @@ export function payoutRoutes(app: App, deps: Deps) {
 
   app.openapi(startBatchRoute, async (c) => {
     const { from, to } = c.req.valid('json');
-    const problem = periodProblem(from, to, new Date());
-    if (problem) {
-      const errors = [{ path: problem.path, message: problem.message }];
-      if (problem.code === 'PERIOD_NOT_ENDED')
-        throw new ApiError(422, 'PERIOD_NOT_ENDED', 'A period can be paid out only once it has ended', {
-          errors,
-        });
-      throw validationFailed(errors);
-    }
+    const p = endedPeriod(from, to);
     if (!ctx().bank)
       throw unavailable('BANK_UNAVAILABLE', 'Payouts are not configured (open-banking credentials)');
-    const id = await startBatch(ctx(), period(from, to), principalOf(c).userId);
+    const id = await startBatch(ctx(), p, principalOf(c).userId);
     return c.json(await batchOf(id), 200);
   });
   app.openapi(getBatch, async (c) => c.json(await batchOf(c.req.valid('param').id), 200));
