@@ -215,13 +215,15 @@ describe('settlement and statistics driven by order events', () => {
 
     // Coupon 5,000 over 60,000 and 12,000 → 4,167 and 833; commission 5,583 + 1,116 = 6,699.
     // The refunded unit reverses 30,000 − 2,084 coupon − 2,792 commission = 25,124 (what the seller kept on it).
+    // VAT on the commission kept: ⌊(6,699 − 2,792) × 10 %⌋ = 390.
     const expected = {
       grossAmount: 72_000,
       commission: 6_699,
+      commissionVat: 390,
       couponBurden: 5_000,
       shippingFee: 3_000,
       refundAmount: 25_124,
-      netAmount: 72_000 - 6_699 - 5_000 + 3_000 - 25_124,
+      netAmount: 72_000 - 6_699 - 390 - 5_000 + 3_000 - 25_124,
     };
     await eventually(
       async () => {

@@ -2010,6 +2010,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settlements/{id}/tax-invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 세금계산서 data of a settlement's commission (the seller its own, an admin any) */
+        get: operations["getSettlementsByIdTaxInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/bank-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller's payout account (an admin names the seller) */
+        get: operations["getSettlementsBankAccount"];
+        /** 정산 계좌 등록: the seller registers its payout account; its 예금주 is checked with the bank first */
+        put: operations["putSettlementsBankAccount"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Holds, newest first (active only unless `all=true`) */
+        get: operations["getSettlementsHolds"];
+        put?: never;
+        /** 지급 보류: keeps a seller (or one settlement) out of payouts until released (admin) */
+        post: operations["postSettlementsHolds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Releases a hold: what it kept out goes in the next batch (admin) */
+        post: operations["postSettlementsHoldsByIdRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/payout-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 지급 배치: transfers every issued, unheld settlement of the period to its seller (admin); again adds what became due, never pays twice */
+        post: operations["postSettlementsPayoutBatches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/payout-batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payout batch with each payout: paid, failed (with the reason) or under way */
+        get: operations["getSettlementsPayoutBatchesById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payouts, newest first; `status=FAILED` lists those waiting for a retry */
+        get: operations["getSettlementsPayouts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/payouts/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a failed payout again, to the seller’s current account (admin) */
+        post: operations["postSettlementsPayoutsByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settlements/pending": {
         parameters: {
             query?: never;
@@ -2019,6 +2157,23 @@ export interface paths {
         };
         /** 정산 예정: what is not settled yet — payable now, and sold but not yet confirmed (구매확정 대기) */
         get: operations["getSettlementsPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/tax-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 세금계산서 data as CSV: one row per issued settlement of the periods in range (the seller its own, an admin all) */
+        get: operations["getSettlementsTaxInvoices"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2436,6 +2591,16 @@ export interface components {
             grade: string;
             hasPassword: boolean;
             suspendedReason: string | null;
+        };
+        BankAccount: {
+            /** @description masked: only the last four digits are shown */
+            accountNumber: string;
+            /** @description 금융기관 표준코드 (3 digits, e.g. 004 KB국민은행) */
+            bankCode: string;
+            /** @description 예금주, as the bank has it */
+            holderName: string;
+            sellerId: string;
+            verifiedAt: string;
         };
         Cart: {
             items: {
@@ -2902,6 +3067,53 @@ export interface components {
             kind: "card";
             nickname: string | null;
         };
+        Payout: {
+            /** @description masked */
+            accountNumber: string | null;
+            amount: number;
+            attempt: number;
+            bankCode: string | null;
+            batchId: string;
+            failureCode: string | null;
+            failureReason: string | null;
+            id: string;
+            paidAt: string | null;
+            sellerId: string;
+            sentAt: string | null;
+            settlementId: string;
+            /** @enum {string} */
+            status: "PENDING" | "PROCESSING" | "PAID" | "FAILED";
+            /** @description the bank's transaction id (bank_tran_id) of the current attempt */
+            transferReference: string;
+        };
+        PayoutBatch: {
+            createdAt: string;
+            id: string;
+            payouts: components["schemas"]["Payout"][];
+            period: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            totals: {
+                amount: number;
+                count: number;
+                failed: number;
+                open: number;
+                paid: number;
+            };
+        };
+        PayoutHold: {
+            heldAt: string;
+            heldBy: string;
+            id: string;
+            reason: string;
+            releasedAt: string | null;
+            releasedBy: string | null;
+            sellerId: string;
+            settlementId: string | null;
+        };
         Problem: {
             /** @description A stable machine code (docs/errors.md) */
             code: string;
@@ -3124,6 +3336,8 @@ export interface components {
             carriedOver: number;
             /** @description 판매수수료 */
             commission: number;
+            /** @description 판매수수료 부가세: 10 % of the commission net of refunds, deducted */
+            commissionVat: number;
             completedAt: string | null;
             /** @description 판매자 부담 쿠폰 */
             couponBurden: number;
@@ -3282,6 +3496,39 @@ export interface components {
             updatedBy: string | null;
             value?: unknown;
             version: number;
+        };
+        TaxInvoice: {
+            /**
+             * Format: date
+             * @description 발급일: the day the statement was issued (KST)
+             */
+            issueDate: string | null;
+            /** @description 공급자: the platform */
+            issuer: {
+                businessNumber: string | null;
+                name: string | null;
+                representative: string | null;
+            };
+            item: string;
+            /** @description 공급받는자: the seller's business, as the statement printed it; null before it is issued */
+            recipient: {
+                address: string | null;
+                businessNumber: string | null;
+                name: string | null;
+                representative: string | null;
+            } | null;
+            settlementId: string;
+            /** @description 공급가액: the commission net of refunds */
+            supplyAmount: number;
+            /**
+             * Format: date
+             * @description 작성일자: the period's last day (KST)
+             */
+            supplyDate: string;
+            /** @description 합계금액 */
+            total: number;
+            /** @description 세액: 10 %, won fractions cut */
+            vat: number;
         };
         TokenPair: {
             accessToken: string;
@@ -16145,7 +16392,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16153,7 +16400,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -16245,7 +16492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16253,7 +16500,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -16346,7 +16593,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16354,11 +16601,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: NOTHING_TO_PAY, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16366,7 +16613,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOTHING_TO_PAY" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -16458,7 +16705,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16466,7 +16713,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -16552,7 +16799,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16560,7 +16807,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -16576,7 +16823,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, STATEMENT_UNAVAILABLE */
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, STATEMENT_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16584,7 +16831,987 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsByIdTaxInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tax invoice data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxInvoice"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsBankAccount: {
+        parameters: {
+            query?: {
+                /** @description admin only */
+                sellerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankAccount"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    putSettlementsBankAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accountNumber: string;
+                    bankCode: string;
+                    holderName: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The account, verified and kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankAccount"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, PERIOD_NOT_ENDED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "PERIOD_NOT_ENDED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, STATEMENT_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsHolds: {
+        parameters: {
+            query?: {
+                all?: "true" | "false";
+                sellerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Holds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PayoutHold"][];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postSettlementsHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    sellerId?: string;
+                    /** Format: uuid */
+                    settlementId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The hold */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutHold"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postSettlementsHoldsByIdRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The released hold */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutHold"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postSettlementsPayoutBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    from: string;
+                    /** Format: date */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The batch and its payouts (transfers go out right after) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatch"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, PERIOD_NOT_ENDED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "PERIOD_NOT_ENDED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, STATEMENT_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsPayoutBatchesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatch"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsPayouts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                sellerId?: string;
+                status?: "PENDING" | "PROCESSING" | "PAID" | "FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Payouts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Payout"][];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postSettlementsPayoutsByIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payout, PENDING again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payout"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
                     };
                 };
             };
@@ -16621,6 +17848,93 @@ export interface operations {
                         };
                         sellerId: string | null;
                     };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getSettlementsTaxInvoices: {
+        parameters: {
+            query: {
+                /** @description periods ending on or after this date */
+                from: string;
+                /** @description admin only */
+                sellerId?: string;
+                /** @description periods starting on or before this date */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, UTF-8 with a BOM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: VALIDATION_FAILED */

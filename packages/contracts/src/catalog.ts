@@ -253,6 +253,12 @@ export const eventCatalog = {
     why: 'flow 4.1 step 9',
   },
   'settlement.paid': { publisher: 'settlement', subscribers: ['notification'], data: b.settlementPaid },
+  'settlement.payout.failed': {
+    publisher: 'settlement',
+    subscribers: [],
+    data: b.settlementPayoutFailed,
+    why: 'kept for the operators (the failed payout list) and for whoever wants to tell the seller',
+  },
 
   'notification.sent': { publisher: 'notification', subscribers: [], data: b.notificationSent },
   'notification.failed': { publisher: 'notification', subscribers: [], data: b.notificationFailed },

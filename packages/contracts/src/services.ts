@@ -60,13 +60,14 @@ export const sourceOf = (service: ServiceName) => `${service}-service` as const;
 
 /**
  * Routes that only exist in local profiles (the contract's "local development conveniences"):
- * the PG, carrier and FCM sandboxes, served by the payment, shipping and notification services.
+ * the PG, carrier, FCM, Kakao and bank sandboxes, served by the payment, shipping, notification and settlement services.
  */
 export const sandboxRoutes = [
   { prefix: '/sandbox/pg', service: 'payment' },
   { prefix: '/sandbox/carrier', service: 'shipping' },
   { prefix: '/sandbox/fcm', service: 'notification' },
   { prefix: '/sandbox/kakao', service: 'notification' },
+  { prefix: '/sandbox/bank', service: 'settlement' },
 ] as const satisfies readonly { prefix: string; service: ServiceName }[];
 
 /** Prefix → service, longest prefix first, as a gateway must match them. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allocate,
   commissionOn,
+  commissionVat,
   type ItemFigures,
   lineFigures,
   refundFigures,
@@ -201,5 +202,22 @@ describe('shipping fees per seller', () => {
       ['b', 1667],
       ['c', 1667],
     ]);
+  });
+});
+
+describe('the VAT on the commission (판매수수료 부가세)', () => {
+  it('is 10 % of the commission, won fractions cut toward zero, so a reversal gives back exactly what was charged', () => {
+    expect(commissionVat(4_897)).toBe(489);
+    expect(commissionVat(9)).toBe(0);
+    expect(commissionVat(0)).toBe(0);
+    expect(commissionVat(-2_000)).toBe(-200);
+    expect(commissionVat(-4_897)).toBe(-489);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 ** 12 }), (c) => {
+        const v = commissionVat(c);
+        expect(v).toBe(Math.floor(c / 10));
+        expect(commissionVat(-c)).toBe(v === 0 ? 0 : -v);
+      }),
+    );
   });
 });

@@ -76,16 +76,18 @@ describe('collecting lines (정산 데이터 수집)', () => {
     await sell(svc, order);
     const ra = await runFor(a);
     expect(ra.status).toBe(200);
-    // Coupon 2,000 over 20,000 and 5,000 → 1,600 and 400; commission (18,400 × 5 %) + ⌊4,600 × 10.8 %⌋ = 920 + 496.
+    // Coupon 2,000 over 20,000 and 5,000 → 1,600 and 400; commission (18,400 × 5 %) + ⌊4,600 × 10.8 %⌋ = 920 + 496;
+    // its VAT ⌊1,416 × 10 %⌋ = 141.
     expect(ra.body.settlements).toEqual([
       expect.objectContaining({
         sellerId: a,
         grossAmount: 25_000,
         commission: 1_416,
+        commissionVat: 141,
         couponBurden: 2_000,
         shippingFee: 3_000,
         refundAmount: 0,
-        netAmount: 24_584,
+        netAmount: 25_000 - 1_416 - 141 - 2_000 + 3_000,
         lineCount: 1,
       }),
     ]);
@@ -94,8 +96,9 @@ describe('collecting lines (정산 데이터 수집)', () => {
     expect(rb.body.settlements[0]).toMatchObject({
       grossAmount: 30_000,
       commission: 900,
+      commissionVat: 90,
       couponBurden: 0,
-      netAmount: 29_100,
+      netAmount: 30_000 - 900 - 90,
     });
     const lines = await svc.call('GET', `/api/v1/settlements/${ra.body.settlements[0].id}/lines`, {
       token: admin,
@@ -126,8 +129,13 @@ describe('collecting lines (정산 데이터 수집)', () => {
     await sell(svc, order);
     const [sa] = (await runFor(a)).body.settlements;
     const [sb] = (await runFor(b)).body.settlements;
-    expect([sa.couponBurden, sa.shippingFee, sa.commission, sa.netAmount]).toEqual([0, 2_501, 1_000, 11_501]);
-    expect([sb.couponBurden, sb.shippingFee, sb.netAmount]).toEqual([0, 2_500, 11_500]);
+    expect([sa.couponBurden, sa.shippingFee, sa.commission, sa.netAmount]).toEqual([
+      0,
+      2_501,
+      1_000,
+      11_501 - 100,
+    ]);
+    expect([sb.couponBurden, sb.shippingFee, sb.netAmount]).toEqual([0, 2_500, 11_500 - 100]);
   });
 
   it('applies the rates in force when the order was placed; an older version of a setting never wins', async () => {
@@ -210,8 +218,10 @@ describe('refunds (정산 차감)', () => {
       commission: 2_700,
       couponBurden: 3_000,
       refundAmount: 8_100,
+      // VAT on the commission kept: (2,700 − 900 reversed) × 10 %.
+      commissionVat: 180,
     });
-    expect(st.netAmount).toBe(30_000 - 2_700 - 3_000 - 8_100);
+    expect(st.netAmount).toBe(30_000 - 2_700 - 180 - 3_000 - 8_100);
     const refunds = await svc.call('GET', `/api/v1/settlements/${st.id}/refunds`, { token: admin });
     expect(refunds.body.items[0]).toMatchObject({
       buyerAmount: 9_000,
@@ -238,24 +248,35 @@ describe('refunds (정산 차감)', () => {
     const order = orderOf([{ sellerId: s, price: 20_000 }]);
     await sell(svc, order, '2024-05-10T03:00:00Z');
     const [may] = (await runFor(s, '2024-05-01', '2024-05-31')).body.settlements;
-    expect(may.netAmount).toBe(18_000);
+    expect(may.netAmount).toBe(20_000 - 2_000 - 200);
     await deliver(
       svc,
       'order.refund.completed',
       refunded(order, [{ index: 0, quantity: 1 }], '2024-06-02T00:00:00Z'),
     );
     const [june] = (await runFor(s, '2024-06-01', '2024-06-30')).body.settlements;
-    expect(june).toMatchObject({ grossAmount: 0, refundAmount: 18_000, netAmount: -18_000, carriedOver: 0 });
+    // The refund reverses 2,000 of commission: its VAT (−200) is given back.
+    expect(june).toMatchObject({
+      grossAmount: 0,
+      refundAmount: 18_000,
+      commissionVat: -200,
+      netAmount: -18_000 + 200,
+      carriedOver: 0,
+    });
     // July's sales absorb June's negative balance (이월 차감).
     await sell(svc, orderOf([{ sellerId: s, price: 50_000 }]), '2024-07-05T03:00:00Z');
     const [july] = (await runFor(s, '2024-07-01', '2024-07-31')).body.settlements;
-    expect(july).toMatchObject({ grossAmount: 50_000, carriedOver: -18_000, netAmount: 45_000 - 18_000 });
+    expect(july).toMatchObject({
+      grossAmount: 50_000,
+      carriedOver: -17_800,
+      netAmount: 50_000 - 5_000 - 500 - 17_800,
+    });
     const juneNow = await svc.call('GET', `/api/v1/settlements/${june.id}`, { token: admin });
     expect(juneNow.body.carriedInto).toBe(july.id);
     const calculated = (await svc.outbox('settlement.calculated')).find(
       (e) => e.data.settlementId === july.id,
     );
-    expect(calculated?.data).toMatchObject({ carriedOver: -18_000, netAmount: 27_000 });
+    expect(calculated?.data).toMatchObject({ commissionVat: 500, carriedOver: -17_800, netAmount: 26_700 });
   });
 });
 

@@ -6,7 +6,7 @@ import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform
 import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
 import type { SellerBusiness } from '../src/domain/seller-business.ts';
-import { service } from '../src/service.ts';
+import { settlementService } from '../src/service.ts';
 
 export type Svc = TestService<Database, Config>;
 
@@ -29,17 +29,29 @@ const sellerService = new Proxy({} as Record<string, () => unknown>, {
   },
 });
 
-export const start = () =>
-  startTestService(service, {
+/** The bank sandbox's base as the service reaches it in tests: through the app itself (no port). */
+export const BANK = 'http://settlement.test/sandbox/bank';
+
+/** The settlement service, its bank sandbox reached through the app itself. */
+export async function start(env: Record<string, string> = {}): Promise<Svc> {
+  let svc: Svc | undefined;
+  const def = settlementService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+  svc = await startTestService(def, {
     invoke: sellerService,
     env: {
+      LOCAL_DEV: 'true',
+      BANK_API_BASE_URL: BANK,
+      PAYOUT_RECHECK_AFTER_MS: '0',
       S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
       S3_BUCKET: `t-settlement-${randomUUID().slice(0, 8)}`,
       S3_CREATE_BUCKET: 'true',
       S3_ACCESS_KEY_ID: 'test',
       S3_SECRET_ACCESS_KEY: 'test',
+      ...env,
     },
   });
+  return svc;
+}
 
 export function deliver<T extends EventType>(svc: Svc, topic: T, data: EventData<T>, eventId?: string) {
   const event = buildEvent('order', 'test', topic, data);

@@ -92,7 +92,9 @@ describe('GET /api/v1/settlements', () => {
       period: { from: '2024-05-01', to: '2024-05-31' },
       grossAmount: 45_345,
       commission: 3_564 + 1_333,
-      netAmount: 45_345 - 4_897,
+      // VAT on the commission: ⌊4,897 × 10 %⌋.
+      commissionVat: 489,
+      netAmount: 45_345 - 4_897 - 489,
       status: 'CALCULATED',
       statementUrl: null,
     });
@@ -191,8 +193,14 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
       '2024-05-01 ~ 2024-05-31',
       '45,345원',
       '4,897원',
-      '40,448원',
+      '39,959원',
       '판매수수료',
+      '판매수수료 부가세',
+      '489원',
+      // The 세금계산서 data: the seller's business receives it; supply 4,897 + VAT 489 = 5,386.
+      '세금계산서',
+      '공급받는자',
+      '5,386원',
       '220-81-62517',
       '김한빛',
       '2024-서울강남-01234',
@@ -204,7 +212,7 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
       statementUrl: `/api/v1/settlements/${id}/statement`,
     });
     const [event] = (await svc.outbox('settlement.completed')).filter((e) => e.data.settlementId === id);
-    expect(event?.data).toMatchObject({ sellerId: s1, netAmount: 40_448 });
+    expect(event?.data).toMatchObject({ sellerId: s1, netAmount: 39_959, commissionVat: 489 });
     // The stored file is served again, not issued twice.
     const again = await svc.app.request(`/api/v1/settlements/${id}/statement`, {
       headers: { authorization: `Bearer ${admin}` },
@@ -306,10 +314,10 @@ describe('POST /api/v1/settlements/{id}/payout (정산 지급)', () => {
     expect(paid).toMatchObject({
       status: 'PAID',
       payoutReference: '국민 123-456',
-      netAmount: 50_000 - 5_400,
+      netAmount: 50_000 - 5_400 - 540,
     });
     const events = (await svc.outbox('settlement.paid')).filter((e) => e.data.settlementId === id);
-    expect(events.map((e) => e.data.amount)).toEqual([44_600]);
+    expect(events.map((e) => e.data.amount)).toEqual([44_060]);
     expect(
       (
         await svc.call('POST', `/api/v1/settlements/${crypto.randomUUID()}/payout`, {
@@ -358,7 +366,7 @@ describe('what is not settled yet', () => {
     });
     expect(res.body).toEqual({
       sellerId: s,
-      payable: { lines: 1, grossAmount: 10_000, netAmount: 8_920, refundDeductions: 0 },
+      payable: { lines: 1, grossAmount: 10_000, netAmount: 10_000 - 1_080 - 108, refundDeductions: 0 },
       awaitingConfirmation: { lines: 0, grossAmount: 0, netAmount: 0 },
     });
   });

@@ -12,9 +12,11 @@ const settlementFigures = {
   couponBurden: krw,
   shippingFee: krw,
   refundAmount: krw,
+  /** 판매수수료 부가세: 10 % of the commission net of refunds (negative when refunds reverse more). */
+  commissionVat: z.int().optional(),
   /** Negative balances of earlier settlements brought into this one (이월 차감); 0 or less. */
   carriedOver: z.int().max(0).optional(),
-  /** gross − commission − couponBurden + shippingFee − refundAmount + carriedOver; may be negative. */
+  /** gross − commission − commissionVat − couponBurden + shippingFee − refundAmount + carriedOver; may be negative. */
   netAmount: z.int(),
 };
 export const settlementCalculated = z.object({ ...settlementFigures, calculatedAt: at });
@@ -24,6 +26,17 @@ export const settlementCompleted = z.object({
   completedAt: at,
 });
 export const settlementPaid = z.object({ settlementId: id, sellerId: id, amount: z.int(), paidAt: at });
+/** A payout's transfer the bank refused (지급 실패): it waits, with its reason, for an admin's retry. */
+export const settlementPayoutFailed = z.object({
+  payoutId: id,
+  settlementId: id,
+  sellerId: id,
+  amount: krw,
+  /** NO_BANK_ACCOUNT, or BANK_<the bank's answer code> */
+  code: z.string(),
+  reason: z.string(),
+  failedAt: at,
+});
 
 // Notification (seed 1.11)
 const channel = z.enum(['EMAIL', 'SMS', 'ALIMTALK', 'PUSH', 'IN_APP']);

@@ -125,4 +125,77 @@ export const migrations: Migrations = {
       `.execute(db);
     },
   },
+  '0003_payouts': {
+    async up(db) {
+      await sql`
+        -- 판매수수료 부가세: 10 % of the settlement's commission net of refunds, deducted with it.
+        alter table settlements add column commission_vat bigint not null default 0;
+        -- The seller's payout account (정산 계좌), its holder checked with the bank; the number sealed.
+        create table bank_accounts (
+          seller_id text primary key,
+          bank_code text not null,
+          account_sealed text not null,
+          account_masked text not null,
+          holder_name text not null,
+          verified_at timestamptz not null,
+          updated_at timestamptz not null
+        );
+        -- 지급 보류: an admin's hold on a seller or on one settlement, until released.
+        create table holds (
+          id uuid primary key,
+          seller_id text not null,
+          settlement_id uuid references settlements,
+          reason text not null,
+          held_by text not null,
+          held_at timestamptz not null,
+          released_at timestamptz,
+          released_by text
+        );
+        create index holds_active on holds (seller_id) where released_at is null;
+        -- 지급 배치: one per settlement period.
+        create table payout_batches (
+          id uuid primary key,
+          period_from text not null,
+          period_to text not null,
+          period_start timestamptz not null,
+          period_end timestamptz not null,
+          requested_by text,
+          created_at timestamptz not null,
+          constraint payout_batches_once unique (period_start, period_end)
+        );
+        -- 지급: one per settlement, ever (a settlement is paid once); retried in place.
+        create table payouts (
+          id uuid primary key,
+          batch_id uuid not null references payout_batches,
+          settlement_id uuid not null references settlements,
+          seller_id text not null,
+          amount bigint not null check (amount > 0),
+          status text not null check (status in ('PENDING', 'PROCESSING', 'PAID', 'FAILED')),
+          attempt integer not null default 1,
+          -- The bank's transaction id of the current attempt (bank_tran_id): the transfer's idempotency key.
+          transfer_ref text not null unique,
+          bank_code text,
+          account_masked text,
+          failure_code text,
+          failure_reason text,
+          sent_at timestamptz,
+          paid_at timestamptz,
+          updated_at timestamptz not null,
+          constraint payouts_once unique (settlement_id)
+        );
+        create index payouts_batch on payouts (batch_id, seller_id);
+        create index payouts_open on payouts (status, updated_at) where status in ('PENDING', 'PROCESSING');
+      `.execute(db);
+    },
+  },
+  '0004_tax_invoice': {
+    async up(db) {
+      await sql`
+        -- The commission its refunds reversed: the 세금계산서's 공급가액 is commission less this.
+        alter table settlements add column commission_reversed bigint not null default 0;
+        -- 공급받는자 of the commission's 세금계산서: the seller's business as the statement printed it.
+        alter table settlements add column tax_recipient jsonb;
+      `.execute(db);
+    },
+  },
 };

@@ -57,6 +57,19 @@ export interface SettlementsTable {
   paid_at: Date | null;
   paid_by: string | null;
   payout_reference: string | null;
+  /** 판매수수료 부가세 (10 % of the commission net of refunds). */
+  commission_vat: Generated<number>;
+  /** The commission this settlement's refunds reversed. */
+  commission_reversed: Generated<number>;
+  /** 공급받는자: the seller's business as the statement printed it (null before, or when unknown). */
+  tax_recipient: TaxRecipient | null;
+}
+
+export interface TaxRecipient {
+  name: string;
+  businessNumber: string;
+  representative: string;
+  address: string | null;
 }
 
 /** 정산 라인: one seller's part of one order. */
@@ -108,6 +121,57 @@ export interface RefundsTable {
   settlement_id: string | null;
 }
 
+export interface BankAccountsTable {
+  seller_id: string;
+  bank_code: string;
+  account_sealed: string;
+  account_masked: string;
+  holder_name: string;
+  verified_at: Date;
+  updated_at: Date;
+}
+
+export interface HoldsTable {
+  id: string;
+  seller_id: string;
+  settlement_id: string | null;
+  reason: string;
+  held_by: string;
+  held_at: Date;
+  released_at: Date | null;
+  released_by: string | null;
+}
+
+export interface PayoutBatchesTable {
+  id: string;
+  period_from: string;
+  period_to: string;
+  period_start: Date;
+  period_end: Date;
+  requested_by: string | null;
+  created_at: Date;
+}
+
+export type PayoutStatus = 'PENDING' | 'PROCESSING' | 'PAID' | 'FAILED';
+
+export interface PayoutsTable {
+  id: string;
+  batch_id: string;
+  settlement_id: string;
+  seller_id: string;
+  amount: number;
+  status: PayoutStatus;
+  attempt: Generated<number>;
+  transfer_ref: string;
+  bank_code: string | null;
+  account_masked: string | null;
+  failure_code: string | null;
+  failure_reason: string | null;
+  sent_at: Date | null;
+  paid_at: Date | null;
+  updated_at: Date;
+}
+
 export interface ConfigsTable {
   key: string;
   value: unknown;
@@ -124,4 +188,8 @@ export interface Database extends PlatformTables {
   line_items: LineItemsTable;
   refunds: RefundsTable;
   configs: ConfigsTable;
+  bank_accounts: BankAccountsTable;
+  holds: HoldsTable;
+  payout_batches: PayoutBatchesTable;
+  payouts: PayoutsTable;
 }

@@ -8,10 +8,24 @@
  *    their amounts by the largest-remainder method, so the shares add up to the discount exactly;
  *  - the shipping fee (배송비) is passed to the seller whole, without commission;
  *  - a refund (환불) reverses the sale of the refunded units: the seller gives back what it kept
- *    on them (amount less coupon share less commission), so a fully refunded item nets zero.
+ *    on them (amount less coupon share less commission), so a fully refunded item nets zero;
+ *  - the commission bears VAT (판매수수료 부가세, 10 %), figured once per settlement on its
+ *    commission net of the refunds' reversed commission, rounded toward zero to the won (원 미만 절사).
  */
 
 const BP = 10_000n;
+
+/** VAT rate on the commission (부가가치세), in basis points. */
+export const COMMISSION_VAT_BP = 1_000;
+
+/**
+ * 판매수수료 부가세: 10 % of the commission (the 세금계산서's 공급가액), won fractions cut toward
+ * zero, so a negative commission (refunds reversing more than was sold) gives back its VAT exactly
+ * as a positive one charges it.
+ */
+export function commissionVat(commission: number): number {
+  return Math.trunc(Number((BigInt(commission) * BigInt(COMMISSION_VAT_BP)) / BP));
+}
 
 /** `floor(a × b / c)` for non-negative integers, exactly. */
 export function mulDivFloor(a: number, b: number, c: number): number {

@@ -1,4 +1,7 @@
-/** 정산 지급: an admin marks a settlement paid once the money has gone out (→ settlement.paid). */
+/**
+ * 정산 지급 by hand: an admin marks a settlement paid when its money went out other than by a
+ * payout batch (→ settlement.paid); refused while a batch's transfer is under way or done.
+ */
 import { ApiError, conflict, notFound } from '@mp/platform';
 import type { Deps } from '../config.ts';
 
@@ -24,6 +27,16 @@ export async function markPaid(
       throw conflict(
         'SETTLEMENT_CARRIED_OVER',
         `This negative balance was carried into settlement ${s.carried_into}`,
+      );
+    const payout = await trx
+      .selectFrom('payouts')
+      .select(['id', 'status'])
+      .where('settlement_id', '=', id)
+      .executeTakeFirst();
+    if (payout && payout.status !== 'FAILED')
+      throw conflict(
+        'PAYOUT_IN_PROGRESS',
+        `This settlement is being paid by transfer (payout ${payout.id}, ${payout.status})`,
       );
     if (s.net_amount <= 0)
       throw new ApiError(

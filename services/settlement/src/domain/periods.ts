@@ -2,6 +2,8 @@
  * Settlement periods in the Korean calendar (Asia/Seoul, UTC+9 all year: Korea has kept no summer
  * time since 1988). A period is whole days `from`..`to` inclusive, held as [start, end) instants.
  */
+import { ApiError, validationFailed } from '@mp/platform';
+
 const DAY = 86_400_000;
 const KST = 9 * 3_600_000;
 
@@ -56,4 +58,18 @@ export function periodProblem(from: string, to: string, now: Date): PeriodProble
   if (to >= kstDate(now))
     return { path: 'to', message: 'the period has not ended yet (Korean time)', code: 'PERIOD_NOT_ENDED' };
   return undefined;
+}
+
+/** The period `from`..`to`, or the 400/422 naming the field when it cannot be closed at `now`. */
+export function endedPeriod(from: string, to: string, now = new Date()): Period {
+  const problem = periodProblem(from, to, now);
+  if (problem) {
+    const errors = [{ path: problem.path, message: problem.message }];
+    if (problem.code === 'PERIOD_NOT_ENDED')
+      throw new ApiError(422, 'PERIOD_NOT_ENDED', 'A period can be closed only once it has ended', {
+        errors,
+      });
+    throw validationFailed(errors);
+  }
+  return period(from, to);
 }

@@ -8,7 +8,7 @@
  */
 import { newId, sql } from '@mp/platform';
 import type { Deps } from '../config.ts';
-import { settlementFigures } from './arithmetic.ts';
+import { commissionVat, settlementFigures } from './arithmetic.ts';
 import type { Period } from './periods.ts';
 
 export interface RunRequest {
@@ -96,7 +96,7 @@ async function settleSeller(
       .where('seller_id', '=', sellerId)
       .where('settlement_id', 'is', null)
       .where('due_at', '<', period.end)
-      .returning(['deduction'])
+      .returning(['deduction', 'commission_reversed'])
       .execute();
     if (lines.length === 0 && refunds.length === 0) {
       // Another run took them first: no empty settlement is left behind.
@@ -123,7 +123,10 @@ async function settleSeller(
       refunds.map((r) => ({ deduction: r.deduction ?? 0 })),
     );
     const carriedOver = carried.reduce((a, c) => a + c.net_amount, 0);
-    const netAmount = f.netAmount + carriedOver;
+    // VAT on the commission this settlement charges: its lines' less what its refunds reversed.
+    const reversed = refunds.reduce((a, r) => a + (r.commission_reversed ?? 0), 0);
+    const vat = commissionVat(f.commission - reversed);
+    const netAmount = f.netAmount - vat + carriedOver;
     await trx
       .updateTable('settlements')
       .set({
@@ -132,6 +135,8 @@ async function settleSeller(
         coupon_burden: f.couponBurden,
         shipping_fee: f.shippingFee,
         refund_amount: f.refundAmount,
+        commission_vat: vat,
+        commission_reversed: reversed,
         carried_over: carriedOver,
         net_amount: netAmount,
         line_count: lines.length,
@@ -148,6 +153,7 @@ async function settleSeller(
         periodStart: period.start.toISOString(),
         periodEnd: period.end.toISOString(),
         ...f,
+        commissionVat: vat,
         carriedOver,
         netAmount,
         calculatedAt: calculatedAt.toISOString(),

@@ -1,6 +1,7 @@
 /** The statement (정산서) as a PDF: a summary of the figures, then every line and refund. */
 import PDFDocument from 'pdfkit';
 import type { SellerBusiness } from './seller-business.ts';
+import type { TaxInvoice } from './tax-invoice.ts';
 
 export interface StatementData {
   settlementId: string;
@@ -18,9 +19,12 @@ export interface StatementData {
     couponBurden: number;
     shippingFee: number;
     refundAmount: number;
+    commissionVat: number;
     carriedOver: number;
     netAmount: number;
   };
+  /** 세금계산서 data of the commission. */
+  taxInvoice: TaxInvoice;
   lines: {
     orderId: string;
     confirmedAt: Date | null;
@@ -94,6 +98,7 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
   const summary: [string, number][] = [
     ['판매금액 (Gross sales)', s.figures.grossAmount],
     ['판매수수료 (Commission)', -s.figures.commission],
+    ['판매수수료 부가세 (VAT on commission, 10%)', -s.figures.commissionVat],
     ['판매자 부담 쿠폰 (Seller-funded coupons)', -s.figures.couponBurden],
     ['배송비 (Shipping fees)', s.figures.shippingFee],
     ['환불 차감 (Refunds)', -s.figures.refundAmount],
@@ -105,6 +110,24 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
     .lineTo(left + width, doc.y)
     .stroke();
   row(doc, ['정산금액 (Net payable)', won(s.figures.netAmount)], [width - 160, 160], 'bold');
+
+  const t = s.taxInvoice;
+  doc.moveDown().font('bold').fontSize(13).text('세금계산서 정보 (Tax invoice for the commission)');
+  doc.moveDown(0.3).font('regular').fontSize(9);
+  const party = (p: { name: string | null; businessNumber: string | null; representative: string | null }) =>
+    [p.name ?? '—', p.businessNumber ?? '—', p.representative ? `대표 ${p.representative}` : null]
+      .filter(Boolean)
+      .join(' / ');
+  for (const [k, v] of [
+    ['공급자 (Issuer)', party(t.issuer)],
+    ['공급받는자 (Recipient)', t.recipient ? party(t.recipient) : '— (판매자 사업자 정보 없음)'],
+    ['품목 (Item)', t.item],
+    ['작성일자 (Supply date)', t.supplyDate],
+    ['공급가액 (Supply amount)', won(t.supplyAmount)],
+    ['세액 (VAT)', won(t.vat)],
+    ['합계 (Total)', won(t.total)],
+  ] as [string, string][])
+    doc.text(`${k}: ${v}`);
 
   const cols = [172, 58, 62, 52, 48, 48, 59];
   doc.moveDown().font('bold').fontSize(13).text(`주문 내역 (Orders: ${s.lines.length})`);
@@ -152,6 +175,7 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
     .fillColor('#555')
     .text(
       '판매수수료는 상품별로 (판매금액 - 판매자 부담 쿠폰) × 수수료율로 계산하며 원 미만은 절사합니다. ' +
+        '판매수수료 부가세는 이 정산의 판매수수료(환불로 돌려준 수수료 제외)의 10%이며 원 미만은 절사합니다. ' +
         '배송비는 수수료 없이 지급합니다. 환불은 환불된 수량의 판매금액에서 그 몫의 쿠폰과 수수료를 뺀 금액을 차감합니다.',
       { width },
     );

@@ -11,6 +11,7 @@ import type { Deps } from '../config.ts';
 import type { Database, SettlementsTable } from '../db/schema.ts';
 import { sellerBusiness } from './seller-business.ts';
 import { renderStatement } from './statement-pdf.ts';
+import { taxInvoiceOf } from './tax-invoice.ts';
 
 type Trx = Transaction<Database>;
 
@@ -93,6 +94,16 @@ async function issueIn(
     .where('settlement_id', '=', s.id)
     .orderBy('refunded_at')
     .execute();
+  const recipient = business
+    ? {
+        name: business.storeName,
+        businessNumber: business.businessNumber,
+        representative: business.representative,
+        address: business.businessAddress,
+      }
+    : null;
+  const completedAt = new Date();
+  const invoice = taxInvoiceOf({ ...s, tax_recipient: recipient, completed_at: completedAt }, config);
   const pdf = await renderStatement(
     {
       settlementId: s.id,
@@ -109,9 +120,11 @@ async function issueIn(
         couponBurden: s.coupon_burden,
         shippingFee: s.shipping_fee,
         refundAmount: s.refund_amount,
+        commissionVat: s.commission_vat,
         carriedOver: s.carried_over,
         netAmount: s.net_amount,
       },
+      taxInvoice: invoice,
       lines: lines.map((l) => ({
         orderId: l.order_id,
         confirmedAt: l.payable_at,
@@ -133,10 +146,14 @@ async function issueIn(
   );
   const key = statementKey(s);
   await storage.put(key, pdf, 'application/pdf');
-  const completedAt = new Date();
   await trx
     .updateTable('settlements')
-    .set({ status: 'COMPLETED', statement_key: key, completed_at: completedAt })
+    .set({
+      status: 'COMPLETED',
+      statement_key: key,
+      completed_at: completedAt,
+      tax_recipient: recipient ? (JSON.stringify(recipient) as never) : null,
+    })
     .where('id', '=', s.id)
     .execute();
   await events.publish(
@@ -152,6 +169,7 @@ async function issueIn(
       couponBurden: s.coupon_burden,
       shippingFee: s.shipping_fee,
       refundAmount: s.refund_amount,
+      commissionVat: s.commission_vat,
       carriedOver: s.carried_over,
       netAmount: s.net_amount,
       completedAt: completedAt.toISOString(),

@@ -12,7 +12,7 @@ import {
   z,
 } from '@mp/platform';
 import type { Deps } from '../config.ts';
-import { lastClosedPeriod, period, periodProblem } from '../domain/periods.ts';
+import { endedPeriod, lastClosedPeriod } from '../domain/periods.ts';
 import { runSettlements } from '../domain/run.ts';
 import { partsOf } from '../parts.ts';
 import { settlementView, toView } from './views.ts';
@@ -78,16 +78,7 @@ export function internalRoutes(app: App, deps: Deps) {
 
   app.openapi(run, async (c) => {
     const body = c.req.valid('json');
-    const problem = periodProblem(body.from, body.to, new Date());
-    if (problem) {
-      const errors = [{ path: problem.path, message: problem.message }];
-      if (problem.code === 'PERIOD_NOT_ENDED')
-        throw new ApiError(422, 'PERIOD_NOT_ENDED', 'A period can be settled only once it has ended', {
-          errors,
-        });
-      throw validationFailed(errors);
-    }
-    const p = period(body.from, body.to);
+    const p = endedPeriod(body.from, body.to);
     const result = await runSettlements(deps, {
       period: p,
       trigger: 'MANUAL',

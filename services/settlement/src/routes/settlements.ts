@@ -14,6 +14,7 @@ import {
   z,
 } from '@mp/platform';
 import type { Deps } from '../config.ts';
+import { commissionVat } from '../domain/arithmetic.ts';
 import { visibleSettlement } from './access.ts';
 import { idParam, settlementView, toView } from './views.ts';
 
@@ -79,23 +80,32 @@ export function settlementRoutes(app: App, { db }: Deps) {
     const who = principalOf(c);
     const sellerId = who.role === 'admin' ? (c.req.valid('query').sellerId ?? null) : who.userId;
     const bySeller = sellerId ? sql`and seller_id = ${sellerId}` : sql``;
-    const { rows } = await sql<{ payable: boolean; lines: number; gross: number; net: number }>`
+    const { rows } = await sql<{
+      payable: boolean;
+      lines: number;
+      gross: number;
+      net: number;
+      commission: number;
+    }>`
       select payable_at is not null as payable, count(*)::int as lines, coalesce(sum(gross), 0)::bigint as gross,
-        coalesce(sum(net), 0)::bigint as net
+        coalesce(sum(net), 0)::bigint as net, coalesce(sum(commission), 0)::bigint as commission
       from lines where settlement_id is null ${bySeller} group by 1`.execute(db);
-    const { rows: refunds } = await sql<{ deduction: number }>`
-      select coalesce(sum(deduction), 0)::bigint as deduction from refunds
+    const { rows: refunds } = await sql<{ deduction: number; reversed: number }>`
+      select coalesce(sum(deduction), 0)::bigint as deduction,
+        coalesce(sum(commission_reversed), 0)::bigint as reversed from refunds
       where settlement_id is null and due_at is not null ${bySeller}`.execute(db);
     const of = (payable: boolean) =>
-      rows.find((r) => r.payable === payable) ?? { lines: 0, gross: 0, net: 0 };
+      rows.find((r) => r.payable === payable) ?? { lines: 0, gross: 0, net: 0, commission: 0 };
     const deductions = refunds[0]?.deduction ?? 0;
+    // As a run would figure it: less the VAT on the commission kept.
+    const vat = commissionVat(of(true).commission - (refunds[0]?.reversed ?? 0));
     return c.json(
       {
         sellerId,
         payable: {
           lines: of(true).lines,
           grossAmount: of(true).gross,
-          netAmount: of(true).net - deductions,
+          netAmount: of(true).net - deductions - vat,
           refundDeductions: deductions,
         },
         awaitingConfirmation: {

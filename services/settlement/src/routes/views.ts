@@ -14,6 +14,9 @@ export const settlementView = z
     periodEnd: z.string(),
     grossAmount: z.int().openapi({ description: '판매금액 (KRW)' }),
     commission: z.int().openapi({ description: '판매수수료' }),
+    commissionVat: z
+      .int()
+      .openapi({ description: '판매수수료 부가세: 10 % of the commission net of refunds, deducted' }),
     couponBurden: z.int().openapi({ description: '판매자 부담 쿠폰' }),
     shippingFee: z.int().openapi({ description: '배송비' }),
     refundAmount: z.int().openapi({ description: '환불 차감' }),
@@ -40,6 +43,7 @@ export const toView = (s: Selectable<SettlementsTable>): z.infer<typeof settleme
   periodEnd: s.period_end.toISOString(),
   grossAmount: s.gross_amount,
   commission: s.commission,
+  commissionVat: s.commission_vat,
   couponBurden: s.coupon_burden,
   shippingFee: s.shipping_fee,
   refundAmount: s.refund_amount,
