@@ -16,6 +16,12 @@ import { profileNames, readResources, resolveProfile, withPubsubScopes, writePro
 const root = new URL('../../', import.meta.url).pathname;
 const stateStores = (profile: string) =>
   resolveProfile(root, profile).filter((r) => r.kind === 'Component' && r.type?.startsWith('state.'));
+/** The broker setting that bounds the messages in flight to the app, per profile. */
+const inFlightKey: Record<string, string> = {
+  redis: 'concurrency',
+  rabbitmq: 'prefetchCount',
+  aws: 'concurrencyLimit',
+};
 const pubsub = (profile: string) => resolveProfile(root, profile).find((r) => r.name === 'pubsub');
 
 describe('component profiles', () => {
@@ -63,6 +69,19 @@ describe('component profiles', () => {
     const sanitized = [...eventTypes, 'marketplace.deadletter'].map((t) => t.replace(/[^A-Za-z0-9_-]/g, ''));
     expect(new Set(sanitized).size).toBe(sanitized.length);
     for (const name of sanitized) expect(name.length).toBeLessThanOrEqual(256);
+  });
+
+  it('bound the messages in flight to an app on every profile, the same on each broker', () => {
+    // SNS/SQS's concurrencyLimit defaults to none: a backlog then floods the app's database pool.
+    const bound = Object.fromEntries(
+      profileNames.map((p) => {
+        const meta = (parse(pubsub(p)!.text).spec.metadata as { name: string; value?: string }[]).find(
+          (m) => m.name === inFlightKey[p],
+        );
+        return [p, meta?.value];
+      }),
+    );
+    expect(bound).toEqual({ redis: '20', rabbitmq: '20', aws: '20' });
   });
 
   it('read one resource per YAML document, with its kind and name', () => {

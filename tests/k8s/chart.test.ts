@@ -278,6 +278,19 @@ describe('profiles and environments', () => {
     expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
   });
 
+  it('bounds the messages in flight to an app as the local profiles do (20, on every broker)', () => {
+    const key: Record<string, string> = {
+      'pubsub.redis': 'concurrency',
+      'pubsub.rabbitmq': 'prefetchCount',
+      'pubsub.aws.snssqs': 'concurrencyLimit',
+    };
+    for (const set of sets) {
+      const pubsub = ofKind(rendered[set], 'Component').find((c) => c.metadata.name === 'pubsub')!;
+      const meta = pubsub.spec.metadata as { name: string; value?: string }[];
+      expect(meta.find((m) => m.name === key[pubsub.spec.type])?.value, set).toBe('20');
+    }
+  });
+
   it("grants the services' IAM roles together exactly the DynamoDB tables the chart uses", async () => {
     const { readFileSync } = await import('node:fs');
     const granted = [

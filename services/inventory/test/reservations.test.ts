@@ -243,6 +243,33 @@ describe('the life of a reservation', () => {
     expect(await stockOf(svc, sku)).toMatchObject({ on_hand: 3, reserved: 3 });
   });
 
+  it('sells nothing for a payment that completes after its order was cancelled: the units stay on sale', async () => {
+    const sku = uniqueSku();
+    await createProduct(svc, seller, [{ sku, stock: 4 }]);
+    // Cancelled while held, then paid (payment refunds that charge).
+    const held = order();
+    await reserve(svc, held, [{ sku, quantity: 2 }]);
+    expect(await deliver(svc, 'order.cancelled', cancelled(held))).toBe('SUCCESS');
+    expect(await deliver(svc, 'payment.completed', paid(held))).toBe('SUCCESS');
+    expect(await stockOf(svc, sku)).toMatchObject({ on_hand: 4, reserved: 0 });
+    // Lapsed, then cancelled, then paid.
+    const lapsed = order();
+    await reserve(svc, lapsed, [{ sku, quantity: 1 }], 10);
+    await svc.deps.db
+      .updateTable('reservations')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('order_id', '=', lapsed)
+      .execute();
+    expect(await expireDue(svc.deps.db, svc.deps.events)).toBe(1);
+    expect(await deliver(svc, 'order.cancelled', cancelled(lapsed))).toBe('SUCCESS');
+    expect(await deliver(svc, 'payment.completed', paid(lapsed))).toBe('SUCCESS');
+    expect(await stockOf(svc, sku)).toMatchObject({ on_hand: 4, reserved: 0 });
+    const sales = (await svc.outbox('inventory.adjusted')).filter(
+      (e) => e.data.sku === sku && e.data.reason === 'SALE',
+    );
+    expect(sales).toEqual([]);
+  });
+
   it('keeps a reservation until the order is due once order.created confirms it', async () => {
     const sku = uniqueSku();
     await createProduct(svc, seller, [{ sku, stock: 4 }]);

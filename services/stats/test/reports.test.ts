@@ -122,6 +122,12 @@ describe('monthly sales reports (월간 매출 리포트)', () => {
       body: { month: '2022-13' },
     });
     expect(malformed.body.errors[0]).toMatchObject({ path: 'month', in: 'body' });
+    // Year 0 does not exist (found by the fuzzer: answered 503 after failing in storage).
+    const yearZero = await svc.call('POST', '/api/v1/stats/reports', {
+      token: admin,
+      body: { month: '0000-01' },
+    });
+    expect([yearZero.status, yearZero.body.errors?.[0]?.path]).toEqual([400, 'month']);
     const seller = await tokenFor('s', 'seller');
     expect(
       (await svc.call('POST', '/api/v1/stats/reports', { token: seller, body: { month: '2022-11' } })).status,

@@ -247,7 +247,15 @@ export async function expireDue(db: Kysely<Database>, events: EventPublisher, ba
   return done;
 }
 
-/** payment.completed: the held units are sold (재고 확정 차감). */
+/** Holds the reservation's row until the transaction ends, whatever its status. */
+const lockReservation = (trx: Transaction<Database>, orderId: string) =>
+  trx.selectFrom('reservations').select('status').where('order_id', '=', orderId).forUpdate().execute();
+
+/**
+ * payment.completed: the held units are sold (재고 확정 차감). A payment for an order whose
+ * reservation was released — the order was cancelled or never placed — sells nothing: payment
+ * refunds that late charge (it knows the order was cancelled), and the units stay on sale.
+ */
 export async function sell(trx: Transaction<Database>, events: EventPublisher, orderId: string) {
   const actor = `order:${orderId}`;
   const sold = await transition(
@@ -261,8 +269,11 @@ export async function sell(trx: Transaction<Database>, events: EventPublisher, o
     actor,
   );
   if (sold) return 'sold';
+  // Under the row lock: an order.cancelled of the same order waits for this decision, or came first.
+  await lockReservation(trx, orderId);
   const r = await findReservation(trx, orderId);
   if (!r || r.status === 'SOLD' || r.status === 'RETURNED') return r ? 'already' : 'unknown';
+  if (r.status === 'RELEASED') return 'cancelled';
   // Paid after the reservation lapsed: take the units again if they are still there.
   for (const it of r.items) {
     const row = await changeStock(trx, { sku: it.sku, onHand: -it.quantity });
@@ -291,6 +302,7 @@ export async function sell(trx: Transaction<Database>, events: EventPublisher, o
 /** order.cancelled: held units are released; sold ones (cancelled before dispatch) go back on hand. */
 export async function cancel(trx: Transaction<Database>, events: EventPublisher, orderId: string) {
   const actor = `order:${orderId}`;
+  await lockReservation(trx, orderId);
   const released = await transition(
     trx,
     events,
@@ -312,5 +324,15 @@ export async function cancel(trx: Transaction<Database>, events: EventPublisher,
     'RETURN',
     actor,
   );
-  return returned ? 'returned' : 'nothing';
+  if (returned) return 'returned';
+  // Lapsed before the cancellation (the expiry worker freed its units): marked released, so a
+  // payment that completes after the cancellation sells nothing.
+  const lapsed = await trx
+    .updateTable('reservations')
+    .set({ status: 'RELEASED', updated_at: new Date() })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'EXPIRED')
+    .returning('order_id')
+    .executeTakeFirst();
+  return lapsed ? 'released' : 'nothing';
 }

@@ -51,6 +51,8 @@ export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHan
       const outcome = await sell(trx, events, data.orderId);
       if (outcome === 'unknown')
         log.warn({ orderId: data.orderId }, 'payment for an order with no reservation');
+      if (outcome === 'cancelled')
+        log.info({ orderId: data.orderId }, 'paid after the order was cancelled; payment refunds it');
     },
 
     'order.cancelled': async ({ data }, { trx, log }) => {

@@ -32,8 +32,32 @@ export async function readHistory(dapr: Dapr, userId: string): Promise<Entry[]> 
   return (await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, historyKey(userId))).value?.items ?? [];
 }
 
-/** Changes a user's history with ETags, retrying when another write got there first. */
-async function change<T>(
+/** The change of each user's history under way in this process, which the next one waits for. */
+const pending = new Map<string, Promise<unknown>>();
+
+/**
+ * Changes a user's history with ETags, retrying when another write got there first. Changes of one
+ * user's history in this process run one at a time: a burst for one person (a seller told of a
+ * flash sale's hundred orders, twenty deliveries at once) otherwise raced on the ETag, nearly every
+ * write lost, and the deliveries kept their transactions open for minutes. Other replicas still
+ * meet at the ETag.
+ */
+function change<T>(
+  dapr: Dapr,
+  userId: string,
+  fn: (items: Entry[]) => { items: Entry[]; result: T },
+): Promise<T> {
+  const before = pending.get(userId) ?? Promise.resolve();
+  const mine = before.then(() => changeNow(dapr, userId, fn));
+  const settled = mine.catch(() => {});
+  pending.set(userId, settled);
+  void settled.then(() => {
+    if (pending.get(userId) === settled) pending.delete(userId);
+  });
+  return mine;
+}
+
+async function changeNow<T>(
   dapr: Dapr,
   userId: string,
   fn: (items: Entry[]) => { items: Entry[]; result: T },
@@ -44,7 +68,13 @@ async function change<T>(
     const { items, result } = fn(current);
     if (items === current) return result;
     try {
-      await dapr.saveState(HISTORY_STORE, historyKey(userId), { items }, etag ? { etag } : {});
+      // The first entry only if there is still none: two first writes would otherwise both win.
+      await dapr.saveState(
+        HISTORY_STORE,
+        historyKey(userId),
+        { items },
+        etag ? { etag } : { ifAbsent: true },
+      );
       return result;
     } catch (err) {
       if (!(err instanceof StateConflictError) || attempt >= 4) throw err;

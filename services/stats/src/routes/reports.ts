@@ -66,7 +66,7 @@ const create = createRoute({
     body: jsonBody(
       z.object({
         kind: z.literal(MONTHLY_SALES).default(MONTHLY_SALES),
-        month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month like 2024-03'),
+        month: z.string().regex(/^[1-9]\d{3}-(0[1-9]|1[0-2])$/, 'a month like 2024-03'),
       }),
     ),
   },
