@@ -1,6 +1,6 @@
 import { baseConfigSchema, envFlag, type ServiceDeps, z } from '@mp/platform';
+import { sandboxKakaoAccount } from '../sandbox/kakao.ts';
 import type { Database } from './db/schema.ts';
-import { sandboxKakaoAccount } from './kakao/sandbox.ts';
 import { serviceAccountSchema } from './push/service-account.ts';
 
 /** A service-account key file's JSON, as a secret holds it. */

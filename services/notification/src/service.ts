@@ -1,13 +1,13 @@
 import { type ServiceDefinition, wakeableWorker } from '@mp/platform';
+import { FCM_SANDBOX_BASE, fcmSandbox } from '../sandbox/fcm.ts';
+import { KAKAO_SANDBOX_BASE, kakaoSandbox } from '../sandbox/kakao.ts';
 import { config, kakaoAccount, type NotificationConfig, type NotificationDeps } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { type Dispatcher, dispatch } from './domain/dispatch.ts';
 import { handlers } from './events/handlers.ts';
 import { kakaoClient } from './kakao/bizmessage.ts';
-import { KAKAO_SANDBOX_BASE, kakaoSandbox } from './kakao/sandbox.ts';
 import { fcmClient } from './push/fcm.ts';
-import { FCM_SANDBOX_BASE, fcmSandbox } from './push/sandbox.ts';
 import { type ServiceAccount, sandboxServiceAccount } from './push/service-account.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';

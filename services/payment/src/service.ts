@@ -1,4 +1,5 @@
 import { baseConfigSchema, envFlag, type ServiceDefinition, type ServiceDeps, z } from '@mp/platform';
+import { SANDBOX_BASE, sandboxRoutes } from '../sandbox/routes.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import type { PaymentContext } from './domain/context.ts';
@@ -9,7 +10,6 @@ import { tossPayments } from './pg/toss.ts';
 import { methodRoutes } from './routes/methods.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { SANDBOX_BASE, sandboxRoutes } from './sandbox/routes.ts';
 
 /** The secret key the local sandbox accepts (it is no secret: the sandbox exists only in local profiles). */
 export const SANDBOX_SECRET_KEY = 'test_sk_sandbox_marketplace_local';

@@ -7,6 +7,7 @@ import {
   type ServiceDeps,
   z,
 } from '@mp/platform';
+import { CARRIER_SANDBOX_BASE, carrierSandbox } from '../sandbox/carrier.ts';
 import { CarrierError } from './carrier/port.ts';
 import { sweetTracker } from './carrier/sweettracker.ts';
 import { migrations } from './db/migrations.ts';
@@ -15,7 +16,6 @@ import type { ShippingContext } from './domain/context.ts';
 import { pollTracking } from './domain/tracking.ts';
 import { handlers } from './events/handlers.ts';
 import { shipmentRoutes } from './routes/shipments.ts';
-import { CARRIER_SANDBOX_BASE, carrierSandbox } from './sandbox/routes.ts';
 
 /** The API key the local carrier sandbox accepts. */
 export const SANDBOX_TRACKER_KEY = 'sandbox-tracker-key';

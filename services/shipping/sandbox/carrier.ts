@@ -1,5 +1,5 @@
 import { type App, type Kysely, sql, z } from '@mp/platform';
-import { carrierCodes, carrierNames } from '../carrier/port.ts';
+import { carrierCodes, carrierNames } from '../src/carrier/port.ts';
 
 export const CARRIER_SANDBOX_BASE = '/sandbox/carrier';
 

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type App, type Kysely, sql } from '@mp/platform';
-import type { AlimtalkRequest } from './bizmessage.ts';
-import { alimtalkTemplates, matchesTemplate } from './templates.ts';
+import type { AlimtalkRequest } from '../src/kakao/bizmessage.ts';
+import { alimtalkTemplates, matchesTemplate } from '../src/kakao/templates.ts';
 
 export const KAKAO_SANDBOX_BASE = '/sandbox/kakao';
 
