@@ -20,6 +20,8 @@ COPY services ./services
 COPY scripts/image/prepare.sh ./scripts/image/prepare.sh
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
     PNPM_FLAGS=--offline sh scripts/image/prepare.sh "$SERVICE" /app
+# The service's provider sandboxes (payment, shipping, notification), for the local stage only.
+RUN mkdir -p /sandbox && if [ -d "services/$SERVICE/sandbox" ]; then cp -a "services/$SERVICE/sandbox/." /sandbox/; fi
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -47,3 +49,13 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD ["node", "/app/healthcheck.mjs"]
 ENTRYPOINT ["node", "--enable-source-maps", "/app/main.mjs"]
+
+# Local clusters only (Tilt builds `--target local`): the same image plus the service's sandboxes,
+# which the chart's local values name in LOCAL_MODULE. Every other build gets the last stage,
+# which has no sandbox code (scripts/image/check.sh proves the layout).
+FROM runtime AS local
+ARG SERVICE
+ARG APP_OWNER=root:root
+COPY --from=build --chown=${APP_OWNER} /sandbox /app/services/${SERVICE}/sandbox
+
+FROM runtime AS production

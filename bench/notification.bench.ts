@@ -9,6 +9,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import sandboxes from '../services/notification/sandbox/index.ts';
+import type { NotificationContext } from '../services/notification/src/context.ts';
 import { dispatch } from '../services/notification/src/domain/dispatch.ts';
 import { publishVersion } from '../services/notification/src/domain/template-overrides.ts';
 import { sandboxServiceAccount } from '../services/notification/src/push/service-account.ts';
@@ -20,8 +22,11 @@ const withOverrides = process.argv[3] === 'overrides';
 ensureTestDatabase();
 const FCM = 'http://notification.bench/sandbox/fcm';
 const phones = new Map<string, string>();
-let svc: TestService<any, any> | undefined;
-const def = notificationService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+let svc: TestService<any, any, NotificationContext> | undefined;
+const def = notificationService({
+  fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
+  local: sandboxes,
+});
 svc = await startTestService(def, {
   env: {
     LOCAL_DEV: 'true',
@@ -91,7 +96,7 @@ await measure(
   }),
 );
 await measure('dispatch push (FCM sandbox) + SMS (SNS on moto)', async () => ({
-  n: await dispatch(def.dispatcher(svc!.deps as never)),
+  n: await dispatch(svc!.ctx.dispatcher),
   unit: 'sends',
 }));
 const sent = await svc.deps.db

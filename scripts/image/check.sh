@@ -21,6 +21,25 @@ for dev in vitest typescript @biomejs/biome; do
 done
 log "image layout of $svc: $(du -sh "$work/app" | cut -f1), production dependencies only"
 
+# No sandbox code in any image: the layout of each service with a provider's sandbox has neither
+# the folder nor anything that loads it (local runs name it in LOCAL_MODULE, from the checkout).
+no_sandbox() { # <service> <layout>
+  [ ! -e "$2/services/$1/sandbox" ] || die "the image of $1 carries services/$1/sandbox"
+  ! grep -rlE "(from|import\() *'[^']*sandbox/" "$2/services" --include='*.ts' \
+    || die "the image of $1 has code that imports its sandbox"
+}
+no_sandbox "$svc" "$work/app"
+for dir in "$work"/src/services/*/sandbox; do
+  s="$(basename "$(dirname "$dir")")"
+  [ "$s" = "$svc" ] && continue
+  (cd "$work/src" && PNPM_FLAGS=--offline sh scripts/image/prepare.sh "$s" "$work/layout-$s") >"$work/prepare-$s.log" 2>&1 \
+    || { cat "$work/prepare-$s.log"; die "prepare.sh failed for $s"; }
+  no_sandbox "$s" "$work/layout-$s"
+  rm -rf "$work/layout-$s"
+  checked="${checked:-} $s"
+done
+log "no sandbox code in the image layouts of $svc${checked:-}"
+
 # Below the ephemeral port range (32768–60999), where an outgoing connection may hold any port.
 port=$((29100 + MP_STACK))
 metrics_port=$((29200 + MP_STACK))

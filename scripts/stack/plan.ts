@@ -311,6 +311,8 @@ export function plan(opts: PlanOptions) {
   const sidecars: ProcessSpec[] = [];
   for (const name of serviceNames) {
     const p = portsOf(name);
+    // A provider's sandbox lives beside src/ and only in the checkout: a local run names it.
+    const sandbox = join(root, 'services', name, 'sandbox', 'index.ts');
     apps.push({
       name,
       service: name,
@@ -331,6 +333,7 @@ export function plan(opts: PlanOptions) {
         PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`,
         CORS_ALLOWED_ORIGINS: localCorsOrigins(),
         TRACING_SAMPLING_RATE: localTracing().samplingRate,
+        ...(existsSync(sandbox) ? { LOCAL_MODULE: sandbox } : {}),
         ...localEnv(secrets)[name],
       },
       log: join(runDir, 'logs', `${name}.log`),

@@ -86,6 +86,11 @@ export const baseConfigSchema = z.object({
    * keeps them off).
    */
   LOCAL_DEV: envFlag.optional(),
+  /**
+   * Local runs only: a file of the checkout whose default export the service mounts beside its
+   * routes (a provider's sandbox, services/<name>/sandbox/index.ts; `localModule()`). Images have none.
+   */
+  LOCAL_MODULE: z.string().min(1).optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
@@ -119,6 +124,13 @@ export function parseConfig<S extends z.ZodObject>(
       {
         variable: 'LOCAL_DEV',
         message: `only with ENVIRONMENT set to one of ${localEnvironments.join(', ')} (it is ${env.ENVIRONMENT ? `"${env.ENVIRONMENT}"` : 'unset'})`,
+      },
+    ]);
+  if (cfg.LOCAL_MODULE && !localEnvironments.includes(env.ENVIRONMENT ?? ''))
+    throw new ConfigError(service, [
+      {
+        variable: 'LOCAL_MODULE',
+        message: `only with ENVIRONMENT set to one of ${localEnvironments.join(', ')}`,
       },
     ]);
   return {

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
-import type { ServiceName } from '@mp/contracts';
+import { localEnvironments, type ServiceName } from '@mp/contracts';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { z } from 'zod';
@@ -28,7 +30,7 @@ export type ServiceConfig<S extends z.ZodObject | undefined> = BaseConfig &
   (S extends z.ZodObject ? z.infer<S> : unknown) & { PORT: number; DB_SCHEMA: string };
 
 /** What a service's routes, handlers and workers are given. Tests build it with their own parts. */
-export interface ServiceDeps<DB, C = BaseConfig & { PORT: number; DB_SCHEMA: string }> {
+export interface ServiceDeps<DB, C = ServiceConfig<undefined>> {
   name: ServiceName;
   config: C;
   db: Kysely<DB>;
@@ -38,25 +40,68 @@ export interface ServiceDeps<DB, C = BaseConfig & { PORT: number; DB_SCHEMA: str
   verifier: TokenVerifier;
 }
 
-export interface ServiceDefinition<DB, S extends z.ZodObject | undefined = undefined> {
+/**
+ * A service, declared: its name, its variables, its schema's migrations, and what it serves. The kit
+ * builds the service's context once (`context(deps)`; without one, the deps themselves) and hands it
+ * to the routes, the internal routes, the handlers, the workers, the readiness checks and the verifier.
+ */
+export interface ServiceDefinition<
+  DB,
+  S extends z.ZodObject | undefined = undefined,
+  Ctx = ServiceDeps<DB, ServiceConfig<S>>,
+> {
   name: ServiceName;
-  /** The service's variables: `baseConfigSchema.extend({...})`. */
+  /** The service's variables: `baseConfigSchema.extend({...})`, in src/config.ts. */
   config?: S;
   migrations: Migrations;
+  /**
+   * What the service's routes, handlers and workers share (clients, rules from the config),
+   * built once per built service. `deps.verifier` is set right after it returns (from `verifier`).
+   */
+  context?(deps: ServiceDeps<DB, ServiceConfig<S>>): Ctx;
   /** Public routes (behind the gateway). */
-  routes(app: App, deps: ServiceDeps<DB, ServiceConfig<S>>): void;
+  routes(app: App, ctx: Ctx): void;
   /** Routes under /internal, reachable only through Dapr service invocation. */
-  internal?(app: App, deps: ServiceDeps<DB, ServiceConfig<S>>): void;
+  internal?(app: App, ctx: Ctx): void;
   /** One handler per topic the catalog subscribes this service to. */
-  handlers?(deps: ServiceDeps<DB, ServiceConfig<S>>): EventHandlers<DB>;
+  handlers?(ctx: Ctx): EventHandlers<DB>;
   /** The event monitor's catch-all (admin only). */
-  rawHandler?(deps: ServiceDeps<DB, ServiceConfig<S>>): RawHandler;
-  workers?(deps: ServiceDeps<DB, ServiceConfig<S>>): Worker[];
+  rawHandler?(ctx: Ctx): RawHandler;
+  workers?(ctx: Ctx): Worker[];
   /** Extra readiness checks: name → healthy. */
-  readiness?(deps: ServiceDeps<DB, ServiceConfig<S>>): Promise<Record<string, boolean>>;
+  readiness?(ctx: Ctx): Promise<Record<string, boolean>>;
   /** Replaces the JWKS verifier (auth verifies with its own keys). */
-  verifier?(deps: Omit<ServiceDeps<DB, ServiceConfig<S>>, 'verifier'>): TokenVerifier;
+  verifier?(ctx: Ctx): TokenVerifier;
+  /**
+   * Routes only a local run mounts (a provider's sandbox), beside the public ones and only with
+   * LOCAL_DEV: main.ts passes what `localModule()` loaded; images have no such module.
+   */
+  local?: LocalMount<Ctx>;
   description?: string;
+}
+
+/** A local-only module's routes (a sandbox), given the service's context. */
+export type LocalMount<Ctx> = (app: App, ctx: Ctx) => void;
+
+/**
+ * The module a local run names in LOCAL_MODULE (a file of the checkout, e.g. the stack runner's
+ * services/payment/sandbox/index.ts): its default export, or undefined when none is named. Refused
+ * outside a local ENVIRONMENT. The images leave these modules out (Dockerfile, scripts/image/check.sh).
+ */
+export async function localModule<T>(
+  service: ServiceName,
+  env: Record<string, string | undefined> = process.env,
+): Promise<T | undefined> {
+  const path = env.LOCAL_MODULE;
+  if (!path) return undefined;
+  if (!localEnvironments.includes(env.ENVIRONMENT ?? ''))
+    throw new ConfigError(service, [
+      {
+        variable: 'LOCAL_MODULE',
+        message: `only with ENVIRONMENT set to one of ${localEnvironments.join(', ')}`,
+      },
+    ]);
+  return ((await import(pathToFileURL(resolve(path)).href)) as { default: T }).default;
 }
 
 export interface BuildOverrides {
@@ -66,9 +111,11 @@ export interface BuildOverrides {
   log?: Logger;
 }
 
-export interface Service<DB, C> {
+export interface Service<DB, C, Ctx = ServiceDeps<DB, C>> {
   app: App;
   deps: ServiceDeps<DB, C>;
+  /** The context the definition built (`context(deps)`), or the deps. */
+  ctx: Ctx;
   relay: OutboxRelay;
   /** Its Prometheus metrics, served on METRICS_PORT by start(). */
   metrics: Metrics;
@@ -80,10 +127,10 @@ export interface Service<DB, C> {
 }
 
 /** Builds a service from its definition: config, pools, app with the kit's routes, relay. */
-export function buildService<DB, S extends z.ZodObject | undefined>(
-  def: ServiceDefinition<DB, S>,
+export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
+  def: ServiceDefinition<DB, S, Ctx>,
   o: BuildOverrides = {},
-): Service<DB, ServiceConfig<S>> {
+): Service<DB, ServiceConfig<S>, Ctx> {
   const schema = (def.config ?? baseConfigSchema) as z.ZodObject;
   const config = parseConfig(def.name, schema, o.env ?? process.env) as ServiceConfig<S>;
   const log = o.log ?? createLogger(def.name, config.LOG_LEVEL);
@@ -97,9 +144,11 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
       ...(config.DAPR_API_TOKEN ? { apiToken: config.DAPR_API_TOKEN } : {}),
     });
   const events = new EventPublisher(def.name, config.ENVIRONMENT);
-  const partial = { name: def.name, config, db, log, dapr, events };
-  const verifier = o.verifier ?? def.verifier?.(partial) ?? defaultVerifier(config, log);
-  const deps: ServiceDeps<DB, ServiceConfig<S>> = { ...partial, verifier };
+  // The verifier may need the context (auth signs with its own keys): it is set once both exist.
+  const deps = { name: def.name, config, db, log, dapr, events } as ServiceDeps<DB, ServiceConfig<S>>;
+  const ctx = def.context ? def.context(deps) : (deps as Ctx);
+  const verifier = o.verifier ?? def.verifier?.(ctx) ?? defaultVerifier(config, log);
+  deps.verifier = verifier;
 
   const relay = new OutboxRelay(db as unknown as Kysely<PlatformTables>, dapr, log, {
     pubsub: config.PUBSUB_NAME,
@@ -107,7 +156,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     databaseUrl: config.DATABASE_URL,
     pollMs: config.OUTBOX_POLL_MS,
   });
-  const workers = def.workers?.(deps) ?? [];
+  const workers = def.workers?.(ctx) ?? [];
   let draining = false;
 
   const app = createApp(log, {
@@ -125,7 +174,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
         .then(() => true)
         .catch(() => false),
       sidecar: await dapr.healthy(),
-      ...(await def.readiness?.(deps)),
+      ...(await def.readiness?.(ctx)),
     };
     const ready = !draining && Object.values(checks).every(Boolean);
     return c.json(
@@ -142,14 +191,15 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
     pubsub: config.PUBSUB_NAME,
     db,
     log,
-    handlers: def.handlers?.(deps) ?? {},
-    ...(def.rawHandler ? { raw: def.rawHandler(deps) } : {}),
+    handlers: def.handlers?.(ctx) ?? {},
+    ...(def.rawHandler ? { raw: def.rawHandler(ctx) } : {}),
     observe: (topic, status, eventTime) => metrics.delivered(topic, deliveryOutcome[status], eventTime),
   });
 
   app.use('*', authenticate(verifier));
-  def.internal?.(app, deps);
-  def.routes(app, deps);
+  def.internal?.(app, ctx);
+  def.routes(app, ctx);
+  if (def.local && config.LOCAL_DEV) def.local(app, ctx);
   // The service's public and internal routes, described by the kit (openapi.ts); the public ones
   // of every service are merged into /api/openapi.json.
   let document: unknown;
@@ -177,6 +227,7 @@ export function buildService<DB, S extends z.ZodObject | undefined>(
   return {
     app,
     deps,
+    ctx,
     relay,
     metrics,
     prepare,
@@ -259,10 +310,10 @@ function defaultVerifier(config: BaseConfig, log: Logger): TokenVerifier {
  * The entry point of every service's main.ts: build, migrate, listen; on SIGTERM or SIGINT stop
  * taking work, drain requests and the outbox, close pools, exit. A bad config exits 1 naming the variable.
  */
-export async function runService<DB, S extends z.ZodObject | undefined>(
-  def: ServiceDefinition<DB, S>,
+export async function runService<DB, S extends z.ZodObject | undefined, Ctx>(
+  def: ServiceDefinition<DB, S, Ctx>,
 ): Promise<void> {
-  let service: Service<DB, ServiceConfig<S>>;
+  let service: Service<DB, ServiceConfig<S>, Ctx>;
   try {
     service = buildService(def);
     await service.start();

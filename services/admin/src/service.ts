@@ -1,5 +1,6 @@
 import { deadLetterTopic } from '@mp/contracts';
 import { intervalWorker, type ServiceDefinition } from '@mp/platform';
+import { config } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { recoverActions } from './domain/actions.ts';
@@ -7,9 +8,10 @@ import { reconcileConfigs } from './domain/configs.ts';
 import { monitorHandler, pruneEventLog } from './domain/monitor.ts';
 import { routes } from './routes/index.ts';
 
-export const service: ServiceDefinition<Database> = {
+export const service: ServiceDefinition<Database, typeof config> = {
   name: 'admin',
   description: '관리자: back office and the event monitor',
+  config,
   migrations,
   routes,
   // The monitor subscribes to every topic and to the dead-letter topic.

@@ -1,4 +1,4 @@
-import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 
 const seconds = (min: number, max: number, def: number) =>
@@ -49,7 +49,7 @@ export const config = baseConfigSchema.extend({
   OIDC_GOOGLE_SCOPES: z.string().optional(),
 });
 
-export type AuthConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type AuthConfig = ServiceConfig<typeof config>;
 export type AuthDeps = ServiceDeps<Database, AuthConfig>;
 
 export const kekOf = (c: AuthConfig) => Buffer.from(c.AUTH_KEY_ENCRYPTION_KEY, 'base64');

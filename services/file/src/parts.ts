@@ -1,7 +1,7 @@
 import type { ServiceDeps } from '@mp/platform';
+import type { FileConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
 import type { FileParts } from './domain/files.ts';
-import type { FileConfig } from './service.ts';
 import { cloudFront, noCdn } from './storage/cdn.ts';
 import { s3Store } from './storage/objects.ts';
 

@@ -1,6 +1,5 @@
-import { baseConfigSchema, envFlag, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, envFlag, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
-import { sandboxKakaoAccount } from './kakao/sandbox.ts';
 import { serviceAccountSchema } from './push/service-account.ts';
 
 /** A service-account key file's JSON, as a secret holds it. */
@@ -67,8 +66,25 @@ export const config = baseConfigSchema
       ctx.addIssue({ code: 'custom', path: ['KAKAO_SANDBOX'], message: 'only with LOCAL_DEV' });
   });
 
-export type NotificationConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type NotificationConfig = ServiceConfig<typeof config>;
 export type NotificationDeps = ServiceDeps<Database, NotificationConfig>;
+
+/** Where the local sandboxes answer (services/notification/sandbox, mounted by local runs only). */
+export const FCM_SANDBOX_BASE = '/sandbox/fcm';
+export const KAKAO_SANDBOX_BASE = '/sandbox/kakao';
+
+/** The account a local cluster's pod uses when only KAKAO_SANDBOX is set. */
+export const sandboxKakaoAccount: {
+  clientId: string;
+  clientSecret: string;
+  senderKey: string;
+  senderNo: string;
+} = {
+  clientId: 'marketplace-local',
+  clientSecret: 'marketplace-local-secret',
+  senderKey: 'sandbox-sender-key-0000000000000000000000',
+  senderNo: '0212345678',
+};
 
 /** Push goes out when FCM has a service account (or the local sandbox makes one). */
 export const pushConfigured = (c: NotificationConfig) => Boolean(c.FCM_SERVICE_ACCOUNT_JSON || c.FCM_SANDBOX);

@@ -1,9 +1,9 @@
 import { parseConfig } from '@mp/platform';
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxKakaoAccount } from '../src/config.ts';
 import { dispatch } from '../src/domain/dispatch.ts';
 import { KakaoError, kakaoClient } from '../src/kakao/bizmessage.ts';
-import { sandboxKakaoAccount } from '../src/kakao/sandbox.ts';
 import { service } from '../src/service.ts';
 import {
   account,

@@ -1,6 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { ApiError, buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import sandboxes from '../sandbox/index.ts';
+import type { NotificationContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import type { Dispatcher } from '../src/domain/dispatch.ts';
 import { sandboxServiceAccount } from '../src/push/service-account.ts';
@@ -15,7 +17,7 @@ export interface Account {
   phone: string | null;
   status: string;
 }
-export type NotificationService = TestService<Database, any> & {
+export type NotificationService = TestService<Database, any, NotificationContext> & {
   dispatcher: Dispatcher;
   accounts: Map<string, Account>;
   userDown: { value: boolean };
@@ -29,12 +31,15 @@ export type NotificationService = TestService<Database, any> & {
  * the AWS emulator, user's contract 2 in memory.
  */
 export async function startNotification(env: Record<string, string> = {}): Promise<NotificationService> {
-  let svc: TestService<Database, any> | undefined;
+  let svc: TestService<Database, any, NotificationContext> | undefined;
   const accounts = new Map<string, Account>();
   const userDown = { value: false };
   const smtpDown = { value: false };
   const failMailTo = new Set<string>();
-  const def = notificationService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+  const def = notificationService({
+    fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
+    local: sandboxes,
+  });
   svc = await startTestService(def, {
     env: {
       LOCAL_DEV: 'true',
@@ -76,7 +81,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
     },
   });
   return Object.assign(svc, {
-    dispatcher: def.dispatcher(svc.deps),
+    dispatcher: svc.ctx.dispatcher,
     accounts,
     userDown,
     smtpDown,

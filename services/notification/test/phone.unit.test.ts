@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { smsText, textedTemplates } from '../src/domain/channels.ts';
+import { textedTemplates } from '../src/domain/template-catalog.ts';
+import { smsText } from '../src/domain/template-text.ts';
 import { e164 } from '../src/sms/phone.ts';
 
 describe('phone numbers for SMS (E.164)', () => {

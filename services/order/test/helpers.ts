@@ -9,10 +9,10 @@ import {
 } from '@mp/platform/testing';
 import type { Database } from '../src/db/schema.ts';
 import type { OrderContext } from '../src/domain/context.ts';
-import { contextOf, service } from '../src/service.ts';
+import { service } from '../src/service.ts';
 import { FakeCatalog } from './fakes.ts';
 
-export type OrderService = TestService<Database, any> & { ctx: OrderContext; catalog: FakeCatalog };
+export type OrderService = TestService<Database, any, OrderContext> & { catalog: FakeCatalog };
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 /** A sidecar double that answers as product, inventory and coupon would (release included). */
@@ -35,7 +35,7 @@ export async function startOrder(
   catalog = new FakeCatalog(),
 ): Promise<OrderService> {
   const svc = await startTestService(service, { dapr: fakeDapr(catalog), env });
-  return Object.assign(svc, { ctx: contextOf(svc.deps), catalog });
+  return Object.assign(svc, { catalog });
 }
 
 export const address = {

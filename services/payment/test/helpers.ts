@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import { paymentSandbox } from '../sandbox/index.ts';
+import { SANDBOX_SECRET_KEY } from '../src/config.ts';
+import type { PaymentServiceContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
-import type { PaymentContext } from '../src/domain/context.ts';
-import { paymentService, SANDBOX_SECRET_KEY } from '../src/service.ts';
+import { paymentService } from '../src/service.ts';
 
-export type PaymentService = TestService<Database, any> & { ctx: PaymentContext };
+export type PaymentService = TestService<Database, any, PaymentServiceContext>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 export const PG = 'http://payment.test/sandbox/pg';
 export const basic = `Basic ${Buffer.from(`${SANDBOX_SECRET_KEY}:`).toString('base64')}`;
 
 /** The payment service with its sandbox, reached through the app itself (no port). */
 export async function startPayment(env: Record<string, string> = {}): Promise<PaymentService> {
-  let svc: TestService<Database, any> | undefined;
-  const def = paymentService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+  let svc: PaymentService | undefined;
+  const viaApp = (url: string, init: RequestInit) => Promise.resolve(svc!.app.request(url, init));
+  const def = paymentService({ fetch: viaApp, local: paymentSandbox({ fetch: viaApp }) });
   svc = await startTestService(def, {
     env: {
       LOCAL_DEV: 'true',
@@ -25,7 +28,7 @@ export async function startPayment(env: Record<string, string> = {}): Promise<Pa
       ...env,
     },
   });
-  return Object.assign(svc, { ctx: def.context(svc.deps) });
+  return svc;
 }
 
 export function deliver(

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError, parseConfig } from '@mp/platform';
 import { startTestService } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paymentSandbox } from '../sandbox/index.ts';
 import { paymentService, service } from '../src/service.ts';
 import { basic, type PaymentService, startPayment } from './helpers.ts';
 
@@ -41,7 +42,7 @@ describe('the PG sandbox', () => {
   });
 
   it('is not mounted outside local profiles', async () => {
-    const prod = await startTestService(paymentService(), {
+    const prod = await startTestService(paymentService({ local: paymentSandbox() }), {
       env: {
         LOCAL_DEV: 'false',
         TOSS_SECRET_KEY: 'test_sk_production_like_key',

@@ -5,20 +5,13 @@ import {
   type ServiceDefinition,
   z,
 } from '@mp/platform';
+import { config } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { publishPopularity } from './domain/popularity.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
-
-const config = baseConfigSchema.extend({
-  /** How many products a user's recent views (최근 본 상품) keep. */
-  RECENT_VIEWS_MAX_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
-  /** How often changed popularity (sales, reviews, views) is announced to search. */
-  POPULARITY_PUBLISH_MS: z.coerce.number().int().min(100).default(60_000),
-});
-export type ProductConfig = ServiceConfig<typeof config>;
 
 export const service: ServiceDefinition<Database, typeof config> = {
   name: 'product',

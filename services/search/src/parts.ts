@@ -3,10 +3,10 @@ import { Client } from '@opensearch-project/opensearch';
 import { type OpenSearchLike, openSearchIndex } from './backends/opensearch.ts';
 import type { SearchIndex } from './backends/port.ts';
 import { postgresIndex } from './backends/postgres.ts';
+import type { SearchConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
 import { HotQueryCache } from './domain/cache.ts';
 import { TermCounter } from './domain/suggestions.ts';
-import type { SearchConfig } from './service.ts';
 
 export type SearchDeps = ServiceDeps<Database, SearchConfig>;
 

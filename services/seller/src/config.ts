@@ -1,4 +1,4 @@
-import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 import { parseGradeRules } from './domain/grades.ts';
 
@@ -17,5 +17,5 @@ export const config = baseConfigSchema.extend({
   SELLER_GRADE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
-export type SellerConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type SellerConfig = ServiceConfig<typeof config>;
 export type SellerDeps = ServiceDeps<Database, SellerConfig>;

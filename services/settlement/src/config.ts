@@ -1,5 +1,5 @@
 import { documentBucketConfig } from '@mp/documents';
-import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 
 const fonts = '/usr/share/fonts/truetype/nanum';
@@ -52,5 +52,5 @@ export const config = baseConfigSchema
       });
   });
 
-export type Config = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type Config = ServiceConfig<typeof config>;
 export type Deps = ServiceDeps<Database, Config>;

@@ -1,4 +1,6 @@
-import { runService } from '@mp/platform';
-import { service } from './service.ts';
+import { type LocalMount, localModule, runService } from '@mp/platform';
+import { type ShippingServiceContext, shippingService } from './service.ts';
 
-await runService(service);
+// Local runs name the carrier sandbox (services/shipping/sandbox/index.ts) in LOCAL_MODULE.
+const local = await localModule<LocalMount<ShippingServiceContext>>('shipping');
+await runService(shippingService(local ? { local } : {}));

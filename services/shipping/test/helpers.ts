@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import sandbox from '../sandbox/index.ts';
 import type { Database } from '../src/db/schema.ts';
-import type { ShippingContext } from '../src/domain/context.ts';
-import { shippingService } from '../src/service.ts';
+import { type ShippingServiceContext, shippingService } from '../src/service.ts';
 
-export type ShippingService = TestService<Database, any> & { ctx: ShippingContext };
+export type ShippingService = TestService<Database, any, ShippingServiceContext>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 export async function startShipping(env: Record<string, string> = {}): Promise<ShippingService> {
-  let svc: TestService<Database, any> | undefined;
-  const def = shippingService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+  let svc: ShippingService | undefined;
+  const def = shippingService({
+    fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
+    local: sandbox,
+  });
   svc = await startTestService(def, {
     env: { LOCAL_DEV: 'true', CARRIER_BASE_URL: 'http://shipping.test/sandbox/carrier', ...env },
   });
-  return Object.assign(svc, { ctx: def.context(svc.deps) });
+  return svc;
 }
 
 export function deliver(svc: ShippingService, topic: string, data: unknown, correlationId?: string) {

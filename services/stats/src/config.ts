@@ -1,5 +1,6 @@
+import type { Documents } from '@mp/documents';
 import { documentBucketConfig } from '@mp/documents';
-import { baseConfigSchema, type ServiceDeps, type z } from '@mp/platform';
+import { baseConfigSchema, type ServiceConfig, type ServiceDeps, type z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 
 export const config = baseConfigSchema.extend({
@@ -7,5 +8,11 @@ export const config = baseConfigSchema.extend({
   ...documentBucketConfig('marketplace-reports'),
 });
 
-export type Config = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type Config = ServiceConfig<typeof config>;
 export type Deps = ServiceDeps<Database, Config>;
+
+/** What stats' routes and handlers share: the kit's parts and the report store, made once. */
+export interface StatsContext {
+  deps: Deps;
+  storage: Documents;
+}

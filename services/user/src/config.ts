@@ -1,4 +1,4 @@
-import { baseConfigSchema, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 import { type GradePolicy, parseGradeRules } from './domain/grades.ts';
 
@@ -32,7 +32,7 @@ export const config = baseConfigSchema.extend({
   REAUTH_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
 });
 
-export type UserConfig = z.infer<typeof config> & { PORT: number; DB_SCHEMA: string };
+export type UserConfig = ServiceConfig<typeof config>;
 export type UserDeps = ServiceDeps<Database, UserConfig>;
 
 /** Everyone below the first threshold holds the base grade. */

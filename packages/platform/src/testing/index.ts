@@ -129,7 +129,8 @@ export function withoutSidecar(
 
 // ---- a service on a throw-away schema ------------------------------------------------------------
 
-export interface TestService<DB, C> extends Service<DB, C> {
+/** A service under test; `ctx` is its context (unknown unless the type names it). */
+export interface TestService<DB, C, Ctx = unknown> extends Service<DB, C, Ctx> {
   schema: string;
   dapr: ReturnType<typeof withoutSidecar>;
   /** Calls a route; JSON in and out, with a bearer token when given. */
@@ -155,15 +156,15 @@ export interface TestService<DB, C> extends Service<DB, C> {
   close(): Promise<void>;
 }
 
-export async function startTestService<DB, S extends import('zod').ZodObject | undefined>(
-  def: ServiceDefinition<DB, S>,
+export async function startTestService<DB, S extends import('zod').ZodObject | undefined, Ctx>(
+  def: ServiceDefinition<DB, S, Ctx>,
   o: {
     env?: Record<string, string>;
     invoke?: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown>;
     bindings?: Record<string, (call: BindingCall) => unknown>;
     dapr?: Dapr;
   } = {},
-): Promise<TestService<DB, import('../service.ts').ServiceConfig<S>>> {
+): Promise<TestService<DB, import('../service.ts').ServiceConfig<S>, Ctx>> {
   const schema = `t_${def.name}_${randomBytes(4).toString('hex')}`;
   const dapr =
     (o.dapr as ReturnType<typeof withoutSidecar>) ?? withoutSidecar(o.invoke, o.bindings, def.name);
@@ -185,7 +186,7 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
   const service = buildService(def, overrides);
   await service.prepare({ relay: false });
   const db = service.deps.db as unknown as Kysely<any>;
-  const testService: TestService<DB, import('../service.ts').ServiceConfig<S>> = {
+  const testService: TestService<DB, import('../service.ts').ServiceConfig<S>, Ctx> = {
     ...service,
     schema,
     dapr,

@@ -1,6 +1,6 @@
 import { type App, admission, type ServiceDeps } from '@mp/platform';
+import type { CouponConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import type { CouponConfig } from '../service.ts';
 import { couponRoutes } from './coupons.ts';
 import { grantRoutes } from './grants.ts';
 import { issueRoutes } from './issue.ts';

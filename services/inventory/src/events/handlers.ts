@@ -1,9 +1,9 @@
 import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
+import type { InventoryConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { holdForExchange, releaseExchange, settleExchange } from '../domain/exchanges.ts';
 import { addSkus, deactivate } from '../domain/items.ts';
 import { cancel, findReservation, sell } from '../domain/reservations.ts';
-import type { InventoryConfig } from '../service.ts';
 
 /** Stock follows products (initial stock, new and removed SKUs) and orders (seed 1.10). */
 export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHandlers<Database> {

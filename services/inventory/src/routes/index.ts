@@ -1,6 +1,6 @@
 import type { App, ServiceDeps } from '@mp/platform';
+import type { InventoryConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import type { InventoryConfig } from '../service.ts';
 import { stockRoutes } from './stock.ts';
 
 /** The public routes of the inventory service. */

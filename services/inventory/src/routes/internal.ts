@@ -1,7 +1,7 @@
 import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
+import type { InventoryConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { release, reserve } from '../domain/reservations.ts';
-import type { InventoryConfig } from '../service.ts';
 
 const sku = z.string().min(1).max(64);
 const reservation = z

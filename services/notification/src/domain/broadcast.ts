@@ -3,8 +3,8 @@ import { sql, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { wakeDispatcher } from './channels.ts';
+import { noticeMessage } from './message.ts';
 import { overridesFor, render } from './rendering.ts';
-import { noticeMessage } from './templates.ts';
 
 /** The device role a notice's audience names (ALL: every device). */
 const roleOf = { ALL: null, BUYERS: 'buyer', SELLERS: 'seller' } as const;

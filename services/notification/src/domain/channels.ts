@@ -3,22 +3,8 @@ import { currentConfig, newId, sql, type Transaction } from '@mp/platform';
 import { kakaoAccount, type NotificationDeps } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
 import { alimtalkOf } from '../kakao/templates.ts';
+import type { Message } from './message.ts';
 import type { Rendered } from './rendering.ts';
-import type { Message } from './templates.ts';
-
-/**
- * The messages a Korean shopper gets a 문자 for: payment done, parcel sent (with its 운송장 number),
- * parcel delivered, order cancelled, refund done. Everything else stays in the app, push and email.
- */
-export const textedTemplates = new Set([
-  'payment-completed',
-  'shipment-dispatched',
-  'shipment-delivered',
-  'order-cancelled',
-  'refund-completed',
-  'seller-new-order',
-  'seller-order-cancelled',
-]);
 
 /**
  * The text channels this message tries, in the order the setting gives for it (or by default),
@@ -37,9 +23,6 @@ export async function textChannels(
       : deps.config.SMS_ENABLED,
   );
 }
-
-/** The SMS text: the brand in brackets first, as Korean senders write it (LMS beyond 90 bytes). */
-export const smsText = (title: string, body: string) => `[마켓플레이스] ${title}\n${body}`.slice(0, 600);
 
 /** Wakes the dispatcher when the transaction commits (NOTIFY is delivered on commit). */
 export const wakeDispatcher = (trx: Transaction<Database>) =>

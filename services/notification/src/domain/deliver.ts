@@ -2,11 +2,12 @@ import type { EventOf, EventType } from '@mp/contracts';
 import { ApiError, newId, sql, type Transaction } from '@mp/platform';
 import { type NotificationDeps, pushConfigured } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
-import { enqueue, textChannels, textedTemplates } from './channels.ts';
+import { enqueue, textChannels } from './channels.ts';
 import { record } from './history.ts';
+import type { Message } from './message.ts';
 import { overridesFor, render } from './rendering.ts';
 import { defaultSettings, readSettings, wants } from './settings.ts';
-import type { Message } from './templates.ts';
+import { textedTemplates } from './template-catalog.ts';
 
 interface Account {
   email: string;

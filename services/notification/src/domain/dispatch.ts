@@ -5,8 +5,9 @@ import { type KakaoClient, KakaoError, kakaoPhone } from '../kakao/bizmessage.ts
 import { type FcmClient, FcmError } from '../push/fcm.ts';
 import { e164 } from '../sms/phone.ts';
 import { SmsError, type Texter } from '../sms/sns.ts';
-import { smsText, wakeDispatcher } from './channels.ts';
+import { wakeDispatcher } from './channels.ts';
 import { noteDelivery } from './history.ts';
+import { smsText } from './template-text.ts';
 
 export interface Dispatcher {
   deps: NotificationDeps;

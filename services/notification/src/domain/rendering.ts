@@ -1,12 +1,11 @@
 /** A message as each channel sends it: the operator's active override where there is one, the code's wording otherwise. */
 import { type Kysely, notFound, validationFailed } from '@mp/platform';
 import type { Database, TemplateChannel, TemplateParts } from '../db/schema.ts';
-import { smsText } from './channels.ts';
+import { emailLayout, type Message, renderEmail } from './message.ts';
 import { samplesOf, templateCatalog } from './template-catalog.ts';
 import { activeOverrides } from './template-overrides.ts';
 import { assertValid, specOf } from './template-rules.ts';
-import { eucKrBytes, fitLms, renderText, textKind } from './template-text.ts';
-import { emailLayout, type Message, renderEmail } from './templates.ts';
+import { eucKrBytes, fitLms, renderText, smsText, textKind } from './template-text.ts';
 
 export interface Rendered {
   email: { subject: string; html: string };

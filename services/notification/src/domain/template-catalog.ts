@@ -4,7 +4,20 @@
  * it goes out on. A template added to templates.ts without an entry here is sent as composed and
  * cannot be overridden until it is declared.
  */
-import { textedTemplates } from './channels.ts';
+
+/**
+ * The messages a Korean shopper gets a 문자 for: payment done, parcel sent (with its 운송장 number),
+ * parcel delivered, order cancelled, refund done. Everything else stays in the app, push and email.
+ */
+export const textedTemplates = new Set([
+  'payment-completed',
+  'shipment-dispatched',
+  'shipment-delivered',
+  'order-cancelled',
+  'refund-completed',
+  'seller-new-order',
+  'seller-order-cancelled',
+]);
 
 export const templateChannels = ['EMAIL', 'IN_APP', 'PUSH', 'SMS'] as const;
 export type TemplateChannel = (typeof templateChannels)[number];

@@ -89,3 +89,6 @@ export function fitLms(s: string): string {
   }
   return `${out}...`;
 }
+
+/** The SMS text: the brand in brackets first, as Korean senders write it (LMS beyond 90 bytes). */
+export const smsText = (title: string, body: string) => `[마켓플레이스] ${title}\n${body}`.slice(0, 600);

@@ -5,7 +5,8 @@ import type { Database } from '../db/schema.ts';
 import { broadcastNotice } from '../domain/broadcast.ts';
 import { deliver } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
-import { LINK_TOKEN, templates } from '../domain/templates.ts';
+import { LINK_TOKEN } from '../domain/message.ts';
+import { templates } from '../domain/templates.ts';
 
 const STALE = Symbol('stale');
 

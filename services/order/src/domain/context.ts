@@ -30,4 +30,6 @@ export interface OrderContext {
   admit: Admit;
   /** Refuses a SKU inventory has just shown sold out, with one cheap read (door.ts). */
   door: SoldOutDoor;
+  /** How often expiry, auto-confirmation and the sweeper run. */
+  sweepMs: number;
 }

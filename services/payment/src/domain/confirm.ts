@@ -1,8 +1,8 @@
 import { ApiError, conflict, notFound, unprocessable } from '@mp/platform';
-import { chargeSavedMethod } from '../methods/charge.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
 import { declineCode } from '../pg/toss-errors.ts';
 import { lockPayment, type Payment, type PaymentContext } from './context.ts';
+import { chargeSavedMethod } from './method-charge.ts';
 import { decisive, markFailed, settleWithPg } from './settle.ts';
 
 export interface ConfirmInput {

@@ -1,7 +1,7 @@
 import type { EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
 import type { Database, PaymentMethodsTable, PaymentsTable, RefundsTable } from '../db/schema.ts';
-import type { MethodSecrets } from '../methods/secrets.ts';
 import type { PaymentGateway } from '../pg/port.ts';
+import type { MethodSecrets } from './method-secrets.ts';
 
 export type Payment = Selectable<PaymentsTable>;
 export type Refund = Selectable<RefundsTable>;

@@ -1,9 +1,9 @@
 import { sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { removeAtPg } from '../methods/registry.ts';
 import { PgError } from '../pg/port.ts';
 import { confirmAtPg, confirmPayment, sameAttempt } from './confirm.ts';
 import type { PaymentContext } from './context.ts';
+import { removeAtPg } from './method-registry.ts';
 import { runRefunds } from './refunds.ts';
 import { decisive, markFailed, settleWithPg } from './settle.ts';
 

@@ -11,8 +11,8 @@ import {
   z,
 } from '@mp/platform';
 import type { PaymentContext } from '../domain/context.ts';
-import { toMethodDto } from '../methods/dto.ts';
-import { listMethods, registerMethod, removeMethod, updateMethod } from '../methods/registry.ts';
+import { toMethodDto } from '../domain/method-dto.ts';
+import { listMethods, registerMethod, removeMethod, updateMethod } from '../domain/method-registry.ts';
 import { methodDto } from './schemas.ts';
 
 /** A method id in a path: anything that is not one of ours is simply not found (404). */

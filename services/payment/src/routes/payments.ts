@@ -19,7 +19,7 @@ import type { Database } from '../db/schema.ts';
 import { confirmPayment } from '../domain/confirm.ts';
 import type { Payment, PaymentContext } from '../domain/context.ts';
 import { toPaymentDto } from '../domain/dto.ts';
-import { payWithMethod as payWithSavedMethod } from '../methods/pay.ts';
+import { payWithMethod as payWithSavedMethod } from '../domain/method-pay.ts';
 import { paymentDto } from './schemas.ts';
 
 const confirm = createRoute({

@@ -27,6 +27,12 @@ const orders: Record<Sort, { key: 'created_at' | 'price' | 'popularity'; dir: 'a
   popular: { key: 'popularity', dir: 'desc' },
 };
 
+/** A product's first image's thumbnail (or the image), as `thumbnail_url` of `products as p`. */
+export const thumbnailColumn = sql<
+  string | null
+>`(select coalesce(i.thumbnail_url, i.url) from product_images i
+  where i.product_id = p.id and i.position = 0)`.as('thumbnail_url');
+
 export type ListedProduct = ProductRow & { thumbnail_url: string | null };
 
 /**
@@ -43,13 +49,7 @@ export async function listProducts(db: Kysely<Database>, q: ListQuery) {
   let query = db
     .selectFrom('products as p')
     .selectAll('p')
-    .select(
-      sql<
-        string | null
-      >`(select coalesce(i.thumbnail_url, i.url) from product_images i where i.product_id = p.id and i.position = 0)`.as(
-        'thumbnail_url',
-      ),
-    )
+    .select(thumbnailColumn)
     .where('p.status', '=', 'APPROVED');
   if (q.categoryId) {
     const category = await findCategory(db, q.categoryId);

@@ -1,6 +1,6 @@
 import type { App, ServiceDeps } from '@mp/platform';
+import type { ProductConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import type { ProductConfig } from '../service.ts';
 import { categoryRoutes } from './categories.ts';
 import { productRoutes } from './products.ts';
 

@@ -15,12 +15,12 @@ import {
   type ServiceDeps,
   z,
 } from '@mp/platform';
+import type { ProductConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { listProducts, sorts } from '../domain/listing.ts';
 import { createProduct, deleteProduct, updateProduct } from '../domain/products.ts';
 import { loadProduct } from '../domain/state.ts';
 import { detail, listItem, recordView } from '../domain/views.ts';
-import type { ProductConfig } from '../service.ts';
 import { createProductBody, idParam, productDetail, productListItem, updateProductBody } from './schemas.ts';
 
 const create = createRoute({

@@ -1,14 +1,14 @@
 import type { App } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { StatsContext } from '../config.ts';
 import { activityRoutes } from './activity.ts';
 import { reportRoutes } from './reports.ts';
 import { salesRoutes } from './sales.ts';
 import { signupRoutes } from './signups.ts';
 
 /** The public routes of the stats service. */
-export function routes(app: App, deps: Deps): void {
-  signupRoutes(app, deps);
-  salesRoutes(app, deps);
-  activityRoutes(app, deps);
-  reportRoutes(app, deps);
+export function routes(app: App, ctx: StatsContext): void {
+  signupRoutes(app, ctx.deps);
+  salesRoutes(app, ctx.deps);
+  activityRoutes(app, ctx.deps);
+  reportRoutes(app, ctx);
 }

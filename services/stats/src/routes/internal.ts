@@ -1,10 +1,9 @@
 import { type App, configRoutes, createRoute, jsonResponse, sql, z } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { StatsContext } from '../config.ts';
 import { addDays, kstDate } from '../domain/calendar.ts';
 import { dailyJob } from '../domain/daily.ts';
 import { dayFigures } from '../domain/figures.ts';
 import { PLATFORM } from '../domain/sales.ts';
-import { storageOf } from '../parts.ts';
 
 const day = z.object({
   date: z.string(),
@@ -51,7 +50,7 @@ const job = createRoute({
   },
 });
 
-export function internalRoutes(app: App, deps: Deps): void {
+export function internalRoutes(app: App, { deps, storage }: StatsContext): void {
   const { db } = deps;
 
   app.openapi(dashboard, async (c) => {
@@ -72,7 +71,7 @@ export function internalRoutes(app: App, deps: Deps): void {
   });
 
   app.openapi(job, async (c) => {
-    const result = await dailyJob(deps, storageOf(deps));
+    const result = await dailyJob(deps, storage);
     deps.log.info(result, 'daily stats job');
     return c.json(result, 200);
   });

@@ -16,11 +16,10 @@ import {
   validationFailed,
   z,
 } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { StatsContext } from '../config.ts';
 import type { ReportsTable } from '../db/schema.ts';
 import { kstDate } from '../domain/calendar.ts';
 import { generateMonthlySales, MONTHLY_SALES } from '../domain/reports.ts';
-import { storageOf } from '../parts.ts';
 
 const reportView = z
   .object({
@@ -86,7 +85,7 @@ const file = createRoute({
   },
 });
 
-export function reportRoutes(app: App, deps: Deps): void {
+export function reportRoutes(app: App, { deps, storage }: StatsContext): void {
   const { db } = deps;
   const unavailable = (err: unknown) => {
     deps.log.error({ err }, 'report storage failed');
@@ -121,7 +120,7 @@ export function reportRoutes(app: App, deps: Deps): void {
     const { month } = c.req.valid('json');
     if (month > kstDate(new Date()).slice(0, 7))
       throw validationFailed([{ path: 'month', message: 'must not be in the future (Korean time)' }]);
-    const id = await generateMonthlySales(deps, storageOf(deps), {
+    const id = await generateMonthlySales(deps, storage, {
       month,
       automatic: false,
       requestedBy: principalOf(c).userId,
@@ -139,11 +138,9 @@ export function reportRoutes(app: App, deps: Deps): void {
       .where('id', '=', c.req.valid('param').id)
       .executeTakeFirst();
     if (!r) throw notFound('REPORT_NOT_FOUND', 'No such report');
-    const body = await storageOf(deps)
-      .get(r.file_key)
-      .catch((err) => {
-        throw unavailable(err);
-      });
+    const body = await storage.get(r.file_key).catch((err) => {
+      throw unavailable(err);
+    });
     if (!body) throw unavailable(new Error(`report file ${r.file_key} is missing`));
     return c.body(new Uint8Array(body), 200, {
       'content-type': 'text/csv; charset=utf-8',

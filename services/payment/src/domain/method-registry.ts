@@ -10,8 +10,8 @@ import {
   unprocessable,
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import type { PaymentContext, SavedMethod } from '../domain/context.ts';
 import { type PgBillingKey, PgError } from '../pg/port.ts';
+import type { PaymentContext, SavedMethod } from './context.ts';
 
 /** Everything a buyer saves with one card registration: the customerKey must be the caller's. */
 export interface Registration {

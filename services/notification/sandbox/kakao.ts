@@ -1,9 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type App, type Kysely, sql } from '@mp/platform';
-import type { AlimtalkRequest } from './bizmessage.ts';
-import { alimtalkTemplates, matchesTemplate } from './templates.ts';
-
-export const KAKAO_SANDBOX_BASE = '/sandbox/kakao';
+import { KAKAO_SANDBOX_BASE } from '../src/config.ts';
+import type { AlimtalkRequest } from '../src/kakao/bizmessage.ts';
+import { alimtalkTemplates, matchesTemplate } from '../src/kakao/templates.ts';
 
 /** What the sandbox trusts: the client and the channel (sender key) the service is configured with. */
 export interface KakaoSandboxAccount {
@@ -11,14 +10,6 @@ export interface KakaoSandboxAccount {
   clientSecret: string;
   senderKey: string;
 }
-
-/** The account a local cluster's pod uses when only KAKAO_SANDBOX is set. */
-export const sandboxKakaoAccount: KakaoSandboxAccount & { senderNo: string } = {
-  clientId: 'marketplace-local',
-  clientSecret: 'marketplace-local-secret',
-  senderKey: 'sandbox-sender-key-0000000000000000000000',
-  senderNo: '0212345678',
-};
 
 interface Received {
   uid: string;

@@ -1,5 +1,5 @@
-import type { Payment, PaymentContext } from '../domain/context.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
+import type { Payment, PaymentContext } from './context.ts';
 
 /**
  * 자동결제 승인: charges the payment's amount (never a client's) to the saved card it was claimed

@@ -1,7 +1,6 @@
 import { type App, type Kysely, sql, z } from '@mp/platform';
-import { carrierCodes, carrierNames } from '../carrier/port.ts';
-
-export const CARRIER_SANDBOX_BASE = '/sandbox/carrier';
+import { carrierCodes, carrierNames } from '../src/carrier/port.ts';
+import { CARRIER_SANDBOX_BASE } from '../src/config.ts';
 
 interface Parcel {
   t_code: string;

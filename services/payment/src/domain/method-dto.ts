@@ -1,4 +1,4 @@
-import type { SavedMethod } from '../domain/context.ts';
+import type { SavedMethod } from './context.ts';
 
 /** Toss's 카드사 codes (issuerCode) → the names buyers know. */
 const issuers: Record<string, string> = {

@@ -1,9 +1,8 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { type App, type Kysely, sql } from '@mp/platform';
 import { jwtVerify } from 'jose';
-import { FCM_SCOPE, type ServiceAccount } from './service-account.ts';
-
-export const FCM_SANDBOX_BASE = '/sandbox/fcm';
+import { FCM_SANDBOX_BASE } from '../src/config.ts';
+import { FCM_SCOPE, type ServiceAccount } from '../src/push/service-account.ts';
 
 interface Received {
   id: string;

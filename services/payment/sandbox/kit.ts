@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Kysely, z } from '@mp/platform';
 import type { Context } from 'hono';
+import { SANDBOX_BASE } from '../src/context.ts';
 import { type SandboxPayment, type SandboxTables, sandboxDb } from './store.ts';
 import { kst, newTransactionKey, type TossError, tossErrors, toTossPayment } from './toss-shape.ts';
 
@@ -24,7 +25,7 @@ export interface SandboxOptions {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
 }
 
-export const SANDBOX_BASE = '/sandbox/pg';
+export { SANDBOX_BASE };
 
 export const windowBody = z.object({
   orderId: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, '6–64 of A-Z a-z 0-9 - _'),

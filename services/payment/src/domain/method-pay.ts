@@ -1,6 +1,6 @@
 import { ApiError, conflict, notFound } from '@mp/platform';
-import { type ConfirmOutcome, confirmAtPg, refuseUnpayable } from '../domain/confirm.ts';
-import { lockPayment, PAID, type PaymentContext } from '../domain/context.ts';
+import { type ConfirmOutcome, confirmAtPg, refuseUnpayable } from './confirm.ts';
+import { lockPayment, PAID, type PaymentContext } from './context.ts';
 
 export interface PayWithMethodInput {
   orderId: string;

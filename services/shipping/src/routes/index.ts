@@ -1,5 +1,0 @@
-import type { App, ServiceDeps } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
-
-/** The public routes of the shipping service. */
-export function routes(_app: App, _deps: ServiceDeps<Database>): void {}
