@@ -16,7 +16,7 @@ import {
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { isUuid } from '../domain/categories.ts';
-import { approveProduct, rejectProduct } from '../domain/products.ts';
+import { approveProduct, rejectProduct } from '../domain/review.ts';
 import { detail, listItem } from '../domain/views.ts';
 import { idParam, productDetail, productListItem } from './schemas.ts';
 

@@ -16,8 +16,9 @@ import {
   z,
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import { createProduct } from '../domain/create.ts';
+import { deleteProduct, updateProduct } from '../domain/edit.ts';
 import { listProducts, sorts } from '../domain/listing.ts';
-import { createProduct, deleteProduct, updateProduct } from '../domain/products.ts';
 import { loadProduct } from '../domain/state.ts';
 import { detail, listItem, recordView } from '../domain/views.ts';
 import type { ProductConfig } from '../service.ts';
