@@ -275,6 +275,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/product-revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sellers' edits of approved products by status, oldest first: by default the pending ones, held for review while the approved version sells */
+        get: operations["getAdminProductRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/product-revisions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Approve an edit: the product takes it (product.updated) */
+        patch: operations["patchAdminProductRevisionsByIdApprove"];
+        trace?: never;
+    };
+    "/api/v1/admin/product-revisions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Reject (반려) an edit with a reason its seller sees; the approved version stays on sale */
+        patch: operations["patchAdminProductRevisionsByIdReject"];
+        trace?: never;
+    };
     "/api/v1/admin/products": {
         parameters: {
             query?: never;
@@ -1628,7 +1679,7 @@ export interface paths {
         delete: operations["deleteProductsById"];
         options?: never;
         head?: never;
-        /** Change a product (its seller or an admin); options are given whole */
+        /** Change a product (its seller or an admin); options are given whole. A seller's change to an approved product's name, description, price, images or option prices waits for review (`revision`) while the approved version stays on sale */
         patch: operations["patchProductsById"];
         trace?: never;
     };
@@ -2411,6 +2462,9 @@ export interface components {
         AdminProduct: {
             [key: string]: unknown;
         };
+        AdminProductRevision: {
+            [key: string]: unknown;
+        };
         AdminSeller: {
             appliedAt: string;
             businessAddress: string | null;
@@ -2942,6 +2996,7 @@ export interface components {
                 };
             }[];
             rejectionReason?: string | null;
+            revision?: components["schemas"]["ProductRevision"];
             updatedAt: string;
             version: number;
             viewCount: number;
@@ -2983,6 +3038,35 @@ export interface components {
             stockStatus: "IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK";
             thumbnailUrl: string | null;
         };
+        ProductRevision: {
+            decidedAt: string | null;
+            id: string;
+            productId: string;
+            proposed: {
+                description?: string;
+                images?: {
+                    fileId: string;
+                    thumbnailUrl: string;
+                    url: string;
+                }[];
+                name?: string;
+                options?: {
+                    name?: string;
+                    priceDelta: number;
+                    sku?: string;
+                    values: {
+                        [key: string]: string;
+                    };
+                }[];
+                price?: number;
+            };
+            rejectionReason: string | null;
+            sellerId: string;
+            /** @enum {string} */
+            status: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
+            submittedAt: string;
+            updatedAt: string;
+        } | null;
         ProductSummary: {
             brand: string | null;
             name: string;
@@ -3019,6 +3103,13 @@ export interface components {
             pinned: boolean;
             publishedAt: string;
             title: string;
+        };
+        QueuedProductRevision: components["schemas"]["ProductRevision"] & {
+            current: {
+                name: string;
+                price: number;
+                status: string;
+            };
         };
         RecentViewsPage: {
             enriched: boolean;
@@ -5093,6 +5184,311 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getAdminProductRevisions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revisions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminProductRevision"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    patchAdminProductRevisionsByIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    patchAdminProductRevisionsByIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
                     };
                 };
             };
@@ -8594,7 +8990,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8602,7 +8998,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -8698,7 +9094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8706,11 +9102,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8718,7 +9114,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -8811,7 +9207,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8819,11 +9215,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8831,7 +9227,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -13969,7 +14365,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13977,7 +14373,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -14051,7 +14447,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14059,7 +14455,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
@@ -14143,7 +14539,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14151,7 +14547,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
@@ -14241,7 +14637,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14249,11 +14645,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14261,7 +14657,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };

@@ -11,6 +11,7 @@ import { publishPopularity } from './domain/popularity.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { revisionRoutes } from './routes/revisions.ts';
 
 const config = baseConfigSchema.extend({
   /** How many products a user's recent views (최근 본 상품) keep. */
@@ -26,7 +27,10 @@ export const service: ServiceDefinition<Database, typeof config> = {
   config,
   migrations,
   routes,
-  internal: internalRoutes,
+  internal: (app, deps) => {
+    internalRoutes(app, deps);
+    revisionRoutes(app, deps);
+  },
   handlers,
   workers: ({ db, events, log, config }) => [
     intervalWorker('popularity', config.POPULARITY_PUBLISH_MS, log, () => publishPopularity(db, events)),
