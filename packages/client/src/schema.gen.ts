@@ -59,7 +59,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 통계 대시보드: sales and activity (stats), settlements (settlement), the event monitor and notices. A service that cannot answer leaves its section UNAVAILABLE; the rest is still shown. */
+        /** 통계 대시보드: sales and activity (stats), settlements (settlement), the review queue (product: new products and held edits waiting, counted, oldest first), the low-stock list (inventory: SKUs at 품절임박 or 품절), the event monitor and notices. A service that cannot answer leaves its section UNAVAILABLE; the rest is still shown. */
         get: operations["getAdminDashboard"];
         put?: never;
         post?: never;
@@ -3766,6 +3766,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         generatedAt: string;
+                        lowStock: {
+                            data?: unknown;
+                            /** @enum {string} */
+                            status: "OK";
+                        } | {
+                            code: string;
+                            detail: string;
+                            /** @enum {string} */
+                            status: "UNAVAILABLE";
+                        };
                         monitor: {
                             deadLettersLast24h: number;
                             eventsLast24h: number;
@@ -3774,6 +3784,16 @@ export interface operations {
                         notices: {
                             drafts: number;
                             published: number;
+                        };
+                        reviewQueue: {
+                            data?: unknown;
+                            /** @enum {string} */
+                            status: "OK";
+                        } | {
+                            code: string;
+                            detail: string;
+                            /** @enum {string} */
+                            status: "UNAVAILABLE";
                         };
                         sales: {
                             data?: unknown;

@@ -204,6 +204,13 @@ export const calls = {
     method: 'GET',
     path: '/internal/review-queue',
   }),
+  // The dashboard's low-stock list (flow 4.3 step 2).
+  'inventory.lowStock.list': call({
+    callers: ['admin'],
+    callee: 'inventory',
+    method: 'GET',
+    path: '/internal/low-stock',
+  }),
 
   // Ordering.
   'inventory.reservations.create': call({
