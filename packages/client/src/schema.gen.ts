@@ -1857,6 +1857,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Order search (admins: every order; sellers: orders with their items, their items only): by order id, or words inside product names or the recipient; status, buyer, seller and date filters; newest first */
+        get: operations["getSearchOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search/popular": {
         parameters: {
             query?: never;
@@ -2901,6 +2918,28 @@ export interface components {
             /** @enum {string} */
             status: "PENDING_PAYMENT" | "PAID" | "PREPARING" | "SHIPPING" | "DELIVERED" | "COMPLETED" | "CANCELLED" | "PAYMENT_FAILED" | "REFUND_REQUESTED" | "PARTIALLY_REFUNDED" | "REFUNDED";
             totalAmount: number;
+            updatedAt: string;
+            userId: string;
+        };
+        OrderHit: {
+            createdAt: string;
+            items: {
+                itemId: string;
+                name: string | null;
+                price: number;
+                productId: string;
+                quantity: number;
+                sellerId: string;
+                sku: string;
+            }[];
+            itemsAmount: number;
+            orderId: string;
+            payableAmount?: number;
+            paymentMethod: string | null;
+            recipient: string | null;
+            refundedAmount?: number;
+            sellerIds?: string[];
+            status: string;
             updatedAt: string;
             userId: string;
         };
@@ -15821,6 +15860,98 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getSearchOrders: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                q?: string;
+                sellerId?: string;
+                status?: "PENDING_PAYMENT" | "CANCELLED" | "COMPLETED" | "REFUND_REQUESTED" | "PARTIALLY_REFUNDED" | "REFUNDED";
+                to?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orders found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrderHit"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
