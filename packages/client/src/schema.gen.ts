@@ -2163,6 +2163,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/breakdowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 판매 분석: ordered sales broken down by category, product or payment method (admin: the platform or one seller; seller: its own; payment methods: admin only) */
+        get: operations["getStatsBreakdowns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/coupons": {
         parameters: {
             query?: never;
@@ -2189,6 +2206,23 @@ export interface paths {
         };
         /** 로그인 통계: logins and distinct users per day (admin) */
         get: operations["getStatsLogins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 회원 변동: withdrawals, suspensions, reinstatements and grade changes per day (admin) */
+        get: operations["getStatsMembers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -17623,6 +17657,103 @@ export interface operations {
             };
         };
     };
+    getStatsBreakdowns: {
+        parameters: {
+            query: {
+                by: "category" | "product" | "payment";
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                from: string;
+                limit?: number;
+                sellerId?: string;
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The largest first (by amount), summed over the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        by: "category" | "product" | "payment";
+                        items: {
+                            amount: number;
+                            key: string;
+                            orders: number;
+                            quantity: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
     getStatsCoupons: {
         parameters: {
             query: {
@@ -17681,7 +17812,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17689,7 +17820,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -17772,7 +17903,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17780,7 +17911,100 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getStatsMembers: {
+        parameters: {
+            query: {
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                from: string;
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per day with any change, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            date: string;
+                            deleted: number;
+                            gradeChanged: number;
+                            reinstated: number;
+                            suspended: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -17868,7 +18092,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17876,7 +18100,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -17954,7 +18178,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17962,7 +18186,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18045,7 +18269,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18053,7 +18277,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18127,7 +18351,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18135,7 +18359,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18266,7 +18490,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18274,7 +18498,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18359,7 +18583,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18367,7 +18591,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };

@@ -39,13 +39,13 @@ export const eventCatalog = {
   },
   'user.updated': {
     publisher: 'user',
-    subscribers: ['auth', 'seller'],
+    subscribers: ['auth', 'seller', 'stats'],
     data: i.userUpdated,
     why: 'suspended users lose their sessions; a restored account reopens the store its suspension closed',
   },
   'user.deleted': {
     publisher: 'user',
-    subscribers: ['auth', 'notification'],
+    subscribers: ['auth', 'notification', 'stats'],
     data: i.userDeleted,
     why: 'deleted users lose their sessions; their devices, notification settings and history are erased',
   },
@@ -83,11 +83,15 @@ export const eventCatalog = {
   },
   'product.updated': {
     publisher: 'product',
-    subscribers: ['search', 'inventory'],
+    subscribers: ['search', 'inventory', 'stats'],
     data: c.productUpdated,
     why: 'inventory: SKUs a seller adds or removes',
   },
-  'product.deleted': { publisher: 'product', subscribers: ['search', 'inventory'], data: c.productDeleted },
+  'product.deleted': {
+    publisher: 'product',
+    subscribers: ['search', 'inventory', 'stats'],
+    data: c.productDeleted,
+  },
   'product.approved': {
     publisher: 'product',
     subscribers: ['search', 'notification'],
