@@ -19352,6 +19352,7 @@ export interface operations {
                         purchases: {
                             completedOrders: number;
                             paidOrders: number;
+                            shippedOrders: number;
                             totalPaidAmount: number;
                         };
                         windowDays: number;

@@ -217,7 +217,7 @@ export const eventCatalog = {
   },
   'shipping.dispatched': {
     publisher: 'shipping',
-    subscribers: ['order', 'notification', 'seller'],
+    subscribers: ['order', 'notification', 'seller', 'user'],
     data: o.shippingDispatched,
   },
   'shipping.in_transit': { publisher: 'shipping', subscribers: ['order'], data: o.shippingInTransit },
