@@ -92,6 +92,12 @@ export const eventCatalog = {
     subscribers: ['search', 'inventory', 'stats'],
     data: c.productDeleted,
   },
+  'product.viewed': {
+    publisher: 'product',
+    subscribers: ['stats'],
+    data: c.productViewed,
+    why: 'stats: the views series (상품 조회수) and the ClickEvents it writes',
+  },
   'product.approved': {
     publisher: 'product',
     subscribers: ['search', 'notification'],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { buildEvent } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, order, type Svc, start } from './fixtures.ts';
@@ -94,5 +95,57 @@ describe('sales broken down by category, product and payment method (판매 분�
     expect(res.body.items).toEqual([
       { date: '2023-04-01', deleted: 1, suspended: 1, reinstated: 0, gradeChanged: 1 },
     ]);
+  });
+});
+
+describe('product views (상품 조회수) and ClickEvents', () => {
+  it('counts each counted view per day, product and category, and writes it to ClickEvents once', async () => {
+    const seller = randomUUID();
+    const [shoe, bag] = [randomUUID(), randomUUID()];
+    const view = (productId: string, categoryId: string, viewedAt: string) => ({
+      productId,
+      sellerId: seller,
+      categoryId,
+      userId: randomUUID(),
+      viewedAt,
+    });
+    const first = buildEvent(
+      'product',
+      'test',
+      'product.viewed',
+      view(shoe, 'shoes', '2023-05-01T01:00:00Z'),
+    );
+    await svc.deliver(first);
+    await deliver(svc, 'product.viewed', view(shoe, 'shoes', '2023-05-01T02:00:00Z'));
+    await deliver(svc, 'product.viewed', view(bag, 'bags', '2023-05-02T02:00:00Z'));
+    // The same event again counts nothing more.
+    expect((await svc.deliver(first)).body.status).toBe('SUCCESS');
+    const res = await get(`/api/v1/stats/views?from=2023-05-01&to=2023-05-02&sellerId=${seller}`);
+    expect(res.body).toEqual({
+      items: [
+        { date: '2023-05-01', views: 2 },
+        { date: '2023-05-02', views: 1 },
+      ],
+      topProducts: [
+        { productId: shoe, views: 2 },
+        { productId: bag, views: 1 },
+      ],
+      byCategory: [
+        { categoryId: 'shoes', views: 2 },
+        { categoryId: 'bags', views: 1 },
+      ],
+      total: 3,
+    });
+    const own = await get(
+      '/api/v1/stats/views?from=2023-05-01&to=2023-05-02',
+      await tokenFor(seller, 'seller'),
+    );
+    expect(own.body.total).toBe(3);
+    const click = await svc.dapr.getState<Record<string, unknown>>('clickevents', `view:${first.eventId}`);
+    expect(click.value).toMatchObject({
+      type: 'product.view',
+      productId: shoe,
+      viewedAt: '2023-05-01T01:00:00Z',
+    });
   });
 });

@@ -160,13 +160,8 @@ export function productRoutes(app: App, deps: ServiceDeps<Database, ProductConfi
       throw notFound('PRODUCT_NOT_FOUND', 'No such product');
     }
     if (who && full.product.status === 'APPROVED') {
-      const counted = await recordView(
-        db,
-        deps.dapr,
-        who.userId,
-        id,
-        deps.config.RECENT_VIEWS_MAX_ITEMS,
-      ).catch((err) => {
+      const keep = deps.config.RECENT_VIEWS_MAX_ITEMS;
+      const counted = await recordView(deps, who.userId, full.product, keep).catch((err) => {
         deps.log.warn({ err, productId: id }, 'view not recorded');
         return false;
       });

@@ -128,4 +128,20 @@ export const migrations: Migrations = {
       `.execute(db);
     },
   },
+  '0004_views': {
+    async up(db) {
+      await sql`
+        -- Counted product views (product.viewed) per Korean day and product: 상품 조회수.
+        create table views_daily (
+          day date not null,
+          product_id text not null,
+          seller_id text not null,
+          category_id text not null,
+          views integer not null default 0,
+          primary key (day, product_id)
+        );
+        create index views_daily_seller on views_daily (seller_id, day);
+      `.execute(db);
+    },
+  },
 };

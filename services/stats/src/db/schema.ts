@@ -81,6 +81,13 @@ export interface Database extends PlatformTables {
     quantity: Generated<number>;
     amount: Generated<number>;
   };
+  views_daily: {
+    day: string;
+    product_id: string;
+    seller_id: string;
+    category_id: string;
+    views: Generated<number>;
+  };
   members_daily: { day: string; kind: string; count: Generated<number> };
   configs: { key: string; value: unknown; version: number; updated_at: Generated<Date> };
 }

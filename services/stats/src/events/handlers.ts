@@ -1,4 +1,5 @@
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
+import type { Deps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { countCouponUse, countLogin, countProduct } from '../domain/activity.ts';
 import {
@@ -16,10 +17,13 @@ import {
   countRefund,
 } from '../domain/sales.ts';
 import { countSignup } from '../domain/signups.ts';
+import { countView } from '../domain/views.ts';
 
 /** One handler per topic the catalog subscribes stats to; every write goes through the kit's transaction. */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
+export function handlers(deps: Deps): EventHandlers<Database> {
+  const clicks = { name: deps.config.CLICK_EVENTS_STORE, ttlDays: deps.config.CLICK_EVENTS_TTL_DAYS };
   return {
+    'product.viewed': (e, { trx }) => countView(trx, deps.dapr, clicks, e.eventId, e.data),
     'user.created': (e, { trx }) => countSignup(trx, e.data.createdAt, e.data.role),
     'auth.user.login': (e, { trx }) => countLogin(trx, e.data),
     'user.updated': (e, { trx }) => countMember(trx, e.data.updatedAt, memberKinds(e.data)),

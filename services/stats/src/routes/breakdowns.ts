@@ -73,7 +73,63 @@ const members = createRoute({
   },
 });
 
+const views = createRoute({
+  method: 'get',
+  path: '/api/v1/stats/views',
+  summary:
+    '상품 조회수: counted product views per day, by product and by category (admin: all or one seller; seller: its own)',
+  middleware: [requireRole('seller', 'admin')] as const,
+  security: [{ bearer: [] }],
+  request: {
+    query: rangeQuery.extend({
+      sellerId: z.string().max(64).optional(),
+      productId: z.string().max(64).optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        items: z.array(z.object({ date: z.string(), views: z.int() })),
+        topProducts: z.array(z.object({ productId: z.string(), views: z.int() })),
+        byCategory: z.array(z.object({ categoryId: z.string(), views: z.int() })),
+        total: z.int(),
+      }),
+      'Per day with views (oldest first), the twenty most viewed products and the categories, most first',
+    ),
+    ...problems(400, 401, 403),
+  },
+});
+
 export function breakdownRoutes(app: App, { db }: Deps): void {
+  app.openapi(views, async (c) => {
+    const who = principalOf(c);
+    const q = c.req.valid('query');
+    checkRange(q.from, q.to, 3660);
+    const sellerId = who.role === 'admin' ? q.sellerId : who.userId;
+    const where = sql`day between ${q.from}::date and ${q.to}::date
+      ${sellerId ? sql`and seller_id = ${sellerId}` : sql``} ${q.productId ? sql`and product_id = ${q.productId}` : sql``}`;
+    const [items, topProducts, byCategory] = await Promise.all([
+      sql<{ date: string; views: number }>`
+        select to_char(day, 'YYYY-MM-DD') as date, sum(views)::int as views from views_daily
+        where ${where} group by day order by day`.execute(db),
+      sql<{ productId: string; views: number }>`
+        select product_id as "productId", sum(views)::int as views from views_daily
+        where ${where} group by product_id order by views desc, product_id limit 20`.execute(db),
+      sql<{ categoryId: string; views: number }>`
+        select category_id as "categoryId", sum(views)::int as views from views_daily
+        where ${where} group by category_id order by views desc, category_id`.execute(db),
+    ]);
+    return c.json(
+      {
+        items: items.rows,
+        topProducts: topProducts.rows,
+        byCategory: byCategory.rows,
+        total: items.rows.reduce((n, r) => n + r.views, 0),
+      },
+      200,
+    );
+  });
+
   app.openapi(breakdown, async (c) => {
     const who = principalOf(c);
     const q = c.req.valid('query');
