@@ -59,7 +59,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 통계 대시보드: sales and activity (stats), settlements (settlement), the event monitor and notices. A service that cannot answer leaves its section UNAVAILABLE; the rest is still shown. */
+        /** 통계 대시보드: sales and activity (stats), settlements (settlement), the review queue (product: new products and held edits waiting, counted, oldest first), the low-stock list (inventory: SKUs at 품절임박 or 품절), the event monitor and notices. A service that cannot answer leaves its section UNAVAILABLE; the rest is still shown. */
         get: operations["getAdminDashboard"];
         put?: never;
         post?: never;
@@ -273,6 +273,57 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/product-revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sellers' edits of approved products by status, oldest first: by default the pending ones, held for review while the approved version sells */
+        get: operations["getAdminProductRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/product-revisions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Approve an edit: the product takes it (product.updated) */
+        patch: operations["patchAdminProductRevisionsByIdApprove"];
+        trace?: never;
+    };
+    "/api/v1/admin/product-revisions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Reject (반려) an edit with a reason its seller sees; the approved version stays on sale */
+        patch: operations["patchAdminProductRevisionsByIdReject"];
         trace?: never;
     };
     "/api/v1/admin/products": {
@@ -1628,7 +1679,7 @@ export interface paths {
         delete: operations["deleteProductsById"];
         options?: never;
         head?: never;
-        /** Change a product (its seller or an admin); options are given whole */
+        /** Change a product (its seller or an admin); options are given whole. A seller's change to an approved product's name, description, price, images or option prices waits for review (`revision`) while the approved version stays on sale */
         patch: operations["patchProductsById"];
         trace?: never;
     };
@@ -1798,6 +1849,23 @@ export interface paths {
         };
         /** Suggestions for what is being typed (a half-typed syllable counts) */
         get: operations["getSearchAutocomplete"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Order search (admins: every order; sellers: orders with their items, their items only): by order id, or words inside product names or the recipient; status, buyer, seller and date filters; newest first */
+        get: operations["getSearchOrders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2250,6 +2318,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/breakdowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 판매 분석: ordered sales broken down by category, product or payment method (admin: the platform or one seller; seller: its own; payment methods: admin only) */
+        get: operations["getStatsBreakdowns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/coupons": {
         parameters: {
             query?: never;
@@ -2276,6 +2361,23 @@ export interface paths {
         };
         /** 로그인 통계: logins and distinct users per day (admin) */
         get: operations["getStatsLogins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 회원 변동: withdrawals, suspensions, reinstatements and grade changes per day (admin) */
+        get: operations["getStatsMembers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2362,6 +2464,23 @@ export interface paths {
         };
         /** Sign-ups per day and role (admin) */
         get: operations["getStatsSignups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 상품 조회수: counted product views per day, by product and by category (admin: all or one seller; seller: its own) */
+        get: operations["getStatsViews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2564,6 +2683,9 @@ export interface components {
             userId: string;
         };
         AdminProduct: {
+            [key: string]: unknown;
+        };
+        AdminProductRevision: {
             [key: string]: unknown;
         };
         AdminSeller: {
@@ -3015,6 +3137,28 @@ export interface components {
             updatedAt: string;
             userId: string;
         };
+        OrderHit: {
+            createdAt: string;
+            items: {
+                itemId: string;
+                name: string | null;
+                price: number;
+                productId: string;
+                quantity: number;
+                sellerId: string;
+                sku: string;
+            }[];
+            itemsAmount: number;
+            orderId: string;
+            payableAmount?: number;
+            paymentMethod: string | null;
+            recipient: string | null;
+            refundedAmount?: number;
+            sellerIds?: string[];
+            status: string;
+            updatedAt: string;
+            userId: string;
+        };
         Payment: {
             amount: number;
             approvedAt: string | null;
@@ -3154,6 +3298,7 @@ export interface components {
                 };
             }[];
             rejectionReason?: string | null;
+            revision?: components["schemas"]["ProductRevision"];
             updatedAt: string;
             version: number;
             viewCount: number;
@@ -3195,6 +3340,35 @@ export interface components {
             stockStatus: "IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK";
             thumbnailUrl: string | null;
         };
+        ProductRevision: {
+            decidedAt: string | null;
+            id: string;
+            productId: string;
+            proposed: {
+                description?: string;
+                images?: {
+                    fileId: string;
+                    thumbnailUrl: string;
+                    url: string;
+                }[];
+                name?: string;
+                options?: {
+                    name?: string;
+                    priceDelta: number;
+                    sku?: string;
+                    values: {
+                        [key: string]: string;
+                    };
+                }[];
+                price?: number;
+            };
+            rejectionReason: string | null;
+            sellerId: string;
+            /** @enum {string} */
+            status: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
+            submittedAt: string;
+            updatedAt: string;
+        } | null;
         ProductSummary: {
             brand: string | null;
             name: string;
@@ -3231,6 +3405,13 @@ export interface components {
             pinned: boolean;
             publishedAt: string;
             title: string;
+        };
+        QueuedProductRevision: components["schemas"]["ProductRevision"] & {
+            current: {
+                name: string;
+                price: number;
+                status: string;
+            };
         };
         RecentViewsPage: {
             enriched: boolean;
@@ -3922,6 +4103,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         generatedAt: string;
+                        lowStock: {
+                            data?: unknown;
+                            /** @enum {string} */
+                            status: "OK";
+                        } | {
+                            code: string;
+                            detail: string;
+                            /** @enum {string} */
+                            status: "UNAVAILABLE";
+                        };
                         monitor: {
                             deadLettersLast24h: number;
                             eventsLast24h: number;
@@ -3930,6 +4121,16 @@ export interface operations {
                         notices: {
                             drafts: number;
                             published: number;
+                        };
+                        reviewQueue: {
+                            data?: unknown;
+                            /** @enum {string} */
+                            status: "OK";
+                        } | {
+                            code: string;
+                            detail: string;
+                            /** @enum {string} */
+                            status: "UNAVAILABLE";
                         };
                         sales: {
                             data?: unknown;
@@ -5340,6 +5541,311 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getAdminProductRevisions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revisions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminProductRevision"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    patchAdminProductRevisionsByIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    patchAdminProductRevisionsByIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
                     };
                 };
             };
@@ -8841,7 +9347,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8849,7 +9355,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -8945,7 +9451,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8953,11 +9459,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8965,7 +9471,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -9058,7 +9564,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9066,11 +9572,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9078,7 +9584,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -14216,7 +14722,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14224,7 +14730,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -14298,7 +14804,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14306,7 +14812,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
@@ -14390,7 +14896,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14398,7 +14904,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
@@ -14488,7 +14994,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14496,11 +15002,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14508,7 +15014,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -15652,6 +16158,98 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getSearchOrders: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                q?: string;
+                sellerId?: string;
+                status?: "PENDING_PAYMENT" | "CANCELLED" | "COMPLETED" | "REFUND_REQUESTED" | "PARTIALLY_REFUNDED" | "REFUNDED";
+                to?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orders found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrderHit"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18390,6 +18988,103 @@ export interface operations {
             };
         };
     };
+    getStatsBreakdowns: {
+        parameters: {
+            query: {
+                by: "category" | "product" | "payment";
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                from: string;
+                limit?: number;
+                sellerId?: string;
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The largest first (by amount), summed over the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        by: "category" | "product" | "payment";
+                        items: {
+                            amount: number;
+                            key: string;
+                            orders: number;
+                            quantity: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
     getStatsCoupons: {
         parameters: {
             query: {
@@ -18448,7 +19143,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18456,7 +19151,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18539,7 +19234,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18547,7 +19242,100 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getStatsMembers: {
+        parameters: {
+            query: {
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                from: string;
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per day with any change, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            date: string;
+                            deleted: number;
+                            gradeChanged: number;
+                            reinstated: number;
+                            suspended: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18635,7 +19423,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18643,7 +19431,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18721,7 +19509,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18729,7 +19517,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18812,7 +19600,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18820,7 +19608,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -18894,7 +19682,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18902,7 +19690,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19033,7 +19821,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19041,7 +19829,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19126,7 +19914,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN */
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19134,7 +19922,108 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN";
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getStatsViews: {
+        parameters: {
+            query: {
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                from: string;
+                productId?: string;
+                sellerId?: string;
+                /** @description a Korean calendar date (Asia/Seoul), included */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per day with views (oldest first), the twenty most viewed products and the categories, most first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        byCategory: {
+                            categoryId: string;
+                            views: number;
+                        }[];
+                        items: {
+                            date: string;
+                            views: number;
+                        }[];
+                        topProducts: {
+                            productId: string;
+                            views: number;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19895,6 +20784,7 @@ export interface operations {
                         purchases: {
                             completedOrders: number;
                             paidOrders: number;
+                            shippedOrders: number;
                             totalPaidAmount: number;
                         };
                         windowDays: number;

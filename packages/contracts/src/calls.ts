@@ -179,6 +179,39 @@ export const calls = {
     path: '/internal/products/{id}/reject',
   }),
 
+  // Moderation that holds: sellers' edits of approved products, and the dashboard's review queue.
+  'product.revisions.list': call({
+    callers: ['admin'],
+    callee: 'product',
+    method: 'GET',
+    path: '/internal/revisions',
+  }),
+  'product.revisions.approve': call({
+    callers: ['admin'],
+    callee: 'product',
+    method: 'PATCH',
+    path: '/internal/revisions/{id}/approve',
+  }),
+  'product.revisions.reject': call({
+    callers: ['admin'],
+    callee: 'product',
+    method: 'PATCH',
+    path: '/internal/revisions/{id}/reject',
+  }),
+  'product.reviewQueue': call({
+    callers: ['admin'],
+    callee: 'product',
+    method: 'GET',
+    path: '/internal/review-queue',
+  }),
+  // The dashboard's low-stock list (flow 4.3 step 2).
+  'inventory.lowStock.list': call({
+    callers: ['admin'],
+    callee: 'inventory',
+    method: 'GET',
+    path: '/internal/low-stock',
+  }),
+
   // Ordering.
   'inventory.reservations.create': call({
     callers: ['order'],

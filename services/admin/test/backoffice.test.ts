@@ -41,6 +41,17 @@ beforeAll(async () => {
         return { today: { date: '2024-05-02', orders: 3 } };
       },
       'settlement GET /internal/summary': () => ({ byStatus: { PAID: { count: 1, netAmount: 9_000 } } }),
+      'product GET /internal/review-queue': (_body, query) => ({
+        products: { count: 2, items: [{ id: 'p-1' }] },
+        revisions: { count: 1, items: [{ id: 'r-1' }] },
+        query,
+      }),
+      'inventory GET /internal/low-stock': (_body, query) => ({
+        lowStock: 4,
+        outOfStock: 1,
+        items: [{ sku: 'SKU-1', stockStatus: 'OUT_OF_STOCK' }],
+        query,
+      }),
       'settlement POST /internal/settlements/run': (body) => {
         runs.push(body);
         return runAnswer();
@@ -306,6 +317,14 @@ describe('the dashboard (통계 대시보드)', () => {
     expect(res.status).toBe(200);
     expect(res.body.sales).toEqual({ status: 'OK', data: { today: { date: '2024-05-02', orders: 3 } } });
     expect(res.body.settlements).toMatchObject({ status: 'OK', data: { byStatus: { PAID: { count: 1 } } } });
+    expect(res.body.reviewQueue).toMatchObject({
+      status: 'OK',
+      data: { products: { count: 2 }, revisions: { count: 1, items: [{ id: 'r-1' }] }, query: { limit: 10 } },
+    });
+    expect(res.body.lowStock).toMatchObject({
+      status: 'OK',
+      data: { lowStock: 4, outOfStock: 1, items: [{ sku: 'SKU-1' }], query: { limit: 20 } },
+    });
     expect(res.body.notices.published).toBeGreaterThanOrEqual(2);
     expect(res.body.monitor).toEqual({ eventsLast24h: 0, deadLettersLast24h: 0, invalidLast24h: 0 });
   });

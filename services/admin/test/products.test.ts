@@ -23,6 +23,12 @@ beforeAll(async () => {
       'product PATCH /internal/products/missing/approve': () => {
         throw new ApiError(404, 'PRODUCT_NOT_FOUND', 'No such product');
       },
+      'product PATCH /internal/revisions/r-1/approve': (body) => ({ id: productId, body }),
+      'product PATCH /internal/revisions/r-1/reject': (body) => ({ id: productId, body }),
+      'product GET /internal/revisions': (_body, query) => ({
+        items: [{ id: 'r-1', query }],
+        nextCursor: null,
+      }),
       'product GET /internal/products': (_body, query) => ({
         items: [{ id: productId, query }],
         nextCursor: null,
@@ -60,6 +66,20 @@ describe("admin's product review (상품 심사), forwarded to product through D
   it('serves the review queue', async () => {
     const res = await svc.call('GET', '/api/v1/admin/products?limit=5', { token: admin });
     expect(res.body.items[0].query).toEqual({ status: 'PENDING_REVIEW', limit: 5, cursor: undefined });
+  });
+
+  it("decides sellers' held edits (revisions) in the name of the signed-in admin", async () => {
+    const list = await svc.call('GET', '/api/v1/admin/product-revisions?limit=3', { token: admin });
+    expect(list.body.items[0].query).toEqual({ status: 'PENDING', limit: 3, cursor: undefined });
+    const ok = await svc.call('PATCH', '/api/v1/admin/product-revisions/r-1/approve', { token: admin });
+    expect(ok.body.body).toEqual({ adminId: 'admin-7' });
+    const no = await svc.call('PATCH', '/api/v1/admin/product-revisions/r-1/reject', {
+      token: admin,
+      body: { reason: '과장 광고' },
+    });
+    expect(no.body.body).toEqual({ adminId: 'admin-7', reason: '과장 광고' });
+    const seller = await tokenFor('s-1', 'seller');
+    expect((await svc.call('GET', '/api/v1/admin/product-revisions', { token: seller })).status).toBe(403);
   });
 
   it('is for admins only', async () => {

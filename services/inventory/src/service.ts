@@ -10,6 +10,7 @@ import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { expireDue } from './domain/reservations.ts';
 import { handlers } from './events/handlers.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
 
@@ -19,7 +20,10 @@ export const service: ServiceDefinition<Database, typeof config> = {
   config,
   migrations,
   routes,
-  internal: internalRoutes,
+  internal: (app, deps) => {
+    internalRoutes(app, deps);
+    alertRoutes(app, deps);
+  },
   handlers,
   workers: ({ db, events, log, config }) => [
     intervalWorker('reservation-expiry', config.RESERVATION_SWEEP_MS, log, async () => {

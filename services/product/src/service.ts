@@ -12,6 +12,7 @@ import { publishPopularity } from './domain/popularity.ts';
 import { handlers } from './events/handlers.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { revisionRoutes } from './routes/revisions.ts';
 
 export const service: ServiceDefinition<Database, typeof config> = {
   name: 'product',
@@ -19,7 +20,10 @@ export const service: ServiceDefinition<Database, typeof config> = {
   config,
   migrations,
   routes,
-  internal: internalRoutes,
+  internal: (app, deps) => {
+    internalRoutes(app, deps);
+    revisionRoutes(app, deps);
+  },
   handlers,
   workers: ({ db, events, log, config }) => [
     intervalWorker('popularity', config.POPULARITY_PUBLISH_MS, log, () => publishPopularity(db, events)),

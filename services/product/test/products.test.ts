@@ -225,6 +225,12 @@ describe('a product page', () => {
       (await svc.call('GET', `/api/v1/products/${p.id}`, { token: await tokenFor(newId(), 'buyer') })).body
         .viewCount,
     ).toBe(2);
+    // Each counted view (not the repeat within half an hour) tells stats, with its seller and category.
+    const viewed = (await svc.outbox('product.viewed')).filter((e) => e.data.productId === p.id);
+    expect(viewed.map((e) => e.data)).toEqual([
+      expect.objectContaining({ userId: buyer, sellerId: seller, categoryId: shoes }),
+      expect.objectContaining({ sellerId: seller }),
+    ]);
   });
 });
 

@@ -47,6 +47,30 @@ const paid = (
   });
 const grade = async (token: string) => (await svc.call('GET', '/api/v1/users/me/grade', { token })).body;
 
+describe('purchase history (구매 이력)', () => {
+  it('counts an order shipped once its parcel is dispatched (shipping.dispatched), once per shipment', async () => {
+    const kim = await signUp(svc);
+    const payment = await paid(kim.id, 30_000);
+    const dispatched = (shipmentId: string) =>
+      deliver('shipping.dispatched', {
+        shipmentId,
+        orderId: payment.data.orderId,
+        carrier: 'CJ',
+        trackingNumber: `T-${shipmentId.slice(0, 8)}`,
+        estimatedDelivery: new Date().toISOString(),
+        dispatchedAt: new Date().toISOString(),
+      });
+    const first = randomUUID();
+    await dispatched(first);
+    await dispatched(first);
+    await dispatched(randomUUID()); // a second parcel of the same order (two sellers)
+    expect((await grade(kim.token)).purchases).toMatchObject({ paidOrders: 1, shippedOrders: 1 });
+    // Someone else's parcel is not in this history.
+    const lee = await signUp(svc);
+    expect((await grade(lee.token)).purchases.shippedOrders).toBe(0);
+  });
+});
+
 describe('grade from purchases', () => {
   it('rises with payments in the window and announces the change once', async () => {
     const kim = await signUp(svc);
@@ -64,7 +88,7 @@ describe('grade from purchases', () => {
       windowDays: 30,
       paidAmountInWindow: 110_000,
       next: { grade: 'GOLD', remaining: 390_000 },
-      purchases: { paidOrders: 2, completedOrders: 0, totalPaidAmount: 110_000 },
+      purchases: { paidOrders: 2, shippedOrders: 0, completedOrders: 0, totalPaidAmount: 110_000 },
     });
     const events = (await svc.outbox('user.updated')).filter((e) => e.data.userId === kim.id);
     expect(events.map((e) => e.data)).toEqual([

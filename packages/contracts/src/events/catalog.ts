@@ -56,6 +56,14 @@ export const productDeleted = z.object({
   version: z.int().positive(),
   deletedAt: at,
 });
+/** A signed-in view of a product page that counts (once per viewer per half hour): stats' views and ClickEvents. */
+export const productViewed = z.object({
+  productId: id,
+  sellerId: id,
+  categoryId: id,
+  userId: id,
+  viewedAt: at,
+});
 export const productApproved = z.object({ ...productState, approvedBy: id, approvedAt: at });
 export const productRejected = z.object({ ...productState, reason: z.string(), rejectedAt: at });
 export const productStockChanged = z.object({

@@ -51,6 +51,40 @@ const reject = createRoute({
   responses: { 200: jsonResponse(product, 'The product'), ...problems(400, 401, 403, 404, 409, 503) },
 });
 
+const revision = z.record(z.string(), z.unknown()).openapi('AdminProductRevision');
+const revisions = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/product-revisions',
+  summary:
+    "Sellers' edits of approved products by status, oldest first: by default the pending ones, held for review while the approved version sells",
+  middleware: adminOnly,
+  request: {
+    query: pageQuery.extend({
+      status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN']).default('PENDING'),
+    }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(revision), nextCursor: z.string().nullable() }), 'Revisions'),
+    ...problems(400, 401, 403, 503),
+  },
+});
+const approveRevision = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/product-revisions/{id}/approve',
+  summary: 'Approve an edit: the product takes it (product.updated)',
+  middleware: adminOnly,
+  request: { params: idParam },
+  responses: { 200: jsonResponse(product, 'The product'), ...problems(401, 403, 404, 409, 503) },
+});
+const rejectRevision = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/product-revisions/{id}/reject',
+  summary: 'Reject (반려) an edit with a reason its seller sees; the approved version stays on sale',
+  middleware: adminOnly,
+  request: { params: idParam, body: jsonBody(z.object({ reason: z.string().trim().min(1).max(1000) })) },
+  responses: { 200: jsonResponse(product, 'The product'), ...problems(400, 401, 403, 404, 409, 503) },
+});
+
 /** 상품 심사: admin's product routes, forwarded to the product service through Dapr. */
 export function productRoutes(app: App, { dapr }: ServiceDeps<Database>) {
   app.openapi(queue, async (c) => {
@@ -87,6 +121,37 @@ export function productRoutes(app: App, { dapr }: ServiceDeps<Database>) {
         method: 'PATCH',
         body,
       },
+    );
+    return c.json(res, 200);
+  });
+
+  app.openapi(revisions, async (c) => {
+    const q = c.req.valid('query');
+    const page = await dapr.invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
+      'product',
+      '/internal/revisions',
+      { query: { status: q.status, limit: q.limit, cursor: q.cursor } },
+    );
+    return c.json(page, 200);
+  });
+
+  app.openapi(approveRevision, async (c) => {
+    const { id } = c.req.valid('param');
+    const res = await dapr.invoke<Record<string, unknown>>(
+      'product',
+      `/internal/revisions/${encodeURIComponent(id)}/approve`,
+      { method: 'PATCH', body: { adminId: principalOf(c).userId } },
+    );
+    return c.json(res, 200);
+  });
+
+  app.openapi(rejectRevision, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = { adminId: principalOf(c).userId, reason: c.req.valid('json').reason };
+    const res = await dapr.invoke<Record<string, unknown>>(
+      'product',
+      `/internal/revisions/${encodeURIComponent(id)}/reject`,
+      { method: 'PATCH', body },
     );
     return c.json(res, 200);
   });

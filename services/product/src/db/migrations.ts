@@ -139,4 +139,33 @@ export const migrations: Migrations = {
       await db.schema.alterTable('products').addColumn('status_before_suspension', 'text').execute();
     },
   },
+  '0003_product_revisions': {
+    async up(db) {
+      // Edits of an approved product held for review (at most one pending per product).
+      await db.schema
+        .createTable('product_revisions')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('product_id', 'uuid', (c) => c.notNull().references('products.id'))
+        .addColumn('seller_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN')`),
+        )
+        .addColumn('change', 'jsonb', (c) => c.notNull())
+        .addColumn('rejection_reason', 'text')
+        .addColumn('reviewed_by', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('decided_at', 'timestamptz')
+        .execute();
+      await sql`create unique index product_revisions_pending on product_revisions (product_id) where status = 'PENDING'`.execute(
+        db,
+      );
+      await sql`create index product_revisions_queue on product_revisions (created_at, id) where status = 'PENDING'`.execute(
+        db,
+      );
+      await sql`create index product_revisions_product on product_revisions (product_id, created_at desc)`.execute(
+        db,
+      );
+    },
+  },
 };

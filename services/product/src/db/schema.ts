@@ -101,6 +101,41 @@ export interface SellerStandingTable {
   changed_at: Date;
 }
 
+export type RevisionStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+
+/** What a revision proposes: only the fields it changes (images resolved when it was submitted). */
+export interface RevisionChange {
+  name?: string;
+  description?: string;
+  price?: number;
+  images?: { fileId: string; url: string; thumbnailUrl: string | null }[];
+  options?: {
+    sku?: string | undefined;
+    name?: string | undefined;
+    values?: Record<string, string> | undefined;
+    priceDelta?: number | undefined;
+    stock?: number | undefined;
+  }[];
+}
+
+/**
+ * A seller's edit of an approved product's content (name, description, price, images, option
+ * prices), held for an admin's review while the approved version stays on sale. At most one is
+ * PENDING per product; a further edit changes it.
+ */
+export interface ProductRevisionsTable {
+  id: string;
+  product_id: string;
+  seller_id: string;
+  status: RevisionStatus;
+  change: RevisionChange;
+  rejection_reason: string | null;
+  reviewed_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  decided_at: Date | null;
+}
+
 /** The tables of the product service's schema (`product`). */
 export interface Database extends PlatformTables {
   categories: CategoriesTable;
@@ -111,4 +146,5 @@ export interface Database extends PlatformTables {
   order_sales: OrderSalesTable;
   product_views: ProductViewsTable;
   seller_standing: SellerStandingTable;
+  product_revisions: ProductRevisionsTable;
 }

@@ -1,7 +1,8 @@
 import type { EventPublisher, Transaction } from '@mp/platform';
 import { sql } from '@mp/platform';
 import type { Database, StockStatus } from '../db/schema.ts';
-import { productStockStatus, touch } from './products.ts';
+import { productStockStatus } from './options.ts';
+import { touch } from './records.ts';
 
 /**
  * inventory's news about a SKU (adjusted, low_stock, out_of_stock): applied only if newer than

@@ -1,6 +1,6 @@
 import { type EventPublisher, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { touch } from './products.ts';
+import { touch } from './records.ts';
 import { eventState } from './state.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { type Dapr, type Kysely, StateConflictError, sql } from '@mp/platform';
+import { type Dapr, type EventPublisher, type Kysely, StateConflictError, sql } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { namedPath } from './categories.ts';
 import type { FullProduct, ProductRow } from './state.ts';
@@ -62,19 +62,36 @@ export const viewsKey = (userId: string) => `recent-views:${userId}`;
  * view counts towards popularity once per user per half hour.
  */
 export async function recordView(
-  db: Kysely<Database>,
-  dapr: Dapr,
+  deps: { db: Kysely<Database>; dapr: Dapr; events: EventPublisher },
   userId: string,
-  productId: string,
+  product: ProductRow,
   keep: number,
 ): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`
-    insert into product_views (user_id, product_id, viewed_at) values (${userId}, ${productId}, now())
-    on conflict (user_id, product_id) do update set viewed_at = now()
-    where product_views.viewed_at < now() - interval '30 minutes'
-    returning 1 as n`.execute(db);
-  if (rows.length)
-    await sql`update products set view_count = view_count + 1 where id = ${productId}`.execute(db);
+  const { db, dapr } = deps;
+  const productId = product.id;
+  // The counted view and its product.viewed (stats' views series and ClickEvents) commit together.
+  const counted = await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ at: Date }>`
+      insert into product_views (user_id, product_id, viewed_at) values (${userId}, ${productId}, now())
+      on conflict (user_id, product_id) do update set viewed_at = now()
+      where product_views.viewed_at < now() - interval '30 minutes'
+      returning viewed_at as at`.execute(trx);
+    if (!rows[0]) return false;
+    await sql`update products set view_count = view_count + 1 where id = ${productId}`.execute(trx);
+    await deps.events.publish(
+      trx,
+      'product.viewed',
+      {
+        productId,
+        sellerId: product.seller_id,
+        categoryId: product.category_id,
+        userId,
+        viewedAt: rows[0].at.toISOString(),
+      },
+      { aggregateKey: `product:${productId}` },
+    );
+    return true;
+  });
 
   for (let attempt = 0; ; attempt++) {
     const { value, etag } = await dapr.getState<{ items: { productId: string; at: string }[] }>(
@@ -87,7 +104,7 @@ export async function recordView(
     ].slice(0, keep);
     try {
       await dapr.saveState(VIEWS_STORE, viewsKey(userId), { items }, etag ? { etag } : {});
-      return rows.length > 0;
+      return counted;
     } catch (err) {
       if (!(err instanceof StateConflictError) || attempt >= 4) throw err;
     }

@@ -10,7 +10,7 @@ import {
   z,
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { approveProduct, rejectProduct } from '../domain/products.ts';
+import { approveProduct, rejectProduct } from '../domain/review.ts';
 import { productsByStatus } from '../domain/review-queue.ts';
 import { detail } from '../domain/views.ts';
 import { idParam, productDetail, productListItem } from './schemas.ts';

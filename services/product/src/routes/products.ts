@@ -17,8 +17,10 @@ import {
 } from '@mp/platform';
 import type { ProductConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { createProduct } from '../domain/create.ts';
+import { deleteProduct, updateProduct } from '../domain/edit.ts';
 import { listProducts, sorts } from '../domain/listing.ts';
-import { createProduct, deleteProduct, updateProduct } from '../domain/products.ts';
+import { latestRevision } from '../domain/revision-views.ts';
 import { loadProduct } from '../domain/state.ts';
 import { detail, listItem, recordView } from '../domain/views.ts';
 import { createProductBody, idParam, productDetail, productListItem, updateProductBody } from './schemas.ts';
@@ -74,7 +76,8 @@ const get = createRoute({
 const update = createRoute({
   method: 'patch',
   path: '/api/v1/products/{id}',
-  summary: 'Change a product (its seller or an admin); options are given whole',
+  summary:
+    "Change a product (its seller or an admin); options are given whole. A seller's change to an approved product's name, description, price, images or option prices waits for review (`revision`) while the approved version stays on sale",
   middleware: [requireRole('seller', 'admin')],
   request: { params: idParam, body: jsonBody(updateProductBody) },
   responses: { 200: jsonResponse(productDetail, 'The product'), ...problems(400, 401, 403, 404, 409, 422) },
@@ -157,25 +160,24 @@ export function productRoutes(app: App, deps: ServiceDeps<Database, ProductConfi
       throw notFound('PRODUCT_NOT_FOUND', 'No such product');
     }
     if (who && full.product.status === 'APPROVED') {
-      const counted = await recordView(
-        db,
-        deps.dapr,
-        who.userId,
-        id,
-        deps.config.RECENT_VIEWS_MAX_ITEMS,
-      ).catch((err) => {
+      const keep = deps.config.RECENT_VIEWS_MAX_ITEMS;
+      const counted = await recordView(deps, who.userId, full.product, keep).catch((err) => {
         deps.log.warn({ err, productId: id }, 'view not recorded');
         return false;
       });
       if (counted) full.product.view_count++;
     }
-    return c.json(await detail(db, full, { forOwner: owner }), 200);
+    const revision = owner ? { revision: await latestRevision(db, id) } : {};
+    return c.json({ ...(await detail(db, full, { forOwner: owner })), ...revision }, 200);
   });
 
   app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
     const full = await updateProduct(deps, principalOf(c), id, c.req.valid('json'));
-    return c.json(await detail(db, full, { forOwner: true }), 200);
+    return c.json(
+      { ...(await detail(db, full, { forOwner: true })), revision: await latestRevision(db, id) },
+      200,
+    );
   });
 
   app.openapi(remove, async (c) => {

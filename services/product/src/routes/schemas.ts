@@ -67,6 +67,37 @@ export const productListItem = z
   })
   .openapi('ProductListItem');
 
+/** A seller's edit of an approved product, held for review (moderation that holds). */
+export const productRevision = z
+  .object({
+    id: z.string(),
+    productId: z.string(),
+    sellerId: z.string(),
+    /** PENDING waits for an admin; APPROVED was applied; REJECTED carries the reason; WITHDRAWN was undone or the product deleted. */
+    status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN']),
+    proposed: z.object({
+      name: z.string().optional(),
+      description: z.string().optional(),
+      price: z.int().optional(),
+      images: z.array(z.object({ fileId: z.string(), url: z.string(), thumbnailUrl: z.string() })).optional(),
+      options: z
+        .array(
+          z.object({
+            sku: z.string().optional(),
+            name: z.string().optional(),
+            values: z.record(z.string(), z.string()),
+            priceDelta: z.int(),
+          }),
+        )
+        .optional(),
+    }),
+    rejectionReason: z.string().nullable(),
+    submittedAt: z.string(),
+    updatedAt: z.string(),
+    decidedAt: z.string().nullable(),
+  })
+  .openapi('ProductRevision');
+
 export const productDetail = productListItem
   .extend({
     description: z.string(),
@@ -88,6 +119,8 @@ export const productDetail = productListItem
     approvedAt: z.string().nullable(),
     updatedAt: z.string(),
     rejectionReason: z.string().nullable().optional(),
+    /** For its seller and admins: the latest edit held for review (pending, or how it was decided). */
+    revision: productRevision.nullable().optional(),
   })
   .openapi('Product');
 

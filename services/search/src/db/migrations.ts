@@ -80,4 +80,35 @@ export const migrations: Migrations = {
       await sql`create index search_terms_jamo on search_terms (jamo text_pattern_ops)`.execute(db);
     },
   },
+  '0002_orders': {
+    async up(db) {
+      // The orders index: admin and seller order search (matching inside product names and the recipient).
+      await sql`
+        create table order_documents (
+          order_id text primary key,
+          user_id text not null,
+          seller_ids text[] not null default '{}',
+          status text not null,
+          status_at timestamptz not null,
+          items jsonb not null default '[]',
+          recipient text,
+          payment_method text,
+          total_amount integer not null default 0,
+          payable_amount integer not null default 0,
+          refunded_amount integer not null default 0,
+          search_text text not null default '',
+          seller_texts jsonb not null default '{}',
+          created_at timestamptz,
+          updated_at timestamptz not null default now()
+        )`.execute(db);
+      await sql`create index order_documents_latest on order_documents (created_at desc, order_id desc)`.execute(
+        db,
+      );
+      await sql`create index order_documents_sellers on order_documents using gin (seller_ids)`.execute(db);
+      await sql`create index order_documents_user on order_documents (user_id, created_at desc)`.execute(db);
+      await sql`create index order_documents_text on order_documents using gin (search_text public.gin_trgm_ops)`.execute(
+        db,
+      );
+    },
+  },
 };

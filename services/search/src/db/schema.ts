@@ -54,6 +54,40 @@ export interface TermsTable {
   last_at: Date;
 }
 
+/** The orders index (seed 1.13's `orders`): one document per order from order.* events, for admin and seller order search. */
+export interface OrderDocumentsTable {
+  order_id: string;
+  user_id: string;
+  seller_ids: string[];
+  /** As the order's own events last said (PENDING_PAYMENT, CANCELLED, COMPLETED, REFUND_REQUESTED, PARTIALLY_REFUNDED, REFUNDED). */
+  status: string;
+  /** The instant of the event that set the status: older news does not overwrite it. */
+  status_at: Date;
+  items: Generated<OrderDocItem[]>;
+  recipient: string | null;
+  payment_method: string | null;
+  total_amount: Generated<number>;
+  payable_amount: Generated<number>;
+  refunded_amount: Generated<number>;
+  /** Product names and recipient, normalised (matching inside words, pg_trgm). */
+  search_text: Generated<string>;
+  /** Per seller, its own items' names and the recipient, normalised: what a seller's words must match. */
+  seller_texts: Generated<Record<string, string>>;
+  /** Null until order.created arrives (a later event may come first). */
+  created_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderDocItem {
+  itemId: string;
+  productId: string;
+  sku: string;
+  sellerId: string;
+  name: string | null;
+  quantity: number;
+  price: number;
+}
+
 /** The tables of the search service's schema (`search`). */
 export interface Database extends PlatformTables {
   search_documents: DocumentsTable;
@@ -61,4 +95,5 @@ export interface Database extends PlatformTables {
   search_suggestion_sources: SuggestionSourcesTable;
   search_term_counts: TermCountsTable;
   search_terms: TermsTable;
+  order_documents: OrderDocumentsTable;
 }

@@ -2,11 +2,12 @@ import type { EventHandlers, Transaction } from '@mp/platform';
 import type { ProductDoc } from '../backends/port.ts';
 import type { Database } from '../db/schema.ts';
 import { docOf } from '../domain/docs.ts';
+import { indexCreated, indexRefund, indexStatus } from '../domain/orders.ts';
 import { updateSuggestions } from '../domain/suggestions.ts';
 import { partsOf, type SearchDeps } from '../parts.ts';
 
 /**
- * The index follows product events (seed 1.13). Each write is order-safe by the product's
+ * The index follows product events (seed 1.13), the orders index order events. Each write is order-safe by the product's
  * version, and idempotent (the kit runs a handler once per event; a replay changes nothing).
  */
 export function handlers(deps: SearchDeps): EventHandlers<Database> {
@@ -29,6 +30,14 @@ export function handlers(deps: SearchDeps): EventHandlers<Database> {
       await index().applyDeleted(data.productId, data.version, trx);
       await updateSuggestions(trx, { productId: data.productId, version: data.version, visible: false });
     },
+    'order.created': async ({ data }, { trx }) => indexCreated(trx, data),
+    'order.cancelled': async ({ data }, { trx }) =>
+      indexStatus(trx, data.orderId, data.userId, 'CANCELLED', data.cancelledAt),
+    'order.completed': async ({ data }, { trx }) =>
+      indexStatus(trx, data.orderId, data.userId, 'COMPLETED', data.completedAt),
+    'order.refund.requested': async ({ data }, { trx }) =>
+      indexStatus(trx, data.orderId, data.userId, 'REFUND_REQUESTED', data.requestedAt),
+    'order.refund.completed': async ({ data }, { trx }) => indexRefund(trx, data),
     'product.stock.changed': async ({ data }, { trx }) => {
       await index().applyStock(
         {

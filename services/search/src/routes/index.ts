@@ -3,6 +3,7 @@ import { searchSorts } from '../backends/port.ts';
 import { autocomplete, popularTerms } from '../domain/suggestions.ts';
 import { normalize } from '../domain/text.ts';
 import { partsOf, type SearchDeps } from '../parts.ts';
+import { orderRoutes } from './orders.ts';
 
 const won = z.coerce.number().int().min(0).max(1_000_000_000);
 const hit = z
@@ -75,6 +76,7 @@ const popular = createRoute({
 
 /** The public routes of the search service. */
 export function routes(app: App, deps: SearchDeps): void {
+  orderRoutes(app, deps);
   app.openapi(search, async (c) => {
     const p = c.req.valid('query');
     const { index, cache, counter } = partsOf(deps);

@@ -93,4 +93,55 @@ export const migrations: Migrations = {
       `.execute(db);
     },
   },
+  '0003_breakdowns_and_members': {
+    async up(db) {
+      await sql`
+        -- The catalog as stats knows it (product.created/updated/deleted, newest version wins):
+        -- the category and seller of a product an order names without them.
+        create table catalog_products (
+          product_id text primary key,
+          seller_id text not null,
+          category_id text not null,
+          name text not null,
+          deleted boolean not null default false,
+          version integer not null
+        );
+        -- Ordered sales per Korean day broken down by category, product or payment method (key),
+        -- per seller ('' = the platform).
+        create table sales_breakdown_daily (
+          day date not null,
+          dimension text not null check (dimension in ('category', 'product', 'payment')),
+          key text not null,
+          seller_id text not null,
+          orders integer not null default 0,
+          quantity integer not null default 0,
+          amount bigint not null default 0,
+          primary key (day, dimension, key, seller_id)
+        );
+        -- Account changes per Korean day (user.updated, user.deleted).
+        create table members_daily (
+          day date not null,
+          kind text not null,
+          count integer not null default 0,
+          primary key (day, kind)
+        );
+      `.execute(db);
+    },
+  },
+  '0004_views': {
+    async up(db) {
+      await sql`
+        -- Counted product views (product.viewed) per Korean day and product: 상품 조회수.
+        create table views_daily (
+          day date not null,
+          product_id text not null,
+          seller_id text not null,
+          category_id text not null,
+          views integer not null default 0,
+          primary key (day, product_id)
+        );
+        create index views_daily_seller on views_daily (seller_id, day);
+      `.execute(db);
+    },
+  },
 };

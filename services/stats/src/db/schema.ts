@@ -64,5 +64,30 @@ export interface Database extends PlatformTables {
   };
   daily_reports: { day: string; figures: unknown; calculated_at: Date };
   reports: ReportsTable;
+  catalog_products: {
+    product_id: string;
+    seller_id: string;
+    category_id: string;
+    name: string;
+    deleted: boolean;
+    version: number;
+  };
+  sales_breakdown_daily: {
+    day: string;
+    dimension: 'category' | 'product' | 'payment';
+    key: string;
+    seller_id: string;
+    orders: Generated<number>;
+    quantity: Generated<number>;
+    amount: Generated<number>;
+  };
+  views_daily: {
+    day: string;
+    product_id: string;
+    seller_id: string;
+    category_id: string;
+    views: Generated<number>;
+  };
+  members_daily: { day: string; kind: string; count: Generated<number> };
   configs: { key: string; value: unknown; version: number; updated_at: Generated<Date> };
 }

@@ -1,6 +1,14 @@
-import type { EventHandlers, ServiceDeps } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
+import type { Deps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { countCouponUse, countLogin, countProduct } from '../domain/activity.ts';
+import {
+  countBreakdowns,
+  countMember,
+  forgetProduct,
+  keepProduct,
+  memberKinds,
+} from '../domain/breakdowns.ts';
 import {
   countCancellation,
   countCompletion,
@@ -9,14 +17,27 @@ import {
   countRefund,
 } from '../domain/sales.ts';
 import { countSignup } from '../domain/signups.ts';
+import { countView } from '../domain/views.ts';
 
 /** One handler per topic the catalog subscribes stats to; every write goes through the kit's transaction. */
-export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
+export function handlers(deps: Deps): EventHandlers<Database> {
+  const clicks = { name: deps.config.CLICK_EVENTS_STORE, ttlDays: deps.config.CLICK_EVENTS_TTL_DAYS };
   return {
+    'product.viewed': (e, { trx }) => countView(trx, deps.dapr, clicks, e.eventId, e.data),
     'user.created': (e, { trx }) => countSignup(trx, e.data.createdAt, e.data.role),
     'auth.user.login': (e, { trx }) => countLogin(trx, e.data),
-    'product.created': (e, { trx }) => countProduct(trx, e.data),
-    'order.created': (e, { trx }) => countOrder(trx, e.data),
+    'user.updated': (e, { trx }) => countMember(trx, e.data.updatedAt, memberKinds(e.data)),
+    'user.deleted': (e, { trx }) => countMember(trx, e.data.deletedAt, ['deleted']),
+    'product.created': async (e, { trx }) => {
+      await countProduct(trx, e.data);
+      await keepProduct(trx, e.data);
+    },
+    'product.updated': (e, { trx }) => keepProduct(trx, e.data),
+    'product.deleted': (e, { trx }) => forgetProduct(trx, e.data),
+    'order.created': async (e, { trx }) => {
+      await countOrder(trx, e.data);
+      await countBreakdowns(trx, e.data);
+    },
     'payment.completed': (e, { trx }) => countPayment(trx, e.data),
     'order.cancelled': (e, { trx }) => countCancellation(trx, e.data),
     'order.completed': (e, { trx }) => countCompletion(trx, e.data),

@@ -1,6 +1,7 @@
 import type { App } from '@mp/platform';
 import type { StatsContext } from '../config.ts';
 import { activityRoutes } from './activity.ts';
+import { breakdownRoutes } from './breakdowns.ts';
 import { reportRoutes } from './reports.ts';
 import { salesRoutes } from './sales.ts';
 import { signupRoutes } from './signups.ts';
@@ -10,5 +11,6 @@ export function routes(app: App, ctx: StatsContext): void {
   signupRoutes(app, ctx.deps);
   salesRoutes(app, ctx.deps);
   activityRoutes(app, ctx.deps);
+  breakdownRoutes(app, ctx.deps);
   reportRoutes(app, ctx);
 }

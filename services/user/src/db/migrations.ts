@@ -97,4 +97,18 @@ export const migrations: Migrations = {
       await db.schema.alterTable('users').addColumn('email_verified_at', 'timestamptz').execute();
     },
   },
+  '0005_shipments': {
+    async up(db) {
+      // Parcels sent for an order (shipping.dispatched): the purchase history's 배송중 step.
+      await db.schema
+        .createTable('shipments')
+        .addColumn('shipment_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('carrier', 'text', (c) => c.notNull())
+        .addColumn('tracking_number', 'text', (c) => c.notNull())
+        .addColumn('dispatched_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await sql`create index shipments_of_order on shipments (order_id)`.execute(db);
+    },
+  },
 };

@@ -67,6 +67,15 @@ export interface CompletedOrdersTable {
   completed_at: Date;
 }
 
+/** A parcel sent for an order (shipping.dispatched); its buyer is the order's payer. */
+export interface ShipmentsTable {
+  shipment_id: string;
+  order_id: string;
+  carrier: string;
+  tracking_number: string;
+  dispatched_at: Date;
+}
+
 /** The tables of the user service's schema (`users`). */
 export interface Database extends PlatformTables {
   users: UsersTable;
@@ -74,4 +83,5 @@ export interface Database extends PlatformTables {
   payments: PaymentsTable;
   refunds: RefundsTable;
   completed_orders: CompletedOrdersTable;
+  shipments: ShipmentsTable;
 }

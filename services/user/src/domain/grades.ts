@@ -64,8 +64,15 @@ export async function netPaidInWindow(db: Db, userId: string, windowDays: number
 
 /** Lifetime purchase counters (구매 이력). */
 export async function purchaseCounters(db: Db, userId: string) {
-  const { rows } = await sql<{ paid_orders: number; completed_orders: number; total_paid: number }>`
+  const { rows } = await sql<{
+    paid_orders: number;
+    shipped_orders: number;
+    completed_orders: number;
+    total_paid: number;
+  }>`
     select (select count(distinct order_id) from payments where user_id = ${userId})::int as paid_orders,
+           (select count(distinct s.order_id) from shipments s
+              where s.order_id in (select order_id from payments where user_id = ${userId}))::int as shipped_orders,
            (select count(*) from completed_orders where user_id = ${userId})::int as completed_orders,
            (select coalesce(sum(p.amount), 0) - coalesce((select sum(r.amount) from refunds r
                       join payments q on q.payment_id = r.payment_id where q.user_id = ${userId}), 0)
@@ -73,6 +80,7 @@ export async function purchaseCounters(db: Db, userId: string) {
   const r = rows[0]!;
   return {
     paidOrders: r.paid_orders,
+    shippedOrders: r.shipped_orders,
     completedOrders: r.completed_orders,
     totalPaidAmount: Math.max(0, Number(r.total_paid)),
   };

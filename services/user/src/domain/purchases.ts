@@ -111,3 +111,21 @@ export async function recordCompletedOrder(
     .where('user_id', 'is', null)
     .execute();
 }
+
+/** Records a dispatched parcel once (flow 4.1 step 7: 구매 이력 업데이트); the buyer is the order's payer. */
+export async function recordDispatch(
+  trx: Trx,
+  s: { shipmentId: string; orderId: string; carrier: string; trackingNumber: string; dispatchedAt: string },
+): Promise<void> {
+  await trx
+    .insertInto('shipments')
+    .values({
+      shipment_id: s.shipmentId,
+      order_id: s.orderId,
+      carrier: s.carrier,
+      tracking_number: s.trackingNumber,
+      dispatched_at: new Date(s.dispatchedAt),
+    })
+    .onConflict((oc) => oc.column('shipment_id').doNothing())
+    .execute();
+}

@@ -1,7 +1,13 @@
 import type { EventHandlers } from '@mp/platform';
 import { gradePolicy, type UserDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { recordCompletedOrder, recordPayment, recordRefund, reevaluateGrade } from '../domain/purchases.ts';
+import {
+  recordCompletedOrder,
+  recordDispatch,
+  recordPayment,
+  recordRefund,
+  reevaluateGrade,
+} from '../domain/purchases.ts';
 
 /**
  * Purchases move the grade (등급): payments add to the paid amount, refunds take from it,
@@ -44,6 +50,8 @@ export function handlers(deps: UserDeps): EventHandlers<Database> {
       });
       await reevaluateGrade(trx, events, policy, d.userId);
     },
+    // Flow 4.1 step 7: a parcel sent updates the buyer's purchase history (its shipped orders).
+    'shipping.dispatched': async (e, { trx }) => recordDispatch(trx, e.data),
     'shipping.delivered': async (e, { trx }) => {
       // Seed flow 4.1 step 8: delivery updates the buyer's grade.
       const d = e.data;

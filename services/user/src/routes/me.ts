@@ -78,7 +78,13 @@ const getGrade = createRoute({
         windowDays: z.int(),
         paidAmountInWindow: z.int(),
         next: z.object({ grade: z.string(), minAmount: z.int(), remaining: z.int() }).nullable(),
-        purchases: z.object({ paidOrders: z.int(), completedOrders: z.int(), totalPaidAmount: z.int() }),
+        purchases: z.object({
+          paidOrders: z.int(),
+          /** Paid orders with a parcel on its way or delivered (shipping.dispatched). */
+          shippedOrders: z.int(),
+          completedOrders: z.int(),
+          totalPaidAmount: z.int(),
+        }),
       }),
       'Grade and purchases',
     ),

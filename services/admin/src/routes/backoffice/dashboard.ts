@@ -22,7 +22,7 @@ const dashboard = createRoute({
   method: 'get',
   path: '/api/v1/admin/dashboard',
   summary:
-    '통계 대시보드: sales and activity (stats), settlements (settlement), the event monitor and notices. A service that cannot answer leaves its section UNAVAILABLE; the rest is still shown.',
+    '통계 대시보드: sales and activity (stats), settlements (settlement), the review queue (product: new products and held edits waiting, counted, oldest first), the low-stock list (inventory: SKUs at 품절임박 or 품절), the event monitor and notices. A service that cannot answer leaves its section UNAVAILABLE; the rest is still shown.',
   middleware: [requireRole('admin')] as const,
   security: [{ bearer: [] }],
   responses: {
@@ -31,6 +31,8 @@ const dashboard = createRoute({
         generatedAt: z.string(),
         sales: section,
         settlements: section,
+        reviewQueue: section,
+        lowStock: section,
         monitor: z.object({ eventsLast24h: z.int(), deadLettersLast24h: z.int(), invalidLast24h: z.int() }),
         notices: z.object({ drafts: z.int(), published: z.int() }),
       }),
@@ -41,12 +43,16 @@ const dashboard = createRoute({
 });
 
 export function dashboardRoutes(app: App, { db, dapr, log }: ServiceDeps<Database>) {
-  const ask = async <A extends 'stats' | 'settlement'>(
+  const ask = async <A extends 'stats' | 'settlement' | 'product' | 'inventory'>(
     appId: A,
     path: CallPath<A>,
+    query?: Record<string, number>,
   ): Promise<z.infer<typeof section>> => {
     try {
-      return { status: 'OK', data: await dapr.invoke(appId, path, { timeoutMs: 3000 }) };
+      return {
+        status: 'OK',
+        data: await dapr.invoke(appId, path, { timeoutMs: 3000, ...(query ? { query } : {}) }),
+      };
     } catch (err) {
       log.warn({ err, appId }, 'a dashboard section is unavailable');
       const e = err instanceof ApiError ? err : undefined;
@@ -59,9 +65,11 @@ export function dashboardRoutes(app: App, { db, dapr, log }: ServiceDeps<Databas
   };
 
   app.openapi(dashboard, async (c) => {
-    const [sales, settlements, monitor, notices] = await Promise.all([
+    const [sales, settlements, reviewQueue, lowStock, monitor, notices] = await Promise.all([
       ask('stats', '/internal/dashboard'),
       ask('settlement', '/internal/summary'),
+      ask('product', '/internal/review-queue', { limit: 10 }),
+      ask('inventory', '/internal/low-stock', { limit: 20 }),
       sql<{ events: number; dead: number; invalid: number }>`
         select count(*) filter (where not dead_letter)::int as events, count(*) filter (where dead_letter)::int as dead,
           count(*) filter (where not valid)::int as invalid
@@ -76,6 +84,8 @@ export function dashboardRoutes(app: App, { db, dapr, log }: ServiceDeps<Databas
         generatedAt: new Date().toISOString(),
         sales,
         settlements,
+        reviewQueue,
+        lowStock,
         monitor: { eventsLast24h: m.events, deadLettersLast24h: m.dead, invalidLast24h: m.invalid },
         notices: notices.rows[0]!,
       },
