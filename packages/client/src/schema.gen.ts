@@ -326,6 +326,40 @@ export interface paths {
         patch: operations["patchAdminProductsByIdReject"];
         trace?: never;
     };
+    "/api/v1/admin/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 환불 실패 목록: refunds the PG refused (FAILED, the default), or those still PENDING or DONE, with the PG’s last error */
+        get: operations["getAdminRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/refunds/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 환불 재시도: sends a FAILED refund to the PG again (a virtual account’s: with the refund account the buyer gave, or a corrected one here) */
+        post: operations["postAdminRefundsByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/sellers": {
         parameters: {
             query?: never;
@@ -1449,8 +1483,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 환불요청 after delivery: the whole order, or some items (and quantities) */
+        /** 반품요청 after delivery: one seller's items (and quantities) go back through a carrier pickup; refunded after the seller's inspection */
         post: operations["postOrdersByIdRefundRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/refund-requests/{requestId}/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos */
+        post: operations["postOrdersByIdRefundRequestsByRequestIdInspection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2544,7 +2595,7 @@ export interface components {
             delivery: {
                 shipmentId: string;
                 /** @enum {string} */
-                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED";
+                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED" | "FAILED";
             } | null;
             id: string;
             items: {
@@ -2560,13 +2611,13 @@ export interface components {
             pickup: {
                 shipmentId: string;
                 /** @enum {string} */
-                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED";
+                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED" | "FAILED";
             } | null;
             reason: string;
             requestedAt: string;
             sellerId: string;
             /** @enum {string} */
-            status: "REQUESTED" | "IN_PROGRESS" | "COMPLETED" | "REJECTED" | "CANCELLED";
+            status: "REQUESTED" | "IN_PROGRESS" | "COMPLETED" | "REJECTED" | "CANCELLED" | "FAILED";
         };
         File: {
             contentType: string;
@@ -2820,16 +2871,41 @@ export interface components {
                 amount: number;
                 completedAt: string | null;
                 id: string;
+                inspectedAt: string | null;
+                inspection: {
+                    at: string;
+                    by: string;
+                    lines: {
+                        /** @enum {string} */
+                        condition: "RESELLABLE" | "DAMAGED";
+                        itemId: string;
+                        quantity: number;
+                    }[];
+                    photoFileIds: string[];
+                    reason: string | null;
+                    /** @enum {string} */
+                    result: "ACCEPTED" | "REJECTED";
+                    /** @enum {string} */
+                    role: "SELLER" | "ADMIN";
+                } | null;
                 items: {
                     amount: number;
                     itemId: string;
                     quantity: number;
                     sellerId: string;
                 }[];
+                pickupFailure: string | null;
                 reason: string;
+                receivedAt: string | null;
+                refundAmount: number | null;
                 requestedAt: string;
                 /** @enum {string} */
-                status: "REQUESTED" | "COMPLETED";
+                returnReason: "CHANGE_OF_MIND" | "SELLER_FAULT";
+                returnShipmentId: string | null;
+                returnShippingFee: number;
+                sellerId: string | null;
+                /** @enum {string} */
+                status: "REQUESTED" | "PICKUP_FAILED" | "RECEIVED" | "ACCEPTED" | "REJECTED" | "COMPLETED";
             }[];
             sellerIds: string[];
             shipments: {
@@ -3028,6 +3104,24 @@ export interface components {
                 productId: string;
             }[];
             nextCursor: string | null;
+        };
+        Refund: {
+            amount: number;
+            attempts: number;
+            completedAt: string | null;
+            createdAt: string;
+            hasRefundAccount: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "CANCEL" | "REFUND" | "PG";
+            lastError: string | null;
+            orderId: string;
+            paymentId: string;
+            reason: string;
+            refundRequestId: string | null;
+            retries: number;
+            /** @enum {string} */
+            status: "PENDING" | "DONE" | "FAILED";
         };
         Report: {
             automatic: boolean;
@@ -5339,6 +5433,212 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getAdminRefunds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                orderId?: string;
+                status?: "PENDING" | "DONE" | "FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refunds, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postAdminRefundsByIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refundReceiveAccount?: {
+                        accountNumber: string;
+                        bank: string;
+                        holderName: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Queued again (PENDING) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
@@ -8152,7 +8452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8160,11 +8460,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8172,7 +8472,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -8258,7 +8558,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8266,7 +8566,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
@@ -8358,7 +8658,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8366,7 +8666,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
@@ -11970,7 +12270,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11978,11 +12278,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11990,7 +12290,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12088,7 +12388,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12096,7 +12396,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
@@ -12139,6 +12439,11 @@ export interface operations {
             content: {
                 "application/json": {
                     reason: string;
+                    refundReceiveAccount?: {
+                        accountNumber: string;
+                        bank: string;
+                        holderName: string;
+                    };
                 };
             };
         };
@@ -12188,7 +12493,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12196,11 +12501,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12208,7 +12513,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12294,7 +12599,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12302,11 +12607,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12314,7 +12619,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12412,7 +12717,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12420,11 +12725,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12432,7 +12737,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12525,7 +12830,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12533,11 +12838,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12545,7 +12850,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12638,7 +12943,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12646,11 +12951,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12658,7 +12963,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12706,6 +13011,13 @@ export interface operations {
                         quantity?: number;
                     }[];
                     reason: string;
+                    refundReceiveAccount?: {
+                        accountNumber: string;
+                        bank: string;
+                        holderName: string;
+                    };
+                    /** @enum {string} */
+                    returnReason?: "CHANGE_OF_MIND" | "SELLER_FAULT";
                 };
             };
         };
@@ -12755,7 +13067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12763,11 +13075,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12775,7 +13087,129 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postOrdersByIdRefundRequestsByRequestIdInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    lines?: {
+                        /** @enum {string} */
+                        condition: "RESELLABLE" | "DAMAGED";
+                        /** Format: uuid */
+                        itemId: string;
+                    }[];
+                    photoFileIds?: string[];
+                    reason?: string;
+                    /** @enum {string} */
+                    result: "ACCEPTED" | "REJECTED";
+                };
+            };
+        };
+        responses: {
+            /** @description The order after the inspection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12948,7 +13382,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12956,7 +13390,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
@@ -13060,7 +13494,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13068,11 +13502,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13080,7 +13514,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -13277,7 +13711,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13285,7 +13719,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -13393,7 +13827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13401,11 +13835,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13413,7 +13847,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -13507,7 +13941,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13515,7 +13949,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
@@ -13689,7 +14123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13697,11 +14131,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13709,7 +14143,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };

@@ -25,6 +25,8 @@ const config = baseConfigSchema.extend({
   /** 배송비 per seller, and the subtotal from which a seller ships free. */
   ORDER_SHIPPING_FEE: z.coerce.number().int().min(0).default(3000),
   ORDER_FREE_SHIPPING_OVER: z.coerce.number().int().min(0).default(30_000),
+  /** 반품배송비: kept from the refund of a return the buyer chose (단순변심); none when the seller is at fault. */
+  ORDER_RETURN_SHIPPING_FEE: z.coerce.number().int().min(0).default(3000),
   /** Reservations outlive the payment window by this much. */
   ORDER_RESERVATION_MARGIN_SECONDS: z.coerce.number().int().min(0).default(600),
   /** A placement not committed after this long died; the sweeper releases its stock. */
@@ -59,6 +61,7 @@ export function contextOf(deps: ServiceDeps<Database, Config>): OrderContext {
         virtualAccountWindowSeconds: c.ORDER_VIRTUAL_ACCOUNT_WINDOW_SECONDS,
         autoConfirmDays: c.ORDER_AUTO_CONFIRM_DAYS,
         shipping: { fee: c.ORDER_SHIPPING_FEE, freeOver: c.ORDER_FREE_SHIPPING_OVER },
+        returnShippingFee: c.ORDER_RETURN_SHIPPING_FEE,
         reservationMarginSeconds: c.ORDER_RESERVATION_MARGIN_SECONDS,
         checkoutStaleSeconds: c.ORDER_CHECKOUT_STALE_SECONDS,
       },

@@ -8,6 +8,7 @@ import { methodSecrets } from './methods/secrets.ts';
 import { tossPayments } from './pg/toss.ts';
 import { methodRoutes } from './routes/methods.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { refundInternalRoutes } from './routes/refunds-internal.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SANDBOX_BASE, sandboxRoutes } from './sandbox/routes.ts';
 
@@ -118,6 +119,7 @@ export function paymentService(o: { fetch?: Fetch } = {}): ServiceDefinition<Dat
       methodRoutes(app, ctx);
       paymentRoutes(app, ctx);
       webhookRoutes(app, ctx);
+      refundInternalRoutes(app, ctx);
       if (deps.config.LOCAL_DEV)
         sandboxRoutes(app, deps.db as never, {
           secretKey: deps.config.TOSS_SECRET_KEY ?? SANDBOX_SECRET_KEY,

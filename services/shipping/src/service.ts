@@ -12,6 +12,7 @@ import { sweetTracker } from './carrier/sweettracker.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import type { ShippingContext } from './domain/context.ts';
+import { bookPickups } from './domain/returns.ts';
 import { pollTracking } from './domain/tracking.ts';
 import { handlers } from './events/handlers.ts';
 import { shipmentRoutes } from './routes/shipments.ts';
@@ -32,6 +33,8 @@ const config = baseConfigSchema
     /** Local profiles: every tracking query moves the sandbox's parcel one step (deliveries finish by themselves). */
     CARRIER_SANDBOX_AUTO_ADVANCE: envFlag.default(false),
     DELIVERY_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+    /** How often returns waiting for their pickup (반품 회수) are booked with the carrier. */
+    RETURN_PICKUP_POLL_MS: z.coerce.number().int().min(50).default(2_000),
   })
   .superRefine((c, ctx) => {
     if (!c.LOCAL_DEV && !c.CARRIER_API_KEY)
@@ -77,6 +80,7 @@ export function shippingService(o: { fetch?: Fetch } = {}): ServiceDefinition<Da
                 throw new ApiError(503, 'CARRIER_UNAVAILABLE', err.message);
               throw err;
             }),
+          bookPickup: (carrier, req) => client.bookPickup(carrier, req),
         },
       };
       contexts.set(deps.db, ctx);
@@ -102,6 +106,9 @@ export function shippingService(o: { fetch?: Fetch } = {}): ServiceDefinition<Da
     workers: (deps) => [
       intervalWorker('tracking', deps.config.TRACKING_POLL_MS, deps.log, () =>
         pollTracking(contextOf(deps), { refreshAfterMs: Math.max(0, deps.config.TRACKING_POLL_MS - 50) }),
+      ),
+      intervalWorker('return-pickups', deps.config.RETURN_PICKUP_POLL_MS, deps.log, () =>
+        bookPickups(contextOf(deps)),
       ),
     ],
   };

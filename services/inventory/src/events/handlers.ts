@@ -1,8 +1,14 @@
 import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { holdForExchange, releaseExchange, settleExchange } from '../domain/exchanges.ts';
+import {
+  holdForExchange,
+  releaseExchange,
+  releaseFailedExchange,
+  settleExchange,
+} from '../domain/exchanges.ts';
 import { addSkus, deactivate } from '../domain/items.ts';
 import { cancel, findReservation, sell } from '../domain/reservations.ts';
+import { restockReturn } from '../domain/returns.ts';
 import type { InventoryConfig } from '../service.ts';
 
 /** Stock follows products (initial stock, new and removed SKUs) and orders (seed 1.10). */
@@ -65,5 +71,9 @@ export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHan
     'order.exchange.cancelled': async (e, { trx }) => {
       await releaseExchange(trx, events, e);
     },
+    'order.exchange.failed': async (e, { trx }) => {
+      await releaseFailedExchange(trx, events, e);
+    },
+    'order.return.inspected': (e, { trx, log }) => restockReturn(trx, events, log, e),
   };
 }
