@@ -29,6 +29,7 @@ interface Order {
   payableAmount: number;
   status: string;
   items: { id: string; sku: string; quantity: number }[];
+  refundRequests?: { id: string; status: string }[];
 }
 
 const orderOf = (who: Party, id: string) => must<Order>('GET', `/api/v1/orders/${id}`, { token: who.token });
@@ -71,6 +72,28 @@ async function ship(order: Order, seller: Party, to: 'in_transit' | 'delivered')
     body: { carrier, trackingNumber },
   });
   await must('POST', `/sandbox/carrier/parcels/${carrier}/${trackingNumber}/advance`, { body: { to } });
+}
+
+/** 반품: the pickup the carrier booked comes back to the seller, who accepts it on inspection. */
+async function returnAndInspect(order: Order, seller: Party, requestId: string, who: Party) {
+  const pickup = await eventually(async () => {
+    const r = (
+      await must('GET', `/api/v1/shipments?orderId=${order.id}&kind=RETURN`, { token: seller.token })
+    ).items?.[0];
+    return r?.trackingNumber ? r : undefined;
+  }, `the return pickup of ${order.id}`);
+  await must('POST', `/sandbox/carrier/parcels/${pickup.carrier}/${pickup.trackingNumber}/advance`, {
+    body: { to: 'delivered' },
+  });
+  await eventually(
+    async () =>
+      (await orderOf(who, order.id)).refundRequests?.find((r) => r.id === requestId)?.status === 'RECEIVED',
+    `the return of ${order.id} to reach its seller`,
+  );
+  await must('POST', `/api/v1/orders/${order.id}/refund-requests/${requestId}/inspection`, {
+    token: seller.token,
+    body: { result: 'ACCEPTED' },
+  });
 }
 
 async function play(who: Party, seller: Party, products: Listed[], outcome: Outcome, couponId?: string) {
@@ -125,15 +148,20 @@ async function play(who: Party, seller: Party, products: Listed[], outcome: Outc
   if (outcome === 'COMPLETED') await must('POST', `/api/v1/orders/${order.id}/confirm`, { token: who.token });
   if (outcome === 'PARTIALLY_REFUNDED') {
     const item = order.items[0]!;
-    await must(
+    const asked = await must<{ refundRequests: { id: string }[] }>(
       'POST',
       `/api/v1/orders/${order.id}/refund-requests`,
       {
         token: who.token,
-        body: { reason: '하나는 사이즈가 맞지 않아요', items: [{ itemId: item.id, quantity: 1 }] },
+        body: {
+          reason: '하나는 사이즈가 맞지 않아요',
+          returnReason: 'CHANGE_OF_MIND',
+          items: [{ itemId: item.id, quantity: 1 }],
+        },
       },
       [201],
     );
+    await returnAndInspect(order, seller, asked.refundRequests[0]!.id, who);
     await reaches(who, order.id, 'PARTIALLY_REFUNDED');
   }
 }

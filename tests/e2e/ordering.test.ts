@@ -266,7 +266,7 @@ describe('flow 4.2: cancellation and refunds', () => {
     ]);
   });
 
-  it('refunds part of a delivered order on request: the item back to the seller, the rest kept', async () => {
+  it('refunds part of a delivered order once its return is inspected: the item back to the seller, the rest kept', async () => {
     const who = await buyer();
     const headers = correlation('flow42-refund');
     const order = await placeOrder(
@@ -288,30 +288,58 @@ describe('flow 4.2: cancellation and refunds', () => {
     const asked = await api('POST', `/api/v1/orders/${order.id}/refund-requests`, {
       token: who.token,
       headers,
-      body: { reason: '한 벌은 사이즈가 맞지 않아요', items: [{ itemId: teeItem.id, quantity: 1 }] },
+      body: {
+        reason: '한 벌은 불량이에요',
+        returnReason: 'SELLER_FAULT',
+        items: [{ itemId: teeItem.id, quantity: 1 }],
+      },
     });
     expect([asked.status, asked.body.status], JSON.stringify(asked.body)).toEqual([201, 'REFUND_REQUESTED']);
+    // The pickup is booked with the carrier (반품 회수) and comes back to seller B.
+    const pickup = await eventually(
+      async () => {
+        const r = (
+          await api('GET', `/api/v1/shipments?orderId=${order.id}&kind=RETURN`, { token: sellerB.token })
+        ).body.items?.[0];
+        return r?.trackingNumber ? r : undefined;
+      },
+      30_000,
+      'the pickup booked',
+    );
+    expect(pickup).toMatchObject({ sellerId: sellerB.id, items: [{ sku: tee.sku, quantity: 1 }] });
+    await api('POST', `/sandbox/carrier/parcels/${pickup.carrier}/${pickup.trackingNumber}/advance`, {
+      body: { to: 'delivered' },
+    });
+    const requestId = asked.body.refundRequests[0].id;
+    await eventually(
+      async () => (await orderOf(who, order.id)).refundRequests[0].status === 'RECEIVED',
+      30_000,
+      'the return received',
+    );
+    const inspected = await api(
+      'POST',
+      `/api/v1/orders/${order.id}/refund-requests/${requestId}/inspection`,
+      {
+        token: sellerB.token,
+        headers,
+        body: { result: 'ACCEPTED' },
+      },
+    );
+    expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
     const final = await orderReaches(who, order.id, 'PARTIALLY_REFUNDED');
     expect(final.refundedAmount).toBe(25_000);
     expect(final.items.find((i: { sku: string }) => i.sku === tee.sku)).toMatchObject({
       refundedQuantity: 1,
       quantity: 2,
     });
-    expect(final.refundRequests).toMatchObject([{ amount: 25_000, status: 'COMPLETED' }]);
+    expect(final.refundRequests).toMatchObject([
+      { amount: 25_000, status: 'COMPLETED', returnShippingFee: 0 },
+    ]);
 
     expect(await paymentOf(who, order.id)).toMatchObject({
       status: 'PARTIALLY_REFUNDED',
       refundedAmount: 25_000,
       balanceAmount: order.payableAmount - 25_000,
-    });
-    const returns = await api('GET', `/api/v1/shipments?orderId=${order.id}&kind=RETURN`, {
-      token: sellerB.token,
-    });
-    expect(returns.body.items).toHaveLength(1);
-    expect(returns.body.items[0]).toMatchObject({
-      sellerId: sellerB.id,
-      status: 'REQUESTED',
-      items: [{ sku: tee.sku, quantity: 1 }],
     });
 
     const events = await sagaShows(admin, headers['x-correlation-id'], [
@@ -323,6 +351,7 @@ describe('flow 4.2: cancellation and refunds', () => {
     inOrder(events, [
       'shipping.delivered',
       'order.refund.requested',
+      'order.return.inspected',
       'payment.refunded',
       'order.refund.completed',
     ]);

@@ -377,6 +377,40 @@ export interface paths {
         patch: operations["patchAdminProductsByIdReject"];
         trace?: never;
     };
+    "/api/v1/admin/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 환불 실패 목록: refunds the PG refused (FAILED, the default), or those still PENDING or DONE, with the PG’s last error */
+        get: operations["getAdminRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/refunds/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 환불 재시도: sends a FAILED refund to the PG again (a virtual account’s: with the refund account the buyer gave, or a corrected one here) */
+        post: operations["postAdminRefundsByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/sellers": {
         parameters: {
             query?: never;
@@ -1500,8 +1534,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 환불요청 after delivery: the whole order, or some items (and quantities) */
+        /** 반품요청 after delivery: one seller's items (and quantities) go back through a carrier pickup; refunded after the seller's inspection */
         post: operations["postOrdersByIdRefundRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/refund-requests/{requestId}/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos */
+        post: operations["postOrdersByIdRefundRequestsByRequestIdInspection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2831,7 +2882,7 @@ export interface components {
             delivery: {
                 shipmentId: string;
                 /** @enum {string} */
-                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED";
+                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED" | "FAILED";
             } | null;
             id: string;
             items: {
@@ -2847,13 +2898,13 @@ export interface components {
             pickup: {
                 shipmentId: string;
                 /** @enum {string} */
-                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED";
+                status: "REQUESTED" | "DISPATCHED" | "DELIVERED" | "CANCELLED" | "FAILED";
             } | null;
             reason: string;
             requestedAt: string;
             sellerId: string;
             /** @enum {string} */
-            status: "REQUESTED" | "IN_PROGRESS" | "COMPLETED" | "REJECTED" | "CANCELLED";
+            status: "REQUESTED" | "IN_PROGRESS" | "COMPLETED" | "REJECTED" | "CANCELLED" | "FAILED";
         };
         File: {
             contentType: string;
@@ -3107,16 +3158,41 @@ export interface components {
                 amount: number;
                 completedAt: string | null;
                 id: string;
+                inspectedAt: string | null;
+                inspection: {
+                    at: string;
+                    by: string;
+                    lines: {
+                        /** @enum {string} */
+                        condition: "RESELLABLE" | "DAMAGED";
+                        itemId: string;
+                        quantity: number;
+                    }[];
+                    photoFileIds: string[];
+                    reason: string | null;
+                    /** @enum {string} */
+                    result: "ACCEPTED" | "REJECTED";
+                    /** @enum {string} */
+                    role: "SELLER" | "ADMIN";
+                } | null;
                 items: {
                     amount: number;
                     itemId: string;
                     quantity: number;
                     sellerId: string;
                 }[];
+                pickupFailure: string | null;
                 reason: string;
+                receivedAt: string | null;
+                refundAmount: number | null;
                 requestedAt: string;
                 /** @enum {string} */
-                status: "REQUESTED" | "COMPLETED";
+                returnReason: "CHANGE_OF_MIND" | "SELLER_FAULT";
+                returnShipmentId: string | null;
+                returnShippingFee: number;
+                sellerId: string | null;
+                /** @enum {string} */
+                status: "REQUESTED" | "PICKUP_FAILED" | "RECEIVED" | "ACCEPTED" | "REJECTED" | "COMPLETED";
             }[];
             sellerIds: string[];
             shipments: {
@@ -3421,6 +3497,24 @@ export interface components {
                 productId: string;
             }[];
             nextCursor: string | null;
+        };
+        Refund: {
+            amount: number;
+            attempts: number;
+            completedAt: string | null;
+            createdAt: string;
+            hasRefundAccount: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "CANCEL" | "REFUND" | "PG";
+            lastError: string | null;
+            orderId: string;
+            paymentId: string;
+            reason: string;
+            refundRequestId: string | null;
+            retries: number;
+            /** @enum {string} */
+            status: "PENDING" | "DONE" | "FAILED";
         };
         Report: {
             automatic: boolean;
@@ -6092,6 +6186,212 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    getAdminRefunds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                orderId?: string;
+                status?: "PENDING" | "DONE" | "FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refunds, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postAdminRefundsByIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refundReceiveAccount?: {
+                        accountNumber: string;
+                        bank: string;
+                        holderName: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Queued again (PENDING) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
@@ -8905,7 +9205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8913,11 +9213,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8925,7 +9225,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -9011,7 +9311,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9019,7 +9319,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
@@ -9111,7 +9411,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9119,7 +9419,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
@@ -12723,7 +13023,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12731,11 +13031,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12743,7 +13043,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -12841,7 +13141,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12849,7 +13149,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
@@ -12892,6 +13192,11 @@ export interface operations {
             content: {
                 "application/json": {
                     reason: string;
+                    refundReceiveAccount?: {
+                        accountNumber: string;
+                        bank: string;
+                        holderName: string;
+                    };
                 };
             };
         };
@@ -12941,7 +13246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12949,11 +13254,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12961,7 +13266,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13047,7 +13352,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13055,11 +13360,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13067,7 +13372,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13165,7 +13470,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13173,11 +13478,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13185,7 +13490,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13278,7 +13583,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13286,11 +13591,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13298,7 +13603,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13391,7 +13696,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13399,11 +13704,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13411,7 +13716,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13459,6 +13764,13 @@ export interface operations {
                         quantity?: number;
                     }[];
                     reason: string;
+                    refundReceiveAccount?: {
+                        accountNumber: string;
+                        bank: string;
+                        holderName: string;
+                    };
+                    /** @enum {string} */
+                    returnReason?: "CHANGE_OF_MIND" | "SELLER_FAULT";
                 };
             };
         };
@@ -13508,7 +13820,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13516,11 +13828,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13528,7 +13840,129 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED";
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
+                    };
+                };
+            };
+        };
+    };
+    postOrdersByIdRefundRequestsByRequestIdInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    lines?: {
+                        /** @enum {string} */
+                        condition: "RESELLABLE" | "DAMAGED";
+                        /** Format: uuid */
+                        itemId: string;
+                    }[];
+                    photoFileIds?: string[];
+                    reason?: string;
+                    /** @enum {string} */
+                    result: "ACCEPTED" | "REJECTED";
+                };
+            };
+        };
+        responses: {
+            /** @description The order after the inspection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13701,7 +14135,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13709,7 +14143,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
@@ -13813,7 +14247,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13821,11 +14255,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13833,7 +14267,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -14030,7 +14464,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14038,7 +14472,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -14146,7 +14580,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14154,11 +14588,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14166,7 +14600,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -14260,7 +14694,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14268,7 +14702,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
@@ -14442,7 +14876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14450,11 +14884,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14462,7 +14896,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
                     };
                 };
             };

@@ -247,6 +247,19 @@ export const calls = {
   }),
 
   // The back office (admin).
+  // Refunds the PG refused (a virtual account without its refund account, a closed account…): listed and retried.
+  'payment.refunds.list': call({
+    callers: ['admin'],
+    callee: 'payment',
+    method: 'GET',
+    path: '/internal/refunds',
+  }),
+  'payment.refunds.retry': call({
+    callers: ['admin'],
+    callee: 'payment',
+    method: 'POST',
+    path: '/internal/refunds/{id}/retry',
+  }),
   'settlement.settlements.run': call({
     callers: ['admin'],
     callee: 'settlement',

@@ -173,7 +173,13 @@ export const eventCatalog = {
     publisher: 'order',
     subscribers: ['payment', 'shipping', 'search'],
     data: o.orderRefundRequested,
-    why: 'payment refunds; shipping books the return pickup (반품 회수)',
+    why: "반품: shipping books the pickup with the carrier; payment keeps a virtual account's refund account",
+  },
+  'order.return.inspected': {
+    publisher: 'order',
+    subscribers: ['payment', 'inventory', 'notification'],
+    data: o.orderReturnInspected,
+    why: 'accepted: payment refunds less the return shipping fee, inventory restocks or writes off; the buyer is told either way',
   },
   'order.refund.completed': {
     publisher: 'order',
@@ -198,6 +204,12 @@ export const eventCatalog = {
     subscribers: ['inventory', 'shipping'],
     data: o.orderExchangeCancelled,
     why: 'rejected by the seller or withdrawn by the buyer: the reservation is released, the legs cancelled',
+  },
+  'order.exchange.failed': {
+    publisher: 'order',
+    subscribers: ['inventory', 'notification'],
+    data: o.orderExchangeFailed,
+    why: 'a leg the carrier could not carry: the new SKU is released and the buyer and the seller are told',
   },
 
   'payment.requested': { publisher: 'payment', subscribers: [], data: o.paymentRequested },
@@ -243,6 +255,18 @@ export const eventCatalog = {
     subscribers: ['order'],
     data: o.shippingReturnRequested,
   },
+  'shipping.return.received': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingReturnReceived,
+    why: "the return parcel is back with the seller: the seller's inspection opens",
+  },
+  'shipping.return.failed': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingReturnFailed,
+    why: 'the carrier refused the pickup or could not carry it: an admin settles the return',
+  },
 
   'shipping.exchange.requested': {
     publisher: 'shipping',
@@ -259,6 +283,12 @@ export const eventCatalog = {
     subscribers: ['order'],
     data: o.shippingExchangeDelivered,
     why: 'the exchange completes when both legs are delivered',
+  },
+  'shipping.exchange.failed': {
+    publisher: 'shipping',
+    subscribers: ['order'],
+    data: o.shippingExchangeFailed,
+    why: 'a leg the carrier could not carry (배달불가) fails the exchange',
   },
 
   'coupon.created': { publisher: 'coupon', subscribers: [], data: o.couponCreated },

@@ -27,3 +27,12 @@ export const shippingAddress = z.object({
   zipCode: z.string().regex(/^\d{5}$/, 'a 5-digit 우편번호'),
 });
 export type ShippingAddress = z.infer<typeof shippingAddress>;
+/** Toss's refundReceiveAccount: where a deposited virtual account's refund goes (은행 코드, 계좌번호, 예금주). */
+export const refundReceiveAccount = z.object({
+  /** The bank's two-digit code as Toss names it (88 신한, 20 우리, 04 KB국민, 11 NH농협…). */
+  bank: z.string().regex(/^\d{2,3}$/),
+  /** Digits only, at most 20. */
+  accountNumber: z.string().regex(/^\d{6,20}$/),
+  holderName: z.string().min(1).max(60),
+});
+export const returnReason = z.enum(['CHANGE_OF_MIND', 'SELLER_FAULT']);

@@ -10,6 +10,8 @@ export const config = baseConfigSchema.extend({
   /** 배송비 per seller, and the subtotal from which a seller ships free. */
   ORDER_SHIPPING_FEE: z.coerce.number().int().min(0).default(3000),
   ORDER_FREE_SHIPPING_OVER: z.coerce.number().int().min(0).default(30_000),
+  /** 반품배송비: kept from the refund of a return the buyer chose (단순변심); none when the seller is at fault. */
+  ORDER_RETURN_SHIPPING_FEE: z.coerce.number().int().min(0).default(3000),
   /** Reservations outlive the payment window by this much. */
   ORDER_RESERVATION_MARGIN_SECONDS: z.coerce.number().int().min(0).default(600),
   /** A placement not committed after this long died; the sweeper releases its stock. */

@@ -32,6 +32,7 @@ export const service: ServiceDefinition<Database, typeof config, OrderContext> =
       virtualAccountWindowSeconds: c.ORDER_VIRTUAL_ACCOUNT_WINDOW_SECONDS,
       autoConfirmDays: c.ORDER_AUTO_CONFIRM_DAYS,
       shipping: { fee: c.ORDER_SHIPPING_FEE, freeOver: c.ORDER_FREE_SHIPPING_OVER },
+      returnShippingFee: c.ORDER_RETURN_SHIPPING_FEE,
       reservationMarginSeconds: c.ORDER_RESERVATION_MARGIN_SECONDS,
       checkoutStaleSeconds: c.ORDER_CHECKOUT_STALE_SECONDS,
     },

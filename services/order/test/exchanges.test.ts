@@ -318,3 +318,45 @@ describe('an exchange under way', () => {
     expect(confirmed.body.status).toBe('COMPLETED');
   });
 });
+
+describe('an exchange leg the carrier fails (배달불가)', () => {
+  it('ends the exchange FAILED, tells both parties through order.exchange.failed, once', async () => {
+    const d = await deliveredWithSizes();
+    const res = await ask(d.order.id, d.who.token, {
+      reason: '작아요',
+      items: [{ itemId: d.shoeItem.id, quantity: 1, newSku: d.s280.sku }],
+    });
+    const x = legs({ orderId: d.order.id, exchangeId: res.body.id, sellerId: d.sellerA });
+    await deliver(svc, 'shipping.exchange.requested', x.booked);
+    await deliver(svc, 'shipping.exchange.dispatched', x.dispatched('DELIVERY'));
+    const failed = {
+      exchangeId: res.body.id,
+      orderId: d.order.id,
+      sellerId: d.sellerA,
+      shipmentId: x.booked.deliveryShipmentId,
+      leg: 'DELIVERY',
+      reason: '배달불가',
+      failedAt: new Date().toISOString(),
+    };
+    await deliver(svc, 'shipping.exchange.failed', failed);
+    await deliver(svc, 'shipping.exchange.failed', failed);
+    const o = await getOrder(svc, d.order.id, d.who.token);
+    expect(o.exchanges[0]).toMatchObject({
+      status: 'FAILED',
+      delivery: { status: 'FAILED' },
+      closeReason: 'DELIVERY: 배달불가',
+    });
+    const told = await eventsFor(svc, 'order.exchange.failed', d.order.id);
+    expect(told.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        exchangeId: res.body.id,
+        leg: 'DELIVERY',
+        sellerId: d.sellerA,
+        reason: '배달불가',
+      }),
+    ]);
+    // Purchase confirmation no longer waits for it.
+    const confirm = await svc.call('POST', `/api/v1/orders/${d.order.id}/confirm`, { token: d.who.token });
+    expect(confirm.status).toBe(200);
+  });
+});

@@ -148,3 +148,57 @@ export async function deliveredOrder(svc: OrderService) {
   }
   return { who, order, ...s };
 }
+
+/** shipping.return.received: the return parcel of a refund request is back with its seller. */
+export const returnReceived = (orderId: string, sellerId: string, refundRequestId: string) => ({
+  returnShipmentId: randomUUID(),
+  orderId,
+  sellerId,
+  refundRequestId,
+  receivedAt: now(),
+});
+
+/** The seller inspects a received return (검수). */
+export const inspect = async (
+  svc: OrderService,
+  orderId: string,
+  requestId: string,
+  sellerId: string,
+  body: Record<string, unknown>,
+  role: 'seller' | 'admin' = 'seller',
+) =>
+  svc.call('POST', `/api/v1/orders/${orderId}/refund-requests/${requestId}/inspection`, {
+    token: await tokenFor(sellerId, role),
+    body,
+  });
+
+/**
+ * A return all the way: requested by the buyer, received by the seller, accepted on inspection,
+ * refunded by payment (what the inspection said). Returns the request's order.refund.requested data.
+ */
+export async function returnAndRefund(
+  svc: OrderService,
+  who: Buyer,
+  orderId: string,
+  sellerId: string,
+  body: Record<string, unknown>,
+) {
+  const res = await svc.call('POST', `/api/v1/orders/${orderId}/refund-requests`, { token: who.token, body });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  const requested = (await eventsFor(svc, 'order.refund.requested', orderId)).at(-1)!.data;
+  await deliver(
+    svc,
+    'shipping.return.received',
+    returnReceived(orderId, sellerId, requested.refundRequestId),
+  );
+  const ok = await inspect(svc, orderId, requested.refundRequestId, sellerId, { result: 'ACCEPTED' });
+  if (ok.status !== 200) throw new Error(JSON.stringify(ok.body));
+  const inspected = (await eventsFor(svc, 'order.return.inspected', orderId)).at(-1)!.data;
+  if (inspected.refundAmount > 0)
+    await deliver(
+      svc,
+      'payment.refunded',
+      refunded(orderId, inspected.refundAmount, requested.refundRequestId),
+    );
+  return { requested, inspected };
+}

@@ -10,12 +10,15 @@ import {
   deliveredOrder,
   eventsFor,
   getOrder,
+  inspect,
   internal,
   line,
   type OrderService,
   paid,
   place,
   refunded,
+  returnAndRefund,
+  returnReceived,
   shipment,
   startOrder,
   twoSellers,
@@ -234,43 +237,69 @@ describe('cancellation (flow 4.2)', () => {
 });
 
 describe('refund requests after delivery (환불요청)', () => {
-  it('refunds one item partly, then the rest with the shipping fee: refunds add up to what was paid', async () => {
-    const { who, order } = await deliveredOrder(svc);
-    const tee = order.items[1];
+  it('refunds one item partly, then the rest, one seller at a time: refunds add up to what was paid', async () => {
+    const { who, order, sellerA, sellerB } = await deliveredOrder(svc);
+    const [shoe, tee] = order.items;
     const early = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
       token: who.token,
-      body: { reason: '사이즈가 작아요', items: [{ itemId: tee.id, quantity: 1 }] },
+      body: {
+        reason: '사이즈가 작아요',
+        returnReason: 'SELLER_FAULT',
+        items: [{ itemId: tee.id, quantity: 1 }],
+      },
     });
     expect([early.status, early.body.status]).toEqual([201, 'REFUND_REQUESTED']);
     const [requested] = await eventsFor(svc, 'order.refund.requested', order.id);
     expect(requested?.data).toMatchObject({
       amount: 19_000,
+      sellerId: sellerB,
+      returnReason: 'SELLER_FAULT',
       items: [{ itemId: tee.id, quantity: 1, amount: 19_000 }],
     });
     const open = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
       token: who.token,
-      body: { reason: '또' },
+      body: { reason: '또', items: [{ itemId: shoe.id }] },
     });
     expect([open.status, open.body.code]).toEqual([409, 'REFUND_NOT_ALLOWED']);
-
+    await deliver(
+      svc,
+      'shipping.return.received',
+      returnReceived(order.id, sellerB, requested!.data.refundRequestId),
+    );
+    expect(
+      (await inspect(svc, order.id, requested!.data.refundRequestId, sellerB, { result: 'ACCEPTED' })).status,
+    ).toBe(200);
     await deliver(svc, 'payment.refunded', refunded(order.id, 19_000, requested!.data.refundRequestId));
     let o = await getOrder(svc, order.id, who.token);
     expect([o.status, o.refundedAmount]).toEqual(['PARTIALLY_REFUNDED', 19_000]);
     expect(o.items[1]).toMatchObject({ refundedQuantity: 1, status: 'ORDERED' });
 
-    await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+    const mixed = await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
       token: who.token,
       body: { reason: '전부 반품' },
     });
-    const [, rest] = await eventsFor(svc, 'order.refund.requested', order.id);
-    expect(rest!.data.amount).toBe(order.payableAmount - 19_000);
-    await deliver(svc, 'payment.refunded', refunded(order.id, rest!.data.amount, rest!.data.refundRequestId));
+    expect([mixed.status, mixed.body.errors[0].path]).toEqual([400, 'items']);
+    await returnAndRefund(svc, who, order.id, sellerA, {
+      reason: '불량',
+      returnReason: 'SELLER_FAULT',
+      items: [{ itemId: shoe.id }],
+    });
+    const { requested: rest } = await returnAndRefund(svc, who, order.id, sellerB, {
+      reason: '불량',
+      returnReason: 'SELLER_FAULT',
+    });
+    expect(rest.amount).toBe(order.payableAmount - 19_000 - 129_000);
     o = await getOrder(svc, order.id, who.token);
     expect([o.status, o.refundedAmount]).toEqual(['REFUNDED', order.payableAmount]);
-    expect(o.refundRequests.map((r: { status: string }) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(o.refundRequests.map((r: { status: string }) => r.status)).toEqual([
+      'COMPLETED',
+      'COMPLETED',
+      'COMPLETED',
+    ]);
     expect((await eventsFor(svc, 'order.refund.completed', order.id)).map((e) => e.data.amount)).toEqual([
       19_000,
-      order.payableAmount - 19_000,
+      129_000,
+      order.payableAmount - 19_000 - 129_000,
     ]);
   });
 
@@ -329,11 +358,17 @@ describe('reading orders', () => {
       token: who.token,
       body: { reason: '둘 다 반품', items: [{ itemId: shoe.id }, { itemId: tee.id, quantity: 1 }] },
     });
-    expect(both.status).toBe(201);
+    expect([both.status, both.body.errors[0].path]).toEqual([400, 'items']);
+    await returnAndRefund(svc, who, order.id, sellerB, {
+      reason: '반품',
+      items: [{ itemId: tee.id, quantity: 1 }],
+    });
+    await svc.call('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '반품', items: [{ itemId: shoe.id }] },
+    });
     const asBuyer = (await getOrder(svc, order.id, who.token)).refundRequests;
-    expect(asBuyer[0].items.map((l: { sellerId: string }) => l.sellerId).sort()).toEqual(
-      [sellerA, sellerB].sort(),
-    );
+    expect(asBuyer.map((r: { sellerId: string }) => r.sellerId)).toEqual([sellerB, sellerA]);
     for (const seller of [sellerA, sellerB]) {
       const seen = (await getOrder(svc, order.id, await tokenFor(seller, 'seller'))).refundRequests;
       expect(seen).toHaveLength(1);
@@ -341,8 +376,8 @@ describe('reading orders', () => {
       expect(seen[0].amount).toBe(
         seen[0].items.reduce((sum: number, l: { amount: number }) => sum + l.amount, 0),
       );
-      for (const foreign of asBuyer[0].items.filter((l: { sellerId: string }) => l.sellerId !== seller))
-        expect(JSON.stringify(seen)).not.toContain(foreign.itemId);
+      for (const foreign of asBuyer.filter((r: { sellerId: string }) => r.sellerId !== seller))
+        expect(JSON.stringify(seen)).not.toContain(foreign.items[0].itemId);
     }
   });
 

@@ -74,6 +74,13 @@ export function apiRoutes(app: App, k: SandboxKit) {
             .execute();
           return fail(c, tossErrors.cancelInternal);
         }
+        // A deposited virtual account is refunded by transfer: Toss needs the account to send it to.
+        if (
+          row.method === 'virtual_account' &&
+          row.status !== 'WAITING_FOR_DEPOSIT' &&
+          !b.data.refundReceiveAccount
+        )
+          return fail(c, tossErrors.refundAccountRequired);
         const amount = b.data.cancelAmount ?? row.balance_amount;
         if (row.status === 'WAITING_FOR_DEPOSIT' && amount !== row.balance_amount)
           return fail(c, tossErrors.partialWaitingDeposit);

@@ -42,6 +42,13 @@ export const confirmBody = z.object({
 export const cancelBody = z.object({
   cancelReason: z.string().min(1).max(200),
   cancelAmount: z.int().positive().optional(),
+  refundReceiveAccount: z
+    .object({
+      bank: z.string().min(1),
+      accountNumber: z.string().regex(/^\d{1,20}$/),
+      holderName: z.string().min(1).max(60),
+    })
+    .optional(),
 });
 
 /** What the sandbox's routes share: Toss's Basic auth and error objects, idempotency, webhooks, approval. */

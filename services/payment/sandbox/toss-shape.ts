@@ -114,6 +114,11 @@ export const tossErrors = {
     code: 'NOT_CANCELABLE_AMOUNT',
     message: '취소 할 수 없는 금액 입니다.',
   },
+  refundAccountRequired: {
+    status: 400,
+    code: 'INVALID_REQUEST',
+    message: '가상계좌 입금 완료 건은 환불 계좌 정보(refundReceiveAccount)가 필요합니다.',
+  },
   partialWaitingDeposit: {
     status: 403,
     code: 'NOT_ALLOWED_PARTIAL_REFUND_WAITING_DEPOSIT',

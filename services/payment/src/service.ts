@@ -7,6 +7,7 @@ import { jobRunner } from './domain/runner.ts';
 import { handlers } from './events/handlers.ts';
 import { methodRoutes } from './routes/methods.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { refundInternalRoutes } from './routes/refunds-internal.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /**
@@ -28,6 +29,7 @@ export function paymentService(
       methodRoutes(app, ctx);
       paymentRoutes(app, ctx);
       webhookRoutes(app, ctx);
+      refundInternalRoutes(app, ctx);
     },
     ...(o.local ? { local: o.local } : {}),
     handlers: (ctx) => handlers(ctx, ctx.autoApprove),

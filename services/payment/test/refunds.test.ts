@@ -9,6 +9,7 @@ import {
   deliver,
   eventsFor,
   eventually,
+  internal,
   newOrder,
   orderCreated,
   type PaymentService,
@@ -32,7 +33,9 @@ async function paidOrder(amount = 50_000, simulate = 'approve'): Promise<TestOrd
   return order;
 }
 
-const refundRequested = (order: TestOrder, refundRequestId: string, amount: number) => ({
+const account = { bank: '88', accountNumber: '110123456789', holderName: '김철수' };
+
+const refundRequested = (order: TestOrder, refundRequestId: string, amount: number, withAccount = false) => ({
   orderId: order.orderId,
   userId: order.userId,
   refundRequestId,
@@ -40,7 +43,41 @@ const refundRequested = (order: TestOrder, refundRequestId: string, amount: numb
   amount,
   items: [{ itemId: randomUUID(), sellerId: randomUUID(), quantity: 1, amount }],
   requestedAt: new Date().toISOString(),
+  returnReason: 'CHANGE_OF_MIND',
+  ...(withAccount ? { refundReceiveAccount: account } : {}),
 });
+
+/** The seller's inspection accepted the return: `refundAmount` goes back (the lines less the return fee). */
+const accepted = (order: TestOrder, refundRequestId: string, refundAmount: number, fee = 0) => ({
+  orderId: order.orderId,
+  userId: order.userId,
+  sellerId: randomUUID(),
+  refundRequestId,
+  result: 'ACCEPTED',
+  returnReason: fee ? 'CHANGE_OF_MIND' : 'SELLER_FAULT',
+  reason: null,
+  photoFileIds: [],
+  lines: [
+    { itemId: randomUUID(), productId: randomUUID(), sku: 'SKU-1', quantity: 1, condition: 'RESELLABLE' },
+  ],
+  amount: refundAmount + fee,
+  returnShippingFee: fee,
+  refundAmount,
+  inspectedBy: 'SELLER',
+  inspectedAt: new Date().toISOString(),
+});
+
+/** A virtual-account order the buyer deposited into (입금 완료). */
+async function depositedOrder(amount: number): Promise<TestOrder> {
+  const order = await newOrder(svc, { method: 'virtual_account', amount });
+  await confirm(svc, order, await payInWindow(svc, order, 'approve', 'virtual_account'));
+  await svc.call('POST', `/sandbox/pg/window/virtual-accounts/${order.orderId}/deposit`);
+  await eventually(async () => (await paymentOf(svc, order.orderId)).status === 'DONE');
+  return order;
+}
+
+const refundsOf = (orderId: string) =>
+  svc.deps.db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).execute();
 
 describe('order.cancelled', () => {
   it('cancels the payment that an order.created being handled at the same moment opens (no lost cancellation)', async () => {
@@ -135,19 +172,36 @@ async function newOrderWithId(order: TestOrder) {
   return paymentOf(svc, order.orderId);
 }
 
-describe('refund requests (환불요청)', () => {
+describe('returns (반품): refunded once the inspection accepts them', () => {
+  it('refunds nothing on the request itself, only on the accepted inspection', async () => {
+    const order = await paidOrder(40_000);
+    const id = randomUUID();
+    await deliver(svc, 'order.refund.requested', refundRequested(order, id, 20_000));
+    await runRefunds(svc.ctx);
+    expect(await refundsOf(order.orderId)).toHaveLength(0);
+    const rejected = { ...accepted(order, id, 0), result: 'REJECTED', reason: '사용 흔적', refundAmount: 0 };
+    await deliver(svc, 'order.return.inspected', rejected);
+    expect(await refundsOf(order.orderId)).toHaveLength(0);
+    await deliver(svc, 'order.return.inspected', accepted(order, id, 17_000, 3_000));
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refunded_amount: 17_000,
+    });
+  });
+
   it('refunds part, then the rest; each request once', async () => {
     const order = await paidOrder(60_000);
     const first = randomUUID();
-    await deliver(svc, 'order.refund.requested', refundRequested(order, first, 20_000));
-    await deliver(svc, 'order.refund.requested', refundRequested(order, first, 20_000));
+    await deliver(svc, 'order.return.inspected', accepted(order, first, 20_000));
+    await deliver(svc, 'order.return.inspected', accepted(order, first, 20_000));
     await runRefunds(svc.ctx);
     expect(await paymentOf(svc, order.orderId)).toMatchObject({
       status: 'PARTIALLY_REFUNDED',
       refunded_amount: 20_000,
     });
     const second = randomUUID();
-    await deliver(svc, 'order.refund.requested', refundRequested(order, second, 40_000));
+    await deliver(svc, 'order.return.inspected', accepted(order, second, 40_000));
     await runRefunds(svc.ctx);
     expect(await paymentOf(svc, order.orderId)).toMatchObject({
       status: 'REFUNDED',
@@ -164,7 +218,7 @@ describe('refund requests (환불요청)', () => {
 
   it('retries a refund the PG failed, under the same idempotency key, and refunds once', async () => {
     const order = await paidOrder(30_000, 'cancel_error_once');
-    await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 10_000));
+    await deliver(svc, 'order.return.inspected', accepted(order, randomUUID(), 10_000));
     await runRefunds(svc.ctx);
     const [pending] = await svc.deps.db
       .selectFrom('refunds')
@@ -189,8 +243,8 @@ describe('refund requests (환불요청)', () => {
 
   it('never refunds more than was paid', async () => {
     const order = await paidOrder(10_000);
-    await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 10_000));
-    const again = await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 5_000));
+    await deliver(svc, 'order.return.inspected', accepted(order, randomUUID(), 10_000));
+    const again = await deliver(svc, 'order.return.inspected', accepted(order, randomUUID(), 5_000));
     expect(again.body.status).toBe('DROP');
     await runRefunds(svc.ctx);
     expect((await paymentOf(svc, order.orderId)).refunded_amount).toBe(10_000);
@@ -198,8 +252,73 @@ describe('refund requests (환불요청)', () => {
 
   it('drops a refund request for an order that was never paid', async () => {
     const order = await newOrder(svc);
-    const res = await deliver(svc, 'order.refund.requested', refundRequested(order, randomUUID(), 1000));
+    const res = await deliver(svc, 'order.return.inspected', accepted(order, randomUUID(), 1000));
     expect(res.body.status).toBe('DROP');
+  });
+
+  it('never refunds twice: the same acceptance delivered and run concurrently is one cancel at the PG', async () => {
+    const order = await paidOrder(30_000);
+    const id = randomUUID();
+    await Promise.all(
+      Array.from({ length: 4 }, () => deliver(svc, 'order.return.inspected', accepted(order, id, 12_000))),
+    );
+    await Promise.all([runRefunds(svc.ctx), runRefunds(svc.ctx), runRefunds(svc.ctx)]);
+    expect(await refundsOf(order.orderId)).toHaveLength(1);
+    expect((await sandboxRow(svc, order.orderId)).cancels).toHaveLength(1);
+    expect(await eventsFor(svc, 'payment.refunded', order.orderId)).toHaveLength(1);
+    expect((await paymentOf(svc, order.orderId)).refunded_amount).toBe(12_000);
+  });
+});
+
+describe('virtual-account refunds (refundReceiveAccount)', () => {
+  it('sends the account the buyer gave with the return; the PG refunds to it', async () => {
+    const order = await depositedOrder(20_000);
+    const id = randomUUID();
+    await deliver(svc, 'order.refund.requested', refundRequested(order, id, 20_000, true));
+    await deliver(svc, 'order.return.inspected', accepted(order, id, 17_000, 3_000));
+    const [row] = await refundsOf(order.orderId);
+    expect(row!.refund_account_sealed).not.toContain('110123456789');
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({ refunded_amount: 17_000 });
+  });
+
+  it('fails a deposited virtual account’s refund without an account (as Toss does); an admin retries it with one, once', async () => {
+    const order = await depositedOrder(15_000);
+    await deliver(svc, 'order.return.inspected', accepted(order, randomUUID(), 15_000));
+    await runRefunds(svc.ctx);
+    const [failed] = await refundsOf(order.orderId);
+    expect(failed).toMatchObject({ status: 'FAILED' });
+    expect(failed!.last_error).toContain('INVALID_REQUEST');
+    const listed = await svc.call('GET', '/internal/refunds?status=FAILED', { headers: internal });
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(failed!.id);
+
+    const retry = () =>
+      svc.call('POST', `/internal/refunds/${failed!.id}/retry`, {
+        headers: internal,
+        body: { refundReceiveAccount: account },
+      });
+    const answers = await Promise.all([retry(), retry()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    await runRefunds(svc.ctx);
+    expect(await refundsOf(order.orderId)).toMatchObject([{ status: 'DONE', retries: 1 }]);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({
+      status: 'REFUNDED',
+      refunded_amount: 15_000,
+    });
+    expect((await sandboxRow(svc, order.orderId)).cancels).toHaveLength(1);
+    expect((await retry()).status).toBe(409);
+    const bad = await svc.call('POST', `/internal/refunds/${failed!.id}/retry`, {
+      headers: internal,
+      body: { refundReceiveAccount: { ...account, accountNumber: '110-123' } },
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('refunds a cancelled deposited order to the account given with the cancel request', async () => {
+    const order = await depositedOrder(9_000);
+    await deliver(svc, 'order.cancelled', { ...cancelled(order), refundReceiveAccount: account });
+    await runRefunds(svc.ctx);
+    expect(await paymentOf(svc, order.orderId)).toMatchObject({ status: 'REFUNDED', refunded_amount: 9_000 });
   });
 });
 

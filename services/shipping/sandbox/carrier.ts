@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type App, type Kysely, sql, z } from '@mp/platform';
 import { carrierCodes, carrierNames } from '../src/carrier/port.ts';
 import { CARRIER_SANDBOX_BASE } from '../src/config.ts';
@@ -131,6 +132,53 @@ export function carrierSandbox(
       ? await advance(t_code, t_invoice, 'next')
       : await load(t_code, t_invoice, true);
     return c.json(render(parcel!));
+  });
+
+  /**
+   * 반품 회수 접수 in the tracking API's shape. Deterministic by the pickup address's 우편번호: one
+   * starting 99 is an area the carrier does not collect from (`status: false`, code 301), one
+   * starting 98 gets no answer (HTTP 503, as a carrier that is down). Booking the same orderNo again
+   * answers the same invoice. The invoice is a parcel at 접수 (level 1), advanced like any other.
+   */
+  const pickupBody = z.object({
+    t_key: z.string(),
+    t_code: z.string(),
+    orderNo: z.string().min(1).max(64),
+    senderName: z.string().min(1),
+    senderPhone: z.string().min(1),
+    senderAddress: z.string().min(1),
+    senderZipCode: z.string().regex(/^\d{5}$/),
+    itemName: z.string().min(1),
+    quantity: z.int().min(1),
+  });
+  app.post(`${CARRIER_SANDBOX_BASE}/api/v1/pickupReservation`, async (c) => {
+    const parsed = pickupBody.safeParse(await c.req.json().catch(() => ({})));
+    if (!parsed.success)
+      return c.json({
+        status: false,
+        code: '400',
+        msg: parsed.error.issues.map((i) => i.path.join('.')).join(', '),
+      });
+    const b = parsed.data;
+    if (b.t_key !== o.apiKey) return c.json({ status: false, code: '101', msg: '유효하지 않은 키입니다.' });
+    if (!codes.has(b.t_code))
+      return c.json({ status: false, code: '102', msg: '택배사 코드가 올바르지 않습니다.' });
+    if (b.senderZipCode.startsWith('98')) return c.json({ msg: 'service unavailable' }, 503);
+    if (b.senderZipCode.startsWith('99'))
+      return c.json({ status: false, code: '301', msg: '회수 불가 지역입니다.' });
+    const db = await parcels(anyDb);
+    await sql`create table if not exists carrier_sandbox_pickups (
+      t_code text not null, order_no text not null, t_invoice text not null, primary key (t_code, order_no))`.execute(
+      db,
+    );
+    const invoice = `6${randomInt(10_000_000_000, 100_000_000_000)}`;
+    await sql`insert into carrier_sandbox_pickups (t_code, order_no, t_invoice) values (${b.t_code}, ${b.orderNo}, ${invoice})
+      on conflict do nothing`.execute(db);
+    const booked = await sql<{ t_invoice: string }>`select t_invoice from carrier_sandbox_pickups
+      where t_code = ${b.t_code} and order_no = ${b.orderNo}`.execute(db);
+    const invoiceNo = booked.rows[0]!.t_invoice;
+    await load(b.t_code, invoiceNo, true);
+    return c.json({ status: true, invoiceNo, reservedAt: kstString(new Date()) });
   });
 
   const advanceBody = z.object({ to: z.enum(['next', 'in_transit', 'delivered', 'failed']).default('next') });

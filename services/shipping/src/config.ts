@@ -15,6 +15,8 @@ export const config = baseConfigSchema
     /** Local profiles: every tracking query moves the sandbox's parcel one step (deliveries finish by themselves). */
     CARRIER_SANDBOX_AUTO_ADVANCE: envFlag.default(false),
     DELIVERY_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+    /** How often returns waiting for their pickup (반품 회수) are booked with the carrier. */
+    RETURN_PICKUP_POLL_MS: z.coerce.number().int().min(50).default(2_000),
   })
   .superRefine((c, ctx) => {
     if (!c.LOCAL_DEV && !c.CARRIER_API_KEY)

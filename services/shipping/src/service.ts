@@ -5,6 +5,7 @@ import { CARRIER_SANDBOX_BASE, config, SANDBOX_TRACKER_KEY, type ShippingConfig 
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import type { ShippingContext } from './domain/context.ts';
+import { bookPickups } from './domain/returns.ts';
 import { pollTracking } from './domain/tracking.ts';
 import { handlers } from './events/handlers.ts';
 import { shipmentRoutes } from './routes/shipments.ts';
@@ -50,6 +51,7 @@ export function shippingService(
                 throw new ApiError(503, 'CARRIER_UNAVAILABLE', err.message);
               throw err;
             }),
+          bookPickup: (carrier, req) => client.bookPickup(carrier, req),
         },
       };
     },
@@ -60,6 +62,7 @@ export function shippingService(
       intervalWorker('tracking', ctx.config.TRACKING_POLL_MS, ctx.log, () =>
         pollTracking(ctx, { refreshAfterMs: Math.max(0, ctx.config.TRACKING_POLL_MS - 50) }),
       ),
+      intervalWorker('return-pickups', ctx.config.RETURN_PICKUP_POLL_MS, ctx.log, () => bookPickups(ctx)),
     ],
   };
 }

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { at, carrier, id, krw, paymentMethod, quantity, shippingAddress } from '../primitives.ts';
+import {
+  at,
+  carrier,
+  id,
+  krw,
+  paymentMethod,
+  quantity,
+  refundReceiveAccount,
+  returnReason,
+  shippingAddress,
+} from '../primitives.ts';
 
 const orderLine = z.object({
   itemId: id,
@@ -75,6 +85,8 @@ export const orderCancelled = z.object({
   userCouponId: id.optional(),
   /** The lines cancelled, with their names, so each seller is told of theirs (absent in older events). */
   items: z.array(orderLine.extend({ name: z.string().optional() })).optional(),
+  /** A deposited virtual account's refund goes to this account (the buyer's, given with the cancel request). */
+  refundReceiveAccount: refundReceiveAccount.optional(),
 });
 export const orderCompleted = z.object({
   orderId: id,
@@ -84,14 +96,55 @@ export const orderCompleted = z.object({
   items: z.array(orderLine),
   automatic: z.boolean(),
 });
+/**
+ * 반품 requested: the lines (one seller's) go back to the seller (shipping books the pickup); the
+ * money moves only after the seller's inspection (order.return.inspected).
+ */
 export const orderRefundRequested = z.object({
   orderId: id,
   userId: id,
   refundRequestId: id,
   reason: z.string(),
+  /** What the lines are worth (the last return of an order also carries its shipping fee). */
   amount: krw,
   items: z.array(z.object({ itemId: id, sellerId: id, quantity, amount: krw })),
   requestedAt: at,
+  /** CHANGE_OF_MIND (단순변심: the buyer pays the return shipping) or SELLER_FAULT (불량·오배송: the seller does). */
+  returnReason: returnReason.optional(),
+  sellerId: id.optional(),
+  /** A virtual-account order's refund goes to this account of the buyer's. */
+  refundReceiveAccount: refundReceiveAccount.optional(),
+});
+/**
+ * The seller (or an admin settling a dispute) inspected the returned units: ACCEPTED refunds
+ * `refundAmount` (`amount` less the return shipping fee the policy charges the buyer) and puts each
+ * line back in stock or writes it off; REJECTED refunds nothing and the units go back to the buyer.
+ */
+export const orderReturnInspected = z.object({
+  orderId: id,
+  userId: id,
+  sellerId: id,
+  refundRequestId: id,
+  result: z.enum(['ACCEPTED', 'REJECTED']),
+  returnReason,
+  /** The inspector's words (required for a rejection). */
+  reason: z.string().nullable(),
+  photoFileIds: z.array(id),
+  lines: z.array(
+    z.object({
+      itemId: id,
+      productId: id,
+      sku: z.string(),
+      quantity,
+      /** RESELLABLE: back on hand (재입고); DAMAGED: written off (폐기). */
+      condition: z.enum(['RESELLABLE', 'DAMAGED']),
+    }),
+  ),
+  amount: krw,
+  returnShippingFee: krw,
+  refundAmount: krw,
+  inspectedBy: z.enum(['SELLER', 'ADMIN']),
+  inspectedAt: at,
 });
 export const orderRefundCompleted = z.object({
   orderId: id,
@@ -101,6 +154,8 @@ export const orderRefundCompleted = z.object({
   amount: krw,
   items: z.array(z.object({ itemId: id, sellerId: id, quantity, amount: krw })),
   completedAt: at,
+  /** 반품배송비 kept from the lines' worth (the buyer's change of mind): `amount` is what came back. */
+  returnShippingFee: krw.optional(),
 });
 
 // 교환 (exchange): another option of the same product at the same price; no money moves.
@@ -139,6 +194,16 @@ export const orderExchangeCancelled = z.object({
   status: z.enum(['REJECTED', 'CANCELLED']),
   reason: z.string(),
   cancelledAt: at,
+});
+/** A leg the carrier could not carry (배달불가, 반송): the exchange is FAILED and both parties are told. */
+export const orderExchangeFailed = z.object({
+  orderId: id,
+  exchangeId: id,
+  userId: id,
+  sellerId: id,
+  leg: z.enum(['PICKUP', 'DELIVERY']),
+  reason: z.string(),
+  failedAt: at,
 });
 
 // Payment (seed 1.5, §2.3)
@@ -226,6 +291,17 @@ export const shippingReturnRequested = z.object({
   refundRequestId: id.optional(),
 });
 
+const returnLeg = z.object({
+  returnShipmentId: id,
+  orderId: id,
+  sellerId: id,
+  refundRequestId: id,
+});
+/** The return parcel reached the seller (배달완료 of the pickup): the inspection opens. */
+export const shippingReturnReceived = returnLeg.extend({ receivedAt: at });
+/** The carrier refused the pickup booking, or could not carry the parcel back. */
+export const shippingReturnFailed = returnLeg.extend({ reason: z.string(), failedAt: at });
+
 /** An exchange's two legs: PICKUP (회수, buyer → seller) and DELIVERY (the new items, seller → buyer). */
 const exchangeLeg = z.enum(['PICKUP', 'DELIVERY']);
 export const shippingExchangeRequested = z.object({
@@ -253,6 +329,15 @@ export const shippingExchangeDelivered = z.object({
   shipmentId: id,
   leg: exchangeLeg,
   deliveredAt: at,
+});
+export const shippingExchangeFailed = z.object({
+  exchangeId: id,
+  orderId: id,
+  sellerId: id,
+  shipmentId: id,
+  leg: exchangeLeg,
+  reason: z.string(),
+  failedAt: at,
 });
 
 // Coupon (seed 1.9)

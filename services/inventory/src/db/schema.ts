@@ -13,6 +13,8 @@ export type MovementReason =
   | 'EXPIRE'
   | 'SALE'
   | 'RETURN'
+  /** Returned units found damaged on inspection (폐기): on hand is unchanged, the trail says why. */
+  | 'WRITE_OFF'
   | 'THRESHOLD';
 
 /** products_db.inventory (seed 1.10): one row per SKU; available = on_hand − reserved. */

@@ -52,3 +52,10 @@ export const releaseExchange = (
   events: EventPublisher,
   e: EventOf<'order.exchange.cancelled'>,
 ) => cancel(trx, events, e.data.exchangeId);
+
+/** failed (a leg the carrier could not carry): the new units held for it are released, as for a cancelled one. */
+export const releaseFailedExchange = (
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  e: EventOf<'order.exchange.failed'>,
+) => cancel(trx, events, e.data.exchangeId);

@@ -73,6 +73,7 @@ const eventReason = {
   EXPIRE: 'RELEASE',
   SALE: 'SALE',
   RETURN: 'RELEASE',
+  WRITE_OFF: 'CORRECTION',
   THRESHOLD: 'CORRECTION',
 } as const;
 

@@ -1,9 +1,15 @@
 import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
 import type { InventoryConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { holdForExchange, releaseExchange, settleExchange } from '../domain/exchanges.ts';
+import {
+  holdForExchange,
+  releaseExchange,
+  releaseFailedExchange,
+  settleExchange,
+} from '../domain/exchanges.ts';
 import { addSkus, deactivate } from '../domain/items.ts';
 import { cancel, findReservation, sell } from '../domain/reservations.ts';
+import { restockReturn } from '../domain/returns.ts';
 
 /** Stock follows products (initial stock, new and removed SKUs) and orders (seed 1.10). */
 export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHandlers<Database> {
@@ -67,5 +73,9 @@ export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHan
     'order.exchange.cancelled': async (e, { trx }) => {
       await releaseExchange(trx, events, e);
     },
+    'order.exchange.failed': async (e, { trx }) => {
+      await releaseFailedExchange(trx, events, e);
+    },
+    'order.return.inspected': (e, { trx, log }) => restockReturn(trx, events, log, e),
   };
 }

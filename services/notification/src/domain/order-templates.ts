@@ -27,7 +27,7 @@ function bySeller(lines: Line[]) {
     amount: mine.reduce((s, l) => s + l.price * l.quantity - (l.discountAmount ?? 0), 0),
   }));
 }
-const sellerOrderLink = (base: string, orderId: string) => `${base}/seller/orders/${orderId}`;
+export const sellerOrderLink = (base: string, orderId: string) => `${base}/seller/orders/${orderId}`;
 
 /**
  * The order messages (주문 접수, 결제 완료, 상품 발송, 배송 완료, 정산 완료) and the sellers' new-order

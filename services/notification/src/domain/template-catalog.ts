@@ -136,6 +136,25 @@ export const templateCatalog: Record<string, TemplateSpec> = {
     },
   },
   'refund-completed': { description: '환불 완료', variables: { orderId, amount: amount('환불 금액') } },
+  'return-accepted': {
+    description: '반품 승인 (검수 완료)',
+    variables: {
+      orderId,
+      refundAmount: amount('환불 예정 금액'),
+      returnShippingFee: amount('반품배송비 (단순변심; 판매자 귀책이면 0원)'),
+    },
+  },
+  'return-rejected': { description: '반품 거부 (검수 결과)', variables: { orderId, reason } },
+  'exchange-failed': { description: '교환 배송 실패', variables: { orderId, reason } },
+  'seller-exchange-failed': {
+    description: '판매자: 교환 배송 실패',
+    variables: {
+      orderId,
+      leg: v('실패한 택배 (회수 또는 발송)', '회수'),
+      reason,
+      link: v('주문 링크', 'https://shop.example.kr/seller/orders/0193a5b2'),
+    },
+  },
   'payment-completed': { description: '결제 완료', variables: { orderId, amount: amount('결제 금액') } },
   'payment-failed': { description: '결제 실패', variables: { orderId, reason } },
   'shipment-dispatched': {

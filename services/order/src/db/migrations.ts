@@ -171,4 +171,42 @@ export const migrations: Migrations = {
       await sql`create index exchanges_by_order on exchanges (order_id, requested_at)`.execute(db);
     },
   },
+  '0004_returns': {
+    async up(db) {
+      // 반품: a refund request after delivery is a return of one seller's lines, refunded only after
+      // the seller's inspection (or an admin's); a failed exchange leg ends the exchange FAILED.
+      await sql`alter table refund_requests drop constraint refund_requests_status_check`.execute(db);
+      await sql`alter table refund_requests add constraint refund_requests_status_check check (status in
+        ('REQUESTED', 'PICKUP_FAILED', 'RECEIVED', 'ACCEPTED', 'REJECTED', 'COMPLETED'))`.execute(db);
+      await sql`drop index refund_requests_one_open`.execute(db);
+      await sql`create unique index refund_requests_one_open on refund_requests (order_id)
+        where status in ('REQUESTED', 'PICKUP_FAILED', 'RECEIVED', 'ACCEPTED')`.execute(db);
+      await db.schema
+        .alterTable('refund_requests')
+        .addColumn('seller_id', 'text')
+        .addColumn('return_reason', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('CHANGE_OF_MIND')
+            .check(sql`return_reason in ('CHANGE_OF_MIND', 'SELLER_FAULT')`),
+        )
+        .addColumn('return_shipment_id', 'text')
+        .addColumn('return_shipping_fee', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('refund_amount', 'bigint')
+        .addColumn('inspection', 'jsonb')
+        .addColumn('pickup_failure', 'text')
+        .addColumn('received_at', 'timestamptz')
+        .addColumn('inspected_at', 'timestamptz')
+        .execute();
+      await sql`alter table refund_requests add constraint refund_requests_fee_bounded
+        check (return_shipping_fee between 0 and amount and (refund_amount is null or refund_amount = amount - return_shipping_fee))`.execute(
+        db,
+      );
+      await sql`alter table exchanges drop constraint exchanges_status_check`.execute(db);
+      await sql`alter table exchanges add constraint exchanges_status_check
+        check (status in ('REQUESTED', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED', 'FAILED'))`.execute(
+        db,
+      );
+    },
+  },
 };

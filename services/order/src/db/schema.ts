@@ -84,22 +84,51 @@ export interface OrderEventsTable {
   at: Generated<Date>;
 }
 
-/** 환불요청 (after delivery): whole or some items. */
+/**
+ * 반품 (a refund request after delivery): REQUESTED (pickup booked) → RECEIVED (back with the seller) →
+ * ACCEPTED (inspected, refund queued) → COMPLETED (money back); RECEIVED → REJECTED; PICKUP_FAILED
+ * when the carrier could not collect it. An admin settles PICKUP_FAILED and REJECTED ones.
+ */
+export type ReturnStatus = 'REQUESTED' | 'PICKUP_FAILED' | 'RECEIVED' | 'ACCEPTED' | 'REJECTED' | 'COMPLETED';
+export type ReturnReason = 'CHANGE_OF_MIND' | 'SELLER_FAULT';
+export interface Inspection {
+  result: 'ACCEPTED' | 'REJECTED';
+  reason: string | null;
+  photoFileIds: string[];
+  lines: { itemId: string; quantity: number; condition: 'RESELLABLE' | 'DAMAGED' }[];
+  by: string;
+  role: 'SELLER' | 'ADMIN';
+  at: string;
+  /** An earlier verdict this one overturned (an admin settling a dispute). */
+  overturned?: Omit<Inspection, 'overturned'>;
+}
 export interface RefundRequestsTable {
   id: string;
   order_id: string;
   user_id: string;
   reason: string;
+  /** What the lines are worth (the order's last return also carries its shipping fee). */
   amount: number;
   items: { itemId: string; sellerId: string; quantity: number; amount: number }[];
-  status: 'REQUESTED' | 'COMPLETED';
+  status: ReturnStatus;
   refund_id: string | null;
   requested_at: Generated<Date>;
   completed_at: Date | null;
+  seller_id: string | null;
+  return_reason: Generated<ReturnReason>;
+  return_shipment_id: string | null;
+  /** 반품배송비 kept from the refund (the buyer's change of mind), set on acceptance. */
+  return_shipping_fee: Generated<number>;
+  /** What goes back to the buyer: amount − return_shipping_fee, set on acceptance. */
+  refund_amount: number | null;
+  inspection: Inspection | null;
+  pickup_failure: string | null;
+  received_at: Date | null;
+  inspected_at: Date | null;
 }
 
-export type ExchangeStatus = 'REQUESTED' | 'IN_PROGRESS' | 'COMPLETED' | 'REJECTED' | 'CANCELLED';
-export type ExchangeLegStatus = 'REQUESTED' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
+export type ExchangeStatus = 'REQUESTED' | 'IN_PROGRESS' | 'COMPLETED' | 'REJECTED' | 'CANCELLED' | 'FAILED';
+export type ExchangeLegStatus = 'REQUESTED' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED' | 'FAILED';
 export interface ExchangeLine {
   itemId: string;
   productId: string;

@@ -1,6 +1,7 @@
-import { conflict, type Principal } from '@mp/platform';
+import { conflict, type Principal, validationFailed } from '@mp/platform';
 import type { Order, OrderContext } from './context.ts';
 import { announceCancelled, lockOwnOrder, transition } from './orders.ts';
+import type { RefundReceiveAccount } from './refund-requests.ts';
 import { cancellable } from './status.ts';
 
 /**
@@ -12,10 +13,16 @@ export async function cancelOrder(
   by: Principal,
   id: string,
   reason: string,
+  refundReceiveAccount?: RefundReceiveAccount,
 ): Promise<Order> {
   return ctx.db.transaction().execute(async (trx) => {
     const o = await lockOwnOrder(trx, by, id);
     if (!cancellable.includes(o.status)) throw notCancellable(o);
+    // A deposited virtual account is refunded by bank transfer: Toss needs the buyer's account.
+    if (o.payment_method === 'virtual_account' && o.status !== 'PENDING_PAYMENT' && !refundReceiveAccount)
+      throw validationFailed([
+        { path: 'refundReceiveAccount', message: 'required to cancel a paid virtual-account order' },
+      ]);
     const dispatched = await trx
       .selectFrom('order_shipments')
       .select('seller_id')
@@ -34,7 +41,7 @@ export async function cancelOrder(
       },
     );
     if (!moved) throw notCancellable(o);
-    await announceCancelled(ctx, trx, o, reason);
+    await announceCancelled(ctx, trx, o, reason, refundReceiveAccount);
     return moved;
   });
 }

@@ -14,6 +14,8 @@ export interface OrderRules {
   /** Purchase confirmation (구매확정) happens by itself this long after delivery. */
   autoConfirmDays: number;
   shipping: { fee: number; freeOver: number };
+  /** 반품배송비 the buyer pays for a return of their own choosing (단순변심), kept from the refund. */
+  returnShippingFee: number;
   /** Stock stays reserved this much longer than the payment window. */
   reservationMarginSeconds: number;
   /** A placement that has not committed after this long has died; its reservation is released. */

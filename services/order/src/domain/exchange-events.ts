@@ -14,6 +14,7 @@ const legRank: Record<ExchangeLegStatus, number> = {
   REQUESTED: 1,
   DISPATCHED: 2,
   DELIVERED: 3,
+  FAILED: 3,
 };
 
 async function lockExchange(trx: Transaction<Database>, orderId: string, exchangeId: string, type: string) {
@@ -94,6 +95,48 @@ export async function onExchangeLeg(
     trx,
     'order.exchange.completed',
     { ...exchangeEvent(next), completedAt: next.completed_at!.toISOString() },
+    publishOpts(o),
+  );
+}
+
+/**
+ * shipping.exchange.failed: the carrier could not carry a leg (배달불가, 반송). The exchange is
+ * FAILED (교환실패) with the carrier's reason: order.exchange.failed tells the buyer and the seller,
+ * and inventory releases the new SKU's hold. An admin sorts out where the parcels are.
+ */
+export async function onExchangeFailed(
+  ctx: OrderContext,
+  trx: Transaction<Database>,
+  e: EventOf<'shipping.exchange.failed'>,
+) {
+  const { o, x } = await lockExchange(trx, e.data.orderId, e.data.exchangeId, e.eventType);
+  const col = legColumns[e.data.leg];
+  const entry = {
+    sourceEventId: e.eventId,
+    data: { exchangeId: x.id, leg: e.data.leg, shipmentId: e.data.shipmentId, reason: e.data.reason },
+  };
+  if (!canMoveExchange(x.status, 'FAILED'))
+    return note(trx, o.id, { type: `EXCHANGE_${e.data.leg}_FAILED_LATE`, ...entry });
+  const now = new Date();
+  await update(trx, x, {
+    [col.status]: 'FAILED',
+    status: 'FAILED',
+    close_reason: `${e.data.leg}: ${e.data.reason}`,
+    closed_at: now,
+  } as Partial<Exchange>);
+  await note(trx, o.id, { type: 'EXCHANGE_FAILED', ...entry });
+  await ctx.events.publish(
+    trx,
+    'order.exchange.failed',
+    {
+      orderId: o.id,
+      exchangeId: x.id,
+      userId: o.user_id,
+      sellerId: x.seller_id,
+      leg: e.data.leg,
+      reason: e.data.reason,
+      failedAt: e.data.failedAt,
+    },
     publishOpts(o),
   );
 }

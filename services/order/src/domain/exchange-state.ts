@@ -6,14 +6,16 @@ export type Exchange = Selectable<ExchangesTable>;
 /**
  * An exchange's machine: REQUESTED 교환요청 → IN_PROGRESS 교환진행중 (a leg dispatched) →
  * COMPLETED 교환완료 (both legs delivered); REQUESTED → REJECTED 교환거부 (the seller) or
- * CANCELLED 교환철회 (the buyer), only while nothing is dispatched.
+ * CANCELLED 교환철회 (the buyer), only while nothing is dispatched; FAILED 교환실패 when the carrier
+ * could not carry a leg (배달불가, 반송): buyer and seller are told, an admin sorts out the parcels.
  */
 const moves: Record<ExchangeStatus, readonly ExchangeStatus[]> = {
-  REQUESTED: ['IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED'],
-  IN_PROGRESS: ['COMPLETED'],
+  REQUESTED: ['IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED', 'FAILED'],
+  IN_PROGRESS: ['COMPLETED', 'FAILED'],
   COMPLETED: [],
   REJECTED: [],
   CANCELLED: [],
+  FAILED: [],
 };
 export const canMoveExchange = (from: ExchangeStatus, to: ExchangeStatus) => moves[from].includes(to);
 
@@ -24,7 +26,7 @@ export const openExchange = (x: Pick<Exchange, 'status'>) => openStatuses.includ
 /** Units of an order line taken by exchanges that still stand (open or completed). */
 export const held = (itemId: string, exchanges: Pick<Exchange, 'status' | 'items'>[]) =>
   exchanges
-    .filter((x) => x.status !== 'REJECTED' && x.status !== 'CANCELLED')
+    .filter((x) => x.status !== 'REJECTED' && x.status !== 'CANCELLED' && x.status !== 'FAILED')
     .flatMap((x) => x.items)
     .filter((l) => l.itemId === itemId)
     .reduce((s, l) => s + l.quantity, 0);

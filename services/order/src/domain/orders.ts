@@ -1,3 +1,4 @@
+import type { EventData } from '@mp/contracts';
 import { notFound, type Principal, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Db, Order, OrderContext, OrderItem } from './context.ts';
@@ -98,6 +99,7 @@ export async function announceCancelled(
   trx: Transaction<Database>,
   before: Order,
   reason: string,
+  refundReceiveAccount?: EventData<'order.cancelled'>['refundReceiveAccount'],
 ) {
   const items = await itemsOf(trx, before.id);
   await ctx.events.publish(
@@ -112,6 +114,7 @@ export async function announceCancelled(
       ...(before.coupon_id ? { couponId: before.coupon_id } : {}),
       ...(before.user_coupon_id ? { userCouponId: before.user_coupon_id } : {}),
       items: linesOf(items).map((l) => ({ ...l, name: items.find((x) => x.id === l.itemId)!.name })),
+      ...(refundReceiveAccount ? { refundReceiveAccount } : {}),
     },
     publishOpts(before),
   );

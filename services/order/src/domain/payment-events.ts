@@ -3,6 +3,7 @@ import { PermanentEventError, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
 import { announceCancelled, itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
+import { completeReturn } from './returns.ts';
 import { followShipments } from './shipping-events.ts';
 
 /** payment.completed: 결제대기 → 결제완료. Late for a cancelled order: payment refunds it; nothing here. */
@@ -113,8 +114,8 @@ export async function onPaymentCancelled(trx: Transaction<Database>, e: EventOf<
 }
 
 /**
- * payment.refunded (flow 4.2 step 3): the money is back. A refund request completes (부분환불 or
- * 환불완료); a cancelled order becomes 환불완료; order.refund.completed tells settlement.
+ * payment.refunded (flow 4.2 step 3): the money is back. An accepted return completes (부분환불 or
+ * 환불완료, returns.ts); a cancelled order becomes 환불완료; order.refund.completed tells settlement.
  */
 export async function onPaymentRefunded(
   ctx: OrderContext,
@@ -132,7 +133,6 @@ export async function onPaymentRefunded(
     .where(sql<boolean>`data->>'refundId' = ${d.refundId}`)
     .executeTakeFirst();
   if (seen) return;
-  const refunded = Math.min(o.payable_amount, o.refunded_amount + d.amount);
   const request = d.refundRequestId
     ? await trx
         .selectFrom('refund_requests')
@@ -141,34 +141,22 @@ export async function onPaymentRefunded(
         .where('order_id', '=', o.id)
         .executeTakeFirst()
     : undefined;
-  let items: { itemId: string; sellerId: string; quantity: number; amount: number }[];
-  if (request) {
-    items = request.items;
-    await trx
-      .updateTable('refund_requests')
-      .set({ status: 'COMPLETED', refund_id: d.refundId, completed_at: new Date() })
-      .where('id', '=', request.id)
-      .execute();
-    for (const line of request.items)
-      await trx
-        .updateTable('order_items')
-        .set((eb) => ({
-          refunded_quantity: eb('refunded_quantity', '+', line.quantity),
-          refunded_amount: eb('refunded_amount', '+', line.amount),
-          status: sql`case when refunded_quantity + ${line.quantity} >= quantity then 'REFUNDED' else 'ORDERED' end`,
-        }))
-        .where('id', '=', line.itemId)
-        .execute();
-  } else {
-    // A cancellation's refund (or one made at the PG): everything the order still held.
-    const all = await itemsOf(trx, o.id);
-    items = all.map((i) => ({
-      itemId: i.id,
-      sellerId: i.seller_id,
-      quantity: i.quantity - i.refunded_quantity,
-      amount: i.line_amount - i.discount_amount - i.refunded_amount,
-    }));
+  if (request && request.status !== 'COMPLETED') {
+    await completeReturn(ctx, trx, o, request, {
+      refundId: d.refundId,
+      amount: d.amount,
+      sourceEventId: e.eventId,
+    });
+    return;
   }
+  const refunded = Math.min(o.payable_amount, o.refunded_amount + d.amount);
+  // A cancellation's refund (or one made at the PG): everything the order still held.
+  const items = (await itemsOf(trx, o.id)).map((i) => ({
+    itemId: i.id,
+    sellerId: i.seller_id,
+    quantity: i.quantity - i.refunded_quantity,
+    amount: i.line_amount - i.discount_amount - i.refunded_amount,
+  }));
   const entry = {
     type: 'REFUND_COMPLETED',
     sourceEventId: e.eventId,
@@ -190,7 +178,7 @@ export async function onPaymentRefunded(
     {
       orderId: o.id,
       userId: o.user_id,
-      refundRequestId: request?.id ?? null,
+      refundRequestId: null,
       refundId: d.refundId,
       amount: d.amount,
       items,

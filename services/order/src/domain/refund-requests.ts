@@ -1,20 +1,31 @@
-import { conflict, newId, type Principal, validationFailed } from '@mp/platform';
+import type { EventData } from '@mp/contracts';
+import { conflict, newId, type Principal, sql, validationFailed } from '@mp/platform';
+import type { ReturnReason } from '../db/schema.ts';
 import { refundForLine } from './amounts.ts';
 import type { OrderContext } from './context.ts';
 import { held, openStatuses } from './exchange-state.ts';
 import { itemsOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
 import { received } from './status.ts';
 
+export type RefundReceiveAccount = NonNullable<EventData<'order.refund.requested'>['refundReceiveAccount']>;
+
 /**
- * 환불요청 after delivery, of the whole order or some items: the amount is each line's net
- * amount (after its coupon share) for the units returned; the request that returns everything
- * left also returns the shipping fee, so the refunds add up to exactly what was paid.
+ * 반품 (a refund request after delivery) of one seller's lines, whole or some units: the amount is
+ * each line's net amount (after its coupon share) for the units returned; the request that returns
+ * everything left also returns the order's shipping fee (less the return fees kept before), so the
+ * refunds never exceed what was paid. Nothing is refunded yet: shipping books the pickup, and the
+ * seller's inspection decides (returns.ts). A virtual-account order needs the buyer's refund account.
  */
 export async function requestRefund(
   ctx: OrderContext,
   by: Principal,
   id: string,
-  input: { reason: string; items?: { itemId: string; quantity?: number | undefined }[] | undefined },
+  input: {
+    reason: string;
+    returnReason?: ReturnReason | undefined;
+    refundReceiveAccount?: RefundReceiveAccount | undefined;
+    items?: { itemId: string; quantity?: number | undefined }[] | undefined;
+  },
 ) {
   return ctx.db.transaction().execute(async (trx) => {
     const o = await lockOwnOrder(trx, by, id);
@@ -49,6 +60,21 @@ export async function requestRefund(
     if (!wanted.length) throw conflict('REFUND_NOT_ALLOWED', 'Nothing is left to refund');
     if (new Set(wanted.map((w) => w.item.id)).size !== wanted.length)
       throw validationFailed([{ path: 'items', message: 'each item once' }]);
+    const sellerIds = new Set(wanted.map((w) => w.item.seller_id));
+    if (sellerIds.size > 1)
+      throw validationFailed([
+        {
+          path: 'items',
+          message: "one seller's items per return (each seller collects and inspects its own)",
+        },
+      ]);
+    if (o.payment_method === 'virtual_account' && !input.refundReceiveAccount)
+      throw validationFailed([
+        {
+          path: 'refundReceiveAccount',
+          message: 'required for a virtual-account order (where the refund goes)',
+        },
+      ]);
     const lines = wanted.map(({ item, quantity }) => ({
       itemId: item.id,
       sellerId: item.seller_id,
@@ -66,13 +92,22 @@ export async function requestRefund(
     const everything =
       !exchanges.length &&
       items.every((i) => left(i) === (wanted.find((w) => w.item.id === i.id)?.quantity ?? 0));
+    // Return fees kept by earlier returns were never refunded, and are not owed back now.
+    const kept = await trx
+      .selectFrom('refund_requests')
+      .select(sql<string>`coalesce(sum(return_shipping_fee), 0)`.as('fees'))
+      .where('order_id', '=', o.id)
+      .where('status', '=', 'COMPLETED')
+      .executeTakeFirstOrThrow();
     const amount = everything
-      ? o.payable_amount - o.refunded_amount
+      ? o.payable_amount - o.refunded_amount - Number(kept.fees)
       : lines.reduce((s, l) => s + l.amount, 0);
+    const sellerId = wanted[0]!.item.seller_id;
+    const returnReason = input.returnReason ?? 'CHANGE_OF_MIND';
     const requestId = newId();
     const moved = await transition(trx, o, 'REFUND_REQUESTED', {
       type: 'REFUND_REQUESTED',
-      data: { refundRequestId: requestId, reason: input.reason, amount },
+      data: { refundRequestId: requestId, reason: input.reason, returnReason, amount, sellerId },
     });
     if (!moved) throw conflict('REFUND_NOT_ALLOWED', 'A refund request is already open');
     const request = await trx
@@ -87,6 +122,14 @@ export async function requestRefund(
         status: 'REQUESTED',
         refund_id: null,
         completed_at: null,
+        seller_id: sellerId,
+        return_reason: returnReason,
+        return_shipment_id: null,
+        refund_amount: null,
+        inspection: null,
+        pickup_failure: null,
+        received_at: null,
+        inspected_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -110,6 +153,9 @@ export async function requestRefund(
         amount,
         items: lines,
         requestedAt: request.requested_at.toISOString(),
+        returnReason,
+        sellerId,
+        ...(input.refundReceiveAccount ? { refundReceiveAccount: input.refundReceiveAccount } : {}),
       },
       publishOpts(o),
     );

@@ -1,4 +1,3 @@
-import type { EventOf } from '@mp/contracts';
 import { PermanentEventError, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order } from './context.ts';
@@ -86,20 +85,3 @@ export async function followShipments(
   }
   return moved;
 }
-
-export const onReturnRequested = async (
-  trx: Transaction<Database>,
-  e: EventOf<'shipping.return.requested'>,
-) => {
-  const o = await lockOrder(trx, e.data.orderId);
-  if (o)
-    await note(trx, o.id, {
-      type: 'RETURN_REQUESTED',
-      sourceEventId: e.eventId,
-      data: {
-        shipmentId: e.data.shipmentId,
-        returnShipmentId: e.data.returnShipmentId,
-        reason: e.data.reason,
-      },
-    });
-};

@@ -24,7 +24,8 @@ const moves: Record<OrderStatus, readonly OrderStatus[]> = {
   PREPARING: ['SHIPPING', 'CANCELLED'],
   SHIPPING: ['DELIVERED'],
   DELIVERED: ['COMPLETED', 'REFUND_REQUESTED'],
-  REFUND_REQUESTED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  // A return rejected after inspection gives the order back its delivered status.
+  REFUND_REQUESTED: ['PARTIALLY_REFUNDED', 'REFUNDED', 'DELIVERED'],
   PARTIALLY_REFUNDED: ['COMPLETED', 'REFUND_REQUESTED'],
   CANCELLED: ['REFUNDED'],
   PAYMENT_FAILED: [],

@@ -1,14 +1,15 @@
 import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { OrderContext } from '../domain/context.ts';
-import { onExchangeBooked, onExchangeLeg } from '../domain/exchange-events.ts';
+import { onExchangeBooked, onExchangeFailed, onExchangeLeg } from '../domain/exchange-events.ts';
 import {
   onPaymentCancelled,
   onPaymentCompleted,
   onPaymentFailed,
   onPaymentRefunded,
 } from '../domain/payment-events.ts';
-import { onReturnRequested, onShipment } from '../domain/shipping-events.ts';
+import { onReturnBooked, onReturnLeg } from '../domain/returns.ts';
+import { onShipment } from '../domain/shipping-events.ts';
 
 /** The order follows its payment and its shipments (seed 1.4's subscriptions, with the contract's gaps). */
 export function handlers(ctx: OrderContext): EventHandlers<Database> {
@@ -27,9 +28,12 @@ export function handlers(ctx: OrderContext): EventHandlers<Database> {
       onShipment(trx, e.eventId, 'SHIPPING_DELIVERED', e.data, 'DELIVERED', e.data.deliveredAt),
     'shipping.failed': (e, { trx }) =>
       onShipment(trx, e.eventId, 'SHIPPING_FAILED', e.data, 'FAILED', e.data.failedAt),
-    'shipping.return.requested': (e, { trx }) => onReturnRequested(trx, e),
+    'shipping.return.requested': (e, { trx }) => onReturnBooked(trx, e),
+    'shipping.return.received': (e, { trx }) => onReturnLeg(trx, e),
+    'shipping.return.failed': (e, { trx }) => onReturnLeg(trx, e),
     'shipping.exchange.requested': (e, { trx }) => onExchangeBooked(trx, e),
     'shipping.exchange.dispatched': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DISPATCHED'),
     'shipping.exchange.delivered': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DELIVERED'),
+    'shipping.exchange.failed': (e, { trx }) => onExchangeFailed(ctx, trx, e),
   };
 }

@@ -1,8 +1,10 @@
+import { refundReceiveAccount, returnReason } from '@mp/contracts';
 import {
   type App,
   createRoute,
   jsonBody,
   jsonResponse,
+  notFound,
   principalOf,
   problems,
   requireRole,
@@ -12,6 +14,7 @@ import { cancelOrder } from '../domain/cancel.ts';
 import { confirmByBuyer } from '../domain/confirm.ts';
 import type { OrderContext } from '../domain/context.ts';
 import { requestRefund } from '../domain/refund-requests.ts';
+import { inspectReturn } from '../domain/returns.ts';
 import { viewOrders } from '../domain/view.ts';
 import { idParam, orderDto, orderId } from './schemas.ts';
 
@@ -22,20 +25,34 @@ const cancel = createRoute({
   path: '/api/v1/orders/{id}/cancel',
   summary: '주문취소 before dispatch: refund, stock and coupon back, shipments stopped',
   middleware: [requireRole('buyer', 'admin')] as const,
-  request: { params: idParam, body: jsonBody(z.object({ reason })) },
+  request: {
+    params: idParam,
+    body: jsonBody(
+      z.object({
+        reason,
+        /** Where a deposited virtual account's money goes back (required for such an order). */
+        refundReceiveAccount: refundReceiveAccount.optional(),
+      }),
+    ),
+  },
   responses: { 200: jsonResponse(orderDto, 'CANCELLED'), ...problems(400, 401, 403, 404, 409) },
 });
 
 const refund = createRoute({
   method: 'post',
   path: '/api/v1/orders/{id}/refund-requests',
-  summary: '환불요청 after delivery: the whole order, or some items (and quantities)',
+  summary:
+    "반품요청 after delivery: one seller's items (and quantities) go back through a carrier pickup; refunded after the seller's inspection",
   middleware: [requireRole('buyer', 'admin')] as const,
   request: {
     params: idParam,
     body: jsonBody(
       z.object({
         reason,
+        /** CHANGE_OF_MIND (단순변심, the default): the return shipping fee is kept from the refund; SELLER_FAULT (불량·오배송): none. */
+        returnReason: returnReason.optional(),
+        /** A virtual-account order's refund goes to this account of the buyer's (required for one). */
+        refundReceiveAccount: refundReceiveAccount.optional(),
         items: z
           .array(z.object({ itemId: z.uuid(), quantity: z.int().min(1).max(99).optional() }))
           .min(1)
@@ -45,6 +62,34 @@ const refund = createRoute({
     ),
   },
   responses: { 201: jsonResponse(orderDto, 'REFUND_REQUESTED'), ...problems(400, 401, 403, 404, 409) },
+});
+
+const inspection = createRoute({
+  method: 'post',
+  path: '/api/v1/orders/{id}/refund-requests/{requestId}/inspection',
+  summary:
+    "검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos",
+  middleware: [requireRole('seller', 'admin')] as const,
+  request: {
+    params: z.object({ id: z.string().min(1).max(64), requestId: z.string().min(1).max(64) }),
+    body: jsonBody(
+      z.object({
+        result: z.enum(['ACCEPTED', 'REJECTED']),
+        reason: reason.optional(),
+        /** Files uploaded through the file service showing what was found (a seller's rejection needs one). */
+        photoFileIds: z.array(z.uuid()).max(10).optional(),
+        /** Per line: RESELLABLE (the default) goes back on hand, DAMAGED is written off. */
+        lines: z
+          .array(z.object({ itemId: z.uuid(), condition: z.enum(['RESELLABLE', 'DAMAGED']) }))
+          .max(50)
+          .optional(),
+      }),
+    ),
+  },
+  responses: {
+    200: jsonResponse(orderDto, 'The order after the inspection'),
+    ...problems(400, 401, 403, 404, 409),
+  },
 });
 
 const confirm = createRoute({
@@ -59,11 +104,13 @@ const confirm = createRoute({
 export function actionRoutes(app: App, ctx: OrderContext) {
   const view = async (o: Parameters<typeof viewOrders>[1][number]) => (await viewOrders(ctx.db, [o]))[0]!;
   app.openapi(cancel, async (c) => {
+    const body = c.req.valid('json');
     const o = await cancelOrder(
       ctx,
       principalOf(c),
       orderId(c.req.valid('param').id),
-      c.req.valid('json').reason,
+      body.reason,
+      body.refundReceiveAccount,
     );
     return c.json(await view(o), 200);
   });
@@ -76,8 +123,26 @@ export function actionRoutes(app: App, ctx: OrderContext) {
     );
     return c.json(await view(order), 201);
   });
+  app.openapi(inspection, async (c) => {
+    const { id, requestId } = c.req.valid('param');
+    const { order } = await inspectReturn(
+      ctx,
+      principalOf(c),
+      orderId(id),
+      returnIdOf(requestId),
+      c.req.valid('json'),
+    );
+    return c.json(await view(order), 200);
+  });
   app.openapi(confirm, async (c) => {
     const o = await confirmByBuyer(ctx, principalOf(c), orderId(c.req.valid('param').id));
     return c.json(await view(o), 200);
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A return id that cannot be one of ours is simply not found. */
+function returnIdOf(id: string) {
+  if (!UUID.test(id)) throw notFound('REFUND_REQUEST_NOT_FOUND', 'No such return');
+  return id;
 }

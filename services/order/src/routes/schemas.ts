@@ -7,14 +7,14 @@ export const status = z.enum(orderStatuses);
 
 const leg = z.object({
   shipmentId: z.string(),
-  status: z.enum(['REQUESTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED']),
+  status: z.enum(['REQUESTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED', 'FAILED']),
 });
 /** 교환: one seller's items for other options of the same product; legs are shipping's shipments. */
 export const exchangeDto = z
   .object({
     id: z.string(),
     sellerId: z.string(),
-    status: z.enum(['REQUESTED', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED']),
+    status: z.enum(['REQUESTED', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED', 'FAILED']),
     reason: z.string(),
     items: z.array(
       z.object({
@@ -77,8 +77,33 @@ export const orderDto = z
         items: z.array(
           z.object({ itemId: z.string(), sellerId: z.string(), quantity: z.int(), amount: z.int() }),
         ),
-        status: z.enum(['REQUESTED', 'COMPLETED']),
+        status: z.enum(['REQUESTED', 'PICKUP_FAILED', 'RECEIVED', 'ACCEPTED', 'REJECTED', 'COMPLETED']),
+        returnReason: z.enum(['CHANGE_OF_MIND', 'SELLER_FAULT']),
+        sellerId: z.string().nullable(),
+        returnShipmentId: z.string().nullable(),
+        returnShippingFee: z.int(),
+        refundAmount: z.int().nullable(),
+        pickupFailure: z.string().nullable(),
+        inspection: z
+          .object({
+            result: z.enum(['ACCEPTED', 'REJECTED']),
+            reason: z.string().nullable(),
+            photoFileIds: z.array(z.string()),
+            lines: z.array(
+              z.object({
+                itemId: z.string(),
+                quantity: z.int(),
+                condition: z.enum(['RESELLABLE', 'DAMAGED']),
+              }),
+            ),
+            by: z.string(),
+            role: z.enum(['SELLER', 'ADMIN']),
+            at: z.string(),
+          })
+          .nullable(),
         requestedAt: z.string(),
+        receivedAt: z.string().nullable(),
+        inspectedAt: z.string().nullable(),
         completedAt: z.string().nullable(),
       }),
     ),

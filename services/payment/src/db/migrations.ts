@@ -142,6 +142,26 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0005_refund_accounts': {
+    async up(db) {
+      // A deposited virtual account is refunded by bank transfer to the buyer's account (Toss's
+      // refundReceiveAccount), given with the return or cancel request and kept sealed until used.
+      await db.schema
+        .alterTable('refunds')
+        .addColumn('refund_account_sealed', 'text')
+        // An admin's retry of a refused refund is a new request to the PG: a new idempotency key.
+        .addColumn('retries', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('refund_accounts')
+        .addColumn('refund_request_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await sql`create index refunds_failed on refunds (created_at) where status = 'FAILED'`.execute(db);
+    },
+  },
   '0004_auto_approve_claims': {
     async up(db) {
       // Headless mode's claim on a payment to pay by itself; one that outlives its worker lapses.

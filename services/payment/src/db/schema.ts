@@ -75,6 +75,18 @@ export interface RefundsTable {
   pg_transaction_key: string | null;
   created_at: Generated<Date>;
   completed_at: Date | null;
+  /** Where a deposited virtual account's refund goes (Toss's refundReceiveAccount), sealed. */
+  refund_account_sealed: string | null;
+  /** How often an admin sent it again after the PG refused it. */
+  retries: Generated<number>;
+}
+
+/** The buyer's refund account given with a return (반품) request, until its refund is queued. */
+export interface RefundAccountsTable {
+  refund_request_id: string;
+  order_id: string;
+  sealed: string;
+  created_at: Generated<Date>;
 }
 
 /** Webhooks received from the PG, kept for inspection; their content is never trusted (re-queried). */
@@ -129,6 +141,7 @@ export interface PaymentMethodsTable {
 export interface Database extends PlatformTables {
   payments: PaymentsTable;
   refunds: RefundsTable;
+  refund_accounts: RefundAccountsTable;
   webhook_events: WebhookEventsTable;
   cancelled_orders: CancelledOrdersTable;
   payment_methods: PaymentMethodsTable;

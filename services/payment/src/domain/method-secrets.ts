@@ -13,11 +13,16 @@ export function methodSecrets(key: Buffer) {
   const sealing = sub('payment-method/billing-key-seal');
   const digesting = sub('payment-method/billing-key-digest');
   const customers = sub('payment-method/toss-customer-key');
+  const accounts = sub('payment/refund-account-seal');
   const customerKeyOf = (userId: string) =>
     `mp_${createHmac('sha256', customers).update(userId).digest('base64url')}`;
   return {
     seal: (billingKey: string): string => sealSecret(sealing, billingKey),
     unseal: (sealed: string): string => unsealSecret(sealing, sealed),
+    /** A buyer's refund account (virtual-account refunds), sealed at rest under its own key. */
+    sealAccount: (account: RefundAccount): string => sealSecret(accounts, JSON.stringify(account)),
+    unsealAccount: (sealed: string): RefundAccount =>
+      JSON.parse(unsealSecret(accounts, sealed)) as RefundAccount,
     digest: (billingKey: string) => createHmac('sha256', digesting).update(billingKey).digest('hex'),
     /** The buyer's customerKey (46 characters). */
     customerKeyOf,
@@ -31,3 +36,4 @@ export function methodSecrets(key: Buffer) {
 }
 
 export type MethodSecrets = ReturnType<typeof methodSecrets>;
+export type RefundAccount = { bank: string; accountNumber: string; holderName: string };

@@ -124,13 +124,41 @@ export async function cancelForOrder(
       paymentOpts(p),
     );
   } else if (['WAITING_FOR_DEPOSIT', 'DONE', 'PARTIALLY_REFUNDED'].includes(p.status)) {
-    await queueCancellation(trx, marked, d.reason);
+    const account = d.refundReceiveAccount ? ctx.methods.sealAccount(d.refundReceiveAccount) : null;
+    await queueCancellation(trx, marked, d.reason, account);
   }
 }
 
-/** order.refund.requested (환불요청): a refund of that amount is queued; the PG call is the refund job's. */
-export async function refundForRequest(trx: Transaction<Database>, event: EventOf<'order.refund.requested'>) {
+/**
+ * order.refund.requested (반품): nothing is refunded until the seller's inspection accepts the
+ * return; a virtual-account order's refund account is kept (sealed) for that refund.
+ */
+export async function keepRefundAccount(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  event: EventOf<'order.refund.requested'>,
+) {
   const d = event.data;
+  if (!d.refundReceiveAccount) return;
+  await trx
+    .insertInto('refund_accounts')
+    .values({
+      refund_request_id: d.refundRequestId,
+      order_id: d.orderId,
+      sealed: ctx.methods.sealAccount(d.refundReceiveAccount),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/**
+ * order.return.inspected, accepted: the refund of what the inspection gives back (the lines less the
+ * return shipping fee) is queued, once per return whatever the redeliveries (a unique index per
+ * refund request), never beyond what is left of the payment; the PG call is the refund job's.
+ */
+export async function refundForReturn(trx: Transaction<Database>, event: EventOf<'order.return.inspected'>) {
+  const d = event.data;
+  if (d.result !== 'ACCEPTED' || d.refundAmount <= 0) return;
   const p = await lockPayment(trx, { orderId: d.orderId });
   if (!p || (p.status !== 'DONE' && p.status !== 'PARTIALLY_REFUNDED'))
     throw new PermanentEventError(
@@ -140,10 +168,16 @@ export async function refundForRequest(trx: Transaction<Database>, event: EventO
     .selectFrom('refunds')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('sum'))
     .where('payment_id', '=', p.id)
-    .where('status', '=', 'PENDING')
+    .where('status', 'in', ['PENDING', 'FAILED'])
+    .where((eb) => eb('refund_request_id', 'is', null).or('refund_request_id', '!=', d.refundRequestId))
     .executeTakeFirstOrThrow();
-  const amount = Math.min(d.amount, p.amount - p.refunded_amount - Number(pending.sum));
+  const amount = Math.min(d.refundAmount, p.amount - p.refunded_amount - Number(pending.sum));
   if (amount <= 0) throw new PermanentEventError(`nothing left to refund on order ${d.orderId}`);
+  const account = await trx
+    .selectFrom('refund_accounts')
+    .select('sealed')
+    .where('refund_request_id', '=', d.refundRequestId)
+    .executeTakeFirst();
   await trx
     .insertInto('refunds')
     .values({
@@ -153,10 +187,11 @@ export async function refundForRequest(trx: Transaction<Database>, event: EventO
       kind: 'REFUND',
       refund_request_id: d.refundRequestId,
       amount,
-      reason: d.reason,
+      reason: d.returnReason === 'SELLER_FAULT' ? '반품 (판매자 귀책)' : '반품 (단순변심)',
       last_error: null,
       pg_transaction_key: null,
       completed_at: null,
+      refund_account_sealed: account?.sealed ?? null,
     })
     .onConflict((oc) => oc.doNothing())
     .execute();

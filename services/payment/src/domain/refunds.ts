@@ -27,14 +27,20 @@ async function carryOut(ctx: PaymentContext, r: Refund) {
     .selectAll()
     .where('id', '=', r.payment_id)
     .executeTakeFirstOrThrow();
-  const key = `refund-${r.id}`;
+  // Retries after a crash or no answer reuse the key (the same cancel); an admin's retry of a refusal is a new one.
+  const key = r.retries ? `refund-${r.id}-retry-${r.retries}` : `refund-${r.id}`;
   let pg: PgPayment;
   try {
+    // A deposited virtual account goes back by bank transfer, to the account the buyer gave.
+    const account =
+      p.method === 'virtual_account' && p.status !== 'WAITING_FOR_DEPOSIT' && r.refund_account_sealed
+        ? { refundReceiveAccount: ctx.methods.unsealAccount(r.refund_account_sealed) }
+        : {};
     pg = await ctx.pg.cancel(
       p.payment_key!,
       p.status === 'WAITING_FOR_DEPOSIT'
         ? { cancelReason: r.reason }
-        : { cancelReason: r.reason, cancelAmount: r.amount },
+        : { cancelReason: r.reason, cancelAmount: r.amount, ...account },
       key,
     );
   } catch (err) {

@@ -137,7 +137,12 @@ export async function markFailed(
 }
 
 /** The whole balance goes back: one cancellation per payment, whatever is retried. */
-export async function queueCancellation(trx: Transaction<Database>, p: Payment, reason: string) {
+export async function queueCancellation(
+  trx: Transaction<Database>,
+  p: Payment,
+  reason: string,
+  refundAccountSealed: string | null = null,
+) {
   const balance = p.amount - p.refunded_amount;
   if (p.status !== 'WAITING_FOR_DEPOSIT' && balance <= 0) return;
   await trx
@@ -153,6 +158,7 @@ export async function queueCancellation(trx: Transaction<Database>, p: Payment, 
       last_error: null,
       pg_transaction_key: null,
       completed_at: null,
+      refund_account_sealed: refundAccountSealed,
     })
     .onConflict((oc) => oc.doNothing())
     .execute();

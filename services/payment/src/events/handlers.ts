@@ -2,9 +2,12 @@ import type { EventHandlers } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { PaymentContext } from '../domain/context.ts';
 import { wakeJobs } from '../domain/jobs.ts';
-import { cancelForOrder, openPayment, refundForRequest } from '../domain/order-events.ts';
+import { cancelForOrder, keepRefundAccount, openPayment, refundForReturn } from '../domain/order-events.ts';
 
-/** order.created opens a payment; order.cancelled cancels or refunds it; order.refund.requested refunds (seed 1.5). */
+/**
+ * order.created opens a payment; order.cancelled cancels or refunds it; a return (반품) is refunded
+ * once its inspection accepts it (order.return.inspected), to the account given with the request (seed 1.5).
+ */
 export function handlers(ctx: PaymentContext, autoApprove: boolean): EventHandlers<Database> {
   return {
     'order.created': async (event, { trx }) => {
@@ -15,8 +18,9 @@ export function handlers(ctx: PaymentContext, autoApprove: boolean): EventHandle
       await cancelForOrder(ctx, trx, event);
       await wakeJobs(trx);
     },
-    'order.refund.requested': async (event, { trx }) => {
-      await refundForRequest(trx, event);
+    'order.refund.requested': (event, { trx }) => keepRefundAccount(ctx, trx, event),
+    'order.return.inspected': async (event, { trx }) => {
+      await refundForReturn(trx, event);
       await wakeJobs(trx);
     },
   };

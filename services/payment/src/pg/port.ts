@@ -82,10 +82,17 @@ export interface PaymentGateway {
     input: { paymentKey: string; orderId: string; amount: number },
     idempotencyKey: string,
   ): Promise<PgPayment>;
-  /** 결제 취소: the whole balance, or `cancelAmount` of it. */
+  /**
+   * 결제 취소: the whole balance, or `cancelAmount` of it. A deposited virtual account needs
+   * `refundReceiveAccount` (the buyer's bank code, account number and holder): Toss refuses without it.
+   */
   cancel(
     paymentKey: string,
-    input: { cancelReason: string; cancelAmount?: number },
+    input: {
+      cancelReason: string;
+      cancelAmount?: number;
+      refundReceiveAccount?: { bank: string; accountNumber: string; holderName: string };
+    },
     idempotencyKey: string,
   ): Promise<PgPayment>;
   getPayment(paymentKey: string): Promise<PgPayment>;

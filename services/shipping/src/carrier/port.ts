@@ -28,9 +28,27 @@ export class CarrierError extends Error {
   }
 }
 
+/** A return pickup (반품 회수) to book: the carrier collects the parcel at the buyer's address. */
+export interface PickupRequest {
+  /** Ours, unique per pickup: booking the same again answers the same booking (the return shipment's id). */
+  orderNo: string;
+  senderName: string;
+  senderPhone: string;
+  senderAddress: string;
+  senderZipCode: string;
+  itemName: string;
+  quantity: number;
+}
+
 export interface CarrierClient {
   /** Undefined while the carrier does not know the tracking number yet. */
   track(carrier: Carrier, trackingNumber: string): Promise<Tracking | undefined>;
+  /**
+   * Books a pickup (반품 회수 접수); the answer's invoice is then tracked like any parcel. A refusal
+   * (an address the carrier does not serve) is a CarrierError `CARRIER_PICKUP_REFUSED`; no answer
+   * is `CARRIER_UNAVAILABLE` (booking again is safe: the same orderNo is the same booking).
+   */
+  bookPickup(carrier: Carrier, req: PickupRequest): Promise<{ trackingNumber: string }>;
 }
 
 /** 택배사 코드 of the tracking API (스마트택배): CJ대한통운 04, 롯데택배 08, 한진택배 05, 로젠택배 06, 우체국택배 01. */

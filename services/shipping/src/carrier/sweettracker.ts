@@ -1,5 +1,5 @@
 import type { Carrier } from '../db/schema.ts';
-import { type CarrierClient, CarrierError, carrierCodes, type Tracking } from './port.ts';
+import { type CarrierClient, CarrierError, carrierCodes, type PickupRequest, type Tracking } from './port.ts';
 
 /** A step as the tracking API reports it. */
 interface Detail {
@@ -29,7 +29,48 @@ const kstTime = (s: string) => new Date(`${s.replace(' ', 'T')}+09:00`);
  */
 export function sweetTracker(o: TrackerOptions): CarrierClient {
   const doFetch = o.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  /** Sends a request; the answer's JSON, or CARRIER_UNAVAILABLE when none came (or a 5xx). */
+  async function ask(url: string, init: RequestInit): Promise<Record<string, unknown>> {
+    try {
+      const res = await Promise.race([
+        doFetch(url, { ...init, signal: AbortSignal.timeout(o.timeoutMs) }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timeout')), o.timeoutMs).unref(),
+        ),
+      ]);
+      const body = (await res.json()) as Record<string, unknown>;
+      if (!res.ok && body.status !== false) throw new Error(`HTTP ${res.status}`);
+      return body;
+    } catch (err) {
+      throw new CarrierError(
+        'CARRIER_UNAVAILABLE',
+        `the carrier API did not answer: ${(err as Error).message}`,
+      );
+    }
+  }
   return {
+    /**
+     * 반품 회수 접수: `POST /api/v1/pickupReservation` in the tracking API's shape (t_key, t_code and
+     * the answer's `status`/`code`/`msg`); 301 (an area the carrier does not collect from) and 302 (a
+     * refused address) are refusals.
+     */
+    async bookPickup(carrier: Carrier, req: PickupRequest) {
+      const body = await ask(`${o.baseUrl}/api/v1/pickupReservation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ t_key: o.apiKey, t_code: carrierCodes[carrier], ...req }),
+      });
+      if (body.status === false) {
+        const code = String(body.code);
+        throw new CarrierError(
+          code === '301' || code === '302' ? 'CARRIER_PICKUP_REFUSED' : `CARRIER_${code}`,
+          String(body.msg ?? 'refused'),
+        );
+      }
+      if (typeof body.invoiceNo !== 'string' || !body.invoiceNo)
+        throw new CarrierError('CARRIER_UNAVAILABLE', 'the pickup booking came back without an invoice');
+      return { trackingNumber: body.invoiceNo };
+    },
     async track(carrier: Carrier, trackingNumber: string) {
       const qs = new URLSearchParams({
         t_key: o.apiKey,

@@ -95,4 +95,16 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0004_return_pickups': {
+    async up(db) {
+      // 반품 회수: a pickup the carrier refused fails before any invoice exists.
+      await sql`alter table shipments drop constraint shipments_tracked_when_dispatched`.execute(db);
+      await sql`alter table shipments add constraint shipments_tracked_when_dispatched
+        check (status in ('REQUESTED', 'CANCELLED') or tracking_number is not null
+               or (kind = 'RETURN' and status = 'FAILED'))`.execute(db);
+      await sql`create index shipments_pickups_due on shipments (requested_at) where kind = 'RETURN' and status = 'REQUESTED'`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -95,12 +95,12 @@ export async function cancelExchange(trx: Transaction<Database>, event: EventOf<
     .execute();
 }
 
-/** shipping.exchange.dispatched / delivered for a leg (published with the leg's own moves). */
+/** shipping.exchange.dispatched / delivered / failed for a leg (published with the leg's own moves). */
 export async function announceLeg(
   ctx: ShippingContext,
   trx: Transaction<Database>,
   s: Shipment,
-  moved: { dispatchedAt: Date } | { deliveredAt: Date },
+  moved: { dispatchedAt: Date } | { deliveredAt: Date } | { failed: string },
 ) {
   const leg = legOf(s);
   if (!leg || !s.exchange_id) return;
@@ -121,6 +121,13 @@ export async function announceLeg(
         trackingNumber: s.tracking_number!,
         dispatchedAt: moved.dispatchedAt.toISOString(),
       },
+      opts(s),
+    );
+  else if ('failed' in moved)
+    await ctx.events.publish(
+      trx,
+      'shipping.exchange.failed',
+      { ...base, reason: moved.failed, failedAt: new Date().toISOString() },
       opts(s),
     );
   else

@@ -2,6 +2,7 @@ import { sql } from '@mp/platform';
 import { CarrierError, type Tracking } from '../carrier/port.ts';
 import { opts, type Shipment, type ShippingContext } from './context.ts';
 import { announceLeg } from './exchanges.ts';
+import { announceReturn } from './returns.ts';
 
 /**
  * Asks the carrier about parcels on their way (the tracking API is polled; 스마트택배 calls this
@@ -82,6 +83,9 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
     if (t.failed) {
       await moved({ status: 'FAILED', failed_at: new Date() });
       const why = t.steps.find((x) => /배달불가|미배달|반송|배송실패/.test(x.kind));
+      const reason = why?.kind ?? 'the carrier could not deliver';
+      await announceReturn(ctx, trx, s, { failed: reason });
+      await announceLeg(ctx, trx, s, { failed: reason });
       if (announce)
         await ctx.events.publish(
           trx,
@@ -89,7 +93,7 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
           {
             shipmentId: s.id,
             orderId: s.order_id,
-            reason: why?.kind ?? 'the carrier could not deliver',
+            reason,
             failedAt: new Date().toISOString(),
           },
           opts(s),
@@ -98,6 +102,7 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
       const at = t.steps.find((x) => x.level >= 6)?.at ?? new Date();
       await moved({ status: 'DELIVERED', delivered_at: at });
       await announceLeg(ctx, trx, s, { deliveredAt: at });
+      await announceReturn(ctx, trx, s, { receivedAt: at });
       if (announce)
         await ctx.events.publish(
           trx,
