@@ -13,6 +13,7 @@ import {
   type Dapr,
   type Kysely,
   type Logger,
+  lockKey,
   type Selectable,
   sql,
   type Transaction,
@@ -87,7 +88,7 @@ export async function writeConfig(
       parsed.error.issues.map((i) => ({ path: ['value', ...i.path].join('.'), message: i.message })),
     );
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`system-config:${key}`}))`.execute(trx);
+    await lockKey(trx, `system-config:${key}`);
     const current = await trx
       .selectFrom('system_configs')
       .selectAll()
@@ -148,7 +149,7 @@ export async function reconcileConfigs({ db, dapr, log }: { db: Kysely<Database>
     await db
       .transaction()
       .execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(${`system-config:${key}`}))`.execute(trx);
+        await lockKey(trx, `system-config:${key}`);
         const row = await trx
           .selectFrom('system_configs')
           .selectAll()

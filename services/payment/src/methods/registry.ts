@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   ApiError,
   conflict,
+  lockKey,
   newId,
   notFound,
-  sql,
   type Transaction,
   unavailable,
   unprocessable,
@@ -106,7 +106,7 @@ export async function registerMethod(
  * transaction-scoped advisory lock; the read after it sees what the previous holder committed).
  */
 async function lockMethodsOf(trx: Transaction<Database>, userId: string) {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`payment_methods:${userId}`}, 0))`.execute(trx);
+  await lockKey(trx, `payment_methods:${userId}`);
   return trx
     .selectFrom('payment_methods')
     .select(['id', 'is_default'])

@@ -5,7 +5,7 @@
  * (a payment, a cancellation) is counted exactly once, when both are known.
  */
 import type { EventData } from '@mp/contracts';
-import { type Selectable, sql, type Transaction } from '@mp/platform';
+import { lockKey, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, OrdersTable } from '../db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -38,8 +38,7 @@ async function bump(trx: Trx, at: string | Date, sellerId: string, add: Partial<
   );
 }
 
-const lockOrder = (trx: Trx, orderId: string) =>
-  sql`select pg_advisory_xact_lock(hashtext(${`stats-order:${orderId}`}))`.execute(trx);
+const lockOrder = (trx: Trx, orderId: string) => lockKey(trx, `stats-order:${orderId}`);
 const ensureOrder = (trx: Trx, orderId: string) =>
   trx
     .insertInto('orders')
