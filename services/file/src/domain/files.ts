@@ -2,6 +2,7 @@ import {
   ApiError,
   conflict,
   type EventPublisher,
+  jsonb,
   type Kysely,
   type Logger,
   newId,
@@ -297,7 +298,7 @@ export async function processNextImage(
     const variants = await makeVariants(store, f);
     await db
       .updateTable('files')
-      .set({ variants: JSON.stringify(variants) as never, variants_pending: false, variant_error: null })
+      .set({ variants: jsonb(variants), variants_pending: false, variant_error: null })
       .where('id', '=', f.id)
       .where('status', '=', 'READY')
       .execute();

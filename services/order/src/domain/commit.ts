@@ -1,4 +1,4 @@
-import { ApiError, currentContext, newId, type Transaction } from '@mp/platform';
+import { ApiError, currentContext, jsonb, newId, type Transaction } from '@mp/platform';
 import type { Address, Database } from '../db/schema.ts';
 import { lineAmount } from './amounts.ts';
 import type { Order, OrderContext } from './context.ts';
@@ -55,7 +55,7 @@ export async function commitOrder(
       user_coupon_id: p.coupon?.userCouponId ?? null,
       coupon_funded_by: p.coupon ? (p.coupon.fundedBy ?? 'ADMIN') : null,
       payment_method: n.paymentMethod,
-      shipping_address: JSON.stringify(n.shippingAddress) as never,
+      shipping_address: jsonb(n.shippingAddress),
       seller_ids: sellerIds,
       idempotency_key: n.idempotencyKey ?? null,
       payment_id: null,
@@ -81,7 +81,7 @@ export async function commitOrder(
         sku: l.sku,
         seller_id: l.sellerId,
         name: l.name,
-        option_values: JSON.stringify(l.optionValues ?? {}) as never,
+        option_values: jsonb(l.optionValues ?? {}),
         unit_price: l.unitPrice,
         quantity: l.quantity,
         line_amount: lineAmount(l),

@@ -1,4 +1,4 @@
-import { conflict, newId, type Principal, validationFailed } from '@mp/platform';
+import { conflict, jsonb, newId, type Principal, validationFailed } from '@mp/platform';
 import { refundForLine } from './amounts.ts';
 import type { OrderContext } from './context.ts';
 import { held, openStatuses } from './exchange-state.ts';
@@ -83,7 +83,7 @@ export async function requestRefund(
         user_id: o.user_id,
         reason: input.reason,
         amount,
-        items: JSON.stringify(lines) as never,
+        items: jsonb(lines),
         status: 'REQUESTED',
         refund_id: null,
         completed_at: null,

@@ -1,6 +1,6 @@
 import type { EventOf } from '@mp/contracts';
-import { newId, type Transaction } from '@mp/platform';
-import type { Database, ShipmentItem } from '../db/schema.ts';
+import { jsonb, newId, type Transaction } from '@mp/platform';
+import type { Address, Database, ShipmentItem } from '../db/schema.ts';
 import { opts, type ShippingContext } from './context.ts';
 
 /** order.refund.requested: the refunded items are collected from the buyer (반품 회수), one return per seller. */
@@ -34,7 +34,7 @@ export async function bookReturn(
     order_id: string;
     seller_id: string;
     user_id: string;
-    recipient: unknown;
+    recipient: Address;
     correlation_id: string;
   },
   items: ShipmentItem[],
@@ -53,8 +53,8 @@ export async function bookReturn(
       refund_request_id: refundRequestId,
       exchange_id: null,
       status: 'REQUESTED',
-      recipient: JSON.stringify(delivery.recipient) as never,
-      items: JSON.stringify(items) as never,
+      recipient: jsonb(delivery.recipient),
+      items: jsonb(items),
       carrier: null,
       tracking_number: null,
       estimated_delivery: null,

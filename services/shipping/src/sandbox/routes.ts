@@ -1,4 +1,4 @@
-import { type App, type Kysely, sql, z } from '@mp/platform';
+import { type App, jsonb, type Kysely, sql, z } from '@mp/platform';
 import { carrierCodes, carrierNames } from '../carrier/port.ts';
 
 export const CARRIER_SANDBOX_BASE = '/sandbox/carrier';
@@ -68,7 +68,7 @@ export function carrierSandbox(
           t_invoice: invoice,
           level: 1,
           failed: false,
-          details: JSON.stringify([step(route[0]!)]) as never,
+          details: jsonb([step(route[0]!)]),
         })
         .onConflict((oc) => oc.doNothing())
         .execute();

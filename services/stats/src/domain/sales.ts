@@ -5,7 +5,7 @@
  * (a payment, a cancellation) is counted exactly once, when both are known.
  */
 import type { EventData } from '@mp/contracts';
-import { lockKey, type Selectable, sql, type Transaction } from '@mp/platform';
+import { jsonb, lockKey, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, OrdersTable } from '../db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -58,7 +58,7 @@ export async function countOrder(trx: Trx, o: EventData<'order.created'>): Promi
   const sellers = [...gross].map(([sellerId, g]) => ({ sellerId, gross: g }));
   const fresh = await trx
     .updateTable('orders')
-    .set({ created_at: new Date(o.createdAt), sellers: JSON.stringify(sellers) as never })
+    .set({ created_at: new Date(o.createdAt), sellers: jsonb(sellers) })
     .where('order_id', '=', o.orderId)
     .where('sellers', 'is', null)
     .returning('order_id')
