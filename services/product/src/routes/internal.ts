@@ -4,9 +4,9 @@ import {
   conflict,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   pageOf,
   pageQuery,
   problems,
@@ -244,15 +244,14 @@ export function internalRoutes(app: App, deps: ServiceDeps<Database>) {
       .orderBy('p.id')
       .limit(q.limit + 1)
       .execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+      t: last.created_at.toISOString(),
+      id: last.id,
+    }));
     return c.json(
       {
         items: page.map(listItem),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-            : null,
+        nextCursor,
       },
       200,
     );

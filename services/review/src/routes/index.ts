@@ -2,10 +2,10 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   idempotent,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -245,17 +245,18 @@ export function routes(app: App, { db, dapr, events }: ServiceDeps<Database>): v
       .orderBy('id', 'desc')
       .limit(q.limit + 1)
       .execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
     const keyOf = (r: ReviewRow) =>
       q.sort === 'rating' ? r.rating : q.sort === 'helpful' ? r.helpful_count : 0;
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+      s: q.sort,
+      k: keyOf(last),
+      t: last.created_at.toISOString(),
+      id: last.id,
+    }));
     return c.json(
       {
         items: page.map(reviewView),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ s: q.sort, k: keyOf(last), t: last.created_at.toISOString(), id: last.id })
-            : null,
+        nextCursor,
       },
       200,
     );
@@ -323,15 +324,14 @@ export function routes(app: App, { db, dapr, events }: ServiceDeps<Database>): v
       .orderBy('id', 'desc')
       .limit(q.limit + 1)
       .execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+      t: last.created_at.toISOString(),
+      id: last.id,
+    }));
     return c.json(
       {
         items: page.map(reviewView),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-            : null,
+        nextCursor,
       },
       200,
     );

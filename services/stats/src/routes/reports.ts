@@ -3,9 +3,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -107,11 +107,11 @@ export function reportRoutes(app: App, deps: Deps): void {
       .limit(q.limit + 1);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(view),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

@@ -2,9 +2,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -241,11 +241,11 @@ export function internalRoutes(app: App, deps: UserDeps) {
     }
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(toAdmin),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );
