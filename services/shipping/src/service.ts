@@ -1,10 +1,10 @@
 import {
-  ApiError,
   baseConfigSchema,
   envFlag,
   intervalWorker,
   type ServiceDefinition,
   type ServiceDeps,
+  unavailable,
   z,
 } from '@mp/platform';
 import { CarrierError } from './carrier/port.ts';
@@ -74,7 +74,7 @@ export function shippingService(o: { fetch?: Fetch } = {}): ServiceDefinition<Da
           track: (carrier, number) =>
             client.track(carrier, number).catch((err) => {
               if (err instanceof CarrierError && err.code === 'CARRIER_UNAVAILABLE')
-                throw new ApiError(503, 'CARRIER_UNAVAILABLE', err.message);
+                throw unavailable('CARRIER_UNAVAILABLE', err.message);
               throw err;
             }),
         },

@@ -17,6 +17,7 @@ import {
   type Selectable,
   sql,
   type Transaction,
+  unavailable,
   validationFailed,
 } from '@mp/platform';
 import type { SystemConfigsTable } from '../db/backoffice-schema.ts';
@@ -122,8 +123,7 @@ export async function writeConfig(
       applied = await push(dapr, key, parsed.data, version);
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) throw err;
-      throw new ApiError(
-        503,
+      throw unavailable(
         'CONFIG_OWNER_UNAVAILABLE',
         `${systemConfigs[key].owner} could not take the setting; nothing was changed`,
       );

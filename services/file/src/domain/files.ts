@@ -1,5 +1,4 @@
 import {
-  ApiError,
   conflict,
   type EventPublisher,
   jsonb,
@@ -8,10 +7,12 @@ import {
   newId,
   notFound,
   type Principal,
+  payloadTooLarge,
   type Selectable,
   sql,
   type Transaction,
   unprocessable,
+  unsupportedMediaType,
 } from '@mp/platform';
 import sharp from 'sharp';
 import type { Database, FilesTable } from '../db/schema.ts';
@@ -88,8 +89,7 @@ export async function requestUpload(
 ) {
   const purpose = purposes[input.purpose]!;
   if (!purpose.types.includes(input.contentType)) {
-    throw new ApiError(
-      415,
+    throw unsupportedMediaType(
       'UNSUPPORTED_MEDIA_TYPE',
       `A ${input.purpose} must be one of ${purpose.types.join(', ')}`,
       {
@@ -98,7 +98,7 @@ export async function requestUpload(
     );
   }
   if (input.size > purpose.maxBytes) {
-    throw new ApiError(413, 'FILE_TOO_LARGE', `A ${input.purpose} may be at most ${purpose.maxBytes} bytes`, {
+    throw payloadTooLarge('FILE_TOO_LARGE', `A ${input.purpose} may be at most ${purpose.maxBytes} bytes`, {
       errors: [{ path: 'size', message: `at most ${purpose.maxBytes} bytes` }],
     });
   }

@@ -1,4 +1,4 @@
-import { ApiError, currentContext, jsonb, newId, type Transaction } from '@mp/platform';
+import { currentContext, jsonb, newId, retryAfter, type Transaction, unavailable } from '@mp/platform';
 import type { Address, Database } from '../db/schema.ts';
 import { lineAmount } from './amounts.ts';
 import type { Order, OrderContext } from './context.ts';
@@ -32,13 +32,7 @@ export async function commitOrder(
     .returning('order_id')
     .executeTakeFirst();
   if (!mine)
-    throw new ApiError(
-      503,
-      'CHECKOUT_TIMED_OUT',
-      'Placing the order took too long; try again',
-      {},
-      { 'retry-after': '1' },
-    );
+    throw unavailable('CHECKOUT_TIMED_OUT', 'Placing the order took too long; try again', {}, retryAfter(1));
   const sellerIds = [...new Set(p.lines.map((l) => l.sellerId))];
   const now = new Date();
   const o = await trx

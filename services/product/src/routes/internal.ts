@@ -1,5 +1,4 @@
 import {
-  ApiError,
   type App,
   conflict,
   createRoute,
@@ -7,6 +6,7 @@ import {
   jsonBody,
   jsonResponse,
   keysetPage,
+  notFound,
   pageOf,
   pageQuery,
   problems,
@@ -174,8 +174,7 @@ export function internalRoutes(app: App, deps: ServiceDeps<Database>) {
         unitPrice: r.price + r.price_delta,
       };
     });
-    if (missing.length)
-      throw new ApiError(404, 'PRODUCT_NOT_FOUND', 'Some products are unknown', { errors: missing });
+    if (missing.length) throw notFound('PRODUCT_NOT_FOUND', 'Some products are unknown', { errors: missing });
     if (unavailable.length)
       throw conflict('PRODUCT_UNAVAILABLE', 'Some products are not on sale', { errors: unavailable });
     return c.json({ items: quoted.filter((q) => q !== undefined) }, 200);

@@ -1,5 +1,5 @@
 /** 정산 지급: an admin marks a settlement paid once the money has gone out (→ settlement.paid). */
-import { ApiError, conflict, notFound } from '@mp/platform';
+import { conflict, notFound } from '@mp/platform';
 import type { Deps } from '../config.ts';
 
 export async function markPaid(
@@ -26,8 +26,7 @@ export async function markPaid(
         `This negative balance was carried into settlement ${s.carried_into}`,
       );
     if (s.net_amount <= 0)
-      throw new ApiError(
-        409,
+      throw conflict(
         'NOTHING_TO_PAY',
         'The net amount is not positive; it is carried into the next settlement',
       );

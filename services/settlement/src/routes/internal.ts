@@ -1,5 +1,4 @@
 import {
-  ApiError,
   type App,
   configRoutes,
   createRoute,
@@ -8,6 +7,7 @@ import {
   jsonResponse,
   problems,
   sql,
+  unprocessable,
   validationFailed,
   z,
 } from '@mp/platform';
@@ -82,7 +82,7 @@ export function internalRoutes(app: App, deps: Deps) {
     if (problem) {
       const errors = [{ path: problem.path, message: problem.message }];
       if (problem.code === 'PERIOD_NOT_ENDED')
-        throw new ApiError(422, 'PERIOD_NOT_ENDED', 'A period can be settled only once it has ended', {
+        throw unprocessable('PERIOD_NOT_ENDED', 'A period can be settled only once it has ended', {
           errors,
         });
       throw validationFailed(errors);

@@ -13,6 +13,7 @@ import {
   problems,
   requireRole,
   type Selectable,
+  unavailable,
   validationFailed,
   z,
 } from '@mp/platform';
@@ -88,10 +89,9 @@ const file = createRoute({
 
 export function reportRoutes(app: App, deps: Deps): void {
   const { db } = deps;
-  const unavailable = (err: unknown) => {
+  const storageDown = (err: unknown) => {
     deps.log.error({ err }, 'report storage failed');
-    return new ApiError(
-      503,
+    return unavailable(
       'REPORT_STORAGE_UNAVAILABLE',
       'Reports cannot be stored or fetched right now; try again',
     );
@@ -126,7 +126,7 @@ export function reportRoutes(app: App, deps: Deps): void {
       automatic: false,
       requestedBy: principalOf(c).userId,
     }).catch((err) => {
-      throw err instanceof ApiError ? err : unavailable(err);
+      throw err instanceof ApiError ? err : storageDown(err);
     });
     const row = await db.selectFrom('reports').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
     return c.json(view(row), 201);
@@ -142,9 +142,9 @@ export function reportRoutes(app: App, deps: Deps): void {
     const body = await storageOf(deps)
       .get(r.file_key)
       .catch((err) => {
-        throw unavailable(err);
+        throw storageDown(err);
       });
-    if (!body) throw unavailable(new Error(`report file ${r.file_key} is missing`));
+    if (!body) throw storageDown(new Error(`report file ${r.file_key} is missing`));
     return c.body(new Uint8Array(body), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${r.kind.toLowerCase()}-${r.period_from.slice(0, 7)}.csv"`,
