@@ -89,12 +89,11 @@ export async function requestUpload(
 ) {
   const purpose = purposes[input.purpose]!;
   if (!purpose.types.includes(input.contentType)) {
+    const errors = [{ path: 'contentType', message: `not allowed for ${input.purpose}` }];
     throw unsupportedMediaType(
       'UNSUPPORTED_MEDIA_TYPE',
       `A ${input.purpose} must be one of ${purpose.types.join(', ')}`,
-      {
-        errors: [{ path: 'contentType', message: `not allowed for ${input.purpose}` }],
-      },
+      { errors },
     );
   }
   if (input.size > purpose.maxBytes) {
