@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One command runs every test (`scripts/test.sh`); the projects split them by what they need:
- *  - unit:    pure functions, no I/O
+ *  - unit:    pure functions, no I/O; the architecture checks (tests/architecture)
  *  - service: a service or the kit against real PostgreSQL, through app.request()
  *  - k8s:     the Helm chart, rendered offline against the catalog and the route table
  *  - e2e:     the whole system on real daprd sidecars, through the gateway
@@ -17,6 +17,7 @@ export default defineConfig({
             'packages/*/test/**/*.unit.test.ts',
             'services/*/test/**/*.unit.test.ts',
             'scripts/**/*.unit.test.ts',
+            'tests/architecture/**/*.unit.test.ts',
           ],
         },
       },

@@ -35,7 +35,11 @@ const helperStatus: Record<string, number> = {
   forbidden: 403,
   notFound: 404,
   conflict: 409,
+  payloadTooLarge: 413,
+  unsupportedMediaType: 415,
   unprocessable: 422,
+  tooManyRequests: 429,
+  badGateway: 502,
   unavailable: 503,
 };
 
@@ -48,7 +52,7 @@ function filesUnder(dir: string): string[] {
 }
 
 const callPattern =
-  /\b(new ApiError|badRequest|unauthorized|forbidden|notFound|conflict|unprocessable|unavailable)\(\s*(?:(\d{3}),\s*)?'([A-Z][A-Z0-9_]+)'(?:,\s*(?:'([^']*)'|`([^`]*)`))?/g;
+  /\b(new ApiError|badRequest|unauthorized|forbidden|notFound|conflict|payloadTooLarge|unsupportedMediaType|unprocessable|tooManyRequests|badGateway|unavailable)\(\s*(?:(\d{3}),\s*)?'([A-Z][A-Z0-9_]+)'(?:,\s*(?:'([^']*)'|`([^`]*)`))?/g;
 
 /** Every code thrown in the services and the kit, with its status, from the sources. */
 export function scanErrorCodes(): ErrorCode[] {

@@ -226,6 +226,23 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 export const encodeCursor = (value: unknown): string =>
   Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/**
+ * The tail of a keyset list: `rows` were read with `limit + 1`, newest (or first) first; the extra
+ * row says there is more, and the next cursor is `encodeCursor(cursorOf(last kept row))`.
+ */
+export function keysetPage<R>(
+  rows: readonly R[],
+  limit: number,
+  cursorOf: (last: R) => unknown,
+): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    page,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
+
 /** Decodes a cursor made by `encodeCursor` and checks its shape; a bad one is a 400 naming `cursor`. */
 export function decodeCursor<T extends z.ZodType>(
   cursor: string | undefined,

@@ -21,6 +21,32 @@ export const corsOrigins = z
   .pipe(z.array(origin));
 
 /** The variables every service reads. A service adds its own with `.extend()`. */
+/** A grade (등급: of a buyer, of a seller) and the net amount from which it starts. */
+export interface GradeRule {
+  grade: string;
+  minAmount: number;
+}
+
+/**
+ * Parses grade thresholds from the environment, `SILVER=300000,GOLD=1000000` (KRW), rising; an
+ * empty string is no grades. Buyers' and sellers' grades are configured alike.
+ */
+export function parseGradeRules(spec: string): GradeRule[] {
+  const rules = spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^([A-Z][A-Z0-9_]*)=(\d+)$/.exec(part);
+      if (!m) throw new Error(`"${part}" is not GRADE=amount`);
+      return { grade: m[1]!, minAmount: Number(m[2]) };
+    });
+  for (let i = 1; i < rules.length; i++) {
+    if (rules[i]!.minAmount <= rules[i - 1]!.minAmount) throw new Error('thresholds must rise');
+  }
+  return rules;
+}
+
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Where Prometheus scrapes `GET /metrics`: a port of its own, never the API's (nor the gateway's). */

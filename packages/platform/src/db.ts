@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type RawBuilder, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { platformMigrations } from './platform-migrations.ts';
@@ -81,4 +81,13 @@ export async function migrate(
  */
 export async function lockKey(trx: Kysely<any>, key: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/**
+ * A value for a json/jsonb column, typed as the column: serialised here, because pg would send a
+ * JS array as a PostgreSQL array and an object through its own toJSON rules. PostgreSQL infers
+ * the parameter's type from the column it is written to.
+ */
+export function jsonb<T>(value: T): RawBuilder<T> {
+  return sql<T>`${JSON.stringify(value)}`;
 }

@@ -73,20 +73,51 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const badRequest = (code: string, detail: string, extras?: Record<string, unknown>) =>
-  new ApiError(400, code, detail, extras);
+type Extras = Record<string, unknown>;
+type Headers = Record<string, string>;
+
+/** The headers of a problem that asks the client to come back: `Retry-After` in seconds. */
+export const retryAfter = (seconds: number): Headers => ({ 'retry-after': String(seconds) });
+
+// One helper per status the services answer with; each takes the problem's extra members and the
+// headers it carries (Retry-After, WWW-Authenticate), so no service builds an ApiError by hand.
+export const badRequest = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(400, code, detail, extras, headers);
 export const validationFailed = (errors: FieldError[], detail = 'The request is not valid') =>
   new ApiError(400, 'VALIDATION_FAILED', detail, { errors });
-export const unauthorized = (code = 'UNAUTHENTICATED', detail = 'A valid access token is required') =>
-  new ApiError(401, code, detail, {}, { 'www-authenticate': 'Bearer' });
-export const forbidden = (code = 'FORBIDDEN', detail = 'You may not do this') =>
-  new ApiError(403, code, detail);
-export const notFound = (code = 'NOT_FOUND', detail = 'No such resource') => new ApiError(404, code, detail);
-export const conflict = (code: string, detail: string, extras?: Record<string, unknown>) =>
-  new ApiError(409, code, detail, extras);
-export const unprocessable = (code: string, detail: string, extras?: Record<string, unknown>) =>
-  new ApiError(422, code, detail, extras);
-export const unavailable = (code: string, detail: string) => new ApiError(503, code, detail);
+export const unauthorized = (
+  code = 'UNAUTHENTICATED',
+  detail = 'A valid access token is required',
+  extras?: Extras,
+  headers?: Headers,
+) => new ApiError(401, code, detail, extras, { 'www-authenticate': 'Bearer', ...headers });
+export const forbidden = (
+  code = 'FORBIDDEN',
+  detail = 'You may not do this',
+  extras?: Extras,
+  headers?: Headers,
+) => new ApiError(403, code, detail, extras, headers);
+export const notFound = (
+  code = 'NOT_FOUND',
+  detail = 'No such resource',
+  extras?: Extras,
+  headers?: Headers,
+) => new ApiError(404, code, detail, extras, headers);
+export const conflict = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(409, code, detail, extras, headers);
+export const payloadTooLarge = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(413, code, detail, extras, headers);
+export const unsupportedMediaType = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(415, code, detail, extras, headers);
+export const unprocessable = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(422, code, detail, extras, headers);
+export const tooManyRequests = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(429, code, detail, extras, headers);
+/** Another system (a service, the PG, a carrier, a provider) answered what we cannot use. */
+export const badGateway = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(502, code, detail, extras, headers);
+export const unavailable = (code: string, detail: string, extras?: Extras, headers?: Headers) =>
+  new ApiError(503, code, detail, extras, headers);
 
 export function problemResponse(c: Context, err: ApiError): Response {
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);

@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { type App, type Kysely, sql } from '@mp/platform';
+import { type App, jsonb, type Kysely, sql } from '@mp/platform';
 import { jwtVerify } from 'jose';
 import { FCM_SANDBOX_BASE } from '../src/config.ts';
 import { FCM_SCOPE, type ServiceAccount } from '../src/push/service-account.ts';
@@ -182,7 +182,7 @@ export function fcmSandbox(app: App, anyDb: Kysely<unknown>, sa: ServiceAccount)
         id,
         token: m.token,
         project_id: projectId,
-        message: JSON.stringify(m) as never,
+        message: jsonb(m),
         status: fail?.status ?? 200,
         error_code: fail
           ? ((fail.body.error.details?.[0]?.errorCode as string | undefined) ?? fail.body.error.status)

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { type App, type Kysely, sql } from '@mp/platform';
+import { type App, jsonb, type Kysely, sql } from '@mp/platform';
 import { KAKAO_SANDBOX_BASE } from '../src/config.ts';
 import type { AlimtalkRequest } from '../src/kakao/bizmessage.ts';
 import { alimtalkTemplates, matchesTemplate } from '../src/kakao/templates.ts';
@@ -129,7 +129,7 @@ export function kakaoSandbox(app: App, anyDb: Kysely<unknown>, account: KakaoSan
         phone_number: m.phone_number!,
         template_code: m.template_code!,
         message: m.message!,
-        request: JSON.stringify(m) as never,
+        request: jsonb(m),
         code: refused?.code ?? 'API_200',
         received_at: at,
       })

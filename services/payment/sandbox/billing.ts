@@ -1,4 +1,4 @@
-import { type App, z } from '@mp/platform';
+import { type App, jsonb, z } from '@mp/platform';
 import { settleAttempt } from './attempt.ts';
 import { SANDBOX_BASE, type SandboxKit } from './kit.ts';
 import { DEFAULT_TEST_CARD, testCard } from './test-cards.ts';
@@ -165,7 +165,7 @@ export function billingRoutes(app: App, k: SandboxKit) {
               secret: newSecret(),
               last_transaction_key: null,
               virtual_account: null,
-              cancels: JSON.stringify([]) as never,
+              cancels: jsonb([]),
               failure: null,
               billing_key: key.billing_key,
               card: JSON.stringify({

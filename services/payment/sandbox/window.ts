@@ -1,4 +1,5 @@
 import type { App } from '@mp/platform';
+import { jsonb } from '@mp/platform';
 import { SANDBOX_BASE, type SandboxKit, windowBody } from './kit.ts';
 import { kst, newPaymentKey, newSecret, newTransactionKey, tossErrors, toTossPayment } from './toss-shape.ts';
 
@@ -39,7 +40,7 @@ export function windowRoutes(app: App, k: SandboxKit) {
         secret: newSecret(),
         last_transaction_key: null,
         virtual_account: null,
-        cancels: JSON.stringify([]) as never,
+        cancels: jsonb([]),
         failure: null,
         billing_key: null,
         card: null,

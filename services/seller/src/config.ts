@@ -1,6 +1,5 @@
-import { baseConfigSchema, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, parseGradeRules, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
-import { parseGradeRules } from './domain/grades.ts';
 
 export const config = baseConfigSchema.extend({
   /** 판매자 등급 thresholds on net sales in the window, KRW, rising: `STANDARD=1000000,…`. */

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type App, type Kysely, sql, z } from '@mp/platform';
+import { type App, jsonb, type Kysely, sql, z } from '@mp/platform';
 import { carrierCodes, carrierNames } from '../src/carrier/port.ts';
 import { CARRIER_SANDBOX_BASE } from '../src/config.ts';
 
@@ -68,7 +68,7 @@ export function carrierSandbox(
           t_invoice: invoice,
           level: 1,
           failed: false,
-          details: JSON.stringify([step(route[0]!)]) as never,
+          details: jsonb([step(route[0]!)]),
         })
         .onConflict((oc) => oc.doNothing())
         .execute();

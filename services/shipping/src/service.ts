@@ -1,4 +1,4 @@
-import { ApiError, intervalWorker, type LocalMount, type ServiceDefinition } from '@mp/platform';
+import { intervalWorker, type LocalMount, type ServiceDefinition, unavailable } from '@mp/platform';
 import { CarrierError } from './carrier/port.ts';
 import { sweetTracker } from './carrier/sweettracker.ts';
 import { CARRIER_SANDBOX_BASE, config, SANDBOX_TRACKER_KEY, type ShippingConfig } from './config.ts';
@@ -48,7 +48,7 @@ export function shippingService(
           track: (carrier, number) =>
             client.track(carrier, number).catch((err) => {
               if (err instanceof CarrierError && err.code === 'CARRIER_UNAVAILABLE')
-                throw new ApiError(503, 'CARRIER_UNAVAILABLE', err.message);
+                throw unavailable('CARRIER_UNAVAILABLE', err.message);
               throw err;
             }),
           bookPickup: (carrier, req) => client.bookPickup(carrier, req),

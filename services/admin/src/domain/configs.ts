@@ -13,9 +13,11 @@ import {
   type Dapr,
   type Kysely,
   type Logger,
+  lockKey,
   type Selectable,
   sql,
   type Transaction,
+  unavailable,
   validationFailed,
 } from '@mp/platform';
 import type { SystemConfigsTable } from '../db/backoffice-schema.ts';
@@ -87,7 +89,7 @@ export async function writeConfig(
       parsed.error.issues.map((i) => ({ path: ['value', ...i.path].join('.'), message: i.message })),
     );
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`system-config:${key}`}))`.execute(trx);
+    await lockKey(trx, `system-config:${key}`);
     const current = await trx
       .selectFrom('system_configs')
       .selectAll()
@@ -121,8 +123,7 @@ export async function writeConfig(
       applied = await push(dapr, key, parsed.data, version);
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) throw err;
-      throw new ApiError(
-        503,
+      throw unavailable(
         'CONFIG_OWNER_UNAVAILABLE',
         `${systemConfigs[key].owner} could not take the setting; nothing was changed`,
       );
@@ -148,7 +149,7 @@ export async function reconcileConfigs({ db, dapr, log }: { db: Kysely<Database>
     await db
       .transaction()
       .execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(${`system-config:${key}`}))`.execute(trx);
+        await lockKey(trx, `system-config:${key}`);
         const row = await trx
           .selectFrom('system_configs')
           .selectAll()

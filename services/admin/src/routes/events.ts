@@ -2,9 +2,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -125,7 +125,7 @@ export function eventRoutes(app: App, { db }: ServiceDeps<Database>) {
     if (q.deadLetter) query = query.where('dead_letter', '=', q.deadLetter === 'true');
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map((r) => ({
@@ -144,7 +144,7 @@ export function eventRoutes(app: App, { db }: ServiceDeps<Database>) {
           envelope: r.envelope,
           replayedAt: r.replayed_at?.toISOString() ?? null,
         })),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

@@ -2,8 +2,8 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -78,15 +78,15 @@ export function publicNoticeRoutes(app: App, { db }: ServiceDeps<Database>) {
         sql<boolean>`(pinned, published_at, id) < (${after.pinned}, ${new Date(after.at)}::timestamptz, ${after.id})`,
       );
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+      pinned: last.pinned,
+      at: last.published_at!.toISOString(),
+      id: last.id,
+    }));
     return c.json(
       {
         items: page.map(view),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ pinned: last.pinned, at: last.published_at!.toISOString(), id: last.id })
-            : null,
+        nextCursor,
       },
       200,
     );

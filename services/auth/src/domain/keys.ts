@@ -1,4 +1,4 @@
-import { type Kysely, newId, sql } from '@mp/platform';
+import { type Kysely, lockKey, newId } from '@mp/platform';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyObject } from 'jose';
 import type { Database } from '../db/schema.ts';
 import { seal, unseal } from './sealing.ts';
@@ -31,7 +31,7 @@ export class KeyRing {
   async current(): Promise<Signer> {
     if (this.signer && Date.now() - this.signer.createdAt < this.rotateAfterMs) return this.signer;
     const row = await this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('auth-signing-key'))`.execute(trx);
+      await lockKey(trx, 'auth-signing-key');
       const active = await trx
         .selectFrom('signing_keys')
         .selectAll()

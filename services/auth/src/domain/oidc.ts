@@ -1,4 +1,4 @@
-import { ApiError, type Logger } from '@mp/platform';
+import { type Logger, notFound, unauthorized, unavailable } from '@mp/platform';
 import * as client from 'openid-client';
 import type { AuthConfig } from '../config.ts';
 
@@ -81,7 +81,7 @@ export class OidcClients {
 
   spec(name: string): ProviderSpec {
     const spec = this.providers.get(name);
-    if (!spec) throw new ApiError(404, 'PROVIDER_NOT_FOUND', `No sign-in provider named ${name}`);
+    if (!spec) throw notFound('PROVIDER_NOT_FOUND', `No sign-in provider named ${name}`);
     return spec;
   }
 
@@ -101,7 +101,7 @@ export class OidcClients {
         .catch((err) => {
           this.configs.delete(name);
           this.log.warn({ err: String(err), provider: name }, 'OIDC discovery failed');
-          throw new ApiError(503, 'PROVIDER_UNAVAILABLE', `${name} could not be reached`);
+          throw unavailable('PROVIDER_UNAVAILABLE', `${name} could not be reached`);
         });
       this.configs.set(name, config);
     }
@@ -146,10 +146,10 @@ export class OidcClients {
     } catch (err) {
       this.log.warn({ err: String(err), provider: name }, 'OIDC code exchange refused');
       if (err instanceof client.AuthorizationResponseError)
-        throw new ApiError(401, 'OIDC_DENIED', `${name} did not authorize the sign-in (${err.error})`);
-      throw new ApiError(401, 'OIDC_FAILED', `The sign-in with ${name} could not be verified`);
+        throw unauthorized('OIDC_DENIED', `${name} did not authorize the sign-in (${err.error})`);
+      throw unauthorized('OIDC_FAILED', `The sign-in with ${name} could not be verified`);
     }
-    if (!claims) throw new ApiError(401, 'OIDC_FAILED', `${name} sent no ID token`);
+    if (!claims) throw unauthorized('OIDC_FAILED', `${name} sent no ID token`);
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     return {
       provider: name,

@@ -1,5 +1,4 @@
 import {
-  ApiError,
   type App,
   conflict,
   createRoute,
@@ -7,6 +6,8 @@ import {
   principalOf,
   problems,
   requireRole,
+  tooManyRequests,
+  unauthorized,
   z,
 } from '@mp/platform';
 import type { AuthContext } from '../context.ts';
@@ -36,15 +37,14 @@ export function emailVerificationRoutes(app: App, ctx: AuthContext) {
   app.openapi(resend, async (c) => {
     const { userId } = principalOf(c);
     const account = await accountById(deps.dapr, userId);
-    if (account?.status !== 'ACTIVE')
-      throw new ApiError(401, 'UNAUTHENTICATED', 'This account may not sign in');
+    if (account?.status !== 'ACTIVE') throw unauthorized('UNAUTHENTICATED', 'This account may not sign in');
     if (account.emailVerified) throw conflict('EMAIL_ALREADY_VERIFIED', 'This email is verified already');
     const under = await throttle.countAndCheck(
       `verify:${userId}`,
       deps.config.EMAIL_VERIFICATION_MAX_PER_WINDOW,
       windowMs,
     );
-    if (!under) throw new ApiError(429, 'TOO_MANY_REQUESTS', 'Too many verification links; try again later');
+    if (!under) throw tooManyRequests('TOO_MANY_REQUESTS', 'Too many verification links; try again later');
     await deps.db.transaction().execute((trx) => openVerification(trx, deps, kek, account));
     return c.body(null, 202);
   });

@@ -49,13 +49,7 @@ const loginOtp = createRoute({
 });
 
 const otpRequired = (loginTicket: string) =>
-  new ApiError(
-    401,
-    'OTP_REQUIRED',
-    'This account needs the code from its authenticator app',
-    { loginTicket },
-    { 'www-authenticate': 'Bearer' },
-  );
+  unauthorized('OTP_REQUIRED', 'This account needs the code from its authenticator app', { loginTicket });
 const otpInvalid = () => unauthorized('OTP_INVALID', 'The code is not valid');
 const suspended = () => forbidden('ACCOUNT_SUSPENDED', 'This account is suspended');
 

@@ -1,11 +1,11 @@
 import {
-  ApiError,
   type App,
   badRequest,
   createRoute,
   forbidden,
   jsonResponse,
   problems,
+  unauthorized,
   unprocessable,
   z,
 } from '@mp/platform';
@@ -193,7 +193,7 @@ export function oauthRoutes(app: App, ctx: AuthContext) {
       .execute();
     if (await isTwoFactorOn(db, account.userId)) {
       const loginTicket = await issueTicket(db, { userId: account.userId, method: 'oidc', provider: name });
-      throw new ApiError(401, 'OTP_REQUIRED', 'This account needs the code from its authenticator app', {
+      throw unauthorized('OTP_REQUIRED', 'This account needs the code from its authenticator app', {
         loginTicket,
       });
     }

@@ -2,9 +2,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -100,11 +100,11 @@ export function couponRoutes(app: App, deps: ServiceDeps<Database>) {
     if (q.sellerId) query = query.where('seller_id', '=', q.sellerId);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(toCouponDto),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

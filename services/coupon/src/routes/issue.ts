@@ -3,9 +3,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   idempotent,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -68,7 +68,7 @@ export function issueRoutes(app: App, deps: ServiceDeps<Database>, admit: Admit)
     if (q.status) query = query.where('u.status', '=', q.status);
     if (after) query = query.where('u.id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.u_id }));
     return c.json(
       {
         items: page.map((r) =>
@@ -86,7 +86,7 @@ export function issueRoutes(app: App, deps: ServiceDeps<Database>, admit: Admit)
             r,
           ),
         ),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.u_id }) : null,
+        nextCursor,
       },
       200,
     );

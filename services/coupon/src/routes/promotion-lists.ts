@@ -2,8 +2,8 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonResponse,
+  keysetPage,
   pageOf,
   pageQuery,
   principalOf,
@@ -57,14 +57,13 @@ function paged(db: ServiceDeps<Database>['db'], q: { limit: number; cursor?: str
 }
 
 function pageReply(rows: Promotion[], limit: number) {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, limit, (last) => ({
+    startsAt: last.starts_at.toISOString(),
+    id: last.id,
+  }));
   return {
     items: page.map((p) => toPromotionDto(p)),
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ startsAt: last.starts_at.toISOString(), id: last.id })
-        : null,
+    nextCursor,
   };
 }
 

@@ -1,16 +1,18 @@
 import {
-  ApiError,
   conflict,
   type EventPublisher,
+  jsonb,
   type Kysely,
   type Logger,
   newId,
   notFound,
   type Principal,
+  payloadTooLarge,
   type Selectable,
   sql,
   type Transaction,
   unprocessable,
+  unsupportedMediaType,
 } from '@mp/platform';
 import sharp from 'sharp';
 import type { Database, FilesTable } from '../db/schema.ts';
@@ -87,17 +89,15 @@ export async function requestUpload(
 ) {
   const purpose = purposes[input.purpose]!;
   if (!purpose.types.includes(input.contentType)) {
-    throw new ApiError(
-      415,
+    const errors = [{ path: 'contentType', message: `not allowed for ${input.purpose}` }];
+    throw unsupportedMediaType(
       'UNSUPPORTED_MEDIA_TYPE',
       `A ${input.purpose} must be one of ${purpose.types.join(', ')}`,
-      {
-        errors: [{ path: 'contentType', message: `not allowed for ${input.purpose}` }],
-      },
+      { errors },
     );
   }
   if (input.size > purpose.maxBytes) {
-    throw new ApiError(413, 'FILE_TOO_LARGE', `A ${input.purpose} may be at most ${purpose.maxBytes} bytes`, {
+    throw payloadTooLarge('FILE_TOO_LARGE', `A ${input.purpose} may be at most ${purpose.maxBytes} bytes`, {
       errors: [{ path: 'size', message: `at most ${purpose.maxBytes} bytes` }],
     });
   }
@@ -297,7 +297,7 @@ export async function processNextImage(
     const variants = await makeVariants(store, f);
     await db
       .updateTable('files')
-      .set({ variants: JSON.stringify(variants) as never, variants_pending: false, variant_error: null })
+      .set({ variants: jsonb(variants), variants_pending: false, variant_error: null })
       .where('id', '=', f.id)
       .where('status', '=', 'READY')
       .execute();

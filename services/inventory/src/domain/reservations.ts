@@ -1,8 +1,8 @@
 import {
-  ApiError,
   conflict,
   type EventPublisher,
   type Kysely,
+  notFound,
   PermanentEventError,
   type Transaction,
 } from '@mp/platform';
@@ -128,7 +128,7 @@ export async function reserve(
       }
     }
     if (missing.length) {
-      throw new ApiError(404, 'SKU_NOT_FOUND', 'Some SKUs are not on sale', { errors: missing });
+      throw notFound('SKU_NOT_FOUND', 'Some SKUs are not on sale', { errors: missing });
     }
     if (short.length) throw conflict('OUT_OF_STOCK', 'Not enough stock for this order', { errors: short });
 

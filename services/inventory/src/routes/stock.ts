@@ -3,10 +3,10 @@ import {
   conflict,
   createRoute,
   decodeCursor,
-  encodeCursor,
   idempotent,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   type Principal,
   pageOf,
@@ -218,11 +218,11 @@ export function stockRoutes(app: App, { db, events }: ServiceDeps<Database>) {
       .limit(q.limit + 1);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(movementView),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

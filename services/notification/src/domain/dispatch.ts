@@ -1,4 +1,4 @@
-import { ApiError, backoffMs, newId, type Selectable, sql, type Transaction } from '@mp/platform';
+import { ApiError, backoffMs, jsonb, newId, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Channel, Database, DeliveriesTable } from '../db/schema.ts';
 import { type KakaoClient, KakaoError, kakaoPhone } from '../kakao/bizmessage.ts';
@@ -148,7 +148,7 @@ async function fallBack(trx: Transaction<Database>, row: Row): Promise<Channel |
       channel: next,
       user_id: row.user_id,
       correlation_id: row.correlation_id,
-      content: JSON.stringify({ ...content, ...(rest.length ? { fallbacks: rest } : {}) }) as never,
+      content: jsonb({ ...content, ...(rest.length ? { fallbacks: rest } : {}) }),
     })
     .onConflict((oc) => oc.columns(['event_id', 'template', 'channel', 'user_id']).doNothing())
     .returning('channel')

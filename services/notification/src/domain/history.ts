@@ -1,4 +1,4 @@
-import { type Dapr, decodeCursor, encodeCursor, StateConflictError, z } from '@mp/platform';
+import { type Dapr, decodeCursor, keysetPage, StateConflictError, z } from '@mp/platform';
 
 /** One notification as its recipient sees it (the seed's DynamoDB `Notifications`). */
 export interface Entry {
@@ -125,10 +125,9 @@ export function page(items: Entry[], limit: number, cursor: string | undefined, 
   const rest = items
     .filter((i) => !unreadOnly || !i.readAt)
     .filter((i) => !after || i.createdAt < after.at || (i.createdAt === after.at && i.id < after.id));
-  const out = rest.slice(0, limit);
-  const last = out.at(-1);
+  const { page: out, nextCursor } = keysetPage(rest, limit, (last) => ({ at: last.createdAt, id: last.id }));
   return {
     items: out,
-    nextCursor: rest.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }

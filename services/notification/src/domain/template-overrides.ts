@@ -5,7 +5,7 @@
  * Delivery reads the active versions when it handles the event (no cache: a change applies to the
  * next event at once, on every replica).
  */
-import { conflict, type Kysely, notFound, sql } from '@mp/platform';
+import { conflict, jsonb, type Kysely, notFound, sql } from '@mp/platform';
 import type { Database, TemplateChannel, TemplateParts } from '../db/schema.ts';
 import { channelsOf, partsOf, templateCatalog } from './template-catalog.ts';
 import { assertValid, problemsOf, specOf } from './template-rules.ts';
@@ -59,7 +59,7 @@ export async function publishVersion(
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('template_versions')
-      .values({ template, channel, version, content: JSON.stringify(content) as never, created_by: adminId })
+      .values({ template, channel, version, content: jsonb(content), created_by: adminId })
       .execute();
     await trx
       .insertInto('template_changes')

@@ -1,4 +1,4 @@
-import { ApiError, currentContext, newId, type Transaction } from '@mp/platform';
+import { currentContext, jsonb, newId, retryAfter, type Transaction, unavailable } from '@mp/platform';
 import type { Address, Database } from '../db/schema.ts';
 import { lineAmount } from './amounts.ts';
 import type { Order, OrderContext } from './context.ts';
@@ -32,13 +32,7 @@ export async function commitOrder(
     .returning('order_id')
     .executeTakeFirst();
   if (!mine)
-    throw new ApiError(
-      503,
-      'CHECKOUT_TIMED_OUT',
-      'Placing the order took too long; try again',
-      {},
-      { 'retry-after': '1' },
-    );
+    throw unavailable('CHECKOUT_TIMED_OUT', 'Placing the order took too long; try again', {}, retryAfter(1));
   const sellerIds = [...new Set(p.lines.map((l) => l.sellerId))];
   const now = new Date();
   const o = await trx
@@ -55,7 +49,7 @@ export async function commitOrder(
       user_coupon_id: p.coupon?.userCouponId ?? null,
       coupon_funded_by: p.coupon ? (p.coupon.fundedBy ?? 'ADMIN') : null,
       payment_method: n.paymentMethod,
-      shipping_address: JSON.stringify(n.shippingAddress) as never,
+      shipping_address: jsonb(n.shippingAddress),
       seller_ids: sellerIds,
       idempotency_key: n.idempotencyKey ?? null,
       payment_id: null,
@@ -81,7 +75,7 @@ export async function commitOrder(
         sku: l.sku,
         seller_id: l.sellerId,
         name: l.name,
-        option_values: JSON.stringify(l.optionValues ?? {}) as never,
+        option_values: jsonb(l.optionValues ?? {}),
         unit_price: l.unitPrice,
         quantity: l.quantity,
         line_amount: lineAmount(l),

@@ -1,4 +1,4 @@
-import { ApiError, conflict, newId, notFound, type Principal, validationFailed } from '@mp/platform';
+import { ApiError, conflict, jsonb, newId, notFound, type Principal, validationFailed } from '@mp/platform';
 import type { ExchangeLine } from '../db/schema.ts';
 import type { Db, OrderContext, OrderItem } from './context.ts';
 import { exchangeEvent, held, openExchange } from './exchange-state.ts';
@@ -96,7 +96,7 @@ export async function requestExchange(
           user_id: o.user_id,
           seller_id: again[0]!.item.seller_id,
           reason: input.reason,
-          items: JSON.stringify(lines) as never,
+          items: jsonb(lines),
           status: 'REQUESTED',
           pickup_shipment_id: null,
           pickup_status: null,

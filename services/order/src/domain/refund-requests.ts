@@ -1,5 +1,5 @@
 import type { EventData } from '@mp/contracts';
-import { conflict, newId, type Principal, sql, validationFailed } from '@mp/platform';
+import { conflict, jsonb, newId, type Principal, sql, validationFailed } from '@mp/platform';
 import type { ReturnReason } from '../db/schema.ts';
 import { refundForLine } from './amounts.ts';
 import type { OrderContext } from './context.ts';
@@ -118,7 +118,7 @@ export async function requestRefund(
         user_id: o.user_id,
         reason: input.reason,
         amount,
-        items: JSON.stringify(lines) as never,
+        items: jsonb(lines),
         status: 'REQUESTED',
         refund_id: null,
         completed_at: null,

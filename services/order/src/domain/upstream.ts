@@ -1,4 +1,4 @@
-import { ApiError, type Dapr, z } from '@mp/platform';
+import { badGateway, type Dapr, z } from '@mp/platform';
 
 /** Contract 3: product's quote, in request order. */
 const quoteReply = z.object({
@@ -29,7 +29,7 @@ export type CouponGrant = z.infer<typeof couponReply>;
 
 function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiError(502, 'UPSTREAM_ERROR', `${what} answered in an unexpected shape`);
+  if (!parsed.success) throw badGateway('UPSTREAM_ERROR', `${what} answered in an unexpected shape`);
   return parsed.data;
 }
 
@@ -43,7 +43,7 @@ export async function quote(
     'product',
   );
   if (reply.items.length !== items.length || reply.items.some((q, i) => q.sku !== items[i]!.sku))
-    throw new ApiError(502, 'UPSTREAM_ERROR', 'product quoted other items than asked');
+    throw badGateway('UPSTREAM_ERROR', 'product quoted other items than asked');
   return reply.items;
 }
 

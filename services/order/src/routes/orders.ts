@@ -2,10 +2,10 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   idempotent,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   type Principal,
   pageOf,
@@ -123,11 +123,11 @@ export function orderRoutes(app: App, ctx: OrderContext) {
     if (q.status) query = query.where('status', '=', q.status);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: await viewOrders(db, page, p),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

@@ -1,4 +1,4 @@
-import { ApiError, conflict, notFound, unprocessable } from '@mp/platform';
+import { badGateway, conflict, notFound, retryAfter, unavailable, unprocessable } from '@mp/platform';
 import { PgError, type PgPayment } from '../pg/port.ts';
 import { declineCode } from '../pg/toss-errors.ts';
 import { lockPayment, type Payment, type PaymentContext } from './context.ts';
@@ -66,13 +66,7 @@ export function refuseUnpayable(p: Payment): void {
   if (p.status === 'CANCELLED' || p.order_cancelled_at)
     throw conflict('PAYMENT_CANCELLED', 'The order was cancelled');
   if (p.status === 'IN_PROGRESS')
-    throw new ApiError(
-      409,
-      'PAYMENT_IN_PROGRESS',
-      'A confirmation of this payment is in progress',
-      {},
-      { 'retry-after': '2' },
-    );
+    throw conflict('PAYMENT_IN_PROGRESS', 'A confirmation of this payment is in progress', {}, retryAfter(2));
   if (p.due_at.getTime() < Date.now())
     throw conflict('PAYMENT_EXPIRED', 'The time to pay for this order has passed');
 }
@@ -128,7 +122,7 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
   if (err.kind === 'not_found' || err.kind === 'config') {
     await backToReady(ctx, p);
     if (err.kind === 'config')
-      throw new ApiError(502, 'PG_MISCONFIGURED', 'The payment gateway refused our credentials');
+      throw badGateway('PG_MISCONFIGURED', 'The payment gateway refused our credentials');
     if (p.payment_method_id)
       throw unprocessable(
         'PAYMENT_METHOD_INVALID',
@@ -152,12 +146,11 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
   if (err.kind === 'retryable' && now !== 'unknown' && (!now || now.status === 'READY')) {
     // The PG answered that it failed and holds nothing done: the buyer may simply try again.
     await backToReady(ctx, p);
-    throw new ApiError(
-      503,
+    throw unavailable(
       'PG_UNAVAILABLE',
       `The PG could not confirm now (${err.code}); try again`,
       {},
-      { 'retry-after': '2' },
+      retryAfter(2),
     );
   }
   return { payment: p, settled: false };

@@ -1,4 +1,4 @@
-import { ApiError, conflict, notFound } from '@mp/platform';
+import { conflict, notFound } from '@mp/platform';
 import { type ConfirmOutcome, confirmAtPg, refuseUnpayable } from './confirm.ts';
 import { lockPayment, PAID, type PaymentContext } from './context.ts';
 
@@ -28,7 +28,7 @@ export async function payWithMethod(ctx: PaymentContext, input: PayWithMethodInp
       .forShare()
       .executeTakeFirst();
     if (!m || m.deleted_at)
-      throw new ApiError(404, 'PAYMENT_METHOD_NOT_FOUND', 'No such saved payment method', {
+      throw notFound('PAYMENT_METHOD_NOT_FOUND', 'No such saved payment method', {
         errors: [{ path: 'methodId', message: 'not one of your saved payment methods', in: 'body' }],
       });
     if ((PAID as readonly string[]).includes(p.status) || p.status === 'WAITING_FOR_DEPOSIT') {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
-  ApiError,
+  badGateway,
   conflict,
+  forbidden,
+  lockKey,
   newId,
   notFound,
-  sql,
   type Transaction,
   unavailable,
   unprocessable,
@@ -33,7 +34,7 @@ export async function registerMethod(
   r: Registration,
 ): Promise<{ method: SavedMethod; created: boolean }> {
   if (!ctx.methods.isCustomerKeyOf(r.userId, r.customerKey))
-    throw new ApiError(403, 'CUSTOMER_KEY_NOT_YOURS', 'This customerKey is not yours', {
+    throw forbidden('CUSTOMER_KEY_NOT_YOURS', 'This customerKey is not yours', {
       errors: customerKeyField,
     });
   const idempotencyKey = `billing-auth-${createHash('sha256').update(r.authKey).digest('hex')}`;
@@ -47,7 +48,7 @@ export async function registerMethod(
     if (!(err instanceof PgError)) throw err;
     ctx.log.warn({ kind: err.kind, code: err.code }, 'the PG did not issue a billing key');
     if (err.kind === 'config')
-      throw new ApiError(502, 'PG_MISCONFIGURED', 'The payment gateway refused our credentials');
+      throw badGateway('PG_MISCONFIGURED', 'The payment gateway refused our credentials');
     if (err.kind === 'retryable' || err.kind === 'no_answer')
       throw unavailable('PG_UNAVAILABLE', `The PG could not register the card now (${err.code}); try again`);
     throw unprocessable('BILLING_AUTH_INVALID', 'The card registration is unknown, expired or used', {
@@ -56,7 +57,7 @@ export async function registerMethod(
     });
   }
   if (billing.customerKey !== r.customerKey || !billing.card)
-    throw new ApiError(502, 'PG_ANSWER_INVALID', 'The PG answered a billing key for another customer');
+    throw badGateway('PG_ANSWER_INVALID', 'The PG answered a billing key for another customer');
   const card = billing.card;
   const digest = ctx.methods.digest(billing.billingKey);
   return ctx.db.transaction().execute(async (trx) => {
@@ -106,7 +107,7 @@ export async function registerMethod(
  * transaction-scoped advisory lock; the read after it sees what the previous holder committed).
  */
 async function lockMethodsOf(trx: Transaction<Database>, userId: string) {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`payment_methods:${userId}`}, 0))`.execute(trx);
+  await lockKey(trx, `payment_methods:${userId}`);
   return trx
     .selectFrom('payment_methods')
     .select(['id', 'is_default'])

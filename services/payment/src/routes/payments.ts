@@ -2,11 +2,11 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   idempotent,
   jsonBody,
   jsonResponse,
   type Kysely,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -148,11 +148,11 @@ export function paymentRoutes(app: App, ctx: PaymentContext) {
     if (q.orderId) query = query.where('order_id', '=', q.orderId);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: await withRefunds(db, page),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Kysely, sql, validationFailed, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, validationFailed, z } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { findCategory } from './categories.ts';
 import type { ProductRow } from './state.ts';
@@ -75,13 +75,15 @@ export async function listProducts(db: Kysely<Database>, q: ListQuery) {
     .orderBy('p.id', order.dir)
     .limit(q.limit + 1)
     .execute()) as ListedProduct[];
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
   const keyOf = (r: ListedProduct) =>
     order.key === 'created_at' ? r.created_at.toISOString() : r[order.key];
+  const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+    s: q.sort,
+    k: keyOf(last),
+    id: last.id,
+  }));
   return {
     items: page,
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ s: q.sort, k: keyOf(last), id: last.id }) : null,
+    nextCursor,
   };
 }

@@ -2,10 +2,10 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   idempotent,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -137,15 +137,14 @@ export function productRoutes(app: App, deps: ServiceDeps<Database, ProductConfi
       .orderBy('p.id', 'desc')
       .limit(q.limit + 1)
       .execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+      t: last.created_at.toISOString(),
+      id: last.id,
+    }));
     return c.json(
       {
         items: page.map(listItem),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-            : null,
+        nextCursor,
       },
       200,
     );

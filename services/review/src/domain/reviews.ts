@@ -2,6 +2,7 @@ import {
   conflict,
   type EventPublisher,
   forbidden,
+  jsonb,
   type Kysely,
   newId,
   notFound,
@@ -131,7 +132,7 @@ export async function createReview(
           sku: item.sku,
           rating: input.rating,
           content: input.content,
-          images: JSON.stringify(images) as never,
+          images: jsonb(images),
           status: 'ACTIVE',
           created_at: now,
           updated_at: now,
@@ -178,7 +179,7 @@ export async function updateReview(
       .set({
         ...(change.rating !== undefined ? { rating: change.rating } : {}),
         ...(change.content !== undefined ? { content: change.content } : {}),
-        ...(change.images ? { images: JSON.stringify(change.images) as never } : {}),
+        ...(change.images ? { images: jsonb(change.images) } : {}),
         updated_at: updatedAt,
       })
       .where('id', '=', id)

@@ -1,29 +1,10 @@
-import { sql, type Transaction } from '@mp/platform';
+import { type GradeRule, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 /** The grade everyone starts with (신규). */
 export const BASE_GRADE = 'NEW';
 
-export interface GradeRule {
-  grade: string;
-  minAmount: number;
-}
-
-/** `STANDARD=1000000,PREMIUM=10000000` → rules, rising. */
-export function parseGradeRules(spec: string): GradeRule[] {
-  const rules = spec
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const m = /^([A-Z][A-Z0-9_]*)=(\d+)$/.exec(p);
-      if (!m) throw new Error(`"${p}" is not GRADE=amount`);
-      return { grade: m[1]!, minAmount: Number(m[2]) };
-    });
-  for (let i = 1; i < rules.length; i++)
-    if (rules[i]!.minAmount <= rules[i - 1]!.minAmount) throw new Error('thresholds must rise');
-  return rules;
-}
+export { type GradeRule, parseGradeRules } from '@mp/platform';
 
 export const gradeFor = (rules: GradeRule[], sales: number) =>
   rules.reduce((g, r) => (sales >= r.minAmount ? r.grade : g), BASE_GRADE);

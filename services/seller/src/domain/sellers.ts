@@ -2,9 +2,9 @@ import {
   conflict,
   type EventPublisher,
   type Kysely,
+  lockKey,
   notFound,
   type Selectable,
-  sql,
   type Transaction,
   unprocessable,
 } from '@mp/platform';
@@ -101,7 +101,7 @@ export async function apply(
   if (!isValidBusinessNumber(a.businessNumber)) throw badNumber();
   const number = normalizeBusinessNumber(a.businessNumber)!;
   return deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`business-number:${number}`}))`.execute(trx);
+    await lockKey(trx, `business-number:${number}`);
     const existing = await findSeller(trx, userId, true);
     if (existing && existing.seller.status !== 'REJECTED')
       throw conflict('SELLER_EXISTS', `This account already applied (status ${existing.seller.status})`);

@@ -2,9 +2,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -119,17 +119,16 @@ export function internalRoutes(app: App, deps: SellerDeps) {
         ]),
       );
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+      at: last.applied_at.toISOString(),
+      id: last.seller_id,
+    }));
     const items = [];
     for (const r of page) items.push(toSellerDto((await findSeller(db, r.seller_id))!));
-    const last = page.at(-1);
     return c.json(
       {
         items,
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ at: last.applied_at.toISOString(), id: last.seller_id })
-            : null,
+        nextCursor,
       },
       200,
     );

@@ -4,7 +4,7 @@
  * two events of one order never interleave, and each step finishes what an earlier one could not.
  */
 import type { EventData } from '@mp/contracts';
-import { currentConfig, newId, type Selectable, sql, type Transaction } from '@mp/platform';
+import { currentConfig, lockKey, newId, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, LineItemsTable } from '../db/schema.ts';
 import { type ItemFigures, lineFigures, refundFigures, shippingFeeBySeller } from './arithmetic.ts';
 import { rateFor } from './commission.ts';
@@ -12,7 +12,7 @@ import { rateFor } from './commission.ts';
 type Trx = Transaction<Database>;
 
 async function lockOrder(trx: Trx, orderId: string) {
-  await sql`select pg_advisory_xact_lock(hashtext(${`settlement-order:${orderId}`}))`.execute(trx);
+  await lockKey(trx, `settlement-order:${orderId}`);
 }
 
 async function ensureOrder(trx: Trx, orderId: string) {

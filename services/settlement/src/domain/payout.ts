@@ -2,7 +2,7 @@
  * 정산 지급 by hand: an admin marks a settlement paid when its money went out other than by a
  * payout batch (→ settlement.paid); refused while a batch's transfer is under way or done.
  */
-import { ApiError, conflict, notFound } from '@mp/platform';
+import { conflict, notFound } from '@mp/platform';
 import type { Deps } from '../config.ts';
 
 export async function markPaid(
@@ -39,8 +39,7 @@ export async function markPaid(
         `This settlement is being paid by transfer (payout ${payout.id}, ${payout.status})`,
       );
     if (s.net_amount <= 0)
-      throw new ApiError(
-        409,
+      throw conflict(
         'NOTHING_TO_PAY',
         'The net amount is not positive; it is carried into the next settlement',
       );

@@ -6,7 +6,7 @@
  * Lines and refunds due before the period's end that no earlier run took are brought in (late
  * events are settled in the next run, never lost).
  */
-import { newId, sql } from '@mp/platform';
+import { lockKey, newId, sql } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import { commissionVat, settlementFigures } from './arithmetic.ts';
 import type { Period } from './periods.ts';
@@ -60,7 +60,7 @@ async function settleSeller(
 ): Promise<string | undefined> {
   const { period } = req;
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`settlement-seller:${sellerId}`}))`.execute(trx);
+    await lockKey(trx, `settlement-seller:${sellerId}`);
     const id = newId();
     const calculatedAt = new Date();
     const made = await trx

@@ -2,8 +2,8 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonResponse,
+  keysetPage,
   pageOf,
   pageQuery,
   principalOf,
@@ -90,7 +90,7 @@ export function detailRoutes(app: App, { db }: Deps) {
       .limit(q.limit + 1);
     if (after) query = query.where('order_id', '>', after.orderId);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ orderId: last.order_id }));
     const items = page.length
       ? await db
           .selectFrom('line_items')
@@ -131,7 +131,7 @@ export function detailRoutes(app: App, { db }: Deps) {
               refundedQuantity: i.refunded_quantity,
             })),
         })),
-        nextCursor: rows.length > q.limit ? encodeCursor({ orderId: page.at(-1)!.order_id }) : null,
+        nextCursor,
       },
       200,
     );
@@ -149,7 +149,7 @@ export function detailRoutes(app: App, { db }: Deps) {
       .limit(q.limit + 1);
     if (after) query = query.where('id', '>', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map((r) => ({
@@ -162,7 +162,7 @@ export function detailRoutes(app: App, { db }: Deps) {
           commissionReversed: r.commission_reversed ?? 0,
           deduction: r.deduction ?? 0,
         })),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

@@ -1,5 +1,4 @@
 import {
-  ApiError,
   type App,
   configRoutes,
   createRoute,
@@ -8,6 +7,7 @@ import {
   jsonResponse,
   problems,
   sql,
+  unprocessable,
   validationFailed,
   z,
 } from '@mp/platform';

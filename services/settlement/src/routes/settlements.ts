@@ -2,8 +2,8 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonResponse,
+  keysetPage,
   pageOf,
   pageQuery,
   principalOf,
@@ -136,11 +136,11 @@ export function settlementRoutes(app: App, { db }: Deps) {
     if (q.to) query = query.where('period_from', '<=', q.to);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(toView),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

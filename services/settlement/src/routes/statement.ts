@@ -1,4 +1,4 @@
-import { ApiError, type App, createRoute, principalOf, problems, requireRole, z } from '@mp/platform';
+import { type App, createRoute, principalOf, problems, requireRole, unavailable, z } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import { partsOf } from '../parts.ts';
 import { visibleSettlement } from './access.ts';
@@ -26,24 +26,20 @@ export function statementRoutes(app: App, deps: Deps) {
     const id = c.req.valid('param').id;
     let s = await visibleSettlement(deps.db, id, who);
     const { issuer, storage } = partsOf(deps);
-    const unavailable = (err: unknown) => {
+    const storageDown = (err: unknown) => {
       deps.log.error({ err, settlementId: id }, 'statement storage failed');
-      return new ApiError(
-        503,
-        'STATEMENT_UNAVAILABLE',
-        'The statement cannot be fetched right now; try again',
-      );
+      return unavailable('STATEMENT_UNAVAILABLE', 'The statement cannot be fetched right now; try again');
     };
     if (!s.statement_key) {
       await issuer.issue(id).catch((err) => {
-        throw unavailable(err);
+        throw storageDown(err);
       });
       s = await visibleSettlement(deps.db, id, who);
     }
     const pdf = await storage.get(s.statement_key!).catch((err) => {
-      throw unavailable(err);
+      throw storageDown(err);
     });
-    if (!pdf) throw unavailable(new Error(`statement ${s.statement_key} is missing from storage`));
+    if (!pdf) throw storageDown(new Error(`statement ${s.statement_key} is missing from storage`));
     return c.body(new Uint8Array(pdf), 200, {
       'content-type': 'application/pdf',
       'content-disposition': `attachment; filename="settlement-${s.period_from}_${s.period_to}-${s.id}.pdf"`,

@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import { newId, type Transaction } from '@mp/platform';
+import { jsonb, newId, type Transaction } from '@mp/platform';
 import type { Database, ShipmentItem } from '../db/schema.ts';
 import { opts, type Shipment, type ShippingContext } from './context.ts';
 
@@ -45,8 +45,8 @@ export async function bookExchange(
         refund_request_id: null,
         exchange_id: d.exchangeId,
         status: 'REQUESTED',
-        recipient: JSON.stringify(delivery.recipient) as never,
-        items: JSON.stringify(items) as never,
+        recipient: jsonb(delivery.recipient),
+        items: jsonb(items),
         carrier: null,
         tracking_number: null,
         estimated_delivery: null,

@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import { newId, sql, type Transaction } from '@mp/platform';
+import { jsonb, newId, sql, type Transaction } from '@mp/platform';
 import type { Database, ShipmentItem } from '../db/schema.ts';
 import { opts, type ShippingContext } from './context.ts';
 import { bookReturn } from './returns.ts';
@@ -19,8 +19,8 @@ export async function rememberOrder(trx: Transaction<Database>, event: EventOf<'
     .values({
       order_id: d.orderId,
       user_id: d.userId,
-      shipping_address: JSON.stringify(d.shippingAddress) as never,
-      items: JSON.stringify(items) as never,
+      shipping_address: jsonb(d.shippingAddress),
+      items: jsonb(items),
       correlation_id: event.correlationId,
       cancelled_at: null,
     })
@@ -70,8 +70,8 @@ export async function requestShipments(
         refund_request_id: null,
         exchange_id: null,
         status: 'REQUESTED',
-        recipient: JSON.stringify(split.shipping_address) as never,
-        items: JSON.stringify(items) as never,
+        recipient: jsonb(split.shipping_address),
+        items: jsonb(items),
         carrier: null,
         tracking_number: null,
         estimated_delivery: null,

@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
-import { newId, sql, type Transaction } from '@mp/platform';
+import { jsonb, newId, sql, type Transaction } from '@mp/platform';
 import { CarrierError } from '../carrier/port.ts';
-import type { Carrier, Database, ShipmentItem } from '../db/schema.ts';
+import type { Address, Carrier, Database, ShipmentItem } from '../db/schema.ts';
 import { opts, type Shipment, type ShippingContext } from './context.ts';
 
 /**
@@ -38,7 +38,7 @@ export async function bookReturn(
     order_id: string;
     seller_id: string;
     user_id: string;
-    recipient: unknown;
+    recipient: Address;
     correlation_id: string;
   },
   items: ShipmentItem[],
@@ -57,8 +57,8 @@ export async function bookReturn(
       refund_request_id: refundRequestId,
       exchange_id: null,
       status: 'REQUESTED',
-      recipient: JSON.stringify(delivery.recipient) as never,
-      items: JSON.stringify(items) as never,
+      recipient: jsonb(delivery.recipient),
+      items: jsonb(items),
       carrier: null,
       tracking_number: null,
       estimated_delivery: null,

@@ -2,9 +2,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   type Principal,
   pageOf,
@@ -124,11 +124,11 @@ export function shipmentRoutes(app: App, ctx: ShippingContext) {
     if (q.kind) query = query.where('kind', '=', q.kind);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map((s) => toShipmentDto(s)),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

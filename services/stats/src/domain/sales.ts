@@ -5,7 +5,7 @@
  * (a payment, a cancellation) is counted exactly once, when both are known.
  */
 import type { EventData } from '@mp/contracts';
-import { type Selectable, sql, type Transaction } from '@mp/platform';
+import { jsonb, lockKey, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, OrdersTable } from '../db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -38,8 +38,7 @@ async function bump(trx: Trx, at: string | Date, sellerId: string, add: Partial<
   );
 }
 
-const lockOrder = (trx: Trx, orderId: string) =>
-  sql`select pg_advisory_xact_lock(hashtext(${`stats-order:${orderId}`}))`.execute(trx);
+const lockOrder = (trx: Trx, orderId: string) => lockKey(trx, `stats-order:${orderId}`);
 const ensureOrder = (trx: Trx, orderId: string) =>
   trx
     .insertInto('orders')
@@ -59,7 +58,7 @@ export async function countOrder(trx: Trx, o: EventData<'order.created'>): Promi
   const sellers = [...gross].map(([sellerId, g]) => ({ sellerId, gross: g }));
   const fresh = await trx
     .updateTable('orders')
-    .set({ created_at: new Date(o.createdAt), sellers: JSON.stringify(sellers) as never })
+    .set({ created_at: new Date(o.createdAt), sellers: jsonb(sellers) })
     .where('order_id', '=', o.orderId)
     .where('sellers', 'is', null)
     .returning('order_id')

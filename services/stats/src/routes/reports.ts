@@ -3,9 +3,9 @@ import {
   type App,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   notFound,
   pageOf,
   pageQuery,
@@ -13,6 +13,7 @@ import {
   problems,
   requireRole,
   type Selectable,
+  unavailable,
   validationFailed,
   z,
 } from '@mp/platform';
@@ -87,10 +88,9 @@ const file = createRoute({
 
 export function reportRoutes(app: App, { deps, storage }: StatsContext): void {
   const { db } = deps;
-  const unavailable = (err: unknown) => {
+  const storageDown = (err: unknown) => {
     deps.log.error({ err }, 'report storage failed');
-    return new ApiError(
-      503,
+    return unavailable(
       'REPORT_STORAGE_UNAVAILABLE',
       'Reports cannot be stored or fetched right now; try again',
     );
@@ -106,11 +106,11 @@ export function reportRoutes(app: App, { deps, storage }: StatsContext): void {
       .limit(q.limit + 1);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(view),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );
@@ -125,7 +125,7 @@ export function reportRoutes(app: App, { deps, storage }: StatsContext): void {
       automatic: false,
       requestedBy: principalOf(c).userId,
     }).catch((err) => {
-      throw err instanceof ApiError ? err : unavailable(err);
+      throw err instanceof ApiError ? err : storageDown(err);
     });
     const row = await db.selectFrom('reports').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
     return c.json(view(row), 201);
@@ -139,9 +139,9 @@ export function reportRoutes(app: App, { deps, storage }: StatsContext): void {
       .executeTakeFirst();
     if (!r) throw notFound('REPORT_NOT_FOUND', 'No such report');
     const body = await storage.get(r.file_key).catch((err) => {
-      throw unavailable(err);
+      throw storageDown(err);
     });
-    if (!body) throw unavailable(new Error(`report file ${r.file_key} is missing`));
+    if (!body) throw storageDown(new Error(`report file ${r.file_key} is missing`));
     return c.body(new Uint8Array(body), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${r.kind.toLowerCase()}-${r.period_from.slice(0, 7)}.csv"`,

@@ -1,11 +1,5 @@
-import { type Kysely, sql, type Transaction } from '@mp/platform';
+import { type GradeRule, type Kysely, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-
-/** A grade (등급) and the net amount paid in the window from which it starts. */
-export interface GradeRule {
-  grade: string;
-  minAmount: number;
-}
 
 export interface GradePolicy {
   /** The grade of everyone below the first threshold. */
@@ -15,25 +9,7 @@ export interface GradePolicy {
   windowDays: number;
 }
 
-/**
- * Parses `SILVER=300000,GOLD=1000000,VIP=3000000` (KRW); thresholds must rise. The base grade is
- * what everyone below the first threshold holds.
- */
-export function parseGradeRules(spec: string): GradeRule[] {
-  const rules = spec
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const m = /^([A-Z][A-Z0-9_]*)=(\d+)$/.exec(part);
-      if (!m) throw new Error(`"${part}" is not GRADE=amount`);
-      return { grade: m[1]!, minAmount: Number(m[2]) };
-    });
-  for (let i = 1; i < rules.length; i++) {
-    if (rules[i]!.minAmount <= rules[i - 1]!.minAmount) throw new Error('thresholds must rise');
-  }
-  return rules;
-}
+export { type GradeRule, parseGradeRules } from '@mp/platform';
 
 /** The grade a net paid amount earns. */
 export function gradeFor(policy: GradePolicy, netPaid: number): string {

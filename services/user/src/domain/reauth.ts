@@ -1,4 +1,12 @@
-import { ApiError, conflict, type Principal, Throttle, type ThrottleKey, unprocessable } from '@mp/platform';
+import {
+  ApiError,
+  conflict,
+  forbidden,
+  type Principal,
+  Throttle,
+  type ThrottleKey,
+  unprocessable,
+} from '@mp/platform';
 import type { UserDeps } from '../config.ts';
 import { verifyPassword } from './passwords.ts';
 import { liveUser, setPassword, type UserRow } from './users.ts';
@@ -64,8 +72,7 @@ export async function reauthenticate(
   const maxAge = deps.config.REAUTH_MAX_AGE_SECONDS;
   const age = principal.authTime === undefined ? Infinity : Date.now() / 1000 - principal.authTime;
   if (age > maxAge)
-    throw new ApiError(
-      403,
+    throw forbidden(
       'RECENT_SIGN_IN_REQUIRED',
       `Sign in again (within ${Math.round(maxAge / 60)} minutes) before deleting the account`,
     );

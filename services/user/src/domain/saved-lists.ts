@@ -1,4 +1,4 @@
-import { type Dapr, decodeCursor, encodeCursor, StateConflictError, z } from '@mp/platform';
+import { type Dapr, decodeCursor, keysetPage, StateConflictError, z } from '@mp/platform';
 
 /**
  * The per-user product lists kept in Dapr state stores (the seed's DynamoDB `Wishlists` and
@@ -52,10 +52,9 @@ export function pageOfList(items: SavedItem[], limit: number, cursor: string | u
   const rest = after
     ? sorted.filter((i) => i.at < after.at || (i.at === after.at && i.productId < after.id))
     : sorted;
-  const page = rest.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rest, limit, (last) => ({ at: last.at, id: last.productId }));
   return {
     page,
-    nextCursor: rest.length > limit && last ? encodeCursor({ at: last.at, id: last.productId }) : null,
+    nextCursor,
   };
 }

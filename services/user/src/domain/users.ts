@@ -1,6 +1,6 @@
 import {
-  ApiError,
   conflict,
+  forbidden,
   type Kysely,
   newId,
   notFound,
@@ -212,7 +212,7 @@ export async function deleteAccount(deps: Deps, userId: string): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const user = await liveUser(trx, userId, true);
     if (user.role === 'admin')
-      throw new ApiError(403, 'ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
+      throw forbidden('ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
     const now = new Date();
     await trx.deleteFrom('addresses').where('user_id', '=', user.id).execute();
     await trx

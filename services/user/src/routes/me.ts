@@ -1,7 +1,7 @@
 import {
-  ApiError,
   type App,
   createRoute,
+  forbidden,
   jsonBody,
   jsonResponse,
   principalOf,
@@ -107,7 +107,7 @@ export function meRoutes(app: App, deps: UserDeps) {
     const user = await liveUser(db, userId);
     // An admin is refused before any password is checked (another admin removes it).
     if (user.role === 'admin')
-      throw new ApiError(403, 'ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
+      throw forbidden('ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
     await reauthenticate(deps, principal, user, c.req.valid('json').currentPassword);
     await deleteAccount(deps, userId);
     // The saved lists go too; the account is gone either way, so a failure here is only logged.

@@ -3,9 +3,9 @@ import {
   conflict,
   createRoute,
   decodeCursor,
-  encodeCursor,
   jsonBody,
   jsonResponse,
+  keysetPage,
   newId,
   notFound,
   pageOf,
@@ -133,11 +133,11 @@ export function noticeRoutes(app: App, deps: ServiceDeps<Database>) {
     if (q.audience) query = query.where('audience', '=', q.audience);
     if (after) query = query.where('id', '<', after.id);
     const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
     return c.json(
       {
         items: page.map(view),
-        nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
+        nextCursor,
       },
       200,
     );

@@ -1,0 +1,209 @@
+/**
+ * What a reviewer would measure of the code's shape, checked on every run of the unit suite:
+ * no import circles, no service importing another, no file over 300 lines in services/*\/src, no
+ * import from a lower layer back up within a service, bench/ on the public API and the kit only.
+ *
+ * The allow-lists name today's offenders, which other work is removing. They only shrink: never
+ * add to them; when a change removes an offender, delete its entry (a stale entry fails nothing,
+ * but it lets the offence come back).
+ */
+import { describe, expect, it } from 'vitest';
+import { circles, type Edge, importGraph, lineCount } from './graph.ts';
+
+const graph = importGraph();
+const edges: Edge[] = [...graph.values()].flat().filter((e) => e.to !== undefined);
+const serviceOf = (file: string): string | undefined => file.match(/^services\/([^/]+)\//)?.[1];
+
+/** Import circles known today; a circle found must lie within one of these. */
+const knownCircles: string[][] = [
+  [
+    'packages/platform/src/app.ts',
+    'packages/platform/src/auth.ts',
+    'packages/platform/src/errors.ts',
+    'packages/platform/src/openapi.ts',
+  ],
+  ['services/coupon/src/routes/index.ts', 'services/coupon/src/service.ts'],
+  [
+    'services/file/src/parts.ts',
+    'services/file/src/routes/index.ts',
+    'services/file/src/routes/internal.ts',
+    'services/file/src/service.ts',
+  ],
+  [
+    'services/inventory/src/events/handlers.ts',
+    'services/inventory/src/routes/index.ts',
+    'services/inventory/src/routes/internal.ts',
+    'services/inventory/src/service.ts',
+  ],
+  [
+    'services/notification/src/domain/channels.ts',
+    'services/notification/src/domain/rendering.ts',
+    'services/notification/src/domain/template-catalog.ts',
+    'services/notification/src/domain/template-overrides.ts',
+    'services/notification/src/domain/template-rules.ts',
+  ],
+  ['services/product/src/domain/products.ts', 'services/product/src/domain/standing.ts'],
+  [
+    'services/product/src/routes/index.ts',
+    'services/product/src/routes/products.ts',
+    'services/product/src/service.ts',
+  ],
+  [
+    'services/search/src/events/handlers.ts',
+    'services/search/src/parts.ts',
+    'services/search/src/routes/index.ts',
+    'services/search/src/service.ts',
+  ],
+];
+
+/** Files over the limit today, with the length they may not exceed while they are being split. */
+const longFiles: Record<string, number> = {
+  'services/auth/src/domain/sessions.ts': 360,
+  'services/file/src/domain/files.ts': 367,
+  'services/inventory/src/domain/reservations.ts': 316,
+  'services/notification/src/domain/templates.ts': 386,
+  'services/product/src/domain/products.ts': 429,
+  'services/review/src/routes/index.ts': 365,
+  'services/seller/src/domain/sellers.ts': 390,
+  'services/user/src/domain/users.ts': 321,
+};
+const MAX_LINES = 300;
+
+/**
+ * The layers of a service, top to bottom; a file may import its own layer or one below.
+ *  - the composition root (main.ts, service.ts, parts.ts) and the sandboxes build the service;
+ *  - routes/ and events/ are its entry points (HTTP, internal HTTP, events);
+ *  - context.ts: what the entry points share, built from the config;
+ *  - domain/ holds the rules; its outbound adapters (a PG, a carrier, a search backend, storage,
+ *    push, SMS, Kakao) sit beside it, on the same layer;
+ *  - db/ is the schema and migrations.
+ * config.ts (the service's settings and the type of its deps) is read on every layer and stands
+ * outside them; the circle check keeps it from reaching back.
+ */
+function layerOf(file: string): { name: string; rank: number } | undefined {
+  const path = file.match(/^services\/[^/]+\/src\/(.*)$/)?.[1];
+  if (path === undefined) return undefined;
+  const top = path.split('/')[0] as string;
+  if (['main.ts', 'service.ts', 'parts.ts'].includes(path) || top === 'sandbox')
+    return { name: 'root', rank: 5 };
+  if (top === 'routes' || top === 'events') return { name: top, rank: 4 };
+  if (path === 'config.ts') return undefined;
+  if (path === 'context.ts') return { name: path, rank: 3 };
+  if (top === 'db') return { name: 'db', rank: 1 };
+  return { name: top === 'domain' ? 'domain' : `adapter ${top}`, rank: 2 };
+}
+
+/** Imports up the layers known today ("from -> to"). */
+const knownUpImports = new Set([
+  'services/auth/src/events/handlers.ts -> services/auth/src/context.ts',
+  'services/coupon/src/routes/index.ts -> services/coupon/src/service.ts',
+  'services/file/src/routes/index.ts -> services/file/src/parts.ts',
+  'services/file/src/routes/internal.ts -> services/file/src/parts.ts',
+  'services/inventory/src/events/handlers.ts -> services/inventory/src/service.ts',
+  'services/inventory/src/routes/index.ts -> services/inventory/src/service.ts',
+  'services/inventory/src/routes/internal.ts -> services/inventory/src/service.ts',
+  'services/notification/src/db/schema.ts -> services/notification/src/kakao/templates.ts',
+  'services/order/src/db/schema.ts -> services/order/src/domain/status.ts',
+  'services/product/src/routes/index.ts -> services/product/src/service.ts',
+  'services/product/src/routes/products.ts -> services/product/src/service.ts',
+  'services/search/src/events/handlers.ts -> services/search/src/parts.ts',
+  'services/search/src/routes/index.ts -> services/search/src/parts.ts',
+  'services/settlement/src/routes/internal.ts -> services/settlement/src/parts.ts',
+  'services/settlement/src/routes/statement.ts -> services/settlement/src/parts.ts',
+  'services/stats/src/routes/internal.ts -> services/stats/src/parts.ts',
+  'services/stats/src/routes/reports.ts -> services/stats/src/parts.ts',
+]);
+
+/** What bench/ may import besides itself: the kit, the contracts, the client, by package name. */
+const benchMayImport = new Set([
+  'packages/platform/src/index.ts',
+  'packages/platform/src/testing/index.ts',
+  'packages/contracts/src/index.ts',
+  'packages/client/src/index.ts',
+  // Where the local stack's public API listens (the gateway's port of stack N).
+  'scripts/stack/ports.ts',
+]);
+/** bench/ files that still reach into services or test helpers ("from -> to"). */
+const knownBenchImports = new Set([
+  'bench/brokers.ts -> packages/platform/src/index.ts',
+  'bench/brokers.ts -> tests/e2e/lib.ts',
+  'bench/coupon-grants.bench.ts -> services/coupon/src/domain/grant-jobs.ts',
+  'bench/coupon-grants.bench.ts -> services/coupon/src/service.ts',
+  'bench/coupon-grants.bench.ts -> services/coupon/test/helpers.ts',
+  'bench/inventory.bench.ts -> services/inventory/src/service.ts',
+  'bench/notification.bench.ts -> services/notification/src/domain/dispatch.ts',
+  'bench/notification.bench.ts -> services/notification/src/domain/template-overrides.ts',
+  'bench/notification.bench.ts -> services/notification/src/push/service-account.ts',
+  'bench/notification.bench.ts -> services/notification/src/service.ts',
+  'bench/search.ts -> services/search/src/backends/port.ts',
+  'bench/search.ts -> services/search/src/backends/postgres.ts',
+  'bench/search.ts -> services/search/src/domain/suggestions.ts',
+  'bench/search.ts -> services/search/src/domain/text.ts',
+  'bench/search.ts -> services/search/src/parts.ts',
+  'bench/search.ts -> services/search/src/service.ts',
+  'bench/settlement.bench.ts -> services/settlement/src/parts.ts',
+  'bench/settlement.bench.ts -> services/settlement/src/service.ts',
+  'bench/stats.bench.ts -> services/stats/src/service.ts',
+]);
+
+describe('the architecture', () => {
+  it('reads the whole tree', () => {
+    expect(graph.size).toBeGreaterThan(300);
+    expect(graph.has('services/order/src/service.ts')).toBe(true);
+  });
+
+  it('has no import circles (type-only imports included)', () => {
+    const unexpected = circles(graph).filter(
+      (circle) => !knownCircles.some((known) => circle.every((file) => known.includes(file))),
+    );
+    expect(unexpected).toEqual([]);
+  });
+
+  it('has no service importing another, and no package importing a service', () => {
+    const crossing = edges
+      .filter((e) => {
+        const target = serviceOf(e.to as string);
+        if (target === undefined) return false;
+        if (e.from.startsWith('packages/')) return true;
+        const source = serviceOf(e.from);
+        return source !== undefined && source !== target;
+      })
+      .map((e) => `${e.from} -> ${e.to}`);
+    expect(crossing).toEqual([]);
+  });
+
+  it(`has no file over ${MAX_LINES} lines in services/*/src`, () => {
+    const over = [...graph.keys()]
+      .filter((f) => /^services\/[^/]+\/src\//.test(f))
+      .map((f) => ({ file: f, lines: lineCount(f) }))
+      .filter(({ file, lines }) => lines > (longFiles[file] ?? MAX_LINES))
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(over).toEqual([]);
+  });
+
+  it('imports only down the layers within a service (routes/events → domain → db)', () => {
+    const up = edges
+      .filter((e) => {
+        if (serviceOf(e.from) === undefined || serviceOf(e.from) !== serviceOf(e.to as string)) return false;
+        const from = layerOf(e.from);
+        const to = layerOf(e.to as string);
+        return from !== undefined && to !== undefined && to.rank > from.rank;
+      })
+      .map((e) => `${e.from} -> ${e.to}`)
+      .filter((edge) => !knownUpImports.has(edge));
+    expect(up).toEqual([]);
+  });
+
+  it("has bench/ drive the public API and the kit's testing helpers only", () => {
+    const outside = edges
+      .filter((e) => e.from.startsWith('bench/') && !(e.to as string).startsWith('bench/'))
+      .filter((e) => {
+        const to = e.to as string;
+        if (benchMayImport.has(to)) return !(to.startsWith('scripts/') || e.specifier.startsWith('@mp/'));
+        return true;
+      })
+      .map((e) => `${e.from} -> ${e.to}`)
+      .filter((edge) => !knownBenchImports.has(edge));
+    expect(outside).toEqual([]);
+  });
+});
