@@ -20,6 +20,8 @@ const seedPublishes: Record<string, string[]> = {
     'product.stock.changed',
     'product.approved',
     'product.rejected',
+    // Each counted product view, for stats' views series and ClickEvents (docs/catalog.md).
+    'product.viewed',
   ],
   order: [
     'order.created',
@@ -32,6 +34,9 @@ const seedPublishes: Record<string, string[]> = {
     'order.exchange.requested',
     'order.exchange.completed',
     'order.exchange.cancelled',
+    // A return's inspection (반품 검수) and an exchange leg the carrier could not carry (docs/ordering.md).
+    'order.return.inspected',
+    'order.exchange.failed',
   ],
   payment: [
     'payment.requested',
@@ -50,9 +55,19 @@ const seedPublishes: Record<string, string[]> = {
     'shipping.exchange.requested',
     'shipping.exchange.dispatched',
     'shipping.exchange.delivered',
+    // The return's pickup: the parcel reached the seller, or could not be collected; a failed exchange leg.
+    'shipping.return.received',
+    'shipping.return.failed',
+    'shipping.exchange.failed',
   ],
   seller: ['seller.created', 'seller.verified', 'seller.suspended', 'store.updated'],
-  settlement: ['settlement.calculated', 'settlement.completed', 'settlement.paid'],
+  settlement: [
+    'settlement.calculated',
+    'settlement.completed',
+    'settlement.paid',
+    // A payout the bank refused (docs/backoffice.md, payouts).
+    'settlement.payout.failed',
+  ],
   coupon: ['coupon.created', 'coupon.issued', 'coupon.used', 'coupon.expired'],
   inventory: ['inventory.reserved', 'inventory.adjusted', 'inventory.low_stock', 'inventory.out_of_stock'],
   notification: ['notification.sent', 'notification.failed'],

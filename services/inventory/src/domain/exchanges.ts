@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
 import type { EventPublisher, Logger, Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { cancel, sell } from './reservations.ts';
+import { cancel, sell } from './reservation-outcomes.ts';
 import { applyChange } from './stock.ts';
 
 /** An exchange's new units stay held until it completes or closes (two parcels: days, not minutes). */

@@ -1,13 +1,6 @@
-import {
-  conflict,
-  type EventPublisher,
-  type Kysely,
-  notFound,
-  PermanentEventError,
-  type Transaction,
-} from '@mp/platform';
+import { conflict, type EventPublisher, type Kysely, notFound, type Transaction } from '@mp/platform';
 import type { Database, MovementReason, ReservationStatus } from '../db/schema.ts';
-import { applyChange, changeStock, recordChange } from './stock.ts';
+import { applyChange } from './stock.ts';
 
 export interface ReservationRequest {
   orderId: string;
@@ -153,7 +146,7 @@ export async function reserve(
  * row lock (a release, an expiry and a payment of the same order cannot both happen).
  * Undefined when the reservation is not in one of the `from` statuses.
  */
-async function transition(
+export async function transition(
   trx: Transaction<Database>,
   events: EventPublisher,
   orderId: string,
@@ -245,94 +238,4 @@ export async function expireDue(db: Kysely<Database>, events: EventPublisher, ba
     if (!expired) break;
   }
   return done;
-}
-
-/** Holds the reservation's row until the transaction ends, whatever its status. */
-const lockReservation = (trx: Transaction<Database>, orderId: string) =>
-  trx.selectFrom('reservations').select('status').where('order_id', '=', orderId).forUpdate().execute();
-
-/**
- * payment.completed: the held units are sold (재고 확정 차감). A payment for an order whose
- * reservation was released — the order was cancelled or never placed — sells nothing: payment
- * refunds that late charge (it knows the order was cancelled), and the units stay on sale.
- */
-export async function sell(trx: Transaction<Database>, events: EventPublisher, orderId: string) {
-  const actor = `order:${orderId}`;
-  const sold = await transition(
-    trx,
-    events,
-    orderId,
-    ['RESERVED'],
-    'SOLD',
-    (q) => ({ onHand: -q, reserved: -q }),
-    'SALE',
-    actor,
-  );
-  if (sold) return 'sold';
-  // Under the row lock: an order.cancelled of the same order waits for this decision, or came first.
-  await lockReservation(trx, orderId);
-  const r = await findReservation(trx, orderId);
-  if (!r || r.status === 'SOLD' || r.status === 'RETURNED') return r ? 'already' : 'unknown';
-  if (r.status === 'RELEASED') return 'cancelled';
-  // Paid after the reservation lapsed: take the units again if they are still there.
-  for (const it of r.items) {
-    const row = await changeStock(trx, { sku: it.sku, onHand: -it.quantity });
-    if (!row) {
-      throw new PermanentEventError(
-        `order ${orderId} was paid after its reservation ${r.status.toLowerCase()} and ${it.sku} is sold out`,
-      );
-    }
-    await recordChange(trx, events, row, {
-      reason: 'SALE',
-      actor,
-      orderId,
-      note: `paid after the reservation was ${r.status.toLowerCase()}`,
-      deltaOnHand: -it.quantity,
-      deltaReserved: 0,
-    });
-  }
-  await trx
-    .updateTable('reservations')
-    .set({ status: 'SOLD', updated_at: new Date() })
-    .where('order_id', '=', orderId)
-    .execute();
-  return 'sold-late';
-}
-
-/** order.cancelled: held units are released; sold ones (cancelled before dispatch) go back on hand. */
-export async function cancel(trx: Transaction<Database>, events: EventPublisher, orderId: string) {
-  const actor = `order:${orderId}`;
-  await lockReservation(trx, orderId);
-  const released = await transition(
-    trx,
-    events,
-    orderId,
-    ['RESERVED'],
-    'RELEASED',
-    (q) => ({ reserved: -q }),
-    'RELEASE',
-    actor,
-  );
-  if (released) return 'released';
-  const returned = await transition(
-    trx,
-    events,
-    orderId,
-    ['SOLD'],
-    'RETURNED',
-    (q) => ({ onHand: q }),
-    'RETURN',
-    actor,
-  );
-  if (returned) return 'returned';
-  // Lapsed before the cancellation (the expiry worker freed its units): marked released, so a
-  // payment that completes after the cancellation sells nothing.
-  const lapsed = await trx
-    .updateTable('reservations')
-    .set({ status: 'RELEASED', updated_at: new Date() })
-    .where('order_id', '=', orderId)
-    .where('status', '=', 'EXPIRED')
-    .returning('order_id')
-    .executeTakeFirst();
-  return lapsed ? 'released' : 'nothing';
 }

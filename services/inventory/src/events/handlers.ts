@@ -8,7 +8,8 @@ import {
   settleExchange,
 } from '../domain/exchanges.ts';
 import { addSkus, deactivate } from '../domain/items.ts';
-import { cancel, findReservation, sell } from '../domain/reservations.ts';
+import { cancel, sell } from '../domain/reservation-outcomes.ts';
+import { findReservation } from '../domain/reservations.ts';
 import { restockReturn } from '../domain/returns.ts';
 
 /** Stock follows products (initial stock, new and removed SKUs) and orders (seed 1.10). */

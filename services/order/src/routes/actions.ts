@@ -14,7 +14,7 @@ import { cancelOrder } from '../domain/cancel.ts';
 import { confirmByBuyer } from '../domain/confirm.ts';
 import type { OrderContext } from '../domain/context.ts';
 import { requestRefund } from '../domain/refund-requests.ts';
-import { inspectReturn } from '../domain/returns.ts';
+import { inspectReturn } from '../domain/return-inspection.ts';
 import { viewOrders } from '../domain/view.ts';
 import { idParam, orderDto, orderId } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { ApiError, conflict, type FieldError, type Kysely } from '@mp/platform';
+import { conflict, type FieldError, type Kysely, notFound } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { isUuid } from './categories.ts';
 import { thumbnailColumn } from './listing.ts';
@@ -61,8 +61,7 @@ export async function quoteLines(db: Kysely<Database>, items: QuoteLine[]) {
       unitPrice: r.price + r.price_delta,
     };
   });
-  if (missing.length)
-    throw new ApiError(404, 'PRODUCT_NOT_FOUND', 'Some products are unknown', { errors: missing });
+  if (missing.length) throw notFound('PRODUCT_NOT_FOUND', 'Some products are unknown', { errors: missing });
   if (unavailable.length)
     throw conflict('PRODUCT_UNAVAILABLE', 'Some products are not on sale', { errors: unavailable });
   return { items: quoted.filter((q) => q !== undefined) };

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Kysely, sql, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, z } from '@mp/platform';
 import type { Database, ProductStatus } from '../db/schema.ts';
 import { thumbnailColumn } from './listing.ts';
 import { listItem } from './views.ts';
@@ -23,11 +23,12 @@ export async function productsByStatus(
     .orderBy('p.id')
     .limit(q.limit + 1)
     .execute();
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+    t: last.created_at.toISOString(),
+    id: last.id,
+  }));
   return {
     items: page.map(listItem),
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
+    nextCursor,
   };
 }

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Kysely, type Selectable, sql, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, type Selectable, sql, z } from '@mp/platform';
 import type { Database, ProductRevisionsTable, RevisionStatus } from '../db/schema.ts';
 import { isUuid } from './categories.ts';
 
@@ -73,15 +73,16 @@ export async function listRevisions(
     .orderBy('r.id')
     .limit(q.limit + 1)
     .execute();
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+    t: last.created_at.toISOString(),
+    id: last.id,
+  }));
   return {
     items: page.map((r) => ({
       ...revisionView(r),
       current: { name: r.current_name, price: r.current_price, status: r.product_status },
     })),
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
+    nextCursor,
   };
 }
 

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Kysely, sql, validationFailed, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, validationFailed, z } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { type ReviewRow, reviewView } from './reviews.ts';
 
@@ -42,17 +42,15 @@ export async function listReviews(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute();
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
   const keyOf = (r: ReviewRow) =>
     q.sort === 'rating' ? r.rating : q.sort === 'helpful' ? r.helpful_count : 0;
-  return {
-    items: page.map(reviewView),
-    nextCursor:
-      rows.length > q.limit && last
-        ? encodeCursor({ s: q.sort, k: keyOf(last), t: last.created_at.toISOString(), id: last.id })
-        : null,
-  };
+  const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+    s: q.sort,
+    k: keyOf(last),
+    t: last.created_at.toISOString(),
+    id: last.id,
+  }));
+  return { items: page.map(reviewView), nextCursor };
 }
 
 /** 베스트 리뷰: the most helpful reviews, photos and detail counting too. */
@@ -115,11 +113,12 @@ export async function myReviews(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute();
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({
+    t: last.created_at.toISOString(),
+    id: last.id,
+  }));
   return {
     items: page.map(reviewView),
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
+    nextCursor,
   };
 }

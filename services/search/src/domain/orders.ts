@@ -1,5 +1,5 @@
 import type { EventData } from '@mp/contracts';
-import { decodeCursor, encodeCursor, type Kysely, sql, type Transaction, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, type Transaction, z } from '@mp/platform';
 import type { Database, OrderDocItem } from '../db/schema.ts';
 import { normalize, terms } from './text.ts';
 
@@ -110,8 +110,10 @@ export async function searchOrders(db: Kysely<Database>, query: OrderQuery, sell
     .orderBy('order_id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
+    t: last.created_at!.toISOString(),
+    id: last.order_id,
+  }));
   return {
     items: page.map((r) => {
       const items = seller ? r.items.filter((i) => i.sellerId === seller) : r.items;
@@ -134,9 +136,6 @@ export async function searchOrders(db: Kysely<Database>, query: OrderQuery, sell
         updatedAt: r.updated_at.toISOString(),
       };
     }),
-    nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ t: last.created_at!.toISOString(), id: last.order_id })
-        : null,
+    nextCursor,
   };
 }

@@ -2,7 +2,7 @@
  * 정산 계좌: the account a seller's payouts go to. Its 예금주 is checked with the bank
  * (계좌실명조회) before it is kept; the account number is kept sealed, shown masked.
  */
-import { ApiError, type Kysely, unavailable, unprocessable } from '@mp/platform';
+import { type Kysely, notFound, unavailable, unprocessable } from '@mp/platform';
 import { BankError } from '../bank/openbanking.ts';
 import type { Database } from '../db/schema.ts';
 import type { PayoutContext } from './payout-context.ts';
@@ -81,6 +81,6 @@ export async function accountOf(db: Kysely<Database>, sellerId: string) {
     .selectAll()
     .where('seller_id', '=', sellerId)
     .executeTakeFirst();
-  if (!a) throw new ApiError(404, 'BANK_ACCOUNT_NOT_FOUND', 'No payout account is registered');
+  if (!a) throw notFound('BANK_ACCOUNT_NOT_FOUND', 'No payout account is registered');
   return a;
 }

@@ -2,7 +2,7 @@
  * Settlement periods in the Korean calendar (Asia/Seoul, UTC+9 all year: Korea has kept no summer
  * time since 1988). A period is whole days `from`..`to` inclusive, held as [start, end) instants.
  */
-import { ApiError, validationFailed } from '@mp/platform';
+import { unprocessable, validationFailed } from '@mp/platform';
 
 const DAY = 86_400_000;
 const KST = 9 * 3_600_000;
@@ -66,7 +66,7 @@ export function endedPeriod(from: string, to: string, now = new Date()): Period 
   if (problem) {
     const errors = [{ path: problem.path, message: problem.message }];
     if (problem.code === 'PERIOD_NOT_ENDED')
-      throw new ApiError(422, 'PERIOD_NOT_ENDED', 'A period can be closed only once it has ended', {
+      throw unprocessable('PERIOD_NOT_ENDED', 'A period can be closed only once it has ended', {
         errors,
       });
     throw validationFailed(errors);

@@ -6,7 +6,7 @@
  */
 
 import type { Documents } from '@mp/documents';
-import type { Selectable, Transaction } from '@mp/platform';
+import { jsonb, type Selectable, type Transaction } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import type { Database, SettlementsTable } from '../db/schema.ts';
 import { sellerBusiness } from './seller-business.ts';
@@ -152,7 +152,7 @@ async function issueIn(
       status: 'COMPLETED',
       statement_key: key,
       completed_at: completedAt,
-      tax_recipient: recipient ? (JSON.stringify(recipient) as never) : null,
+      tax_recipient: recipient ? jsonb(recipient) : null,
     })
     .where('id', '=', s.id)
     .execute();

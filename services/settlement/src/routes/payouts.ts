@@ -1,9 +1,9 @@
 import {
-  ApiError,
   type App,
   createRoute,
   jsonBody,
   jsonResponse,
+  notFound,
   principalOf,
   problems,
   requireRole,
@@ -193,7 +193,7 @@ export function payoutRoutes(app: App, deps: Deps) {
 
   async function batchOf(id: string) {
     const b = await db.selectFrom('payout_batches').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!b) throw new ApiError(404, 'PAYOUT_BATCH_NOT_FOUND', 'No such payout batch');
+    if (!b) throw notFound('PAYOUT_BATCH_NOT_FOUND', 'No such payout batch');
     const payouts = await db
       .selectFrom('payouts')
       .selectAll()

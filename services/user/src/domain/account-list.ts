@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Kysely, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, z } from '@mp/platform';
 import type { Database, Role, UserStatus } from '../db/schema.ts';
 
 const position = z.object({ id: z.uuid() });
@@ -28,6 +28,6 @@ export async function listAccounts(
   }
   if (after) query = query.where('id', '<', after.id);
   const rows = await query.execute();
-  const page = rows.slice(0, q.limit);
-  return { rows: page, nextCursor: rows.length > q.limit ? encodeCursor({ id: page.at(-1)!.id }) : null };
+  const { page, nextCursor } = keysetPage(rows, q.limit, (last) => ({ id: last.id }));
+  return { rows: page, nextCursor };
 }
