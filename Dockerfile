@@ -20,7 +20,7 @@ COPY services ./services
 COPY scripts/image/prepare.sh ./scripts/image/prepare.sh
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
     PNPM_FLAGS=--offline sh scripts/image/prepare.sh "$SERVICE" /app
-# The service's provider sandboxes (payment, shipping, notification), for the local stage only.
+# The service's provider sandboxes (payment, shipping, notification, settlement), for the local stage only.
 RUN mkdir -p /sandbox && if [ -d "services/$SERVICE/sandbox" ]; then cp -a "services/$SERVICE/sandbox/." /sandbox/; fi
 
 FROM ${NODE_IMAGE} AS runtime

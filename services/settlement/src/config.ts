@@ -54,3 +54,6 @@ export const config = baseConfigSchema
 
 export type Config = ServiceConfig<typeof config>;
 export type Deps = ServiceDeps<Database, Config>;
+
+/** Where the local bank sandbox answers (services/settlement/sandbox, mounted by local runs only). */
+export const BANK_SANDBOX_BASE = '/sandbox/bank';

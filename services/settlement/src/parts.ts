@@ -1,11 +1,10 @@
 import { createDocuments, type Documents } from '@mp/documents';
 import { type Logger, sealSecret, unsealSecret, type Worker, wakeableWorker } from '@mp/platform';
 import { type Fetch, openBanking } from './bank/openbanking.ts';
-import type { Deps } from './config.ts';
+import { BANK_SANDBOX_BASE, type Deps } from './config.ts';
 import type { PayoutContext } from './domain/payout-context.ts';
 import { drainPayouts } from './domain/payouts.ts';
 import { type Issuer, statementIssuer } from './domain/statements.ts';
-import { BANK_SANDBOX_BASE } from './sandbox/bank.ts';
 
 /** The local sandbox's client credentials (no secret: the sandbox exists only in local profiles). */
 export const SANDBOX_BANK_CLIENT = {

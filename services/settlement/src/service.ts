@@ -1,16 +1,20 @@
 import { existsSync } from 'node:fs';
-import type { ServiceDefinition } from '@mp/platform';
-import { config } from './config.ts';
+import type { LocalMount, ServiceDefinition } from '@mp/platform';
+import { config, type Deps } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { handlers } from './events/handlers.ts';
-import { type PartsOptions, partsOf, SANDBOX_BANK_CLIENT } from './parts.ts';
+import { type PartsOptions, partsOf } from './parts.ts';
 import { routes } from './routes/index.ts';
 import { internalRoutes } from './routes/internal.ts';
-import { bankSandbox } from './sandbox/bank.ts';
 
-/** The settlement service; tests pass a `fetch` that reaches the bank sandbox through the app itself. */
-export function settlementService(o: PartsOptions = {}): ServiceDefinition<Database, typeof config> {
+/**
+ * The settlement service. A local run passes the bank sandbox (`local`, services/settlement/sandbox);
+ * tests pass a `fetch` that reaches it through the app itself.
+ */
+export function settlementService(
+  o: PartsOptions & { local?: LocalMount<Deps> } = {},
+): ServiceDefinition<Database, typeof config> {
   return {
     name: 'settlement',
     description: '정산: seller settlements, statements and payouts; the bank sandbox locally',
@@ -19,12 +23,8 @@ export function settlementService(o: PartsOptions = {}): ServiceDefinition<Datab
     routes(app, deps) {
       partsOf(deps, o);
       routes(app, deps);
-      if (deps.config.LOCAL_DEV)
-        bankSandbox(app, deps.db as never, {
-          clientId: deps.config.BANK_CLIENT_ID ?? SANDBOX_BANK_CLIENT.clientId,
-          clientSecret: deps.config.BANK_CLIENT_SECRET ?? SANDBOX_BANK_CLIENT.clientSecret,
-        });
     },
+    ...(o.local ? { local: o.local } : {}),
     internal: internalRoutes,
     handlers,
     workers: (deps) => [partsOf(deps, o).issuerWorker, partsOf(deps, o).payoutWorker],

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
 import { ApiError, buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { settlementSandbox } from '../sandbox/index.ts';
 import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
 import type { SellerBusiness } from '../src/domain/seller-business.ts';
@@ -35,7 +36,10 @@ export const BANK = 'http://settlement.test/sandbox/bank';
 /** The settlement service, its bank sandbox reached through the app itself. */
 export async function start(env: Record<string, string> = {}): Promise<Svc> {
   let svc: Svc | undefined;
-  const def = settlementService({ fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)) });
+  const def = settlementService({
+    fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
+    local: settlementSandbox,
+  });
   svc = await startTestService(def, {
     invoke: sellerService,
     env: {

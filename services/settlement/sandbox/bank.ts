@@ -1,6 +1,6 @@
 import { type App, type Kysely, sql, z } from '@mp/platform';
 
-export const BANK_SANDBOX_BASE = '/sandbox/bank';
+import { BANK_SANDBOX_BASE } from '../src/config.ts';
 
 interface Account {
   bank_code: string;
