@@ -79,7 +79,7 @@ export const eventCatalog = {
     publisher: 'product',
     subscribers: ['search', 'inventory', 'stats'],
     data: c.productCreated,
-    why: 'flow 4.4: index, initial stock, admin review queue, stats',
+    why: 'a seller registered a product: search indexes it, inventory opens its stock, admin queues it for review, stats counts it',
   },
   'product.updated': {
     publisher: 'product',
@@ -116,7 +116,7 @@ export const eventCatalog = {
     publisher: 'inventory',
     subscribers: ['product', 'notification'],
     data: c.inventoryLowStock,
-    why: 'flow 4.3: 품절임박 flag and the seller is told',
+    why: 'stock ran low: product shows the 품절임박 (almost sold out) flag and the seller is told',
   },
   'inventory.out_of_stock': {
     publisher: 'inventory',
@@ -145,7 +145,7 @@ export const eventCatalog = {
       'search',
     ],
     data: o.orderCreated,
-    why: 'flow 4.1 step 3 (notification tells each seller of the new order); shipping and settlement keep the per-seller split',
+    why: 'an order was placed: payment, stock and coupon act on it, and notification tells each seller of the new order; shipping and settlement keep the per-seller split',
   },
   'order.item.confirmed': { publisher: 'order', subscribers: ['product'], data: o.orderItemConfirmed },
   'order.cancelled': {
@@ -162,7 +162,7 @@ export const eventCatalog = {
       'search',
     ],
     data: o.orderCancelled,
-    why: 'flow 4.2 step 2; notification tells the buyer and each seller of their lines',
+    why: 'an order was cancelled: payment refunds, inventory restores stock, coupon gives the coupon back, shipping cancels; notification tells the buyer and each seller of their lines',
   },
   'order.completed': {
     publisher: 'order',
@@ -217,14 +217,14 @@ export const eventCatalog = {
     publisher: 'payment',
     subscribers: ['order', 'inventory', 'shipping', 'notification', 'settlement', 'user', 'seller', 'stats'],
     data: o.paymentCompleted,
-    why: 'flow 4.1 step 5',
+    why: 'the buyer paid: the order becomes 결제완료, inventory commits the reserved stock, shipping starts preparing, the buyer is told, settlement records the sale',
   },
   'payment.failed': { publisher: 'payment', subscribers: ['order', 'notification'], data: o.paymentFailed },
   'payment.refunded': {
     publisher: 'payment',
     subscribers: ['order', 'user'],
     data: o.paymentRefunded,
-    why: 'flow 4.2 step 3 (settlement and notification hear of it through order.refund.completed: the buyer gets one refund message); user nets refunds out of the grade',
+    why: 'a refund went through: the order records it (settlement and notification hear of it through order.refund.completed: the buyer gets one refund message); user nets refunds out of the grade',
   },
   'payment.cancelled': { publisher: 'payment', subscribers: ['order'], data: o.paymentCancelled },
 
@@ -243,7 +243,7 @@ export const eventCatalog = {
     publisher: 'shipping',
     subscribers: ['order', 'notification', 'settlement', 'review', 'user'],
     data: o.shippingDelivered,
-    why: 'flow 4.1 step 8',
+    why: 'a shipment arrived: the order moves toward 배송완료, the buyer is told and asked for a review, settlement confirms the sale, user updates the grade',
   },
   'shipping.failed': {
     publisher: 'shipping',
@@ -301,7 +301,7 @@ export const eventCatalog = {
     publisher: 'settlement',
     subscribers: ['seller', 'notification'],
     data: b.settlementCompleted,
-    why: 'flow 4.1 step 9',
+    why: "a seller's settlement is done: seller records it and notification sends the statement (정산서)",
   },
   'settlement.paid': { publisher: 'settlement', subscribers: ['notification'], data: b.settlementPaid },
   'settlement.payout.failed': {

@@ -12,7 +12,7 @@ import { routes } from './routes/index.ts';
 
 export const service: ServiceDefinition<Database, typeof config, OrderContext> = {
   name: 'order',
-  description: '주문: cart, orders and their lifecycle (flows 4.1 and 4.2)',
+  description: '주문: cart, orders and their lifecycle from placement to delivery, cancellation and refund',
   config,
   migrations,
   context: ({ db, events, log, dapr, config: c }) => ({

@@ -8,7 +8,7 @@ const krw = z.int().min(0).max(1_000_000_000_000);
 const validate = createRoute({
   method: 'post',
   path: '/internal/coupons/validate',
-  summary: 'Contract 6: may this user use this coupon on an order of this amount, and for how much',
+  summary: 'Coupon validation: may this user use this coupon on an order of this amount, and for how much',
   request: {
     body: jsonBody(
       z.object({

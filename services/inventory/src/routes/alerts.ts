@@ -6,7 +6,7 @@ const lowStock = createRoute({
   method: 'get',
   path: '/internal/low-stock',
   summary:
-    "The low-stock list for the admin's dashboard (flow 4.3 step 2): active SKUs at 품절임박 or 품절, 품절 first, fewest available first",
+    "The low-stock list for the admin's dashboard (stock that ran low): active SKUs at 품절임박 or 품절, 품절 first, fewest available first",
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) },
   responses: {
     200: jsonResponse(
