@@ -1,0 +1,91 @@
+/**
+ * The docs stand on their own: a reader never saw the design documents this project started from,
+ * so reader-facing text says what a thing is ("when an order is placed, each seller is told",
+ * "coupon validation (`POST /internal/coupons/validate`)") instead of citing them by the design's
+ * shorthand ("the seed", "contract 6", "flow 4.1 step 3", "seed §3.1"). Scanned: every Markdown
+ * file and the chart's NOTES.txt in git (docs/events.md is generated from the event catalog's
+ * purposes, so those are covered too) and the generated API reference (services' descriptions and
+ * route summaries). Code comments and test names may keep the references.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { root } from './graph.ts';
+
+const shorthand: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bthe seed\b|\bseed'?s\b/i, '"the seed": say "the original design" and state the fact'],
+  [/\bseed (?:§|\d|sections?\b|flows?\b)/i, '"seed §/section/flow": say what that part describes'],
+  [
+    /\bcontracts? \d/i,
+    '"contract N": name the API (e.g. coupon validation, `POST /internal/coupons/validate`)',
+  ],
+  [/\bflows? \d+\.\d+/i, '"flow 4.1": say what happens (e.g. "when an order is placed")'],
+  [/\bsections? \d+\.\d+/i, '"section 1.3": say what that section covers'],
+  // A law's article (정보통신망법 §50) is a real citation; a bare § cites the design.
+  [/(?<!법\s?)§\s?\d/, '"§3.1": say what that part describes'],
+];
+
+const tracked = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], {
+  cwd: root,
+  encoding: 'utf8',
+})
+  .split('\n')
+  .filter((f) => f !== '' && !f.includes('node_modules/'));
+const readerFacing = tracked.filter(
+  (f) => f.endsWith('.md') || f.endsWith('/NOTES.txt') || f === 'packages/contracts/generated/openapi.json',
+);
+
+/** Every line of `text` that uses the design's shorthand, as `file:line: why — …the words around it…`. */
+function findShorthand(file: string, text: string): string[] {
+  return text.split('\n').flatMap((line, i) =>
+    shorthand.flatMap(([pattern, why]) => {
+      const at = line.search(pattern);
+      return at < 0 ? [] : [`${file}:${i + 1}: ${why} — …${line.slice(Math.max(0, at - 40), at + 80)}…`];
+    }),
+  );
+}
+
+describe("the reader-facing docs don't cite the design documents by shorthand", () => {
+  it('scans the README, docs/, the chart and the API reference', () => {
+    for (const f of [
+      'README.md',
+      'docs/events.md',
+      'docs/decisions/0006-system-settings-pushed-to-owners.md',
+    ]) {
+      expect(readerFacing).toContain(f);
+    }
+    expect(readerFacing).toContain('charts/marketplace/templates/NOTES.txt');
+    expect(readerFacing).toContain('packages/contracts/generated/openapi.json');
+  });
+
+  it('finds each shorthand and lets plain words and law citations through', () => {
+    const hits = (line: string) => findShorthand('x.md', line).length;
+    for (const bad of [
+      'The seed puts X in Redis.',
+      "the seed's DynamoDB tables",
+      'synchronously (seed §3.1: Admin)',
+      'Seed sections 1.3, 1.10',
+      'Contract 6 at `POST /internal/coupons/validate`',
+      'flow 4.1 step 3',
+      'ordering’s flows 4.1/4.2',
+      'see §3.1',
+    ]) {
+      expect(hits(bad), bad).toBeGreaterThan(0);
+    }
+    for (const good of [
+      'the seeded market (`scripts/seed.sh`)',
+      '`seller-01@seed.example.kr`',
+      'until the user opts in (정보통신망법 §50)',
+      'the public contract of the API',
+      'when an order is placed, each seller is told',
+    ]) {
+      expect(hits(good), good).toBe(0);
+    }
+  });
+
+  it('says what each thing is instead', () => {
+    const found = readerFacing.flatMap((f) => findShorthand(f, readFileSync(join(root, f), 'utf8')));
+    expect(found, `the design's shorthand in reader-facing text:\n${found.join('\n')}`).toEqual([]);
+  });
+});
