@@ -3,9 +3,10 @@
  * so reader-facing text says what a thing is ("when an order is placed, each seller is told",
  * "coupon validation (`POST /internal/coupons/validate`)") instead of citing them by the design's
  * shorthand ("the seed", "contract 6", "flow 4.1 step 3", "seed §3.1"). Scanned: every Markdown
- * file and the chart's NOTES.txt in git (docs/events.md is generated from the event catalog's
- * purposes, so those are covered too) and the generated API reference (services' descriptions and
- * route summaries). Code comments and test names may keep the references.
+ * file, the chart's NOTES.txt, values and templates, the manifests in k8s/ and components/
+ * (docs/events.md is generated from the event catalog's purposes, so those are covered too) and
+ * the generated API reference (services' descriptions and route summaries). Code comments in
+ * packages/ and services/ and test names may keep the references.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,7 +34,12 @@ const tracked = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], {
   .split('\n')
   .filter((f) => f !== '' && !f.includes('node_modules/'));
 const readerFacing = tracked.filter(
-  (f) => f.endsWith('.md') || f.endsWith('/NOTES.txt') || f === 'packages/contracts/generated/openapi.json',
+  (f) =>
+    f.endsWith('.md') ||
+    f.endsWith('/NOTES.txt') ||
+    f === 'packages/contracts/generated/openapi.json' ||
+    // The chart's values and templates and the manifests are read by whoever deploys.
+    (/^(charts|k8s|components)\//.test(f) && /\.(ya?ml|tpl)$/.test(f)),
 );
 
 /** Every line of `text` that uses the design's shorthand, as `file:line: why — …the words around it…`. */
@@ -57,6 +63,7 @@ describe("the reader-facing docs don't cite the design documents by shorthand", 
     }
     expect(readerFacing).toContain('charts/marketplace/templates/NOTES.txt');
     expect(readerFacing).toContain('packages/contracts/generated/openapi.json');
+    expect(readerFacing).toContain('charts/marketplace/values.yaml');
   });
 
   it('finds each shorthand and lets plain words and law citations through', () => {
