@@ -79,7 +79,7 @@ export const eventCatalog = {
     publisher: 'product',
     subscribers: ['search', 'inventory', 'stats'],
     data: c.productCreated,
-    why: 'a seller registered a product: search indexes it, inventory opens its stock, admin queues it for review, stats counts it',
+    why: 'a seller registered a product: search indexes it, inventory opens its stock, stats counts it (it waits for review as PENDING_REVIEW in product itself)',
   },
   'product.updated': {
     publisher: 'product',
