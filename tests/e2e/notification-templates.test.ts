@@ -34,8 +34,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // The code's wording again for the suites that follow.
-  for (const channel of ['SMS', 'IN_APP'])
-    await api('POST', `${base}/payment-completed/${channel}/disable`, { token: admin });
+  for (const channel of ['SMS', 'IN_APP']) {
+    const off = await api('POST', `${base}/payment-completed/${channel}/disable`, { token: admin });
+    expect(off.status, JSON.stringify(off.body)).toBeLessThan(300);
+  }
 });
 
 /** A buyer with a mobile number, who places and pays an order; answers the order and the E.164 number. */

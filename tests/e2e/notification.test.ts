@@ -24,6 +24,18 @@ let seller: Party;
 let mug: Listed;
 beforeAll(async () => {
   admin = await adminToken();
+  // The code's wording, whatever an earlier run left: a stack's databases outlive a run, and one
+  // stopped inside notification-templates.test.ts keeps its payment-completed override active.
+  for (const channel of ['SMS', 'IN_APP']) {
+    const off = await api(
+      'POST',
+      `/api/v1/admin/notification-templates/payment-completed/${channel}/disable`,
+      {
+        token: admin,
+      },
+    );
+    expect(off.status, JSON.stringify(off.body)).toBeLessThan(300);
+  }
   seller = await verifiedSeller(admin);
   mug = await listedProduct(admin, seller, {
     categoryId: await category(admin),
