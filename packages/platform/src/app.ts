@@ -243,6 +243,9 @@ export function keysetPage<R>(
   };
 }
 
+/** The cursor of a list in (created_at, id) order: the last row's time and id. */
+export const timeIdCursor = z.object({ t: z.string(), id: z.string() });
+
 /** Decodes a cursor made by `encodeCursor` and checks its shape; a bad one is a 400 naming `cursor`. */
 export function decodeCursor<T extends z.ZodType>(
   cursor: string | undefined,

@@ -1,16 +1,14 @@
-import { decodeCursor, type Kysely, keysetPage, sql, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, timeIdCursor } from '@mp/platform';
 import type { Database, ProductStatus } from '../db/schema.ts';
 import { thumbnailColumn } from './listing.ts';
 import { listItem } from './views.ts';
-
-const position = z.object({ t: z.string(), id: z.string() });
 
 /** Products in one status, oldest first (상품 심사 대기 목록), a keyset page at a time. */
 export async function productsByStatus(
   db: Kysely<Database>,
   q: { status: ProductStatus; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, position);
+  const after = decodeCursor(q.cursor, timeIdCursor);
   let query = db
     .selectFrom('products as p')
     .selectAll('p')

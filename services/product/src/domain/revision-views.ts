@@ -1,4 +1,4 @@
-import { decodeCursor, type Kysely, keysetPage, type Selectable, sql, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, type Selectable, sql, timeIdCursor } from '@mp/platform';
 import type { Database, ProductRevisionsTable, RevisionStatus } from '../db/schema.ts';
 import { isUuid } from './categories.ts';
 
@@ -59,7 +59,7 @@ export async function listRevisions(
   db: Kysely<Database>,
   q: { status: RevisionStatus; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, z.object({ t: z.string(), id: z.string() }));
+  const after = decodeCursor(q.cursor, timeIdCursor);
   let query = db
     .selectFrom('product_revisions as r')
     .innerJoin('products as p', 'p.id', 'r.product_id')

@@ -13,6 +13,7 @@ import {
   problems,
   requireRole,
   type ServiceDeps,
+  timeIdCursor,
   z,
 } from '@mp/platform';
 import type { ProductConfig } from '../config.ts';
@@ -113,7 +114,7 @@ export function productRoutes(app: App, deps: ServiceDeps<Database, ProductConfi
   app.openapi(mine, async (c) => {
     const p = principalOf(c);
     const q = c.req.valid('query');
-    const after = decodeCursor(q.cursor, z.object({ t: z.string(), id: z.string() }));
+    const after = decodeCursor(q.cursor, timeIdCursor);
     let query = db
       .selectFrom('products as p')
       .selectAll('p')

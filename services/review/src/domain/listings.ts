@@ -1,4 +1,4 @@
-import { decodeCursor, type Kysely, keysetPage, sql, validationFailed, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, timeIdCursor, validationFailed, z } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { type ReviewRow, reviewView } from './reviews.ts';
 
@@ -6,8 +6,7 @@ import { type ReviewRow, reviewView } from './reviews.ts';
 export const sorts = ['latest', 'rating', 'helpful'] as const;
 export type Sort = (typeof sorts)[number];
 
-const position = z.object({ s: z.enum(sorts), k: z.int(), t: z.string(), id: z.string() });
-const minePosition = z.object({ t: z.string(), id: z.string() });
+const position = timeIdCursor.extend({ s: z.enum(sorts), k: z.int() });
 
 /** A product's active reviews in one of the sorts, a keyset page at a time. */
 export async function listReviews(
@@ -100,7 +99,7 @@ export async function myReviews(
   userId: string,
   q: { limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, minePosition);
+  const after = decodeCursor(q.cursor, timeIdCursor);
   let query = db
     .selectFrom('reviews')
     .selectAll()

@@ -1,5 +1,5 @@
 import type { EventData } from '@mp/contracts';
-import { decodeCursor, type Kysely, keysetPage, sql, type Transaction, z } from '@mp/platform';
+import { decodeCursor, type Kysely, keysetPage, sql, type Transaction, timeIdCursor } from '@mp/platform';
 import type { Database, OrderDocItem } from '../db/schema.ts';
 import { normalize, terms } from './text.ts';
 
@@ -79,7 +79,7 @@ export interface OrderQuery {
  * only its items of each.
  */
 export async function searchOrders(db: Kysely<Database>, query: OrderQuery, seller?: string) {
-  const after = decodeCursor(query.cursor, z.object({ t: z.string(), id: z.string() }));
+  const after = decodeCursor(query.cursor, timeIdCursor);
   const sellerId = seller ?? query.sellerId;
   let q = db.selectFrom('order_documents').selectAll().where('created_at', 'is not', null);
   if (sellerId) q = q.where(sql<boolean>`seller_ids @> array[${sellerId}]::text[]`);
