@@ -70,6 +70,10 @@ synchronous_commit = off
 unix_socket_directories = '$PG_SOCKET_DIR'
 CONF
   fi
+  # Statement statistics for profiling (docs/benchmarks.md reads pg_stat_statements); a cluster
+  # made before this line gets it at its next start.
+  grep -q "^shared_preload_libraries = 'pg_stat_statements'" "$PGDATA_DIR/postgresql.conf" \
+    || echo "shared_preload_libraries = 'pg_stat_statements'" >>"$PGDATA_DIR/postgresql.conf"
   if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
     :
   else
@@ -94,6 +98,10 @@ create_databases() {
     fi
     psql_admin -d "$db" -c "create extension if not exists pg_trgm" >/dev/null
   done
+  # Readable once the library is loaded (a cluster started before it was configured has not).
+  if [ "$(psql_admin -d postgres -c "show shared_preload_libraries")" = pg_stat_statements ]; then
+    psql_admin -d postgres -c "create extension if not exists pg_stat_statements" >/dev/null
+  fi
 }
 
 stop_postgres() {
