@@ -7,7 +7,7 @@ import {
   type ServiceName,
   sourceOf,
 } from '@mp/contracts';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { currentContext } from './context.ts';
 import type { Dapr } from './dapr.ts';
 import { newId } from './ids.ts';
@@ -51,6 +51,30 @@ export function buildEvent<T extends EventType>(
   };
 }
 
+// The outbox's statements run for every event: written once rather than built by kysely per call.
+const insertOutbox =
+  'insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ($1, $2, $3, $4, $5, $6)';
+
+/**
+ * A batch of due rows, locked: a row waits while an earlier row of its aggregate is failing (not
+ * due); otherwise a batch takes an aggregate's pending rows together and publishes them in order.
+ */
+const selectDue = `
+  select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
+  where sent_at is null and next_attempt_at <= now()
+    and (aggregate_key is null or not exists (
+      select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
+        and p.seq < o.seq and p.next_attempt_at > now()))
+  order by seq limit $1
+  for update skip locked`;
+
+/** Whether this relay may publish an aggregate's rows now: its lock, and the aggregate's oldest pending row. */
+const claimAggregate = `
+  select pg_try_advisory_xact_lock(hashtext($1)) as locked,
+    (select min(seq) from outbox where aggregate_key = $2 and sent_at is null) as head`;
+
+const markSent = 'update outbox set sent_at = now(), last_error = null where seq = any($1::bigint[])';
+
 /**
  * The write side of the outbox. `publish` takes the transaction that changes the state, so the
  * event commits or rolls back with it; the relay delivers it after commit.
@@ -78,18 +102,17 @@ export class EventPublisher {
     const checked = spec.data.parse(data) as EventData<T>;
     const event = buildEvent(this.service, this.environment, type, checked, opts);
     const ctx = currentContext();
-    await (trx as unknown as Kysely<PlatformTables>)
-      .insertInto('outbox')
-      .values({
-        event_id: event.eventId,
-        topic: type,
-        aggregate_key: opts.aggregateKey ?? null,
-        envelope: JSON.stringify(event),
+    await trx.executeQuery(
+      CompiledQuery.raw(insertOutbox, [
+        event.eventId,
+        type,
+        opts.aggregateKey ?? null,
+        JSON.stringify(event),
         // The trace this event continues: the relay publishes it with it (cloudevent.traceparent).
-        trace_parent: ctx?.traceparent ?? null,
-        trace_state: ctx?.traceparent ? (ctx.tracestate ?? null) : null,
-      })
-      .execute();
+        ctx?.traceparent ?? null,
+        ctx?.traceparent ? (ctx.tracestate ?? null) : null,
+      ]),
+    );
     return event;
   }
 }
@@ -188,16 +211,7 @@ export class OutboxRelay {
 
   private async deliverBatch(size: number): Promise<{ published: number; fetched: number }> {
     return this.db.transaction().execute(async (trx) => {
-      // A row waits while an earlier row of its aggregate is failing (not due); otherwise a batch
-      // takes an aggregate's pending rows together and publishes them in order.
-      const { rows } = await sql<OutboxRow>`
-        select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
-        where sent_at is null and next_attempt_at <= now()
-          and (aggregate_key is null or not exists (
-            select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
-              and p.seq < o.seq and p.next_attempt_at > now()))
-        order by seq limit ${size}
-        for update skip locked`.execute(trx);
+      const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDue, [size]));
       const groups = new Map<string, OutboxRow[]>();
       for (const row of rows) {
         const key = row.aggregate_key ?? `#${row.seq}`;
@@ -207,10 +221,8 @@ export class OutboxRelay {
       // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
       for (const [key, group] of groups) {
         if (key.startsWith('#')) continue;
-        const { rows: check } = await sql<{ locked: boolean; head: number | null }>`
-          select pg_try_advisory_xact_lock(hashtext(${`outbox:${key}`})) as locked,
-            (select min(seq) from outbox where aggregate_key = ${key} and sent_at is null) as head`.execute(
-          trx,
+        const { rows: check } = await trx.executeQuery<{ locked: boolean; head: number | null }>(
+          CompiledQuery.raw(claimAggregate, [`outbox:${key}`, key]),
         );
         if (!check[0]?.locked || Number(check[0].head) !== group[0]!.seq) groups.delete(key);
       }
@@ -240,11 +252,7 @@ export class OutboxRelay {
       await Promise.all(Array.from({ length: this.opts.concurrency ?? 8 }, worker));
       const sent = pending.map(([row]) => row!.seq).filter((seq) => !failed.has(seq));
       if (sent.length) {
-        await trx
-          .updateTable('outbox')
-          .set({ sent_at: new Date(), last_error: null })
-          .where('seq', 'in', sent)
-          .execute();
+        await trx.executeQuery(CompiledQuery.raw(markSent, [sent]));
       }
       for (const [row] of pending)
         if (failed.has(row!.seq)) await this.failed(trx, row!, failed.get(row!.seq)!);

@@ -18,7 +18,7 @@ import {
 import { type BaseConfig, baseConfigSchema, ConfigError, parseConfig } from './config.ts';
 import { createDapr, type Dapr } from './dapr.ts';
 import { createDb, type Migrations, migrate, poolOf } from './db.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, flushLogs, type Logger } from './logger.ts';
 import { createMetrics, deliveryOutcome, type Metrics } from './metrics.ts';
 import { publicDocument } from './openapi.ts';
 import { EventPublisher, OutboxRelay } from './outbox.ts';
@@ -330,10 +330,15 @@ export async function runService<DB, S extends z.ZodObject | undefined, Ctx>(
     if (stopping) return;
     stopping = true;
     service.deps.log.info({ signal }, 'shutting down');
+    // The log buffer is written before the exit (pino's exit hook would too; this says so here).
     service.stop().then(
-      () => process.exit(0),
+      () => {
+        flushLogs();
+        process.exit(0);
+      },
       (err) => {
         service.deps.log.error({ err }, 'shutdown failed');
+        flushLogs();
         process.exit(1);
       },
     );

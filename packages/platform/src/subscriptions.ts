@@ -10,10 +10,9 @@ import {
   subscriptionsOf,
 } from '@mp/contracts';
 import type { Hono } from 'hono';
-import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { runInContext } from './context.ts';
 import type { Logger } from './logger.ts';
-import type { PlatformTables } from './platform-migrations.ts';
 import { deliveredTrace, type TraceContext, traceIdOf } from './trace.ts';
 
 /** Thrown by a handler for an event it can never process (it goes to the dead-letter topic). */
@@ -25,11 +24,30 @@ export interface HandlerContext<DB> {
   log: Logger;
 }
 
-export type EventHandler<DB, T extends EventType> = (
-  event: EventOf<T>,
-  ctx: HandlerContext<DB>,
-) => Promise<void>;
+export type EventHandler<DB, T extends EventType> =
+  | ((event: EventOf<T>, ctx: HandlerContext<DB>) => Promise<void>)
+  // biome-ignore lint/suspicious/noExplicitAny: each handler's own prepared value
+  | PreparedHandler<DB, T, any>;
 export type EventHandlers<DB> = { [T in EventType]?: EventHandler<DB, T> };
+
+/**
+ * A handler that needs other services' answers (a person's address, settings, a token) gets them
+ * in `prepare`, which runs BEFORE the consumer transaction opens, so no database connection waits
+ * on a Dapr invocation; `handle` then runs in the transaction with what `prepare` returned.
+ * `prepare` must only read: it runs for every delivery, a duplicate or a retry included (the
+ * duplicate then does nothing, as always). A `prepare` that throws fails the event like a
+ * handler would (RETRY, or DROP for a PermanentEventError) unless the event turns out to be a
+ * duplicate, which answers SUCCESS.
+ */
+export interface PreparedHandler<DB, T extends EventType, P> {
+  prepare(event: EventOf<T>, ctx: { log: Logger }): Promise<P>;
+  handle(event: EventOf<T>, ctx: HandlerContext<DB>, prepared: P): Promise<void>;
+}
+
+/** Declares a handler with a `prepare` step (the types of `prepare`'s result and `handle` agree). */
+export const preparedHandler = <DB, T extends EventType, P>(
+  h: PreparedHandler<DB, T, P>,
+): PreparedHandler<DB, T, P> => h;
 
 /** A raw delivery: the monitor (admin) takes every message, valid or not, without idempotency. */
 export type RawHandler = (delivery: {
@@ -152,10 +170,46 @@ function asObject(value: unknown): Record<string, unknown> {
     : {};
 }
 
+/** A valid delivery, ready to run: its event, the trace it came in, its log and its prepared value. */
 interface Ready {
   entryId: string;
   event: EventOf<EventType>;
   trace: TraceContext | undefined;
+  log: Logger;
+  /** What the handler's `prepare` returned, or how it failed (handlers with a prepare step only). */
+  prepared?: { ok: true; value: unknown } | { ok: false; err: unknown };
+}
+
+function readyOf<DB>(
+  o: SubscriptionOptions<DB>,
+  entryId: string,
+  event: EventOf<EventType>,
+  trace: TraceContext | undefined,
+): Ready {
+  return { entryId, event, trace, log: o.log.child({ topic: event.eventType, eventId: event.eventId }) };
+}
+
+/** The context an event's work runs in: its correlation id, and the trace it was published in. */
+const contextOf = (r: Ready) => ({
+  correlationId: r.event.correlationId,
+  traceId: r.trace ? traceIdOf(r.trace) : r.event.metadata.traceId,
+  ...r.trace,
+  causationId: r.event.eventId,
+  ...(r.event.userId ? { userId: r.event.userId } : {}),
+});
+
+/** Runs the `prepare` steps of these events, together (they only read), before any transaction opens. */
+async function prepareAll<DB>(o: SubscriptionOptions<DB>, ready: Ready[]): Promise<void> {
+  await Promise.all(
+    ready.map(async (r) => {
+      const handler = o.handlers[r.event.eventType] as EventHandler<DB, EventType>;
+      if (typeof handler === 'function') return;
+      r.prepared = await runInContext(contextOf(r), () => handler.prepare(r.event, { log: r.log })).then(
+        (value) => ({ ok: true as const, value }),
+        (err: unknown) => ({ ok: false as const, err }),
+      );
+    }),
+  );
 }
 
 type TraceHeader = Parameters<typeof deliveredTrace>[1];
@@ -185,8 +239,7 @@ async function handleBatch<DB>(
   for (const e of entries) {
     const cloudEvent = asObject(e.event);
     const parsed = parseEvent(topic, decodeData(cloudEvent.data));
-    if (parsed.ok)
-      ready.push({ entryId: e.entryId, event: parsed.event, trace: deliveredTrace(cloudEvent, header) });
+    if (parsed.ok) ready.push(readyOf(o, e.entryId, parsed.event, deliveredTrace(cloudEvent, header)));
     else {
       o.log.warn(
         { topic, cloudEventId: cloudEvent.id, problems: parsed.problems },
@@ -195,72 +248,72 @@ async function handleBatch<DB>(
       statuses.set(e.entryId, 'DROP');
     }
   }
-  if (ready.length === 1)
-    statuses.set(ready[0]!.entryId, await runAlone(o, ready[0]!.event, ready[0]!.trace));
+  await prepareAll(o, ready);
+  if (ready.length === 1) statuses.set(ready[0]!.entryId, await runAlone(o, ready[0]!));
   else if (ready.length > 1) {
     try {
       const inBatch = new Map<string, DaprStatus>();
       await o.db.transaction().execute(async (trx) => {
-        await timeouts.execute(trx);
+        await trx.executeQuery(timeouts);
         // One savepoint name, set again before each entry: a rollback returns to the latest one. Never
         // released (a release is one more round trip; they all end with the commit).
         for (const r of ready) {
           await trx.executeQuery(savepoint);
-          inBatch.set(
-            r.entryId,
-            await runEntry(o, trx, r.event, r.trace, () => trx.executeQuery(rollback).then(() => {})),
-          );
+          inBatch.set(r.entryId, await runEntry(o, trx, r, () => trx.executeQuery(rollback).then(() => {})));
         }
       });
       for (const [id, status] of inBatch) statuses.set(id, status);
     } catch (err) {
       o.log.warn({ err, topic, entries: ready.length }, 'batch transaction failed; each event runs alone');
-      for (const r of ready) statuses.set(r.entryId, await runAlone(o, r.event, r.trace));
+      for (const r of ready) statuses.set(r.entryId, await runAlone(o, r));
     }
   }
   return entries.map((e) => ({ entryId: e.entryId, status: statuses.get(e.entryId) ?? 'RETRY' }));
 }
 
+// The statements every delivery runs, written once (kysely would build and compile them per call).
 const savepoint = CompiledQuery.raw('savepoint entry');
 const rollback = CompiledQuery.raw('rollback to savepoint entry');
 
 /** A handler never waits long on a lock: it fails, and Dapr delivers the event again later. */
-const timeouts: RawBuilder<unknown> = sql`set local lock_timeout = '5s'; set local statement_timeout = '20s'`;
+const timeouts = CompiledQuery.raw("set local lock_timeout = '5s'; set local statement_timeout = '20s'");
+
+/** The processed-event mark: a row back when this handler had not seen the event yet. */
+const markProcessed = (eventId: string, handler: string) =>
+  CompiledQuery.raw(
+    'insert into processed_events (event_id, handler) values ($1, $2) on conflict do nothing returning event_id',
+    [eventId, handler],
+  );
 
 /**
  * Runs one event's handler in `trx` under its context (its correlation id, and the trace it was
  * published in, which its invocations and events continue): marks it processed (a duplicate does
- * nothing), then calls the handler. A failure calls `undo` (roll back what this event wrote) and
- * becomes DROP (PermanentEventError) or RETRY; a failure of `undo` itself is thrown.
+ * nothing), then calls the handler (with what its `prepare` returned). A failure, of the handler
+ * or of its `prepare`, calls `undo` (roll back what this event wrote) and becomes DROP
+ * (PermanentEventError) or RETRY; a failure of `undo` itself is thrown.
  */
 async function runEntry<DB>(
   o: SubscriptionOptions<DB>,
   trx: Transaction<DB>,
-  event: EventOf<EventType>,
-  trace: TraceContext | undefined,
+  r: Ready,
   undo: () => Promise<void>,
 ): Promise<DaprStatus> {
+  const { event, log } = r;
   const handler = o.handlers[event.eventType] as EventHandler<DB, EventType>;
   const handlerName = `${o.service}:${event.eventType}`;
-  const ctx = {
-    correlationId: event.correlationId,
-    traceId: trace ? traceIdOf(trace) : event.metadata.traceId,
-    ...trace,
-    causationId: event.eventId,
-    ...(event.userId ? { userId: event.userId } : {}),
-  };
-  const log = o.log.child({ topic: event.eventType, eventId: event.eventId });
   let failure: unknown;
-  const outcome = await runInContext(ctx, async () => {
+  const outcome = await runInContext(contextOf(r), async () => {
     try {
-      const first = await (trx as unknown as Transaction<PlatformTables>)
-        .insertInto('processed_events')
-        .values({ event_id: event.eventId, handler: handlerName })
-        .onConflict((oc) => oc.doNothing())
-        .returning('event_id')
-        .executeTakeFirst();
-      if (!first) return 'duplicate' as const;
-      await handler(event, { trx, log });
+      const { rows } = await trx.executeQuery(markProcessed(event.eventId, handlerName));
+      if (!rows.length) return 'duplicate' as const;
+      if (typeof handler === 'function') await handler(event, { trx, log });
+      else {
+        // Prepared before the transaction (prepareAll); a failed prepare fails the event here,
+        // after the duplicate check.
+        const prepared = r.prepared ?? { ok: true, value: await handler.prepare(event, { log }) };
+        if (!prepared.ok) throw prepared.err;
+        await handler.handle(event, { trx, log }, prepared.value);
+      }
       return 'handled' as const;
     } catch (err) {
       failure = err;
@@ -290,15 +343,12 @@ class Undone extends Error {
 }
 
 /** One event in a transaction of its own. */
-async function runAlone<DB>(
-  o: SubscriptionOptions<DB>,
-  event: EventOf<EventType>,
-  trace: TraceContext | undefined,
-): Promise<DaprStatus> {
+async function runAlone<DB>(o: SubscriptionOptions<DB>, r: Ready): Promise<DaprStatus> {
+  const { event } = r;
   try {
     return await o.db.transaction().execute(async (trx) => {
-      await timeouts.execute(trx);
-      const status = await runEntry(o, trx, event, trace, async () => {});
+      await trx.executeQuery(timeouts);
+      const status = await runEntry(o, trx, r, async () => {});
       if (status !== 'SUCCESS') throw new Undone(status);
       return status;
     });
@@ -323,7 +373,9 @@ async function handleTyped<DB>(
     o.log.warn({ topic, cloudEventId: cloudEvent.id, problems: parsed.problems }, 'malformed event dropped');
     return 'DROP';
   }
-  return runAlone(o, parsed.event, deliveredTrace(cloudEvent, header));
+  const ready = readyOf(o, String(cloudEvent.id ?? ''), parsed.event, deliveredTrace(cloudEvent, header));
+  await prepareAll(o, [ready]);
+  return runAlone(o, ready);
 }
 
 type Parsed = { ok: true; event: EventOf<EventType> } | { ok: false; problems: string[] };

@@ -108,6 +108,7 @@ describe('start-up and shutdown', () => {
       SHUTDOWN_GRACE_MS: '5000',
     });
     await waitHealthy(port);
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/files/chatty?n=500`)).status).toBe(200);
     const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/files/slow?ms=1500`);
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
@@ -119,5 +120,11 @@ describe('start-up and shutdown', () => {
     expect(await exited).toBe(0);
     expect(output()).toContain('shutting down');
     expect(output()).toContain('"msg":"stopped"');
+    // Logs are written in batches (logger.ts): every line logged before the signal is there, whole.
+    const chatty = output()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"chatty line"'))
+      .map((l) => (JSON.parse(l) as { i: number }).i);
+    expect(chatty).toEqual(Array.from({ length: 500 }, (_, i) => i));
   });
 });

@@ -6,7 +6,7 @@ import { enqueue, textChannels } from './channels.ts';
 import { record } from './history.ts';
 import type { Message } from './message.ts';
 import { overridesFor, render } from './rendering.ts';
-import { defaultSettings, readSettings, wants } from './settings.ts';
+import { defaultSettings, readSettings, type Settings, wants } from './settings.ts';
 import { textedTemplates } from './template-catalog.ts';
 
 interface Account {
@@ -23,6 +23,26 @@ async function addressOf(deps: NotificationDeps, userId: string): Promise<string
     if (err instanceof ApiError && err.status === 404) return undefined;
     throw err;
   }
+}
+
+/** What sending a message needs from other services: its recipient's settings and address. */
+export interface Recipient {
+  settings: Settings;
+  /** Where its email goes, when the settings want one: the event's address or the account's. */
+  email: string | undefined;
+}
+
+/**
+ * Looks the message's recipient up (settings from the state store, the address from user):
+ * the handler's `prepare` step, before the consumer transaction opens (events/handlers.ts).
+ */
+export async function recipientOf(deps: NotificationDeps, m: Message): Promise<Recipient> {
+  const settings = m.userId ? await readSettings(deps.dapr, m.userId) : defaultSettings;
+  const want = wants(settings, m.category);
+  const email = want.email
+    ? (m.email ?? (m.userId ? await addressOf(deps, m.userId) : undefined))
+    : undefined;
+  return { settings, email };
 }
 
 /**
@@ -97,7 +117,7 @@ async function channelsFor(
 }
 
 /**
- * Sends one message as its recipient's settings allow: email through the Dapr output binding
+ * Sends one message as its recipient's settings allow (`to`, looked up by recipientOf): email through the Dapr output binding
  * (always, for account and security mail) and an entry in the in-app history, then
  * `notification.sent` in the handler's transaction. A send that fails is retried by Dapr
  * (the handler throws) until NOTIFICATION_MAX_ATTEMPTS; then it is recorded as failed and
@@ -109,6 +129,7 @@ export async function deliver(
   trx: Transaction<Database>,
   event: EventOf<EventType>,
   m: Message,
+  to: Recipient,
 ): Promise<'sent' | 'failed' | 'skipped'> {
   const { dapr, config, events, log } = deps;
   const userId = m.userId;
@@ -116,11 +137,10 @@ export async function deliver(
     log.debug({ template: m.template }, 'no recipient; nothing sent');
     return 'skipped';
   }
-  const settings = userId ? await readSettings(dapr, userId) : defaultSettings;
-  const want = wants(settings, m.category);
+  const want = wants(to.settings, m.category);
   // The operator's active wording at the time the event is handled (queued sends keep theirs).
   const rendered = render(m, await overridesFor(trx, m));
-  const email = want.email ? (m.email ?? (userId ? await addressOf(deps, userId) : undefined)) : undefined;
+  const email = want.email ? to.email : undefined;
   const queued = userId
     ? await enqueue(trx, event, m, rendered, userId, await channelsFor(deps, trx, m, userId, want))
     : [];

@@ -1,11 +1,11 @@
 import { type CallPath, type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
-import { ApiError, type EventHandlers, type Transaction } from '@mp/platform';
+import { ApiError, type EventHandlers, preparedHandler, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { broadcastNotice } from '../domain/broadcast.ts';
-import { deliver } from '../domain/deliver.ts';
+import { deliver, type Recipient, recipientOf } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
-import { LINK_TOKEN } from '../domain/message.ts';
+import { LINK_TOKEN, type Message } from '../domain/message.ts';
 import { templates } from '../domain/templates.ts';
 
 const STALE = Symbol('stale');
@@ -37,9 +37,14 @@ async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): P
   }
 }
 
+/** What a message handler reads before its transaction: the messages and whom each goes to. */
+type Prepared = { stale: true } | { stale: false; messages: { m: Message; to: Recipient }[] };
+
 /**
- * One handler per topic the catalog gives notification: compose the messages (one per person told),
- * then deliver each; `user.deleted` erases what notification keeps about the account instead, and a
+ * One handler per topic the catalog gives notification: compose the messages (one per person told)
+ * and look their recipients up (the `prepare` step, before the consumer transaction: a link's
+ * token from auth, settings, the account's address from user), then deliver each in the
+ * transaction; `user.deleted` erases what notification keeps about the account instead, and a
  * published notice is pushed to its audience (broadcast.ts).
  */
 export function handlers(deps: NotificationDeps): EventHandlers<Database> {
@@ -58,21 +63,27 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
       | ((e: EventOf<EventType>, base: string) => ReturnType<NonNullable<(typeof templates)[EventType]>>)
       | undefined;
     if (!compose) throw new Error(`notification has no template for ${topic}`);
-    out[topic] = async (
-      event: EventOf<EventType>,
-      { trx, log }: { trx: never; log: NotificationDeps['log'] },
-    ) => {
-      const ready = await withSecrets(deps, event);
-      if ((ready as { [STALE]?: boolean })[STALE]) {
-        log.info({ topic }, 'link no longer open; no mail');
-        return;
-      }
-      const composed = compose(ready, base);
-      const messages = Array.isArray(composed) ? composed : composed ? [composed] : [];
-      if (!messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
-      // One after another in the handler's transaction: the buyer's and each seller's message.
-      for (const m of messages) await deliver(deps, trx, event, m);
-    };
+    out[topic] = preparedHandler<Database, EventType, Prepared>({
+      async prepare(event) {
+        const ready = await withSecrets(deps, event);
+        if ((ready as { [STALE]?: boolean })[STALE]) return { stale: true };
+        const composed = compose(ready, base);
+        const messages = Array.isArray(composed) ? composed : composed ? [composed] : [];
+        return {
+          stale: false,
+          messages: await Promise.all(messages.map(async (m) => ({ m, to: await recipientOf(deps, m) }))),
+        };
+      },
+      async handle(event, { trx, log }, prepared) {
+        if (prepared.stale) {
+          log.info({ topic }, 'link no longer open; no mail');
+          return;
+        }
+        if (!prepared.messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
+        // One after another in the handler's transaction: the buyer's and each seller's message.
+        for (const { m, to } of prepared.messages) await deliver(deps, trx, event, m, to);
+      },
+    });
   }
   return out as EventHandlers<Database>;
 }
