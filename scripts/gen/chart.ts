@@ -8,9 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  bulkSubscribe,
+  type Delivery,
   databases,
   deadLetterTopic,
+  deliveryOf,
   eventTypes,
   localEnvironments,
   monitorService,
@@ -69,19 +70,36 @@ export function catalogSubscriptions() {
   return [...rows, { topic: deadLetterTopic, scopes: [monitorService], deadLetterTopic: undefined }];
 }
 
+/**
+ * One declarative Subscription per topic and delivery setting (a Subscription's bulk settings apply
+ * to every app in its scopes): a topic whose subscribers differ (order.created: payment at once,
+ * the monitor in batches) gets one per setting, named after the topic, `-batched` for batches.
+ */
+export function chartSubscriptionList() {
+  return catalogSubscriptions().flatMap((s) => {
+    const groups = new Map<string, { delivery: Delivery; scopes: string[] }>();
+    for (const app of s.scopes) {
+      const delivery = deliveryOf(app, s.topic);
+      const key = JSON.stringify(delivery);
+      const group = groups.get(key) ?? { delivery, scopes: [] };
+      group.scopes.push(app);
+      groups.set(key, group);
+    }
+    return [...groups.values()].map((g) => ({
+      name: `${s.topic.replaceAll('_', '-')}${g.delivery.enabled ? '-batched' : ''}`,
+      topic: s.topic,
+      route: `/events/${s.topic}`,
+      scopes: g.scopes,
+      ...(s.deadLetterTopic ? { deadLetterTopic: s.deadLetterTopic } : {}),
+      bulkSubscribe: g.delivery,
+    }));
+  });
+}
+
 export function chartSubscriptions(): string {
   return (
     header('the event catalog (packages/contracts/src/catalog.ts)') +
-    yaml({
-      deadLetterTopic,
-      bulkSubscribe,
-      subscriptions: catalogSubscriptions().map((s) => ({
-        topic: s.topic,
-        route: `/events/${s.topic}`,
-        scopes: s.scopes,
-        ...(s.deadLetterTopic ? { deadLetterTopic: s.deadLetterTopic } : {}),
-      })),
-    })
+    yaml({ deadLetterTopic, subscriptions: chartSubscriptionList() })
   );
 }
 

@@ -4,11 +4,11 @@
  * production values never turn on development conveniences. Rendered offline with helm template.
  */
 import {
-  bulkSubscribe,
   type CallSpec,
   callNames,
   calls,
   deadLetterTopic,
+  deliveryOf,
   eventTypes,
   findCall,
   monitorService,
@@ -42,24 +42,34 @@ const rendered = Object.fromEntries(sets.map((s) => [s, render(s)])) as Record<V
 describe.each(sets)('the chart with %s values', (set) => {
   const ms = rendered[set];
 
-  it('renders one Subscription per topic of the catalog, scoped to exactly its subscribers', () => {
+  it('renders the Subscriptions of the catalog: each app once per topic it takes, with its delivery settings', () => {
     const subs = ofKind(ms, 'Subscription');
-    expect(subs.map((s) => s.spec.topic).sort()).toEqual([...eventTypes, deadLetterTopic].sort());
+    expect(new Set(subs.map((s) => s.metadata.name)).size).toBe(subs.length);
+    expect([...new Set(subs.map((s) => s.spec.topic))].sort()).toEqual(
+      [...eventTypes, deadLetterTopic].sort(),
+    );
     for (const s of subs) {
       expect(s.apiVersion).toBe('dapr.io/v2alpha1');
       expect(s.spec.pubsubname).toBe('pubsub');
       expect(s.spec.routes).toEqual({ default: `/events/${s.spec.topic}` });
-      // The same batches as local runs, where the kit subscribes programmatically.
-      expect(s.spec.bulkSubscribe).toEqual(bulkSubscribe);
-      const expected = serviceNames.filter((n) => (subscriptionsOf(n) as string[]).includes(s.spec.topic));
+      // The same settings, app by app, as local runs, where the kit subscribes programmatically.
+      for (const app of (s.scopes ?? []) as ServiceName[])
+        expect(s.spec.bulkSubscribe, `${app} ${s.spec.topic}`).toEqual(deliveryOf(app, s.spec.topic));
       if (s.spec.topic === deadLetterTopic) {
         expect(s.scopes).toEqual([monitorService]);
         expect(s.spec.deadLetterTopic).toBeUndefined();
-      } else {
-        expect(s.scopes?.slice().sort(), s.spec.topic).toEqual(expected.slice().sort());
-        expect(s.spec.deadLetterTopic).toBe(deadLetterTopic);
-      }
+      } else expect(s.spec.deadLetterTopic).toBe(deadLetterTopic);
     }
+    // Every subscriber of a topic in exactly one of its Subscriptions.
+    for (const topic of [...eventTypes, deadLetterTopic]) {
+      const scoped = subs.filter((s) => s.spec.topic === topic).flatMap((s) => s.scopes ?? []);
+      const expected = serviceNames.filter((n) => topicsFor(n, n === monitorService).includes(topic));
+      expect(scoped.slice().sort(), topic).toEqual(expected.slice().sort());
+    }
+    // The saga moves at once; the monitor follows in batches.
+    const created = subs.filter((s) => s.spec.topic === 'order.created');
+    expect(created.find((s) => s.scopes?.includes('payment'))?.spec.bulkSubscribe.enabled).toBe(false);
+    expect(created.find((s) => s.scopes?.includes(monitorService))?.spec.bulkSubscribe.enabled).toBe(true);
   });
 
   it('gives each service only variables its config reads (a misspelt or renamed one fails here)', async () => {
@@ -278,7 +288,12 @@ describe('profiles and environments', () => {
     expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
   });
 
-  it('bounds the messages in flight to an app as the local profiles do (20, on every broker)', () => {
+  it('bounds the messages in flight to an app as the local profiles do, on every broker', () => {
+    const bound: Record<string, string> = {
+      'pubsub.redis': '500',
+      'pubsub.rabbitmq': '100',
+      'pubsub.aws.snssqs': '500',
+    };
     const key: Record<string, string> = {
       'pubsub.redis': 'concurrency',
       'pubsub.rabbitmq': 'prefetchCount',
@@ -287,7 +302,7 @@ describe('profiles and environments', () => {
     for (const set of sets) {
       const pubsub = ofKind(rendered[set], 'Component').find((c) => c.metadata.name === 'pubsub')!;
       const meta = pubsub.spec.metadata as { name: string; value?: string }[];
-      expect(meta.find((m) => m.name === key[pubsub.spec.type])?.value, set).toBe('20');
+      expect(meta.find((m) => m.name === key[pubsub.spec.type])?.value, set).toBe(bound[pubsub.spec.type]);
     }
   });
 

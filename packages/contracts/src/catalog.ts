@@ -344,14 +344,46 @@ export const monitorService: ServiceName = 'admin';
 /** The topic that Dapr forwards undeliverable and dropped messages to; admin monitors it. */
 export const deadLetterTopic = 'marketplace.deadletter';
 /**
- * How Dapr hands every subscription's events to its app: in batches (bulk subscribe). A batch is at
- * most what the broker component has in flight (Redis `concurrency`, RabbitMQ `prefetchCount`), and
- * waits at most `maxAwaitDurationMs` after its first event to fill: an idle hop costs that much more,
- * and each subscription's timer ticks at that period even when idle (docs/decisions/0024).
- * The kit answers one status per entry, and takes single deliveries alike. Off for now: measured,
- * the idle timers cost more CPU than batching saved at the rates reached here (decision 0024).
+ * How Dapr hands one subscription's events to its app: Dapr's bulk subscribe settings, rendered as
+ * they are into the kit's programmatic `/dapr/subscribe` (local runs) and the chart's declarative
+ * Subscriptions. With `enabled`, daprd batches what the broker has in flight for the topic: a batch
+ * is flushed at `maxMessagesCount` or `maxAwaitDurationMs` after its first event, and its timer
+ * ticks at that period even when idle (docs/decisions/0024).
  */
-export const bulkSubscribe = { enabled: false, maxMessagesCount: 50, maxAwaitDurationMs: 25 } as const;
+export interface Delivery {
+  readonly enabled: boolean;
+  readonly maxMessagesCount?: number;
+  readonly maxAwaitDurationMs?: number;
+}
+
+/** One by one, at once: each event is its own request, with no added wait and no idle timer. */
+export const immediateDelivery: Delivery = { enabled: false };
+
+/**
+ * In batches, for subscribers that follow what happened without moving it on (the monitor, read
+ * models, counters, messages): a lone event waits up to half a second per hop, a busy topic is
+ * handed over up to 100 events per request, and an idle subscription's timer ticks twice a second.
+ */
+export const batchedDelivery: Delivery = { enabled: true, maxMessagesCount: 100, maxAwaitDurationMs: 500 };
+
+/**
+ * The subscribers whose handlers move an order's saga (order, payment, inventory, shipping,
+ * coupon) or end a suspended account's sessions (auth): every event they take is delivered at once.
+ * Every other subscriber follows.
+ */
+export const immediateSubscribers: readonly ServiceName[] = [
+  'order',
+  'payment',
+  'inventory',
+  'shipping',
+  'coupon',
+  'auth',
+];
+
+/** How `topic` is delivered to `service` (the monitor's dead-letter topic included). */
+export function deliveryOf(service: ServiceName, _topic: string): Delivery {
+  return immediateSubscribers.includes(service) ? immediateDelivery : batchedDelivery;
+}
 
 /** The topics a service subscribes to, from the catalog. */
 export function subscriptionsOf(service: ServiceName): EventType[] {

@@ -194,6 +194,8 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
     handlers: def.handlers?.(ctx) ?? {},
     ...(def.rawHandler ? { raw: def.rawHandler(ctx) } : {}),
     observe: (topic, status, eventTime) => metrics.delivered(topic, deliveryOutcome[status], eventTime),
+    // Two connections stay free of event work for the API and /readyz.
+    maxConcurrent: Math.max(1, config.DB_POOL_MAX - 2),
   });
 
   app.use('*', authenticate(verifier));

@@ -1,6 +1,6 @@
 import {
-  bulkSubscribe,
   deadLetterTopic,
+  deliveryOf,
   type EventOf,
   type EventType,
   envelope,
@@ -11,6 +11,7 @@ import {
 } from '@mp/contracts';
 import type { Hono } from 'hono';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { admission } from './admission.ts';
 import { runInContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import { deliveredTrace, type TraceContext, traceIdOf } from './trace.ts';
@@ -68,6 +69,12 @@ interface SubscriptionOptions<DB> {
   raw?: RawHandler;
   /** Told each delivery's final status and its event's timestamp (the kit's metrics). */
   observe?: (topic: string, status: DaprStatus, eventTime: string | undefined) => void;
+  /**
+   * At most this many deliveries (a single event or a whole batch) hold a database connection at
+   * once; the rest wait their turn in memory. The broker may then keep many messages in flight (so
+   * batches fill) without a backlog exhausting the pool the API and `/readyz` need (decision 0024).
+   */
+  maxConcurrent: number;
 }
 
 /** The topics this service must subscribe to: the catalog's list; the monitor adds the dead-letter topic. */
@@ -89,8 +96,9 @@ const isBulk = (body: unknown): body is { entries: BulkEntry[] } =>
 
 /**
  * Serves Dapr's inbound side from Hono: `GET /dapr/subscribe` and one `POST /events/<topic>` per
- * subscription, each with bulk subscribe on (the same settings as the chart's Subscriptions). A route
- * takes a batch (`{entries}` → `{statuses}`, one status per entry) or a single cloud event.
+ * subscription, each with its delivery settings from the catalog (`deliveryOf`: one by one, or in
+ * batches; the same as the chart's Subscriptions). A route takes a batch (`{entries}` →
+ * `{statuses}`, one status per entry) or a single cloud event.
  * Replies are deliberate: a malformed payload is DROPped (Dapr forwards it to the dead-letter
  * topic), a handler's failure asks for a RETRY, a duplicate is a SUCCESS without effect.
  */
@@ -112,10 +120,12 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         route: `/events/${topic}`,
         // The dead-letter topic itself has no dead-letter topic: a failure there must not loop.
         ...(topic === deadLetterTopic ? {} : { deadLetterTopic }),
-        bulkSubscribe,
+        bulkSubscribe: deliveryOf(o.service, topic),
       })),
     ),
   );
+
+  const admit = admission(o.maxConcurrent, Number.POSITIVE_INFINITY);
 
   for (const topic of topics) {
     app.post(`/events/${topic}`, async (c) => {
@@ -130,15 +140,18 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
       // The sidecar's delivery span: the parent of this work when it is in the event's own trace.
       const header = { traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') };
       if (isBulk(body)) {
-        const statuses = await handleBatch(o, topic, body.entries, header);
+        const { entries } = body;
+        const statuses = await admit(() => handleBatch(o, topic, entries, header));
         for (const [i, e] of body.entries.entries())
           o.observe?.(topic, statuses[i]!.status, eventTimeOf(e.event));
         return c.json({ statuses });
       }
       const cloudEvent = asObject(body);
-      const status = o.raw
-        ? await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
-        : await handleTyped(o, topic as EventType, cloudEvent, header);
+      const status = await admit(() =>
+        o.raw
+          ? o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
+          : handleTyped(o, topic as EventType, cloudEvent, header),
+      );
       o.observe?.(topic, status, eventTimeOf(cloudEvent));
       return c.json({ status });
     });

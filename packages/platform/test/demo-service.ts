@@ -36,6 +36,9 @@ const createReview = createRoute({
 /** The context each delivery's handler ran in, by shipment id. */
 export const handledIn = new Map<string, WorkContext | undefined>();
 
+/** How many handlers of 'slow' events run at once, and the most seen (the kit's bound on event work). */
+export const inHandler = { now: 0, max: 0 };
+
 export const demoService: ServiceDefinition<DemoDb> = {
   name: 'review',
   migrations: {
@@ -78,6 +81,11 @@ export const demoService: ServiceDefinition<DemoDb> = {
   handlers: () => ({
     'shipping.delivered': async (event, { trx }) => {
       handledIn.set(event.data.shipmentId, currentContext());
+      if (event.data.recipient === 'slow') {
+        inHandler.now++;
+        inHandler.max = Math.max(inHandler.max, inHandler.now);
+        await new Promise((r) => setTimeout(r, 100)).finally(() => inHandler.now--);
+      }
       if (event.data.recipient === 'transient') throw new Error('database hiccup');
       if (event.data.recipient === 'never') throw new PermanentEventError('cannot ever be processed');
       await trx

@@ -1,4 +1,4 @@
-import { bulkSubscribe } from '@mp/contracts';
+import { batchedDelivery, deliveryOf } from '@mp/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
@@ -9,7 +9,7 @@ import {
   testDatabaseUrl,
   tokenFor,
 } from '../src/testing/index.ts';
-import { type DemoDb, demoService } from './demo-service.ts';
+import { type DemoDb, demoService, inHandler } from './demo-service.ts';
 
 let svc: TestService<DemoDb, any>;
 let buyer: string;
@@ -235,7 +235,7 @@ describe('inbound events', () => {
   const rows = (shipmentId: string) =>
     svc.deps.db.selectFrom('deliveries').selectAll().where('shipment_id', '=', shipmentId).execute();
 
-  it('lists its subscriptions from the catalog, each with the dead-letter topic and the bulk setting', async () => {
+  it('lists its subscriptions from the catalog, each with the dead-letter topic and its delivery settings', async () => {
     const res = await svc.call('GET', '/dapr/subscribe');
     expect(res.body).toEqual([
       {
@@ -243,9 +243,11 @@ describe('inbound events', () => {
         topic: 'shipping.delivered',
         route: '/events/shipping.delivered',
         deadLetterTopic: 'marketplace.deadletter',
-        bulkSubscribe,
+        bulkSubscribe: deliveryOf('review', 'shipping.delivered'),
       },
     ]);
+    // review follows shipping (it asks the buyer for a review): in batches.
+    expect(deliveryOf('review', 'shipping.delivered')).toEqual(batchedDelivery);
   });
 
   /** A bulk delivery as daprd sends it: each entry a cloud event with its entry id. */
@@ -353,6 +355,22 @@ describe('inbound events', () => {
 
   it('drops an event the handler says it can never process', async () => {
     expect((await deliver(delivered('never'))).body).toEqual({ status: 'DROP' });
+  });
+
+  it('keeps event work within its share of the database pool, however many deliveries the broker sends at once', async () => {
+    // The test service's pool holds 5 connections: events get 3 at a time, two stay for the API and /readyz.
+    inHandler.max = 0;
+    const events = Array.from({ length: 12 }, () => delivered('slow'));
+    const pending = [...events.slice(0, 8).map((e) => deliver(e)), deliverBatch(events.slice(8))];
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await svc.call('GET', '/readyz')).status).toBe(200);
+    const answers = await Promise.all(pending);
+    expect(answers.slice(0, 8).map((a) => a.body)).toEqual(Array(8).fill({ status: 'SUCCESS' }));
+    expect(answers[8]!.body.statuses.map((s: { status: string }) => s.status)).toEqual(
+      Array(4).fill('SUCCESS'),
+    );
+    expect(inHandler.max).toBe(3);
+    for (const e of events) expect(await rows(e.data.shipmentId)).toHaveLength(1);
   });
 
   it('refuses deliveries that do not come from its sidecar', async () => {
