@@ -3,95 +3,23 @@
  * reached), its public document is described by the kit (packages/platform/src/openapi.ts), and
  * the documents are merged into packages/contracts/generated/openapi.json, which the gateway and
  * the Ingress serve at /api/openapi.json (docs/decisions/0041-one-api-reference.md). The error codes
- * come from a scan of the sources and are written to docs/errors.md and errors.json (the page that
- * problem `type` URIs point at).
+ * come from a scan of the sources (codes.ts) and are written to docs/errors.md and errors.json (the
+ * page that problem `type` URIs point at).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import {
   baseConfigSchema,
   buildService,
   createLogger,
-  kitCodes,
   problemType,
   publicDocument,
 } from '../../packages/platform/src/index.ts';
+import { type ErrorCode, operationCodes, scanErrorCodes } from './codes.ts';
+
+export { type ErrorCode, scanErrorCodes };
 
 const root = join(import.meta.dirname, '..', '..');
-
-export interface ErrorCode {
-  code: string;
-  status: number;
-  /** The services that answer with it, or `kit` for the kit's own. */
-  from: string[];
-  /** A detail it is sent with, from the source. */
-  detail: string;
-}
-
-const helperStatus: Record<string, number> = {
-  badRequest: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  notFound: 404,
-  conflict: 409,
-  payloadTooLarge: 413,
-  unsupportedMediaType: 415,
-  unprocessable: 422,
-  tooManyRequests: 429,
-  badGateway: 502,
-  unavailable: 503,
-};
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return f === 'node_modules' || f === 'test' ? [] : filesUnder(p);
-    return p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
-  });
-}
-
-const callPattern =
-  /\b(new ApiError|badRequest|unauthorized|forbidden|notFound|conflict|payloadTooLarge|unsupportedMediaType|unprocessable|tooManyRequests|badGateway|unavailable)\(\s*(?:(\d{3}),\s*)?'([A-Z][A-Z0-9_]+)'(?:,\s*(?:'([^']*)'|`([^`]*)`))?/g;
-
-/** Every code thrown in the services and the kit, with its status, from the sources. */
-export function scanErrorCodes(): ErrorCode[] {
-  const byCode = new Map<string, ErrorCode>();
-  const add = (code: string, status: number, from: string, detail = '') => {
-    const e = byCode.get(code) ?? { code, status, from: [], detail };
-    if (!e.from.includes(from)) e.from.push(from);
-    if (!e.detail && detail) e.detail = detail;
-    byCode.set(code, e);
-  };
-  // First the kit's defaults and the codes it answers with that are not spelled as a call.
-  add('UNAUTHENTICATED', 401, 'kit', 'A valid access token is required');
-  add('FORBIDDEN', 403, 'kit', 'You may not do this');
-  add('NOT_FOUND', 404, 'kit', 'No such resource');
-  add('VALIDATION_FAILED', 400, 'kit', 'The request is not valid; `errors` names the fields');
-  add('ROUTE_NOT_FOUND', 404, 'kit', 'No route for this method and path');
-  for (const group of Object.values(kitCodes))
-    for (const [s, codes] of Object.entries(group)) for (const c of codes) add(c, Number(s), 'kit');
-  const sources: [string, string][] = [
-    ['kit', join(root, 'packages', 'platform', 'src')],
-    ['kit', join(root, 'packages', 'documents', 'src')],
-    ...serviceNames.map((s) => [s, join(root, 'services', s, 'src')] as [string, string]),
-  ];
-  for (const [from, dir] of sources) {
-    for (const file of filesUnder(dir)) {
-      const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(callPattern)) {
-        const status = m[2] ? Number(m[2]) : helperStatus[m[1]!];
-        if (status) add(m[3]!, status, from, (m[4] ?? m[5] ?? '').replace(/\$\{[^}]*\}/g, '…'));
-      }
-    }
-  }
-  return [...byCode.values()]
-    .map((e) => ({
-      ...e,
-      from: e.from.sort((a, b) => (a === 'kit' ? -1 : b === 'kit' ? 1 : a.localeCompare(b))),
-    }))
-    .sort((a, b) => a.status - b.status || a.code.localeCompare(b.code));
-}
 
 /** Required variables get a stand-in that their schema accepts; nothing is reached while describing. */
 const standIns = [
@@ -129,14 +57,23 @@ export async function builtService(name: ServiceName) {
   });
 }
 
-/** One service's public document, as its /openapi.json serves it, with its own error codes. */
-export async function serviceDocument(name: ServiceName, codes: ErrorCode[]): Promise<Json> {
+let answerable: ReturnType<typeof operationCodes> | undefined;
+
+/** One service's public document, as its /openapi.json serves it, with the codes its routes can answer. */
+export async function serviceDocument(name: ServiceName): Promise<Json> {
   const svc = await builtService(name);
-  const serviceCodes: Record<number, string[]> = {};
-  for (const c of codes) {
-    if (c.from.includes(name)) serviceCodes[c.status] = [...(serviceCodes[c.status] ?? []), c.code];
-  }
-  const doc = publicDocument(svc.app, name, { title: name, version: '1.0.0' }, { serviceCodes });
+  answerable ??= operationCodes();
+  const operations = answerable[name];
+  const doc = publicDocument(
+    svc.app,
+    name,
+    { title: name, version: '1.0.0' },
+    { operationCodes: Object.fromEntries(operations) },
+  );
+  for (const [path, item] of Object.entries<Json>(doc.paths))
+    for (const method of Object.keys(item))
+      if (!operations.has(`${method} ${path}`))
+        throw new Error(`${name}: no createRoute declares ${method} ${path}, so its error codes are unknown`);
   await svc.deps.db.destroy();
   return doc;
 }
@@ -145,7 +82,6 @@ const pascal = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 /** The services' documents merged: paths, schemas (renamed when two services mean different things), tags. */
 export async function apiDocument(): Promise<Json> {
-  const codes = scanErrorCodes();
   const merged: Json = {
     openapi: '3.1.0',
     info: {
@@ -162,7 +98,7 @@ export async function apiDocument(): Promise<Json> {
     'x-tagGroups': [],
   };
   for (const name of serviceNames) {
-    let doc = await serviceDocument(name, codes);
+    let doc = await serviceDocument(name);
     const schemas: Json = doc.components?.schemas ?? {};
     for (const [key, schema] of Object.entries(schemas)) {
       const existing = merged.components.schemas[key];
@@ -194,10 +130,13 @@ export const apiDocumentJson = async () => `${JSON.stringify(await apiDocument()
 const header = `<!-- Generated by scripts/gen from the services' and the kit's sources; do not edit. -->\n\n`;
 
 export function errorsDoc(): string {
-  const rows = scanErrorCodes().map(
-    (e) =>
-      `| <a id="${problemType(e.code).split('#')[1]}"></a>\`${e.code}\` | ${e.status} | ${e.from.join(', ')} | ${e.detail.replaceAll('|', '\\|')} |`,
-  );
+  const seen = new Set<string>();
+  const rows = scanErrorCodes().map((e) => {
+    // A code answered with two statuses has two rows; the anchor is on the first.
+    const anchor = seen.has(e.code) ? '' : `<a id="${problemType(e.code).split('#')[1]}"></a>`;
+    seen.add(e.code);
+    return `| ${anchor}\`${e.code}\` | ${e.status} | ${e.from.join(', ')} | ${e.detail.replaceAll('|', '\\|')} |`;
+  });
   return `${header}# Error codes
 
 Every error the API answers is RFC 9457 problem+json:

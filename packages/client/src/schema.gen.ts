@@ -3877,6 +3877,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -3889,7 +3901,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3897,7 +3909,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -3959,7 +3971,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3967,7 +3979,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4029,7 +4041,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4037,7 +4049,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND";
                     };
                 };
             };
@@ -4053,7 +4065,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4061,7 +4073,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4130,7 +4142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4138,11 +4150,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4150,7 +4162,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "CONFIG_VERSION_CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -4166,7 +4178,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4174,7 +4186,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -4249,7 +4261,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4257,7 +4269,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -4285,7 +4297,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,7 +4305,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4327,7 +4339,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4335,7 +4347,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4375,7 +4387,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4383,7 +4395,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4409,7 +4421,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterReplay"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4417,7 +4429,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4445,7 +4457,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4453,7 +4465,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND";
                     };
                 };
             };
@@ -4469,7 +4481,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4477,7 +4489,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4561,7 +4573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4569,7 +4581,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4650,7 +4662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4658,7 +4670,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4745,7 +4757,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4753,7 +4765,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4815,7 +4827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4823,7 +4835,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -4839,7 +4851,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4847,7 +4859,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -4922,7 +4934,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4930,11 +4942,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "NOTICE_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, NOTICE_ALREADY_PUBLISHED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4942,7 +4954,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "NOTICE_ALREADY_PUBLISHED";
                     };
                 };
             };
@@ -4958,7 +4970,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4966,7 +4978,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -5028,7 +5040,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5036,11 +5048,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "NOTICE_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, NOTICE_ALREADY_PUBLISHED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5048,7 +5060,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "NOTICE_ALREADY_PUBLISHED";
                     };
                 };
             };
@@ -5064,7 +5076,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5072,7 +5084,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -5098,7 +5110,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,7 +5118,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -5134,7 +5146,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5142,7 +5154,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5180,7 +5192,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5188,7 +5200,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -5204,7 +5216,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5212,7 +5224,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -5228,7 +5240,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5236,7 +5248,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5279,7 +5291,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5287,7 +5299,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -5303,7 +5315,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5311,7 +5323,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -5327,7 +5339,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5335,7 +5347,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5362,7 +5374,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationTemplateDetail"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5370,11 +5382,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5382,7 +5394,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -5398,7 +5410,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5406,7 +5418,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -5422,7 +5434,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5430,7 +5442,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5475,7 +5487,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5483,7 +5495,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -5499,7 +5511,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5507,11 +5519,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, TEMPLATE_VERSION_OUTDATED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5519,7 +5531,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "TEMPLATE_VERSION_OUTDATED";
                     };
                 };
             };
@@ -5535,7 +5547,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5543,7 +5555,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5602,7 +5614,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5610,7 +5622,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -5626,7 +5638,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: CONFIG_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5634,7 +5646,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "CONFIG_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -5650,7 +5662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5658,7 +5670,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5689,7 +5701,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5697,7 +5709,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -5737,7 +5749,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5745,7 +5757,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5807,7 +5819,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5815,11 +5827,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5827,7 +5839,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -5843,7 +5855,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5851,7 +5863,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5919,7 +5931,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5927,11 +5939,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5939,7 +5951,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -5955,7 +5967,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5963,7 +5975,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -5994,7 +6006,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6002,7 +6014,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -6042,7 +6054,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6050,7 +6062,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6112,7 +6124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6120,11 +6132,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6132,7 +6144,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -6148,7 +6160,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6156,7 +6168,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6224,7 +6236,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6232,11 +6244,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6244,7 +6256,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
@@ -6260,7 +6272,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6268,7 +6280,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6300,7 +6312,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6308,7 +6320,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -6348,7 +6360,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6356,7 +6368,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6430,7 +6442,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: REFUND_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6438,11 +6450,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "REFUND_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, REFUND_NOT_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6450,7 +6462,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "REFUND_NOT_FAILED";
                     };
                 };
             };
@@ -6466,7 +6478,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6474,7 +6486,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6505,7 +6517,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6513,11 +6525,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6525,7 +6537,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6541,7 +6553,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6549,11 +6561,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6561,17 +6573,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6586,7 +6601,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6594,7 +6609,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6620,7 +6635,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminSeller"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6628,11 +6643,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6640,7 +6655,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6656,7 +6671,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6664,11 +6679,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6676,17 +6691,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6701,7 +6719,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6709,7 +6727,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6753,7 +6771,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6761,7 +6779,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6777,7 +6795,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6785,11 +6803,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6797,17 +6815,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6822,7 +6843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6830,7 +6851,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -6874,7 +6895,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6882,7 +6903,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -6898,7 +6919,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6906,11 +6927,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6918,17 +6939,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -6943,7 +6967,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6951,7 +6975,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -7008,7 +7032,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7016,7 +7040,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7032,13 +7056,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED, PERIOD_NOT_ENDED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED" | "PERIOD_NOT_ENDED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7053,7 +7080,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7061,7 +7088,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -7094,7 +7121,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,11 +7129,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7114,7 +7141,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7130,7 +7157,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7138,11 +7165,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7150,17 +7177,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7175,7 +7205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7183,7 +7213,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -7222,7 +7252,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7230,11 +7260,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7242,7 +7272,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7258,7 +7288,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7266,11 +7296,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7278,17 +7308,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7303,7 +7336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7311,7 +7344,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -7337,7 +7370,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminAccount"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7345,11 +7378,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7357,7 +7390,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7373,7 +7406,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7381,11 +7414,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7393,17 +7426,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7418,7 +7454,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7426,7 +7462,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -7470,7 +7506,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7478,7 +7514,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7494,7 +7530,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7502,11 +7538,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CONFIG_VERSION_CONFLICT, NOTICE_ALREADY_PUBLISHED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7514,17 +7550,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_VERSION_CONFLICT" | "NOTICE_ALREADY_PUBLISHED";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: ADMIN_NOT_SUSPENDABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ADMIN_NOT_SUSPENDABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -7539,7 +7578,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7547,7 +7586,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -7576,7 +7615,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7584,7 +7623,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7600,7 +7639,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7608,7 +7647,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -7641,7 +7680,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7649,11 +7688,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7661,11 +7700,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7673,11 +7712,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
-            /** @description Not processable: OIDC_EMAIL_REQUIRED, OTP_INVALID */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, OTP_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7685,11 +7724,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OIDC_EMAIL_REQUIRED" | "OTP_INVALID";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "OTP_INVALID";
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_REQUESTS */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7697,7 +7736,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_REQUESTS";
+                        code?: "TOO_MANY_ATTEMPTS";
                     };
                 };
             };
@@ -7713,7 +7752,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7721,7 +7760,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -7755,7 +7794,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7763,11 +7802,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7775,11 +7814,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7787,11 +7826,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
-            /** @description Not processable: OIDC_EMAIL_REQUIRED, OTP_INVALID */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, OTP_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7799,11 +7838,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OIDC_EMAIL_REQUIRED" | "OTP_INVALID";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "OTP_INVALID";
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_REQUESTS */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7811,7 +7850,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_REQUESTS";
+                        code?: "TOO_MANY_ATTEMPTS";
                     };
                 };
             };
@@ -7827,7 +7866,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7835,7 +7874,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -7867,7 +7906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7875,11 +7914,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7887,11 +7926,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7899,11 +7938,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
-            /** @description Not processable: OIDC_EMAIL_REQUIRED, OTP_INVALID */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, OTP_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7911,11 +7950,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OIDC_EMAIL_REQUIRED" | "OTP_INVALID";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "OTP_INVALID";
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_REQUESTS */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7923,7 +7962,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_REQUESTS";
+                        code?: "TOO_MANY_ATTEMPTS";
                     };
                 };
             };
@@ -7939,7 +7978,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7947,7 +7986,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -7974,7 +8013,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7982,11 +8021,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7994,7 +8033,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
                     };
                 };
             };
@@ -8010,7 +8049,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8018,7 +8057,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8040,7 +8079,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8048,11 +8087,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_ALREADY_VERIFIED, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8060,11 +8099,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_ALREADY_VERIFIED" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_REQUESTS */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS, TOO_MANY_REQUESTS */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8072,7 +8111,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_REQUESTS";
+                        code?: "TOO_MANY_ATTEMPTS" | "TOO_MANY_REQUESTS";
                     };
                 };
             };
@@ -8088,7 +8127,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8096,7 +8135,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8124,7 +8163,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, RESET_TOKEN_EXPIRED, RESET_TOKEN_INVALID, RESET_TOKEN_USED, VALIDATION_FAILED, VERIFICATION_TOKEN_EXPIRED, VERIFICATION_TOKEN_INVALID, VERIFICATION_TOKEN_USED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8132,7 +8171,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "RESET_TOKEN_EXPIRED" | "RESET_TOKEN_INVALID" | "RESET_TOKEN_USED" | "VALIDATION_FAILED" | "VERIFICATION_TOKEN_EXPIRED" | "VERIFICATION_TOKEN_INVALID" | "VERIFICATION_TOKEN_USED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8148,7 +8199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8156,7 +8207,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8188,7 +8239,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8196,11 +8247,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_INVALID, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8208,7 +8259,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_INVALID" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8224,7 +8275,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_REQUESTS */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8232,7 +8283,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_REQUESTS";
+                        code?: "TOO_MANY_ATTEMPTS";
                     };
                 };
             };
@@ -8248,7 +8299,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8256,7 +8307,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8287,7 +8338,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8295,11 +8346,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_INVALID, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8307,7 +8358,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_INVALID" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8323,7 +8374,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: TOO_MANY_REQUESTS */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8331,7 +8382,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "TOO_MANY_REQUESTS";
+                        code?: "TOO_MANY_ATTEMPTS";
                     };
                 };
             };
@@ -8347,7 +8398,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8355,7 +8406,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -8377,7 +8428,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8385,7 +8436,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8401,7 +8452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8409,7 +8460,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -8458,7 +8509,19 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND, VERIFICATION_NOT_OPEN */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Not found: PROVIDER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8466,7 +8529,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND" | "VERIFICATION_NOT_OPEN";
+                        code?: "PROVIDER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -8482,7 +8545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8490,7 +8553,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8522,7 +8585,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8530,11 +8593,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8542,7 +8605,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8558,7 +8621,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND, VERIFICATION_NOT_OPEN */
+            /** @description Not found: PROVIDER_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8566,11 +8629,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND" | "VERIFICATION_NOT_OPEN";
+                        code?: "PROVIDER_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: EMAIL_ALREADY_VERIFIED, TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_NOT_SET_UP */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8578,11 +8641,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EMAIL_ALREADY_VERIFIED" | "TWO_FACTOR_DISABLED" | "TWO_FACTOR_ENABLED" | "TWO_FACTOR_NOT_SET_UP";
+                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN";
                     };
                 };
             };
-            /** @description Not processable: OIDC_EMAIL_REQUIRED, OTP_INVALID */
+            /** @description Not processable: OIDC_EMAIL_REQUIRED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8590,7 +8653,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OIDC_EMAIL_REQUIRED" | "OTP_INVALID";
+                        code?: "OIDC_EMAIL_REQUIRED";
                     };
                 };
             };
@@ -8606,7 +8669,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8614,7 +8677,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8642,6 +8705,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -8654,7 +8729,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8662,7 +8737,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -8695,7 +8770,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, RESET_TOKEN_EXPIRED, RESET_TOKEN_INVALID, RESET_TOKEN_USED, VALIDATION_FAILED, VERIFICATION_TOKEN_EXPIRED, VERIFICATION_TOKEN_INVALID, VERIFICATION_TOKEN_USED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8703,7 +8778,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "RESET_TOKEN_EXPIRED" | "RESET_TOKEN_INVALID" | "RESET_TOKEN_USED" | "VALIDATION_FAILED" | "VERIFICATION_TOKEN_EXPIRED" | "VERIFICATION_TOKEN_INVALID" | "VERIFICATION_TOKEN_USED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8719,7 +8806,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8727,7 +8814,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8756,7 +8843,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, RESET_TOKEN_EXPIRED, RESET_TOKEN_INVALID, RESET_TOKEN_USED, VALIDATION_FAILED, VERIFICATION_TOKEN_EXPIRED, VERIFICATION_TOKEN_INVALID, VERIFICATION_TOKEN_USED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8764,7 +8851,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "RESET_TOKEN_EXPIRED" | "RESET_TOKEN_INVALID" | "RESET_TOKEN_USED" | "VALIDATION_FAILED" | "VERIFICATION_TOKEN_EXPIRED" | "VERIFICATION_TOKEN_INVALID" | "VERIFICATION_TOKEN_USED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8780,7 +8879,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8788,7 +8887,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8818,7 +8917,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, OIDC_STATE_INVALID, VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8826,11 +8925,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "OIDC_STATE_INVALID" | "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8838,7 +8937,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8854,7 +8953,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8862,7 +8961,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8889,7 +8988,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8897,7 +8996,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8913,7 +9012,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8921,7 +9020,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -8957,7 +9056,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_REQUIRED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8965,11 +9064,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_REQUIRED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: PROVIDER_NOT_FOUND, RESET_NOT_OPEN, SESSION_NOT_FOUND, VERIFICATION_NOT_OPEN */
+            /** @description Not found: PROVIDER_NOT_FOUND, SESSION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8977,7 +9076,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_NOT_FOUND" | "RESET_NOT_OPEN" | "SESSION_NOT_FOUND" | "VERIFICATION_NOT_OPEN";
+                        code?: "PROVIDER_NOT_FOUND" | "SESSION_NOT_FOUND";
                     };
                 };
             };
@@ -8993,7 +9092,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9001,7 +9100,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9061,7 +9160,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9069,7 +9168,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9129,7 +9228,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9137,7 +9236,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9205,7 +9304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9213,11 +9312,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9225,7 +9324,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -9241,7 +9340,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9249,7 +9348,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9311,7 +9410,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9319,7 +9418,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
@@ -9335,7 +9434,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9343,7 +9442,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9411,7 +9510,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: CART_ITEM_NOT_FOUND, ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9419,7 +9518,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "CART_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
@@ -9435,7 +9534,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9443,7 +9542,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9525,7 +9624,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9533,7 +9632,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9559,6 +9658,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -9571,7 +9682,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9579,7 +9690,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9635,7 +9746,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN, SELLER_NOT_VERIFIED */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9643,11 +9754,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN" | "SELLER_NOT_VERIFIED";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9655,11 +9766,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
-            /** @description Not processable: CATEGORY_NOT_FOUND, CATEGORY_TOO_DEEP, IMAGE_NOT_USABLE */
+            /** @description Not processable: CATEGORY_NOT_FOUND, CATEGORY_TOO_DEEP, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9667,7 +9778,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_NOT_FOUND" | "CATEGORY_TOO_DEEP" | "IMAGE_NOT_USABLE";
+                        code?: "CATEGORY_NOT_FOUND" | "CATEGORY_TOO_DEEP" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -9683,7 +9794,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9691,7 +9802,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9739,7 +9850,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN, SELLER_NOT_VERIFIED */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9747,11 +9858,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN" | "SELLER_NOT_VERIFIED";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
+            /** @description Not found: CATEGORY_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9759,11 +9870,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
+                        code?: "CATEGORY_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9771,7 +9882,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -9787,7 +9898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9795,7 +9906,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9852,7 +9963,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ROLE_FORBIDDEN, SELLER_NOT_VERIFIED */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9860,11 +9971,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ROLE_FORBIDDEN" | "SELLER_NOT_VERIFIED";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
+            /** @description Not found: CATEGORY_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9872,11 +9983,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
+                        code?: "CATEGORY_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9884,7 +9995,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -9900,7 +10011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9908,7 +10019,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -9951,6 +10062,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -9963,7 +10086,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9971,7 +10094,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10036,7 +10159,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10044,7 +10167,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -10060,7 +10183,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10068,7 +10191,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10106,7 +10229,19 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Not found: COUPON_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10114,7 +10249,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "COUPON_NOT_FOUND";
                     };
                 };
             };
@@ -10130,7 +10265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10138,7 +10273,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10188,7 +10323,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10196,11 +10331,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: COUPON_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10208,7 +10343,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "COUPON_NOT_FOUND";
                     };
                 };
             };
@@ -10224,7 +10359,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10232,7 +10367,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10267,7 +10402,7 @@ export interface operations {
                     "application/json": components["schemas"]["CouponGrantJob"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10275,11 +10410,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10287,7 +10422,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -10303,7 +10438,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10311,11 +10446,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_ISSUED, COUPON_ALREADY_USED, COUPON_EXHAUSTED, COUPON_EXPIRED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, COUPON_EXHAUSTED, COUPON_EXPIRED, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10323,7 +10458,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_ISSUED" | "COUPON_ALREADY_USED" | "COUPON_EXHAUSTED" | "COUPON_EXPIRED";
+                        code?: "ACCOUNT_EXISTS" | "COUPON_EXHAUSTED" | "COUPON_EXPIRED" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -10339,7 +10474,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10347,7 +10482,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10374,7 +10509,7 @@ export interface operations {
                     "application/json": components["schemas"]["CouponGrantJob"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10382,11 +10517,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10394,7 +10529,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -10410,7 +10545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10418,7 +10553,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -10434,7 +10569,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10442,7 +10577,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10486,7 +10621,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10494,7 +10629,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -10510,7 +10645,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10518,11 +10653,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_ISSUED, COUPON_ALREADY_USED, COUPON_EXHAUSTED, COUPON_EXPIRED */
+            /** @description Conflict with the current state: ACCOUNT_EXISTS, COUPON_EXHAUSTED, COUPON_EXPIRED, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10530,11 +10665,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_ISSUED" | "COUPON_ALREADY_USED" | "COUPON_EXHAUSTED" | "COUPON_EXPIRED";
+                        code?: "ACCOUNT_EXISTS" | "COUPON_EXHAUSTED" | "COUPON_EXPIRED" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
-            /** @description Not processable: BANNER_NOT_USABLE, COUPON_MIN_ORDER_NOT_MET, COUPON_NOT_APPLICABLE, COUPON_NOT_ATTACHABLE, COUPON_NOT_OWNED, COUPON_NOT_YET_VALID, PROMOTION_PERIOD_INVALID */
+            /** @description Not processable: COUPON_NOT_YET_VALID, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10542,7 +10677,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANNER_NOT_USABLE" | "COUPON_MIN_ORDER_NOT_MET" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_ATTACHABLE" | "COUPON_NOT_OWNED" | "COUPON_NOT_YET_VALID" | "PROMOTION_PERIOD_INVALID";
+                        code?: "COUPON_NOT_YET_VALID" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -10558,7 +10693,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10566,7 +10701,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10619,7 +10754,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10627,11 +10762,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: COUPON_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10639,11 +10774,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "COUPON_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_ISSUED, COUPON_ALREADY_USED, COUPON_EXHAUSTED, COUPON_EXPIRED, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict with the current state: COUPON_ALREADY_ISSUED, COUPON_EXHAUSTED, COUPON_EXPIRED, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10651,11 +10786,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_ISSUED" | "COUPON_ALREADY_USED" | "COUPON_EXHAUSTED" | "COUPON_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS";
+                        code?: "COUPON_ALREADY_ISSUED" | "COUPON_EXHAUSTED" | "COUPON_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
-            /** @description Not processable: BANNER_NOT_USABLE, COUPON_MIN_ORDER_NOT_MET, COUPON_NOT_APPLICABLE, COUPON_NOT_ATTACHABLE, COUPON_NOT_OWNED, COUPON_NOT_YET_VALID, IDEMPOTENCY_KEY_REUSED, PROMOTION_PERIOD_INVALID */
+            /** @description Not processable: COUPON_NOT_YET_VALID, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10663,7 +10798,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANNER_NOT_USABLE" | "COUPON_MIN_ORDER_NOT_MET" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_ATTACHABLE" | "COUPON_NOT_OWNED" | "COUPON_NOT_YET_VALID" | "IDEMPOTENCY_KEY_REUSED" | "PROMOTION_PERIOD_INVALID";
+                        code?: "COUPON_NOT_YET_VALID" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -10679,7 +10814,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10687,7 +10822,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10766,7 +10901,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10774,7 +10909,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10817,6 +10952,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -10829,7 +10976,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10837,7 +10984,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10900,7 +11047,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10908,11 +11055,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not processable: BANNER_NOT_USABLE, COUPON_MIN_ORDER_NOT_MET, COUPON_NOT_APPLICABLE, COUPON_NOT_ATTACHABLE, COUPON_NOT_OWNED, COUPON_NOT_YET_VALID, PROMOTION_PERIOD_INVALID */
+            /** @description Not processable: BANNER_NOT_USABLE, COUPON_NOT_ATTACHABLE, IDEMPOTENCY_KEY_REUSED, PROMOTION_PERIOD_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10920,7 +11067,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANNER_NOT_USABLE" | "COUPON_MIN_ORDER_NOT_MET" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_ATTACHABLE" | "COUPON_NOT_OWNED" | "COUPON_NOT_YET_VALID" | "PROMOTION_PERIOD_INVALID";
+                        code?: "BANNER_NOT_USABLE" | "COUPON_NOT_ATTACHABLE" | "IDEMPOTENCY_KEY_REUSED" | "PROMOTION_PERIOD_INVALID";
                     };
                 };
             };
@@ -10936,7 +11083,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10944,7 +11091,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -10970,7 +11117,7 @@ export interface operations {
                     "application/json": components["schemas"]["Promotion"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10978,11 +11125,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Not found: FILE_NOT_FOUND, PROMOTION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10990,7 +11149,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PROMOTION_NOT_FOUND";
                     };
                 };
             };
@@ -11006,7 +11165,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11014,7 +11173,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11062,7 +11221,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11070,11 +11229,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PROMOTION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11082,7 +11241,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PROMOTION_NOT_FOUND";
                     };
                 };
             };
@@ -11098,7 +11257,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11106,7 +11265,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11170,7 +11329,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11178,11 +11337,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: COUPON_NOT_FOUND, GRANT_JOB_NOT_FOUND, PROMOTION_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PROMOTION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11190,11 +11349,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_NOT_FOUND" | "GRANT_JOB_NOT_FOUND" | "PROMOTION_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PROMOTION_NOT_FOUND";
                     };
                 };
             };
-            /** @description Not processable: BANNER_NOT_USABLE, COUPON_MIN_ORDER_NOT_MET, COUPON_NOT_APPLICABLE, COUPON_NOT_ATTACHABLE, COUPON_NOT_OWNED, COUPON_NOT_YET_VALID, PROMOTION_PERIOD_INVALID */
+            /** @description Not processable: BANNER_NOT_USABLE, COUPON_NOT_ATTACHABLE, IDEMPOTENCY_KEY_REUSED, PROMOTION_PERIOD_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11202,7 +11361,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANNER_NOT_USABLE" | "COUPON_MIN_ORDER_NOT_MET" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_ATTACHABLE" | "COUPON_NOT_OWNED" | "COUPON_NOT_YET_VALID" | "PROMOTION_PERIOD_INVALID";
+                        code?: "BANNER_NOT_USABLE" | "COUPON_NOT_ATTACHABLE" | "IDEMPOTENCY_KEY_REUSED" | "PROMOTION_PERIOD_INVALID";
                     };
                 };
             };
@@ -11218,7 +11377,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11226,7 +11385,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11281,7 +11440,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: COUPON_SELLER_FUNDED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11289,7 +11448,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_SELLER_FUNDED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -11305,7 +11464,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11313,7 +11472,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11351,6 +11510,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Not found: FILE_NOT_FOUND */
             404: {
                 headers: {
@@ -11375,7 +11546,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11383,7 +11554,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11455,7 +11626,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11463,7 +11634,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11525,7 +11696,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: UPLOAD_MISSING */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, UPLOAD_MISSING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11533,17 +11704,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "UPLOAD_MISSING";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "UPLOAD_MISSING";
                     };
                 };
             };
-            /** @description Not processable */
+            /** @description Not processable: FILE_SIZE_MISMATCH, FILE_TYPE_MISMATCH, IDEMPOTENCY_KEY_REUSED, IMAGE_TOO_LARGE */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FILE_SIZE_MISMATCH" | "FILE_TYPE_MISMATCH" | "IDEMPOTENCY_KEY_REUSED" | "IMAGE_TOO_LARGE";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -11558,7 +11732,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11566,7 +11740,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11669,7 +11843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11677,7 +11851,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11753,7 +11927,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11761,7 +11935,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11847,7 +12021,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11855,7 +12029,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -11947,7 +12121,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11955,7 +12129,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12044,7 +12218,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, INSUFFICIENT_STOCK, OUT_OF_STOCK, RESERVATION_MISMATCH, RESERVATION_SOLD */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, INSUFFICIENT_STOCK */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12052,7 +12226,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_IN_PROGRESS" | "INSUFFICIENT_STOCK" | "OUT_OF_STOCK" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "INSUFFICIENT_STOCK";
                     };
                 };
             };
@@ -12080,7 +12254,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12088,7 +12262,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12180,7 +12354,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12188,7 +12362,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12231,6 +12405,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -12243,7 +12429,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12251,7 +12437,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12289,7 +12475,19 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND, NOTICE_NOT_FOUND */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Not found: NOTICE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12297,7 +12495,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "NOTICE_NOT_FOUND";
+                        code?: "NOTICE_NOT_FOUND";
                     };
                 };
             };
@@ -12313,7 +12511,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12321,7 +12519,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12353,7 +12551,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12361,11 +12559,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12373,7 +12571,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -12389,7 +12587,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12397,7 +12595,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12433,7 +12631,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12441,11 +12639,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: DEVICE_NOT_FOUND, NOTIFICATION_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND */
+            /** @description Not found: DEVICE_NOT_FOUND, NOTIFICATION_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12453,7 +12651,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "DEVICE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND";
+                        code?: "DEVICE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -12469,7 +12667,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12477,7 +12675,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12503,7 +12701,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12511,7 +12709,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -12527,7 +12725,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12535,7 +12733,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12588,7 +12786,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12596,7 +12794,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -12612,7 +12810,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12620,7 +12818,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12644,7 +12842,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12652,11 +12850,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12664,11 +12862,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: DEVICE_NOT_FOUND, NOTIFICATION_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_VERSION_NOT_FOUND */
+            /** @description Not found: DEVICE_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12676,7 +12874,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "DEVICE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND";
+                        code?: "DEVICE_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -12692,7 +12890,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12700,7 +12898,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12724,7 +12922,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationSettings"];
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12732,7 +12930,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -12748,7 +12946,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12756,7 +12954,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12819,7 +13017,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12827,7 +13025,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -12843,7 +13041,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12851,7 +13049,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -12882,7 +13080,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12890,7 +13088,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -12930,7 +13128,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12938,7 +13136,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13023,7 +13221,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13031,11 +13229,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, COUPON_EXPIRED, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13043,11 +13241,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
                     };
                 };
             };
-            /** @description Not processable: IDEMPOTENCY_KEY_REUSED */
+            /** @description Not processable: COUPON_MIN_ORDER_NOT_MET, COUPON_NOT_APPLICABLE, COUPON_NOT_OWNED, COUPON_NOT_YET_VALID, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13055,7 +13253,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED";
+                        code?: "COUPON_MIN_ORDER_NOT_MET" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_OWNED" | "COUPON_NOT_YET_VALID" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -13071,7 +13269,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CHECKOUT_TIMED_OUT, SERVICE_BUSY */
+            /** @description A dependency is unavailable: CHECKOUT_TIMED_OUT, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13079,7 +13277,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CHECKOUT_TIMED_OUT" | "SERVICE_BUSY";
+                        code?: "CHECKOUT_TIMED_OUT" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -13105,7 +13303,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13113,7 +13311,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -13141,7 +13339,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13149,7 +13347,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
@@ -13165,7 +13363,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13173,7 +13371,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13246,7 +13444,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13254,11 +13452,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_OPEN, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13266,7 +13464,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_OPEN" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13282,7 +13480,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13290,7 +13488,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13352,7 +13550,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13360,11 +13558,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_OPEN, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13372,7 +13570,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_OPEN" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13388,7 +13586,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13396,7 +13594,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13470,7 +13668,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13478,11 +13676,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13490,7 +13688,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13506,7 +13704,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13514,7 +13712,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13583,7 +13781,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13591,11 +13789,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13603,7 +13801,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13619,7 +13817,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13627,7 +13825,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13696,7 +13894,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, PRODUCT_NOT_FOUND, SKU_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13704,11 +13902,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SKU_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13716,7 +13914,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13732,7 +13930,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13740,7 +13938,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13820,7 +14018,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13828,11 +14026,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_OPEN, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13840,7 +14038,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_OPEN" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13856,7 +14054,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13864,7 +14062,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -13942,7 +14140,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CART_ITEM_NOT_FOUND, EXCHANGE_NOT_FOUND, ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
+            /** @description Not found: ORDER_NOT_FOUND, REFUND_REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13950,11 +14148,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CART_ITEM_NOT_FOUND" | "EXCHANGE_NOT_FOUND" | "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
+                        code?: "ORDER_NOT_FOUND" | "REFUND_REQUEST_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_OPEN, EXCHANGE_PRICE_MISMATCH, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
+            /** @description Conflict with the current state: EXCHANGE_OPEN, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CANCELLABLE, ORDER_NOT_CONFIRMABLE, REFUND_NOT_ALLOWED, RETURN_NOT_INSPECTABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13962,7 +14160,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_OPEN" | "EXCHANGE_PRICE_MISMATCH" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
+                        code?: "EXCHANGE_OPEN" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_CONFIRMABLE" | "REFUND_NOT_ALLOWED" | "RETURN_NOT_INSPECTABLE";
                     };
                 };
             };
@@ -13978,7 +14176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13986,7 +14184,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14017,7 +14215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14025,7 +14223,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14065,7 +14263,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14073,7 +14271,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14099,7 +14297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14107,7 +14305,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14135,7 +14333,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14143,7 +14341,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
                     };
                 };
             };
@@ -14159,7 +14357,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14167,7 +14365,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14211,7 +14409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14219,7 +14417,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14235,7 +14433,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: CUSTOMER_KEY_NOT_YOURS, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14243,11 +14441,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CUSTOMER_KEY_NOT_YOURS" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14255,11 +14453,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_MISMATCH */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14267,11 +14465,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_MISMATCH";
                     };
                 };
             };
-            /** @description Not processable: BILLING_AUTH_INVALID, IDEMPOTENCY_KEY_REUSED, PAYMENT_AMOUNT_MISMATCH, PAYMENT_KEY_INVALID, PAYMENT_METHOD_INVALID */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, PAYMENT_AMOUNT_MISMATCH, PAYMENT_DECLINED, PAYMENT_KEY_INVALID, PAYMENT_LIMIT_EXCEEDED, PAYMENT_METHOD_INVALID, PAYMENT_REFUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14279,7 +14477,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_AUTH_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_AMOUNT_MISMATCH" | "PAYMENT_KEY_INVALID" | "PAYMENT_METHOD_INVALID";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_AMOUNT_MISMATCH" | "PAYMENT_DECLINED" | "PAYMENT_KEY_INVALID" | "PAYMENT_LIMIT_EXCEEDED" | "PAYMENT_METHOD_INVALID" | "PAYMENT_REFUSED";
                     };
                 };
             };
@@ -14295,7 +14493,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: PG_ANSWER_INVALID, PG_MISCONFIGURED */
+            /** @description Error: PG_MISCONFIGURED */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -14303,11 +14501,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PG_ANSWER_INVALID" | "PG_MISCONFIGURED";
+                        code?: "PG_MISCONFIGURED";
                     };
                 };
             };
-            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14315,7 +14513,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -14377,7 +14575,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14385,7 +14583,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14428,7 +14626,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentMethod"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14436,7 +14634,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14464,7 +14662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_METHOD_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14472,11 +14670,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE";
                     };
                 };
             };
-            /** @description Not processable: BILLING_AUTH_INVALID, IDEMPOTENCY_KEY_REUSED, PAYMENT_AMOUNT_MISMATCH, PAYMENT_KEY_INVALID, PAYMENT_METHOD_INVALID */
+            /** @description Not processable: BILLING_AUTH_INVALID, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14484,7 +14682,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_AUTH_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_AMOUNT_MISMATCH" | "PAYMENT_KEY_INVALID" | "PAYMENT_METHOD_INVALID";
+                        code?: "BILLING_AUTH_INVALID" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -14512,7 +14710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14520,7 +14718,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -14544,7 +14742,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14552,7 +14750,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14580,7 +14778,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14588,11 +14786,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
+            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_METHOD_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14600,7 +14798,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
+                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE";
                     };
                 };
             };
@@ -14616,7 +14814,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14624,7 +14822,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14658,7 +14856,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentMethod"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14666,7 +14864,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14694,7 +14892,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14702,7 +14900,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND";
                     };
                 };
             };
@@ -14718,7 +14916,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14726,7 +14924,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14788,7 +14986,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14796,7 +14994,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -14840,7 +15038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED, WEBHOOK_SECRET_MISMATCH */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14848,7 +15046,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED" | "WEBHOOK_SECRET_MISMATCH";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -14864,7 +15062,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: CUSTOMER_KEY_NOT_YOURS, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14872,11 +15070,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CUSTOMER_KEY_NOT_YOURS" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND, REFUND_NOT_FOUND */
+            /** @description Not found: PAYMENT_METHOD_NOT_FOUND, PAYMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14884,11 +15082,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "REFUND_NOT_FOUND";
+                        code?: "PAYMENT_METHOD_NOT_FOUND" | "PAYMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BILLING_KEY_REMOVED, IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_IN_USE, PAYMENT_METHOD_MISMATCH, REFUND_NOT_FAILED */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, PAYMENT_ALREADY_DONE, PAYMENT_CANCELLED, PAYMENT_EXPIRED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_METHOD_MISMATCH */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14896,11 +15094,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_KEY_REMOVED" | "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_IN_USE" | "PAYMENT_METHOD_MISMATCH" | "REFUND_NOT_FAILED";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "PAYMENT_ALREADY_DONE" | "PAYMENT_CANCELLED" | "PAYMENT_EXPIRED" | "PAYMENT_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYMENT_METHOD_MISMATCH";
                     };
                 };
             };
-            /** @description Not processable: BILLING_AUTH_INVALID, IDEMPOTENCY_KEY_REUSED, PAYMENT_AMOUNT_MISMATCH, PAYMENT_KEY_INVALID, PAYMENT_METHOD_INVALID */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, PAYMENT_AMOUNT_MISMATCH, PAYMENT_DECLINED, PAYMENT_KEY_INVALID, PAYMENT_LIMIT_EXCEEDED, PAYMENT_METHOD_INVALID, PAYMENT_REFUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14908,7 +15106,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BILLING_AUTH_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_AMOUNT_MISMATCH" | "PAYMENT_KEY_INVALID" | "PAYMENT_METHOD_INVALID";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_AMOUNT_MISMATCH" | "PAYMENT_DECLINED" | "PAYMENT_KEY_INVALID" | "PAYMENT_LIMIT_EXCEEDED" | "PAYMENT_METHOD_INVALID" | "PAYMENT_REFUSED";
                     };
                 };
             };
@@ -14924,7 +15122,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: PG_ANSWER_INVALID, PG_MISCONFIGURED */
+            /** @description Error: PG_MISCONFIGURED */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -14932,11 +15130,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PG_ANSWER_INVALID" | "PG_MISCONFIGURED";
+                        code?: "PG_MISCONFIGURED";
                     };
                 };
             };
-            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14944,7 +15142,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -15001,6 +15199,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -15013,7 +15223,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: PG_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15021,7 +15231,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "PG_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -15057,7 +15267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15065,7 +15275,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -15081,7 +15303,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15089,7 +15311,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15156,7 +15378,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, IDEMPOTENCY_IN_PROGRESS, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, PRODUCT_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15164,11 +15386,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "IDEMPOTENCY_IN_PROGRESS" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "PRODUCT_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
-            /** @description Not processable: CATEGORY_NOT_FOUND, CATEGORY_TOO_DEEP, IDEMPOTENCY_KEY_REUSED, IMAGE_NOT_USABLE */
+            /** @description Not processable: CATEGORY_NOT_FOUND, IDEMPOTENCY_KEY_REUSED, IMAGE_NOT_USABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15176,7 +15398,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_NOT_FOUND" | "CATEGORY_TOO_DEEP" | "IDEMPOTENCY_KEY_REUSED" | "IMAGE_NOT_USABLE";
+                        code?: "CATEGORY_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IMAGE_NOT_USABLE";
                     };
                 };
             };
@@ -15192,7 +15414,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15200,7 +15422,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15238,7 +15460,19 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15246,7 +15480,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
@@ -15262,7 +15496,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15270,7 +15504,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15330,7 +15564,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15338,7 +15572,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
@@ -15354,7 +15588,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15362,7 +15596,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15428,7 +15662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: PRODUCT_NOT_FOUND, REVISION_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, PRODUCT_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15436,11 +15670,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PRODUCT_NOT_FOUND" | "REVISION_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: CATEGORY_EXISTS, CATEGORY_NOT_EMPTY, PRODUCT_DELETED, PRODUCT_SUSPENDED, PRODUCT_UNAVAILABLE, REVISION_NOT_PENDING, SELLER_SUSPENDED, SKU_TAKEN */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, PRODUCT_SUSPENDED, SKU_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15448,11 +15682,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_EXISTS" | "CATEGORY_NOT_EMPTY" | "PRODUCT_DELETED" | "PRODUCT_SUSPENDED" | "PRODUCT_UNAVAILABLE" | "REVISION_NOT_PENDING" | "SELLER_SUSPENDED" | "SKU_TAKEN";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "PRODUCT_SUSPENDED" | "SKU_TAKEN";
                     };
                 };
             };
-            /** @description Not processable: CATEGORY_NOT_FOUND, CATEGORY_TOO_DEEP, IMAGE_NOT_USABLE */
+            /** @description Not processable: CATEGORY_NOT_FOUND, IDEMPOTENCY_KEY_REUSED, IMAGE_NOT_USABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15460,7 +15694,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CATEGORY_NOT_FOUND" | "CATEGORY_TOO_DEEP" | "IMAGE_NOT_USABLE";
+                        code?: "CATEGORY_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IMAGE_NOT_USABLE";
                     };
                 };
             };
@@ -15476,7 +15710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15484,7 +15718,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15515,7 +15749,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15523,7 +15757,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -15563,7 +15797,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15571,7 +15805,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15616,6 +15850,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -15628,7 +15874,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15636,7 +15882,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15710,7 +15956,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, OWN_REVIEW, REVIEW_EXISTS */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, REVIEW_EXISTS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15718,7 +15964,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_IN_PROGRESS" | "OWN_REVIEW" | "REVIEW_EXISTS";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "REVIEW_EXISTS";
                     };
                 };
             };
@@ -15746,7 +15992,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15754,7 +16000,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15792,7 +16038,19 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: REVIEW_NOT_FOUND */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Not found: FILE_NOT_FOUND, REVIEW_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15800,7 +16058,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "REVIEW_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "REVIEW_NOT_FOUND";
                     };
                 };
             };
@@ -15816,7 +16074,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15824,7 +16082,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15872,7 +16130,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: REVIEW_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, REVIEW_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15880,7 +16138,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "REVIEW_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "REVIEW_NOT_FOUND";
                     };
                 };
             };
@@ -15896,7 +16154,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15904,7 +16162,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -15962,7 +16220,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: REVIEW_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, REVIEW_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15970,11 +16228,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "REVIEW_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "REVIEW_NOT_FOUND";
                     };
                 };
             };
-            /** @description Not processable: IMAGE_NOT_USABLE */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, IMAGE_NOT_USABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15982,7 +16240,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IMAGE_NOT_USABLE";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "IMAGE_NOT_USABLE";
                     };
                 };
             };
@@ -15998,7 +16256,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16006,7 +16264,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16072,7 +16330,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: OWN_REVIEW, REVIEW_EXISTS */
+            /** @description Conflict with the current state: OWN_REVIEW */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16080,7 +16338,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OWN_REVIEW" | "REVIEW_EXISTS";
+                        code?: "OWN_REVIEW";
                     };
                 };
             };
@@ -16096,7 +16354,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16104,7 +16362,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16170,7 +16428,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: OWN_REVIEW, REVIEW_EXISTS */
+            /** @description Conflict with the current state: OWN_REVIEW */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16178,7 +16436,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "OWN_REVIEW" | "REVIEW_EXISTS";
+                        code?: "OWN_REVIEW";
                     };
                 };
             };
@@ -16194,7 +16452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16202,7 +16460,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16243,6 +16501,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -16255,7 +16525,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16263,7 +16533,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16307,7 +16577,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: REVIEW_NOT_ALLOWED, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16315,7 +16585,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "REVIEW_NOT_ALLOWED" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -16331,7 +16601,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16339,7 +16609,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16405,7 +16675,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16413,7 +16683,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16462,6 +16732,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -16474,7 +16756,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16482,7 +16764,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16530,6 +16812,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -16542,7 +16836,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16550,7 +16844,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16595,6 +16889,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -16607,7 +16913,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16615,7 +16921,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16699,7 +17005,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16707,7 +17013,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16752,6 +17058,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Unexpected error: INTERNAL */
             500: {
                 headers: {
@@ -16764,7 +17082,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16772,7 +17090,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16846,7 +17164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, INVALID_TRANSITION, SELLER_EXISTS, SELLER_NOT_ACTIVE */
+            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, SELLER_EXISTS, SELLER_NOT_ACTIVE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16854,11 +17172,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BUSINESS_NUMBER_TAKEN" | "INVALID_TRANSITION" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
+                        code?: "BUSINESS_NUMBER_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
                     };
                 };
             };
-            /** @description Not processable: BUSINESS_NUMBER_INVALID, LOGO_INVALID */
+            /** @description Not processable: BUSINESS_NUMBER_INVALID, IDEMPOTENCY_KEY_REUSED, LOGO_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16866,7 +17184,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BUSINESS_NUMBER_INVALID" | "LOGO_INVALID";
+                        code?: "BUSINESS_NUMBER_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "LOGO_INVALID";
                     };
                 };
             };
@@ -16882,7 +17200,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16890,7 +17208,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -16928,6 +17246,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
             /** @description Not found: SELLER_NOT_FOUND */
             404: {
                 headers: {
@@ -16952,7 +17282,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16960,7 +17290,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17008,7 +17338,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SELLER_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17016,7 +17346,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SELLER_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
@@ -17032,7 +17362,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17040,7 +17370,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17110,7 +17440,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SELLER_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17118,7 +17448,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SELLER_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
@@ -17134,7 +17464,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17142,7 +17472,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17213,7 +17543,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SELLER_NOT_FOUND */
+            /** @description Not found: FILE_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17221,11 +17551,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SELLER_NOT_FOUND";
+                        code?: "FILE_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, INVALID_TRANSITION, SELLER_EXISTS, SELLER_NOT_ACTIVE */
+            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, SELLER_EXISTS, SELLER_NOT_ACTIVE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17233,11 +17563,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BUSINESS_NUMBER_TAKEN" | "INVALID_TRANSITION" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
+                        code?: "BUSINESS_NUMBER_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
                     };
                 };
             };
-            /** @description Not processable: BUSINESS_NUMBER_INVALID, LOGO_INVALID */
+            /** @description Not processable: BUSINESS_NUMBER_INVALID, IDEMPOTENCY_KEY_REUSED, LOGO_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17245,7 +17575,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BUSINESS_NUMBER_INVALID" | "LOGO_INVALID";
+                        code?: "BUSINESS_NUMBER_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "LOGO_INVALID";
                     };
                 };
             };
@@ -17261,7 +17591,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17269,7 +17599,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -17306,7 +17636,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17314,7 +17644,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -17354,7 +17684,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17362,7 +17692,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17388,7 +17718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settlement"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17396,7 +17726,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -17424,7 +17754,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17432,7 +17762,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -17448,7 +17778,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17456,7 +17786,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17524,7 +17854,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17532,7 +17862,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -17548,7 +17878,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17556,7 +17886,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17625,7 +17955,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17633,11 +17963,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17645,7 +17975,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -17661,7 +17991,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17669,7 +17999,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17737,7 +18067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17745,7 +18075,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -17761,7 +18091,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17769,7 +18099,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17795,7 +18125,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17803,7 +18133,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -17831,7 +18161,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17839,7 +18169,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -17855,7 +18185,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, STATEMENT_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, STATEMENT_UNAVAILABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17863,7 +18193,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "STATEMENT_UNAVAILABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -17925,7 +18255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17933,7 +18263,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -17949,7 +18279,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17957,7 +18287,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -17984,7 +18314,7 @@ export interface operations {
                     "application/json": components["schemas"]["BankAccount"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17992,7 +18322,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18020,7 +18350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: BANK_ACCOUNT_NOT_FOUND, SELLER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18028,7 +18358,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "BANK_ACCOUNT_NOT_FOUND" | "SELLER_NOT_FOUND";
                     };
                 };
             };
@@ -18044,7 +18374,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18052,7 +18382,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18120,7 +18450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, PERIOD_NOT_ENDED */
+            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18128,7 +18458,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "PERIOD_NOT_ENDED";
+                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -18144,7 +18474,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, STATEMENT_UNAVAILABLE */
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18152,7 +18482,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -18181,7 +18511,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18189,7 +18519,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18229,7 +18559,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18237,7 +18567,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18306,7 +18636,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18314,11 +18644,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18326,7 +18656,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -18342,7 +18672,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18350,7 +18680,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18376,7 +18706,7 @@ export interface operations {
                     "application/json": components["schemas"]["PayoutHold"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18384,7 +18714,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18412,7 +18742,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18420,11 +18750,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18432,7 +18762,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -18448,7 +18778,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18456,7 +18786,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18525,7 +18855,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, PERIOD_NOT_ENDED */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, PERIOD_NOT_ENDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18533,7 +18863,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "PERIOD_NOT_ENDED";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "PERIOD_NOT_ENDED";
                     };
                 };
             };
@@ -18549,7 +18879,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, STATEMENT_UNAVAILABLE */
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18557,7 +18887,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "STATEMENT_UNAVAILABLE";
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -18583,7 +18913,7 @@ export interface operations {
                     "application/json": components["schemas"]["PayoutBatch"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18591,7 +18921,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18619,7 +18949,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18627,7 +18957,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -18643,7 +18973,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18651,7 +18981,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18681,7 +19011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18689,7 +19019,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18729,7 +19059,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18737,7 +19067,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18763,7 +19093,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18771,7 +19101,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18799,7 +19129,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18807,11 +19137,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18819,7 +19149,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -18835,7 +19165,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18843,7 +19173,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18882,7 +19212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18890,7 +19220,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18930,7 +19260,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18938,7 +19268,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19017,7 +19347,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19025,7 +19355,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19106,7 +19436,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19114,7 +19444,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19200,7 +19530,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19208,7 +19538,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19290,7 +19620,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: SHIPMENT_ALREADY_DISPATCHED, SHIPMENT_CANCELLED, TRACKING_NUMBER_IN_USE */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, SHIPMENT_ALREADY_DISPATCHED, SHIPMENT_CANCELLED, TRACKING_NUMBER_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19298,7 +19628,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SHIPMENT_ALREADY_DISPATCHED" | "SHIPMENT_CANCELLED" | "TRACKING_NUMBER_IN_USE";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "SHIPMENT_ALREADY_DISPATCHED" | "SHIPMENT_CANCELLED" | "TRACKING_NUMBER_IN_USE";
                     };
                 };
             };
@@ -19314,7 +19644,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19322,7 +19652,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19408,7 +19738,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CARRIER_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: CARRIER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19416,7 +19746,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CARRIER_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "CARRIER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -19505,7 +19835,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19513,7 +19843,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19577,7 +19907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19585,7 +19915,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19601,7 +19931,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19609,7 +19939,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19668,7 +19998,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19676,7 +20006,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19692,7 +20022,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19700,7 +20030,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19785,7 +20115,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19793,7 +20123,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19857,7 +20187,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19865,7 +20195,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19881,7 +20211,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19889,7 +20219,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -19943,7 +20273,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19951,7 +20281,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -19967,7 +20297,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19975,7 +20305,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20034,7 +20364,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20042,7 +20372,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -20058,7 +20388,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: REPORT_STORAGE_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: REPORT_STORAGE_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20066,7 +20396,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "REPORT_STORAGE_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "REPORT_STORAGE_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -20116,7 +20446,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20124,7 +20454,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -20152,7 +20482,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: REPORT_STORAGE_UNAVAILABLE, SERVICE_BUSY */
+            /** @description A dependency is unavailable: REPORT_STORAGE_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20160,7 +20490,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "REPORT_STORAGE_UNAVAILABLE" | "SERVICE_BUSY";
+                        code?: "REPORT_STORAGE_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -20255,7 +20585,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20263,7 +20593,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -20279,7 +20609,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20287,7 +20617,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20348,7 +20678,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: PAYMENT_BREAKDOWN_ADMIN_ONLY, ROLE_FORBIDDEN */
+            /** @description Not allowed: ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20356,7 +20686,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_BREAKDOWN_ADMIN_ONLY" | "ROLE_FORBIDDEN";
+                        code?: "ROLE_FORBIDDEN";
                     };
                 };
             };
@@ -20372,7 +20702,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20380,7 +20710,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20473,7 +20803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20481,7 +20811,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20532,7 +20862,19 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, NO_PASSWORD */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Conflict with the current state: EMAIL_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20540,7 +20882,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "NO_PASSWORD";
+                        code?: "EMAIL_TAKEN";
                     };
                 };
             };
@@ -20556,7 +20898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20564,7 +20906,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20588,7 +20930,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -20596,11 +20938,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20608,7 +20950,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "USER_NOT_FOUND";
                     };
                 };
             };
@@ -20624,7 +20966,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20632,7 +20974,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20672,7 +21014,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -20680,11 +21022,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not allowed: ADMIN_CANNOT_DELETE, RECENT_SIGN_IN_REQUIRED */
+            /** @description Not allowed: ADMIN_CANNOT_DELETE, RECENT_SIGN_IN_REQUIRED, ROLE_FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20692,11 +21034,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADMIN_CANNOT_DELETE" | "RECENT_SIGN_IN_REQUIRED";
+                        code?: "ADMIN_CANNOT_DELETE" | "RECENT_SIGN_IN_REQUIRED" | "ROLE_FORBIDDEN";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20704,11 +21046,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: CURRENT_PASSWORD_REQUIRED, CURRENT_PASSWORD_WRONG, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20716,17 +21058,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "CURRENT_PASSWORD_REQUIRED" | "CURRENT_PASSWORD_WRONG" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_ATTEMPTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -20741,7 +21086,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20749,7 +21094,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -20793,7 +21138,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -20801,11 +21146,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20813,7 +21158,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "USER_NOT_FOUND";
                     };
                 };
             };
@@ -20829,7 +21174,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20837,7 +21182,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20864,7 +21209,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -20872,7 +21217,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -20888,7 +21233,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20896,7 +21241,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -20944,7 +21289,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -20952,11 +21297,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: ADDRESS_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20964,11 +21309,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "ADDRESS_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: ADDRESS_LIMIT, DEFAULT_ADDRESS_REQUIRED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20976,7 +21321,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "ADDRESS_LIMIT" | "DEFAULT_ADDRESS_REQUIRED" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -20992,7 +21337,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21000,7 +21345,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21036,7 +21381,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21044,11 +21389,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: ADDRESS_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21056,7 +21401,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "ADDRESS_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
@@ -21072,7 +21417,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21080,7 +21425,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21130,7 +21475,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21138,11 +21483,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: ADDRESS_NOT_FOUND, USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21150,11 +21495,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "ADDRESS_NOT_FOUND" | "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: ADDRESS_LIMIT, DEFAULT_ADDRESS_REQUIRED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21162,7 +21507,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "ADDRESS_LIMIT" | "DEFAULT_ADDRESS_REQUIRED" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -21178,7 +21523,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21186,7 +21531,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21225,7 +21570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21233,11 +21578,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21245,7 +21590,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "USER_NOT_FOUND";
                     };
                 };
             };
@@ -21261,7 +21606,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21269,7 +21614,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21310,7 +21655,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21318,11 +21663,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: USER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21330,11 +21675,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "USER_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: ACCOUNT_EXISTS, EMAIL_TAKEN, NO_PASSWORD */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, NO_PASSWORD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21342,11 +21687,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_EXISTS" | "EMAIL_TAKEN" | "NO_PASSWORD";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "NO_PASSWORD";
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: CURRENT_PASSWORD_REQUIRED, CURRENT_PASSWORD_WRONG, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21354,17 +21699,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "CURRENT_PASSWORD_REQUIRED" | "CURRENT_PASSWORD_WRONG" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
-            /** @description Too many requests */
+            /** @description Too many requests: TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_ATTEMPTS";
+                    };
                 };
             };
             /** @description Unexpected error: INTERNAL */
@@ -21379,7 +21727,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21387,7 +21735,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -21414,7 +21762,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecentViewsPage"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21422,11 +21770,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21434,7 +21782,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -21450,7 +21798,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21458,7 +21806,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21498,7 +21846,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21506,11 +21854,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21518,7 +21866,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
                     };
                 };
             };
@@ -21534,7 +21882,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21542,7 +21890,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21564,7 +21912,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21572,7 +21920,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -21588,7 +21936,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21596,7 +21944,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21623,7 +21971,7 @@ export interface operations {
                     "application/json": components["schemas"]["WishlistPage"];
                 };
             };
-            /** @description Invalid input: VALIDATION_FAILED */
+            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21631,11 +21979,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21643,7 +21991,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -21659,7 +22007,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21667,7 +22015,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21724,7 +22072,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21732,11 +22080,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21744,11 +22092,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
                     };
                 };
             };
-            /** @description Not processable: ADDRESS_LIMIT, ADMIN_NOT_SUSPENDABLE, DEFAULT_ADDRESS_REQUIRED, WISHLIST_FULL */
+            /** @description Not processable: IDEMPOTENCY_KEY_REUSED, WISHLIST_FULL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21756,7 +22104,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_LIMIT" | "ADMIN_NOT_SUSPENDABLE" | "DEFAULT_ADDRESS_REQUIRED" | "WISHLIST_FULL";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "WISHLIST_FULL";
                     };
                 };
             };
@@ -21772,7 +22120,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21780,7 +22128,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -21816,7 +22164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -21824,11 +22172,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
-            /** @description Not found: ADDRESS_NOT_FOUND, PRODUCT_NOT_FOUND, USER_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
+            /** @description Not found: PRODUCT_NOT_FOUND, WISHLIST_ITEM_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21836,7 +22184,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ADDRESS_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "USER_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
+                        code?: "PRODUCT_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND";
                     };
                 };
             };
@@ -21852,7 +22200,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21860,7 +22208,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };

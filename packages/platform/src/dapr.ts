@@ -307,6 +307,7 @@ function upstreamError(appId: string, path: string, err: unknown): ApiError {
     body = JSON.parse(e.error_msg);
   } catch {}
   if (e.status >= 400 && e.status < 500 && body.code) {
+    // error-codes: passed through (the API reference lists the callee's codes on the caller's routes)
     return new ApiError(
       e.status as ContentfulStatusCode,
       body.code,

@@ -5,7 +5,7 @@
  *  - a tag from the resource (`orders`, `cart`, `admin/notices`), grouped by service,
  *  - security from the route's `requireRole` (bearer, with the roles) or none,
  *  - problem+json error responses with the codes each status can carry (the kit's own, and the
- *    service's from docs/errors.md's scan), and
+ *    ones the service's routes can answer, from scripts/gen/codes.ts's scan), and
  *  - the `Idempotency-Key` header where the route is behind `idempotent()`.
  * Only routes under the service's public prefixes are kept: `/internal`, `/events`, the
  * sandboxes and the health checks are not part of the public API.
@@ -37,7 +37,9 @@ export const problemType = (code: string) => `${ERRORS_PATH}#${code.toLowerCase(
 export const kitCodes = {
   validation: { 400: ['VALIDATION_FAILED'] },
   body: { 400: ['INVALID_JSON'] },
-  bearer: { 401: ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'] },
+  /** A token, when one is sent, is verified on every route (authenticate), public ones too. */
+  token: { 401: ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'], 503: ['SESSIONS_UNVERIFIABLE'] },
+  bearer: { 401: ['UNAUTHENTICATED'] },
   roles: { 403: ['ROLE_FORBIDDEN'] },
   idempotency: {
     400: ['VALIDATION_FAILED'],
@@ -45,6 +47,7 @@ export const kitCodes = {
     422: ['IDEMPOTENCY_KEY_REUSED'],
   },
   always: { 500: ['INTERNAL'], 503: ['SERVICE_BUSY'] },
+  internal: { 403: ['INTERNAL_ONLY'] },
   cors: { 403: ['CORS_ORIGIN_REFUSED'] },
   notFound: { 404: ['ROUTE_NOT_FOUND'] },
 } as const satisfies Record<string, Record<number, readonly string[]>>;
@@ -159,8 +162,12 @@ function addCodes(into: Map<number, Set<string>>, codes: Codes) {
 }
 
 export interface DescribeOptions {
-  /** The service's own codes by status (scanned from its sources by scripts/gen). */
-  serviceCodes?: Codes;
+  /**
+   * What each operation can answer by status (`post /api/v1/orders` → codes), for the statuses it
+   * declares: the codes its route's code throws, the kit's and those of the services it invokes,
+   * read from the sources by scripts/gen/codes.ts.
+   */
+  operationCodes?: Partial<Record<string, Codes>>;
   /**
    * Keep the service's `/internal` routes too (its own /openapi.json, for whoever calls it through
    * Dapr, and for the tests that check them unreachable from outside); the merged public document
@@ -198,16 +205,18 @@ export function publicDocument(app: App, service: ServiceName, info: Json, o: De
       if (internal) {
         // Only our own Dapr sidecar reaches these, with the app token (the kit's requireAppToken).
         op.security ??= [{ daprAppToken: [] }];
-        addCodes(codes, { 403: ['INTERNAL_ONLY'] });
+        addCodes(codes, kitCodes.internal);
       } else if (m.roles) {
         op.security ??= [{ bearer: [] }];
         op['x-roles'] = [...m.roles];
+        addCodes(codes, kitCodes.token);
         addCodes(codes, kitCodes.bearer);
         if (m.roles.length) addCodes(codes, kitCodes.roles);
       } else {
         // Anyone (a route may say otherwise with its own `security`). A token, when sent, is
         // still verified, and a bad one is a 401.
         op.security ??= [];
+        addCodes(codes, kitCodes.token);
       }
       if (m.idempotent) {
         op.parameters = [
@@ -224,7 +233,7 @@ export function publicDocument(app: App, service: ServiceName, info: Json, o: De
         op['x-idempotent'] = true;
         addCodes(codes, kitCodes.idempotency);
       }
-      const own = o.serviceCodes ?? {};
+      const own = o.operationCodes?.[`${method} ${path}`] ?? {};
       for (const s of declared) if (own[s]) addCodes(codes, { [s]: own[s] });
       op.responses ??= {};
       for (const [status, set] of [...codes].sort(([a], [b]) => a - b)) {

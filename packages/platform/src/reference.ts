@@ -60,10 +60,14 @@ interface ErrorCode {
 }
 
 function errorsPage(codes: ErrorCode[]): string {
+  const seen = new Set<string>();
   const rows = codes
     .map((c) => {
       const id = problemType(c.code).split('#')[1]!;
-      return `<tr id="${id}"><td><a href="#${id}"><code>${escapeHtml(c.code)}</code></a></td><td>${c.status}</td><td>${escapeHtml(c.from.join(', '))}</td><td>${escapeHtml(c.detail)}</td></tr>`;
+      // A code answered with two statuses has two rows; the link goes to the first.
+      const anchor = seen.has(id) ? '' : ` id="${id}"`;
+      seen.add(id);
+      return `<tr${anchor}><td><a href="#${id}"><code>${escapeHtml(c.code)}</code></a></td><td>${c.status}</td><td>${escapeHtml(c.from.join(', '))}</td><td>${escapeHtml(c.detail)}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>

@@ -44,7 +44,7 @@ describe('the API document the kit derives', () => {
     app,
     'order',
     { title: 't', version: '1' },
-    { serviceCodes: { 409: ['OUT_OF_STOCK'] } },
+    { operationCodes: { 'post /api/v1/orders': { 409: ['OUT_OF_STOCK'] } } },
   );
   const place = doc.paths['/api/v1/orders'].post;
   const history = doc.paths['/api/v1/orders/{id}/history'].get;
@@ -73,8 +73,10 @@ describe('the API document the kit derives', () => {
     expect(codes(place, 403)).toEqual(['ROLE_FORBIDDEN']);
     expect(codes(place, 409)).toEqual(['IDEMPOTENCY_IN_PROGRESS', 'OUT_OF_STOCK']);
     expect(codes(place, 422)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
-    expect(codes(history, 503)).toEqual(['SERVICE_BUSY']);
-    expect(history.responses[401]).toBeUndefined();
+    // A public route still verifies a token when one is sent (authenticate), so a bad one is a 401
+    // and sessions that cannot be checked a 503; it never asks for one.
+    expect(codes(history, 503)).toEqual(['SERVICE_BUSY', 'SESSIONS_UNVERIFIABLE']);
+    expect(codes(history, 401)).toEqual(['SESSION_REVOKED', 'TOKEN_EXPIRED', 'TOKEN_INVALID']);
   });
 
   it('leaves internal routes out of the public document, and marks them in the service’s own', () => {

@@ -43,10 +43,7 @@ export async function openVerification(
  */
 export async function confirmVerification(deps: AuthDeps, token: string): Promise<{ userId: string }> {
   return deps.db.transaction().execute(async (trx) => {
-    const row = await claimLink(trx, 'email_verifications', token, {
-      prefix: 'VERIFICATION_TOKEN',
-      noun: 'verification',
-    });
+    const row = await claimLink(trx, 'email_verifications', token);
     await markEmailVerified(deps.dapr, row.user_id);
     await spendLink(trx, 'email_verifications', row.token_hash);
     return { userId: row.user_id };

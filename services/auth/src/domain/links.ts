@@ -34,13 +34,13 @@ export async function openLinkToken(
 
 /**
  * Claims a link by its token under a row lock (the caller spends it with `spendLink` in the same
- * transaction once its action succeeded); `what.prefix` names the refusals (RESET_TOKEN_INVALID…).
+ * transaction once its action succeeded); a refusal names the link (RESET_TOKEN_INVALID…). The
+ * codes are written out, so the API reference lists them (scripts/gen/codes.ts).
  */
 export async function claimLink(
   trx: Transaction<Database>,
   table: LinkTable,
   token: string,
-  what: { prefix: string; noun: string },
 ): Promise<{ token_hash: string; user_id: string; email: string }> {
   const row = await trx
     .selectFrom(table)
@@ -48,14 +48,23 @@ export async function claimLink(
     .where('token_hash', '=', sha256(token))
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw tokenError(`${what.prefix}_INVALID`, `This ${what.noun} link is not valid`);
+  const reset = table === 'password_resets';
+  const noun = reset ? 'reset' : 'verification';
+  if (!row)
+    throw tokenError(
+      reset ? 'RESET_TOKEN_INVALID' : 'VERIFICATION_TOKEN_INVALID',
+      `This ${noun} link is not valid`,
+    );
   if (row.used_at)
     throw tokenError(
-      `${what.prefix}_USED`,
-      `This ${what.noun} link was already used or replaced by a newer one`,
+      reset ? 'RESET_TOKEN_USED' : 'VERIFICATION_TOKEN_USED',
+      `This ${noun} link was already used or replaced by a newer one`,
     );
   if (row.expires_at.getTime() <= Date.now())
-    throw tokenError(`${what.prefix}_EXPIRED`, `This ${what.noun} link has expired`);
+    throw tokenError(
+      reset ? 'RESET_TOKEN_EXPIRED' : 'VERIFICATION_TOKEN_EXPIRED',
+      `This ${noun} link has expired`,
+    );
   return row;
 }
 

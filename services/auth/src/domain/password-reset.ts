@@ -49,7 +49,7 @@ export async function confirmReset(
   newPassword: string,
 ): Promise<{ userId: string; email: string }> {
   const result = await deps.db.transaction().execute(async (trx: Transaction<Database>) => {
-    const row = await claimLink(trx, 'password_resets', token, { prefix: 'RESET_TOKEN', noun: 'reset' });
+    const row = await claimLink(trx, 'password_resets', token);
     await setPassword(deps.dapr, row.user_id, newPassword);
     const now = new Date();
     await spendLink(trx, 'password_resets', row.token_hash);
