@@ -1,6 +1,7 @@
 import {
   conflict,
   type EventPublisher,
+  isId,
   jsonb,
   type Kysely,
   type Logger,
@@ -31,10 +32,8 @@ export interface FileParts {
   downloadTtlSeconds: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function findFile(db: Kysely<Database> | Transaction<Database>, id: string, lock = false) {
-  if (!UUID.test(id)) return undefined;
+  if (!isId(id)) return undefined;
   let q = db.selectFrom('files').selectAll().where('id', '=', id);
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();

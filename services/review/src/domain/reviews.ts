@@ -2,6 +2,7 @@ import {
   conflict,
   type EventPublisher,
   forbidden,
+  isId,
   jsonb,
   type Kysely,
   newId,
@@ -15,8 +16,6 @@ import type { Database, ReviewImage, ReviewsTable } from '../db/schema.ts';
 
 export type ReviewRow = Selectable<ReviewsTable>;
 type Db = Kysely<Database> | Transaction<Database>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const aggregate = (productId: string) => ({ aggregateKey: `reviews:${productId}` });
 const column = (rating: number) => sql.ref(`r${rating}`);
 
@@ -58,7 +57,7 @@ export const reviewView = (r: ReviewRow) => ({
 });
 
 export async function findReview(db: Db, id: string, lock = false) {
-  if (!UUID.test(id)) return undefined;
+  if (!isId(id)) return undefined;
   let q = db.selectFrom('reviews').selectAll().where('id', '=', id).where('status', '=', 'ACTIVE');
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();

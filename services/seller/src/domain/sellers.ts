@@ -1,6 +1,7 @@
 import {
   conflict,
   type EventPublisher,
+  isId,
   type Kysely,
   lockKey,
   notFound,
@@ -23,12 +24,10 @@ export interface SellerView {
   store: Selectable<StoresTable>;
   business: Selectable<BusinessInfoTable>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const sellerNotFound = () => notFound('SELLER_NOT_FOUND', 'No such seller');
 
 export async function findSeller(db: Db, sellerId: string, lock = false): Promise<SellerView | undefined> {
-  if (!UUID.test(sellerId)) return undefined;
+  if (!isId(sellerId)) return undefined;
   let q = db.selectFrom('sellers').selectAll().where('seller_id', '=', sellerId);
   if (lock) q = q.forUpdate();
   const seller = await q.executeTakeFirst();

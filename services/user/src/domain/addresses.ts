@@ -1,4 +1,5 @@
 import {
+  isId,
   type Kysely,
   newId,
   notFound,
@@ -39,11 +40,9 @@ export const toAddressDto = (a: Selectable<AddressesTable>) => ({
   updatedAt: a.updated_at.toISOString(),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One of the user's own addresses; another user's (or a made-up id) is a 404 alike. */
 async function ownAddress(trx: Trx | Kysely<Database>, userId: string, id: string) {
-  const row = UUID.test(id)
+  const row = isId(id)
     ? await trx
         .selectFrom('addresses')
         .selectAll()

@@ -1,6 +1,7 @@
 import {
   conflict,
   forbidden,
+  isId,
   type Kysely,
   newId,
   notFound,
@@ -26,10 +27,6 @@ export interface NewUser {
   emailVerified?: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids are UUIDs; anything else names no account (404, never a database error). */
-export const isUserId = (id: string) => UUID.test(id);
-
 export const toUserDto = (u: UserRow) => ({
   id: u.id,
   email: u.email,
@@ -53,13 +50,13 @@ export const findLiveByEmail = (db: Db, email: string) =>
 
 /** Any account by id, deleted ones included (scrubbed). */
 export const findById = (db: Db, id: string) =>
-  isUserId(id)
+  isId(id)
     ? db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     : Promise.resolve(undefined);
 
 /** The caller's own live account; a deleted one is gone (404). */
 export async function liveUser(db: Db, id: string, lock = false): Promise<UserRow> {
-  if (!isUserId(id)) throw notFound('USER_NOT_FOUND', 'No such account');
+  if (!isId(id)) throw notFound('USER_NOT_FOUND', 'No such account');
   let q = db.selectFrom('users').selectAll().where('id', '=', id).where('deleted_at', 'is', null);
   if (lock) q = q.forUpdate();
   const user = await q.executeTakeFirst();
