@@ -3,6 +3,7 @@ import {
   type EventPublisher,
   type Logger,
   newId,
+  publishOptions,
   type Role,
   type Transaction,
   unauthorized,
@@ -115,7 +116,7 @@ export async function startSession(
         ...(s.ip ? { ip: s.ip } : {}),
         loggedInAt: now.toISOString(),
       },
-      { userId: s.userId, aggregateKey: `session:${sessionId}` },
+      publishOptions('session', sessionId, { userId: s.userId }),
     );
   });
   await saveRecord(
@@ -179,7 +180,7 @@ export async function revokeSessions(
       trx,
       'auth.user.logout',
       { userId: s.user_id, sessionId: s.session_id, loggedOutAt: now.toISOString(), reason },
-      { userId: s.user_id, aggregateKey: `session:${s.session_id}` },
+      publishOptions('session', s.session_id, { userId: s.user_id }),
     );
   }
   return ended.map((s) => s.session_id);
@@ -283,7 +284,7 @@ export async function refreshSession(
       trx,
       'auth.token.refreshed',
       { userId: row.user_id, sessionId: row.session_id, refreshedAt: now.toISOString() },
-      { userId: row.user_id, aggregateKey: `session:${row.session_id}` },
+      publishOptions('session', row.session_id, { userId: row.user_id }),
     );
     return 'rotated' as const;
   });

@@ -9,6 +9,7 @@ import {
   notFound,
   type Principal,
   payloadTooLarge,
+  publishOptions,
   type Selectable,
   sql,
   type Transaction,
@@ -225,7 +226,7 @@ export async function completeUpload(parts: FileParts, who: Principal, id: strin
         uploadedAt: row.completed_at!.toISOString(),
         ...(purposes[row.purpose]?.public ? { url: parts.store.publicUrl(row.key) } : {}),
       },
-      { aggregateKey: `file:${id}` },
+      publishOptions('file', id),
     );
     return row;
   });
@@ -334,7 +335,7 @@ export async function deleteFile(parts: FileParts, who: Principal, id: string) {
       trx,
       'file.deleted',
       { fileId: id, ownerId: f.owner_id, deletedAt: deletedAt.toISOString() },
-      { aggregateKey: `file:${id}` },
+      publishOptions('file', id),
     );
   });
 }

@@ -8,6 +8,7 @@ import {
   newId,
   notFound,
   type Principal,
+  publishOptions,
   type Selectable,
   sql,
   type Transaction,
@@ -16,7 +17,6 @@ import type { Database, ReviewImage, ReviewsTable } from '../db/schema.ts';
 
 export type ReviewRow = Selectable<ReviewsTable>;
 type Db = Kysely<Database> | Transaction<Database>;
-const aggregate = (productId: string) => ({ aggregateKey: `reviews:${productId}` });
 const column = (rating: number) => sql.ref(`r${rating}`);
 
 /**
@@ -151,7 +151,7 @@ export async function createReview(
           rating: review.rating,
           createdAt: now.toISOString(),
         },
-        aggregate(review.product_id),
+        publishOptions('reviews', review.product_id),
       );
       return review;
     });
@@ -195,7 +195,7 @@ export async function updateReview(
         rating: row.rating,
         updatedAt: updatedAt.toISOString(),
       },
-      aggregate(r.product_id),
+      publishOptions('reviews', r.product_id),
     );
     return row;
   });
@@ -215,7 +215,7 @@ export async function deleteReview(db: Kysely<Database>, events: EventPublisher,
       trx,
       'review.deleted',
       { reviewId: id, productId: r.product_id, userId: r.user_id, deletedAt: deletedAt.toISOString() },
-      aggregate(r.product_id),
+      publishOptions('reviews', r.product_id),
     );
   });
 }

@@ -5,6 +5,7 @@ import {
   type Kysely,
   lockKey,
   notFound,
+  publishOptions,
   type Selectable,
   type Transaction,
   unprocessable,
@@ -173,7 +174,7 @@ export async function apply(
       trx,
       'seller.created',
       { sellerId: userId, userId, storeName: a.storeName, status: 'PENDING', createdAt: now.toISOString() },
-      { userId, aggregateKey: `seller:${userId}` },
+      publishOptions('seller', userId, { userId }),
     );
     return { view: await getSeller(trx, userId), created: !existing };
   });
@@ -225,7 +226,7 @@ export async function updateStore(deps: Deps, sellerId: string, patch: StorePatc
         changes,
         updatedAt: now.toISOString(),
       },
-      { userId: sellerId, aggregateKey: `seller:${sellerId}` },
+      publishOptions('seller', sellerId, { userId: sellerId }),
     );
     return getSeller(trx, sellerId);
   });
@@ -268,7 +269,7 @@ export async function approve(
         ...(adminId ? { verifiedBy: adminId } : {}),
         verifiedAt: now.toISOString(),
       },
-      { userId: sellerId, aggregateKey: `seller:${sellerId}` },
+      publishOptions('seller', sellerId, { userId: sellerId }),
     );
     return { view: await getSeller(trx, sellerId), changed: true };
   });
@@ -297,7 +298,7 @@ export async function reject(deps: Deps, sellerId: string, reason: string): Prom
         reason,
         updatedAt: now.toISOString(),
       },
-      { userId: sellerId, aggregateKey: `seller:${sellerId}` },
+      publishOptions('seller', sellerId, { userId: sellerId }),
     );
     return getSeller(trx, sellerId);
   });
@@ -331,7 +332,7 @@ export async function suspend(
     trx,
     'seller.suspended',
     { sellerId, userId: sellerId, reason, suspendedAt: now.toISOString() },
-    { userId: sellerId, aggregateKey: `seller:${sellerId}` },
+    publishOptions('seller', sellerId, { userId: sellerId }),
   );
   return getSeller(trx, sellerId);
 }
@@ -358,7 +359,7 @@ export async function reopenWithAccount(trx: Trx, events: EventPublisher, seller
     })
     .where('seller_id', '=', sellerId)
     .execute();
-  const opts = { userId: sellerId, aggregateKey: `seller:${sellerId}` };
+  const opts = publishOptions('seller', sellerId, { userId: sellerId });
   if (back === 'VERIFIED')
     await events.publish(
       trx,

@@ -3,6 +3,7 @@ import {
   type Kysely,
   newId,
   notFound,
+  publishOptions,
   type Selectable,
   type ServiceDeps,
   type Transaction,
@@ -107,7 +108,7 @@ export async function addAddress(deps: Deps, userId: string, input: AddressInput
       trx,
       'user.address.created',
       { userId, addressId: row.id, isDefault, createdAt: row.created_at.toISOString() },
-      { userId, aggregateKey: `user:${userId}` },
+      publishOptions('user', userId, { userId }),
     );
     return row;
   });

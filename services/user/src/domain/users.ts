@@ -5,6 +5,7 @@ import {
   type Kysely,
   newId,
   notFound,
+  publishOptions,
   type Selectable,
   type ServiceDeps,
   type Transaction,
@@ -75,7 +76,7 @@ const updated = async (
     trx,
     'user.updated',
     { userId: user.id, changes, status: user.status, updatedAt: at.toISOString() },
-    { userId: user.id, aggregateKey: `user:${user.id}` },
+    publishOptions('user', user.id, { userId: user.id }),
   );
 
 /** Creates the account and its `user.created` event in one transaction; a taken email is a 409. */
@@ -111,7 +112,7 @@ export async function createUser(deps: Deps, input: NewUser): Promise<UserRow> {
           emailVerified: user.email_verified_at !== null,
           createdAt: user.created_at.toISOString(),
         },
-        { userId: user.id, aggregateKey: `user:${user.id}` },
+        publishOptions('user', user.id, { userId: user.id }),
       );
       return user;
     });
@@ -230,7 +231,7 @@ export async function deleteAccount(deps: Deps, userId: string): Promise<void> {
       trx,
       'user.deleted',
       { userId: user.id, deletedAt: now.toISOString() },
-      { userId: user.id, aggregateKey: `user:${user.id}` },
+      publishOptions('user', user.id, { userId: user.id }),
     );
   });
 }
