@@ -10,10 +10,11 @@ import {
   z,
 } from '@mp/platform';
 import { gradePolicy, type UserDeps } from '../config.ts';
+import { deleteAccount } from '../domain/account-status.ts';
 import { netPaidInWindow, nextGrade, purchaseCounters } from '../domain/grades.ts';
 import { changePassword, reauthenticate } from '../domain/reauth.ts';
 import { VIEWS_STORE, viewsKey, WISHLISTS_STORE, wishlistKey } from '../domain/saved-lists.ts';
-import { deleteAccount, liveUser, toUserDto, updateProfile } from '../domain/users.ts';
+import { liveUser, toUserDto, updateProfile } from '../domain/users.ts';
 import { mobile, password, userDto } from './schemas.ts';
 
 const getMe = createRoute({
