@@ -9,7 +9,7 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
-import { gradePolicy, type UserDeps } from '../config.ts';
+import { gradePolicy, type UserContext } from '../config.ts';
 import { deleteAccount } from '../domain/account-status.ts';
 import { netPaidInWindow, nextGrade, purchaseCounters } from '../domain/grades.ts';
 import { changePassword, reauthenticate } from '../domain/reauth.ts';
@@ -93,7 +93,7 @@ const getGrade = createRoute({
   },
 });
 
-export function meRoutes(app: App, deps: UserDeps) {
+export function meRoutes(app: App, deps: UserContext) {
   const { db } = deps;
   app.openapi(getMe, async (c) => c.json(toUserDto(await liveUser(db, principalOf(c).userId)), 200));
 
