@@ -15,6 +15,7 @@ export * from './ids.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './openapi.ts';
+export * from './order-model.ts';
 export * from './outbox.ts';
 export * from './platform-migrations.ts';
 export * from './redact.ts';

@@ -23,6 +23,28 @@ export interface PublishOptions {
   userId?: string;
 }
 
+/** A saga's row (an order, a payment, a shipment): whose it is and the saga's correlation id. */
+export interface SagaRow {
+  id: string;
+  user_id: string;
+  correlation_id: string;
+}
+
+/**
+ * The options of an event about one thing, the one way services write them: events of one
+ * `kind:id` are delivered in the order they were written (`publishOptions('sku', sku)`). A saga's
+ * row also gives its user and the saga's correlation id (`publishOptions('order', order)`); `more`
+ * adds or overrides them (`publishOptions('user', id, { userId: id })`).
+ */
+export function publishOptions(
+  kind: string,
+  of: string | SagaRow,
+  more: Omit<PublishOptions, 'aggregateKey'> = {},
+): PublishOptions {
+  if (typeof of === 'string') return { aggregateKey: `${kind}:${of}`, ...more };
+  return { aggregateKey: `${kind}:${of.id}`, userId: of.user_id, correlationId: of.correlation_id, ...more };
+}
+
 /** Any kysely transaction or connection, whatever the service's table types. */
 // biome-ignore lint/suspicious/noExplicitAny: the outbox works with every service's database type
 export type AnyDb = Kysely<any> | Transaction<any>;

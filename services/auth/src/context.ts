@@ -23,8 +23,6 @@ export interface AuthContext {
   userKey(userId: string): { key: string; policy: ThrottlePolicy };
 }
 
-const contexts = new WeakMap<object, AuthContext>();
-
 export const settingsOf = (c: AuthConfig): TokenSettings => ({
   issuer: c.JWT_ISSUER,
   audience: c.JWT_AUDIENCE,
@@ -33,9 +31,8 @@ export const settingsOf = (c: AuthConfig): TokenSettings => ({
   maxSessionSeconds: c.SESSION_MAX_LIFETIME_SECONDS,
 });
 
-export function contextOf(deps: AuthDeps): AuthContext {
-  let ctx = contexts.get(deps.db);
-  if (ctx) return ctx;
+/** Builds auth's context; the kit calls it once per service (the definition's `context`). */
+export function authContext(deps: AuthDeps): AuthContext {
   const c = deps.config;
   const kek = kekOf(c);
   const base = {
@@ -53,7 +50,7 @@ export function contextOf(deps: AuthDeps): AuthContext {
     account: { ...base, slowAfter: c.LOGIN_ACCOUNT_SLOW_AFTER, blockAfter: c.LOGIN_ACCOUNT_BLOCK_AFTER },
     ip: { ...base, slowAfter: c.LOGIN_IP_SLOW_AFTER, blockAfter: c.LOGIN_IP_BLOCK_AFTER },
   };
-  ctx = {
+  return {
     deps,
     kek,
     // Retired keys stay published well past the longest access token they signed.
@@ -74,6 +71,4 @@ export function contextOf(deps: AuthDeps): AuthContext {
     clientIp: clientIpResolver(c.TRUSTED_PROXIES),
     userKey: (userId) => ({ key: `login:user:${userId}`, policy: policies.account }),
   };
-  contexts.set(deps.db, ctx);
-  return ctx;
 }

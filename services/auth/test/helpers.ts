@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, type Role } from '@mp/platform';
 import { startTestService, type TestService } from '@mp/platform/testing';
-import { contextOf } from '../src/context.ts';
+import type { AuthContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
 
-export type AuthService = TestService<Database, any>;
+export type AuthService = TestService<Database, any, AuthContext>;
 
 interface FakeAccount {
   userId: string;
@@ -132,7 +132,7 @@ export async function startAuth(users: FakeUsers, env: Record<string, string> = 
     invoke: users.doubles(),
   });
   const delays: number[] = [];
-  contextOf(svc.deps as never).throttle.sleep = async (ms) => {
+  svc.ctx.throttle.sleep = async (ms) => {
     delays.push(ms);
   };
   return Object.assign(svc, { delays });

@@ -7,7 +7,6 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextOf } from '../src/context.ts';
 import { type AuthService, FakeUsers, ipOf, login, startAuth } from './helpers.ts';
 
 const users = new FakeUsers();
@@ -236,7 +235,7 @@ describe('access tokens on auth routes', () => {
       ok,
       createLocalJWKSet((await svc.call('GET', '/.well-known/jwks.json')).body),
     );
-    const signer = await contextOf(svc.deps as never).ring.current();
+    const signer = await svc.ctx.ring.current();
 
     const expired = await new SignJWT(claims(kim.userId, String(payload.sid)))
       .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
@@ -286,7 +285,7 @@ describe('access tokens on auth routes', () => {
   });
 
   it('keeps a rotated-out key in the JWKS while its tokens may live', async () => {
-    const ring = contextOf(svc.deps as never).ring;
+    const ring = svc.ctx.ring;
     const before = await ring.current();
     // Retire the current key as rotation would, then ask for the signer again.
     await svc.deps.db

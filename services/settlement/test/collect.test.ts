@@ -1,18 +1,14 @@
 import { subscriptionsOf } from '@mp/contracts';
-import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completed,
-  deliver,
-  internal,
-  orderOf,
-  paid,
-  refunded,
-  type Svc,
-  sell,
-  seller,
-  start,
-} from './fixtures.ts';
+  orderCompleted,
+  orderCreated,
+  paymentCompleted,
+  refundCompleted,
+  TEST_APP_TOKEN,
+  tokenFor,
+} from '@mp/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliver, internal, type Svc, sell, seller, start } from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -56,7 +52,7 @@ describe('collecting lines (정산 데이터 수집)', () => {
       (await pushRates({ defaultRateBp: 1080, byCategory: { [category]: 500 }, bySeller: { [b]: 300 } }, 10))
         .status,
     ).toBe(200);
-    const order = orderOf(
+    const order = orderCreated(
       [
         { sellerId: a, price: 10_000, quantity: 2, categoryId: category },
         { sellerId: a, price: 5_000 },
@@ -119,7 +115,7 @@ describe('collecting lines (정산 데이터 수집)', () => {
   it('treats a coupon without a funder as the platform’s, and splits a shipping fee without a split evenly', async () => {
     const [a, b] = [seller(), seller()].sort() as [string, string];
     await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 11);
-    const order = orderOf(
+    const order = orderCreated(
       [
         { sellerId: a, price: 10_000 },
         { sellerId: b, price: 10_000 },
@@ -141,19 +137,19 @@ describe('collecting lines (정산 데이터 수집)', () => {
   it('applies the rates in force when the order was placed; an older version of a setting never wins', async () => {
     const s = seller();
     await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 20);
-    await sell(svc, orderOf([{ sellerId: s, price: 10_000 }]));
+    await sell(svc, orderCreated([{ sellerId: s, price: 10_000 }]));
     await pushRates({ defaultRateBp: 2000, byCategory: {}, bySeller: {} }, 21);
     const stale = await pushRates({ defaultRateBp: 0, byCategory: {}, bySeller: {} }, 19);
     expect(stale.body).toMatchObject({ version: 21, value: { defaultRateBp: 2000 } });
-    await sell(svc, orderOf([{ sellerId: s, price: 10_000 }]));
+    await sell(svc, orderCreated([{ sellerId: s, price: 10_000 }]));
     const [st] = (await runFor(s)).body.settlements;
     expect(st).toMatchObject({ grossAmount: 20_000, commission: 1_000 + 2_000, lineCount: 2 });
   });
 
   it('makes a line payable only once the order is paid and confirmed, whatever order the events come in', async () => {
     const s = seller();
-    const order = orderOf([{ sellerId: s, price: 7_000 }]);
-    await deliver(svc, 'order.completed', completed(order));
+    const order = orderCreated([{ sellerId: s, price: 7_000 }]);
+    await deliver(svc, 'order.completed', orderCompleted(order));
     expect(await pending(s)).toMatchObject({ payable: { lines: 0 }, awaitingConfirmation: { lines: 0 } });
     await deliver(svc, 'order.created', order);
     // Confirmed but the payment has not been heard of: not payable yet.
@@ -161,7 +157,7 @@ describe('collecting lines (정산 데이터 수집)', () => {
       payable: { lines: 0 },
       awaitingConfirmation: { lines: 1, grossAmount: 7_000 },
     });
-    await deliver(svc, 'payment.completed', paid(order));
+    await deliver(svc, 'payment.completed', paymentCompleted(order));
     expect(await pending(s)).toMatchObject({
       payable: { lines: 1, grossAmount: 7_000 },
       awaitingConfirmation: { lines: 0 },
@@ -170,19 +166,19 @@ describe('collecting lines (정산 데이터 수집)', () => {
 
   it('collects an order once however often or under whichever event id its creation arrives', async () => {
     const s = seller();
-    const order = orderOf([{ sellerId: s, price: 4_000 }]);
+    const order = orderCreated([{ sellerId: s, price: 4_000 }]);
     const eventId = crypto.randomUUID();
     for (const id of [eventId, eventId, undefined])
       expect((await deliver(svc, 'order.created', order, id)).body).toEqual({ status: 'SUCCESS' });
-    await deliver(svc, 'payment.completed', paid(order));
-    await deliver(svc, 'order.completed', completed(order));
-    await deliver(svc, 'order.completed', completed(order));
+    await deliver(svc, 'payment.completed', paymentCompleted(order));
+    await deliver(svc, 'order.completed', orderCompleted(order));
+    await deliver(svc, 'order.completed', orderCompleted(order));
     expect((await pending(s)).payable).toMatchObject({ lines: 1, grossAmount: 4_000 });
   });
 
   it('keeps the delivery date of a line, even when the delivery arrives first', async () => {
     const s = seller();
-    const order = orderOf([{ sellerId: s, price: 4_000 }]);
+    const order = orderCreated([{ sellerId: s, price: 4_000 }]);
     await deliver(svc, 'shipping.delivered', {
       shipmentId: crypto.randomUUID(),
       orderId: order.orderId,
@@ -204,13 +200,17 @@ describe('refunds (정산 차감)', () => {
   it('deduct what the seller kept on the refunded units, even when the refund arrives before the order', async () => {
     const s = seller();
     await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 30);
-    const order = orderOf([{ sellerId: s, price: 10_000, quantity: 3 }], {
+    const order = orderCreated([{ sellerId: s, price: 10_000, quantity: 3 }], {
       discountAmount: 3_000,
       couponIssuer: 'SELLER',
       couponSellerId: s,
     });
     // One unit refunded: 10,000 less its coupon share 1,000 less its commission 900.
-    await deliver(svc, 'order.refund.completed', refunded(order, [{ index: 0, quantity: 1, amount: 9_000 }]));
+    await deliver(
+      svc,
+      'order.refund.completed',
+      refundCompleted(order, [{ index: 0, quantity: 1, amount: 9_000 }]),
+    );
     await sell(svc, order);
     const [st] = (await runFor(s)).body.settlements;
     expect(st).toMatchObject({
@@ -234,10 +234,10 @@ describe('refunds (정산 차감)', () => {
 
   it('never deduct a refund of a sale that was never confirmed, so never paid out', async () => {
     const s = seller();
-    const order = orderOf([{ sellerId: s, price: 10_000 }]);
+    const order = orderCreated([{ sellerId: s, price: 10_000 }]);
     await deliver(svc, 'order.created', order);
-    await deliver(svc, 'payment.completed', paid(order));
-    await deliver(svc, 'order.refund.completed', refunded(order, [{ index: 0, quantity: 1 }]));
+    await deliver(svc, 'payment.completed', paymentCompleted(order));
+    await deliver(svc, 'order.refund.completed', refundCompleted(order, [{ index: 0, quantity: 1 }]));
     expect(await pending(s)).toMatchObject({ payable: { lines: 0, refundDeductions: 0 } });
     expect((await runFor(s)).body).toMatchObject({ created: 0, settlements: [] });
   });
@@ -245,14 +245,14 @@ describe('refunds (정산 차감)', () => {
   it('deduct a refund that comes after the sale was settled in the next settlement, carrying a negative balance over', async () => {
     const s = seller();
     await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 40);
-    const order = orderOf([{ sellerId: s, price: 20_000 }]);
+    const order = orderCreated([{ sellerId: s, price: 20_000 }]);
     await sell(svc, order, '2024-05-10T03:00:00Z');
     const [may] = (await runFor(s, '2024-05-01', '2024-05-31')).body.settlements;
     expect(may.netAmount).toBe(20_000 - 2_000 - 200);
     await deliver(
       svc,
       'order.refund.completed',
-      refunded(order, [{ index: 0, quantity: 1 }], '2024-06-02T00:00:00Z'),
+      refundCompleted(order, [{ index: 0, quantity: 1 }], '2024-06-02T00:00:00Z'),
     );
     const [june] = (await runFor(s, '2024-06-01', '2024-06-30')).body.settlements;
     // The refund reverses 2,000 of commission: its VAT (−200) is given back.
@@ -264,7 +264,7 @@ describe('refunds (정산 차감)', () => {
       carriedOver: 0,
     });
     // July's sales absorb June's negative balance (이월 차감).
-    await sell(svc, orderOf([{ sellerId: s, price: 50_000 }]), '2024-07-05T03:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 50_000 }]), '2024-07-05T03:00:00Z');
     const [july] = (await runFor(s, '2024-07-01', '2024-07-31')).body.settlements;
     expect(july).toMatchObject({
       grossAmount: 50_000,

@@ -1,12 +1,12 @@
 /** 지급: bank accounts checked with the bank, payout batches, failed transfers retried, holds. */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, parseConfig, sql } from '@mp/platform';
-import { tokenFor } from '@mp/platform/testing';
+import { orderCreated, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPayouts } from '../src/domain/payouts.ts';
 import { partsOf } from '../src/parts.ts';
 import { service } from '../src/service.ts';
-import { BANK, internal, orderOf, type Svc, sell, seller, sellerBusinesses, start } from './fixtures.ts';
+import { BANK, internal, type Svc, sell, seller, sellerBusinesses, start } from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -54,7 +54,7 @@ async function sellerWithSettlement(
   expect(reg.status).toBe(200);
   await sell(
     svc,
-    orderOf([{ sellerId: id, price }], { createdAt: `${month}-01T01:00:00Z` }),
+    orderCreated([{ sellerId: id, price }], { createdAt: `${month}-01T01:00:00Z` }),
     `${month}-10T03:00:00Z`,
   );
   return id;
@@ -344,7 +344,7 @@ describe('the 세금계산서 data of the commission', () => {
       mailOrderNumber: '2024-서울강남-01234',
       businessAddress: '서울특별시 강남구 테헤란로 1',
     });
-    await sell(svc, orderOf([{ sellerId: id, price: 33_333 }]), '2024-06-10T03:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: id, price: 33_333 }]), '2024-06-10T03:00:00Z');
     await settleMonth('2024-06');
     const s = await svc.deps.db
       .selectFrom('settlements')

@@ -3,13 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent } from '@mp/platform';
-import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { orderCreated, refundCompleted, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deliver,
   internal,
-  orderOf,
-  refunded,
   type Svc,
   sell,
   seller,
@@ -52,7 +50,7 @@ beforeAll(async () => {
     [s1, 12_345],
     [s2, 50_000],
   ] as const)
-    await sell(svc, orderOf([{ sellerId: s, price }]), '2024-05-10T03:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price }]), '2024-05-10T03:00:00Z');
   const res = await internal(svc, 'POST', '/internal/settlements/run', {
     from: '2024-05-01',
     to: '2024-05-31',
@@ -233,7 +231,7 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
       businessAddress: null,
     });
     unreachableSellers.add(s);
-    await sell(svc, orderOf([{ sellerId: s, price: 2_000 }]));
+    await sell(svc, orderCreated([{ sellerId: s, price: 2_000 }]));
     const runs = await internal(svc, 'POST', '/internal/settlements/run', {
       from: '2024-05-01',
       to: '2024-05-31',
@@ -258,7 +256,7 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
     const broken = await start();
     try {
       const s = seller();
-      await sell(broken, orderOf([{ sellerId: s, price: 1_000 }]));
+      await sell(broken, orderCreated([{ sellerId: s, price: 1_000 }]));
       const [st] = (
         await internal(broken, 'POST', '/internal/settlements/run', { from: '2024-05-01', to: '2024-05-31' })
       ).body.settlements;
@@ -330,7 +328,7 @@ describe('POST /api/v1/settlements/{id}/payout (정산 지급)', () => {
 
   it('refuses to pay a settlement whose net is not positive', async () => {
     const s = seller();
-    const order = orderOf([{ sellerId: s, price: 10_000 }]);
+    const order = orderCreated([{ sellerId: s, price: 10_000 }]);
     await sell(svc, order, '2024-03-10T03:00:00Z');
     await internal(svc, 'POST', '/internal/settlements/run', {
       from: '2024-03-01',
@@ -340,7 +338,7 @@ describe('POST /api/v1/settlements/{id}/payout (정산 지급)', () => {
     await deliver(
       svc,
       'order.refund.completed',
-      refunded(order, [{ index: 0, quantity: 1 }], '2024-04-02T00:00:00Z'),
+      refundCompleted(order, [{ index: 0, quantity: 1 }], '2024-04-02T00:00:00Z'),
     );
     const [april] = (
       await internal(svc, 'POST', '/internal/settlements/run', {
@@ -360,7 +358,7 @@ describe('POST /api/v1/settlements/{id}/payout (정산 지급)', () => {
 describe('what is not settled yet', () => {
   it('shows a seller its own pending amounts (정산 예정)', async () => {
     const s = seller();
-    await sell(svc, orderOf([{ sellerId: s, price: 10_000 }]), '2024-05-20T03:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 10_000 }]), '2024-05-20T03:00:00Z');
     const res = await svc.call('GET', `/api/v1/settlements/pending?sellerId=${s2}`, {
       token: await as(s, 'seller'),
     });
@@ -384,7 +382,7 @@ describe('the statement issuer', () => {
   it('issues each calculated settlement once when issuers run at the same time', async () => {
     const sellers = [seller(), seller(), seller()];
     for (const s of sellers)
-      await sell(svc, orderOf([{ sellerId: s, price: 5_000 }]), '2024-02-10T03:00:00Z');
+      await sell(svc, orderCreated([{ sellerId: s, price: 5_000 }]), '2024-02-10T03:00:00Z');
     const run = await internal(svc, 'POST', '/internal/settlements/run', {
       from: '2024-02-01',
       to: '2024-02-29',

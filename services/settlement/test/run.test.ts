@@ -1,6 +1,7 @@
+import { orderCreated, paymentCompleted } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kstDate } from '../src/domain/periods.ts';
-import { deliver, internal, orderOf, paid, type Svc, sell, seller, start } from './fixtures.ts';
+import { deliver, internal, type Svc, sell, seller, start } from './fixtures.ts';
 
 let svc: Svc;
 beforeAll(async () => {
@@ -13,7 +14,7 @@ const run = (body: Record<string, unknown>) => internal(svc, 'POST', '/internal/
 describe('a settlement run (정산 실행)', () => {
   it('is idempotent per seller and period: running it again finds the same settlement', async () => {
     const s = seller();
-    await sell(svc, orderOf([{ sellerId: s, price: 12_000 }]), '2024-04-03T01:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 12_000 }]), '2024-04-03T01:00:00Z');
     const first = await run({ from: '2024-04-01', to: '2024-04-30', sellerId: s, requestedBy: 'a-1' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
@@ -39,18 +40,18 @@ describe('a settlement run (정산 실행)', () => {
 
   it('settles a line confirmed in the Korean period: 23:59 KST on the last day is in, 00:00 the next day is out', async () => {
     const s = seller();
-    await sell(svc, orderOf([{ sellerId: s, price: 1_000 }]), '2024-04-30T14:59:59Z');
-    await sell(svc, orderOf([{ sellerId: s, price: 2_000 }]), '2024-04-30T15:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 1_000 }]), '2024-04-30T14:59:59Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 2_000 }]), '2024-04-30T15:00:00Z');
     const [st] = (await run({ from: '2024-04-01', to: '2024-04-30', sellerId: s })).body.settlements;
     expect(st).toMatchObject({ grossAmount: 1_000, lineCount: 1 });
   });
 
   it('brings a line that arrived after its period was settled into the next run', async () => {
     const s = seller();
-    await sell(svc, orderOf([{ sellerId: s, price: 1_000 }]), '2024-03-05T01:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 1_000 }]), '2024-03-05T01:00:00Z');
     await run({ from: '2024-03-01', to: '2024-03-31', sellerId: s });
     // A confirmation of March, heard of only after March was settled.
-    await sell(svc, orderOf([{ sellerId: s, price: 3_000 }]), '2024-03-20T01:00:00Z');
+    await sell(svc, orderCreated([{ sellerId: s, price: 3_000 }]), '2024-03-20T01:00:00Z');
     expect(
       (await run({ from: '2024-03-01', to: '2024-03-31', sellerId: s })).body.settlements[0].grossAmount,
     ).toBe(1_000);
@@ -85,7 +86,7 @@ describe('the scheduled run (Dapr cron binding)', () => {
     const s = seller();
     const yesterday = new Date(Date.now() - 86_400_000);
     const noonYesterday = `${kstDate(yesterday)}T03:00:00Z`; // 12:00 KST
-    await sell(svc, orderOf([{ sellerId: s, price: 9_000 }]), noonYesterday);
+    await sell(svc, orderCreated([{ sellerId: s, price: 9_000 }]), noonYesterday);
     await internal(svc, 'PUT', '/internal/configs/settlement.schedule', {
       value: { cycle: 'DAILY', enabled: false },
       version: 1,
@@ -121,7 +122,7 @@ describe('concurrent runs', () => {
       const price = 1_000 * (k + 1);
       gross += price;
       const day = String(1 + (k % 28)).padStart(2, '0');
-      await sell(own, orderOf([{ sellerId: sellers[k % 3]!, price }]), `2024-02-${day}T03:00:00Z`);
+      await sell(own, orderCreated([{ sellerId: sellers[k % 3]!, price }]), `2024-02-${day}T03:00:00Z`);
     }
     const periods = [
       ['2024-02-01', '2024-02-29'],
@@ -160,11 +161,11 @@ describe('concurrent runs', () => {
 
   it('never lose a line that is being collected while a run claims lines', async () => {
     const s = seller();
-    const orders = Array.from({ length: 20 }, () => orderOf([{ sellerId: s, price: 1_000 }]));
+    const orders = Array.from({ length: 20 }, () => orderCreated([{ sellerId: s, price: 1_000 }]));
     for (const o of orders) await deliver(own, 'order.created', o);
     await Promise.all([
       ...orders.map(async (o) => {
-        await deliver(own, 'payment.completed', paid(o));
+        await deliver(own, 'payment.completed', paymentCompleted(o));
         await deliver(own, 'order.completed', {
           orderId: o.orderId,
           completedAt: '2024-01-20T03:00:00Z',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { tokenFor } from '@mp/platform/testing';
+import { orderCreated, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, order, type Svc, start } from './fixtures.ts';
+import { deliver, type Svc, start } from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -35,18 +35,20 @@ describe('sales broken down by category, product and payment method (판매 분�
     const [shoe, bag] = [randomUUID(), randomUUID()];
     await deliver(svc, 'product.updated', product(shoe, seller, 'shoes', 3));
     await deliver(svc, 'product.updated', product(shoe, seller, 'old-category', 2)); // older news: ignored
-    const o = order(
+    const o = orderCreated(
       [
         { sellerId: seller, price: 30_000, quantity: 2 },
         { sellerId: seller, price: 10_000 },
       ],
-      '2023-03-10T01:00:00Z',
+      { createdAt: '2023-03-10T01:00:00Z' },
     );
     o.items[0]!.productId = shoe;
     o.items[1]!.productId = bag;
     o.items[1]!.categoryId = 'bags';
     await deliver(svc, 'order.created', o);
-    const second = order([{ sellerId: randomUUID(), price: 5_000 }], '2023-03-10T02:00:00Z');
+    const second = orderCreated([{ sellerId: randomUUID(), price: 5_000 }], {
+      createdAt: '2023-03-10T02:00:00Z',
+    });
     second.paymentMethod = 'virtual_account';
     await deliver(svc, 'order.created', second);
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { tokenFor } from '@mp/platform/testing';
+import { orderCreated, paymentCompleted, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, kstDate } from '../src/domain/calendar.ts';
-import { deliver, internal, order, payment, type Svc, start } from './fixtures.ts';
+import { deliver, internal, type Svc, start } from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -19,9 +19,12 @@ const lastMonth = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
 describe('the daily job (Dapr cron binding)', () => {
   it('publishes yesterday’s figures and makes last month’s report, once however often it fires', async () => {
     const s = randomUUID();
-    const o = order([{ sellerId: s, price: 30_000 }], `${yesterday}T03:00:00Z`, 28_000);
+    const o = orderCreated([{ sellerId: s, price: 30_000 }], {
+      createdAt: `${yesterday}T03:00:00Z`,
+      payableAmount: 28_000,
+    });
     await deliver(svc, 'order.created', o);
-    await deliver(svc, 'payment.completed', payment(o, `${yesterday}T03:10:00Z`));
+    await deliver(svc, 'payment.completed', paymentCompleted(o, `${yesterday}T03:10:00Z`));
     await deliver(svc, 'user.created', {
       userId: randomUUID(),
       email: 'a@b.kr',
@@ -82,9 +85,9 @@ describe('the daily job (Dapr cron binding)', () => {
 describe('monthly sales reports (월간 매출 리포트)', () => {
   it('are made on demand as a CSV in S3, listed, and downloaded', async () => {
     const s = randomUUID();
-    const o = order([{ sellerId: s, price: 12_000 }], '2022-11-15T03:00:00Z');
+    const o = orderCreated([{ sellerId: s, price: 12_000 }], { createdAt: '2022-11-15T03:00:00Z' });
     await deliver(svc, 'order.created', o);
-    await deliver(svc, 'payment.completed', payment(o, '2022-11-15T03:01:00Z'));
+    await deliver(svc, 'payment.completed', paymentCompleted(o, '2022-11-15T03:01:00Z'));
     const made = await svc.call('POST', '/api/v1/stats/reports', {
       token: admin,
       body: { month: '2022-11' },

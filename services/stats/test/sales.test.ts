@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { tokenFor } from '@mp/platform/testing';
+import {
+  orderCompleted,
+  orderCreated,
+  paymentCompleted,
+  refundCompleted,
+  tokenFor,
+} from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completion, deliver, order, payment, refund, type Svc, start } from './fixtures.ts';
+import { deliver, type Svc, start } from './fixtures.ts';
 
 let svc: Svc;
 let admin: string;
@@ -17,17 +23,16 @@ describe('sales statistics (판매 통계)', () => {
   it('count orders, payments, confirmations, cancellations and refunds per Korean day, for the platform and each seller', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     // 2023-01-10 23:30 KST and 2023-01-11 00:30 KST: two Korean days, one UTC day.
-    const late = order(
+    const late = orderCreated(
       [
         { sellerId: a, price: 10_000, quantity: 2 },
         { sellerId: b, price: 5_000 },
       ],
-      '2023-01-10T14:30:00Z',
-      23_000,
+      { createdAt: '2023-01-10T14:30:00Z', payableAmount: 23_000 },
     );
-    const early = order([{ sellerId: a, price: 7_000 }], '2023-01-10T15:30:00Z');
+    const early = orderCreated([{ sellerId: a, price: 7_000 }], { createdAt: '2023-01-10T15:30:00Z' });
     for (const o of [late, early]) await deliver(svc, 'order.created', o);
-    await deliver(svc, 'payment.completed', payment(late, '2023-01-10T14:40:00Z'));
+    await deliver(svc, 'payment.completed', paymentCompleted(late, '2023-01-10T14:40:00Z'));
     await deliver(svc, 'order.cancelled', {
       orderId: early.orderId,
       userId: early.userId,
@@ -35,8 +40,12 @@ describe('sales statistics (판매 통계)', () => {
       cancelledAt: '2023-01-11T01:00:00Z',
       previousStatus: 'PENDING_PAYMENT',
     });
-    await deliver(svc, 'order.completed', completion(late, '2023-01-12T03:00:00Z'));
-    await deliver(svc, 'order.refund.completed', refund(late, '2023-01-13T03:00:00Z', 9_000));
+    await deliver(svc, 'order.completed', orderCompleted(late, '2023-01-12T03:00:00Z'));
+    await deliver(
+      svc,
+      'order.refund.completed',
+      refundCompleted(late, [{ index: 0, quantity: 1, amount: 9_000 }], '2023-01-13T03:00:00Z'),
+    );
 
     const platform = await sales('granularity=day&from=2023-01-10&to=2023-01-13');
     expect(platform.status).toBe(200);
@@ -87,7 +96,7 @@ describe('sales statistics (판매 통계)', () => {
   it('group by Monday–Sunday weeks and by months, naming each bucket and the days of it inside the range', async () => {
     const s = randomUUID();
     for (const at of ['2023-03-05T03:00:00Z', '2023-03-06T03:00:00Z', '2023-03-31T16:00:00Z'])
-      await deliver(svc, 'order.created', order([{ sellerId: s, price: 1_000 }], at));
+      await deliver(svc, 'order.created', orderCreated([{ sellerId: s, price: 1_000 }], { createdAt: at }));
     const weeks = await sales(`granularity=week&from=2023-03-03&to=2023-03-13&sellerId=${s}`);
     expect(weeks.body.items.map((i: Record<string, unknown>) => [i.period, i.from, i.to, i.orders])).toEqual([
       ['2023-02-27', '2023-03-03', '2023-03-05', 1],
@@ -104,15 +113,15 @@ describe('sales statistics (판매 통계)', () => {
 
   it('count a payment or a cancellation that arrives before its order once, and every event once', async () => {
     const s = randomUUID();
-    const o = order([{ sellerId: s, price: 8_000 }], '2023-05-01T03:00:00Z');
-    const p = payment(o, '2023-05-01T03:05:00Z');
+    const o = orderCreated([{ sellerId: s, price: 8_000 }], { createdAt: '2023-05-01T03:00:00Z' });
+    const p = paymentCompleted(o, '2023-05-01T03:05:00Z');
     const id = randomUUID();
     await deliver(svc, 'payment.completed', p, id);
     await deliver(svc, 'payment.completed', p, id);
     await deliver(svc, 'payment.completed', p);
     await deliver(svc, 'order.created', o);
     await deliver(svc, 'order.created', o);
-    const r = refund(o, '2023-05-02T03:00:00Z', 8_000);
+    const r = refundCompleted(o, [{ index: 0, quantity: 1, amount: 8_000 }], '2023-05-02T03:00:00Z');
     await deliver(svc, 'order.refund.completed', r);
     await deliver(svc, 'order.refund.completed', r);
     const res = await sales(`from=2023-05-01&to=2023-05-02&sellerId=${s}`);
@@ -128,12 +137,12 @@ describe('sales statistics (판매 통계)', () => {
   it('keep every count when a seller’s orders and payments arrive all at once', async () => {
     const s = randomUUID();
     const orders = Array.from({ length: 40 }, (_, k) =>
-      order([{ sellerId: s, price: 1_000 + k }], '2023-06-01T03:00:00Z'),
+      orderCreated([{ sellerId: s, price: 1_000 + k }], { createdAt: '2023-06-01T03:00:00Z' }),
     );
     await Promise.all(
       orders.flatMap((o) => [
         deliver(svc, 'order.created', o),
-        deliver(svc, 'payment.completed', payment(o, '2023-06-01T04:00:00Z')),
+        deliver(svc, 'payment.completed', paymentCompleted(o, '2023-06-01T04:00:00Z')),
       ]),
     );
     const res = await sales(`from=2023-06-01&to=2023-06-01&sellerId=${s}`);

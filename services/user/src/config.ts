@@ -1,4 +1,4 @@
-import { baseConfigSchema, type ServiceConfig, type ServiceDeps, z } from '@mp/platform';
+import { baseConfigSchema, type ServiceConfig, type ServiceDeps, type Throttle, z } from '@mp/platform';
 import type { Database } from './db/schema.ts';
 import { type GradePolicy, parseGradeRules } from './domain/grades.ts';
 
@@ -34,6 +34,8 @@ export const config = baseConfigSchema.extend({
 
 export type UserConfig = ServiceConfig<typeof config>;
 export type UserDeps = ServiceDeps<Database, UserConfig>;
+/** What user's routes, handlers and workers share, built once by the kit: the deps and the throttle of current-password checks. */
+export type UserContext = UserDeps & { passwordChecks: Throttle };
 
 /** Everyone below the first threshold holds the base grade. */
 export const BASE_GRADE = 'BRONZE';

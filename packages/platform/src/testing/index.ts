@@ -232,3 +232,5 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
   };
   return testService;
 }
+
+export * from './order-events.ts';

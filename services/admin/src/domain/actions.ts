@@ -12,7 +12,15 @@
  * So the event is never lost; after such a crash it may be announced for an account that was
  * already suspended (its consumers are idempotent). An owner's refusal (4xx) drops the decision.
  */
-import { ApiError, type Dapr, type EventPublisher, type Kysely, newId, sql } from '@mp/platform';
+import {
+  ApiError,
+  type Dapr,
+  type EventPublisher,
+  type Kysely,
+  newId,
+  publishOptions,
+  sql,
+} from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 export type ActionKind = 'USER_SUSPEND' | 'SELLER_APPROVE';
@@ -58,14 +66,14 @@ async function finish({ db, events }: Deps, a: Action, announce: boolean): Promi
         trx,
         'admin.user.suspended',
         { userId: a.target_id, adminId: a.admin_id, reason: a.reason ?? '', suspendedAt: at },
-        { userId: a.target_id, aggregateKey: `user:${a.target_id}` },
+        publishOptions('user', a.target_id, { userId: a.target_id }),
       );
     else
       await events.publish(
         trx,
         'admin.seller.approved',
         { sellerId: a.target_id, adminId: a.admin_id, approvedAt: at },
-        { userId: a.admin_id, aggregateKey: `seller:${a.target_id}` },
+        publishOptions('seller', a.target_id, { userId: a.admin_id }),
       );
   });
 }

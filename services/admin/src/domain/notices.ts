@@ -1,5 +1,5 @@
 /** 공지사항: drafted, edited while a draft, published once (→ admin.notice.published). */
-import { conflict, type EventPublisher, type Kysely, notFound } from '@mp/platform';
+import { conflict, type EventPublisher, type Kysely, notFound, publishOptions } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 export async function publishNotice(
@@ -32,7 +32,7 @@ export async function publishNotice(
         audience: notice.audience,
         body: notice.body,
       },
-      { aggregateKey: `notice:${id}` },
+      publishOptions('notice', id),
     );
     return notice;
   });

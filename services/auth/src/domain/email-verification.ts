@@ -1,4 +1,5 @@
 import type { Transaction } from '@mp/platform';
+import { publishOptions } from '@mp/platform';
 import type { AuthDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { markEmailVerified } from './accounts.ts';
@@ -33,7 +34,7 @@ export async function openVerification(
       expiresAt: link.expiresAt.toISOString(),
       at: link.at.toISOString(),
     },
-    { userId: account.userId, aggregateKey: `user:${account.userId}` },
+    publishOptions('user', account.userId, { userId: account.userId }),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Transaction } from '@mp/platform';
+import { publishOptions } from '@mp/platform';
 import type { AuthDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { accountByEmail, setPassword } from './accounts.ts';
@@ -33,7 +34,7 @@ export async function requestReset(deps: AuthDeps, kek: Buffer, email: string): 
         expiresAt: link.expiresAt.toISOString(),
         at: link.at.toISOString(),
       },
-      { userId: account.userId, aggregateKey: `user:${account.userId}` },
+      publishOptions('user', account.userId, { userId: account.userId }),
     );
   });
 }
@@ -58,7 +59,7 @@ export async function confirmReset(
       trx,
       'auth.password.reset',
       { userId: row.user_id, email: row.email, phase: 'completed', at: now.toISOString() },
-      { userId: row.user_id, aggregateKey: `user:${row.user_id}` },
+      publishOptions('user', row.user_id, { userId: row.user_id }),
     );
     return { userId: row.user_id, email: row.email, ended };
   });

@@ -3,20 +3,14 @@ import {
   type EventPublisher,
   type Logger,
   newId,
+  publishOptions,
   type Role,
   type Transaction,
-  unauthorized,
 } from '@mp/platform';
 import type { AuthDeps } from '../config.ts';
 import type { Database, RevokeReason, SessionMethod } from '../db/schema.ts';
 import type { KeyRing } from './keys.ts';
-import {
-  hashRefreshToken,
-  issueAccessToken,
-  newRefreshToken,
-  type TokenPair,
-  type TokenSettings,
-} from './tokens.ts';
+import { issueAccessToken, newRefreshToken, type TokenPair, type TokenSettings } from './tokens.ts';
 
 /** A session's details, kept in the `sessions` state store (the seed's DynamoDB `Sessions`). */
 export interface SessionRecord {
@@ -32,7 +26,8 @@ export interface SessionRecord {
 }
 
 export const SESSIONS_STORE = 'sessions';
-const key = (sessionId: string) => `session:${sessionId}`;
+/** The state store key of a session's record. */
+export const recordKey = (sessionId: string) => `session:${sessionId}`;
 
 export interface NewSession {
   userId: string;
@@ -46,9 +41,9 @@ export interface NewSession {
 type Trx = Transaction<Database>;
 
 /** The state record is a convenience (devices, last seen); the ledger decides. A failing store is logged. */
-async function saveRecord(dapr: Dapr, log: Logger, r: SessionRecord, ttlSeconds: number) {
+export async function saveRecord(dapr: Dapr, log: Logger, r: SessionRecord, ttlSeconds: number) {
   await dapr
-    .saveState(SESSIONS_STORE, key(r.sessionId), r, { ttlSeconds })
+    .saveState(SESSIONS_STORE, recordKey(r.sessionId), r, { ttlSeconds })
     .catch((err) => log.warn({ err, sessionId: r.sessionId }, 'session record not saved'));
 }
 
@@ -56,7 +51,7 @@ async function saveRecord(dapr: Dapr, log: Logger, r: SessionRecord, ttlSeconds:
 export async function forgetSessions(dapr: Dapr, log: Logger, sessionIds: string[]) {
   for (const id of sessionIds)
     await dapr
-      .deleteState(SESSIONS_STORE, key(id))
+      .deleteState(SESSIONS_STORE, recordKey(id))
       .catch((err) => log.warn({ err, id }, 'session record not removed'));
 }
 
@@ -115,7 +110,7 @@ export async function startSession(
         ...(s.ip ? { ip: s.ip } : {}),
         loggedInAt: now.toISOString(),
       },
-      { userId: s.userId, aggregateKey: `session:${sessionId}` },
+      publishOptions('session', sessionId, { userId: s.userId }),
     );
   });
   await saveRecord(
@@ -179,144 +174,10 @@ export async function revokeSessions(
       trx,
       'auth.user.logout',
       { userId: s.user_id, sessionId: s.session_id, loggedOutAt: now.toISOString(), reason },
-      { userId: s.user_id, aggregateKey: `session:${s.session_id}` },
+      publishOptions('session', s.session_id, { userId: s.user_id }),
     );
   }
   return ended.map((s) => s.session_id);
-}
-
-/** The caller-facing reasons a refresh is refused. */
-const refused = {
-  invalid: () => unauthorized('REFRESH_TOKEN_INVALID', 'This refresh token is not valid'),
-  expired: () => unauthorized('REFRESH_TOKEN_EXPIRED', 'This refresh token has expired; sign in again'),
-  reused: () =>
-    unauthorized('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended'),
-  revoked: () => unauthorized('SESSION_REVOKED', 'This session has ended; sign in again'),
-  sessionExpired: () =>
-    unauthorized('SESSION_EXPIRED', 'This session has reached its maximum lifetime; sign in again'),
-};
-
-/**
- * Exchanges a refresh token for a new pair in the same session (rotation). A token presented a
- * second time (stolen, or replayed) ends the whole session: every token of the family stops working.
- * `currentUser` says whether the account may still sign in, and in which role.
- */
-export async function refreshSession(
-  deps: AuthDeps,
-  ring: KeyRing,
-  settings: TokenSettings,
-  token: string,
-  currentUser: (userId: string) => Promise<{ role: Role; status: string } | undefined>,
-): Promise<TokenPair & { sessionId: string }> {
-  const { db, events, dapr, log } = deps;
-  const hash = hashRefreshToken(token);
-  const row = await db
-    .selectFrom('refresh_tokens')
-    .selectAll()
-    .where('token_hash', '=', hash)
-    .executeTakeFirst();
-  if (!row) throw refused.invalid();
-
-  const endFamily = async (reason: RevokeReason) => {
-    const ended = await db
-      .transaction()
-      .execute((trx) => revokeSessions(trx, events, { sessionIds: [row.session_id] }, reason));
-    await forgetSessions(dapr, log, ended);
-  };
-  if (row.used_at) {
-    log.warn(
-      { sessionId: row.session_id, userId: row.user_id },
-      'spent refresh token presented; session ended',
-    );
-    await endFamily('refresh_reuse');
-    throw refused.reused();
-  }
-  if (row.expires_at.getTime() <= Date.now()) throw refused.expired();
-
-  const user = await currentUser(row.user_id);
-  if (user?.status !== 'ACTIVE') {
-    await endFamily(user?.status === 'SUSPENDED' ? 'suspended' : 'deleted');
-    throw refused.revoked();
-  }
-
-  const now = new Date();
-  const next = newRefreshToken();
-  let expiresAt = now;
-  let signedInAt = now;
-  const outcome = await db.transaction().execute(async (trx) => {
-    const session = await trx
-      .selectFrom('sessions')
-      .select(['revoked_at', 'created_at'])
-      .where('session_id', '=', row.session_id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!session || session.revoked_at) return 'revoked' as const;
-    // Rotation never extends a session past its absolute lifetime from the sign-in.
-    signedInAt = session.created_at;
-    expiresAt = refreshExpiry(settings, now, session.created_at);
-    if (expiresAt.getTime() <= now.getTime()) return 'ended' as const;
-    // Only one exchange of a token can win; the loser is a reuse.
-    const spent = await trx
-      .updateTable('refresh_tokens')
-      .set({ used_at: now })
-      .where('token_hash', '=', hash)
-      .where('used_at', 'is', null)
-      .returning('token_hash')
-      .executeTakeFirst();
-    if (!spent) return 'reused' as const;
-    await trx
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: next.hash,
-        session_id: row.session_id,
-        user_id: row.user_id,
-        used_at: null,
-        expires_at: expiresAt,
-      })
-      .execute();
-    await trx
-      .updateTable('sessions')
-      .set({ expires_at: expiresAt })
-      .where('session_id', '=', row.session_id)
-      .execute();
-    await events.publish(
-      trx,
-      'auth.token.refreshed',
-      { userId: row.user_id, sessionId: row.session_id, refreshedAt: now.toISOString() },
-      { userId: row.user_id, aggregateKey: `session:${row.session_id}` },
-    );
-    return 'rotated' as const;
-  });
-  if (outcome === 'revoked') throw refused.revoked();
-  if (outcome === 'ended') throw refused.sessionExpired();
-  if (outcome === 'reused') {
-    await endFamily('refresh_reuse');
-    throw refused.reused();
-  }
-
-  const record = (
-    await dapr.getState<SessionRecord>(SESSIONS_STORE, key(row.session_id)).catch(() => undefined)
-  )?.value;
-  if (record)
-    await saveRecord(
-      dapr,
-      log,
-      { ...record, role: user.role, lastSeenAt: now.toISOString() },
-      settings.refreshTtlSeconds,
-    );
-  const accessToken = await issueAccessToken(ring, settings, {
-    userId: row.user_id,
-    role: user.role,
-    sessionId: row.session_id,
-    signedInAt,
-  });
-  return {
-    sessionId: row.session_id,
-    accessToken,
-    refreshToken: next.token,
-    expiresIn: settings.accessTtlSeconds,
-    tokenType: 'Bearer',
-  };
 }
 
 /** The user's live sessions, newest first, with their recorded details. */
@@ -333,7 +194,9 @@ export async function liveSessions(deps: AuthDeps, userId: string) {
   return Promise.all(
     rows.map(async (r) => {
       const record = (
-        await deps.dapr.getState<SessionRecord>(SESSIONS_STORE, key(r.session_id)).catch(() => undefined)
+        await deps.dapr
+          .getState<SessionRecord>(SESSIONS_STORE, recordKey(r.session_id))
+          .catch(() => undefined)
       )?.value;
       return {
         id: r.session_id,

@@ -10,7 +10,8 @@ import {
 } from '@mp/platform';
 import type { AuthContext } from '../context.ts';
 import { accountById } from '../domain/accounts.ts';
-import { forgetSessions, refreshSession, revokeSessions } from '../domain/sessions.ts';
+import { refreshSession } from '../domain/refresh.ts';
+import { forgetSessions, revokeSessions } from '../domain/sessions.ts';
 import { pairOf, tokenPair } from './schemas.ts';
 
 const refresh = createRoute({

@@ -4,6 +4,7 @@ import {
   type Kysely,
   newId,
   notFound,
+  publishOptions,
   type ServiceDeps,
   sql,
   type Transaction,
@@ -65,7 +66,7 @@ export async function createCoupon(
         validUntil: coupon.valid_until.toISOString(),
         createdAt: coupon.created_at.toISOString(),
       },
-      { aggregateKey: `coupon:${coupon.id}` },
+      publishOptions('coupon', coupon.id),
     );
     return coupon;
   });
@@ -134,7 +135,7 @@ export async function issueCoupon(
       trx,
       'coupon.issued',
       { couponId, userCouponId: mine.id, userId, issuedAt: mine.issued_at.toISOString() },
-      { aggregateKey: `coupon:${couponId}`, userId },
+      publishOptions('coupon', couponId, { userId }),
     );
     return { userCoupon: mine, coupon };
   });

@@ -1,5 +1,5 @@
 import type { EventPublisher, Kysely } from '@mp/platform';
-import { sql } from '@mp/platform';
+import { publishOptions, sql } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 /**
@@ -41,7 +41,7 @@ export async function expireCoupons(
             expiredUserCoupons: Number(users.numUpdatedRows),
             expiredAt: new Date().toISOString(),
           },
-          { aggregateKey: `coupon:${id}` },
+          publishOptions('coupon', id),
         );
       }
       return due.length;

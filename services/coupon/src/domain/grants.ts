@@ -1,4 +1,4 @@
-import { type EventPublisher, newId, sql, type Transaction } from '@mp/platform';
+import { type EventPublisher, newId, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { whyNotIssuable } from './coupons.ts';
 
@@ -86,7 +86,7 @@ export async function grantCoupon(
       trx,
       'coupon.issued',
       { couponId, userCouponId: r.id, userId: r.user_id, issuedAt: r.issued_at.toISOString() },
-      { aggregateKey: `coupon:${couponId}`, userId: r.user_id },
+      publishOptions('coupon', couponId, { userId: r.user_id }),
     );
   const insertedUsers = new Set(inserted.map((r) => r.user_id));
   return {

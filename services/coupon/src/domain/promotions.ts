@@ -1,5 +1,6 @@
 import {
   ApiError,
+  isId,
   type Kysely,
   newId,
   notFound,
@@ -44,8 +45,7 @@ export function statusOf(p: Promotion, now = Date.now()): PromotionStatus {
 
 /** Coupons an organizer may feature: an admin any live coupon, a seller only its own. */
 async function checkAttachable(db: Db, by: Organizer, couponIds: string[]) {
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const ids = couponIds.filter((id) => UUID.test(id));
+  const ids = couponIds.filter(isId);
   const found = ids.length
     ? await db.selectFrom('coupons').select(['id', 'seller_id', 'status']).where('id', 'in', ids).execute()
     : [];

@@ -1,5 +1,12 @@
 import type { EventOf } from '@mp/contracts';
-import { type EventPublisher, type Logger, lockKey, sql, type Transaction } from '@mp/platform';
+import {
+  type EventPublisher,
+  type Logger,
+  lockKey,
+  publishOptions,
+  sql,
+  type Transaction,
+} from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 /**
@@ -54,7 +61,7 @@ export async function redeemForOrder(
       discountAmount,
       usedAt: used.used_at!.toISOString(),
     },
-    { aggregateKey: `coupon:${used.coupon_id}`, userId },
+    publishOptions('coupon', used.coupon_id, { userId }),
   );
 }
 

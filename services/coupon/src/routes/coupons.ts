@@ -2,6 +2,7 @@ import {
   type App,
   createRoute,
   decodeCursor,
+  isId,
   jsonBody,
   jsonResponse,
   keysetPage,
@@ -18,7 +19,7 @@ import {
 import type { Database } from '../db/schema.ts';
 import { createCoupon, findCoupon } from '../domain/coupons.ts';
 import { toCouponDto } from '../domain/dto.ts';
-import { couponDto, couponIdParam, isId } from './schemas.ts';
+import { couponDto, couponIdParam } from './schemas.ts';
 
 const krw = z.int().min(0).max(100_000_000);
 const newCoupon = z

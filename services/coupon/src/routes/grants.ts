@@ -2,6 +2,7 @@ import {
   type Admit,
   type App,
   createRoute,
+  isId,
   jsonBody,
   jsonResponse,
   notFound,
@@ -14,7 +15,7 @@ import {
 import type { Database } from '../db/schema.ts';
 import { startGrantJob, toGrantJobDto } from '../domain/grant-jobs.ts';
 import { type Granter, grantToUsers } from '../domain/grant-requests.ts';
-import { couponIdParam, isId } from './schemas.ts';
+import { couponIdParam } from './schemas.ts';
 
 /** At most this many users per grant request; more go through several requests or a grant to everyone. */
 export const MAX_GRANT_USERS = 1000;

@@ -4,6 +4,7 @@ import {
   createRoute,
   decodeCursor,
   idempotent,
+  isId,
   jsonResponse,
   keysetPage,
   notFound,
@@ -18,7 +19,7 @@ import {
 import type { Database } from '../db/schema.ts';
 import { issueCoupon } from '../domain/coupons.ts';
 import { toUserCouponDto } from '../domain/dto.ts';
-import { couponIdParam, isId, userCouponDto } from './schemas.ts';
+import { couponIdParam, userCouponDto } from './schemas.ts';
 
 const issue = createRoute({
   method: 'post',

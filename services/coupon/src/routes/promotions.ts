@@ -1,6 +1,7 @@
 import {
   type App,
   createRoute,
+  isId,
   jsonBody,
   jsonResponse,
   notFound,
@@ -20,7 +21,7 @@ import {
   toPromotionDto,
   updatePromotion,
 } from '../domain/promotions.ts';
-import { isId, promotionDto } from './schemas.ts';
+import { promotionDto } from './schemas.ts';
 
 /** Instants with their offset: a KST period is sent as e.g. `2026-12-01T00:00:00+09:00`. */
 const instant = z.iso.datetime({ offset: true });

@@ -53,5 +53,3 @@ export const promotionDto = z
 
 /** A coupon id in a path: anything that is not one of ours is simply not found (404), like an unknown one. */
 export const couponIdParam = z.object({ id: z.string().min(1).max(64) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isId = (id: string) => UUID.test(id);

@@ -1,7 +1,7 @@
 import { type Kysely, type Logger, type Worker, wakeableWorker } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { ObjectStore } from '../storage/objects.ts';
-import { processNextImage, VARIANTS_CHANNEL } from './files.ts';
+import { processNextImage, VARIANTS_CHANNEL } from './variants.ts';
 
 /**
  * The resize worker (the seed's Lambda step, event-driven): woken by the NOTIFY that a completed

@@ -9,8 +9,9 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
-import { completeUpload, deleteFile, fileView, findFile, ownedFile, requestUpload } from '../domain/files.ts';
+import { deleteFile, fileView, findFile, ownedFile } from '../domain/files.ts';
 import { purposeNames, purposes } from '../domain/purposes.ts';
+import { completeUpload, requestUpload } from '../domain/upload.ts';
 import { type FileDeps, partsOf } from '../parts.ts';
 import { fileMetadata } from './schemas.ts';
 

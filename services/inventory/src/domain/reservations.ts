@@ -1,4 +1,11 @@
-import { conflict, type EventPublisher, type Kysely, notFound, type Transaction } from '@mp/platform';
+import {
+  conflict,
+  type EventPublisher,
+  type Kysely,
+  notFound,
+  publishOptions,
+  type Transaction,
+} from '@mp/platform';
 import type { Database, MovementReason, ReservationStatus } from '../db/schema.ts';
 import { applyChange } from './stock.ts';
 
@@ -97,7 +104,7 @@ export async function reserve(
             sku: line.sku,
             expiresAt: expiresAt.toISOString(),
           },
-          { aggregateKey: `sku:${line.sku}` },
+          publishOptions('sku', line.sku),
         );
         continue;
       }

@@ -1,5 +1,5 @@
 import type { EventPublisher, Selectable, Transaction } from '@mp/platform';
-import { sql } from '@mp/platform';
+import { publishOptions, sql } from '@mp/platform';
 import type { Database, MovementReason, StockItemsTable, StockLevel } from '../db/schema.ts';
 
 export type StockRow = Selectable<StockItemsTable>;
@@ -114,7 +114,7 @@ export async function recordChange(
     .executeTakeFirstOrThrow();
   const at = created.created_at.toISOString();
   const available = row.on_hand - row.reserved;
-  const opts = { aggregateKey: `sku:${row.sku}` };
+  const opts = publishOptions('sku', row.sku);
   if (m.reason !== 'THRESHOLD' || row.level !== row.prev_level) {
     await events.publish(
       trx,

@@ -1,8 +1,16 @@
-import { currentContext, jsonb, newId, retryAfter, type Transaction, unavailable } from '@mp/platform';
+import {
+  currentContext,
+  jsonb,
+  newId,
+  publishOptions,
+  retryAfter,
+  type Transaction,
+  unavailable,
+} from '@mp/platform';
 import type { Address, Database } from '../db/schema.ts';
 import { lineAmount } from './amounts.ts';
 import type { Order, OrderContext } from './context.ts';
-import { publishOpts } from './orders.ts';
+
 import type { PricedOrder } from './pricing.ts';
 
 export interface NewOrder {
@@ -135,7 +143,7 @@ export async function commitOrder(
       paymentDueAt: o.payment_due_at.toISOString(),
       createdAt: o.created_at.toISOString(),
     },
-    publishOpts(o),
+    publishOptions('order', o),
   );
   return o;
 }

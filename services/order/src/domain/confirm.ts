@@ -1,8 +1,8 @@
-import { conflict, type Principal, sql, type Transaction } from '@mp/platform';
+import { conflict, type Principal, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
 import { openStatuses } from './exchange-state.ts';
-import { itemsOf, linesOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
+import { itemsOf, linesOf, lockOwnOrder, transition } from './orders.ts';
 import { received } from './status.ts';
 
 /**
@@ -49,7 +49,7 @@ export async function confirmPurchase(
         quantity: line.quantity,
         confirmedAt: now,
       },
-      publishOpts(o),
+      publishOptions('order', o),
     );
   await ctx.events.publish(
     trx,
@@ -62,7 +62,7 @@ export async function confirmPurchase(
       items: linesOf(items, kept),
       automatic,
     },
-    publishOpts(o),
+    publishOptions('order', o),
   );
   return moved;
 }

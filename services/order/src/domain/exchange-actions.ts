@@ -1,7 +1,7 @@
-import { conflict, notFound, type Principal } from '@mp/platform';
+import { conflict, notFound, type Principal, publishOptions } from '@mp/platform';
 import type { OrderContext } from './context.ts';
 import { canMoveExchange } from './exchange-state.ts';
-import { lockOrder, note, publishOpts } from './orders.ts';
+import { lockOrder, note } from './orders.ts';
 
 /**
  * 교환거부 (the seller of the exchanged items, or an admin) or 교환철회 (the buyer, or an admin),
@@ -56,7 +56,7 @@ export async function closeExchange(
         reason,
         cancelledAt: now.toISOString(),
       },
-      publishOpts(o),
+      publishOptions('order', o),
     );
     return { order: o, exchange: closed };
   });

@@ -1,9 +1,9 @@
 import type { EventOf } from '@mp/contracts';
-import { PermanentEventError, type Transaction } from '@mp/platform';
+import { PermanentEventError, publishOptions, type Transaction } from '@mp/platform';
 import type { Database, ExchangeLegStatus, ExchangeStatus } from '../db/schema.ts';
 import type { OrderContext } from './context.ts';
 import { canMoveExchange, type Exchange, exchangeEvent } from './exchange-state.ts';
-import { lockOrder, note, publishOpts } from './orders.ts';
+import { lockOrder, note } from './orders.ts';
 
 const legColumns = {
   PICKUP: { id: 'pickup_shipment_id', status: 'pickup_status' },
@@ -95,7 +95,7 @@ export async function onExchangeLeg(
     trx,
     'order.exchange.completed',
     { ...exchangeEvent(next), completedAt: next.completed_at!.toISOString() },
-    publishOpts(o),
+    publishOptions('order', o),
   );
 }
 
@@ -137,6 +137,6 @@ export async function onExchangeFailed(
       reason: e.data.reason,
       failedAt: e.data.failedAt,
     },
-    publishOpts(o),
+    publishOptions('order', o),
   );
 }

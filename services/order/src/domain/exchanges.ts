@@ -1,8 +1,17 @@
-import { ApiError, conflict, jsonb, newId, notFound, type Principal, validationFailed } from '@mp/platform';
+import {
+  ApiError,
+  conflict,
+  jsonb,
+  newId,
+  notFound,
+  type Principal,
+  publishOptions,
+  validationFailed,
+} from '@mp/platform';
 import type { ExchangeLine } from '../db/schema.ts';
 import type { Db, OrderContext, OrderItem } from './context.ts';
 import { exchangeEvent, held, openExchange } from './exchange-state.ts';
-import { itemsOf, lockOwnOrder, note, publishOpts } from './orders.ts';
+import { itemsOf, lockOwnOrder, note } from './orders.ts';
 import { received } from './status.ts';
 import { quote, release, reserve } from './upstream.ts';
 
@@ -117,7 +126,7 @@ export async function requestExchange(
         trx,
         'order.exchange.requested',
         { ...exchangeEvent(x), reason: x.reason, requestedAt: x.requested_at.toISOString() },
-        publishOpts(o),
+        publishOptions('order', o),
       );
       return { order: o, exchange: x };
     });

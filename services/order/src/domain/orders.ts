@@ -1,5 +1,5 @@
 import type { EventData } from '@mp/contracts';
-import { notFound, type Principal, type Transaction } from '@mp/platform';
+import { notFound, type Principal, publishOptions, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Db, Order, OrderContext, OrderItem } from './context.ts';
 import { canMove, type OrderStatus } from './status.ts';
@@ -86,13 +86,6 @@ export const linesOf = (items: OrderItem[], quantityOf: (i: OrderItem) => number
       discountAmount: i.discount_amount,
     }));
 
-/** Every event about an order: in order per order, with the saga's one correlation id. */
-export const publishOpts = (o: { id: string; user_id: string; correlation_id: string }) => ({
-  aggregateKey: `order:${o.id}`,
-  userId: o.user_id,
-  correlationId: o.correlation_id,
-});
-
 /** order.cancelled for an order (flow 4.2): payment refunds or cancels, stock and coupon come back. */
 export async function announceCancelled(
   ctx: OrderContext,
@@ -116,6 +109,6 @@ export async function announceCancelled(
       items: linesOf(items).map((l) => ({ ...l, name: items.find((x) => x.id === l.itemId)!.name })),
       ...(refundReceiveAccount ? { refundReceiveAccount } : {}),
     },
-    publishOpts(before),
+    publishOptions('order', before),
   );
 }

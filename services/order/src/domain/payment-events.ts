@@ -1,8 +1,8 @@
 import type { EventOf } from '@mp/contracts';
-import { PermanentEventError, sql, type Transaction } from '@mp/platform';
+import { PermanentEventError, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
-import { announceCancelled, itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
+import { announceCancelled, itemsOf, lockOrder, note, transition } from './orders.ts';
 import { completeReturn } from './returns.ts';
 import { followShipments } from './shipping-events.ts';
 
@@ -184,6 +184,6 @@ export async function onPaymentRefunded(
       items,
       completedAt: new Date().toISOString(),
     },
-    publishOpts(o),
+    publishOptions('order', o),
   );
 }

@@ -1,10 +1,10 @@
 import type { EventData } from '@mp/contracts';
-import { conflict, jsonb, newId, type Principal, sql, validationFailed } from '@mp/platform';
+import { conflict, jsonb, newId, type Principal, publishOptions, sql, validationFailed } from '@mp/platform';
 import type { ReturnReason } from '../db/schema.ts';
 import { refundForLine } from './amounts.ts';
 import type { OrderContext } from './context.ts';
 import { held, openStatuses } from './exchange-state.ts';
-import { itemsOf, lockOwnOrder, publishOpts, transition } from './orders.ts';
+import { itemsOf, lockOwnOrder, transition } from './orders.ts';
 import { received } from './status.ts';
 
 export type RefundReceiveAccount = NonNullable<EventData<'order.refund.requested'>['refundReceiveAccount']>;
@@ -157,7 +157,7 @@ export async function requestRefund(
         sellerId,
         ...(input.refundReceiveAccount ? { refundReceiveAccount: input.refundReceiveAccount } : {}),
       },
-      publishOpts(o),
+      publishOptions('order', o),
     );
     return { order: moved, request };
   });

@@ -1,7 +1,7 @@
-import { conflict, jsonb, notFound, type Principal, validationFailed } from '@mp/platform';
+import { conflict, jsonb, notFound, type Principal, publishOptions, validationFailed } from '@mp/platform';
 import type { Inspection } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
-import { itemsOf, note, publishOpts, transition } from './orders.ts';
+import { itemsOf, note, transition } from './orders.ts';
 
 import { completeReturn, lockReturn, type Return } from './returns.ts';
 
@@ -166,7 +166,7 @@ export async function inspectReturn(
         inspectedBy: verdict.role,
         inspectedAt: now.toISOString(),
       },
-      publishOpts(o),
+      publishOptions('order', o),
     );
     // Nothing left to pay back (the fee took it all): the return completes here.
     if (accepted && r.amount - fee === 0)

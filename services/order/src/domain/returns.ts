@@ -1,8 +1,8 @@
 import type { EventOf } from '@mp/contracts';
-import { PermanentEventError, type Selectable, type Transaction } from '@mp/platform';
+import { PermanentEventError, publishOptions, type Selectable, type Transaction } from '@mp/platform';
 import type { Database, RefundRequestsTable } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
-import { itemsOf, lockOrder, note, publishOpts, transition } from './orders.ts';
+import { itemsOf, lockOrder, note, transition } from './orders.ts';
 
 export type Return = Selectable<RefundRequestsTable>;
 
@@ -147,7 +147,7 @@ export async function completeReturn(
       completedAt: new Date().toISOString(),
       returnShippingFee: Number(r.return_shipping_fee),
     },
-    publishOpts(o),
+    publishOptions('order', o),
   );
   return moved;
 }

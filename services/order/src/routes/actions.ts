@@ -2,6 +2,7 @@ import { refundReceiveAccount, returnReason } from '@mp/contracts';
 import {
   type App,
   createRoute,
+  isId,
   jsonBody,
   jsonResponse,
   notFound,
@@ -139,10 +140,8 @@ export function actionRoutes(app: App, ctx: OrderContext) {
     return c.json(await view(o), 200);
   });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A return id that cannot be one of ours is simply not found. */
 function returnIdOf(id: string) {
-  if (!UUID.test(id)) throw notFound('REFUND_REQUEST_NOT_FOUND', 'No such return');
+  if (!isId(id)) throw notFound('REFUND_REQUEST_NOT_FOUND', 'No such return');
   return id;
 }

@@ -1,6 +1,7 @@
 import {
   type App,
   createRoute,
+  isId,
   jsonBody,
   jsonResponse,
   notFound,
@@ -62,11 +63,9 @@ const cancel = createRoute({
   request: { params, body: jsonBody(z.object({ reason })) },
   responses: { 200: jsonResponse(exchangeDto, 'CANCELLED'), ...problems(400, 401, 403, 404, 409) },
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An exchange id that cannot be one of ours is simply not found. */
 function exchangeIdOf(id: string) {
-  if (!UUID.test(id)) throw notFound('EXCHANGE_NOT_FOUND', 'No such exchange');
+  if (!isId(id)) throw notFound('EXCHANGE_NOT_FOUND', 'No such exchange');
   return id;
 }
 

@@ -1,5 +1,5 @@
 import { shippingAddress } from '@mp/contracts';
-import { notFound, z } from '@mp/platform';
+import { isId, notFound, z } from '@mp/platform';
 import { orderStatuses } from '../domain/status.ts';
 
 export const address = shippingAddress;
@@ -154,9 +154,8 @@ export const cartDto = z
 
 /** An order id in a path: anything that is not one of ours is simply not found (404), like an unknown one. */
 export const idParam = z.object({ id: z.string().min(1).max(64) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function orderId(id: string): string {
-  if (!UUID.test(id)) throw notFound('ORDER_NOT_FOUND', 'No such order');
+  if (!isId(id)) throw notFound('ORDER_NOT_FOUND', 'No such order');
   return id;
 }
 

@@ -38,13 +38,6 @@ export function lockPayment(trx: Transaction<Database>, where: { id: string } | 
   ).executeTakeFirst();
 }
 
-/** Events about a payment: in order per payment, with the order's saga correlation id. */
-export const paymentOpts = (p: { id: string; user_id: string; correlation_id: string }) => ({
-  aggregateKey: `payment:${p.id}`,
-  userId: p.user_id,
-  correlationId: p.correlation_id,
-});
-
 /** Toss renders times in KST with an offset; events carry UTC. */
 export const utc = (t: string | null | undefined) =>
   t ? new Date(t).toISOString() : new Date().toISOString();

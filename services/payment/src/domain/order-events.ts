@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
-import { lockKey, newId, PermanentEventError, type Transaction } from '@mp/platform';
+import { lockKey, newId, PermanentEventError, publishOptions, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { lockPayment, type PaymentContext, paymentOpts } from './context.ts';
+import { lockPayment, type PaymentContext } from './context.ts';
 import { queueCancellation } from './settle.ts';
 
 /** Toss's orderName: the first item, and how many more (`나이키 에어 외 2건`). */
@@ -59,7 +59,7 @@ export async function openPayment(
     .returningAll()
     .executeTakeFirst();
   if (!p) return;
-  const opts = paymentOpts(p);
+  const opts = publishOptions('payment', p);
   await ctx.events.publish(
     trx,
     'payment.requested',
@@ -121,7 +121,7 @@ export async function cancelForOrder(
       trx,
       'payment.cancelled',
       { paymentId: p.id, orderId: p.order_id, reason: d.reason, cancelledAt: new Date().toISOString() },
-      paymentOpts(p),
+      publishOptions('payment', p),
     );
   } else if (['WAITING_FOR_DEPOSIT', 'DONE', 'PARTIALLY_REFUNDED'].includes(p.status)) {
     const account = d.refundReceiveAccount ? ctx.methods.sealAccount(d.refundReceiveAccount) : null;

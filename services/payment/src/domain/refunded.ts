@@ -1,7 +1,7 @@
-import { newId, type Transaction } from '@mp/platform';
+import { newId, publishOptions, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { PgPayment } from '../pg/port.ts';
-import { type Payment, type PaymentContext, paymentOpts, utc } from './context.ts';
+import { type Payment, type PaymentContext, utc } from './context.ts';
 
 /**
  * Cancels the PG made that we did not ask for (from the PG's console): recorded and announced as
@@ -89,7 +89,7 @@ export async function recordRefunded(
       refundRequestId: r.refundRequestId,
       remainingAmount: p.amount - refunded,
     },
-    paymentOpts(p),
+    publishOptions('payment', p),
   );
   return updated;
 }

@@ -1,7 +1,7 @@
-import { backoffMs, sql, type Transaction } from '@mp/platform';
+import { backoffMs, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { PgError, type PgPayment } from '../pg/port.ts';
-import { lockPayment, type Payment, type PaymentContext, paymentOpts, type Refund, utc } from './context.ts';
+import { lockPayment, type Payment, type PaymentContext, type Refund, utc } from './context.ts';
 import { recordRefunded } from './refunded.ts';
 
 /** A refund claimed by one job run is not taken by another for this long (its PG call's bound). */
@@ -116,6 +116,6 @@ async function cancelWaiting(ctx: PaymentContext, trx: Transaction<Database>, p:
     trx,
     'payment.cancelled',
     { paymentId: p.id, orderId: p.order_id, reason, cancelledAt: new Date().toISOString() },
-    paymentOpts(p),
+    publishOptions('payment', p),
   );
 }

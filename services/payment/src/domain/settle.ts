@@ -1,7 +1,7 @@
-import { newId, type Transaction } from '@mp/platform';
+import { newId, publishOptions, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { PgPayment } from '../pg/port.ts';
-import { lockPayment, type Payment, type PaymentContext, paymentOpts, utc } from './context.ts';
+import { lockPayment, type Payment, type PaymentContext, utc } from './context.ts';
 import { recordPgCancels } from './refunded.ts';
 
 const open = ['READY', 'IN_PROGRESS', 'WAITING_FOR_DEPOSIT'];
@@ -70,7 +70,7 @@ export async function applyPgState(
         paidAt: utc(pg.approvedAt),
         userId: p.user_id,
       },
-      paymentOpts(p),
+      publishOptions('payment', p),
     );
     if (p.order_cancelled_at)
       await queueCancellation(trx, paid, 'order cancelled while the payment completed');
@@ -131,7 +131,7 @@ export async function markFailed(
       failedAt: new Date().toISOString(),
       userId: p.user_id,
     },
-    paymentOpts(p),
+    publishOptions('payment', p),
   );
   return failed;
 }

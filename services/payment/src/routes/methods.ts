@@ -2,6 +2,7 @@ import {
   type App,
   createRoute,
   idempotent,
+  isId,
   jsonBody,
   jsonResponse,
   notFound,
@@ -16,7 +17,6 @@ import { listMethods, registerMethod, removeMethod, updateMethod } from '../doma
 import { methodDto } from './schemas.ts';
 
 /** A method id in a path: anything that is not one of ours is simply not found (404). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 const customerKey = createRoute({
@@ -117,14 +117,14 @@ export function methodRoutes(app: App, ctx: PaymentContext) {
 
   app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    if (!UUID.test(id)) throw methodNotFound();
+    if (!isId(id)) throw methodNotFound();
     const m = await updateMethod(ctx, principalOf(c).userId, id, c.req.valid('json'));
     return c.json(toMethodDto(m), 200);
   });
 
   app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
-    if (!UUID.test(id)) throw methodNotFound();
+    if (!isId(id)) throw methodNotFound();
     await removeMethod(ctx, principalOf(c).userId, id);
     return c.body(null, 204);
   });

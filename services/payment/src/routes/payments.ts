@@ -3,6 +3,7 @@ import {
   createRoute,
   decodeCursor,
   idempotent,
+  isId,
   jsonBody,
   jsonResponse,
   type Kysely,
@@ -85,7 +86,6 @@ const list = createRoute({
 });
 
 /** A payment id in a path: anything that is not one of ours is simply not found (404). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function withRefunds(db: Kysely<Database>, payments: Payment[]) {
   const ids = payments.map((p) => p.id);
@@ -126,7 +126,7 @@ export function paymentRoutes(app: App, ctx: PaymentContext) {
   app.openapi(get, async (c) => {
     const p = principalOf(c);
     const { id } = c.req.valid('param');
-    if (!UUID.test(id)) throw notFound('PAYMENT_NOT_FOUND', 'No such payment');
+    if (!isId(id)) throw notFound('PAYMENT_NOT_FOUND', 'No such payment');
     let q = db.selectFrom('payments').selectAll().where('id', '=', id);
     if (p.role !== 'admin') q = q.where('user_id', '=', p.userId);
     const payment = await q.executeTakeFirst();

@@ -1,10 +1,7 @@
-import { conflict, type Kysely, newId, notFound, type Transaction, unprocessable } from '@mp/platform';
+import { conflict, isId, type Kysely, newId, notFound, type Transaction, unprocessable } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 export interface CategoryNode {
   id: string;
@@ -45,7 +42,7 @@ export async function categoryTree(db: Db): Promise<CategoryNode[]> {
 export async function createCategory(db: Db, input: { name: string; parentId?: string; sortOrder?: number }) {
   let parent: { path: string; depth: number } | undefined;
   if (input.parentId) {
-    parent = isUuid(input.parentId)
+    parent = isId(input.parentId)
       ? await db
           .selectFrom('categories')
           .select(['path', 'depth'])
@@ -83,7 +80,7 @@ export async function createCategory(db: Db, input: { name: string; parentId?: s
 
 /** A category (by id) with its ancestry, root first; undefined when unknown. */
 export async function findCategory(db: Db, id: string) {
-  if (!isUuid(id)) return undefined;
+  if (!isId(id)) return undefined;
   const c = await db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
   if (!c) return undefined;
   return { ...c, ancestry: pathIds(c.path) };
@@ -101,7 +98,7 @@ export async function namedPath(db: Db, path: string) {
 }
 
 export async function renameCategory(db: Db, id: string, change: { name?: string; sortOrder?: number }) {
-  if (!isUuid(id)) throw notFound('CATEGORY_NOT_FOUND', 'No such category');
+  if (!isId(id)) throw notFound('CATEGORY_NOT_FOUND', 'No such category');
   try {
     const row = await db
       .updateTable('categories')
@@ -125,7 +122,7 @@ export async function renameCategory(db: Db, id: string, change: { name?: string
 
 /** Only an empty leaf may go: no subcategories and no products that are not deleted. */
 export async function deleteCategory(db: Kysely<Database>, id: string) {
-  if (!isUuid(id)) throw notFound('CATEGORY_NOT_FOUND', 'No such category');
+  if (!isId(id)) throw notFound('CATEGORY_NOT_FOUND', 'No such category');
   await db.transaction().execute(async (trx) => {
     const c = await trx
       .selectFrom('categories')

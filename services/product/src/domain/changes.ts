@@ -1,8 +1,9 @@
 import type { EventPublisher, Transaction } from '@mp/platform';
+import { publishOptions } from '@mp/platform';
 import type { Database, ProductStatus } from '../db/schema.ts';
 import type { ProductInput } from './create.ts';
 import { checkOptions, checkPrice, productStockStatus, replaceOptions } from './options.ts';
-import { aggregate, type Deps, requireCategory, saveImages, touch } from './records.ts';
+import { type Deps, requireCategory, saveImages, touch } from './records.ts';
 import { eventState, type FullProduct, skuSpecs } from './state.ts';
 import { type ImageRef, resolveImages } from './upstream.ts';
 
@@ -81,7 +82,7 @@ export async function applyChange(
     trx,
     'product.updated',
     { ...eventState(full), changes, ...(newSkus ? { skus: skuSpecs(full.skus, newSkus) } : {}) },
-    aggregate(p.id),
+    publishOptions('product', p.id),
   );
   return full;
 }

@@ -1,6 +1,6 @@
-import { conflict, newId } from '@mp/platform';
+import { conflict, newId, publishOptions } from '@mp/platform';
 import { checkOptions, type OptionInput, productStockStatus, refuseTakenSkus, skuRows } from './options.ts';
-import { aggregate, type Deps, isUniqueViolation, requireCategory, saveImages } from './records.ts';
+import { type Deps, isUniqueViolation, requireCategory, saveImages } from './records.ts';
 import { eventState, type FullProduct, loadProduct, skuSpecs } from './state.ts';
 import { requireVerifiedSeller, resolveImages } from './upstream.ts';
 
@@ -65,7 +65,7 @@ export async function createProduct(deps: Deps, sellerId: string, input: Product
               : {}),
           })),
         },
-        aggregate(id),
+        publishOptions('product', id),
       );
       return full;
     });

@@ -1,6 +1,6 @@
-import { conflict, type Principal } from '@mp/platform';
+import { conflict, type Principal, publishOptions } from '@mp/platform';
 import { applyChange, checkChange, type ProductChange } from './changes.ts';
-import { aggregate, type Deps, isUniqueViolation, ownedProduct, touch } from './records.ts';
+import { type Deps, isUniqueViolation, ownedProduct, touch } from './records.ts';
 import { holdChange, splitChange, withdrawRevision } from './revisions.ts';
 import type { FullProduct } from './state.ts';
 import { requireVerifiedSeller } from './upstream.ts';
@@ -52,7 +52,7 @@ export async function deleteProduct(deps: Deps, who: Principal, id: string): Pro
         version: full.product.version,
         deletedAt: full.product.deleted_at!.toISOString(),
       },
-      aggregate(id),
+      publishOptions('product', id),
     );
   });
 }

@@ -1,4 +1,5 @@
 import type { EventPublisher, Kysely } from '@mp/platform';
+import { publishOptions } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { touch } from './records.ts';
 import { eventState } from './state.ts';
@@ -33,7 +34,7 @@ export async function publishPopularity(
         trx,
         'product.updated',
         { ...eventState(full), changes: ['popularity'] },
-        { aggregateKey: `product:${id}` },
+        publishOptions('product', id),
       );
     }
     return due.length;

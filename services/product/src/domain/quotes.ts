@@ -1,6 +1,5 @@
-import { conflict, type FieldError, type Kysely, notFound } from '@mp/platform';
+import { conflict, type FieldError, isId, type Kysely, notFound } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
-import { isUuid } from './categories.ts';
 import { thumbnailColumn } from './listing.ts';
 
 export interface QuoteLine {
@@ -69,7 +68,7 @@ export async function quoteLines(db: Kysely<Database>, items: QuoteLine[]) {
 
 /** Products by id, whatever their status (unknown ids are left out). */
 export async function lookupProducts(db: Kysely<Database>, productIds: string[]) {
-  const ids = [...new Set(productIds.filter(isUuid))];
+  const ids = [...new Set(productIds.filter(isId))];
   if (!ids.length) return { items: [] };
   const rows = await db
     .selectFrom('products as p')

@@ -7,9 +7,6 @@ import type { ImageRef } from './upstream.ts';
 /** What the product use cases need of the service. */
 export type Deps = Pick<ServiceDeps<Database>, 'db' | 'dapr' | 'events' | 'log'>;
 
-/** A product's events share one ordering key. */
-export const aggregate = (id: string) => ({ aggregateKey: `product:${id}` });
-
 export const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
 export async function requireCategory(deps: Pick<Deps, 'db'>, categoryId: string) {

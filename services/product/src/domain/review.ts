@@ -1,5 +1,5 @@
-import { conflict, notFound } from '@mp/platform';
-import { aggregate, type Deps, saveImages, touch } from './records.ts';
+import { conflict, notFound, publishOptions } from '@mp/platform';
+import { type Deps, saveImages, touch } from './records.ts';
 import { isSuspended } from './standing.ts';
 import { eventState, type FullProduct, loadProduct } from './state.ts';
 import { resolveImages } from './upstream.ts';
@@ -39,7 +39,7 @@ export async function approveProduct(deps: Deps, id: string, adminId: string): P
       trx,
       'product.approved',
       { ...eventState(full), approvedBy: adminId, approvedAt: approvedAt.toISOString() },
-      aggregate(id),
+      publishOptions('product', id),
     );
     return full;
   });
@@ -63,7 +63,7 @@ export async function rejectProduct(
       trx,
       'product.rejected',
       { ...eventState(full), reason, rejectedAt: full.product.updated_at.toISOString() },
-      aggregate(id),
+      publishOptions('product', id),
     );
     return full;
   });

@@ -1,6 +1,13 @@
-import { decodeCursor, type Kysely, keysetPage, type Selectable, sql, timeIdCursor } from '@mp/platform';
+import {
+  decodeCursor,
+  isId,
+  type Kysely,
+  keysetPage,
+  type Selectable,
+  sql,
+  timeIdCursor,
+} from '@mp/platform';
 import type { Database, ProductRevisionsTable, RevisionStatus } from '../db/schema.ts';
-import { isUuid } from './categories.ts';
 
 type RevisionRow = Selectable<ProductRevisionsTable>;
 
@@ -42,7 +49,7 @@ export const revisionView = (r: RevisionRow) => ({
 
 /** The product's latest revision (pending, or the last decided), for its seller's view of the product. */
 export async function latestRevision(db: Kysely<Database>, productId: string) {
-  if (!isUuid(productId)) return null;
+  if (!isId(productId)) return null;
   const r = await db
     .selectFrom('product_revisions')
     .selectAll()

@@ -1,5 +1,5 @@
 import type { EventPublisher, Transaction } from '@mp/platform';
-import { sql } from '@mp/platform';
+import { publishOptions, sql } from '@mp/platform';
 import type { Database, StockStatus } from '../db/schema.ts';
 import { productStockStatus } from './options.ts';
 import { touch } from './records.ts';
@@ -52,7 +52,7 @@ export async function applySkuStock(
       stockStatus: next.status,
       version: full.product.version,
     },
-    { aggregateKey: `product:${sku.product_id}` },
+    publishOptions('product', sku.product_id),
   );
 }
 

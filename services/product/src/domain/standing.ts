@@ -1,4 +1,4 @@
-import { type EventPublisher, sql, type Transaction } from '@mp/platform';
+import { type EventPublisher, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { touch } from './records.ts';
 import { eventState } from './state.ts';
@@ -22,7 +22,7 @@ const announce = async (trx: Transaction<Database>, events: EventPublisher, id: 
     trx,
     'product.updated',
     { ...eventState(full), changes: ['status'] },
-    { aggregateKey: `product:${id}` },
+    publishOptions('product', id),
   );
 };
 

@@ -1,7 +1,8 @@
 import type { EventData } from '@mp/contracts';
 import type { Kysely, Selectable, Transaction } from '@mp/platform';
+import { isId } from '@mp/platform';
 import type { Database, ProductImagesTable, ProductSkusTable, ProductsTable } from '../db/schema.ts';
-import { isUuid, pathIds } from './categories.ts';
+import { pathIds } from './categories.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type ProductRow = Selectable<ProductsTable>;
@@ -20,7 +21,7 @@ export async function loadProduct(
   id: string,
   opts: { lock?: boolean } = {},
 ): Promise<FullProduct | undefined> {
-  if (!isUuid(id)) return undefined;
+  if (!isId(id)) return undefined;
   let q = db.selectFrom('products').selectAll().where('id', '=', id);
   if (opts.lock) q = q.forUpdate();
   const product = await q.executeTakeFirst();

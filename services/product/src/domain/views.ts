@@ -1,4 +1,11 @@
-import { type Dapr, type EventPublisher, type Kysely, StateConflictError, sql } from '@mp/platform';
+import {
+  type Dapr,
+  type EventPublisher,
+  type Kysely,
+  publishOptions,
+  StateConflictError,
+  sql,
+} from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { namedPath } from './categories.ts';
 import type { FullProduct, ProductRow } from './state.ts';
@@ -88,7 +95,7 @@ export async function recordView(
         userId,
         viewedAt: rows[0].at.toISOString(),
       },
-      { aggregateKey: `product:${productId}` },
+      publishOptions('product', productId),
     );
     return true;
   });

@@ -2,11 +2,13 @@ import {
   conflict,
   type EventPublisher,
   forbidden,
+  isId,
   jsonb,
   type Kysely,
   newId,
   notFound,
   type Principal,
+  publishOptions,
   type Selectable,
   sql,
   type Transaction,
@@ -15,9 +17,6 @@ import type { Database, ReviewImage, ReviewsTable } from '../db/schema.ts';
 
 export type ReviewRow = Selectable<ReviewsTable>;
 type Db = Kysely<Database> | Transaction<Database>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const aggregate = (productId: string) => ({ aggregateKey: `reviews:${productId}` });
 const column = (rating: number) => sql.ref(`r${rating}`);
 
 /**
@@ -58,7 +57,7 @@ export const reviewView = (r: ReviewRow) => ({
 });
 
 export async function findReview(db: Db, id: string, lock = false) {
-  if (!UUID.test(id)) return undefined;
+  if (!isId(id)) return undefined;
   let q = db.selectFrom('reviews').selectAll().where('id', '=', id).where('status', '=', 'ACTIVE');
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();
@@ -152,7 +151,7 @@ export async function createReview(
           rating: review.rating,
           createdAt: now.toISOString(),
         },
-        aggregate(review.product_id),
+        publishOptions('reviews', review.product_id),
       );
       return review;
     });
@@ -196,7 +195,7 @@ export async function updateReview(
         rating: row.rating,
         updatedAt: updatedAt.toISOString(),
       },
-      aggregate(r.product_id),
+      publishOptions('reviews', r.product_id),
     );
     return row;
   });
@@ -216,7 +215,7 @@ export async function deleteReview(db: Kysely<Database>, events: EventPublisher,
       trx,
       'review.deleted',
       { reviewId: id, productId: r.product_id, userId: r.user_id, deletedAt: deletedAt.toISOString() },
-      aggregate(r.product_id),
+      publishOptions('reviews', r.product_id),
     );
   });
 }

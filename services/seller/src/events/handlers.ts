@@ -2,7 +2,7 @@ import type { EventHandlers, Transaction } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { parseGradeRules, reevaluateSellerGrade } from '../domain/grades.ts';
-import { reopenWithAccount, suspend } from '../domain/sellers.ts';
+import { reopenWithAccount, suspend } from '../domain/standing.ts';
 
 /**
  * The dashboard's facts, one row per event, each written once and in whatever order the events

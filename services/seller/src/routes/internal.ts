@@ -13,7 +13,8 @@ import {
 } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
 import { formatBusinessNumber } from '../domain/business-number.ts';
-import { approve, findSeller, reject, suspendById, toSellerDto } from '../domain/sellers.ts';
+import { findSeller, toSellerDto } from '../domain/sellers.ts';
+import { approve, reject, suspendById } from '../domain/standing.ts';
 import { sellerDto, sellerStatus } from './schemas.ts';
 
 const params = z.object({ sellerId: z.string().max(64) });

@@ -11,8 +11,10 @@ import {
   z,
 } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
+import { apply } from '../domain/application.ts';
 import { dashboard } from '../domain/dashboard.ts';
-import { apply, getSeller, toSellerDto, updateStore } from '../domain/sellers.ts';
+import { getSeller, toSellerDto } from '../domain/sellers.ts';
+import { updateStore } from '../domain/store.ts';
 import { csPhone, sellerDto, storeName } from './schemas.ts';
 
 const applyRoute = createRoute({

@@ -4,37 +4,21 @@
  * two events of one order never interleave, and each step finishes what an earlier one could not.
  */
 import type { EventData } from '@mp/contracts';
-import { currentConfig, lockKey, newId, type Selectable, sql, type Transaction } from '@mp/platform';
+import { currentConfig, newId, orderReadModel, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, LineItemsTable } from '../db/schema.ts';
 import { type ItemFigures, lineFigures, refundFigures, shippingFeeBySeller } from './arithmetic.ts';
 import { rateFor } from './commission.ts';
 
 type Trx = Transaction<Database>;
 
-async function lockOrder(trx: Trx, orderId: string) {
-  await lockKey(trx, `settlement-order:${orderId}`);
-}
-
-async function ensureOrder(trx: Trx, orderId: string) {
-  await trx
-    .insertInto('orders')
-    .values({ order_id: orderId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
+/** The kit's read model of orders: each step locks the order, and its facts are set once. */
+const orders = orderReadModel<Database>('settlement');
 
 /** order.created: one line per seller, its figures fixed with the commission rates in force now. */
 export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Promise<void> {
-  await lockOrder(trx, o.orderId);
-  await ensureOrder(trx, o.orderId);
-  const order = await trx
-    .updateTable('orders')
-    .set({ user_id: o.userId, ordered_at: new Date(o.createdAt), collected: true })
-    .where('order_id', '=', o.orderId)
-    .where('collected', '=', false)
-    .returning('order_id')
-    .executeTakeFirst();
-  if (!order) return; // already collected from another delivery of the order's creation
+  const facts = { user_id: o.userId, ordered_at: new Date(o.createdAt), collected: true };
+  // Already collected from another delivery of the order's creation: nothing more to do.
+  if (!(await orders.record(trx, o.orderId, facts, 'ordered_at'))) return;
 
   const policy = await currentConfig(trx, 'settlement.commission');
   const sellers = [...new Set(o.items.map((i) => i.sellerId))].sort();
@@ -99,20 +83,13 @@ export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Pro
 
 /** payment.completed: the money was collected (a line is payable only for a paid order). */
 export async function recordPayment(trx: Trx, p: EventData<'payment.completed'>): Promise<void> {
-  await lockOrder(trx, p.orderId);
-  await ensureOrder(trx, p.orderId);
-  await trx
-    .updateTable('orders')
-    .set({ paid_at: new Date(p.paidAt), paid_amount: p.amount })
-    .where('order_id', '=', p.orderId)
-    .where('paid_at', 'is', null)
-    .execute();
+  await orders.record(trx, p.orderId, { paid_at: new Date(p.paidAt), paid_amount: p.amount }, 'paid_at');
   await settleUp(trx, p.orderId);
 }
 
 /** shipping.delivered (정산 확정 of the seed): kept on the line for the statement. */
 export async function recordDelivery(trx: Trx, d: EventData<'shipping.delivered'>): Promise<void> {
-  await lockOrder(trx, d.orderId);
+  await orders.lock(trx, d.orderId);
   await trx
     .insertInto('deliveries')
     .values({
@@ -134,20 +111,13 @@ export async function recordDelivery(trx: Trx, d: EventData<'shipping.delivered'
 
 /** order.completed (구매확정): the order's lines become payable. */
 export async function recordCompletion(trx: Trx, c: EventData<'order.completed'>): Promise<void> {
-  await lockOrder(trx, c.orderId);
-  await ensureOrder(trx, c.orderId);
-  await trx
-    .updateTable('orders')
-    .set({ completed_at: new Date(c.completedAt) })
-    .where('order_id', '=', c.orderId)
-    .where('completed_at', 'is', null)
-    .execute();
+  await orders.record(trx, c.orderId, { completed_at: new Date(c.completedAt) }, 'completed_at');
   await settleUp(trx, c.orderId);
 }
 
 /** order.refund.completed (정산 차감): one deduction per seller whose items were refunded. */
 export async function recordRefund(trx: Trx, r: EventData<'order.refund.completed'>): Promise<void> {
-  await lockOrder(trx, r.orderId);
+  await orders.lock(trx, r.orderId);
   const sellers = [...new Set(r.items.map((i) => i.sellerId))];
   for (const sellerId of sellers) {
     const items = r.items.filter((i) => i.sellerId === sellerId);

@@ -2,7 +2,7 @@
  * 정산 지급 by hand: an admin marks a settlement paid when its money went out other than by a
  * payout batch (→ settlement.paid); refused while a batch's transfer is under way or done.
  */
-import { conflict, notFound } from '@mp/platform';
+import { conflict, notFound, publishOptions } from '@mp/platform';
 import type { Deps } from '../config.ts';
 
 export async function markPaid(
@@ -53,7 +53,7 @@ export async function markPaid(
       trx,
       'settlement.paid',
       { settlementId: id, sellerId: s.seller_id, amount: s.net_amount, paidAt: paidAt.toISOString() },
-      { aggregateKey: `settlement:${id}` },
+      publishOptions('settlement', id),
     );
   });
 }

@@ -11,7 +11,15 @@
  * anew; only one the bank never received is sent again, with the same id. A FAILED one keeps its
  * reason until an admin retries it: a new attempt with a new bank_tran_id.
  */
-import { conflict, newId, notFound, type Selectable, sql, type Transaction } from '@mp/platform';
+import {
+  conflict,
+  newId,
+  notFound,
+  publishOptions,
+  type Selectable,
+  sql,
+  type Transaction,
+} from '@mp/platform';
 import { newBankTranId, type TransferOutcome } from '../bank/openbanking.ts';
 import type { Database, PayoutsTable } from '../db/schema.ts';
 import type { PayoutContext } from './payout-context.ts';
@@ -247,7 +255,7 @@ async function record(ctx: PayoutContext, p: Payout, outcome: TransferOutcome): 
           reason: outcome.reason,
           failedAt: now.toISOString(),
         },
-        { aggregateKey: `settlement:${cur.settlement_id}` },
+        publishOptions('settlement', cur.settlement_id),
       );
     }
   });
@@ -266,6 +274,6 @@ async function settlementPaid(trx: Trx, ctx: PayoutContext, p: Payout, paidAt: D
     trx,
     'settlement.paid',
     { settlementId: p.settlement_id, sellerId: p.seller_id, amount: p.amount, paidAt: paidAt.toISOString() },
-    { aggregateKey: `settlement:${p.settlement_id}` },
+    publishOptions('settlement', p.settlement_id),
   );
 }

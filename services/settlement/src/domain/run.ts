@@ -6,7 +6,7 @@
  * Lines and refunds due before the period's end that no earlier run took are brought in (late
  * events are settled in the next run, never lost).
  */
-import { lockKey, newId, sql } from '@mp/platform';
+import { lockKey, newId, publishOptions, sql } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import { commissionVat, settlementFigures } from './arithmetic.ts';
 import type { Period } from './periods.ts';
@@ -158,7 +158,7 @@ async function settleSeller(
         netAmount,
         calculatedAt: calculatedAt.toISOString(),
       },
-      { aggregateKey: `settlement:${id}` },
+      publishOptions('settlement', id),
     );
     return id;
   });

@@ -6,7 +6,7 @@
  */
 
 import type { Documents } from '@mp/documents';
-import { jsonb, type Selectable, type Transaction } from '@mp/platform';
+import { jsonb, publishOptions, type Selectable, type Transaction } from '@mp/platform';
 import type { Deps } from '../config.ts';
 import type { Database, SettlementsTable } from '../db/schema.ts';
 import { sellerBusiness } from './seller-business.ts';
@@ -174,6 +174,6 @@ async function issueIn(
       netAmount: s.net_amount,
       completedAt: completedAt.toISOString(),
     },
-    { aggregateKey: `settlement:${s.id}` },
+    publishOptions('settlement', s.id),
   );
 }

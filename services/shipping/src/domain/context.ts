@@ -14,10 +14,3 @@ export interface ShippingContext {
   /** Days from dispatch to the expected delivery (택배 D+n). */
   deliveryDays: number;
 }
-
-/** Events about a shipment: in order per shipment, with the order's saga correlation id. */
-export const opts = (s: { id: string; user_id: string; correlation_id: string }) => ({
-  aggregateKey: `shipment:${s.id}`,
-  userId: s.user_id,
-  correlationId: s.correlation_id,
-});

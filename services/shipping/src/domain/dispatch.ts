@@ -1,6 +1,6 @@
-import { conflict, notFound, type Principal } from '@mp/platform';
+import { conflict, notFound, type Principal, publishOptions } from '@mp/platform';
 import type { Carrier } from '../db/schema.ts';
-import { opts, type Shipment, type ShippingContext } from './context.ts';
+import type { Shipment, ShippingContext } from './context.ts';
 import { announceLeg } from './exchanges.ts';
 
 /**
@@ -62,7 +62,7 @@ export async function dispatchShipment(
             dispatchedAt: now.toISOString(),
             sellerId: s.seller_id,
           },
-          opts(s),
+          publishOptions('shipment', s),
         );
       await announceLeg(ctx, trx, sent, { dispatchedAt: now });
       return sent;

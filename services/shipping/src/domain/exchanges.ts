@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
-import { jsonb, newId, type Transaction } from '@mp/platform';
+import { jsonb, newId, publishOptions, type Transaction } from '@mp/platform';
 import type { Database, ShipmentItem } from '../db/schema.ts';
-import { opts, type Shipment, type ShippingContext } from './context.ts';
+import type { Shipment, ShippingContext } from './context.ts';
 
 /** An exchange's leg as its events name it. */
 export const legOf = (s: Pick<Shipment, 'kind'>) =>
@@ -81,7 +81,7 @@ export async function bookExchange(
       deliveryShipmentId: outbound.id,
       requestedAt: pickup.requested_at.toISOString(),
     },
-    opts(pickup),
+    publishOptions('shipment', pickup),
   );
 }
 
@@ -121,20 +121,20 @@ export async function announceLeg(
         trackingNumber: s.tracking_number!,
         dispatchedAt: moved.dispatchedAt.toISOString(),
       },
-      opts(s),
+      publishOptions('shipment', s),
     );
   else if ('failed' in moved)
     await ctx.events.publish(
       trx,
       'shipping.exchange.failed',
       { ...base, reason: moved.failed, failedAt: new Date().toISOString() },
-      opts(s),
+      publishOptions('shipment', s),
     );
   else
     await ctx.events.publish(
       trx,
       'shipping.exchange.delivered',
       { ...base, deliveredAt: moved.deliveredAt.toISOString() },
-      opts(s),
+      publishOptions('shipment', s),
     );
 }

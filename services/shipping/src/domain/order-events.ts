@@ -1,7 +1,7 @@
 import type { EventOf } from '@mp/contracts';
-import { jsonb, newId, sql, type Transaction } from '@mp/platform';
+import { jsonb, newId, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database, ShipmentItem } from '../db/schema.ts';
-import { opts, type ShippingContext } from './context.ts';
+import type { ShippingContext } from './context.ts';
 import { bookReturn } from './returns.ts';
 
 /** order.created: remember the order's per-seller split and address until it is paid. */
@@ -98,7 +98,7 @@ export async function requestShipments(
         items,
         requestedAt: s.requested_at.toISOString(),
       },
-      opts(s),
+      publishOptions('shipment', s),
     );
   }
 }

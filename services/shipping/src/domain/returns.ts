@@ -1,8 +1,8 @@
 import type { EventOf } from '@mp/contracts';
-import { jsonb, newId, sql, type Transaction } from '@mp/platform';
+import { jsonb, newId, publishOptions, sql, type Transaction } from '@mp/platform';
 import { CarrierError } from '../carrier/port.ts';
 import type { Address, Carrier, Database, ShipmentItem } from '../db/schema.ts';
-import { opts, type Shipment, type ShippingContext } from './context.ts';
+import type { Shipment, ShippingContext } from './context.ts';
 
 /**
  * order.refund.requested (반품): the items are collected from the buyer (반품 회수), one return per
@@ -86,7 +86,7 @@ export async function bookReturn(
       sellerId: delivery.seller_id,
       ...(refundRequestId ? { refundRequestId } : {}),
     },
-    opts(r),
+    publishOptions('shipment', r),
   );
 }
 
@@ -179,13 +179,13 @@ export async function announceReturn(
       trx,
       'shipping.return.received',
       { ...base, receivedAt: what.receivedAt.toISOString() },
-      opts(s),
+      publishOptions('shipment', s),
     );
   else
     await ctx.events.publish(
       trx,
       'shipping.return.failed',
       { ...base, reason: what.failed, failedAt: new Date().toISOString() },
-      opts(s),
+      publishOptions('shipment', s),
     );
 }

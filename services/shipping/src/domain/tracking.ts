@@ -1,6 +1,6 @@
-import { sql } from '@mp/platform';
+import { publishOptions, sql } from '@mp/platform';
 import { CarrierError, type Tracking } from '../carrier/port.ts';
-import { opts, type Shipment, type ShippingContext } from './context.ts';
+import type { Shipment, ShippingContext } from './context.ts';
 import { announceLeg } from './exchanges.ts';
 import { announceReturn } from './returns.ts';
 
@@ -77,7 +77,7 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
             ...(step?.location ? { location: step.location } : {}),
             at: (step?.at ?? new Date()).toISOString(),
           },
-          opts(s),
+          publishOptions('shipment', s),
         );
     }
     if (t.failed) {
@@ -96,7 +96,7 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
             reason,
             failedAt: new Date().toISOString(),
           },
-          opts(s),
+          publishOptions('shipment', s),
         );
     } else if (t.delivered) {
       const at = t.steps.find((x) => x.level >= 6)?.at ?? new Date();
@@ -116,7 +116,7 @@ export async function applyTracking(ctx: ShippingContext, id: string, t: Trackin
             userId: s.user_id,
             items: s.items,
           },
-          opts(s),
+          publishOptions('shipment', s),
         );
     }
     return s;

@@ -2,6 +2,7 @@ import {
   type App,
   createRoute,
   decodeCursor,
+  isId,
   jsonBody,
   jsonResponse,
   keysetPage,
@@ -22,9 +23,8 @@ import { shipmentDto } from './schemas.ts';
 
 /** A shipment id in a path: anything that is not one of ours is simply not found (404), like an unknown one. */
 const idParam = z.object({ id: z.string().min(1).max(64) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function shipmentId(id: string): string {
-  if (!UUID.test(id)) throw notFound('SHIPMENT_NOT_FOUND', 'No such shipment');
+  if (!isId(id)) throw notFound('SHIPMENT_NOT_FOUND', 'No such shipment');
   return id;
 }
 const anyone = requireRole('buyer', 'seller', 'admin');

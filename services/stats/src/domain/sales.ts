@@ -5,7 +5,7 @@
  * (a payment, a cancellation) is counted exactly once, when both are known.
  */
 import type { EventData } from '@mp/contracts';
-import { jsonb, lockKey, type Selectable, sql, type Transaction } from '@mp/platform';
+import { jsonb, orderReadModel, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, OrdersTable } from '../db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -38,58 +38,31 @@ async function bump(trx: Trx, at: string | Date, sellerId: string, add: Partial<
   );
 }
 
-const lockOrder = (trx: Trx, orderId: string) => lockKey(trx, `stats-order:${orderId}`);
-const ensureOrder = (trx: Trx, orderId: string) =>
-  trx
-    .insertInto('orders')
-    .values({ order_id: orderId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+/** The kit's read model of orders: each step locks the order, and its facts are set once. */
+const orders = orderReadModel<Database>('stats');
 
 async function facts(trx: Trx, orderId: string) {
   return trx.selectFrom('orders').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
 }
 
 export async function countOrder(trx: Trx, o: EventData<'order.created'>): Promise<void> {
-  await lockOrder(trx, o.orderId);
-  await ensureOrder(trx, o.orderId);
   const gross = new Map<string, number>();
   for (const i of o.items) gross.set(i.sellerId, (gross.get(i.sellerId) ?? 0) + i.price * i.quantity);
   const sellers = [...gross].map(([sellerId, g]) => ({ sellerId, gross: g }));
-  const fresh = await trx
-    .updateTable('orders')
-    .set({ created_at: new Date(o.createdAt), sellers: jsonb(sellers) })
-    .where('order_id', '=', o.orderId)
-    .where('sellers', 'is', null)
-    .returning('order_id')
-    .executeTakeFirst();
-  if (!fresh) return;
+  const created = { created_at: new Date(o.createdAt), sellers: jsonb(sellers) };
+  if (!(await orders.record(trx, o.orderId, created, 'sellers'))) return;
   await bump(trx, o.createdAt, PLATFORM, { orders: 1, ordered_amount: o.payableAmount });
   for (const s of sellers) await bump(trx, o.createdAt, s.sellerId, { orders: 1, ordered_amount: s.gross });
   await countPending(trx, await facts(trx, o.orderId));
 }
 
 export async function countPayment(trx: Trx, p: EventData<'payment.completed'>): Promise<void> {
-  await lockOrder(trx, p.orderId);
-  await ensureOrder(trx, p.orderId);
-  await trx
-    .updateTable('orders')
-    .set({ paid_at: new Date(p.paidAt), paid_amount: p.amount })
-    .where('order_id', '=', p.orderId)
-    .where('paid_at', 'is', null)
-    .execute();
+  await orders.record(trx, p.orderId, { paid_at: new Date(p.paidAt), paid_amount: p.amount }, 'paid_at');
   await countPending(trx, await facts(trx, p.orderId));
 }
 
 export async function countCancellation(trx: Trx, c: EventData<'order.cancelled'>): Promise<void> {
-  await lockOrder(trx, c.orderId);
-  await ensureOrder(trx, c.orderId);
-  await trx
-    .updateTable('orders')
-    .set({ cancelled_at: new Date(c.cancelledAt) })
-    .where('order_id', '=', c.orderId)
-    .where('cancelled_at', 'is', null)
-    .execute();
+  await orders.record(trx, c.orderId, { cancelled_at: new Date(c.cancelledAt) }, 'cancelled_at');
   await countPending(trx, await facts(trx, c.orderId));
 }
 
@@ -117,16 +90,8 @@ async function countPending(trx: Trx, f: Selectable<OrdersTable>) {
 
 /** 구매확정 carries its items: counted at once, per seller at 판매가. */
 export async function countCompletion(trx: Trx, c: EventData<'order.completed'>): Promise<void> {
-  await lockOrder(trx, c.orderId);
-  await ensureOrder(trx, c.orderId);
-  const first = await trx
-    .updateTable('orders')
-    .set({ completed_at: new Date(c.completedAt) })
-    .where('order_id', '=', c.orderId)
-    .where('completed_at', 'is', null)
-    .returning('order_id')
-    .executeTakeFirst();
-  if (!first) return;
+  if (!(await orders.record(trx, c.orderId, { completed_at: new Date(c.completedAt) }, 'completed_at')))
+    return;
   await bump(trx, c.completedAt, PLATFORM, { completed_orders: 1, completed_amount: c.payableAmount });
   const gross = new Map<string, number>();
   for (const i of c.items) gross.set(i.sellerId, (gross.get(i.sellerId) ?? 0) + i.price * i.quantity);

@@ -1,7 +1,9 @@
 import {
+  isId,
   type Kysely,
   newId,
   notFound,
+  publishOptions,
   type Selectable,
   type ServiceDeps,
   type Transaction,
@@ -39,11 +41,9 @@ export const toAddressDto = (a: Selectable<AddressesTable>) => ({
   updatedAt: a.updated_at.toISOString(),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One of the user's own addresses; another user's (or a made-up id) is a 404 alike. */
 async function ownAddress(trx: Trx | Kysely<Database>, userId: string, id: string) {
-  const row = UUID.test(id)
+  const row = isId(id)
     ? await trx
         .selectFrom('addresses')
         .selectAll()
@@ -108,7 +108,7 @@ export async function addAddress(deps: Deps, userId: string, input: AddressInput
       trx,
       'user.address.created',
       { userId, addressId: row.id, isDefault, createdAt: row.created_at.toISOString() },
-      { userId, aggregateKey: `user:${userId}` },
+      publishOptions('user', userId, { userId }),
     );
     return row;
   });

@@ -1,4 +1,5 @@
 import type { EventPublisher, Transaction } from '@mp/platform';
+import { publishOptions } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { type GradePolicy, gradeFor, netPaidInWindow } from './grades.ts';
 
@@ -31,7 +32,7 @@ export async function reevaluateGrade(
       trx,
       'user.updated',
       { userId, changes: ['grade'], grade, status: user.status, updatedAt: now.toISOString() },
-      { userId, aggregateKey: `user:${userId}` },
+      publishOptions('user', userId, { userId }),
     );
   }
   return grade;

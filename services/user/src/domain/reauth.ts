@@ -1,27 +1,7 @@
-import {
-  ApiError,
-  conflict,
-  forbidden,
-  type Principal,
-  Throttle,
-  type ThrottleKey,
-  unprocessable,
-} from '@mp/platform';
-import type { UserDeps } from '../config.ts';
+import { ApiError, conflict, forbidden, type Principal, type ThrottleKey, unprocessable } from '@mp/platform';
+import type { UserContext, UserDeps } from '../config.ts';
 import { verifyPassword } from './passwords.ts';
 import { liveUser, setPassword, type UserRow } from './users.ts';
-
-const throttles = new WeakMap<object, Throttle>();
-
-/** The throttle of current-password checks, one per service instance (the `ratelimits` store). */
-export function throttleOf(deps: UserDeps): Throttle {
-  let t = throttles.get(deps.db);
-  if (!t) {
-    t = new Throttle(deps.dapr, deps.log);
-    throttles.set(deps.db, t);
-  }
-  return t;
-}
 
 const keyOf = (deps: UserDeps, userId: string): ThrottleKey => {
   const c = deps.config;
@@ -45,10 +25,10 @@ const field = (code: string, detail: string, message: string) =>
  * Checks the account's current password under the throttle (counted before the check, as a
  * sign-in is): repeated wrong guesses slow down and then lock (429), a down store refuses (503).
  */
-export async function confirmPassword(deps: UserDeps, user: UserRow, password: string | undefined) {
+export async function confirmPassword(deps: UserContext, user: UserRow, password: string | undefined) {
   if (password === undefined)
     throw field('CURRENT_PASSWORD_REQUIRED', 'Confirm this with the current password', 'required');
-  await throttleOf(deps).guard(
+  await deps.passwordChecks.guard(
     [keyOf(deps, user.id)],
     async () => {
       if (!(await verifyPassword(user.password_hash, password)))
@@ -63,7 +43,7 @@ export async function confirmPassword(deps: UserDeps, user: UserRow, password: s
  * account without one (social sign-in only) a sign-in within REAUTH_MAX_AGE_SECONDS.
  */
 export async function reauthenticate(
-  deps: UserDeps,
+  deps: UserContext,
   principal: Principal,
   user: UserRow,
   currentPassword: string | undefined,
@@ -79,7 +59,7 @@ export async function reauthenticate(
 }
 
 /** Changes the password after checking the current one; auth ends the account's sessions on the event. */
-export async function changePassword(deps: UserDeps, userId: string, current: string, next: string) {
+export async function changePassword(deps: UserContext, userId: string, current: string, next: string) {
   const user = await liveUser(deps.db, userId);
   if (!user.password_hash)
     throw conflict('NO_PASSWORD', 'This account signs in through a provider; set a password by resetting it');

@@ -1,19 +1,19 @@
 import {
   conflict,
-  forbidden,
+  isId,
   type Kysely,
   newId,
   notFound,
+  publishOptions,
   type Selectable,
   type ServiceDeps,
   type Transaction,
-  unprocessable,
 } from '@mp/platform';
 import type { Database, Role, UserStatus, UsersTable } from '../db/schema.ts';
 import { hashPassword } from './passwords.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type Deps = Pick<ServiceDeps<Database>, 'db' | 'events'>;
+export type Deps = Pick<ServiceDeps<Database>, 'db' | 'events'>;
 export type UserRow = Selectable<UsersTable>;
 
 export interface NewUser {
@@ -25,10 +25,6 @@ export interface NewUser {
   /** The email is proven already (a provider verified it; the operator's admin account). */
   emailVerified?: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids are UUIDs; anything else names no account (404, never a database error). */
-export const isUserId = (id: string) => UUID.test(id);
 
 export const toUserDto = (u: UserRow) => ({
   id: u.id,
@@ -53,13 +49,13 @@ export const findLiveByEmail = (db: Db, email: string) =>
 
 /** Any account by id, deleted ones included (scrubbed). */
 export const findById = (db: Db, id: string) =>
-  isUserId(id)
+  isId(id)
     ? db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     : Promise.resolve(undefined);
 
 /** The caller's own live account; a deleted one is gone (404). */
 export async function liveUser(db: Db, id: string, lock = false): Promise<UserRow> {
-  if (!isUserId(id)) throw notFound('USER_NOT_FOUND', 'No such account');
+  if (!isId(id)) throw notFound('USER_NOT_FOUND', 'No such account');
   let q = db.selectFrom('users').selectAll().where('id', '=', id).where('deleted_at', 'is', null);
   if (lock) q = q.forUpdate();
   const user = await q.executeTakeFirst();
@@ -67,7 +63,7 @@ export async function liveUser(db: Db, id: string, lock = false): Promise<UserRo
   return user;
 }
 
-const updated = async (
+export const updated = async (
   trx: Transaction<Database>,
   deps: Deps,
   user: { id: string; status: UserStatus },
@@ -78,7 +74,7 @@ const updated = async (
     trx,
     'user.updated',
     { userId: user.id, changes, status: user.status, updatedAt: at.toISOString() },
-    { userId: user.id, aggregateKey: `user:${user.id}` },
+    publishOptions('user', user.id, { userId: user.id }),
   );
 
 /** Creates the account and its `user.created` event in one transaction; a taken email is a 409. */
@@ -114,7 +110,7 @@ export async function createUser(deps: Deps, input: NewUser): Promise<UserRow> {
           emailVerified: user.email_verified_at !== null,
           createdAt: user.created_at.toISOString(),
         },
-        { userId: user.id, aggregateKey: `user:${user.id}` },
+        publishOptions('user', user.id, { userId: user.id }),
       );
       return user;
     });
@@ -202,120 +198,4 @@ export async function markEmailVerified(deps: Deps, userId: string): Promise<voi
       .execute();
     await updated(trx, deps, user, ['emailVerified'], now);
   });
-}
-
-/**
- * Deletes the account (회원 탈퇴): soft, keeping the row for the orders that name it, with every
- * personal field scrubbed and the addresses removed. `user.deleted` makes auth end its sessions.
- */
-export async function deleteAccount(deps: Deps, userId: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const user = await liveUser(trx, userId, true);
-    if (user.role === 'admin')
-      throw forbidden('ADMIN_CANNOT_DELETE', 'An admin account is removed by another admin');
-    const now = new Date();
-    await trx.deleteFrom('addresses').where('user_id', '=', user.id).execute();
-    await trx
-      .updateTable('users')
-      .set({
-        email: `deleted-${user.id}@deleted.invalid`,
-        name: '탈퇴한 회원',
-        phone: null,
-        password_hash: null,
-        marketing_consent: false,
-        status: 'DELETED',
-        deleted_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', user.id)
-      .execute();
-    await deps.events.publish(
-      trx,
-      'user.deleted',
-      { userId: user.id, deletedAt: now.toISOString() },
-      { userId: user.id, aggregateKey: `user:${user.id}` },
-    );
-  });
-}
-
-/** Suspends (정지) or restores an account for admin; repeating it changes nothing and publishes nothing. */
-export async function setStatus(
-  deps: Deps,
-  userId: string,
-  status: 'ACTIVE' | 'SUSPENDED',
-  reason?: string,
-): Promise<{ user: UserRow; changed: boolean }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const user = await liveUser(trx, userId, true);
-    if (user.role === 'admin' && status === 'SUSPENDED')
-      throw unprocessable('ADMIN_NOT_SUSPENDABLE', 'An admin account cannot be suspended');
-    if (user.status === status) return { user, changed: false };
-    const now = new Date();
-    const row = await trx
-      .updateTable('users')
-      .set({
-        status,
-        suspended_at: status === 'SUSPENDED' ? now : null,
-        suspended_reason: status === 'SUSPENDED' ? (reason ?? null) : null,
-        updated_at: now,
-      })
-      .where('id', '=', user.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await updated(trx, deps, row, ['status'], now);
-    return { user: row, changed: true };
-  });
-}
-
-/**
- * The account an OIDC provider vouches for: an existing one when the provider verified the email,
- * otherwise a new buyer without a password. An unverified email never takes over an account.
- * An existing account that never proved its email (a password sign-up nobody confirmed) may have
- * been registered by someone else in advance (pre-account takeover): the provider's verified
- * email makes it the owner's, so the password goes (`takenOver`; `user.updated` names the password
- * and auth ends every session started before) and the email counts as verified.
- */
-export async function accountForExternalIdentity(
-  deps: Deps,
-  input: { email: string; emailVerified: boolean; name: string },
-): Promise<{ user: UserRow; created: boolean; takenOver: boolean }> {
-  const existing = await findLiveByEmail(deps.db, input.email);
-  if (existing) {
-    if (!input.emailVerified)
-      throw conflict(
-        'ACCOUNT_EXISTS',
-        'An account with this email exists; sign in with its password to link the provider',
-      );
-    if (existing.email_verified_at !== null) return { user: existing, created: false, takenOver: false };
-    return deps.db.transaction().execute(async (trx) => {
-      const user = await liveUser(trx, existing.id, true);
-      if (user.email_verified_at !== null) return { user, created: false, takenOver: false };
-      const now = new Date();
-      const row = await trx
-        .updateTable('users')
-        .set({ password_hash: null, email_verified_at: now, updated_at: now })
-        .where('id', '=', user.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await updated(trx, deps, row, ['password', 'emailVerified'], now);
-      return { user: row, created: false, takenOver: user.password_hash !== null };
-    });
-  }
-  try {
-    const user = await createUser(deps, {
-      email: input.email,
-      password: null,
-      name: input.name,
-      phone: null,
-      role: 'buyer',
-      emailVerified: input.emailVerified,
-    });
-    return { user, created: true, takenOver: false };
-  } catch (err) {
-    // Two first sign-ins at once: the other one created it.
-    const again =
-      (err as { code?: string }).code === 'EMAIL_TAKEN' && (await findLiveByEmail(deps.db, input.email));
-    if (again && input.emailVerified) return { user: again, created: false, takenOver: false };
-    throw err;
-  }
 }

@@ -9,14 +9,9 @@ import {
   z,
 } from '@mp/platform';
 import type { UserDeps } from '../config.ts';
+import { accountForExternalIdentity } from '../domain/external-identity.ts';
 import { verifyPassword } from '../domain/passwords.ts';
-import {
-  accountForExternalIdentity,
-  findById,
-  findLiveByEmail,
-  markEmailVerified,
-  setPassword,
-} from '../domain/users.ts';
+import { findById, findLiveByEmail, markEmailVerified, setPassword } from '../domain/users.ts';
 import { adminUser, internalUser, role, toAdmin, toInternal, userIdParam } from './internal-schemas.ts';
 import { password } from './schemas.ts';
 

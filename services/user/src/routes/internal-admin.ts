@@ -1,7 +1,7 @@
 import { type App, createRoute, jsonBody, jsonResponse, pageOf, pageQuery, problems, z } from '@mp/platform';
 import type { UserDeps } from '../config.ts';
 import { listAccounts } from '../domain/account-list.ts';
-import { setStatus } from '../domain/users.ts';
+import { setStatus } from '../domain/account-status.ts';
 import { adminUser, role, status, toAdmin, userIdParam } from './internal-schemas.ts';
 
 const statusBody = jsonBody(

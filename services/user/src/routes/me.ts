@@ -9,11 +9,12 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
-import { gradePolicy, type UserDeps } from '../config.ts';
+import { gradePolicy, type UserContext } from '../config.ts';
+import { deleteAccount } from '../domain/account-status.ts';
 import { netPaidInWindow, nextGrade, purchaseCounters } from '../domain/grades.ts';
 import { changePassword, reauthenticate } from '../domain/reauth.ts';
 import { VIEWS_STORE, viewsKey, WISHLISTS_STORE, wishlistKey } from '../domain/saved-lists.ts';
-import { deleteAccount, liveUser, toUserDto, updateProfile } from '../domain/users.ts';
+import { liveUser, toUserDto, updateProfile } from '../domain/users.ts';
 import { mobile, password, userDto } from './schemas.ts';
 
 const getMe = createRoute({
@@ -92,7 +93,7 @@ const getGrade = createRoute({
   },
 });
 
-export function meRoutes(app: App, deps: UserDeps) {
+export function meRoutes(app: App, deps: UserContext) {
   const { db } = deps;
   app.openapi(getMe, async (c) => c.json(toUserDto(await liveUser(db, principalOf(c).userId)), 200));
 
