@@ -11,7 +11,15 @@
  * anew; only one the bank never received is sent again, with the same id. A FAILED one keeps its
  * reason until an admin retries it: a new attempt with a new bank_tran_id.
  */
-import { conflict, newId, notFound, type Selectable, sql, type Transaction } from '@mp/platform';
+import {
+  conflict,
+  currentConfig,
+  newId,
+  notFound,
+  type Selectable,
+  sql,
+  type Transaction,
+} from '@mp/platform';
 import { newBankTranId, type TransferOutcome } from '../bank/openbanking.ts';
 import type { Database, PayoutsTable } from '../db/schema.ts';
 import type { PayoutContext } from './payout-context.ts';
@@ -21,7 +29,7 @@ type Trx = Transaction<Database>;
 type Payout = Selectable<PayoutsTable>;
 
 /** No active hold on the row's seller, nor on its settlement. */
-const notHeld = (seller: string, settlement: string) => sql<boolean>`not exists (
+export const notHeld = (seller: string, settlement: string) => sql<boolean>`not exists (
   select 1 from holds h where h.released_at is null and h.seller_id = ${sql.ref(seller)}
     and (h.settlement_id is null or h.settlement_id = ${sql.ref(settlement)}))`;
 
