@@ -20,6 +20,17 @@ beforeAll(async () => {
   });
 });
 
+/** The seller's in-app message of a template, about this product (its approved name). */
+const toldSeller = (template: string) =>
+  eventually(
+    async () =>
+      (await api('GET', '/api/v1/notifications', { token: shoe.seller.token })).body.items?.find(
+        (i: { template: string }) => i.template === template,
+      ),
+    30_000,
+    `the seller's ${template} message`,
+  );
+
 async function order(token: string) {
   const res = await api('POST', '/api/v1/orders', {
     token,
@@ -43,6 +54,8 @@ describe("an approved product's edit is held for review", () => {
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     expect(edited.body).toMatchObject({ price: 50_000, revision: { status: 'PENDING' } });
     const revisionId = edited.body.revision.id as string;
+    // The seller is told the edit waits for review.
+    expect((await toldSeller('product-revision-held')).title).toBe('상품 수정 내용이 심사 중입니다');
 
     // The review queue on the dashboard and in the admin's list.
     const dashboard = await api('GET', '/api/v1/admin/dashboard', { token: admin });
@@ -65,6 +78,7 @@ describe("an approved product's edit is held for review", () => {
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body).toMatchObject({ price: 65_000, name: '심사 운동화 리뉴얼' });
+    await toldSeller('product-revision-approved');
 
     const after = await order(who.token);
     expect(after).toMatchObject({ totalAmount: 65_000 });
@@ -116,5 +130,6 @@ describe("an approved product's edit is held for review", () => {
     const mine = await api('GET', `/api/v1/products/${shoe.productId}`, { token: shoe.seller.token });
     expect(mine.body.description).not.toBe('세계 최고 100% 보장');
     expect(mine.body.revision).toMatchObject({ status: 'REJECTED', rejectionReason: '과장 광고' });
+    expect((await toldSeller('product-revision-rejected')).body).toContain('과장 광고');
   });
 });

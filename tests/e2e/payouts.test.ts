@@ -199,6 +199,16 @@ describe('a payout batch (지급 배치)', () => {
       token: admin,
     });
     expect(waiting.body.items.map((p: { id: string }) => p.id)).toEqual([failed.id]);
+    // The seller is told, with the bank's reason.
+    const told = await eventually(
+      async () =>
+        (await api('GET', '/api/v1/notifications', { token: bad.token })).body.items?.find(
+          (i: { template: string }) => i.template === 'settlement-payout-failed',
+        ),
+      30_000,
+      'the seller told of the refused transfer',
+    );
+    expect(told.body).toContain('거래정지 계좌');
 
     // Running the batch again pays nobody twice.
     const again = await api('POST', '/api/v1/settlements/payout-batches', {

@@ -32,6 +32,7 @@ const RETURN_FEE = 3_000;
 let admin: string;
 let seller: Party;
 let tee: Listed;
+let socks: Listed;
 beforeAll(async () => {
   admin = await adminToken();
   seller = await verifiedSeller(admin);
@@ -41,20 +42,31 @@ beforeAll(async () => {
     price: 21_000,
     stock: 20,
   });
-  await eventually(async () => (await stockOf(seller, tee.sku))?.onHand === 20, 20_000, 'the tee in stock');
+  socks = await listedProduct(admin, seller, {
+    categoryId: await category(admin),
+    name: '반품 테스트 양말',
+    price: 9_000,
+    stock: 20,
+  });
+  for (const p of [tee, socks])
+    await eventually(async () => (await stockOf(seller, p.sku))?.onHand === 20, 20_000, 'in stock');
 });
 
-/** A delivered order of two tees, and its return of both requested; the pickup booked and brought back. */
-async function returnedParcel(tag: string, returnReason: 'CHANGE_OF_MIND' | 'SELLER_FAULT') {
+/** A delivered order (two tees, or the lines given), its buyer and its correlation headers. */
+async function delivered(
+  tag: string,
+  lines: { p: Listed; quantity: number }[] = [{ p: tee, quantity: 2 }],
+  shippingAddress = address,
+) {
   const who = await buyer(tag);
   const headers = { 'x-correlation-id': `e2e-${tag}-${randomUUID()}` };
   const placed = await api('POST', '/api/v1/orders', {
     token: who.token,
     headers: { ...headers, 'idempotency-key': randomUUID() },
     body: {
-      shippingAddress: address,
+      shippingAddress,
       paymentMethod: 'card',
-      items: [{ productId: tee.productId, sku: tee.sku, quantity: 2 }],
+      items: lines.map(({ p, quantity }) => ({ productId: p.productId, sku: p.sku, quantity })),
     },
   });
   expect(placed.status, JSON.stringify(placed.body)).toBe(201);
@@ -63,6 +75,16 @@ async function returnedParcel(tag: string, returnReason: 'CHANGE_OF_MIND' | 'SEL
   await orderReaches(who, order.id, 'PREPARING');
   await shipAndDeliver(order, [seller], headers);
   await orderReaches(who, order.id, 'DELIVERED');
+  return { who, order, headers };
+}
+
+/** A delivered order (two tees, or the lines given), and its return of everything requested; the pickup booked and brought back. */
+async function returnedParcel(
+  tag: string,
+  returnReason: 'CHANGE_OF_MIND' | 'SELLER_FAULT',
+  lines?: { p: Listed; quantity: number }[],
+) {
+  const { who, order, headers } = await delivered(tag, lines);
   const sold = (await stockOf(seller, tee.sku))!.onHand;
 
   const asked = await api('POST', `/api/v1/orders/${order.id}/refund-requests`, {
@@ -86,7 +108,10 @@ async function returnedParcel(tag: string, returnReason: 'CHANGE_OF_MIND' | 'SEL
     30_000,
     'the pickup booked with the carrier',
   );
-  expect(pickup).toMatchObject({ status: 'DISPATCHED', items: [{ sku: tee.sku, quantity: 2 }] });
+  const sent = (lines ?? [{ p: tee, quantity: 2 }]).map(({ p, quantity }) => ({ sku: p.sku, quantity }));
+  expect(pickup).toMatchObject({ status: 'DISPATCHED' });
+  expect(pickup.items).toHaveLength(sent.length);
+  expect(pickup.items).toEqual(expect.arrayContaining(sent.map((l) => expect.objectContaining(l))));
   const early = await api('POST', `/api/v1/orders/${order.id}/refund-requests/${requestId}/inspection`, {
     token: seller.token,
     body: { result: 'ACCEPTED' },
@@ -197,5 +222,111 @@ describe('반품 with inspection', () => {
     // Purchase can be confirmed again: the goods stay with the buyer.
     const confirmed = await api('POST', `/api/v1/orders/${order.id}/confirm`, { token: who.token });
     expect([confirmed.status, confirmed.body.status]).toEqual([200, 'COMPLETED']);
+  });
+
+  it('accepted in part: the tees refunded less the fee and restocked, the socks rejected and split off; an admin overturns the rejection', async () => {
+    const { who, order, requestId } = await returnedParcel('return-part', 'CHANGE_OF_MIND', [
+      { p: tee, quantity: 2 },
+      { p: socks, quantity: 1 },
+    ]);
+    const socksSold = (await stockOf(seller, socks.sku))!.onHand;
+    const teesSold = (await stockOf(seller, tee.sku))!.onHand;
+    const itemOf = (p: Listed) =>
+      order.items.find((i: { productId: string }) => i.productId === p.productId) as { id: string };
+    const teesWorth = 2 * 21_000;
+    const ok = await inspect(order.id, requestId, {
+      result: 'ACCEPTED',
+      reason: '양말은 착용 흔적이 있습니다',
+      photoFileIds: [randomUUID()],
+      lines: [{ itemId: itemOf(socks).id, result: 'REJECTED' }],
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const [kept, split] = ok.body.refundRequests;
+    expect(kept).toMatchObject({
+      status: 'ACCEPTED',
+      amount: teesWorth,
+      returnShippingFee: RETURN_FEE,
+      refundAmount: teesWorth - RETURN_FEE,
+      inspection: { splitInto: split.id },
+    });
+    expect(split).toMatchObject({
+      status: 'REJECTED',
+      splitFrom: requestId,
+      items: [{ itemId: itemOf(socks).id, quantity: 1 }],
+    });
+
+    // The tees' money comes back less the fee and the tees go back on hand; the socks stay sold.
+    const refunded = await orderReaches(who, order.id, 'PARTIALLY_REFUNDED');
+    expect(refunded.refundedAmount).toBe(teesWorth - RETURN_FEE);
+    await eventually(
+      async () => (await stockOf(seller, tee.sku))?.onHand === teesSold + 2,
+      30_000,
+      'the tees back on hand',
+    );
+    expect((await stockOf(seller, socks.sku))!.onHand).toBe(socksSold);
+    await told(who, 'return-accepted', order.id);
+    const rejected = await told(who, 'return-rejected', order.id);
+    expect(rejected.body).toContain('양말은 착용 흔적이 있습니다');
+    const disputed = await api('GET', '/api/v1/orders/returns?status=REJECTED&limit=100', { token: admin });
+    expect(disputed.body.items.find((r: { id: string }) => r.id === split.id)).toMatchObject({
+      splitFrom: requestId,
+      rejectionReason: '양말은 착용 흔적이 있습니다',
+    });
+
+    // The buyer disputes; an admin overturns the socks' rejection: refunded whole (the fee was kept once).
+    const settled = await api('POST', `/api/v1/orders/${order.id}/refund-requests/${split.id}/inspection`, {
+      token: admin,
+      body: { result: 'ACCEPTED' },
+    });
+    expect(settled.status, JSON.stringify(settled.body)).toBe(200);
+    expect(settled.body.refundRequests[1]).toMatchObject({ returnShippingFee: 0, refundAmount: 9_000 });
+    const final = await orderReaches(who, order.id, 'REFUNDED');
+    expect(final.refundedAmount).toBe(order.payableAmount - RETURN_FEE);
+    expect(await paymentOf(who, order.id)).toMatchObject({ balanceAmount: RETURN_FEE });
+    await eventually(
+      async () => (await stockOf(seller, socks.sku))?.onHand === socksSold + 1,
+      30_000,
+      'the socks back on hand',
+    );
+  });
+
+  it('a pickup the carrier cannot make: the buyer and the seller told, the return listed for an admin, who settles it', async () => {
+    const { who, order } = await delivered('return-nopickup', [{ p: tee, quantity: 1 }], {
+      ...address,
+      zipCode: '99123',
+    });
+    const asked = await api('POST', `/api/v1/orders/${order.id}/refund-requests`, {
+      token: who.token,
+      body: { reason: '사이즈가 맞지 않아요' },
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    const requestId = asked.body.refundRequests[0].id;
+    const failed = await eventually(
+      async () => {
+        const r = (await orderOf(who, order.id)).refundRequests[0];
+        return r.status === 'PICKUP_FAILED' ? r : undefined;
+      },
+      30_000,
+      'the pickup failed',
+    );
+    expect(failed.pickupFailure).toBeTruthy();
+    const buyerTold = await told(who, 'return-pickup-failed', order.id);
+    expect(buyerTold.body).toContain(failed.pickupFailure);
+    await told(seller, 'seller-return-pickup-failed', order.id);
+    const waiting = await api('GET', '/api/v1/orders/returns?status=PICKUP_FAILED&limit=100', {
+      token: admin,
+    });
+    expect(waiting.body.items.find((r: { id: string }) => r.id === requestId)).toMatchObject({
+      orderId: order.id,
+      status: 'PICKUP_FAILED',
+    });
+    // The seller cannot inspect what never came back; an admin settles it (the buyer keeps the tee).
+    const sellerTries = await inspect(order.id, requestId, { result: 'ACCEPTED' });
+    expect(sellerTries.status).toBe(409);
+    const settled = await api('POST', `/api/v1/orders/${order.id}/refund-requests/${requestId}/inspection`, {
+      token: admin,
+      body: { result: 'REJECTED', reason: '회수 불가 지역: 구매자와 통화 후 반품 철회' },
+    });
+    expect([settled.status, settled.body.status]).toEqual([200, 'DELIVERED']);
   });
 });

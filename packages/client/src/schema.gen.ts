@@ -1551,8 +1551,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos */
+        /** 검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos, or judges its lines apart (the rejected ones split off into a rejected return) */
         post: operations["postOrdersByIdRefundRequestsByRequestIdInspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returns (반품), newest first, by status: what waits for an admin (PICKUP_FAILED, REJECTED ones disputed) or a seller (RECEIVED: to inspect); a seller's own, any for an admin */
+        get: operations["getOrdersReturns"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3174,6 +3191,7 @@ export interface components {
                     result: "ACCEPTED" | "REJECTED";
                     /** @enum {string} */
                     role: "SELLER" | "ADMIN";
+                    splitInto?: string;
                 } | null;
                 items: {
                     amount: number;
@@ -3191,6 +3209,7 @@ export interface components {
                 returnShipmentId: string | null;
                 returnShippingFee: number;
                 sellerId: string | null;
+                splitFrom: string | null;
                 /** @enum {string} */
                 status: "REQUESTED" | "PICKUP_FAILED" | "RECEIVED" | "ACCEPTED" | "REJECTED" | "COMPLETED";
             }[];
@@ -3539,6 +3558,28 @@ export interface components {
             /** @enum {string} */
             status: "RESERVED" | "SOLD" | "RELEASED" | "EXPIRED" | "RETURNED";
         };
+        ReturnSummary: {
+            amount: number;
+            id: string;
+            inspectedAt: string | null;
+            items: {
+                amount: number;
+                itemId: string;
+                quantity: number;
+            }[];
+            orderId: string;
+            pickupFailure: string | null;
+            reason: string;
+            rejectionReason: string | null;
+            requestedAt: string;
+            /** @enum {string} */
+            returnReason: "CHANGE_OF_MIND" | "SELLER_FAULT";
+            sellerId: string | null;
+            splitFrom: string | null;
+            /** @enum {string} */
+            status: "REQUESTED" | "PICKUP_FAILED" | "RECEIVED" | "ACCEPTED" | "REJECTED" | "COMPLETED";
+            userId: string;
+        };
         Review: {
             content: string;
             createdAt: string;
@@ -3636,6 +3677,8 @@ export interface components {
             /** @description 환불 차감 */
             refundAmount: number;
             refundCount: number;
+            /** @description 반품배송비: return shipping fees buyers' refunds left with the seller, added */
+            returnShippingFee: number;
             sellerId: string;
             /** @description 배송비 */
             shippingFee: number;
@@ -14083,9 +14126,11 @@ export interface operations {
                 "application/json": {
                     lines?: {
                         /** @enum {string} */
-                        condition: "RESELLABLE" | "DAMAGED";
+                        condition?: "RESELLABLE" | "DAMAGED";
                         /** Format: uuid */
                         itemId: string;
+                        /** @enum {string} */
+                        result?: "ACCEPTED" | "REJECTED";
                     }[];
                     photoFileIds?: string[];
                     reason?: string;
@@ -14185,6 +14230,94 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
+                    };
+                };
+            };
+        };
+    };
+    getOrdersReturns: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                sellerId?: string;
+                status?: "REQUESTED" | "PICKUP_FAILED" | "RECEIVED" | "ACCEPTED" | "REJECTED" | "COMPLETED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Returns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReturnSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not allowed: ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ROLE_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Unexpected error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_BUSY";
                     };
                 };
             };
@@ -19207,6 +19340,7 @@ export interface operations {
                             lines: number;
                             netAmount: number;
                             refundDeductions: number;
+                            returnShippingFees: number;
                         };
                         sellerId: string | null;
                     };

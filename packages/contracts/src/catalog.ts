@@ -108,6 +108,24 @@ export const eventCatalog = {
     subscribers: ['search', 'notification'],
     data: c.productRejected,
   },
+  'product.revision.submitted': {
+    publisher: 'product',
+    subscribers: ['notification'],
+    data: c.productRevisionSubmitted,
+    why: 'the seller hears that its edit of an approved product waits for review (the approved version sells meanwhile)',
+  },
+  'product.revision.approved': {
+    publisher: 'product',
+    subscribers: ['notification'],
+    data: c.productRevisionApproved,
+    why: 'the seller hears its held edit is live (product.updated carries the change itself)',
+  },
+  'product.revision.rejected': {
+    publisher: 'product',
+    subscribers: ['notification'],
+    data: c.productRevisionRejected,
+    why: 'the seller hears why its held edit was turned down',
+  },
   'product.stock.changed': { publisher: 'product', subscribers: ['search'], data: c.productStockChanged },
 
   'inventory.reserved': { publisher: 'inventory', subscribers: [], data: c.inventoryReserved },
@@ -180,6 +198,12 @@ export const eventCatalog = {
     subscribers: ['payment', 'inventory', 'notification'],
     data: o.orderReturnInspected,
     why: 'accepted: payment refunds less the return shipping fee, inventory restocks or writes off; the buyer is told either way',
+  },
+  'order.return.pickup_failed': {
+    publisher: 'order',
+    subscribers: ['notification'],
+    data: o.orderReturnPickupFailed,
+    why: "the carrier could not collect a return: the buyer and the seller are told; it waits in the back office's list of returns for an admin",
   },
   'order.refund.completed': {
     publisher: 'order',
@@ -306,9 +330,9 @@ export const eventCatalog = {
   'settlement.paid': { publisher: 'settlement', subscribers: ['notification'], data: b.settlementPaid },
   'settlement.payout.failed': {
     publisher: 'settlement',
-    subscribers: [],
+    subscribers: ['notification'],
     data: b.settlementPayoutFailed,
-    why: 'kept for the operators (the failed payout list) and for whoever wants to tell the seller',
+    why: 'the seller is told to check its bank account; the operators see it in the failed payout list',
   },
 
   'notification.sent': { publisher: 'notification', subscribers: [], data: b.notificationSent },

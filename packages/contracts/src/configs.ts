@@ -51,9 +51,13 @@ export const systemConfigs = {
   'settlement.schedule': spec({
     owner: 'settlement',
     description:
-      '정산 주기: the period each scheduled settlement run closes (the day, Monday–Sunday week or month before, Korean time), and whether scheduled runs happen at all.',
-    schema: z.object({ cycle: z.enum(['DAILY', 'WEEKLY', 'MONTHLY']), enabled: z.boolean() }),
-    default: { cycle: 'DAILY' as const, enabled: true },
+      '정산 주기: the period each scheduled settlement run closes (the day, Monday–Sunday week or month before, Korean time), whether scheduled runs happen at all, and whether what they settle is paid out by a scheduled payout batch per period (payouts; absent: yes).',
+    schema: z.object({
+      cycle: z.enum(['DAILY', 'WEEKLY', 'MONTHLY']),
+      enabled: z.boolean(),
+      payouts: z.boolean().optional(),
+    }),
+    default: { cycle: 'DAILY' as const, enabled: true, payouts: true },
   }),
   'stats.monthlyReport': spec({
     owner: 'stats',

@@ -22,6 +22,10 @@ const seedPublishes: Record<string, string[]> = {
     'product.rejected',
     // Each counted product view, for stats' views series and ClickEvents (docs/catalog.md).
     'product.viewed',
+    // An approved product's edit held for review, and its verdict: the seller is told (docs/notification.md).
+    'product.revision.submitted',
+    'product.revision.approved',
+    'product.revision.rejected',
   ],
   order: [
     'order.created',
@@ -37,6 +41,8 @@ const seedPublishes: Record<string, string[]> = {
     // A return's inspection (반품 검수) and an exchange leg the carrier could not carry (docs/ordering.md).
     'order.return.inspected',
     'order.exchange.failed',
+    // A return's pickup the carrier could not make: the buyer and the seller are told (docs/ordering.md).
+    'order.return.pickup_failed',
   ],
   payment: [
     'payment.requested',

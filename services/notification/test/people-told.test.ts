@@ -175,6 +175,60 @@ describe('one refund message, the statement linked', () => {
   });
 });
 
+describe('returns, held edits and payouts are told', () => {
+  it('tells the buyer and the seller when the carrier could not collect a return', async () => {
+    const kim = account(svc);
+    const a = seller();
+    const orderId = randomUUID();
+    await deliver(svc, 'order.return.pickup_failed', {
+      orderId,
+      userId: kim.id,
+      sellerId: a.id,
+      refundRequestId: randomUUID(),
+      reason: '회수 불가 지역입니다.',
+      failedAt: now(),
+    });
+    expect(mailsTo(kim.email).map((m) => m.metadata.subject)).toEqual(['반품 상품 회수에 실패했습니다']);
+    expect(String(mailsTo(kim.email)[0]!.data)).toContain('회수 불가 지역입니다.');
+    const history = await svc.call('GET', '/api/v1/notifications', { token: await a.token() });
+    expect(history.body.items[0]).toMatchObject({
+      template: 'seller-return-pickup-failed',
+      link: `https://shop.example.kr/seller/orders/${orderId}`,
+    });
+  });
+
+  it("tells a seller its approved product's edit waits for review, then the verdict", async () => {
+    const a = seller();
+    const ids = { revisionId: randomUUID(), productId: randomUUID(), sellerId: a.id, name: '무선 이어폰' };
+    await deliver(svc, 'product.revision.submitted', { ...ids, fields: ['price'], submittedAt: now() });
+    await deliver(svc, 'product.revision.rejected', { ...ids, reason: '과장 광고 문구', rejectedAt: now() });
+    await deliver(svc, 'product.revision.approved', { ...ids, approvedBy: randomUUID(), approvedAt: now() });
+    expect(mailsTo(a.email).map((m) => m.metadata.subject)).toEqual([
+      '상품 수정 내용이 심사 중입니다',
+      '상품 수정이 반려되었습니다',
+      '상품 수정이 승인되었습니다',
+    ]);
+    expect(String(mailsTo(a.email)[1]!.data)).toContain('과장 광고 문구');
+  });
+
+  it('tells a seller a payout the bank refused, with the reason', async () => {
+    const a = seller();
+    await deliver(svc, 'settlement.payout.failed', {
+      payoutId: randomUUID(),
+      settlementId: randomUUID(),
+      sellerId: a.id,
+      amount: 89_200,
+      code: 'BANK_551',
+      reason: '거래정지 계좌',
+      failedAt: now(),
+    });
+    const [mail] = mailsTo(a.email);
+    expect(mail!.metadata.subject).toBe('정산금 지급에 실패했습니다');
+    expect(String(mail!.data)).toContain('89,200원');
+    expect(String(mail!.data)).toContain('거래정지 계좌');
+  });
+});
+
 describe('a published notice is pushed to its audience', () => {
   it('pushes once to each device of the role the notice names (all, buyers, sellers)', async () => {
     const kim = account(svc);

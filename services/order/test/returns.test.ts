@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buyer,
@@ -177,19 +178,49 @@ describe('a return (반품): requested → received → inspected → refunded',
     expect(await eventsFor(svc, 'order.refund.completed', order.id)).toHaveLength(1);
   });
 
-  it('a pickup the carrier refused is PICKUP_FAILED, for an admin to settle', async () => {
-    const { order, sellerB, requestId } = await returnRequested();
-    await deliver(svc, 'shipping.return.failed', {
+  it('a pickup the carrier refused is PICKUP_FAILED, told to the buyer and the seller, listed for an admin to settle', async () => {
+    const { who, order, sellerB, requestId } = await returnRequested();
+    const failed = {
       returnShipmentId: randomUUID(),
       orderId: order.id,
       sellerId: sellerB,
       refundRequestId: requestId,
       reason: '회수 불가 지역입니다.',
       failedAt: new Date().toISOString(),
+    };
+    await deliver(svc, 'shipping.return.failed', failed);
+    await deliver(svc, 'shipping.return.failed', failed); // redelivered: told once
+    const told = await eventsFor(svc, 'order.return.pickup_failed', order.id);
+    expect(told.map((e) => e.data)).toEqual([
+      {
+        orderId: order.id,
+        userId: who.userId,
+        sellerId: sellerB,
+        refundRequestId: requestId,
+        reason: '회수 불가 지역입니다.',
+        failedAt: failed.failedAt,
+      },
+    ]);
+    const admin = await tokenFor(randomUUID(), 'admin');
+    const waiting = await svc.call('GET', '/api/v1/orders/returns?status=PICKUP_FAILED&limit=100', {
+      token: admin,
     });
+    expect(waiting.status).toBe(200);
+    expect(waiting.body.items.find((r: { id: string }) => r.id === requestId)).toMatchObject({
+      orderId: order.id,
+      sellerId: sellerB,
+      status: 'PICKUP_FAILED',
+      pickupFailure: '회수 불가 지역입니다.',
+    });
+    const others = await svc.call('GET', '/api/v1/orders/returns?status=PICKUP_FAILED', {
+      token: await tokenFor(randomUUID(), 'seller'),
+    });
+    expect(others.body.items).toEqual([]);
+    const buyerAsks = await svc.call('GET', '/api/v1/orders/returns', { token: who.token });
+    expect(buyerAsks.status).toBe(403);
     const seller = await inspect(svc, order.id, requestId, sellerB, { result: 'ACCEPTED' });
     expect(seller.status).toBe(409);
-    const admin = await inspect(
+    const settled = await inspect(
       svc,
       order.id,
       requestId,
@@ -197,8 +228,8 @@ describe('a return (반품): requested → received → inspected → refunded',
       { result: 'REJECTED', reason: '회수 불가' },
       'admin',
     );
-    expect(admin.status).toBe(200);
-    expect(admin.body.refundRequests[0]).toMatchObject({
+    expect(settled.status).toBe(200);
+    expect(settled.body.refundRequests[0]).toMatchObject({
       status: 'REJECTED',
       pickupFailure: '회수 불가 지역입니다.',
     });

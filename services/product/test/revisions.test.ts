@@ -25,6 +25,8 @@ const decide = (revisionId: string, verdict: 'approve' | 'reject', reason?: stri
   });
 const updates = async (id: string) =>
   (await svc.outbox('product.updated')).filter((e) => e.data.productId === id);
+const told = async (topic: 'submitted' | 'approved' | 'rejected', id: string) =>
+  (await svc.outbox(`product.revision.${topic}`)).filter((e) => e.data.productId === id).map((e) => e.data);
 const quote = async (productId: string, sku: string) =>
   (
     await svc.call('POST', '/internal/products/quote', {
@@ -51,6 +53,17 @@ describe("a seller's edit of an approved product (moderation that holds)", () =>
       proposed: { name: '새 이름', price: 99_000, description: '새 설명', images: [{ fileId: image }] },
     });
     expect(await updates(p.id)).toEqual([]);
+    // The seller is told it waits for review.
+    expect(await told('submitted', p.id)).toEqual([
+      {
+        revisionId: res.body.revision.id,
+        productId: p.id,
+        sellerId: seller,
+        name: p.name,
+        fields: ['name', 'description', 'price', 'images'],
+        submittedAt: expect.any(String),
+      },
+    ]);
 
     // Buyers, the page and order quotes see the approved version.
     const page = await svc.call('GET', `/api/v1/products/${p.id}`, {
@@ -66,6 +79,7 @@ describe("a seller's edit of an approved product (moderation that holds)", () =>
       id: res.body.revision.id,
       proposed: { name: '새 이름', price: 95_000 },
     });
+    expect(await told('submitted', p.id)).toHaveLength(1);
 
     const queue = await svc.call('GET', '/internal/review-queue', { headers: internal });
     expect(queue.body.revisions.count).toBeGreaterThanOrEqual(1);
@@ -91,8 +105,12 @@ describe("a seller's edit of an approved product (moderation that holds)", () =>
     });
 
     // Approving again changes nothing; the revision is no longer pending for a rejection.
+    expect(await told('approved', p.id)).toMatchObject([
+      { revisionId: res.body.revision.id, sellerId: seller, name: '새 이름' },
+    ]);
     expect((await decide(res.body.revision.id, 'approve')).status).toBe(200);
     expect(await updates(p.id)).toHaveLength(1);
+    expect(await told('approved', p.id)).toHaveLength(1);
     const late = await decide(res.body.revision.id, 'reject', '늦은 반려');
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('REVISION_NOT_PENDING');
@@ -107,8 +125,12 @@ describe("a seller's edit of an approved product (moderation that holds)", () =>
     const mine = await svc.call('GET', `/api/v1/products/${p.id}`, { token: sellerToken });
     expect(mine.body.revision).toMatchObject({ status: 'REJECTED', rejectionReason: '과장 광고 문구' });
     expect(await updates(p.id)).toEqual([]);
+    expect(await told('rejected', p.id)).toMatchObject([
+      { revisionId: body.revision.id, sellerId: seller, name: p.name, reason: '과장 광고 문구' },
+    ]);
     // The seller may submit a new edit.
     const next = await edit(p.id, { name: '정직한 이름' });
+    expect(await told('submitted', p.id)).toHaveLength(2);
     expect(next.body.revision).toMatchObject({ status: 'PENDING', proposed: { name: '정직한 이름' } });
     expect(next.body.revision.id).not.toBe(body.revision.id);
   });

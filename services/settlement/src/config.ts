@@ -36,6 +36,8 @@ export const config = baseConfigSchema
       .optional(),
     /** How often payouts to send, or whose transfer has no final answer yet, are looked for. */
     PAYOUT_POLL_MS: z.coerce.number().int().min(100).default(5000),
+    /** How often the scheduled payouts look for issued settlements of the schedule's periods to pay. */
+    PAYOUT_SCHEDULE_POLL_MS: z.coerce.number().int().min(100).default(60_000),
     /** A transfer without a final answer is asked about again after this long. */
     PAYOUT_RECHECK_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
     /** The platform as issuer (공급자) of the commission's 세금계산서: 상호, 사업자등록번호, 대표자. */

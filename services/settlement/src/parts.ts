@@ -3,6 +3,7 @@ import { type Logger, sealSecret, unsealSecret, type Worker, wakeableWorker } fr
 import { type Fetch, openBanking } from './bank/openbanking.ts';
 import { BANK_SANDBOX_BASE, type Deps } from './config.ts';
 import type { PayoutContext } from './domain/payout-context.ts';
+import { scheduledBatches } from './domain/payout-schedule.ts';
 import { drainPayouts } from './domain/payouts.ts';
 import { type Issuer, statementIssuer } from './domain/statements.ts';
 
@@ -22,6 +23,8 @@ export interface Parts {
   issuerWorker: Worker;
   payouts: PayoutContext;
   payoutWorker: Worker;
+  /** Starts each scheduled period's payout batch once its settlements are issued. */
+  payoutScheduleWorker: Worker;
 }
 
 export interface PartsOptions {
@@ -44,12 +47,18 @@ export function partsOf(deps: Deps, o: PartsOptions = {}): Parts {
       () => drainPayouts(payouts),
     );
     payouts.wake = () => payoutWorker.wake();
+    const payoutScheduleWorker = wakeableWorker(
+      'payout-schedule',
+      { pollMs: deps.config.PAYOUT_SCHEDULE_POLL_MS, log: deps.log },
+      () => scheduledBatches(payouts),
+    );
     parts = {
       storage,
       issuer,
       ...issuingWorker(issuer, deps.config.STATEMENT_POLL_MS, deps.log),
       payouts,
       payoutWorker,
+      payoutScheduleWorker,
     };
     made.set(deps, parts);
   }

@@ -27,7 +27,10 @@ export function settlementService(
     ...(o.local ? { local: o.local } : {}),
     internal: internalRoutes,
     handlers,
-    workers: (deps) => [partsOf(deps, o).issuerWorker, partsOf(deps, o).payoutWorker],
+    workers: (deps) => {
+      const parts = partsOf(deps, o);
+      return [parts.issuerWorker, parts.payoutWorker, parts.payoutScheduleWorker];
+    },
     // Statements need their Hangul fonts; without them no statement can be issued.
     readiness: async ({ config: c }) => ({
       statementFonts: existsSync(c.STATEMENT_FONT) && existsSync(c.STATEMENT_FONT_BOLD),

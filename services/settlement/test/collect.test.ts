@@ -242,6 +242,42 @@ describe('refunds (정산 차감)', () => {
     expect((await runFor(s)).body).toMatchObject({ created: 0, settlements: [] });
   });
 
+  it("pay the seller the return shipping fee a buyer's refund kept (반품배송비), confirmed sale or not", async () => {
+    const s = seller();
+    await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 35);
+    // Wholly returned on a change of mind, never confirmed: nothing of the sale, but the fee.
+    const returned = orderOf([{ sellerId: s, price: 20_000 }]);
+    await deliver(svc, 'order.created', returned);
+    await deliver(svc, 'payment.completed', paid(returned));
+    const whole = { ...refunded(returned, [{ index: 0, quantity: 1 }]), returnShippingFee: 3_000 };
+    await deliver(svc, 'order.refund.completed', { ...whole, amount: whole.amount - 3_000 });
+    await deliver(svc, 'order.refund.completed', { ...whole, amount: whole.amount - 3_000 }); // redelivered
+    // Part of another, confirmed after the return: the refund deducts its sale, the fee is paid.
+    const kept = orderOf([
+      { sellerId: s, price: 10_000 },
+      { sellerId: s, price: 30_000 },
+    ]);
+    await deliver(svc, 'order.created', kept);
+    await deliver(svc, 'payment.completed', paid(kept));
+    const part = { ...refunded(kept, [{ index: 0, quantity: 1 }]), returnShippingFee: 3_000 };
+    await deliver(svc, 'order.refund.completed', { ...part, amount: 7_000 });
+    await deliver(svc, 'order.completed', completed(kept, '2024-05-20T03:00:00Z'));
+    expect((await pending(s)).payable).toMatchObject({ returnShippingFees: 6_000 });
+
+    const [st] = (await runFor(s)).body.settlements;
+    // Sold 40,000 at 10 %: 36,000 less its VAT (400); the socks' refund gives back 10,000 less its
+    // commission (1,000) and that VAT (−100); both fees are the seller's.
+    expect(st).toMatchObject({
+      grossAmount: 40_000,
+      commission: 4_000,
+      refundAmount: 9_000,
+      returnShippingFee: 6_000,
+      commissionVat: 300,
+      netAmount: 40_000 - 4_000 - 300 - 9_000 + 6_000,
+    });
+    expect((await pending(s)).payable).toMatchObject({ returnShippingFees: 0 });
+  });
+
   it('deduct a refund that comes after the sale was settled in the next settlement, carrying a negative balance over', async () => {
     const s = seller();
     await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 40);

@@ -364,7 +364,13 @@ describe('what is not settled yet', () => {
     });
     expect(res.body).toEqual({
       sellerId: s,
-      payable: { lines: 1, grossAmount: 10_000, netAmount: 10_000 - 1_080 - 108, refundDeductions: 0 },
+      payable: {
+        lines: 1,
+        grossAmount: 10_000,
+        netAmount: 10_000 - 1_080 - 108,
+        refundDeductions: 0,
+        returnShippingFees: 0,
+      },
       awaitingConfirmation: { lines: 0, grossAmount: 0, netAmount: 0 },
     });
   });

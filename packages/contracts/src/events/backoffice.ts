@@ -12,11 +12,13 @@ const settlementFigures = {
   couponBurden: krw,
   shippingFee: krw,
   refundAmount: krw,
+  /** 반품배송비 kept from buyers' refunds (a change of mind): the seller's, added to the net. */
+  returnShippingFee: krw.optional(),
   /** 판매수수료 부가세: 10 % of the commission net of refunds (negative when refunds reverse more). */
   commissionVat: z.int().optional(),
   /** Negative balances of earlier settlements brought into this one (이월 차감); 0 or less. */
   carriedOver: z.int().max(0).optional(),
-  /** gross − commission − commissionVat − couponBurden + shippingFee − refundAmount + carriedOver; may be negative. */
+  /** gross − commission − commissionVat − couponBurden + shippingFee − refundAmount + returnShippingFee + carriedOver; may be negative. */
   netAmount: z.int(),
 };
 export const settlementCalculated = z.object({ ...settlementFigures, calculatedAt: at });

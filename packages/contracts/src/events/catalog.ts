@@ -66,6 +66,33 @@ export const productViewed = z.object({
 });
 export const productApproved = z.object({ ...productState, approvedBy: id, approvedAt: at });
 export const productRejected = z.object({ ...productState, reason: z.string(), rejectedAt: at });
+/** A seller's edit of an approved product held for review (the approved version stays on sale). */
+export const productRevisionSubmitted = z.object({
+  revisionId: id,
+  productId: id,
+  sellerId: id,
+  /** The approved name (the one on sale). */
+  name: z.string(),
+  /** What the edit changes: name, description, price, images, options. */
+  fields: z.array(z.string()),
+  submittedAt: at,
+});
+export const productRevisionApproved = z.object({
+  revisionId: id,
+  productId: id,
+  sellerId: id,
+  name: z.string(),
+  approvedBy: id,
+  approvedAt: at,
+});
+export const productRevisionRejected = z.object({
+  revisionId: id,
+  productId: id,
+  sellerId: id,
+  name: z.string(),
+  reason: z.string(),
+  rejectedAt: at,
+});
 export const productStockChanged = z.object({
   productId: id,
   previousStock: z.int(),

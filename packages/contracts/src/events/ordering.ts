@@ -119,6 +119,7 @@ export const orderRefundRequested = z.object({
  * The seller (or an admin settling a dispute) inspected the returned units: ACCEPTED refunds
  * `refundAmount` (`amount` less the return shipping fee the policy charges the buyer) and puts each
  * line back in stock or writes it off; REJECTED refunds nothing and the units go back to the buyer.
+ * An inspection that judges the lines apart publishes one of each (the rejected part's `splitFrom`).
  */
 export const orderReturnInspected = z.object({
   orderId: id,
@@ -145,6 +146,24 @@ export const orderReturnInspected = z.object({
   refundAmount: krw,
   inspectedBy: z.enum(['SELLER', 'ADMIN']),
   inspectedAt: at,
+  /**
+   * A return accepted in part: its rejected lines are this return of their own, split off from the
+   * one named here (whose refund account, for a virtual-account order, is this one's too).
+   */
+  splitFrom: id.optional(),
+});
+/**
+ * The carrier could not collect a return's parcel (회수 실패: refused, an address it does not serve):
+ * the return is PICKUP_FAILED until an admin settles it; the buyer and the seller are told.
+ */
+export const orderReturnPickupFailed = z.object({
+  orderId: id,
+  userId: id,
+  sellerId: id,
+  refundRequestId: id,
+  /** The carrier's words. */
+  reason: z.string(),
+  failedAt: at,
 });
 export const orderRefundCompleted = z.object({
   orderId: id,

@@ -130,6 +130,34 @@ export const accountTemplates: Templates = {
     title: '상품이 반려되었습니다',
     lines: [`${e.data.name}: ${e.data.reason}`],
   }),
+  // An approved product's edit held for review (심사 대기), then its verdict; the approved version sells meanwhile.
+  'product.revision.submitted': (e) => ({
+    template: 'product-revision-held',
+    vars: { productName: e.data.name },
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '상품 수정 내용이 심사 중입니다',
+    lines: [
+      `${e.data.name} 상품의 수정 내용은 심사 후 반영됩니다.`,
+      '심사가 끝날 때까지 승인된 내용으로 계속 판매됩니다.',
+    ],
+  }),
+  'product.revision.approved': (e) => ({
+    template: 'product-revision-approved',
+    vars: { productName: e.data.name },
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '상품 수정이 승인되었습니다',
+    lines: [`${e.data.name} 상품의 수정 내용이 반영되었습니다.`],
+  }),
+  'product.revision.rejected': (e) => ({
+    template: 'product-revision-rejected',
+    vars: { productName: e.data.name, reason: e.data.reason },
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '상품 수정이 반려되었습니다',
+    lines: [`${e.data.name}: ${e.data.reason}`, '승인된 내용으로 계속 판매됩니다.'],
+  }),
   'inventory.low_stock': (e) => ({
     template: 'low-stock',
     vars: { sku: e.data.sku, currentStock: String(e.data.currentStock), threshold: String(e.data.threshold) },

@@ -164,6 +164,19 @@ export const orderTemplates: Templates = {
       action: { label: '정산서 보기', url: link },
     };
   },
+  // 지급 실패: the bank refused the transfer; the seller fixes its account and an admin retries it.
+  'settlement.payout.failed': (e) => ({
+    template: 'settlement-payout-failed',
+    vars: { amount: won(e.data.amount), reason: e.data.reason },
+    category: 'seller',
+    userId: e.data.sellerId,
+    title: '정산금 지급에 실패했습니다',
+    lines: [
+      `지급 금액: ${won(e.data.amount)}`,
+      `사유: ${e.data.reason}`,
+      '정산 계좌를 확인해 주세요. 계좌를 고친 뒤 다시 지급됩니다.',
+    ],
+  }),
   'settlement.paid': (e) => ({
     template: 'settlement-paid',
     vars: { amount: won(e.data.amount) },

@@ -36,6 +36,30 @@ export const returnTemplates: Templates = {
             '상품은 다시 보내 드립니다. 이의가 있으시면 고객센터로 알려 주세요.',
           ],
         },
+  // 회수 실패: the carrier could not collect the parcel; the buyer and the seller hear of it, an admin settles it.
+  'order.return.pickup_failed': (e, base): Message[] => [
+    {
+      template: 'return-pickup-failed',
+      vars: { orderId: e.data.orderId, reason: e.data.reason },
+      category: 'shipping',
+      userId: e.data.userId,
+      title: '반품 상품 회수에 실패했습니다',
+      lines: [
+        `주문번호 ${e.data.orderId}`,
+        `택배사 안내: ${e.data.reason}`,
+        '고객센터에서 확인 후 연락드리겠습니다.',
+      ],
+    },
+    {
+      template: 'seller-return-pickup-failed',
+      vars: { orderId: e.data.orderId, reason: e.data.reason, link: sellerOrderLink(base, e.data.orderId) },
+      category: 'seller',
+      userId: e.data.sellerId,
+      title: '반품 회수에 실패했습니다',
+      lines: [`주문번호 ${e.data.orderId}`, `택배사 안내: ${e.data.reason}`, '관리자가 확인 후 처리합니다.'],
+      action: { label: '주문 확인', url: sellerOrderLink(base, e.data.orderId) },
+    },
+  ],
   // 교환실패: a leg the carrier could not carry; both parties hear of it.
   'order.exchange.failed': (e, base): Message[] => [
     {

@@ -106,6 +106,18 @@ export const templateCatalog: Record<string, TemplateSpec> = {
     description: '상품 반려',
     variables: { productName: v('상품명', '무선 이어폰'), reason },
   },
+  'product-revision-held': {
+    description: '상품 수정 심사 대기 (승인된 내용으로 계속 판매)',
+    variables: { productName: v('상품명 (승인된 이름)', '무선 이어폰') },
+  },
+  'product-revision-approved': {
+    description: '상품 수정 승인',
+    variables: { productName: v('상품명', '무선 이어폰') },
+  },
+  'product-revision-rejected': {
+    description: '상품 수정 반려',
+    variables: { productName: v('상품명', '무선 이어폰'), reason },
+  },
   'low-stock': {
     description: '재고 부족',
     variables: {
@@ -145,6 +157,11 @@ export const templateCatalog: Record<string, TemplateSpec> = {
     },
   },
   'return-rejected': { description: '반품 거부 (검수 결과)', variables: { orderId, reason } },
+  'return-pickup-failed': { description: '반품 회수 실패', variables: { orderId, reason } },
+  'seller-return-pickup-failed': {
+    description: '판매자: 반품 회수 실패',
+    variables: { orderId, reason, link: v('주문 링크', 'https://shop.example.kr/seller/orders/0193a5b2') },
+  },
   'exchange-failed': { description: '교환 배송 실패', variables: { orderId, reason } },
   'seller-exchange-failed': {
     description: '판매자: 교환 배송 실패',
@@ -181,6 +198,10 @@ export const templateCatalog: Record<string, TemplateSpec> = {
     },
   },
   'settlement-paid': { description: '정산금 지급', variables: { amount: amount('지급 금액') } },
+  'settlement-payout-failed': {
+    description: '정산금 지급 실패 (은행 거절)',
+    variables: { amount: amount('지급 금액'), reason: v('은행이 알린 사유', '거래정지 계좌') },
+  },
   'notice-published': {
     description: '공지사항 (대상: 전체, 구매자, 판매자)',
     variables: {

@@ -209,4 +209,15 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0005_return_splits': {
+    async up(db) {
+      // A return inspected in part: its rejected lines split off into a return of their own
+      // (REJECTED, for an admin to settle), the accepted ones stay in the original.
+      await db.schema.alterTable('refund_requests').addColumn('split_from', 'uuid').execute();
+      // The back office's list of returns by status (PICKUP_FAILED, REJECTED: an admin's to settle).
+      await sql`create index refund_requests_by_status on refund_requests (status, requested_at desc, id desc)`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -96,6 +96,8 @@ export interface Inspection {
   reason: string | null;
   photoFileIds: string[];
   lines: { itemId: string; quantity: number; condition: 'RESELLABLE' | 'DAMAGED' }[];
+  /** Accepted in part: the return its rejected lines split off into. */
+  splitInto?: string;
   by: string;
   role: 'SELLER' | 'ADMIN';
   at: string;
@@ -125,6 +127,8 @@ export interface RefundRequestsTable {
   pickup_failure: string | null;
   received_at: Date | null;
   inspected_at: Date | null;
+  /** The return this one split off from: its lines the inspection rejected (a partial acceptance). */
+  split_from: string | null;
 }
 
 export type ExchangeStatus = 'REQUESTED' | 'IN_PROGRESS' | 'COMPLETED' | 'REJECTED' | 'CANCELLED' | 'FAILED';

@@ -51,8 +51,13 @@ export async function onReturnBooked(trx: Transaction<Database>, e: EventOf<'shi
   });
 }
 
-/** shipping.return.received / failed: the parcel is back with the seller (inspection opens), or the carrier could not collect it. */
+/**
+ * shipping.return.received / failed: the parcel is back with the seller (inspection opens), or the
+ * carrier could not collect it: PICKUP_FAILED, the buyer and the seller told
+ * (order.return.pickup_failed), listed for an admin to settle.
+ */
 export async function onReturnLeg(
+  ctx: OrderContext,
   trx: Transaction<Database>,
   e: EventOf<'shipping.return.received'> | EventOf<'shipping.return.failed'>,
 ) {
@@ -71,6 +76,19 @@ export async function onReturnLeg(
     return note(trx, o.id, { type: 'RETURN_RECEIVED', ...entry });
   }
   await updateReturn(trx, r, { status: 'PICKUP_FAILED', pickup_failure: e.data.reason });
+  await ctx.events.publish(
+    trx,
+    'order.return.pickup_failed',
+    {
+      orderId: o.id,
+      userId: o.user_id,
+      sellerId: r.seller_id ?? e.data.sellerId,
+      refundRequestId: r.id,
+      reason: e.data.reason,
+      failedAt: e.data.failedAt,
+    },
+    publishOptions('order', o),
+  );
   return note(trx, o.id, {
     type: 'RETURN_PICKUP_FAILED',
     ...entry,

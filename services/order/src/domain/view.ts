@@ -1,4 +1,4 @@
-import type { Principal } from '@mp/platform';
+import { type Principal, sql } from '@mp/platform';
 import type { Db, Order } from './context.ts';
 import type { Exchange } from './exchange-state.ts';
 
@@ -35,6 +35,7 @@ export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
       .selectAll()
       .where('order_id', 'in', ids)
       .orderBy('requested_at')
+      .orderBy(sql`split_from is not null`) // a return's rejected part (split off at its inspection) after it
       .execute(),
     db.selectFrom('exchanges').selectAll().where('order_id', 'in', ids).orderBy('requested_at').execute(),
   ]);
@@ -103,6 +104,7 @@ export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
           returnShippingFee: Number(r.return_shipping_fee),
           refundAmount: r.refund_amount === null ? null : Number(r.refund_amount),
           pickupFailure: r.pickup_failure,
+          splitFrom: r.split_from,
           inspection: r.inspection ? { ...r.inspection, overturned: undefined } : null,
           requestedAt: r.requested_at.toISOString(),
           receivedAt: r.received_at?.toISOString() ?? null,

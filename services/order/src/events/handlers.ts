@@ -29,8 +29,8 @@ export function handlers(ctx: OrderContext): EventHandlers<Database> {
     'shipping.failed': (e, { trx }) =>
       onShipment(trx, e.eventId, 'SHIPPING_FAILED', e.data, 'FAILED', e.data.failedAt),
     'shipping.return.requested': (e, { trx }) => onReturnBooked(trx, e),
-    'shipping.return.received': (e, { trx }) => onReturnLeg(trx, e),
-    'shipping.return.failed': (e, { trx }) => onReturnLeg(trx, e),
+    'shipping.return.received': (e, { trx }) => onReturnLeg(ctx, trx, e),
+    'shipping.return.failed': (e, { trx }) => onReturnLeg(ctx, trx, e),
     'shipping.exchange.requested': (e, { trx }) => onExchangeBooked(trx, e),
     'shipping.exchange.dispatched': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DISPATCHED'),
     'shipping.exchange.delivered': (e, { trx }) => onExchangeLeg(ctx, trx, e, 'DELIVERED'),

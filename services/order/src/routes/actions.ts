@@ -69,7 +69,7 @@ const inspection = createRoute({
   method: 'post',
   path: '/api/v1/orders/{id}/refund-requests/{requestId}/inspection',
   summary:
-    "검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos",
+    "검수 of a returned parcel: the return's seller (once received) or an admin (also a failed pickup, or overturning a rejection) accepts it — refund less the return shipping fee, each line restocked or written off — or rejects it with a reason and photos, or judges its lines apart (the rejected ones split off into a rejected return)",
   middleware: [requireRole('seller', 'admin')] as const,
   request: {
     params: z.object({ id: z.string().min(1).max(64), requestId: z.string().min(1).max(64) }),
@@ -79,9 +79,18 @@ const inspection = createRoute({
         reason: reason.optional(),
         /** Files uploaded through the file service showing what was found (a seller's rejection needs one). */
         photoFileIds: z.array(z.uuid()).max(10).optional(),
-        /** Per line: RESELLABLE (the default) goes back on hand, DAMAGED is written off. */
+        /**
+         * Per line: RESELLABLE (the default) goes back on hand, DAMAGED is written off; `result`
+         * judges the line apart (a return accepted in part: its rejected lines split off).
+         */
         lines: z
-          .array(z.object({ itemId: z.uuid(), condition: z.enum(['RESELLABLE', 'DAMAGED']) }))
+          .array(
+            z.object({
+              itemId: z.uuid(),
+              condition: z.enum(['RESELLABLE', 'DAMAGED']).optional(),
+              result: z.enum(['ACCEPTED', 'REJECTED']).optional(),
+            }),
+          )
           .max(50)
           .optional(),
       }),

@@ -84,6 +84,8 @@ export const orderDto = z
         returnShippingFee: z.int(),
         refundAmount: z.int().nullable(),
         pickupFailure: z.string().nullable(),
+        /** The return this one split off from (its lines rejected when that one was accepted in part). */
+        splitFrom: z.string().nullable(),
         inspection: z
           .object({
             result: z.enum(['ACCEPTED', 'REJECTED']),
@@ -96,6 +98,8 @@ export const orderDto = z
                 condition: z.enum(['RESELLABLE', 'DAMAGED']),
               }),
             ),
+            /** Accepted in part: the return the rejected lines split off into. */
+            splitInto: z.string().optional(),
             by: z.string(),
             role: z.enum(['SELLER', 'ADMIN']),
             at: z.string(),

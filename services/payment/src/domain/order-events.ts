@@ -176,7 +176,8 @@ export async function refundForReturn(trx: Transaction<Database>, event: EventOf
   const account = await trx
     .selectFrom('refund_accounts')
     .select('sealed')
-    .where('refund_request_id', '=', d.refundRequestId)
+    // A rejected part an admin overturned uses the account given with the return it split from.
+    .where('refund_request_id', 'in', d.splitFrom ? [d.refundRequestId, d.splitFrom] : [d.refundRequestId])
     .executeTakeFirst();
   await trx
     .insertInto('refunds')

@@ -28,7 +28,7 @@ export async function updateProduct(
       if (who.role === 'admin' || locked.product.status !== 'APPROVED')
         return applyChange(trx, deps.events, locked, change, images, { reopenRejected: true });
       const { direct, held } = splitChange(locked, change, images);
-      await holdChange(trx, locked, held);
+      await holdChange(trx, deps.events, locked, held);
       return applyChange(trx, deps.events, locked, direct, undefined, { reopenRejected: false });
     });
   } catch (err) {

@@ -1,8 +1,8 @@
-import { conflict, newId, notFound, type Transaction } from '@mp/platform';
+import { conflict, type EventPublisher, newId, notFound, type Transaction } from '@mp/platform';
 import type { Database, RevisionChange } from '../db/schema.ts';
 import { applyChange, type ProductChange } from './changes.ts';
 import { checkPrice } from './options.ts';
-import { type Deps, isUniqueViolation } from './records.ts';
+import { aggregate, type Deps, isUniqueViolation } from './records.ts';
 import { type FullProduct, loadProduct } from './state.ts';
 import { type ImageRef, resolveImages } from './upstream.ts';
 
@@ -60,9 +60,15 @@ export const pendingRevision = (db: Deps['db'] | Transaction<Database>, productI
 
 /**
  * Records the held part of an edit (the product is locked): merged into the pending revision, or
- * a new one; a revision left with nothing to change is withdrawn.
+ * a new one (product.revision.submitted: the seller is told it waits for review); a revision left
+ * with nothing to change is withdrawn.
  */
-export async function holdChange(trx: Transaction<Database>, locked: FullProduct, held: RevisionChange) {
+export async function holdChange(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  locked: FullProduct,
+  held: RevisionChange,
+) {
   if (!Object.keys(held).length) return;
   const pending = await pendingRevision(trx, locked.product.id);
   const change = sinceApproved(locked, { ...pending?.change, ...held });
@@ -81,10 +87,11 @@ export async function holdChange(trx: Transaction<Database>, locked: FullProduct
       .where('id', '=', pending.id)
       .execute();
   } else if (Object.keys(change).length) {
+    const id = newId();
     await trx
       .insertInto('product_revisions')
       .values({
-        id: newId(),
+        id,
         product_id: locked.product.id,
         seller_id: locked.product.seller_id,
         status: 'PENDING',
@@ -94,6 +101,19 @@ export async function holdChange(trx: Transaction<Database>, locked: FullProduct
         decided_at: null,
       })
       .execute();
+    await events.publish(
+      trx,
+      'product.revision.submitted',
+      {
+        revisionId: id,
+        productId: locked.product.id,
+        sellerId: locked.product.seller_id,
+        name: locked.product.name,
+        fields: Object.keys(change),
+        submittedAt: new Date().toISOString(),
+      },
+      aggregate(locked.product.id),
+    );
   }
 }
 
@@ -151,11 +171,25 @@ export async function approveRevision(deps: Deps, id: string, adminId: string): 
         images ? (refreshed ?? images) : undefined,
         { reopenRejected: false },
       );
+      const decidedAt = new Date();
       await trx
         .updateTable('product_revisions')
-        .set({ status: 'APPROVED', reviewed_by: adminId, decided_at: new Date(), updated_at: new Date() })
+        .set({ status: 'APPROVED', reviewed_by: adminId, decided_at: decidedAt, updated_at: decidedAt })
         .where('id', '=', id)
         .execute();
+      await deps.events.publish(
+        trx,
+        'product.revision.approved',
+        {
+          revisionId: id,
+          productId: product.product.id,
+          sellerId: product.product.seller_id,
+          name: full.product.name,
+          approvedBy: adminId,
+          approvedAt: decidedAt.toISOString(),
+        },
+        aggregate(product.product.id),
+      );
       return full;
     });
   } catch (err) {
@@ -170,17 +204,31 @@ export async function rejectRevision(deps: Deps, id: string, adminId: string, re
     const { product, revision } = await lockBoth(trx, id);
     if (revision.status === 'REJECTED' && revision.rejection_reason === reason) return product;
     if (revision.status !== 'PENDING') throw notPending(revision.status);
+    const decidedAt = new Date();
     await trx
       .updateTable('product_revisions')
       .set({
         status: 'REJECTED',
         reviewed_by: adminId,
         rejection_reason: reason,
-        decided_at: new Date(),
-        updated_at: new Date(),
+        decided_at: decidedAt,
+        updated_at: decidedAt,
       })
       .where('id', '=', id)
       .execute();
+    await deps.events.publish(
+      trx,
+      'product.revision.rejected',
+      {
+        revisionId: id,
+        productId: product.product.id,
+        sellerId: product.product.seller_id,
+        name: product.product.name,
+        reason,
+        rejectedAt: decidedAt.toISOString(),
+      },
+      aggregate(product.product.id),
+    );
     return product;
   });
 }

@@ -198,4 +198,23 @@ export const migrations: Migrations = {
       `.execute(db);
     },
   },
+  '0005_return_fees': {
+    async up(db) {
+      await sql`
+        -- 반품배송비 a buyer's change of mind left with the seller (kept from the refund): the seller's,
+        -- paid with the next settlement after the refund, whether or not the order is ever confirmed.
+        create table return_fees (
+          id uuid primary key,
+          refund_id text not null unique,
+          order_id text not null,
+          seller_id text not null,
+          amount bigint not null check (amount > 0),
+          kept_at timestamptz not null,
+          settlement_id uuid references settlements
+        );
+        create index return_fees_due on return_fees (seller_id, kept_at) where settlement_id is null;
+        alter table settlements add column return_shipping_fee bigint not null default 0;
+      `.execute(db);
+    },
+  },
 };

@@ -61,6 +61,8 @@ export interface SettlementsTable {
   commission_vat: Generated<number>;
   /** The commission this settlement's refunds reversed. */
   commission_reversed: Generated<number>;
+  /** 반품배송비 the buyers' returns left with the seller (return_fees), added to the net. */
+  return_shipping_fee: Generated<number>;
   /** 공급받는자: the seller's business as the statement printed it (null before, or when unknown). */
   tax_recipient: TaxRecipient | null;
 }
@@ -102,6 +104,17 @@ export interface LineItemsTable {
   rate_bp: number;
   commission: number;
   refunded_quantity: Generated<number>;
+}
+
+/** 반품배송비 kept from a refund (a buyer's change of mind): the seller's, paid with its next settlement. */
+export interface ReturnFeesTable {
+  id: string;
+  refund_id: string;
+  order_id: string;
+  seller_id: string;
+  amount: number;
+  kept_at: Date;
+  settlement_id: string | null;
 }
 
 /** 환불 차감: one refund's deduction from one seller. */
@@ -187,6 +200,7 @@ export interface Database extends PlatformTables {
   lines: LinesTable;
   line_items: LineItemsTable;
   refunds: RefundsTable;
+  return_fees: ReturnFeesTable;
   configs: ConfigsTable;
   bank_accounts: BankAccountsTable;
   holds: HoldsTable;

@@ -161,13 +161,19 @@ export interface SettlementFigures {
   couponBurden: number;
   shippingFee: number;
   refundAmount: number;
+  /** 반품배송비 kept from buyers' refunds: the seller's, without commission. */
+  returnShippingFee: number;
   netAmount: number;
 }
 
-/** A seller's settlement for a period: its lines less its refunds. `netAmount` may be negative. */
+/**
+ * A seller's settlement for a period: its lines less its refunds, plus the return shipping fees its
+ * buyers paid. `netAmount` may be negative.
+ */
 export function settlementFigures(
   lines: readonly Pick<LineFigures, 'gross' | 'commission' | 'couponBurden' | 'shippingFee'>[],
   refunds: readonly Pick<RefundFigures, 'deduction'>[],
+  returnFees: readonly number[] = [],
 ): SettlementFigures {
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
   const grossAmount = sum(lines.map((l) => l.gross));
@@ -175,13 +181,15 @@ export function settlementFigures(
   const couponBurden = sum(lines.map((l) => l.couponBurden));
   const shippingFee = sum(lines.map((l) => l.shippingFee));
   const refundAmount = sum(refunds.map((r) => r.deduction));
+  const returnShippingFee = sum(returnFees);
   return {
     grossAmount,
     commission,
     couponBurden,
     shippingFee,
     refundAmount,
-    netAmount: grossAmount - commission - couponBurden + shippingFee - refundAmount,
+    returnShippingFee,
+    netAmount: grossAmount - commission - couponBurden + shippingFee - refundAmount + returnShippingFee,
   };
 }
 

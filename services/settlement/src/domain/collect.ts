@@ -137,6 +137,20 @@ export async function recordRefund(trx: Trx, r: EventData<'order.refund.complete
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  // 반품배송비: the buyer paid it to send the parcel back to the seller (a return is one seller's).
+  if (r.returnShippingFee && sellers.length)
+    await trx
+      .insertInto('return_fees')
+      .values({
+        id: newId(),
+        refund_id: r.refundId,
+        order_id: r.orderId,
+        seller_id: sellers[0]!,
+        amount: r.returnShippingFee,
+        kept_at: new Date(r.completedAt),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   await settleUp(trx, r.orderId);
 }
 

@@ -13,6 +13,7 @@
  */
 import {
   conflict,
+  currentConfig,
   newId,
   notFound,
   publishOptions,
@@ -29,7 +30,7 @@ type Trx = Transaction<Database>;
 type Payout = Selectable<PayoutsTable>;
 
 /** No active hold on the row's seller, nor on its settlement. */
-const notHeld = (seller: string, settlement: string) => sql<boolean>`not exists (
+export const notHeld = (seller: string, settlement: string) => sql<boolean>`not exists (
   select 1 from holds h where h.released_at is null and h.seller_id = ${sql.ref(seller)}
     and (h.settlement_id is null or h.settlement_id = ${sql.ref(settlement)}))`;
 

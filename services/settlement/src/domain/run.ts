@@ -98,7 +98,15 @@ async function settleSeller(
       .where('due_at', '<', period.end)
       .returning(['deduction', 'commission_reversed'])
       .execute();
-    if (lines.length === 0 && refunds.length === 0) {
+    const fees = await trx
+      .updateTable('return_fees')
+      .set({ settlement_id: id })
+      .where('seller_id', '=', sellerId)
+      .where('settlement_id', 'is', null)
+      .where('kept_at', '<', period.end)
+      .returning('amount')
+      .execute();
+    if (lines.length === 0 && refunds.length === 0 && fees.length === 0) {
       // Another run took them first: no empty settlement is left behind.
       await trx.deleteFrom('settlements').where('id', '=', id).execute();
       return undefined;
@@ -121,6 +129,7 @@ async function settleSeller(
         shippingFee: l.shipping_fee,
       })),
       refunds.map((r) => ({ deduction: r.deduction ?? 0 })),
+      fees.map((f) => Number(f.amount)),
     );
     const carriedOver = carried.reduce((a, c) => a + c.net_amount, 0);
     // VAT on the commission this settlement charges: its lines' less what its refunds reversed.
@@ -135,6 +144,7 @@ async function settleSeller(
         coupon_burden: f.couponBurden,
         shipping_fee: f.shippingFee,
         refund_amount: f.refundAmount,
+        return_shipping_fee: f.returnShippingFee,
         commission_vat: vat,
         commission_reversed: reversed,
         carried_over: carriedOver,

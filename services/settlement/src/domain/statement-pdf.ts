@@ -19,6 +19,7 @@ export interface StatementData {
     couponBurden: number;
     shippingFee: number;
     refundAmount: number;
+    returnShippingFee: number;
     commissionVat: number;
     carriedOver: number;
     netAmount: number;
@@ -103,6 +104,8 @@ export async function renderStatement(s: StatementData, fonts: Fonts): Promise<B
     ['배송비 (Shipping fees)', s.figures.shippingFee],
     ['환불 차감 (Refunds)', -s.figures.refundAmount],
   ];
+  if (s.figures.returnShippingFee)
+    summary.push(['반품배송비 (Return shipping fees kept from refunds)', s.figures.returnShippingFee]);
   if (s.figures.carriedOver) summary.push(['이월 차감 (Carried over)', s.figures.carriedOver]);
   for (const [label, amount] of summary) row(doc, [label, won(amount)], [width - 160, 160], 'regular');
   doc

@@ -66,6 +66,8 @@ const pending = createRoute({
           grossAmount: z.int(),
           netAmount: z.int(),
           refundDeductions: z.int(),
+          /** 반품배송비 buyers' returns left with the seller, not settled yet. */
+          returnShippingFees: z.int(),
         }),
         awaitingConfirmation: z.object({ lines: z.int(), grossAmount: z.int(), netAmount: z.int() }),
       }),
@@ -94,6 +96,9 @@ export function settlementRoutes(app: App, { db }: Deps) {
       select coalesce(sum(deduction), 0)::bigint as deduction,
         coalesce(sum(commission_reversed), 0)::bigint as reversed from refunds
       where settlement_id is null and due_at is not null ${bySeller}`.execute(db);
+    const { rows: fees } = await sql<{ amount: number }>`
+      select coalesce(sum(amount), 0)::bigint as amount from return_fees
+      where settlement_id is null ${bySeller}`.execute(db);
     const of = (payable: boolean) =>
       rows.find((r) => r.payable === payable) ?? { lines: 0, gross: 0, net: 0, commission: 0 };
     const deductions = refunds[0]?.deduction ?? 0;
@@ -105,8 +110,9 @@ export function settlementRoutes(app: App, { db }: Deps) {
         payable: {
           lines: of(true).lines,
           grossAmount: of(true).gross,
-          netAmount: of(true).net - deductions - vat,
+          netAmount: of(true).net - deductions - vat + Number(fees[0]?.amount ?? 0),
           refundDeductions: deductions,
+          returnShippingFees: Number(fees[0]?.amount ?? 0),
         },
         awaitingConfirmation: {
           lines: of(false).lines,

@@ -20,6 +20,9 @@ export const settlementView = z
     couponBurden: z.int().openapi({ description: '판매자 부담 쿠폰' }),
     shippingFee: z.int().openapi({ description: '배송비' }),
     refundAmount: z.int().openapi({ description: '환불 차감' }),
+    returnShippingFee: z.int().openapi({
+      description: "반품배송비: return shipping fees buyers' refunds left with the seller, added",
+    }),
     carriedOver: z.int().openapi({ description: '이월 차감: negative balances of earlier settlements' }),
     netAmount: z.int().openapi({ description: '정산금액: may be negative' }),
     lineCount: z.int(),
@@ -47,6 +50,7 @@ export const toView = (s: Selectable<SettlementsTable>): z.infer<typeof settleme
   couponBurden: s.coupon_burden,
   shippingFee: s.shipping_fee,
   refundAmount: s.refund_amount,
+  returnShippingFee: s.return_shipping_fee,
   carriedOver: s.carried_over,
   netAmount: s.net_amount,
   lineCount: s.line_count,
