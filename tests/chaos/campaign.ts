@@ -162,7 +162,7 @@ async function sellerLoop() {
           () => undefined,
         );
         const shipment = s?.body?.items?.[0];
-        if (shipment?.status !== 'READY') continue;
+        if (shipment?.status !== 'REQUESTED') continue;
         const sent = await call('POST', `/api/v1/shipments/${shipment.id}/dispatch`, {
           token: seller.token,
           body: { carrier: 'CJ', trackingNumber: String(invoice++) },

@@ -74,9 +74,10 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
     refunded_amount: number;
     user_coupon_id: string | null;
     paid_at: Date | null;
+    cancelled_at: Date | null;
   }>(
     'order',
-    'select id, status, payable_amount, refunded_amount, user_coupon_id, paid_at from orders where id = any($1)',
+    'select id, status, payable_amount, refunded_amount, user_coupon_id, paid_at, cancelled_at from orders where id = any($1)',
     [ids],
   );
   const byId = new Map(orders.map((o) => [o.id, o]));
@@ -121,6 +122,23 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
   const completedOf = new Map<string, ReturnRow[]>();
   for (const r of returns)
     if (r.status === 'COMPLETED') completedOf.set(r.order_id, [...(completedOf.get(r.order_id) ?? []), r]);
+  // Every refund the order took in (its history's REFUND_COMPLETED): an accepted return's, or a
+  // cancellation's (a paid order cancelled, or a payment that completed after its order was
+  // cancelled: everything the order held goes back and the order is REFUNDED).
+  const refundEvents = await q<{
+    order_id: string;
+    refund_id: string;
+    amount: number;
+    request_id: string | null;
+  }>(
+    'order',
+    `select order_id, data->>'refundId' as refund_id, (data->>'amount')::bigint as amount,
+            data->>'refundRequestId' as request_id
+       from order_events where type = 'REFUND_COMPLETED' and order_id = any($1)`,
+    [ids],
+  );
+  const refundsOf = new Map<string, typeof refundEvents>();
+  for (const e of refundEvents) refundsOf.set(e.order_id, [...(refundsOf.get(e.order_id) ?? []), e]);
   const money = check(
     'one PG charge per paid order; refunds never above it, the return fee kept; payment agrees with order',
   );
@@ -138,17 +156,29 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
         money.violations.push(`${o.id}: charged ${ch.amount}, payable ${o.payable_amount}`);
     }
     const balance = list.reduce((s, ch) => s + ch.balance_amount, 0);
-    // A returned order's refunds are what its accepted returns said: the lines less the fee kept.
+    // The order's refunds: each once, an accepted return's for what its inspection said (the lines
+    // less the fee kept), all of them adding up to what the order and payment say was refunded.
     const done = completedOf.get(o.id) ?? [];
-    const refundedByReturns = done.reduce((s, r) => s + (r.refund_amount ?? 0), 0);
     const feesKept = done.reduce((s, r) => s + r.return_shipping_fee, 0);
-    if (o.status !== 'CANCELLED' && o.refunded_amount !== refundedByReturns)
-      money.violations.push(
-        `${o.id}: refunded ${o.refunded_amount}, its completed returns say ${refundedByReturns}`,
-      );
-    if (p && o.status !== 'CANCELLED' && p.refunded_amount !== o.refunded_amount)
+    const took = refundsOf.get(o.id) ?? [];
+    if (new Set(took.map((e) => e.refund_id)).size !== took.length)
+      money.violations.push(`${o.id}: a refund taken in twice (${took.map((e) => e.refund_id).join(', ')})`);
+    const total = Math.min(
+      o.payable_amount,
+      took.reduce((s, e) => s + e.amount, 0),
+    );
+    if (o.refunded_amount !== total)
+      money.violations.push(`${o.id}: refunded ${o.refunded_amount}, its refunds add up to ${total}`);
+    for (const r of done) {
+      const e = took.find((x) => x.request_id === r.id);
+      if (e?.amount !== (r.refund_amount ?? 0))
+        money.violations.push(
+          `${o.id}: return ${r.id} refunds ${r.refund_amount}, the refund took ${e?.amount}`,
+        );
+    }
+    if (p && p.refunded_amount !== o.refunded_amount)
       money.violations.push(`${o.id}: payment refunded ${p.refunded_amount}, order ${o.refunded_amount}`);
-    if (wasPaid && o.status !== 'CANCELLED' && balance < feesKept)
+    if (wasPaid && balance < feesKept)
       money.violations.push(`${o.id}: the PG keeps ${balance}, less than the return fees ${feesKept}`);
     if (o.status === 'REFUNDED' && balance !== o.payable_amount - o.refunded_amount)
       money.violations.push(
@@ -195,8 +225,10 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
     [ids],
   );
   const sold = new Map<string, number>();
+  // Sold: an order that went through payment and was not cancelled (a cancelled order that is
+  // REFUNDED gave its units back on the cancellation).
   for (const it of items)
-    if (SOLD.includes(byId.get(it.order_id)?.status ?? ''))
+    if (SOLD.includes(byId.get(it.order_id)?.status ?? '') && !byId.get(it.order_id)?.cancelled_at)
       sold.set(it.sku, (sold.get(it.sku) ?? 0) + it.quantity);
   const skus = [...c.initialStock.keys()];
   const stock = await q<{ sku: string; on_hand: number; reserved: number }>(
@@ -351,35 +383,73 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
     completed: boolean;
     gross: number;
     refunded_qty: number;
+    open_qty: number;
+    open_amount: number;
   }>(
     'order',
     `select o.id, o.paid_at is not null as paid, o.cancelled_at is not null as cancelled,
             o.status = 'COMPLETED' as completed, sum(i.line_amount)::bigint as gross,
-            sum(i.refunded_quantity)::int as refunded_qty
+            sum(i.refunded_quantity)::int as refunded_qty,
+            sum(i.quantity - i.refunded_quantity)::int as open_qty,
+            sum(i.line_amount - i.discount_amount - i.refunded_amount)::bigint as open_amount
        from orders o join order_items i on i.order_id = o.id
       where i.seller_id = $1 group by o.id`,
     [c.sellerId],
   );
-  const sellerReturns = await q<{ refund_id: string | null; order_id: string; lines: number }>(
-    'order',
-    `select r.refund_id, r.order_id, (select sum((l->>'amount')::bigint) from jsonb_array_elements(r.items) l
-              where l->>'sellerId' = $1)::bigint as lines
-       from refund_requests r where r.status = 'COMPLETED' and r.items @> jsonb_build_array(jsonb_build_object('sellerId', $1::text))`,
-    [c.sellerId],
+  const truthOf = new Map(truth.map((t) => [t.id, t]));
+  // Paid, for stats and settlement: the payment completed (payment.completed), even when the order
+  // had been cancelled meanwhile (that payment is refunded, and counted as a refund).
+  const charged = new Set(
+    (
+      await q<{ order_id: string }>(
+        'payment',
+        'select order_id from payments where order_id = any($1) and approved_at is not null',
+        [truth.map((t) => t.id)],
+      )
+    ).map((r) => r.order_id),
   );
+  // Every refund of the seller's orders (order.refund.completed): a return's lines, or a
+  // cancellation's refund of everything the order still held.
+  const sellerReturns = new Map(
+    (
+      await q<ReturnRow>(
+        'order',
+        `select id, order_id, status, amount, return_reason, return_shipping_fee, refund_amount, refund_id, items, inspection
+           from refund_requests where order_id = any($1)`,
+        [truth.map((t) => t.id)],
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const refunds = (
+    await q<{ order_id: string; refund_id: string; request_id: string | null }>(
+      'order',
+      `select order_id, data->>'refundId' as refund_id, data->>'refundRequestId' as request_id
+         from order_events where type = 'REFUND_COMPLETED' and order_id = any($1)`,
+      [truth.map((t) => t.id)],
+    )
+  ).map((e) => {
+    const r = e.request_id ? sellerReturns.get(e.request_id) : undefined;
+    const mine = r?.items.filter((l) => l.sellerId === c.sellerId) ?? [];
+    const t = truthOf.get(e.order_id)!;
+    return {
+      ...e,
+      amount: r ? mine.reduce((a, l) => a + l.amount, 0) : t.open_amount,
+      units: r ? mine.reduce((a, l) => a + l.quantity, 0) : t.open_qty,
+    };
+  });
   const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
   const expected = {
     orders: truth.length,
     ordered_amount: sum(truth, (t) => t.gross),
-    paid_orders: truth.filter((t) => t.paid).length,
+    paid_orders: truth.filter((t) => charged.has(t.id)).length,
     paid_amount: sum(
-      truth.filter((t) => t.paid),
+      truth.filter((t) => charged.has(t.id)),
       (t) => t.gross,
     ),
     cancelled_orders: truth.filter((t) => t.cancelled).length,
     completed_orders: truth.filter((t) => t.completed).length,
-    refunds: sellerReturns.length,
-    refunded_amount: sum(sellerReturns, (r) => r.lines),
+    refunds: refunds.length,
+    refunded_amount: sum(refunds, (r) => r.amount),
   };
   const [stats] = await q<Record<keyof typeof expected, number>>(
     'stats',
@@ -416,10 +486,16 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
     if (!l) lineCheck.violations.push(`${t.id}: no settlement line`);
     else if (l.n !== 1 || l.gross !== t.gross)
       lineCheck.violations.push(`${t.id}: ${l.n} lines, gross ${l.gross}, the order says ${t.gross}`);
-    else if (l.refunded_qty !== t.refunded_qty)
-      lineCheck.violations.push(
-        `${t.id}: settlement counts ${l.refunded_qty} units refunded, the order ${t.refunded_qty}`,
+    else {
+      const units = sum(
+        refunds.filter((r) => r.order_id === t.id),
+        (r) => r.units,
       );
+      if (l.refunded_qty !== units)
+        lineCheck.violations.push(
+          `${t.id}: settlement counts ${l.refunded_qty} units refunded, the refunds ${units}`,
+        );
+    }
   }
   for (const l of lines)
     if (!truth.some((t) => t.id === l.order_id))
@@ -431,17 +507,15 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
     [c.sellerId],
   );
   const deductionOf = new Map(deductions.map((d) => [d.refund_id, d]));
-  for (const r of sellerReturns) {
+  for (const r of refunds) {
     lineCheck.checked++;
-    const d = deductionOf.get(r.refund_id ?? '');
-    if (d?.n !== 1 || d.buyer_amount !== r.lines)
+    const d = deductionOf.get(r.refund_id);
+    if (d?.n !== 1 || d.buyer_amount !== r.amount)
       lineCheck.violations.push(
-        `refund ${r.refund_id} of ${r.order_id}: settlement ${JSON.stringify(d ?? null)}, the return's lines ${r.lines}`,
+        `refund ${r.refund_id} of ${r.order_id}: settlement ${JSON.stringify(d ?? null)}, the refund's lines ${r.amount}`,
       );
   }
-  if (deductions.length !== sellerReturns.length)
-    lineCheck.violations.push(
-      `${deductions.length} refund deductions, ${sellerReturns.length} completed returns`,
-    );
+  if (deductions.length !== refunds.length)
+    lineCheck.violations.push(`${deductions.length} refund deductions, ${refunds.length} refunds`);
   return checks;
 }
