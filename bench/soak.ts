@@ -64,7 +64,7 @@ async function backlog() {
 
 const admin = await adminToken();
 const seller = await verifiedSeller(admin);
-const item = await product(admin, seller, { name: '소크 운동화', price: 29_000, stock: 10_000_000 });
+const item = await product(admin, seller, { name: '소크 운동화', price: 29_000, stock: 1_000_000 });
 const tokens = (await makeBuyers(40)).map((b) => b.token);
 const body = {
   items: [{ productId: item.productId, sku: item.sku, quantity: 1 }],

@@ -30,12 +30,16 @@ function must<T>(res: { status: number; body: T }, ok: number, what: string): T 
   return res.body;
 }
 
+/**
+ * Signs in. A loaded machine (argon2 hashing on busy cores) can make the gateway give up on the
+ * credentials check (504): that is asked again, a few times, rather than failing the whole setup.
+ */
 export async function login(email: string, pw = password): Promise<string> {
-  return must(
-    await call('POST', '/api/v1/auth/login', { body: { email, password: pw } }),
-    200,
-    `login ${email}`,
-  ).accessToken;
+  for (let attempt = 1; ; attempt++) {
+    const res = await call('POST', '/api/v1/auth/login', { body: { email, password: pw } });
+    if (attempt < 5 && res.status >= 502 && res.status <= 504) continue;
+    return must(res, 200, `login ${email}`).accessToken;
+  }
 }
 
 export const adminToken = () =>

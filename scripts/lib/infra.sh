@@ -136,22 +136,23 @@ stop_redis() {
 start_aws_emulator() {
   ensure_py_tools
   mkdir -p "$MP_INFRA_RUN/aws"
-  if [ -f "$MP_INFRA_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/aws/moto.pid")" 2>/dev/null; then return 0; fi
+  daemon_alive "$MP_INFRA_RUN/aws/moto.pid" && return 0
   if port_open "$MP_AWS_PORT"; then
     curl -sf -o /dev/null "$MP_AWS_ENDPOINT/moto-api/" && { log "using the AWS emulator already on $MP_AWS_ENDPOINT"; return 0; }
     die "port $MP_AWS_PORT is taken by another program; set MP_AWS_PORT"
   fi
   log "starting the AWS emulator (moto) on $MP_AWS_ENDPOINT"
-  setsid "$PY_VENV/bin/moto_server" -H 127.0.0.1 -p "$MP_AWS_PORT" >"$MP_INFRA_RUN/aws/moto.log" 2>&1 < /dev/null &
-  echo $! >"$MP_INFRA_RUN/aws/moto.pid"
+  local moto=("$PY_VENV/bin/moto_server" -H 127.0.0.1 -p "$MP_AWS_PORT")
+  setsid "${moto[@]}" >"$MP_INFRA_RUN/aws/moto.log" 2>&1 < /dev/null &
+  record_daemon "$MP_INFRA_RUN/aws/moto.pid" $! "${moto[@]}"
   wait_port "$MP_AWS_PORT" 30 "the AWS emulator"
 }
 
 stop_aws_emulator() {
-  if [ -f "$MP_INFRA_RUN/aws/moto.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/aws/moto.pid")" 2>/dev/null; then
+  if daemon_alive "$MP_INFRA_RUN/aws/moto.pid"; then
     log "stopping the AWS emulator"; kill "$(cat "$MP_INFRA_RUN/aws/moto.pid")" || true
   fi
-  rm -f "$MP_INFRA_RUN/aws/moto.pid"
+  rm -f "$MP_INFRA_RUN/aws/moto.pid" "$MP_INFRA_RUN/aws/moto.cmd"
 }
 
 # RabbitMQ from Debian's rabbitmq-server, one node per stack with its own ports, cookie and data
@@ -204,23 +205,46 @@ prepare_aws_resources() {
     || die "creating the aws profile's tables in the AWS emulator failed"
 }
 
-# A process of ours in the background: setsid, a pid file under $MP_INFRA_RUN/<name>/, a log beside it.
+# A process of ours in the background: setsid, a pid file under $MP_INFRA_RUN/<name>/, a log beside it,
+# and its command line beside the pid (<name>.cmd, NUL-separated as /proc/<pid>/cmdline shows it).
 start_daemon() { # name port what command...
   local name="$1" port="$2" what="$3"; shift 3
   mkdir -p "$MP_INFRA_RUN/$name"
-  if [ -f "$MP_INFRA_RUN/$name/$name.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/$name/$name.pid")" 2>/dev/null; then return 0; fi
+  daemon_alive "$MP_INFRA_RUN/$name/$name.pid" && return 0
   port_open "$port" && die "port $port is taken by another program (wanted for $what)"
   log "starting $what on 127.0.0.1:$port"
   setsid "$@" >"$MP_INFRA_RUN/$name/$name.log" 2>&1 < /dev/null &
-  echo $! >"$MP_INFRA_RUN/$name/$name.pid"
+  record_daemon "$MP_INFRA_RUN/$name/$name.pid" $! "$@"
   wait_port "$port" 30 "$what"
 }
 
 stop_daemon() { # name what
-  if [ -f "$MP_INFRA_RUN/$1/$1.pid" ] && kill -0 "$(cat "$MP_INFRA_RUN/$1/$1.pid")" 2>/dev/null; then
+  if daemon_alive "$MP_INFRA_RUN/$1/$1.pid"; then
     log "stopping $2"; kill "$(cat "$MP_INFRA_RUN/$1/$1.pid")" || true
   fi
-  rm -f "$MP_INFRA_RUN/$1/$1.pid"
+  rm -f "$MP_INFRA_RUN/$1/$1.pid" "$MP_INFRA_RUN/$1/$1.cmd"
+}
+
+record_daemon() { # pidfile pid command...
+  local file="$1" pid="$2"; shift 2
+  printf '%s\0' "$@" >"${file%.pid}.cmd"
+  echo "$pid" >"$file"
+}
+
+# Whether the pid file's process still runs: a live pid is not enough (the kernel hands a dead
+# daemon's pid to any later process), it must also run the command recorded beside it (its command
+# line ends with it: a script started through its #! line shows its interpreter first). A pid file
+# from before the command was recorded is trusted on its pid alone.
+daemon_alive() { # pidfile
+  local file="$1" pid
+  [ -f "$file" ] || return 1
+  pid="$(cat "$file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -f "${file%.pid}.cmd" ] || return 0
+  # Both with a NUL in front, so the match starts at an argument's start.
+  local size; size="$(stat -c %s "${file%.pid}.cmd")"
+  { printf '\0'; cat "/proc/$pid/cmdline" 2>/dev/null; } | tail -c "$((size + 1))" \
+    | cmp -s - <({ printf '\0'; cat "${file%.pid}.cmd"; })
 }
 
 # A real SMTP server (aiosmtpd) that keeps every message it receives as a file in $MP_MAIL_DIR

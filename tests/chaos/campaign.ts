@@ -1,7 +1,8 @@
 /**
  * The fault campaign (`scripts/test.sh chaos`): orders flow through the running local stack — the
  * sandbox PG paying and the sandbox carrier advancing by themselves, coupons in some orders, a few
- * cancels, dispatches and refunds — while apps and sidecars are killed with SIGKILL (the runner's
+ * cancels, dispatches and returns (pickup by the carrier sandbox, the seller's inspection, then the
+ * refund) — while apps and sidecars are killed with SIGKILL (the runner's
  * supervisor restarts them), the broker is stopped for 30 s, PostgreSQL is restarted and every event
  * is published twice for a while. Then everything settles and the invariants of invariants.ts are
  * checked across services. Prints a table; exits 1 on any violation.
@@ -111,7 +112,12 @@ async function reaches(id: string, who: Party, statuses: string[], timeoutMs: nu
 }
 
 let flowing = true;
-const actions = { cancels: 0, dispatches: 0, refunds: 0 };
+/** The seller keeps inspecting returned parcels until everything has settled. */
+let inspecting = true;
+const actions = { cancels: 0, dispatches: 0, refunds: 0, inspections: 0, damaged: 0 };
+/** Orders whose parcel was dispatched (candidates for a return once delivered), and those with a return asked. */
+const dispatched = new Set<string>();
+const returning = new Set<string>();
 
 async function buyerLoop() {
   while (flowing) {
@@ -134,33 +140,80 @@ async function buyerLoop() {
 }
 
 let invoice = 700_000_000_000 + (Date.now() % 1_000_000) * 100;
-/** The seller dispatches some of what is ready; buyers ask a refund for some delivered orders. */
+const orderOf = (id: string) =>
+  call('GET', `/api/v1/orders/${id}`, { token: placed.get(id)!.token })
+    .then((o) => (o.status === 200 ? o.body : undefined))
+    .catch(() => undefined);
+
+/**
+ * The seller dispatches some of what is ready; buyers return some delivered orders (반품: all of it
+ * or one unit of one line, a change of mind or the seller's fault). The carrier sandbox collects the
+ * parcel by itself; the seller's inspection is inspectLoop's.
+ */
 async function sellerLoop() {
-  const refunded = new Set<string>();
   while (flowing) {
     await sleep(3000);
-    for (const [id, who] of [...placed].slice(-60)) {
+    for (const id of [...[...placed.keys()].slice(-60), ...dispatched]) {
       if (!flowing) break;
-      const o = await call('GET', `/api/v1/orders/${id}`, { token: who.token }).catch(() => undefined);
-      const status = o?.body?.status;
-      if (status === 'PREPARING' && Math.random() < 0.3) {
+      if (returning.has(id)) continue;
+      const o = await orderOf(id);
+      if (o?.status === 'PREPARING' && !dispatched.has(id) && Math.random() < 0.3) {
         const s = await call('GET', `/api/v1/shipments?orderId=${id}`, { token: seller.token }).catch(
           () => undefined,
         );
         const shipment = s?.body?.items?.[0];
-        if (shipment?.status !== 'READY') continue;
+        if (shipment?.status !== 'REQUESTED') continue;
         const sent = await call('POST', `/api/v1/shipments/${shipment.id}/dispatch`, {
           token: seller.token,
           body: { carrier: 'CJ', trackingNumber: String(invoice++) },
         }).catch(() => undefined);
-        if (sent?.status === 200) actions.dispatches++;
-      } else if (status === 'DELIVERED' && !refunded.has(id) && Math.random() < 0.3) {
-        refunded.add(id);
+        if (sent?.status === 200) {
+          actions.dispatches++;
+          dispatched.add(id);
+        }
+      } else if (o?.status === 'DELIVERED' && Math.random() < 0.4) {
+        returning.add(id);
+        const line = pick(o.items as { id: string; quantity: number }[]);
         const r = await call('POST', `/api/v1/orders/${id}/refund-requests`, {
-          token: who.token,
-          body: { reason: '사이즈가 맞지 않아요' },
+          token: placed.get(id)!.token,
+          body: {
+            reason: '사이즈가 맞지 않아요',
+            returnReason: Math.random() < 0.7 ? 'CHANGE_OF_MIND' : 'SELLER_FAULT',
+            ...(Math.random() < 0.3 ? { items: [{ itemId: line.id, quantity: 1 }] } : {}),
+          },
         }).catch(() => undefined);
         if (r?.status === 201) actions.refunds++;
+      } else if (o && o.status !== 'PREPARING' && o.status !== 'SHIPPING' && o.status !== 'DELIVERED')
+        dispatched.delete(id);
+    }
+  }
+}
+
+/** 검수: once a returned parcel is back with the seller, the seller accepts it; now and then a line is found damaged (written off, not restocked). */
+async function inspectLoop() {
+  while (inspecting) {
+    await sleep(2000);
+    for (const id of returning) {
+      if (!inspecting) break;
+      const o = await orderOf(id);
+      for (const r of (o?.refundRequests ?? []) as {
+        id: string;
+        status: string;
+        items: { itemId: string }[];
+      }[]) {
+        if (r.status !== 'RECEIVED') continue;
+        const lines = r.items.map((l) => ({
+          itemId: l.itemId,
+          condition: Math.random() < 0.2 ? ('DAMAGED' as const) : ('RESELLABLE' as const),
+        }));
+        const res = await call('POST', `/api/v1/orders/${id}/refund-requests/${r.id}/inspection`, {
+          token: seller.token,
+          body: { result: 'ACCEPTED', lines },
+        }).catch(() => undefined);
+        if (res?.status === 200) {
+          actions.inspections++;
+          actions.damaged += lines.filter((l) => l.condition === 'DAMAGED').length;
+        }
       }
     }
   }
@@ -227,6 +280,7 @@ say(
   `orders flow for ${seconds} s with ${workers} buyers at once; ${killCount} kills, broker stop, PostgreSQL restart, duplicates`,
 );
 const loops = [...Array.from({ length: workers }, buyerLoop), sellerLoop()];
+const inspector = inspectLoop();
 await faultLoop();
 await sleep(Math.max(0, since.getTime() + seconds * 1000 - Date.now()));
 flowing = false;
@@ -236,12 +290,20 @@ await Promise.all(loops);
 say('settling');
 for (const name of [...apps, ...sidecars]) await waitUp(name);
 const ids = [...placed.keys()];
-const end = Date.now() + 240_000;
+const end = Date.now() + 300_000;
 while (Date.now() < end) {
   const pending = await db
     .get('order')!
     .query<{ n: number }>(
       `select count(*)::int as n from orders where id = any($1) and status in ('PENDING_PAYMENT','PAID','REFUND_REQUESTED')`,
+      [ids],
+    )
+    .then((r) => r.rows[0]!.n)
+    .catch(() => -1);
+  const returns = await db
+    .get('order')!
+    .query<{ n: number }>(
+      `select count(*)::int as n from refund_requests where order_id = any($1) and status in ('REQUESTED','RECEIVED','ACCEPTED')`,
       [ids],
     )
     .then((r) => r.rows[0]!.n)
@@ -252,19 +314,27 @@ while (Date.now() < end) {
       .query<{ n: number }>('select count(*)::int as n from outbox where sent_at is null')
       .then((r) => r.rows[0]!.n)
       .catch(() => 1);
-  if (pending === 0 && unsent === 0) break;
-  say(`waiting: ${pending} orders on their way, ${unsent} events unsent`);
+  if (pending === 0 && returns === 0 && unsent === 0) break;
+  say(`waiting: ${pending} orders on their way, ${returns} returns open, ${unsent} events unsent`);
   await sleep(5000);
 }
+inspecting = false;
+await inspector;
 await sleep(5000); // the last deliveries of the last events
 
-const checks = await checkInvariants(db, { orderIds: ids, initialStock, couponId, since });
+const checks = await checkInvariants(db, {
+  orderIds: ids,
+  initialStock,
+  couponId,
+  since,
+  sellerId: seller.id,
+});
 const violations = checks.reduce((n, c) => n + c.violations.length, 0);
 console.log(`
 fault campaign: ${seconds} s of orders
   faults injected      ${faults.length}: ${[...new Set(faults.map((f) => f.kind.replace(/ \(.*\)$/, '')))].map((k) => `${faults.filter((f) => f.kind.startsWith(k)).length} × ${k}`).join(', ')}
   orders placed        ${ids.length} answered 201 (all answers: ${JSON.stringify(answers)})
-  buyer/seller actions ${actions.cancels} cancels, ${actions.dispatches} dispatches, ${actions.refunds} refund requests
+  buyer/seller actions ${actions.cancels} cancels, ${actions.dispatches} dispatches, ${actions.refunds} returns asked, ${actions.inspections} inspected and accepted (${actions.damaged} lines found damaged)
   invariants           ${checks.length} checked over ${checks.reduce((n, c) => n + c.checked, 0)} items
   violations           ${violations}
 `);
