@@ -4304,7 +4304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4312,7 +4312,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7658,7 +7658,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7666,7 +7666,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7735,7 +7735,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7743,7 +7743,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7849,7 +7849,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7857,7 +7857,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7961,7 +7961,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7969,7 +7969,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8056,7 +8056,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8064,7 +8064,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8294,7 +8294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_INVALID, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            /** @description No valid access token: INVALID_CREDENTIALS, LOGIN_TICKET_INVALID, OTP_INVALID, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8302,7 +8302,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_INVALID" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                        code?: "INVALID_CREDENTIALS" | "LOGIN_TICKET_INVALID" | "OTP_INVALID" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8342,7 +8342,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8350,7 +8350,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -8393,7 +8393,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, LOGIN_TICKET_INVALID, OIDC_DENIED, OIDC_FAILED, OTP_INVALID, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
+            /** @description No valid access token: INVALID_CREDENTIALS, LOGIN_TICKET_INVALID, OTP_INVALID, OTP_REQUIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8401,7 +8401,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "LOGIN_TICKET_INVALID" | "OIDC_DENIED" | "OIDC_FAILED" | "OTP_INVALID" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                        code?: "INVALID_CREDENTIALS" | "LOGIN_TICKET_INVALID" | "OTP_INVALID" | "OTP_REQUIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
                     };
                 };
             };
@@ -8471,7 +8471,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8479,7 +8479,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8972,7 +8972,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, OIDC_DENIED, OIDC_FAILED, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: INVALID_CREDENTIALS, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED, SESSION_EXPIRED, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8980,7 +8980,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "OIDC_DENIED" | "OIDC_FAILED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "INVALID_CREDENTIALS" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "SESSION_EXPIRED" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -8996,7 +8996,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9004,7 +9004,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
                     };
                 };
             };
@@ -14309,7 +14309,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY */
+            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14317,7 +14317,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
                     };
                 };
             };
@@ -18583,7 +18583,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, IDEMPOTENCY_KEY_REUSED */
+            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, IDEMPOTENCY_KEY_REUSED, PERIOD_NOT_ENDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18591,7 +18591,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED";
+                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "PERIOD_NOT_ENDED";
                     };
                 };
             };

@@ -29,6 +29,7 @@ beforeAll(async () => {
     service: 'review',
     pubsub: 'pubsub',
     db,
+    maxConcurrent: 1,
     log: createLogger('review', 'silent'),
     handlers: {
       'shipping.delivered': preparedHandler<

@@ -246,22 +246,22 @@ describe('refunds (정산 차감)', () => {
     const s = seller();
     await pushRates({ defaultRateBp: 1000, byCategory: {}, bySeller: {} }, 35);
     // Wholly returned on a change of mind, never confirmed: nothing of the sale, but the fee.
-    const returned = orderOf([{ sellerId: s, price: 20_000 }]);
+    const returned = orderCreated([{ sellerId: s, price: 20_000 }]);
     await deliver(svc, 'order.created', returned);
-    await deliver(svc, 'payment.completed', paid(returned));
-    const whole = { ...refunded(returned, [{ index: 0, quantity: 1 }]), returnShippingFee: 3_000 };
+    await deliver(svc, 'payment.completed', paymentCompleted(returned));
+    const whole = { ...refundCompleted(returned, [{ index: 0, quantity: 1 }]), returnShippingFee: 3_000 };
     await deliver(svc, 'order.refund.completed', { ...whole, amount: whole.amount - 3_000 });
     await deliver(svc, 'order.refund.completed', { ...whole, amount: whole.amount - 3_000 }); // redelivered
     // Part of another, confirmed after the return: the refund deducts its sale, the fee is paid.
-    const kept = orderOf([
+    const kept = orderCreated([
       { sellerId: s, price: 10_000 },
       { sellerId: s, price: 30_000 },
     ]);
     await deliver(svc, 'order.created', kept);
-    await deliver(svc, 'payment.completed', paid(kept));
-    const part = { ...refunded(kept, [{ index: 0, quantity: 1 }]), returnShippingFee: 3_000 };
+    await deliver(svc, 'payment.completed', paymentCompleted(kept));
+    const part = { ...refundCompleted(kept, [{ index: 0, quantity: 1 }]), returnShippingFee: 3_000 };
     await deliver(svc, 'order.refund.completed', { ...part, amount: 7_000 });
-    await deliver(svc, 'order.completed', completed(kept, '2024-05-20T03:00:00Z'));
+    await deliver(svc, 'order.completed', orderCompleted(kept, '2024-05-20T03:00:00Z'));
     expect((await pending(s)).payable).toMatchObject({ returnShippingFees: 6_000 });
 
     const [st] = (await runFor(s)).body.settlements;

@@ -1,11 +1,11 @@
 /** 정기 지급: the scheduled payout batch of each period the scheduled settlement run settled. */
-import { tokenFor } from '@mp/platform/testing';
+import { orderCreated, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduledBatches } from '../src/domain/payout-schedule.ts';
 import { drainPayouts, startBatch } from '../src/domain/payouts.ts';
 import { endedPeriod } from '../src/domain/periods.ts';
 import { partsOf } from '../src/parts.ts';
-import { BANK, internal, orderOf, type Svc, sell, seller, start } from './fixtures.ts';
+import { BANK, internal, type Svc, sell, seller, start } from './fixtures.ts';
 
 let svc: Svc;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ async function sellerSoldYesterday(price: number, n: number) {
   });
   expect(reg.status).toBe(200);
   const dayAgo = new Date(Date.now() - 24 * 3600_000).toISOString();
-  await sell(svc, orderOf([{ sellerId: id, price }], { createdAt: dayAgo }), dayAgo);
+  await sell(svc, orderCreated([{ sellerId: id, price }], { createdAt: dayAgo }), dayAgo);
   return id;
 }
 

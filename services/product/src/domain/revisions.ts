@@ -1,8 +1,15 @@
-import { conflict, type EventPublisher, newId, notFound, type Transaction } from '@mp/platform';
+import {
+  conflict,
+  type EventPublisher,
+  newId,
+  notFound,
+  publishOptions,
+  type Transaction,
+} from '@mp/platform';
 import type { Database, RevisionChange } from '../db/schema.ts';
 import { applyChange, type ProductChange } from './changes.ts';
 import { checkPrice } from './options.ts';
-import { aggregate, type Deps, isUniqueViolation } from './records.ts';
+import { type Deps, isUniqueViolation } from './records.ts';
 import { type FullProduct, loadProduct } from './state.ts';
 import { type ImageRef, resolveImages } from './upstream.ts';
 
@@ -112,7 +119,7 @@ export async function holdChange(
         fields: Object.keys(change),
         submittedAt: new Date().toISOString(),
       },
-      aggregate(locked.product.id),
+      publishOptions('product', locked.product.id),
     );
   }
 }
@@ -188,7 +195,7 @@ export async function approveRevision(deps: Deps, id: string, adminId: string): 
           approvedBy: adminId,
           approvedAt: decidedAt.toISOString(),
         },
-        aggregate(product.product.id),
+        publishOptions('product', product.product.id),
       );
       return full;
     });
@@ -227,7 +234,7 @@ export async function rejectRevision(deps: Deps, id: string, adminId: string, re
         reason,
         rejectedAt: decidedAt.toISOString(),
       },
-      aggregate(product.product.id),
+      publishOptions('product', product.product.id),
     );
     return product;
   });
