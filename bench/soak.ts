@@ -4,7 +4,7 @@
  * CARRIER_SANDBOX_AUTO_ADVANCE=true). Prints the RSS of every process of the stack at the start and
  * the end, the outbox backlog and the saga's lag sampled every 30 s, and the errors; exits 1 when a
  * process grew by more than 10 % or anything failed.
- *   MP_STACK=N node bench/soak.ts      SOAK_RATE (orders/s, 7) SOAK_SECONDS (600)
+ *   MP_STACK=N node bench/soak.ts      SOAK_RATE (orders/s, 7) SOAK_SECONDS (600) SOAK_BUYERS (40)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ async function backlog() {
 const admin = await adminToken();
 const seller = await verifiedSeller(admin);
 const item = await product(admin, seller, { name: '소크 운동화', price: 29_000, stock: 1_000_000 });
-const tokens = (await makeBuyers(40)).map((b) => b.token);
+const tokens = (await makeBuyers(Number(process.env.SOAK_BUYERS ?? 40))).map((b) => b.token);
 const body = {
   items: [{ productId: item.productId, sku: item.sku, quantity: 1 }],
   shippingAddress: address,

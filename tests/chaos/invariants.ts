@@ -304,7 +304,7 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
   );
   const holders = new Map<string, string[]>();
   for (const o of orders)
-    if (o.user_coupon_id && o.status !== 'CANCELLED' && o.status !== 'PAYMENT_FAILED')
+    if (o.user_coupon_id && !o.cancelled_at && o.status !== 'CANCELLED' && o.status !== 'PAYMENT_FAILED')
       holders.set(o.user_coupon_id, [...(holders.get(o.user_coupon_id) ?? []), o.id]);
   for (const uc of userCoupons) {
     couponCheck.checked++;

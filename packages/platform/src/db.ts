@@ -21,6 +21,11 @@ export function createDb<DB>(url: string, schema: string, max = 10): Kysely<DB> 
   });
   // An idle client's network error must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor may a checked-out one's: PostgreSQL ending the connection (a restart, 57P01) between two
+  // statements of a transaction is emitted on the client, which the pool does not listen to while
+  // it is lent out. The next statement fails (the transaction is retried) and the pool discards the
+  // client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -169,6 +169,30 @@ describe('the status machine, driven by payment and shipping events', () => {
 });
 
 describe('cancellation (flow 4.2)', () => {
+  it('a payment completed after the cancellation is refunded and the order REFUNDED, though its coupon now serves the next order', async () => {
+    // Found by the fault campaign: the late refund moved the cancelled order to REFUNDED, which made
+    // it hold its coupon again; the buyer's next order held it already, the unique index refused
+    // and payment.refunded failed on every redelivery, the refund never recorded.
+    const who = await buyer();
+    const { shoe } = twoSellers(svc);
+    const couponId = svc.catalog.coupon(who.userId, 1000);
+    const first = (await place(svc, who, { items: [line(shoe)], couponId })).body;
+    const cancel = await svc.call('POST', `/api/v1/orders/${first.id}/cancel`, {
+      token: who.token,
+      body: { reason: '마음이 바뀌었어요' },
+    });
+    expect(cancel.status).toBe(200);
+    const next = await place(svc, who, { items: [line(shoe)], couponId });
+    expect(next.status).toBe(201);
+    await deliver(svc, 'payment.completed', paid(first.id, first.payableAmount));
+    const refund = refunded(first.id, first.payableAmount);
+    await deliver(svc, 'payment.refunded', refund);
+    const o = await getOrder(svc, first.id, who.token);
+    expect([o.status, o.refundedAmount]).toEqual(['REFUNDED', first.payableAmount]);
+    expect(await eventsFor(svc, 'order.refund.completed', first.id)).toHaveLength(1);
+    expect((await getOrder(svc, next.body.id, who.token)).status).toBe('PENDING_PAYMENT');
+  });
+
   it('cancels a paid order, then becomes 환불완료 when the refund arrives (order.refund.completed)', async () => {
     const { who, order, sellerA } = await newOrder();
     await deliver(svc, 'payment.completed', paid(order.id, order.payableAmount));

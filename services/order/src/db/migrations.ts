@@ -220,4 +220,17 @@ export const migrations: Migrations = {
       );
     },
   },
+  '0006_coupon_once_live': {
+    async up(db) {
+      // A cancelled order gave its coupon back (order.cancelled), whatever its status afterwards: a
+      // payment that completed after the cancellation is refunded and the order becomes REFUNDED,
+      // while the coupon may already serve the buyer's next order. Only an order never cancelled
+      // holds its coupon.
+      await sql`drop index orders_coupon_once`.execute(db);
+      await sql`create unique index orders_coupon_once on orders (user_coupon_id)
+        where user_coupon_id is not null and status not in ('CANCELLED', 'PAYMENT_FAILED') and cancelled_at is null`.execute(
+        db,
+      );
+    },
+  },
 };
