@@ -14,6 +14,8 @@ export const config = baseConfigSchema.extend({
       }
     }),
   SELLER_GRADE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** How often the grade review looks at the sellers of newly paid or cancelled orders. */
+  SELLER_GRADE_REVIEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export type SellerConfig = ServiceConfig<typeof config>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGradeRules, reviewGrades } from '../src/domain/grades.ts';
 import { service } from '../src/service.ts';
 import { applied, deliver, type SellerService, verified } from './helpers.ts';
 
@@ -48,6 +49,7 @@ const paid = (orderId: string, amount: number) =>
     pgTransactionId: 'pg',
     paidAt: now(),
   });
+const review = () => reviewGrades(svc.deps.db, parseGradeRules('STANDARD=100000,POWER=1000000'), 90);
 const board = async (token: string) =>
   (await svc.call('GET', '/api/v1/sellers/me/dashboard', { token })).body;
 
@@ -154,11 +156,14 @@ describe('the dashboard (판매 대시보드)', () => {
     expect(d.month.orders).toBe(kstToday.getUTCDate() === 1 ? 0 : 1);
   });
 
-  it('raises the seller grade with paid sales and lowers it when the order is cancelled', async () => {
+  it('raises the seller grade with paid sales and lowers it when the order is cancelled, at the grade review', async () => {
     const me = await verified(svc);
     const o = order([{ sellerId: me.id, price: 150_000, quantity: 1 }]);
     await deliver(svc, 'order', 'order.created', o);
     await paid(o.orderId, 150_000);
+    // Not on the order path (no seller row lock per paid order): the periodic review evaluates it.
+    expect((await board(me.token)).grade).toBe('NEW');
+    await review();
     expect((await board(me.token)).grade).toBe('STANDARD');
     await deliver(svc, 'order', 'order.cancelled', {
       orderId: o.orderId,
@@ -167,7 +172,35 @@ describe('the dashboard (판매 대시보드)', () => {
       cancelledAt: now(),
       previousStatus: 'PAID',
     });
+    expect((await board(me.token)).grade).toBe('STANDARD');
+    await review();
     expect((await board(me.token)).grade).toBe('NEW');
+  });
+
+  it('reviews each seller of the queued orders once, a payment that came before its order included, and empties the queue', async () => {
+    await review(); // what earlier tests queued
+    const big = await verified(svc);
+    const small = await verified(svc);
+    const orders = Array.from({ length: 8 }, () => order([{ sellerId: big.id, price: 20_000, quantity: 1 }]));
+    // Payments first for half of them: the order that comes after still counts.
+    for (const [i, o] of orders.entries()) {
+      if (i % 2) await paid(o.orderId, 20_000);
+      await deliver(svc, 'order', 'order.created', o);
+      if (!(i % 2)) await paid(o.orderId, 20_000);
+    }
+    const s = order([{ sellerId: small.id, price: 50_000, quantity: 1 }]);
+    await deliver(svc, 'order', 'order.created', s);
+    await paid(s.orderId, 50_000);
+    // 18 facts queued, two sellers evaluated.
+    expect(await review()).toBe(2);
+    expect((await board(big.token)).grade).toBe('STANDARD');
+    expect((await board(small.token)).grade).toBe('NEW');
+    const left = await svc.deps.db
+      .selectFrom('grade_review_queue')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(left.n)).toBe(0);
+    expect(await review()).toBe(0);
   });
 
   it('suspends the store of an account admin suspends', async () => {

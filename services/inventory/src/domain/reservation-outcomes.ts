@@ -1,7 +1,7 @@
 import { type EventPublisher, PermanentEventError, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { findReservation, transition } from './reservations.ts';
-import { changeStock, recordChange } from './stock.ts';
+import { applyChange } from './stock.ts';
 
 /** Holds the reservation's row until the transaction ends, whatever its status. */
 const lockReservation = (trx: Transaction<Database>, orderId: string) =>
@@ -32,20 +32,17 @@ export async function sell(trx: Transaction<Database>, events: EventPublisher, o
   if (r.status === 'RELEASED') return 'cancelled';
   // Paid after the reservation lapsed: take the units again if they are still there.
   for (const it of r.items) {
-    const row = await changeStock(trx, { sku: it.sku, onHand: -it.quantity });
+    const row = await applyChange(
+      trx,
+      events,
+      { sku: it.sku, onHand: -it.quantity },
+      { reason: 'SALE', actor, orderId, note: `paid after the reservation was ${r.status.toLowerCase()}` },
+    );
     if (!row) {
       throw new PermanentEventError(
         `order ${orderId} was paid after its reservation ${r.status.toLowerCase()} and ${it.sku} is sold out`,
       );
     }
-    await recordChange(trx, events, row, {
-      reason: 'SALE',
-      actor,
-      orderId,
-      note: `paid after the reservation was ${r.status.toLowerCase()}`,
-      deltaOnHand: -it.quantity,
-      deltaReserved: 0,
-    });
   }
   await trx
     .updateTable('reservations')

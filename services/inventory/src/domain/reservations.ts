@@ -4,6 +4,7 @@ import {
   type Kysely,
   notFound,
   publishOptions,
+  sql,
   type Transaction,
 } from '@mp/platform';
 import type { Database, MovementReason, ReservationStatus } from '../db/schema.ts';
@@ -83,6 +84,11 @@ export async function reserve(
       return { created: false, reservation: existing };
     }
 
+    // The lines first: the SKUs' rows (hot in a flash sale) are locked only from their update to the commit.
+    await trx
+      .insertInto('reservation_items')
+      .values(lines.map((l) => ({ order_id: req.orderId, sku: l.sku, quantity: l.quantity })))
+      .execute();
     const missing: { path: string; message: string; sku: string }[] = [];
     const short: { path: string; message: string; sku: string; available: number }[] = [];
     for (const line of lines) {
@@ -131,11 +137,6 @@ export async function reserve(
       throw notFound('SKU_NOT_FOUND', 'Some SKUs are not on sale', { errors: missing });
     }
     if (short.length) throw conflict('OUT_OF_STOCK', 'Not enough stock for this order', { errors: short });
-
-    await trx
-      .insertInto('reservation_items')
-      .values(lines.map((l) => ({ order_id: req.orderId, sku: l.sku, quantity: l.quantity })))
-      .execute();
     return {
       created: true,
       reservation: {
@@ -163,20 +164,18 @@ export async function transition(
   reason: MovementReason,
   actor: string,
 ) {
-  const r = await trx
-    .updateTable('reservations')
-    .set({ status: to, updated_at: new Date() })
-    .where('order_id', '=', orderId)
-    .where('status', 'in', from)
-    .returning('order_id')
-    .executeTakeFirst();
-  if (!r) return undefined;
-  const items = await trx
-    .selectFrom('reservation_items')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('sku')
-    .execute();
+  // One statement: the reservation's status and its lines (none when it was not in `from`).
+  const { rows } = await sql<{ order_id: string; sku: string | null; quantity: number | null }>`
+    with moved as (
+      update reservations set status = ${to}, updated_at = now()
+      where order_id = ${orderId} and status in (${sql.join(from)})
+      returning order_id)
+    select m.order_id, i.sku, i.quantity from moved m left join reservation_items i on i.order_id = m.order_id
+    order by i.sku`.execute(trx);
+  if (!rows.length) return undefined;
+  const items = rows.flatMap((r) =>
+    r.sku === null || r.quantity === null ? [] : [{ order_id: r.order_id, sku: r.sku, quantity: r.quantity }],
+  );
   for (const it of items) {
     const row = await applyChange(
       trx,

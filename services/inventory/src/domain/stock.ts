@@ -3,6 +3,8 @@ import { publishOptions, sql } from '@mp/platform';
 import type { Database, MovementReason, StockItemsTable, StockLevel } from '../db/schema.ts';
 
 export type StockRow = Selectable<StockItemsTable>;
+/** A changed row with its movement's audit row. */
+export type ChangedRow = StockRow & { movement_id: number; moved_at: Date };
 
 export interface StockChange {
   sku: string;
@@ -20,30 +22,43 @@ export interface StockChange {
  * Applies a stock change in one conditional UPDATE: it happens only if on hand, reserved and
  * available all stay at or above zero, and it records the level before and after, so a caller
  * knows whether it crossed the 품절임박 or 품절 line. Undefined when the change is refused or the
- * SKU is unknown. Concurrent changes of a SKU serialize on its row.
+ * SKU is unknown. Concurrent changes of a SKU serialize on its row; the movement's audit row is
+ * written by the same statement (a CTE), so the row lock costs no extra round trip.
  */
-export async function changeStock(trx: Transaction<Database>, c: StockChange): Promise<StockRow | undefined> {
+export async function changeStock(
+  trx: Transaction<Database>,
+  c: StockChange,
+  m: Omit<Movement, 'deltaOnHand' | 'deltaReserved'>,
+): Promise<ChangedRow | undefined> {
   const dOn = c.onHand ?? 0;
   const dRes = c.reserved ?? 0;
   const threshold = c.threshold === undefined ? sql<number>`threshold` : sql<number>`${c.threshold}::int`;
   const available = sql`((on_hand + ${dOn}::int) - (reserved + ${dRes}::int))`;
-  const { rows } = await sql<StockRow>`
-    update stock_items set
-      on_hand = on_hand + ${dOn}::int,
-      reserved = reserved + ${dRes}::int,
-      threshold = ${threshold},
-      prev_level = level,
-      level = case when ${available} <= 0 then 'OUT_OF_STOCK'
-                   when ${available} < ${threshold} then 'LOW_STOCK'
-                   else 'IN_STOCK' end,
-      version = version + 1,
-      updated_at = now()
-    where sku = ${c.sku}
-      and on_hand + ${dOn}::int >= 0
-      and reserved + ${dRes}::int >= 0
-      and on_hand + ${dOn}::int >= reserved + ${dRes}::int
-      ${c.activeOnly ? sql`and active` : sql``}
-    returning *`.execute(trx);
+  const { rows } = await sql<ChangedRow>`
+    with changed as (
+      update stock_items set
+        on_hand = on_hand + ${dOn}::int,
+        reserved = reserved + ${dRes}::int,
+        threshold = ${threshold},
+        prev_level = level,
+        level = case when ${available} <= 0 then 'OUT_OF_STOCK'
+                     when ${available} < ${threshold} then 'LOW_STOCK'
+                     else 'IN_STOCK' end,
+        version = version + 1,
+        updated_at = now()
+      where sku = ${c.sku}
+        and on_hand + ${dOn}::int >= 0
+        and reserved + ${dRes}::int >= 0
+        and on_hand + ${dOn}::int >= reserved + ${dRes}::int
+        ${c.activeOnly ? sql`and active` : sql``}
+      returning *
+    ), moved as (
+      insert into stock_movements (sku, reason, delta_on_hand, delta_reserved, on_hand, reserved, actor, order_id, note)
+      select sku, ${m.reason}, ${dOn}::int, ${dRes}::int, on_hand, reserved, ${m.actor}, ${m.orderId ?? null}, ${m.note ?? null}
+      from changed
+      returning id as movement_id, created_at as moved_at
+    )
+    select changed.*, moved.movement_id, moved.moved_at from changed, moved`.execute(trx);
   return rows[0];
 }
 
@@ -86,11 +101,7 @@ export interface Movement {
   deltaReserved: number;
 }
 
-/**
- * After a change: the audit row, `inventory.adjusted` with the new figures, and, when the change
- * crossed a line downwards, `inventory.low_stock` or `inventory.out_of_stock` (once per crossing:
- * a change that stays on the same side says nothing).
- */
+/** A new SKU's stock (no change statement): the audit row, then its events. */
 export async function recordChange(
   trx: Transaction<Database>,
   events: EventPublisher,
@@ -112,7 +123,22 @@ export async function recordChange(
     })
     .returning('created_at')
     .executeTakeFirstOrThrow();
-  const at = created.created_at.toISOString();
+  await publishChange(trx, events, row, m, created.created_at);
+}
+
+/**
+ * After a change: `inventory.adjusted` with the new figures, and, when the change crossed a line
+ * downwards, `inventory.low_stock` or `inventory.out_of_stock` (once per crossing: a change that
+ * stays on the same side says nothing).
+ */
+export async function publishChange(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  row: StockRow,
+  m: Movement,
+  movedAt: Date,
+): Promise<void> {
+  const at = movedAt.toISOString();
   const available = row.on_hand - row.reserved;
   const opts = publishOptions('sku', row.sku);
   if (m.reason !== 'THRESHOLD' || row.level !== row.prev_level) {
@@ -164,20 +190,22 @@ export async function recordChange(
   }
 }
 
-/** changeStock + recordChange, for a change that must happen (the row exists and stays valid). */
+/** changeStock + publishChange, for a change that must happen (the row exists and stays valid). */
 export async function applyChange(
   trx: Transaction<Database>,
   events: EventPublisher,
   c: StockChange,
   m: Omit<Movement, 'deltaOnHand' | 'deltaReserved'>,
-): Promise<StockRow | undefined> {
-  const row = await changeStock(trx, c);
+): Promise<ChangedRow | undefined> {
+  const row = await changeStock(trx, c, m);
   if (row) {
-    await recordChange(trx, events, row, {
-      ...m,
-      deltaOnHand: c.onHand ?? 0,
-      deltaReserved: c.reserved ?? 0,
-    });
+    await publishChange(
+      trx,
+      events,
+      row,
+      { ...m, deltaOnHand: c.onHand ?? 0, deltaReserved: c.reserved ?? 0 },
+      row.moved_at,
+    );
   }
   return row;
 }

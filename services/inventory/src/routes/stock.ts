@@ -179,9 +179,7 @@ export function stockRoutes(app: App, { db, events }: ServiceDeps<Database>) {
       const m = await trx
         .selectFrom('stock_movements')
         .selectAll()
-        .where('sku', '=', sku)
-        .orderBy('id', 'desc')
-        .limit(1)
+        .where('id', '=', row.movement_id)
         .executeTakeFirstOrThrow();
       return { row, m };
     });

@@ -2,12 +2,12 @@ import type { EventPublisher, Transaction } from '@mp/platform';
 import { publishOptions, sql } from '@mp/platform';
 import type { Database, StockStatus } from '../db/schema.ts';
 import { productStockStatus } from './options.ts';
-import { touch } from './records.ts';
 
 /**
  * inventory's news about a SKU (adjusted, low_stock, out_of_stock): applied only if newer than
  * what the product holds (by the SKU's stock version). When the product's display stock or its
- * 품절임박/품절 flag changes, `product.stock.changed` tells search.
+ * 품절임박/품절 flag changes, `product.stock.changed` tells search. The SKU's update, the product's
+ * row lock and its SKUs' figures are one statement: a hot SKU's row is held for two round trips.
  */
 export async function applySkuStock(
   trx: Transaction<Database>,
@@ -15,44 +15,50 @@ export async function applySkuStock(
   news: { sku: string; available?: number; status: StockStatus; version?: number | undefined },
 ): Promise<void> {
   const version = news.version ?? null;
-  const sku = await trx
-    .updateTable('product_skus')
-    .set({
-      ...(news.available !== undefined ? { available: news.available } : {}),
-      stock_status: news.status,
-      ...(version !== null ? { stock_version: version } : {}),
-    })
-    .where('sku', '=', news.sku)
-    .where((eb) => (version === null ? eb.val(true) : eb('stock_version', '<', version)))
-    .returning('product_id')
-    .executeTakeFirst();
-  if (!sku) return;
-  const product = await trx
-    .selectFrom('products')
-    .select(['stock', 'stock_status'])
-    .where('id', '=', sku.product_id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const skus = await trx
-    .selectFrom('product_skus')
-    .selectAll()
-    .where('product_id', '=', sku.product_id)
-    .execute();
-  const next = productStockStatus(skus);
+  type Sku = { available: number; stock_status: StockStatus; active: boolean };
+  const { rows } = await sql<{ id: string; stock: number; stock_status: StockStatus; skus: Sku[] }>`
+    with s as (
+      update product_skus set
+        ${news.available !== undefined ? sql`available = ${news.available},` : sql``}
+        stock_status = ${news.status}
+        ${version !== null ? sql`, stock_version = ${version}` : sql``}
+      where sku = ${news.sku} ${version !== null ? sql`and stock_version < ${version}` : sql``}
+      returning product_id, sku, available, stock_status, active)
+    select p.id, p.stock, p.stock_status,
+      (select json_agg(k) from (
+        select available, stock_status, active from s
+        union all
+        select o.available, o.stock_status, o.active from product_skus o
+        where o.product_id = p.id and o.sku <> (select sku from s)) k) as skus
+    from products p join s on p.id = s.product_id
+    for update of p`.execute(trx);
+  const product = rows[0];
+  if (!product) return;
+  const next = productStockStatus(product.skus);
   if (next.stock === product.stock && next.status === product.stock_status) return;
-  const full = await touch(trx, sku.product_id, { stock: next.stock, stock_status: next.status });
+  const { version: productVersion } = await trx
+    .updateTable('products')
+    .set((eb) => ({
+      stock: next.stock,
+      stock_status: next.status,
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
+    .where('id', '=', product.id)
+    .returning('version')
+    .executeTakeFirstOrThrow();
   await events.publish(
     trx,
     'product.stock.changed',
     {
-      productId: sku.product_id,
+      productId: product.id,
       previousStock: product.stock,
       currentStock: next.stock,
       changedBy: 'inventory',
       stockStatus: next.status,
-      version: full.product.version,
+      version: productVersion,
     },
-    publishOptions('product', sku.product_id),
+    publishOptions('product', product.id),
   );
 }
 

@@ -75,6 +75,8 @@ export interface Database extends PlatformTables {
   seller_orders: SellerOrdersTable;
   order_payments: { order_id: string; paid_at: Date };
   order_cancellations: { order_id: string; cancelled_at: Date };
+  /** Orders whose sales facts changed since their sellers' grades were last looked at (the grade review's queue). */
+  grade_review_queue: { id: Generated<string>; order_id: string };
   seller_shipments: SellerShipmentsTable;
   seller_settlements: SellerSettlementsTable;
 }

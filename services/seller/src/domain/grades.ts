@@ -1,4 +1,4 @@
-import { type GradeRule, sql, type Transaction } from '@mp/platform';
+import { type GradeRule, type Kysely, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 /** The grade everyone starts with (신규). */
@@ -40,4 +40,57 @@ export async function reevaluateSellerGrade(
     .where('seller_id', '=', sellerId)
     .execute();
   return grade;
+}
+
+/**
+ * An order's sales facts changed (placed, paid, cancelled): its sellers' grades are looked at by the
+ * next review. One insert, no lock on the seller: a big seller's orders do not queue behind each
+ * other. Every fact's transaction queues the order, so the review that takes the last one to commit
+ * sees all of them.
+ */
+export const queueGradeReview = (trx: Transaction<Database>, orderId: string) =>
+  trx.insertInto('grade_review_queue').values({ order_id: orderId }).execute();
+
+/**
+ * The grade review (판매자 등급 평가), run periodically by the seller-grade-review worker: each seller
+ * of the queued orders once (however many of its orders were queued), then, since sales leave the
+ * window with no event to say so, grades above the base not looked at for a day. A batch per
+ * transaction (SKIP LOCKED: replicas share the queue); returns the sellers evaluated.
+ */
+export async function reviewGrades(
+  db: Kysely<Database>,
+  rules: GradeRule[],
+  windowDays: number,
+  batch = 500,
+): Promise<number> {
+  const evaluate = async (trx: Transaction<Database>, sellers: { seller_id: string }[]) => {
+    for (const s of sellers) await reevaluateSellerGrade(trx, rules, windowDays, s.seller_id);
+  };
+  let evaluated = 0;
+  for (let taken = batch; taken === batch; ) {
+    taken = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ seller_id: string | null; taken: number }>`
+        with taken as (
+          delete from grade_review_queue where id in (
+            select id from grade_review_queue order by id limit ${batch} for update skip locked)
+          returning order_id)
+        select o.seller_id, (select count(*) from taken)::int as taken
+        from (select 1) one
+        left join (select distinct s.seller_id from seller_orders s join taken t on t.order_id = s.order_id) o on true
+        order by o.seller_id`.execute(trx);
+      const sellers = rows.filter((r): r is { seller_id: string; taken: number } => r.seller_id !== null);
+      await evaluate(trx, sellers);
+      evaluated += sellers.length;
+      return rows[0]?.taken ?? 0;
+    });
+  }
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ seller_id: string }>`
+      select seller_id from sellers
+      where grade <> ${BASE_GRADE} and (grade_evaluated_at is null or grade_evaluated_at < now() - interval '1 day')
+      order by seller_id limit ${batch} for update skip locked`.execute(trx);
+    await evaluate(trx, rows);
+    evaluated += rows.length;
+  });
+  return evaluated;
 }

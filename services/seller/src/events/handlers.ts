@@ -1,7 +1,7 @@
-import type { EventHandlers, Transaction } from '@mp/platform';
+import type { EventHandlers } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { parseGradeRules, reevaluateSellerGrade } from '../domain/grades.ts';
+import { queueGradeReview } from '../domain/grades.ts';
 import { reopenWithAccount, suspend } from '../domain/standing.ts';
 
 /**
@@ -9,16 +9,6 @@ import { reopenWithAccount, suspend } from '../domain/standing.ts';
  * arrive (an order's payment may come before the order; a dispatch before its request).
  */
 export function handlers(deps: SellerDeps): EventHandlers<Database> {
-  const rules = parseGradeRules(deps.config.SELLER_GRADE_THRESHOLDS);
-  const windowDays = deps.config.SELLER_GRADE_WINDOW_DAYS;
-  const regrade = async (trx: Transaction<Database>, orderId: string) => {
-    const sellers = await trx
-      .selectFrom('seller_orders')
-      .select('seller_id')
-      .where('order_id', '=', orderId)
-      .execute();
-    for (const s of sellers) await reevaluateSellerGrade(trx, rules, windowDays, s.seller_id);
-  };
   return {
     'order.created': async (e, { trx }) => {
       const shares = new Map<string, { amount: number; items: number }>();
@@ -42,7 +32,7 @@ export function handlers(deps: SellerDeps): EventHandlers<Database> {
           .execute();
       }
       // A payment that arrived first now counts for these sellers.
-      await regrade(trx, e.data.orderId);
+      await queueGradeReview(trx, e.data.orderId);
     },
     'order.cancelled': async (e, { trx }) => {
       await trx
@@ -50,7 +40,7 @@ export function handlers(deps: SellerDeps): EventHandlers<Database> {
         .values({ order_id: e.data.orderId, cancelled_at: new Date(e.data.cancelledAt) })
         .onConflict((oc) => oc.column('order_id').doNothing())
         .execute();
-      await regrade(trx, e.data.orderId);
+      await queueGradeReview(trx, e.data.orderId);
     },
     'payment.completed': async (e, { trx }) => {
       await trx
@@ -58,7 +48,7 @@ export function handlers(deps: SellerDeps): EventHandlers<Database> {
         .values({ order_id: e.data.orderId, paid_at: new Date(e.data.paidAt) })
         .onConflict((oc) => oc.column('order_id').doNothing())
         .execute();
-      await regrade(trx, e.data.orderId);
+      await queueGradeReview(trx, e.data.orderId);
     },
     'shipping.requested': async (e, { trx }) => {
       const d = e.data;

@@ -6,6 +6,7 @@ import type { EventData } from '@mp/contracts';
 import { sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { PLATFORM } from './sales.ts';
+import { addBreakdown } from './tally.ts';
 
 type Trx = Transaction<Database>;
 type Dimension = 'category' | 'product' | 'payment';
@@ -31,22 +32,14 @@ export async function forgetProduct(trx: Trx, p: EventData<'product.deleted'>) {
     where c.version < excluded.version`.execute(trx);
 }
 
-async function add(
+const add = (
   trx: Trx,
   day: string,
   dimension: Dimension,
   key: string,
   sellerId: string,
   n: { orders: number; quantity: number; amount: number },
-) {
-  await sql`
-    insert into sales_breakdown_daily (day, dimension, key, seller_id, orders, quantity, amount)
-    values ((${day}::timestamptz at time zone 'Asia/Seoul')::date, ${dimension}, ${key}, ${sellerId}, ${n.orders}, ${n.quantity}, ${n.amount})
-    on conflict (day, dimension, key, seller_id) do update set orders = sales_breakdown_daily.orders + excluded.orders,
-      quantity = sales_breakdown_daily.quantity + excluded.quantity, amount = sales_breakdown_daily.amount + excluded.amount`.execute(
-    trx,
-  );
-}
+) => addBreakdown(trx, { at: day, dimension, key, seller_id: sellerId, ...n });
 
 /**
  * An order placed: each line counts for its product and category (the line's own category, else

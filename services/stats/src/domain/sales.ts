@@ -1,42 +1,21 @@
 /**
  * 판매 통계: counters per Korean day and seller, moved only by `insert … on conflict do update
- * set x = x + n` (atomic, so concurrent events never lose a count). The kit runs each event's
+ * set x = x + n` (atomic, so concurrent events never lose a count; one statement at the end of
+ * each event's handler, tally.ts). The kit runs each event's
  * handler once; an order's events take the order's lock, so a fact that arrives before the order
  * (a payment, a cancellation) is counted exactly once, when both are known.
  */
 import type { EventData } from '@mp/contracts';
 import { jsonb, orderReadModel, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { Database, OrdersTable } from '../db/schema.ts';
+import { addDaily } from './tally.ts';
 
 type Trx = Transaction<Database>;
 /** The platform's row: what buyers paid, discounts and shipping included. */
 export const PLATFORM = '';
 
-const counters = [
-  'orders',
-  'ordered_amount',
-  'paid_orders',
-  'paid_amount',
-  'completed_orders',
-  'completed_amount',
-  'cancelled_orders',
-  'refunds',
-  'refunded_amount',
-] as const;
-type Counter = (typeof counters)[number];
-
-async function bump(trx: Trx, at: string | Date, sellerId: string, add: Partial<Record<Counter, number>>) {
-  const cols = counters.filter((c) => add[c]);
-  if (!cols.length) return;
-  const when = typeof at === 'string' ? at : at.toISOString();
-  await sql`
-    insert into sales_daily (day, seller_id, ${sql.join(cols.map((c) => sql.ref(c)))})
-    values ((${when}::timestamptz at time zone 'Asia/Seoul')::date, ${sellerId}, ${sql.join(cols.map((c) => add[c]!))})
-    on conflict (day, seller_id) do update set
-      ${sql.join(cols.map((c) => sql`${sql.ref(c)} = sales_daily.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(
-    trx,
-  );
-}
+/** Adds to a day's counters (written at the end of the event's handler: see tally.ts). */
+const bump = addDaily;
 
 /** The kit's read model of orders: each step locks the order, and its facts are set once. */
 const orders = orderReadModel<Database>('stats');
