@@ -32,11 +32,21 @@ if [[ "$scope" == fuzz ]]; then
   failed=0
   while read -r role token; do
     log "fuzzing the public API as $role (${FUZZ_SECONDS:-90} s)"
+    rm -rf "$MP_RUN/artifacts/fuzz/$role"
+    # The stateful phase chains calls by the links Schemathesis infers; it gets what the budget leaves.
     "$FUZZ_VENV/bin/st" run "$base/api/openapi.json" --url "$base" \
       -H "Authorization: Bearer $token" --checks not_a_server_error,response_schema_conformance \
-      --phases examples,coverage,fuzzing --max-time "${FUZZ_SECONDS:-90}" --workers 4 \
+      --phases examples,coverage,fuzzing,stateful --max-time "${FUZZ_SECONDS:-90}" --workers 4 \
       --request-timeout 30 --suppress-health-check all --warnings off \
-      --report junit --report-dir "$MP_RUN/artifacts/fuzz/$role" || failed=1
+      --report junit --report-dir "$MP_RUN/artifacts/fuzz/$role" && continue
+    # The fuzzer crashing on an operation (a Schemathesis/Hypothesis bug, an "error" in its report)
+    # says nothing about the API: reported, not failed. A failure (5xx, schema) fails the run.
+    report=$(ls "$MP_RUN/artifacts/fuzz/$role"/junit-*.xml 2>/dev/null | head -1)
+    if [[ -n "$report" ]] && grep -q '<testsuites errors="[1-9][0-9]*" failures="0"' "$report"; then
+      log "as $role the fuzzer itself crashed on some operations ($report); no failures"
+    else
+      failed=1
+    fi
   done < <(node tests/fuzz/tokens.ts)
   [[ $failed == 0 ]] || die "the fuzzer found failures (reports in $MP_RUN/artifacts/fuzz)"
   log "fuzzing passed"

@@ -1,0 +1,69 @@
+/**
+ * The coupon drop through the gateway (선착순 쿠폰): 1,000 claims at once for a coupon with 100 to
+ * give, on the running stack.
+ *   MP_STACK=N node bench/coupon-drop.ts [buyers=250] [claims=1000] [quantity=100]
+ * The claims are spread over `buyers` buyers (each may hold the coupon once; signing buyers up
+ * hashes passwords, so a few hundred stand in for a thousand). Prints the answers, how many were
+ * issued (must be exactly `quantity`), the coupon's count afterwards and latency percentiles;
+ * exits non-zero when the count is not exact.
+ */
+import { adminToken, base, buyer, call, fmt, type Party, percentiles } from './lib/market.ts';
+
+const buyerCount = Number(process.argv[2] ?? 250);
+const claims = Number(process.argv[3] ?? 1000);
+const quantity = Number(process.argv[4] ?? 100);
+const admin = await adminToken();
+const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+const created = await call('POST', '/api/v1/coupons', {
+  token: admin,
+  body: {
+    name: '선착순 벤치 쿠폰',
+    type: 'FIXED',
+    value: 3000,
+    minOrderAmount: 10_000,
+    totalQuantity: quantity,
+    validFrom: hours(-1),
+    validUntil: hours(24),
+  },
+});
+if (created.status !== 201) throw new Error(`coupon not created: ${JSON.stringify(created.body)}`);
+const couponId = created.body.id as string;
+// Signing up hashes passwords; on a loaded machine a sign-in can outwait its 10 s and is tried again.
+const buyers: Party[] = [];
+while (buyers.length < buyerCount) {
+  const made = await Promise.allSettled(
+    Array.from({ length: Math.min(4, buyerCount - buyers.length) }, () => buyer()),
+  );
+  buyers.push(...made.flatMap((m) => (m.status === 'fulfilled' ? [m.value] : [])));
+}
+
+const latencies: number[] = [];
+const answers: Record<string, number> = {};
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: claims }, async (_, i) => {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/v1/coupons/${couponId}/issue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyers[i % buyers.length]!.token}` },
+    });
+    const body = (await res.json().catch(() => ({}))) as { code?: string };
+    latencies.push(performance.now() - t);
+    const key = res.status === 201 ? '201' : `${res.status} ${body.code ?? ''}`;
+    answers[key] = (answers[key] ?? 0) + 1;
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+const after = (await call('GET', `/api/v1/coupons/${couponId}`, { token: admin })).body;
+const l = percentiles(latencies);
+
+console.log(`
+coupon drop: ${claims} claims at once from ${buyers.length} buyers for ${quantity} coupons, through the gateway
+  done in          ${fmt(seconds, 2)} s   answers: ${JSON.stringify(answers)}
+  issued           ${answers['201'] ?? 0} (the coupon says ${after.issuedCount} of ${after.totalQuantity})
+  latency (ms)     p50 ${fmt(l.p50)}  p95 ${fmt(l.p95)}  p99 ${fmt(l.p99)}  max ${fmt(l.max)}
+`);
+if ((answers['201'] ?? 0) !== quantity || after.issuedCount !== quantity) {
+  console.error(`not exact: ${answers['201'] ?? 0} issued, the coupon counts ${after.issuedCount}`);
+  process.exit(1);
+}
