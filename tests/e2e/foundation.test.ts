@@ -3,12 +3,13 @@
  * the event monitor, service invocation with the app token, retries and the dead-letter topic.
  */
 import { randomUUID } from 'node:crypto';
-import { type ServiceName, services } from '@mp/contracts';
+import { deliveryOf, type ServiceName, services } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminToken,
   api,
+  appCounter,
   database,
   deliveries,
   eventually,
@@ -150,6 +151,13 @@ describe('consumers', () => {
   });
 
   it('change nothing twice when a whole batch is delivered again', async () => {
+    // stats follows sign-ups: its sidecar hands them over in batches (bulk subscribe).
+    expect(deliveryOf('stats', 'user.created').enabled).toBe(true);
+    const taken = async () => ({
+      requests: await appCounter('stats', 'mp_http_requests_total', { route: '/events/user.created' }),
+      events: await appCounter('stats', 'mp_events_consumed_total', { topic: 'user.created' }),
+    });
+    const before = await taken();
     const { event: a, day } = signupOnUniqueDay();
     const b = signupOnUniqueDay({ createdAt: a.data.createdAt }).event;
     // One bulk request holding each event twice, then the same request again: the consumer gets
@@ -165,6 +173,11 @@ describe('consumers', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await signupsOn(day)).toBe(2);
     expect((await monitored(admin, { eventId: a.eventId }))[0]?.deliveries).toBe(4);
+    // The eight reached stats' app in batches: fewer requests than events (other tests' sign-ups,
+    // delivered meanwhile, add at most one request per event).
+    const after = await taken();
+    expect(after.events - before.events).toBeGreaterThanOrEqual(8);
+    expect(after.requests - before.requests).toBeLessThan(after.events - before.events);
   });
 
   it('get an event again after a transient failure', async () => {
