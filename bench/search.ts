@@ -15,7 +15,6 @@ import type { ProductDoc, SearchQuery } from '../services/search/src/backends/po
 import { documentRow } from '../services/search/src/backends/postgres.ts';
 import { autocomplete } from '../services/search/src/domain/suggestions.ts';
 import { suffixKeys } from '../services/search/src/domain/text.ts';
-import { partsOf, type SearchDeps } from '../services/search/src/parts.ts';
 import { service } from '../services/search/src/service.ts';
 
 const { values } = parseArgs({
@@ -222,7 +221,7 @@ async function main() {
       { label: 'browse a category, latest', q: { q: '', categoryId: leaf } },
       { label: 'no match (없는상품)', q: { q: '없는상품이름' } },
     ];
-    const index = partsOf(svc.deps as unknown as SearchDeps).index;
+    const index = svc.ctx.index;
     const all: number[] = [];
     const rows: string[][] = [];
     for (const { label, q } of queries) {

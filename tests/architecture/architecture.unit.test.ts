@@ -24,12 +24,6 @@ const knownCircles: string[][] = [
   ],
   ['services/coupon/src/routes/index.ts', 'services/coupon/src/service.ts'],
   [
-    'services/file/src/parts.ts',
-    'services/file/src/routes/index.ts',
-    'services/file/src/routes/internal.ts',
-    'services/file/src/service.ts',
-  ],
-  [
     'services/inventory/src/events/handlers.ts',
     'services/inventory/src/routes/index.ts',
     'services/inventory/src/routes/internal.ts',
@@ -47,12 +41,6 @@ const knownCircles: string[][] = [
     'services/product/src/routes/index.ts',
     'services/product/src/routes/products.ts',
     'services/product/src/service.ts',
-  ],
-  [
-    'services/search/src/events/handlers.ts',
-    'services/search/src/parts.ts',
-    'services/search/src/routes/index.ts',
-    'services/search/src/service.ts',
   ],
 ];
 
@@ -88,8 +76,6 @@ function layerOf(file: string): { name: string; rank: number } | undefined {
 const knownUpImports = new Set([
   'services/auth/src/events/handlers.ts -> services/auth/src/context.ts',
   'services/coupon/src/routes/index.ts -> services/coupon/src/service.ts',
-  'services/file/src/routes/index.ts -> services/file/src/parts.ts',
-  'services/file/src/routes/internal.ts -> services/file/src/parts.ts',
   'services/inventory/src/events/handlers.ts -> services/inventory/src/service.ts',
   'services/inventory/src/routes/index.ts -> services/inventory/src/service.ts',
   'services/inventory/src/routes/internal.ts -> services/inventory/src/service.ts',
@@ -97,9 +83,6 @@ const knownUpImports = new Set([
   'services/order/src/db/schema.ts -> services/order/src/domain/status.ts',
   'services/product/src/routes/index.ts -> services/product/src/service.ts',
   'services/product/src/routes/products.ts -> services/product/src/service.ts',
-  'services/search/src/events/handlers.ts -> services/search/src/parts.ts',
-  'services/search/src/routes/index.ts -> services/search/src/parts.ts',
-  'services/search/src/routes/orders.ts -> services/search/src/parts.ts',
   'services/settlement/src/routes/bank-account.ts -> services/settlement/src/parts.ts',
   'services/settlement/src/routes/internal.ts -> services/settlement/src/parts.ts',
   'services/settlement/src/routes/payouts.ts -> services/settlement/src/parts.ts',
@@ -135,7 +118,6 @@ const knownBenchImports = new Set([
   'bench/search.ts -> services/search/src/backends/postgres.ts',
   'bench/search.ts -> services/search/src/domain/suggestions.ts',
   'bench/search.ts -> services/search/src/domain/text.ts',
-  'bench/search.ts -> services/search/src/parts.ts',
   'bench/search.ts -> services/search/src/service.ts',
   'bench/settlement.bench.ts -> services/settlement/src/parts.ts',
   'bench/settlement.bench.ts -> services/settlement/src/service.ts',

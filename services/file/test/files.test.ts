@@ -2,7 +2,6 @@ import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partsOf } from '../src/parts.ts';
 import { eventually, internal, png, pngBomb, resizer, type Svc, start, upload } from './helpers.ts';
 
 let svc: Svc;
@@ -85,7 +84,7 @@ describe('upload by presigned URL', () => {
   it('tries a failed resize again later, and makes no variants of documents', async () => {
     const id = await upload(svc, token, await png(50, 50));
     await complete(id);
-    const store = partsOf(svc.deps as never).store;
+    const store = svc.ctx.parts.store;
     // The original vanished before the worker came: the attempt fails and is put off.
     const original = await store.get(`product-image/${id}/original.png`);
     await store.remove([`product-image/${id}/original.png`]);
@@ -122,7 +121,7 @@ describe('upload by presigned URL', () => {
       code: 'IMAGE_TOO_LARGE',
       errors: [{ path: 'file', message: expect.stringContaining('at most 40000000 pixels') }],
     });
-    expect(await partsOf(svc.deps as never).store.head(`product-image/${id}/original.png`)).toBeFalsy();
+    expect(await svc.ctx.parts.store.head(`product-image/${id}/original.png`)).toBeFalsy();
     expect((await svc.call('GET', `/api/v1/files/${id}`, { token })).body.status).toBe('PENDING');
   });
 
@@ -130,11 +129,7 @@ describe('upload by presigned URL', () => {
     const id = await upload(svc, token, await png(50, 50));
     await complete(id);
     // An image that got in before the limit: its original is a bomb.
-    await partsOf(svc.deps as never).store.put(
-      `product-image/${id}/original.png`,
-      pngBomb(16_000, 16_000),
-      'image/png',
-    );
+    await svc.ctx.parts.store.put(`product-image/${id}/original.png`, pngBomb(16_000, 16_000), 'image/png');
     expect(await resizer(svc).drain()).toBe(1);
     const row = await svc.deps.db
       .selectFrom('files')
@@ -192,7 +187,7 @@ describe('upload by presigned URL', () => {
     const res = await complete(id);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'FILE_TYPE_MISMATCH', errors: [{ path: 'contentType' }] });
-    expect(await partsOf(svc.deps as never).store.head(`product-image/${id}/original.png`)).toBeUndefined();
+    expect(await svc.ctx.parts.store.head(`product-image/${id}/original.png`)).toBeUndefined();
     expect((await svc.call('GET', `/api/v1/files/${id}`, { token })).body.status).toBe('PENDING');
 
     const jpeg = await sharp(await png(10, 10))
@@ -240,7 +235,7 @@ describe('who may see and change a file', () => {
   });
 
   it('deletes the bytes and variants, invalidates the CDN, and announces file.deleted', async () => {
-    const parts = partsOf(svc.deps as never);
+    const parts = svc.ctx.parts;
     const invalidated: string[][] = [];
     const cdn = parts.cdn;
     parts.cdn = { invalidate: async (keys) => void invalidated.push(keys) };

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { startTestService, TEST_APP_TOKEN, type TestService, testDatabaseUrl } from '@mp/platform/testing';
 import sharp from 'sharp';
+import type { FileContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import { publicPurposes } from '../src/domain/purposes.ts';
 import { resizeWorker } from '../src/domain/resizer.ts';
-import { partsOf } from '../src/parts.ts';
 import { service } from '../src/service.ts';
 
-export type Svc = TestService<Database, unknown>;
+export type Svc = TestService<Database, unknown, FileContext>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 /** The file service on a throw-away schema and a throw-away bucket of the local S3 emulator. */
@@ -22,7 +22,7 @@ export async function start(): Promise<Svc> {
       S3_CREATE_BUCKET: 'true',
     },
   })) as Svc;
-  await partsOf(svc.deps as never).store.ensureBucket(true, publicPurposes);
+  await svc.ctx.parts.store.ensureBucket(true, publicPurposes);
   return svc;
 }
 
@@ -62,7 +62,7 @@ export async function upload(
 export const resizer = (svc: Svc) =>
   resizeWorker({
     db: svc.deps.db,
-    store: partsOf(svc.deps as never).store,
+    store: svc.ctx.parts.store,
     log: svc.deps.log,
     databaseUrl: testDatabaseUrl(),
     schema: svc.schema,

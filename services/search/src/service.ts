@@ -6,37 +6,37 @@ import {
   z,
 } from '@mp/platform';
 import { config } from './config.ts';
+import { type SearchContext, searchContext } from './context.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
 import { pruneTermCounts } from './domain/suggestions.ts';
 import { handlers } from './events/handlers.ts';
-import { partsOf } from './parts.ts';
 import { routes } from './routes/index.ts';
 
-export const service: ServiceDefinition<Database, typeof config> = {
+export const service: ServiceDefinition<Database, typeof config, SearchContext> = {
   name: 'search',
   description: '검색: product search, autocomplete, popular terms',
   config,
   migrations,
+  context: searchContext,
   routes,
   handlers,
-  readiness: async (deps) => ({ index: await partsOf(deps).index.healthy() }),
-  workers: (deps) => {
-    const parts = partsOf(deps);
-    const flush = intervalWorker('search-terms', deps.config.SEARCH_TERMS_FLUSH_MS, deps.log, () =>
-      parts.counter.flush(deps.db),
+  readiness: async (ctx) => ({ index: await ctx.index.healthy() }),
+  workers: (ctx) => {
+    const flush = intervalWorker('search-terms', ctx.config.SEARCH_TERMS_FLUSH_MS, ctx.log, () =>
+      ctx.counter.flush(ctx.db),
     );
     return [
-      { name: 'index', start: async () => parts.index.ensureIndex?.(), stop: async () => {} },
+      { name: 'index', start: async () => ctx.index.ensureIndex?.(), stop: async () => {} },
       {
         ...flush,
         stop: async () => {
           await flush.stop();
-          await parts.counter.flush(deps.db);
+          await ctx.counter.flush(ctx.db);
         },
       },
-      intervalWorker('search-terms-retention', 3_600_000, deps.log, () =>
-        pruneTermCounts(deps.db, Math.max(deps.config.POPULAR_WINDOW_HOURS, 24) * 2),
+      intervalWorker('search-terms-retention', 3_600_000, ctx.log, () =>
+        pruneTermCounts(ctx.db, Math.max(ctx.config.POPULAR_WINDOW_HOURS, 24) * 2),
       ),
     ];
   },

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
 import { buildEvent, newId } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import type { SearchContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
 
-export type Svc = TestService<Database, unknown>;
+export type Svc = TestService<Database, unknown, SearchContext>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 export const start = (env: Record<string, string> = {}) =>

@@ -1,6 +1,5 @@
 import { newId } from '@mp/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partsOf } from '../src/parts.ts';
 import { deliver, names, onSale, type Svc, search, start, state, tag } from './helpers.ts';
 
 let svc: Svc;
@@ -202,7 +201,7 @@ describe('autocomplete, popular terms and the hot-query cache', () => {
     for (let i = 0; i < 3; i++) await search(svc, { q: `${t} 가방` });
     await search(svc, { q: `${t} 모자` });
     await search(svc, { q: `${t} 없는물건` });
-    await partsOf(svc.deps as never).counter.flush(svc.deps.db);
+    await svc.ctx.counter.flush(svc.deps.db);
     const res = await svc.call('GET', '/api/v1/search/popular?limit=50');
     const mine = res.body.items.filter((i: { term: string }) => i.term.startsWith(t));
     expect(mine.map((i: { term: string; count: number }) => [i.term, i.count])).toEqual([

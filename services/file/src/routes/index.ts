@@ -9,10 +9,10 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
+import type { FileContext } from '../context.ts';
 import { deleteFile, fileView, findFile, ownedFile } from '../domain/files.ts';
 import { purposeNames, purposes } from '../domain/purposes.ts';
 import { completeUpload, requestUpload } from '../domain/upload.ts';
-import { type FileDeps, partsOf } from '../parts.ts';
 import { fileMetadata } from './schemas.ts';
 
 const idParam = z.object({ id: z.string().min(1).max(64) });
@@ -75,13 +75,13 @@ const remove = createRoute({
 });
 
 /** The public routes of the file service. */
-export function routes(app: App, deps: FileDeps): void {
+export function routes(app: App, deps: FileContext): void {
   app.openapi(upload, async (c) =>
-    c.json(await requestUpload(partsOf(deps), principalOf(c).userId, c.req.valid('json')), 201),
+    c.json(await requestUpload(deps.parts, principalOf(c).userId, c.req.valid('json')), 201),
   );
 
   app.openapi(complete, async (c) => {
-    const parts = partsOf(deps);
+    const parts = deps.parts;
     const f = await completeUpload(parts, principalOf(c), c.req.valid('param').id);
     return c.json(await fileView(parts, f), 200);
   });
@@ -98,11 +98,11 @@ export function routes(app: App, deps: FileDeps): void {
           ? await ownedFile(deps.db, who, id)
           : undefined;
     if (!f) throw notFound('FILE_NOT_FOUND', 'No such file');
-    return c.json(await fileView(partsOf(deps), f), 200);
+    return c.json(await fileView(deps.parts, f), 200);
   });
 
   app.openapi(remove, async (c) => {
-    await deleteFile(partsOf(deps), principalOf(c), c.req.valid('param').id);
+    await deleteFile(deps.parts, principalOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

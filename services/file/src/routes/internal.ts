@@ -1,6 +1,6 @@
 import { type App, createRoute, jsonResponse, notFound, problems, z } from '@mp/platform';
+import type { FileContext } from '../context.ts';
 import { fileView, findFile } from '../domain/files.ts';
-import { type FileDeps, partsOf } from '../parts.ts';
 import { fileMetadata } from './schemas.ts';
 
 const get = createRoute({
@@ -12,10 +12,10 @@ const get = createRoute({
 });
 
 /** Contract 7. */
-export function internalRoutes(app: App, deps: FileDeps) {
+export function internalRoutes(app: App, deps: FileContext) {
   app.openapi(get, async (c) => {
     const f = await findFile(deps.db, c.req.valid('param').fileId);
     if (!f) throw notFound('FILE_NOT_FOUND', 'No such file');
-    return c.json(await fileView(partsOf(deps), f), 200);
+    return c.json(await fileView(deps.parts, f), 200);
   });
 }

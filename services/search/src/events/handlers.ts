@@ -1,17 +1,17 @@
 import type { EventHandlers, Transaction } from '@mp/platform';
 import type { ProductDoc } from '../backends/port.ts';
+import type { SearchContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import { docOf } from '../domain/docs.ts';
 import { indexCreated, indexRefund, indexStatus } from '../domain/orders.ts';
 import { updateSuggestions } from '../domain/suggestions.ts';
-import { partsOf, type SearchDeps } from '../parts.ts';
 
 /**
  * The index follows product events (seed 1.13), the orders index order events. Each write is order-safe by the product's
  * version, and idempotent (the kit runs a handler once per event; a replay changes nothing).
  */
-export function handlers(deps: SearchDeps): EventHandlers<Database> {
-  const index = () => partsOf(deps).index;
+export function handlers(deps: SearchContext): EventHandlers<Database> {
+  const index = () => deps.index;
   const content = async (doc: ProductDoc, trx: Transaction<Database>) => {
     await index().applyContent(doc, trx);
     await updateSuggestions(trx, {

@@ -1,8 +1,8 @@
 import { type App, createRoute, jsonResponse, pageQuery, problems, z } from '@mp/platform';
 import { searchSorts } from '../backends/port.ts';
+import type { SearchContext } from '../context.ts';
 import { autocomplete, popularTerms } from '../domain/suggestions.ts';
 import { normalize } from '../domain/text.ts';
-import { partsOf, type SearchDeps } from '../parts.ts';
 import { orderRoutes } from './orders.ts';
 
 const won = z.coerce.number().int().min(0).max(1_000_000_000);
@@ -75,11 +75,11 @@ const popular = createRoute({
 });
 
 /** The public routes of the search service. */
-export function routes(app: App, deps: SearchDeps): void {
+export function routes(app: App, deps: SearchContext): void {
   orderRoutes(app, deps);
   app.openapi(search, async (c) => {
     const p = c.req.valid('query');
-    const { index, cache, counter } = partsOf(deps);
+    const { index, cache, counter } = deps;
     const query = { ...p, q: normalize(p.q), sort: p.sort ?? (p.q.trim() ? 'relevance' : 'latest') } as const;
     // Only first pages of text searches are counted and cached; a term counts when it found something.
     const counted = !query.cursor && !!query.q;

@@ -9,8 +9,8 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
+import type { SearchDeps } from '../context.ts';
 import { searchOrders } from '../domain/orders.ts';
-import type { SearchDeps } from '../parts.ts';
 
 const orderHit = z
   .object({

@@ -7,14 +7,17 @@ import { s3Store } from './storage/objects.ts';
 
 export type FileDeps = ServiceDeps<Database, FileConfig>;
 
-const cache = new WeakMap<object, FileParts>();
+/** What file's routes and workers share: the deps and the parts the use cases take (object store, CDN, URL lifetimes). */
+export interface FileContext extends FileDeps {
+  parts: FileParts;
+}
 
-/** The object store and CDN of this service, made once from its config. */
-export function partsOf(deps: FileDeps): FileParts {
-  let parts = cache.get(deps.config);
-  if (!parts) {
-    const c = deps.config;
-    parts = {
+/** Builds file's context from the config; the kit calls it once per service (the definition's `context`). */
+export function fileContext(deps: FileDeps): FileContext {
+  const c = deps.config;
+  return {
+    ...deps,
+    parts: {
       db: deps.db,
       events: deps.events,
       store: s3Store({
@@ -31,8 +34,6 @@ export function partsOf(deps: FileDeps): FileParts {
       cdn: c.CDN_DISTRIBUTION_ID ? cloudFront(c.CDN_DISTRIBUTION_ID) : noCdn,
       uploadTtlSeconds: c.UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
-    };
-    cache.set(deps.config, parts);
-  }
-  return parts;
+    },
+  };
 }
