@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TEST_APP_TOKEN, testDatabaseUrl } from '../src/testing/index.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'slow-service.ts');
@@ -16,6 +16,10 @@ const freePort = () =>
     });
   });
 
+// A test that fails before it stops its child must not leave it running (it would hold the
+// metrics port the next one needs).
+const children: ChildProcess[] = [];
+
 function start(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
@@ -26,6 +30,7 @@ function start(env: Record<string, string>): {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -43,6 +48,9 @@ async function waitHealthy(port: number) {
 }
 
 const schema = `t_lifecycle_${randomBytes(4).toString('hex')}`;
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 afterAll(async () => {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
