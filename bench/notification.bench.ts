@@ -44,7 +44,15 @@ svc = await startTestService(def, {
       get: (_t, key) => {
         const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
         return m
-          ? () => ({ userId: m[1], email: `${m[1]}@bench.kr`, phone: phones.get(m[1]!), status: 'ACTIVE' })
+          ? () => ({
+              userId: m[1],
+              email: `${m[1]}@bench.kr`,
+              name: '김철수',
+              phone: phones.get(m[1]!) ?? null,
+              role: 'buyer',
+              status: 'ACTIVE',
+              emailVerified: true,
+            })
           : undefined;
       },
     },

@@ -2739,6 +2739,7 @@ export interface components {
         AdminAccount: {
             createdAt: string;
             email: string;
+            emailVerified: boolean;
             grade: string;
             hasPassword: boolean;
             name: string;
@@ -2775,12 +2776,6 @@ export interface components {
             suspensionReason: string | null;
             userId: string;
             verifiedAt: string | null;
-        };
-        AdminUser: components["schemas"]["InternalUser"] & {
-            createdAt: string;
-            grade: string;
-            hasPassword: boolean;
-            suspendedReason: string | null;
         };
         BankAccount: {
             /** @description masked: only the last four digits are shown */
@@ -2940,17 +2935,6 @@ export interface components {
             };
             width: number | null;
         };
-        InternalUser: {
-            email: string;
-            emailVerified: boolean;
-            name: string;
-            phone: string | null;
-            /** @enum {string} */
-            role: "buyer" | "seller" | "admin";
-            /** @enum {string} */
-            status: "ACTIVE" | "SUSPENDED" | "DELETED";
-            userId: string;
-        };
         MonitoredEvent: {
             correlationId: string | null;
             deadLetter: boolean;
@@ -3089,7 +3073,7 @@ export interface components {
                 sample: string;
             }[];
         };
-        NotificationTemplateDetail: components["schemas"]["NotificationTemplate"] & {
+        NotificationTemplateDetail: {
             changes: {
                 /** @enum {string} */
                 action: "PUBLISHED" | "ROLLED_BACK" | "DISABLED";
@@ -3099,11 +3083,41 @@ export interface components {
                 channel: "EMAIL" | "IN_APP" | "PUSH" | "SMS";
                 version: number | null;
             }[];
+            channels: {
+                /** @description null: the code's wording is sent */
+                activeVersion: number | null;
+                /** @enum {string} */
+                channel: "EMAIL" | "IN_APP" | "PUSH" | "SMS";
+                latestVersion: number;
+                parts: string[];
+                /** @description `part:variable` pairs a version must use */
+                required: string[];
+                updatedAt: string | null;
+                updatedBy: string | null;
+            }[];
+            description: string;
+            template: string;
+            variables: {
+                description: string;
+                name: string;
+                sample: string;
+            }[];
             versions: {
                 active: boolean;
                 /** @enum {string} */
                 channel: "EMAIL" | "IN_APP" | "PUSH" | "SMS";
-                content: components["schemas"]["NotificationTemplateParts"];
+                content: {
+                    /** @description IN_APP, PUSH */
+                    body?: string;
+                    /** @description EMAIL: the HTML content (variables are escaped) */
+                    html?: string;
+                    /** @description EMAIL: the subject line */
+                    subject?: string;
+                    /** @description SMS: the whole text (LMS beyond 90 bytes, at most 2,000) */
+                    text?: string;
+                    /** @description IN_APP, PUSH */
+                    title?: string;
+                };
                 createdAt: string;
                 createdBy: string;
                 version: number;
@@ -5618,7 +5632,18 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     channel: "EMAIL" | "IN_APP" | "PUSH" | "SMS";
-                    content?: components["schemas"]["NotificationTemplateParts"];
+                    content?: {
+                        /** @description IN_APP, PUSH */
+                        body?: string;
+                        /** @description EMAIL: the HTML content (variables are escaped) */
+                        html?: string;
+                        /** @description EMAIL: the subject line */
+                        subject?: string;
+                        /** @description SMS: the whole text (LMS beyond 90 bytes, at most 2,000) */
+                        text?: string;
+                        /** @description IN_APP, PUSH */
+                        title?: string;
+                    };
                     /** @description values instead of the samples */
                     data?: {
                         [key: string]: string;
@@ -7282,6 +7307,7 @@ export interface operations {
                     "application/json": {
                         createdAt?: string;
                         email?: string;
+                        emailVerified?: boolean;
                         grade?: string;
                         hasPassword?: boolean;
                         name?: string;

@@ -36,3 +36,13 @@ export const refundReceiveAccount = z.object({
   holderName: z.string().min(1).max(60),
 });
 export const returnReason = z.enum(['CHANGE_OF_MIND', 'SELLER_FAULT']);
+
+/** Pagination query of the contract: `limit` (1–100, default 20) and an opaque `cursor`. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+/** A list reply of the contract: `{items, nextCursor}`. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { isCorrelationId } from '@mp/contracts';
+import { isCorrelationId, pageOf, pageQuery } from '@mp/contracts';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
@@ -213,15 +213,8 @@ export const problems = (...statuses: number[]) =>
     ]),
   );
 
-/** Pagination query of the contract: `limit` (1–100, default 20) and an opaque `cursor`. */
-export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
-});
-
-/** A list reply of the contract: `{items, nextCursor}`. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+/** Pagination of the contract: the query (`limit`, `cursor`) and the reply `{items, nextCursor}`. */
+export { pageOf, pageQuery };
 
 export const encodeCursor = (value: unknown): string =>
   Buffer.from(JSON.stringify(value)).toString('base64url');

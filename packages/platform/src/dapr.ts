@@ -5,8 +5,19 @@ import {
   LogLevel,
   StateConcurrencyEnum,
 } from '@dapr/dapr';
-import { type CallPath, findCall, type ServiceName } from '@mp/contracts';
+import {
+  type CallArgs,
+  type CallName,
+  type CallPath,
+  type CallReply,
+  type CallSpec,
+  callPath,
+  calls,
+  findCall,
+  type ServiceName,
+} from '@mp/contracts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { fieldErrors } from './app.ts';
 import { currentContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { type TraceContext, traceHeaders } from './trace.ts';
@@ -50,15 +61,27 @@ export class StateConflictError extends Error {}
  */
 export interface Dapr {
   /**
-   * Invokes another app. Only the calls listed in packages/contracts/src/calls.ts can be made: the
-   * path must fit one of the callee's listed paths (checked by the compiler), and the caller,
-   * method and path one listed call (checked here; the callee's sidecar refuses any other).
+   * Makes one of the synchronous calls of packages/contracts/src/calls.ts, by its name: fills the
+   * path's `{params}`, checks the body and query against the contract's schemas before sending,
+   * and the reply against its reply schema before answering it, typed from that schema. A reply
+   * that breaks the schema is a 502 problem naming the callee; the callee's 4xx problems come back
+   * as `ApiError`s with its code, an unreachable callee is a 503.
    */
-  invoke<T = unknown, A extends ServiceName = ServiceName>(
+  call<N extends CallName>(
+    name: N,
+    ...args: object extends CallArgs<N> ? [(CallArgs<N> & CallOptions)?] : [CallArgs<N> & CallOptions]
+  ): Promise<CallReply<N>>;
+  /**
+   * The transport under `call`: sends `path` to another app as it is and answers the raw reply.
+   * Only the calls listed in packages/contracts/src/calls.ts can be sent: the path must fit one of
+   * the callee's listed paths (checked by the compiler), and the caller, method and path one listed
+   * call (checked here; the callee's sidecar refuses any other). Services use `call`.
+   */
+  invoke<A extends ServiceName = ServiceName>(
     appId: A,
     path: CallPath<A>,
     opts?: InvokeOptions,
-  ): Promise<T>;
+  ): Promise<unknown>;
   /**
    * Publishes events to one topic in one request (Dapr's bulk publish). Returns the entries that
    * were not published, with why; the others are. Dapr does not keep a batch's order. `trace`: the
@@ -143,6 +166,64 @@ export function checkListedCall(
     );
 }
 
+export interface CallOptions {
+  headers?: Record<string, string>;
+  /** Give up waiting after this long (the sidecar's resiliency policy also bounds the call). */
+  timeoutMs?: number;
+}
+
+/** A request this app was about to send that breaks the call's contract: our bug, refused before it is sent. */
+export class CallRequestError extends Error {}
+
+/**
+ * `dapr.call` over `dapr.invoke` (the sidecar, or the test doubles): the contract's schemas on
+ * both sides of the transport. `invoke` is looked up on each call, so a test may replace it.
+ */
+export function callThrough(dapr: Pick<Dapr, 'invoke'>): Dapr['call'] {
+  return (async (name: CallName, args: Record<string, unknown> = {}) => {
+    const spec: CallSpec = calls[name];
+    const { params, body, query, headers, timeoutMs } = args as {
+      params?: Record<string, string>;
+      body?: unknown;
+      query?: Record<string, string | number | undefined>;
+    } & CallOptions;
+    for (const [part, schema, value] of [
+      ['body', spec.request, body],
+      ['query', spec.query, query],
+    ] as const) {
+      if (!schema || (part === 'query' && value === undefined)) continue;
+      const checked = schema.safeParse(value);
+      if (!checked.success)
+        throw new CallRequestError(
+          `${name}: the ${part} breaks the contract (${fieldErrors(checked.error)
+            .map((e) => `${e.path || part}: ${e.message}`)
+            .join('; ')})`,
+        );
+    }
+    const path = callPath(spec.path, params);
+    const raw = await dapr.invoke(spec.callee, path as never, {
+      method: spec.method,
+      ...(body !== undefined ? { body } : {}),
+      ...(query ? { query } : {}),
+      ...(headers ? { headers } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    if (!spec.reply) return undefined;
+    const reply = spec.reply.safeParse(raw);
+    if (reply.success) return reply.data;
+    const broken = fieldErrors(reply.error)
+      .slice(0, 3)
+      .map((e) => `${e.path || 'reply'}: ${e.message}`)
+      .join('; ');
+    throw new ApiError(
+      502,
+      'UPSTREAM_ERROR',
+      `${spec.callee} answered ${spec.method} ${spec.path} with a reply that breaks its contract (${broken})`,
+      { upstream: spec.callee, call: name },
+    );
+  }) as unknown as Dapr['call'];
+}
+
 export const invokeMethod = (o: InvokeOptions): NonNullable<InvokeOptions['method']> =>
   o.method ?? (o.body === undefined ? 'GET' : 'POST');
 
@@ -162,8 +243,8 @@ export function createDapr(opts: {
   });
   const sidecar = `http://${opts.host}:${opts.httpPort}`;
 
-  const dapr: Dapr = {
-    async invoke<T>(appId: ServiceName, path: string, o: InvokeOptions = {}): Promise<T> {
+  const dapr: Omit<Dapr, 'call'> = {
+    async invoke(appId: ServiceName, path: string, o: InvokeOptions = {}): Promise<unknown> {
       const method = invokeMethod(o) as HttpMethod;
       checkListedCall(opts.caller, appId, method, path);
       const ctx = currentContext();
@@ -183,7 +264,7 @@ export function createDapr(opts: {
             headers,
           },
         );
-        return (await withTimeout(call, o.timeoutMs ?? 10_000, `${appId} ${path}`)) as T;
+        return await withTimeout(call, o.timeoutMs ?? 10_000, `${appId} ${path}`);
       } catch (err) {
         if (err instanceof ApiError) throw err;
         throw upstreamError(appId, path, err);
@@ -295,7 +376,7 @@ export function createDapr(opts: {
       await client.stop().catch(() => {});
     },
   };
-  return dapr;
+  return Object.assign(dapr, { call: callThrough(dapr) });
 }
 
 /** An answer from another service: its 4xx problems pass through; anything else is a 503/502. */

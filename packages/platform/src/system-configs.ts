@@ -10,6 +10,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   type ConfigKey,
   type ConfigValue,
+  configInForce,
+  configPush,
   configsOwnedBy,
   type ServiceName,
   systemConfigs,
@@ -65,13 +67,10 @@ const pushConfig = createRoute({
         .max(100)
         .openapi({ param: { name: 'key', in: 'path' } }),
     }),
-    body: jsonBody(z.object({ value: z.unknown(), version: z.int().positive() })),
+    body: jsonBody(configPush),
   },
   responses: {
-    200: jsonResponse(
-      z.object({ key: z.string(), version: z.int(), value: z.unknown() }),
-      'The setting in force',
-    ),
+    200: jsonResponse(configInForce, 'The setting in force'),
     ...problems(400, 404),
   },
 });

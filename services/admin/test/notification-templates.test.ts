@@ -11,7 +11,14 @@ const detail = (versions: number[]) => ({
   description: '결제 완료',
   variables: [{ name: 'orderId', description: '주문번호', sample: '0193' }],
   channels: [],
-  versions: versions.map((v) => ({ channel: 'SMS', version: v })),
+  versions: versions.map((v) => ({
+    channel: 'SMS',
+    version: v,
+    content: { text: '{{orderId}} 결제' },
+    active: v === versions[0],
+    createdBy: 'admin-9',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  })),
   changes: [],
 });
 const notification = {

@@ -88,6 +88,7 @@ export class FakeUsers {
         return {
           ...this.view(this.add({ email: body.email, password: null, name: body.name })),
           created: true,
+          takenOver: false,
         };
       }
       const verified = /^\/internal\/users\/([^/]+)\/email-verified$/.exec(path);

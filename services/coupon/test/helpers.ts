@@ -80,7 +80,17 @@ export function userDirectory(accounts: Map<string, TestAccount> = new Map()) {
   const one = (userId: string) => {
     const a = accounts.get(userId);
     if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
-    return { ...a, email: `${a.userId}@example.com`, name: '김철수', phone: null };
+    return {
+      ...a,
+      email: `${a.userId}@example.com`,
+      name: '김철수',
+      phone: null,
+      emailVerified: true,
+      grade: 'BRONZE',
+      hasPassword: true,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      suspendedReason: null,
+    };
   };
   const page = (q: Record<string, unknown> = {}) => {
     const all = [...accounts.values()]

@@ -19,7 +19,18 @@ const invoke = new Proxy({} as Record<string, () => unknown>, {
     return () => {
       const f = files.get(m[1]!);
       if (!f) throw new ApiError(404, 'FILE_NOT_FOUND', 'No such file');
-      return { fileId: m[1], size: 1, purpose: 'banner', url: 'http://x', variants: {}, ...f };
+      return {
+        fileId: m[1],
+        size: 1,
+        purpose: 'banner',
+        filename: 'banner.png',
+        url: 'http://x',
+        variants: {},
+        width: null,
+        height: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        ...f,
+      };
     };
   },
 });

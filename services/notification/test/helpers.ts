@@ -67,7 +67,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
             if (userDown.value) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
             const a = accounts.get(m[1]!);
             if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
-            return { userId: m[1], name: '김철수', role: 'buyer', ...a };
+            return { userId: m[1], name: '김철수', role: 'buyer', emailVerified: true, ...a };
           };
         },
       },

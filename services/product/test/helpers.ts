@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventData, EventType } from '@mp/contracts';
+import type { EventData, EventType, FileMetadata } from '@mp/contracts';
 import { ApiError, buildEvent, newId } from '@mp/platform';
 import {
   startTestService,
@@ -9,7 +9,6 @@ import {
   withoutSidecar,
 } from '@mp/platform/testing';
 import type { Database } from '../src/db/schema.ts';
-import type { FileInfo } from '../src/domain/upstream.ts';
 import { service } from '../src/service.ts';
 
 export type Svc = TestService<Database, unknown>;
@@ -18,7 +17,7 @@ export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 /** The seller and file services as product sees them through Dapr (contracts 1 and 7). */
 export class Upstreams {
   sellers = new Map<string, string>();
-  files = new Map<string, FileInfo>();
+  files = new Map<string, FileMetadata>();
 
   verifiedSeller(): string {
     const id = newId();
@@ -26,7 +25,7 @@ export class Upstreams {
     return id;
   }
 
-  image(ownerId: string, o: Partial<FileInfo> = {}): string {
+  image(ownerId: string, o: Partial<FileMetadata> = {}): string {
     const fileId = newId();
     this.files.set(fileId, {
       fileId,
@@ -34,6 +33,11 @@ export class Upstreams {
       status: 'READY',
       contentType: 'image/png',
       purpose: 'product-image',
+      size: 1000,
+      filename: 'original.png',
+      width: null,
+      height: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
       url: `http://cdn.test/files/${fileId}/original.png`,
       variants: { thumbnail: `http://cdn.test/files/${fileId}/thumbnail.webp` },
       ...o,
@@ -49,7 +53,19 @@ export class Upstreams {
       if (appId === 'seller' && kind === 'sellers') {
         const status = this.sellers.get(decodeURIComponent(id!));
         if (!status) throw new ApiError(404, 'SELLER_NOT_FOUND', 'no seller');
-        return { sellerId: id, userId: id, status, storeName: '가게' } as T;
+        return {
+          sellerId: id,
+          userId: id,
+          status,
+          storeName: '가게',
+          grade: 'NORMAL',
+          business: {
+            businessNumber: '123-45-67890',
+            representative: '김철수',
+            mailOrderNumber: '2026-서울강남-0001',
+            businessAddress: null,
+          },
+        } as T;
       }
       if (appId === 'file' && kind === 'files') {
         const f = this.files.get(decodeURIComponent(id!));

@@ -21,6 +21,11 @@ export const files = new Map<
     status: string;
     contentType: string;
     purpose: string;
+    size: number;
+    filename: string;
+    width: number | null;
+    height: number | null;
+    createdAt: string;
     url: string;
     variants: Record<string, string>;
   }
@@ -33,6 +38,11 @@ export function image(ownerId: string, o: Partial<{ status: string; purpose: str
     status: 'READY',
     contentType: 'image/jpeg',
     purpose: 'review-image',
+    size: 1000,
+    filename: 'photo.jpg',
+    width: null,
+    height: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
     url: `http://cdn.test/${fileId}.jpg`,
     variants: { thumbnail: `http://cdn.test/${fileId}-t.webp` },
     ...o,

@@ -29,7 +29,18 @@ beforeAll(async () => {
             if (fileDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'file could not be reached');
             const f = files.get(decodeURIComponent(m[1]!));
             if (!f) throw new ApiError(404, 'FILE_NOT_FOUND', 'No such file');
-            return { fileId: m[1], size: 1000, purpose: 'store-logo', url: 'http://x', variants: {}, ...f };
+            return {
+              fileId: m[1],
+              size: 1000,
+              purpose: 'store-logo',
+              filename: 'logo.png',
+              url: 'http://x',
+              variants: {},
+              width: null,
+              height: null,
+              createdAt: '2026-01-01T00:00:00.000Z',
+              ...f,
+            };
           };
         },
       },

@@ -31,7 +31,8 @@ const sellerService = new Proxy({} as Record<string, () => unknown>, {
       const b = sellerBusinesses.get(decodeURIComponent(key.slice(prefix.length)));
       if (!b) throw new ApiError(404, 'SELLER_NOT_FOUND', 'No such seller');
       const { storeName, ...business } = b;
-      return { storeName, business };
+      const sellerId = decodeURIComponent(key.slice(prefix.length));
+      return { sellerId, userId: sellerId, status: 'VERIFIED', grade: 'NORMAL', storeName, business };
     };
   },
 });

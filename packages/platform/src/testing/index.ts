@@ -8,7 +8,7 @@ import type { ServiceName } from '@mp/contracts';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { type Kysely, sql } from 'kysely';
 import { createTokenVerifier, type Role, type TokenVerifier } from '../auth.ts';
-import { checkListedCall, type Dapr, invokeMethod } from '../dapr.ts';
+import { callThrough, checkListedCall, type Dapr, invokeMethod } from '../dapr.ts';
 import { ApiError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { type BuildOverrides, buildService, type Service, type ServiceDefinition } from '../service.ts';
@@ -79,7 +79,7 @@ export function withoutSidecar(
   const calls: { appId: string; method: string; path: string; body: unknown }[] = [];
   const bindings: BindingCall[] = [];
   const state = new Map<string, { value: unknown; etag: number }>();
-  return {
+  const dapr: Omit<Dapr, 'call'> & Pick<ReturnType<typeof withoutSidecar>, 'calls' | 'bindings'> = {
     calls,
     bindings,
     async invokeBinding(name, operation, data, metadata = {}) {
@@ -125,6 +125,7 @@ export function withoutSidecar(
     },
     async stop() {},
   };
+  return Object.assign(dapr, { call: callThrough(dapr) });
 }
 
 // ---- a service on a throw-away schema ------------------------------------------------------------

@@ -12,15 +12,8 @@
  * So the event is never lost; after such a crash it may be announced for an account that was
  * already suspended (its consumers are idempotent). An owner's refusal (4xx) drops the decision.
  */
-import {
-  ApiError,
-  type Dapr,
-  type EventPublisher,
-  type Kysely,
-  newId,
-  publishOptions,
-  sql,
-} from '@mp/platform';
+import type { changedAdminUser, changedSeller } from '@mp/contracts';
+import { ApiError, type Dapr, type EventPublisher, type Kysely, newId, publishOptions, sql, type z } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 export type ActionKind = 'USER_SUSPEND' | 'SELLER_APPROVE';
@@ -32,21 +25,25 @@ interface Action {
   reason: string | null;
   created_at: Date;
 }
-type Answer = { changed?: boolean; status?: string } & Record<string, unknown>;
+/** The owner's view after the change: the account (user) or the store (seller). */
+interface Answers {
+  USER_SUSPEND: z.output<typeof changedAdminUser>;
+  SELLER_APPROVE: z.output<typeof changedSeller>;
+}
+type Answer = Answers[ActionKind];
 interface Deps {
   db: Kysely<Database>;
   dapr: Dapr;
   events: EventPublisher;
 }
 
-const callOwner = (dapr: Dapr, a: Action) =>
+const callOwner = (dapr: Dapr, a: Action): Promise<Answer> =>
   a.kind === 'USER_SUSPEND'
-    ? dapr.invoke<Answer>('user', `/internal/users/${encodeURIComponent(a.target_id)}/suspend`, {
-        body: { reason: a.reason, adminId: a.admin_id },
+    ? dapr.call('user.users.suspend', {
+        params: { id: a.target_id },
+        body: { ...(a.reason !== null ? { reason: a.reason } : {}), adminId: a.admin_id },
       })
-    : dapr.invoke<Answer>('seller', `/internal/sellers/${encodeURIComponent(a.target_id)}/approve`, {
-        body: { adminId: a.admin_id },
-      });
+    : dapr.call('seller.sellers.approve', { params: { id: a.target_id }, body: { adminId: a.admin_id } });
 /** The state the decision leaves the account or store in. */
 const decided: Record<ActionKind, string> = { USER_SUSPEND: 'SUSPENDED', SELLER_APPROVE: 'VERIFIED' };
 
@@ -79,13 +76,13 @@ async function finish({ db, events }: Deps, a: Action, announce: boolean): Promi
 }
 
 /** Decides, has the owner apply it, and announces it (see above); answers the owner's view. */
-export async function decide(
+export async function decide<K extends ActionKind>(
   deps: Deps,
-  kind: ActionKind,
+  kind: K,
   targetId: string,
   adminId: string,
   reason?: string,
-): Promise<Answer> {
+): Promise<Answers[K]> {
   const a = await deps.db
     .insertInto('admin_actions')
     .values({ id: newId(), kind, target_id: targetId, admin_id: adminId, reason: reason ?? null })
@@ -101,7 +98,8 @@ export async function decide(
     throw err;
   }
   await finish(deps, a, answer.changed === true);
-  return answer;
+  // callOwner answered for this action's kind.
+  return answer as Answers[K];
 }
 
 /** Finishes decisions left PENDING for longer than `afterMs` (a crash, a lost answer); answers how many. */

@@ -6,7 +6,7 @@
  * applies the newest. A reconciler pushes every stored setting again now and then, so an owner
  * that lost its copy, or took a change whose commit here then failed, comes back in line.
  */
-import { type ConfigKey, systemConfigs } from '@mp/contracts';
+import { type CallName, type ConfigKey, type ServiceName, systemConfigs } from '@mp/contracts';
 import {
   ApiError,
   conflict,
@@ -55,10 +55,23 @@ export function viewOf(key: ConfigKey, row: Selectable<SystemConfigsTable> | und
 export const readConfig = async (db: Kysely<Database>, key: ConfigKey) =>
   viewOf(key, await db.selectFrom('system_configs').selectAll().where('key', '=', key).executeTakeFirst());
 
+/** The call that hands each owner its settings (packages/contracts/src/calls.ts). */
+const pushCalls = {
+  notification: 'notification.configs.put',
+  settlement: 'settlement.configs.put',
+  stats: 'stats.configs.put',
+} as const satisfies Partial<Record<ServiceName, CallName>>;
+
+function pushCall(owner: ServiceName) {
+  const name = (pushCalls as Partial<Record<ServiceName, (typeof pushCalls)[keyof typeof pushCalls]>>)[owner];
+  if (!name) throw new Error(`${owner} takes no system settings: no configs call for it in calls.ts`);
+  return name;
+}
+
 /** Hands a version to its owner; answers the version the owner now applies. */
 async function push(dapr: Dapr, key: ConfigKey, value: unknown, version: number): Promise<number> {
-  const res = await dapr.invoke<{ version: number }>(systemConfigs[key].owner, `/internal/configs/${key}`, {
-    method: 'PUT',
+  const res = await dapr.call(pushCall(systemConfigs[key].owner), {
+    params: { key },
     body: { value, version },
     timeoutMs: 5000,
   });

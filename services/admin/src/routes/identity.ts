@@ -4,13 +4,13 @@
  * publishes its own event; admin announces its decision (admin.user.suspended,
  * admin.seller.approved) through its own outbox with the decision it keeps (domain/actions.ts).
  */
+import { adminUser, sellerDto, sellerListQuery, userListQuery } from '@mp/contracts';
 import {
   type App,
   createRoute,
   jsonBody,
   jsonResponse,
   pageOf,
-  pageQuery,
   principalOf,
   problems,
   requireRole,
@@ -22,41 +22,10 @@ import { decide } from '../domain/actions.ts';
 
 const userId = z.object({ id: z.string().max(64) });
 const reason = jsonBody(z.object({ reason: z.string().trim().min(1).max(500) }));
-const account = z
-  .object({
-    userId: z.string(),
-    email: z.string(),
-    name: z.string(),
-    phone: z.string().nullable(),
-    role: z.enum(['buyer', 'seller', 'admin']),
-    status: z.enum(['ACTIVE', 'SUSPENDED', 'DELETED']),
-    grade: z.string(),
-    hasPassword: z.boolean(),
-    createdAt: z.string(),
-    suspendedReason: z.string().nullable(),
-  })
-  .openapi('AdminAccount');
-const store = z
-  .object({
-    sellerId: z.string(),
-    userId: z.string(),
-    status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED']),
-    grade: z.string(),
-    storeName: z.string(),
-    description: z.string().nullable(),
-    csPhone: z.string().nullable(),
-    csEmail: z.string().nullable(),
-    logoFileId: z.string().nullable(),
-    businessNumber: z.string(),
-    representative: z.string(),
-    mailOrderNumber: z.string(),
-    businessAddress: z.string().nullable(),
-    appliedAt: z.string(),
-    verifiedAt: z.string().nullable(),
-    rejectionReason: z.string().nullable(),
-    suspensionReason: z.string().nullable(),
-  })
-  .openapi('AdminSeller');
+// The owners' answers, as the contracts give them (packages/contracts/src/internal/): the same
+// schemas user's and seller's routes declare, named here for admin's API.
+const account = adminUser.meta({ id: 'AdminAccount' });
+const store = sellerDto.meta({ id: 'AdminSeller' });
 
 const errors = problems(400, 401, 403, 404, 409, 422, 503);
 
@@ -66,11 +35,7 @@ const listUsers = createRoute({
   summary: 'Accounts, newest first, by status, role or text',
   middleware: [requireRole('admin')] as const,
   request: {
-    query: pageQuery.extend({
-      status: z.enum(['ACTIVE', 'SUSPENDED', 'DELETED']).optional(),
-      role: z.enum(['buyer', 'seller', 'admin']).optional(),
-      q: z.string().trim().min(1).max(100).optional(),
-    }),
+    query: userListQuery,
   },
   responses: { 200: jsonResponse(pageOf(account), 'Accounts'), ...errors },
 });
@@ -107,7 +72,7 @@ const listSellers = createRoute({
   summary: 'Seller applications and stores, newest application first',
   middleware: [requireRole('admin')] as const,
   request: {
-    query: pageQuery.extend({ status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED']).optional() }),
+    query: sellerListQuery,
   },
   responses: { 200: jsonResponse(pageOf(store), 'Sellers'), ...errors },
 });
@@ -136,66 +101,57 @@ const suspendSeller = createRoute({
   responses: { 200: jsonResponse(store, 'The seller'), ...errors },
 });
 
-type Changed<T> = T & { changed?: boolean };
 const withoutChanged = <T extends { changed?: boolean }>({ changed: _, ...rest }: T) => rest;
 
 export function identityRoutes(app: App, { dapr, events, db }: ServiceDeps<Database>) {
-  const path = <B extends string, A extends string = ''>(base: B, id: string, action?: A) =>
-    `${base}/${encodeURIComponent(id)}${action ?? ''}` as `${B}/${string}${A}`;
-
   app.openapi(listUsers, async (c) =>
-    c.json(await dapr.invoke<never>('user', '/internal/users', { query: c.req.valid('query') }), 200),
+    c.json(await dapr.call('user.users.list', { query: c.req.valid('query') }), 200),
   );
 
   app.openapi(getUser, async (c) =>
-    c.json(await dapr.invoke<never>('user', path('/internal/users', c.req.valid('param').id)), 200),
+    c.json(await dapr.call('user.users.get', { params: c.req.valid('param') }), 200),
   );
 
   app.openapi(suspendUser, async (c) => {
-    const res = (await decide(
+    const res = await decide(
       { db, dapr, events },
       'USER_SUSPEND',
       c.req.valid('param').id,
       principalOf(c).userId,
       c.req.valid('json').reason,
-    )) as Changed<z.infer<typeof account>>;
-    return c.json(withoutChanged(res), 200);
-  });
-
-  app.openapi(restoreUser, async (c) => {
-    const res = await dapr.invoke<Changed<z.infer<typeof account>>>(
-      'user',
-      path('/internal/users', c.req.valid('param').id, '/restore'),
-      { body: { adminId: principalOf(c).userId } },
     );
     return c.json(withoutChanged(res), 200);
   });
 
+  app.openapi(restoreUser, async (c) => {
+    const res = await dapr.call('user.users.restore', {
+      params: c.req.valid('param'),
+      body: { adminId: principalOf(c).userId },
+    });
+    return c.json(withoutChanged(res), 200);
+  });
+
   app.openapi(listSellers, async (c) =>
-    c.json(await dapr.invoke<never>('seller', '/internal/sellers', { query: c.req.valid('query') }), 200),
+    c.json(await dapr.call('seller.sellers.list', { query: c.req.valid('query') }), 200),
   );
 
   app.openapi(approveSeller, async (c) => {
-    const res = (await decide(
+    const res = await decide(
       { db, dapr, events },
       'SELLER_APPROVE',
       c.req.valid('param').id,
       principalOf(c).userId,
-    )) as Changed<z.infer<typeof store>>;
+    );
     return c.json(withoutChanged(res), 200);
   });
 
-  for (const [route, action] of [
-    [rejectSeller, '/reject'],
-    [suspendSeller, '/suspend'],
+  for (const [route, name] of [
+    [rejectSeller, 'seller.sellers.reject'],
+    [suspendSeller, 'seller.sellers.suspend'],
   ] as const) {
     app.openapi(route, async (c) => {
-      const res = await dapr.invoke<z.infer<typeof store>>(
-        'seller',
-        path('/internal/sellers', c.req.valid('param').id, action),
-        { body: { adminId: principalOf(c).userId, reason: c.req.valid('json').reason } },
-      );
-      return c.json(res, 200);
+      const body = { adminId: principalOf(c).userId, reason: c.req.valid('json').reason };
+      return c.json(await dapr.call(name, { params: c.req.valid('param'), body }), 200);
     });
   }
 }

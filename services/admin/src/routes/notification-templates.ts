@@ -5,6 +5,15 @@
  * its 400s (naming the part and the unknown placeholder), 404s and 409s on as they are.
  */
 import {
+  templateChannel,
+  templateDetail,
+  templateName,
+  templateParts,
+  templatePreview,
+  templateRendering,
+  templateView,
+} from '@mp/contracts';
+import {
   type App,
   createRoute,
   jsonBody,
@@ -17,66 +26,13 @@ import {
 } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
-const channel = z.enum(['EMAIL', 'IN_APP', 'PUSH', 'SMS']);
-const template = z.string().min(1).max(64).openapi({ example: 'payment-completed' });
+const channel = templateChannel;
+const template = templateName.meta({ example: 'payment-completed' });
 const params = z.object({ template, channel });
-const parts = z
-  .object({
-    subject: z.string().max(200).optional().openapi({ description: 'EMAIL: the subject line' }),
-    html: z
-      .string()
-      .max(100_000)
-      .optional()
-      .openapi({ description: 'EMAIL: the HTML content (variables are escaped)' }),
-    title: z.string().max(200).optional().openapi({ description: 'IN_APP, PUSH' }),
-    body: z.string().max(4000).optional().openapi({ description: 'IN_APP, PUSH' }),
-    text: z
-      .string()
-      .max(4000)
-      .optional()
-      .openapi({ description: 'SMS: the whole text (LMS beyond 90 bytes, at most 2,000)' }),
-  })
-  .openapi('NotificationTemplateParts');
-const channelView = z.object({
-  channel,
-  parts: z.array(z.string()),
-  required: z.array(z.string()).openapi({ description: '`part:variable` pairs a version must use' }),
-  activeVersion: z.int().nullable().openapi({ description: "null: the code's wording is sent" }),
-  latestVersion: z.int(),
-  updatedBy: z.string().nullable(),
-  updatedAt: z.string().nullable(),
-});
-const view = z
-  .object({
-    template: z.string(),
-    description: z.string(),
-    variables: z.array(z.object({ name: z.string(), description: z.string(), sample: z.string() })),
-    channels: z.array(channelView),
-  })
-  .openapi('NotificationTemplate');
-const detail = view
-  .extend({
-    versions: z.array(
-      z.object({
-        channel,
-        version: z.int(),
-        content: parts,
-        active: z.boolean(),
-        createdBy: z.string(),
-        createdAt: z.string(),
-      }),
-    ),
-    changes: z.array(
-      z.object({
-        channel,
-        action: z.enum(['PUBLISHED', 'ROLLED_BACK', 'DISABLED']),
-        version: z.int().nullable(),
-        changedBy: z.string(),
-        changedAt: z.string(),
-      }),
-    ),
-  })
-  .openapi('NotificationTemplateDetail');
+// notification's answers, as the contracts give them (packages/contracts/src/internal/templates.ts).
+const parts = templateParts.meta({ id: 'NotificationTemplateParts' });
+const view = templateView.meta({ id: 'NotificationTemplate' });
+const detail = templateDetail.meta({ id: 'NotificationTemplateDetail' });
 const adminOnly = [requireRole('admin')];
 const security = [{ bearer: [] }];
 const base = '/api/v1/admin/notification-templates';
@@ -118,30 +74,9 @@ const preview = createRoute({
     'Renders a draft (`content`), a saved `version` or the active one with sample values; sends nothing',
   middleware: adminOnly,
   security,
-  request: {
-    params: z.object({ template }),
-    body: jsonBody(
-      z.object({
-        channel,
-        content: parts.optional(),
-        version: z.int().min(1).optional(),
-        data: z
-          .record(z.string(), z.string().max(1000))
-          .optional()
-          .openapi({ description: 'values instead of the samples' }),
-      }),
-    ),
-  },
+  request: { params: z.object({ template }), body: jsonBody(templatePreview) },
   responses: {
-    200: jsonResponse(
-      z.object({
-        template: z.string(),
-        channel,
-        version: z.int().nullable(),
-        rendered: z.record(z.string(), z.unknown()),
-      }),
-      'The rendering',
-    ),
+    200: jsonResponse(templateRendering, 'The rendering'),
     ...problems(400, 401, 403, 404, 503),
   },
 });
@@ -164,54 +99,35 @@ const disable = createRoute({
   responses: { 200: jsonResponse(detail, 'The template'), ...problems(400, 401, 403, 404, 503) },
 });
 
-type Detail = z.infer<typeof detail>;
-
 export function notificationTemplateRoutes(app: App, { dapr }: ServiceDeps<Database>): void {
-  const at = <R extends string = ''>(t: string, rest?: R) =>
-    `/internal/templates/${encodeURIComponent(t)}${rest ?? ''}` as `/internal/templates/${string}${R}`;
-
-  app.openapi(list, async (c) =>
-    c.json(await dapr.invoke<{ items: z.infer<typeof view>[] }>('notification', '/internal/templates'), 200),
-  );
+  app.openapi(list, async (c) => c.json(await dapr.call('notification.templates.list'), 200));
   app.openapi(get, async (c) =>
-    c.json(await dapr.invoke<Detail>('notification', at(c.req.valid('param').template)), 200),
+    c.json(await dapr.call('notification.templates.get', { params: c.req.valid('param') }), 200),
   );
   app.openapi(put, async (c) => {
-    const p = c.req.valid('param');
     const body = { ...c.req.valid('json'), adminId: principalOf(c).userId };
-    return c.json(
-      await dapr.invoke<Detail>('notification', at(p.template, `/${p.channel}`), { method: 'PUT', body }),
-      200,
-    );
+    return c.json(await dapr.call('notification.templates.put', { params: c.req.valid('param'), body }), 200);
   });
   app.openapi(preview, async (c) =>
     c.json(
-      await dapr.invoke<never>('notification', at(c.req.valid('param').template, '/preview'), {
-        method: 'POST',
+      await dapr.call('notification.templates.preview', {
+        params: c.req.valid('param'),
         body: c.req.valid('json'),
       }),
       200,
     ),
   );
   app.openapi(rollback, async (c) => {
-    const p = c.req.valid('param');
     const body = { version: c.req.valid('json').version, adminId: principalOf(c).userId };
     return c.json(
-      await dapr.invoke<Detail>('notification', at(p.template, `/${p.channel}/rollback`), {
-        method: 'POST',
-        body,
-      }),
+      await dapr.call('notification.templates.rollback', { params: c.req.valid('param'), body }),
       200,
     );
   });
   app.openapi(disable, async (c) => {
-    const p = c.req.valid('param');
     const body = { adminId: principalOf(c).userId };
     return c.json(
-      await dapr.invoke<Detail>('notification', at(p.template, `/${p.channel}/disable`), {
-        method: 'POST',
-        body,
-      }),
+      await dapr.call('notification.templates.disable', { params: c.req.valid('param'), body }),
       200,
     );
   });

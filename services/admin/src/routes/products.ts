@@ -85,74 +85,35 @@ const rejectRevision = createRoute({
   responses: { 200: jsonResponse(product, 'The product'), ...problems(400, 401, 403, 404, 409, 503) },
 });
 
-/** 상품 심사: admin's product routes, forwarded to the product service through Dapr. */
+/** 상품 심사: admin's product routes, forwarded to product through Dapr. */
 export function productRoutes(app: App, { dapr }: ServiceDeps<Database>) {
   app.openapi(queue, async (c) => {
-    const q = c.req.valid('query');
-    const page = await dapr.invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
-      'product',
-      '/internal/products',
-      { query: { status: q.status, limit: q.limit, cursor: q.cursor } },
-    );
-    return c.json(page, 200);
+    const { status, limit, cursor } = c.req.valid('query');
+    return c.json(await dapr.call('product.products.list', { query: { status, limit, cursor } }), 200);
   });
 
   app.openapi(approve, async (c) => {
-    const { id } = c.req.valid('param');
     const body = { adminId: principalOf(c).userId };
-    const res = await dapr.invoke<Record<string, unknown>>(
-      'product',
-      `/internal/products/${encodeURIComponent(id)}/approve`,
-      {
-        method: 'PATCH',
-        body,
-      },
-    );
-    return c.json(res, 200);
+    return c.json(await dapr.call('product.products.approve', { params: c.req.valid('param'), body }), 200);
   });
 
   app.openapi(reject, async (c) => {
-    const { id } = c.req.valid('param');
     const body = { adminId: principalOf(c).userId, reason: c.req.valid('json').reason };
-    const res = await dapr.invoke<Record<string, unknown>>(
-      'product',
-      `/internal/products/${encodeURIComponent(id)}/reject`,
-      {
-        method: 'PATCH',
-        body,
-      },
-    );
-    return c.json(res, 200);
+    return c.json(await dapr.call('product.products.reject', { params: c.req.valid('param'), body }), 200);
   });
 
   app.openapi(revisions, async (c) => {
-    const q = c.req.valid('query');
-    const page = await dapr.invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
-      'product',
-      '/internal/revisions',
-      { query: { status: q.status, limit: q.limit, cursor: q.cursor } },
-    );
-    return c.json(page, 200);
+    const { status, limit, cursor } = c.req.valid('query');
+    return c.json(await dapr.call('product.revisions.list', { query: { status, limit, cursor } }), 200);
   });
 
   app.openapi(approveRevision, async (c) => {
-    const { id } = c.req.valid('param');
-    const res = await dapr.invoke<Record<string, unknown>>(
-      'product',
-      `/internal/revisions/${encodeURIComponent(id)}/approve`,
-      { method: 'PATCH', body: { adminId: principalOf(c).userId } },
-    );
-    return c.json(res, 200);
+    const body = { adminId: principalOf(c).userId };
+    return c.json(await dapr.call('product.revisions.approve', { params: c.req.valid('param'), body }), 200);
   });
 
   app.openapi(rejectRevision, async (c) => {
-    const { id } = c.req.valid('param');
     const body = { adminId: principalOf(c).userId, reason: c.req.valid('json').reason };
-    const res = await dapr.invoke<Record<string, unknown>>(
-      'product',
-      `/internal/revisions/${encodeURIComponent(id)}/reject`,
-      { method: 'PATCH', body },
-    );
-    return c.json(res, 200);
+    return c.json(await dapr.call('product.revisions.reject', { params: c.req.valid('param'), body }), 200);
   });
 }

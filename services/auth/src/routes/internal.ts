@@ -1,3 +1,4 @@
+import { openToken } from '@mp/contracts';
 import { type App, createRoute, jsonResponse, notFound, problems, z } from '@mp/platform';
 import type { AuthContext } from '../context.ts';
 import { openVerificationToken } from '../domain/email-verification.ts';
@@ -22,7 +23,7 @@ const resetToken = createRoute({
   summary: 'The token of an open password reset, for notification to mail (it never travels in the event)',
   request: { params: z.object({ resetId: z.string().min(1).max(100) }) },
   responses: {
-    200: jsonResponse(z.object({ token: z.string(), expiresAt: z.string() }), 'The open reset'),
+    200: jsonResponse(openToken, 'The open reset'),
     ...problems(404),
   },
 });
@@ -33,7 +34,7 @@ const verificationToken = createRoute({
   summary: 'The token of an open email verification, for notification to mail (never in the event)',
   request: { params: z.object({ verificationId: z.string().min(1).max(100) }) },
   responses: {
-    200: jsonResponse(z.object({ token: z.string(), expiresAt: z.string() }), 'The open verification'),
+    200: jsonResponse(openToken, 'The open verification'),
     ...problems(404),
   },
 });

@@ -55,11 +55,6 @@ export async function startGrantJob({ db }: Pick<Deps, 'db'>, by: Granter, coupo
   });
 }
 
-interface UserPage {
-  items: { userId: string }[];
-  nextCursor: string | null;
-}
-
 /**
  * One batch of a running job: the next page of active buyers from user (`GET /internal/users`,
  * newest first, from the job's cursor), granted with the same race-free SQL as a grant to listed
@@ -113,7 +108,7 @@ function grantBatch(deps: Deps, pageSize: number): Promise<boolean> {
       .skipLocked()
       .executeTakeFirst();
     if (!job) return false;
-    const page = await deps.dapr.invoke<UserPage>('user', '/internal/users', {
+    const page = await deps.dapr.call('user.users.list', {
       query: {
         status: 'ACTIVE',
         role: 'buyer',

@@ -69,10 +69,7 @@ async function checkBanner(deps: Pick<ServiceDeps<Database>, 'dapr'>, by: Organi
   const refuse = (message: string) =>
     unprocessable('BANNER_NOT_USABLE', message, { errors: [{ path: 'bannerFileId', message }] });
   try {
-    const f = await deps.dapr.invoke<{ ownerId: string; status: string; contentType: string }>(
-      'file',
-      `/internal/files/${encodeURIComponent(fileId)}`,
-    );
+    const f = await deps.dapr.call('file.files.get', { params: { id: fileId } });
     if (f.status !== 'READY') throw refuse('the banner file is not ready');
     if (by.role !== 'admin' && f.ownerId !== by.userId) throw refuse('the banner file is not yours');
     if (!f.contentType.startsWith('image/')) throw refuse('the banner must be an image');

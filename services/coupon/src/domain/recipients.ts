@@ -1,11 +1,5 @@
+import type { InternalUser as Account } from '@mp/contracts';
 import { ApiError, type Dapr } from '@mp/platform';
-
-/** What user's contract 2 tells about an account. */
-export interface Account {
-  userId: string;
-  role: 'buyer' | 'seller' | 'admin';
-  status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
-}
 
 export type Refusal = 'USER_NOT_FOUND' | 'USER_NOT_ACTIVE' | 'USER_NOT_A_BUYER';
 
@@ -37,7 +31,7 @@ export async function checkRecipients(dapr: Dapr, userIds: readonly string[]) {
 
 async function accountOf(dapr: Dapr, userId: string): Promise<Account | undefined> {
   try {
-    return await dapr.invoke<Account>('user', `/internal/users/${encodeURIComponent(userId)}`);
+    return await dapr.call('user.users.get', { params: { id: userId } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return undefined;
     throw err;

@@ -1,38 +1,16 @@
+import { couponGrant, couponValidation } from '@mp/contracts';
 import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { expireCoupons } from '../domain/expiry.ts';
 import { validateCoupon } from '../domain/validation.ts';
 
-const krw = z.int().min(0).max(1_000_000_000_000);
-
 const validate = createRoute({
   method: 'post',
   path: '/internal/coupons/validate',
   summary: 'Coupon validation: may this user use this coupon on an order of this amount, and for how much',
-  request: {
-    body: jsonBody(
-      z.object({
-        userId: z.string().min(1).max(64),
-        couponId: z.uuid(),
-        orderAmount: krw,
-        items: z
-          .array(z.object({ sellerId: z.string().min(1).max(64), amount: krw }))
-          .max(100)
-          .optional(),
-      }),
-    ),
-  },
+  request: { body: jsonBody(couponValidation) },
   responses: {
-    200: jsonResponse(
-      z.object({
-        couponId: z.string(),
-        userCouponId: z.string(),
-        discountAmount: z.int(),
-        fundedBy: z.enum(['ADMIN', 'SELLER']),
-        sellerId: z.string().nullable(),
-      }),
-      'The coupon applies',
-    ),
+    200: jsonResponse(couponGrant, 'The coupon applies'),
     ...problems(400, 409, 422),
   },
 });

@@ -1,18 +1,4 @@
-import { z } from '@mp/platform';
+import { fileMetadata as contractFileMetadata } from '@mp/contracts';
 
-export const fileMetadata = z
-  .object({
-    fileId: z.string(),
-    ownerId: z.string(),
-    status: z.enum(['PENDING', 'READY', 'DELETED']),
-    contentType: z.string(),
-    size: z.int(),
-    purpose: z.string(),
-    filename: z.string(),
-    url: z.string(),
-    variants: z.record(z.string(), z.string()),
-    width: z.int().nullable(),
-    height: z.int().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('File');
+/** A file's metadata: what its owner sees and what file's callers check (the contracts' fileMetadata). */
+export const fileMetadata = contractFileMetadata.meta({ id: 'File' });

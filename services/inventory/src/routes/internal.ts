@@ -1,38 +1,25 @@
+import {
+  availabilityReply,
+  availabilityRequest,
+  released,
+  reservation,
+  reservationRequest,
+} from '@mp/contracts';
 import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
 import type { InventoryConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { release, reserve } from '../domain/reservations.ts';
 
-const sku = z.string().min(1).max(64);
-const reservation = z
-  .object({
-    orderId: z.string(),
-    status: z.enum(['RESERVED', 'SOLD', 'RELEASED', 'EXPIRED', 'RETURNED']),
-    expiresAt: z.string(),
-    items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
-  })
-  .openapi('Reservation');
+const reservationView = reservation.meta({ id: 'Reservation' });
 
 const reserveRoute = createRoute({
   method: 'post',
   path: '/internal/reservations',
   summary: "Reserves an order's stock, all lines or none (order calls this through Dapr)",
-  request: {
-    body: jsonBody(
-      z.object({
-        orderId: z.string().min(1).max(64),
-        items: z
-          .array(z.object({ sku, quantity: z.int().positive().max(10_000) }))
-          .min(1)
-          .max(100),
-        // Up to a week: a virtual account (가상계좌) may be paid days later.
-        ttlSeconds: z.int().min(1).max(604_800).optional(),
-      }),
-    ),
-  },
+  request: { body: jsonBody(reservationRequest) },
   responses: {
-    201: jsonResponse(reservation, 'Reserved'),
-    200: jsonResponse(reservation, 'The reservation this order already holds'),
+    201: jsonResponse(reservationView, 'Reserved'),
+    200: jsonResponse(reservationView, 'The reservation this order already holds'),
     ...problems(400, 404, 409),
   },
 });
@@ -43,7 +30,7 @@ const releaseRoute = createRoute({
   summary: "Releases an order's held stock; nothing to release is fine",
   request: { params: z.object({ orderId: z.string().min(1).max(64) }) },
   responses: {
-    200: jsonResponse(z.object({ orderId: z.string(), status: z.literal('RELEASED') }), 'Released'),
+    200: jsonResponse(released, 'Released'),
     ...problems(409),
   },
 });
@@ -53,12 +40,9 @@ const availabilityRoute = createRoute({
   path: '/internal/availability',
   summary:
     'Units a buyer can order now, per SKU (order asks this at its door for a SKU it saw sold out); null for an SKU not on sale',
-  request: { body: jsonBody(z.object({ skus: z.array(sku).min(1).max(100) })) },
+  request: { body: jsonBody(availabilityRequest) },
   responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(z.object({ sku: z.string(), available: z.int().nullable() })) }),
-      'Availability',
-    ),
+    200: jsonResponse(availabilityReply, 'Availability'),
     ...problems(400),
   },
 });

@@ -9,15 +9,10 @@ import { overridesFor, render } from './rendering.ts';
 import { defaultSettings, readSettings, type Settings, wants } from './settings.ts';
 import { textedTemplates } from './template-catalog.ts';
 
-interface Account {
-  email: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
-}
-
 /** The account's address (contract 2); a deleted or unknown account has none. */
 async function addressOf(deps: NotificationDeps, userId: string): Promise<string | undefined> {
   try {
-    const a = await deps.dapr.invoke<Account>('user', `/internal/users/${encodeURIComponent(userId)}`);
+    const a = await deps.dapr.call('user.users.get', { params: { id: userId } });
     return a.status === 'DELETED' ? undefined : a.email;
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return undefined;

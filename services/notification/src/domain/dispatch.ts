@@ -1,3 +1,4 @@
+import type { InternalUser } from '@mp/contracts';
 import { ApiError, backoffMs, jsonb, newId, type Selectable, sql, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Channel, Database, DeliveriesTable } from '../db/schema.ts';
@@ -72,16 +73,11 @@ async function push(d: Dispatcher, row: Row): Promise<Outcome> {
   return { status: 'SKIPPED', reason: 'no registered device' };
 }
 
-interface Account {
-  phone: string | null;
-  status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
-}
-
 /** The account's mobile number in E.164 (contract 2 gives it), or how the send ends without one. */
 async function phoneOf(d: Dispatcher, row: Row): Promise<string | Outcome> {
-  let account: Account;
+  let account: InternalUser;
   try {
-    account = await d.deps.dapr.invoke<Account>('user', `/internal/users/${encodeURIComponent(row.user_id)}`);
+    account = await d.deps.dapr.call('user.users.get', { params: { id: row.user_id } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404)
       return { status: 'SKIPPED', reason: 'no such account' };

@@ -1,4 +1,4 @@
-import { type CallPath, type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
+import { type EventOf, type EventType, subscriptionsOf } from '@mp/contracts';
 import { ApiError, type EventHandlers, preparedHandler, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
@@ -11,12 +11,18 @@ import { templates } from '../domain/templates.ts';
 const STALE = Symbol('stale');
 
 /** Where auth hands out the token of the link an event names (the events name only its id). */
-const linkTokenPath: { [T in EventType]?: (data: EventOf<T>['data']) => CallPath<'auth'> | undefined } = {
-  'auth.password.reset': (d) =>
+const linkToken: {
+  [T in EventType]?: (
+    dapr: NotificationDeps['dapr'],
+    data: EventOf<T>['data'],
+  ) => Promise<{ token: string }> | undefined;
+} = {
+  'auth.password.reset': (dapr, d) =>
     d.phase === 'requested' && d.resetId
-      ? `/internal/password-resets/${encodeURIComponent(d.resetId)}`
+      ? dapr.call('auth.passwordResets.get', { params: { resetId: d.resetId } })
       : undefined,
-  'auth.email.verification': (d) => `/internal/email-verifications/${encodeURIComponent(d.verificationId)}`,
+  'auth.email.verification': (dapr, d) =>
+    dapr.call('auth.emailVerifications.get', { params: { verificationId: d.verificationId } }),
 };
 
 /**
@@ -25,11 +31,13 @@ const linkTokenPath: { [T in EventType]?: (data: EventOf<T>['data']) => CallPath
  * already used, replaced or expired gets no mail.
  */
 async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): Promise<EventOf<EventType>> {
-  const pathOf = linkTokenPath[event.eventType] as ((d: unknown) => CallPath<'auth'> | undefined) | undefined;
-  const path = pathOf?.(event.data);
-  if (!path) return event;
+  const ask = linkToken[event.eventType] as
+    | ((dapr: NotificationDeps['dapr'], d: unknown) => Promise<{ token: string }> | undefined)
+    | undefined;
+  const asked = ask?.(deps.dapr, event.data);
+  if (!asked) return event;
   try {
-    const { token } = await deps.dapr.invoke<{ token: string }>('auth', path);
+    const { token } = await asked;
     return Object.assign({ ...event }, { [LINK_TOKEN]: token });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return { ...event, [STALE]: true } as never;

@@ -1,8 +1,4 @@
-import { ApiError, conflict, type Dapr, type Logger, z } from '@mp/platform';
-
-const availabilityReply = z.object({
-  items: z.array(z.object({ sku: z.string(), available: z.int().nullable() })),
-});
+import { ApiError, conflict, type Dapr, type Logger } from '@mp/platform';
 
 /**
  * Sold out at the door. After inventory refused a SKU with none left, the SKU is suspect: a
@@ -86,12 +82,10 @@ export class SoldOutDoor {
 
   private async read(sku: string): Promise<number | null> {
     try {
-      const reply = availabilityReply.parse(
-        await this.dapr.invoke('inventory', '/internal/availability', {
-          body: { skus: [sku] },
-          timeoutMs: 3000,
-        }),
-      );
+      const reply = await this.dapr.call('inventory.availability.read', {
+        body: { skus: [sku] },
+        timeoutMs: 3000,
+      });
       return reply.items[0]?.available ?? null;
     } catch (err) {
       // The door fails open: without an answer, the buyer goes the whole way.

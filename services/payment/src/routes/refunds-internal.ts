@@ -1,4 +1,4 @@
-import { refundReceiveAccount } from '@mp/contracts';
+import { refundQuery, refundRetry } from '@mp/contracts';
 import {
   type App,
   conflict,
@@ -55,11 +55,7 @@ const list = createRoute({
   path: '/internal/refunds',
   summary: 'Refunds by status, oldest first (admin forwards GET /api/v1/admin/refunds here)',
   request: {
-    query: z.object({
-      status: z.enum(['PENDING', 'DONE', 'FAILED']).default('FAILED'),
-      orderId: z.string().min(1).max(64).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-    }),
+    query: refundQuery,
   },
   responses: { 200: jsonResponse(z.object({ items: z.array(refundDto) }), 'Refunds'), ...problems(400) },
 });
@@ -70,7 +66,7 @@ const retry = createRoute({
   summary: 'Sends a refused refund to the PG again, with a corrected refund account if given',
   request: {
     params: z.object({ id: z.uuid() }),
-    body: jsonBody(z.object({ refundReceiveAccount: refundReceiveAccount.optional() })),
+    body: jsonBody(refundRetry),
   },
   responses: { 200: jsonResponse(refundDto, 'Queued again (PENDING)'), ...problems(400, 404, 409) },
 });

@@ -1,12 +1,11 @@
+import type { FileMetadata } from '@mp/contracts';
 import { ApiError, type Dapr, forbidden, unprocessable } from '@mp/platform';
 
 /** Contract 1: only a VERIFIED seller may list products. */
 export async function requireVerifiedSeller(dapr: Dapr, sellerId: string): Promise<void> {
   let status: string;
   try {
-    status = (
-      await dapr.invoke<{ status: string }>('seller', `/internal/sellers/${encodeURIComponent(sellerId)}`)
-    ).status;
+    status = (await dapr.call('seller.sellers.get', { params: { id: sellerId } })).status;
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) status = 'NONE';
     else throw err;
@@ -19,16 +18,6 @@ export async function requireVerifiedSeller(dapr: Dapr, sellerId: string): Promi
         : `Your seller account is ${status.toLowerCase()}; only verified sellers list products`,
     );
   }
-}
-
-export interface FileInfo {
-  fileId: string;
-  ownerId: string;
-  status: 'PENDING' | 'READY' | 'DELETED';
-  contentType: string;
-  purpose: string;
-  url: string;
-  variants: Record<string, string>;
 }
 
 export interface ImageRef {
@@ -45,9 +34,9 @@ export async function resolveImages(dapr: Dapr, ownerId: string, fileIds: string
   const errors: { path: string; message: string }[] = [];
   const found = await Promise.all(
     fileIds.map(async (fileId, i) => {
-      let f: FileInfo;
+      let f: FileMetadata;
       try {
-        f = await dapr.invoke<FileInfo>('file', `/internal/files/${encodeURIComponent(fileId)}`);
+        f = await dapr.call('file.files.get', { params: { id: fileId } });
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) {
           errors.push({ path: `imageFileIds.${i}`, message: 'no such file' });

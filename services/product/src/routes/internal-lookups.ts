@@ -1,4 +1,5 @@
-import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps, z } from '@mp/platform';
+import { productLookupReply, productLookupRequest, quoteReply, quoteRequest } from '@mp/contracts';
+import { type App, createRoute, jsonBody, jsonResponse, problems, type ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { lookupProducts, quoteLines } from '../domain/quotes.ts';
 
@@ -6,38 +7,9 @@ const quote = createRoute({
   method: 'post',
   path: '/internal/products/quote',
   summary: 'Prices of order lines, in request order (order calls this through Dapr)',
-  request: {
-    body: jsonBody(
-      z.object({
-        items: z
-          .array(
-            z.object({
-              productId: z.string().min(1).max(64),
-              sku: z.string().min(1).max(64),
-              quantity: z.int().positive(),
-            }),
-          )
-          .min(1)
-          .max(100),
-      }),
-    ),
-  },
+  request: { body: jsonBody(quoteRequest) },
   responses: {
-    200: jsonResponse(
-      z.object({
-        items: z.array(
-          z.object({
-            productId: z.string(),
-            sku: z.string(),
-            sellerId: z.string(),
-            name: z.string(),
-            optionValues: z.record(z.string(), z.string()),
-            unitPrice: z.int(),
-          }),
-        ),
-      }),
-      'Each line with its seller and unit price (price + the SKU’s delta, KRW)',
-    ),
+    200: jsonResponse(quoteReply, 'Each line with its seller and unit price (price + the SKU’s delta, KRW)'),
     ...problems(400, 404, 409),
   },
 });
@@ -46,24 +18,9 @@ const lookup = createRoute({
   method: 'post',
   path: '/internal/products/lookup',
   summary: 'Products by id (unknown ids are left out)',
-  request: { body: jsonBody(z.object({ productIds: z.array(z.string().min(1).max(64)).max(100) })) },
+  request: { body: jsonBody(productLookupRequest) },
   responses: {
-    200: jsonResponse(
-      z.object({
-        items: z.array(
-          z.object({
-            productId: z.string(),
-            sellerId: z.string(),
-            name: z.string(),
-            price: z.int(),
-            brand: z.string().nullable(),
-            status: z.string(),
-            thumbnailUrl: z.string().nullable(),
-          }),
-        ),
-      }),
-      'The products found',
-    ),
+    200: jsonResponse(productLookupReply, 'The products found'),
     ...problems(400),
   },
 });

@@ -1,23 +1,15 @@
+import type { FileMetadata } from '@mp/contracts';
 import { ApiError, type Dapr, unprocessable } from '@mp/platform';
 import type { ReviewImage } from '../db/schema.ts';
-
-interface FileInfo {
-  ownerId: string;
-  status: string;
-  contentType: string;
-  purpose: string;
-  url: string;
-  variants: Record<string, string>;
-}
 
 /** Contract 7: review photos must be the reviewer's own uploaded review images. */
 export async function resolveImages(dapr: Dapr, userId: string, fileIds: string[]): Promise<ReviewImage[]> {
   const errors: { path: string; message: string }[] = [];
   const images = await Promise.all(
     fileIds.map(async (fileId, i) => {
-      let f: FileInfo;
+      let f: FileMetadata;
       try {
-        f = await dapr.invoke<FileInfo>('file', `/internal/files/${encodeURIComponent(fileId)}`);
+        f = await dapr.call('file.files.get', { params: { id: fileId } });
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) {
           errors.push({ path: `imageFileIds.${i}`, message: 'no such file' });

@@ -1,4 +1,13 @@
 import {
+  changedSeller,
+  sellerApproval,
+  sellerDecision,
+  sellerDto,
+  sellerListQuery,
+  sellerPage,
+  sellerSummary,
+} from '@mp/contracts';
+import {
   type App,
   createRoute,
   decodeCursor,
@@ -6,8 +15,6 @@ import {
   jsonResponse,
   keysetPage,
   notFound,
-  pageOf,
-  pageQuery,
   problems,
   z,
 } from '@mp/platform';
@@ -15,7 +22,6 @@ import type { SellerDeps } from '../config.ts';
 import { formatBusinessNumber } from '../domain/business-number.ts';
 import { findSeller, toSellerDto } from '../domain/sellers.ts';
 import { approve, reject, suspendById } from '../domain/standing.ts';
-import { sellerDto, sellerStatus } from './schemas.ts';
 
 const params = z.object({ sellerId: z.string().max(64) });
 
@@ -24,58 +30,34 @@ const getOne = createRoute({
   path: '/internal/sellers/{sellerId}',
   summary: 'Contract 1: a seller and its status (product lists only VERIFIED sellers)',
   request: { params },
-  responses: {
-    200: jsonResponse(
-      z.object({
-        sellerId: z.string(),
-        userId: z.string(),
-        status: sellerStatus,
-        storeName: z.string(),
-        grade: z.string(),
-        /** 사업자 정보, for documents that must show it (settlement statements). */
-        business: z.object({
-          businessNumber: z.string(), // 123-45-67890
-          representative: z.string(),
-          mailOrderNumber: z.string(),
-          businessAddress: z.string().nullable(),
-        }),
-      }),
-      'The seller',
-    ),
-    ...problems(404),
-  },
+  responses: { 200: jsonResponse(sellerSummary, 'The seller'), ...problems(404) },
 });
 const list = createRoute({
   method: 'get',
   path: '/internal/sellers',
   summary: 'Applications and sellers, newest application first (admin)',
-  request: { query: pageQuery.extend({ status: sellerStatus.optional() }) },
-  responses: { 200: jsonResponse(pageOf(sellerDto), 'Sellers'), ...problems(400) },
+  request: { query: sellerListQuery },
+  responses: { 200: jsonResponse(sellerPage, 'Sellers'), ...problems(400) },
 });
-const adminId = z.string().max(64).optional();
-const withReason = jsonBody(z.object({ adminId, reason: z.string().trim().min(1).max(500) }));
 const approveRoute = createRoute({
   method: 'post',
   path: '/internal/sellers/{sellerId}/approve',
   summary: '입점 승인: the seller may list products (seller.verified)',
-  request: { params, body: jsonBody(z.object({ adminId })) },
-  responses: {
-    200: jsonResponse(sellerDto.extend({ changed: z.boolean() }), 'The seller'),
-    ...problems(400, 404),
-  },
+  request: { params, body: jsonBody(sellerApproval) },
+  responses: { 200: jsonResponse(changedSeller, 'The seller'), ...problems(400, 404) },
 });
 const rejectRoute = createRoute({
   method: 'post',
   path: '/internal/sellers/{sellerId}/reject',
   summary: '입점 반려: a pending application is refused, with the reason',
-  request: { params, body: withReason },
+  request: { params, body: jsonBody(sellerDecision) },
   responses: { 200: jsonResponse(sellerDto, 'The seller'), ...problems(400, 404, 409) },
 });
 const suspendRoute = createRoute({
   method: 'post',
   path: '/internal/sellers/{sellerId}/suspend',
   summary: '판매 정지: the seller stops selling (seller.suspended)',
-  request: { params, body: withReason },
+  request: { params, body: jsonBody(sellerDecision) },
   responses: { 200: jsonResponse(sellerDto, 'The seller'), ...problems(400, 404, 409) },
 });
 

@@ -1,3 +1,4 @@
+import type { FileMetadata } from '@mp/contracts';
 import {
   ApiError,
   type App,
@@ -111,9 +112,9 @@ async function checkLogo(deps: SellerDeps, sellerId: string, fileId: string) {
     unprocessable('LOGO_INVALID', `The logo ${message}`, {
       errors: [{ path: 'logoFileId', message, in: 'body' }],
     });
-  let file: { ownerId: string; status: string; contentType: string };
+  let file: FileMetadata;
   try {
-    file = await deps.dapr.invoke('file', `/internal/files/${encodeURIComponent(fileId)}`);
+    file = await deps.dapr.call('file.files.get', { params: { id: fileId } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) throw refuse('is not an uploaded file');
     throw err;

@@ -15,14 +15,11 @@ export interface SellerBusiness {
  * being issued without them.
  */
 export async function sellerBusiness(
-  dapr: Pick<Dapr, 'invoke'>,
+  dapr: Pick<Dapr, 'call'>,
   sellerId: string,
 ): Promise<SellerBusiness | null> {
   try {
-    const s = await dapr.invoke<{ storeName: string; business: Omit<SellerBusiness, 'storeName'> }>(
-      'seller',
-      `/internal/sellers/${encodeURIComponent(sellerId)}`,
-    );
+    const s = await dapr.call('seller.sellers.get', { params: { id: sellerId } });
     return { storeName: s.storeName, ...s.business };
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;

@@ -1,3 +1,4 @@
+import { settlementRun } from '@mp/contracts';
 import {
   type App,
   configRoutes,
@@ -27,16 +28,7 @@ const run = createRoute({
   method: 'post',
   path: '/internal/settlements/run',
   summary: 'Runs settlement for a period (admin forwards POST /api/v1/admin/settlements/run here)',
-  request: {
-    body: jsonBody(
-      z.object({
-        from: z.iso.date(),
-        to: z.iso.date(),
-        sellerId: z.string().min(1).max(64).optional(),
-        requestedBy: z.string().min(1).max(64).optional(),
-      }),
-    ),
-  },
+  request: { body: jsonBody(settlementRun) },
   responses: { 200: jsonResponse(runResult, 'The settlements of the period'), ...problems(400, 422) },
 });
 

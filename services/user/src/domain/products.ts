@@ -1,15 +1,8 @@
-import { ApiError, type Dapr, type Logger } from '@mp/platform';
+import type { productLookupReply } from '@mp/contracts';
+import { ApiError, type Dapr, type Logger, type z } from '@mp/platform';
 
-/** A product as product's `POST /internal/products/lookup` describes it (contract 4). */
-export interface ProductSummary {
-  productId: string;
-  sellerId: string;
-  name: string;
-  price: number;
-  brand: string | null;
-  status: string;
-  thumbnailUrl: string | null;
-}
+/** A product as product's `POST /internal/products/lookup` describes it (the contracts' lookup). */
+export type ProductSummary = z.output<typeof productLookupReply>['items'][number];
 
 /**
  * Looks products up through product (Dapr invocation). `undefined` means product could not answer
@@ -24,11 +17,11 @@ export async function lookupProducts(
   if (!productIds.length) return found;
   try {
     for (let i = 0; i < productIds.length; i += 100) {
-      const res = await dapr.invoke<{ items: ProductSummary[] }>('product', '/internal/products/lookup', {
+      const res = await dapr.call('product.products.lookup', {
         body: { productIds: productIds.slice(i, i + 100) },
         timeoutMs: 2000,
       });
-      for (const p of res.items ?? []) found.set(p.productId, p);
+      for (const p of res.items) found.set(p.productId, p);
     }
     return found;
   } catch (err) {

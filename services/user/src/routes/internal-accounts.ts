@@ -1,4 +1,14 @@
 import {
+  credentials,
+  externalAccount,
+  externalIdentity,
+  internalUser,
+  lookedUpUser,
+  newPassword,
+  userLookup,
+  verifiedCredentials,
+} from '@mp/contracts';
+import {
   type App,
   createRoute,
   jsonBody,
@@ -6,25 +16,20 @@ import {
   notFound,
   problems,
   unauthorized,
-  z,
 } from '@mp/platform';
 import type { UserDeps } from '../config.ts';
 import { accountForExternalIdentity } from '../domain/external-identity.ts';
 import { verifyPassword } from '../domain/passwords.ts';
 import { findById, findLiveByEmail, markEmailVerified, setPassword } from '../domain/users.ts';
-import { adminUser, internalUser, role, toAdmin, toInternal, userIdParam } from './internal-schemas.ts';
-import { password } from './schemas.ts';
+import { toInternal, userIdParam } from './internal-schemas.ts';
 
 const verifyCredentials = createRoute({
   method: 'post',
   path: '/internal/credentials/verify',
   summary: 'Checks an email and password (auth calls this through Dapr)',
-  request: { body: jsonBody(z.object({ email: z.string().max(254), password: z.string().max(128) })) },
+  request: { body: jsonBody(credentials) },
   responses: {
-    200: jsonResponse(
-      z.object({ userId: z.string(), role, status: z.string(), email: z.string() }),
-      'The account the credentials belong to',
-    ),
+    200: jsonResponse(verifiedCredentials, 'The account the credentials belong to'),
     ...problems(400, 401),
   },
 });
@@ -39,28 +44,20 @@ const lookup = createRoute({
   method: 'post',
   path: '/internal/users/lookup',
   summary: 'The live account with this email (auth: password reset)',
-  request: { body: jsonBody(z.object({ email: z.string().max(254) })) },
-  responses: { 200: jsonResponse(adminUser, 'The account'), ...problems(400, 404) },
+  request: { body: jsonBody(userLookup) },
+  responses: { 200: jsonResponse(lookedUpUser, 'The account'), ...problems(400, 404) },
 });
 const external = createRoute({
   method: 'post',
   path: '/internal/users/external',
   summary: 'The account an OIDC provider vouches for, created on first sign-in (auth: social login)',
-  request: {
-    body: jsonBody(
-      z.object({
-        email: z.email().max(254),
-        emailVerified: z.boolean(),
-        name: z.string().trim().min(1).max(50),
-      }),
-    ),
-  },
+  request: { body: jsonBody(externalIdentity) },
   responses: {
     200: jsonResponse(
-      internalUser.extend({ created: z.boolean(), takenOver: z.boolean() }),
+      externalAccount,
       'An existing account (takenOver: a never-verified one whose password was removed)',
     ),
-    201: jsonResponse(internalUser.extend({ created: z.boolean(), takenOver: z.boolean() }), 'A new account'),
+    201: jsonResponse(externalAccount, 'A new account'),
     ...problems(400, 409),
   },
 });
@@ -68,7 +65,7 @@ const putPassword = createRoute({
   method: 'put',
   path: '/internal/users/{userId}/password',
   summary: 'Sets a new password (auth: password reset confirmed)',
-  request: { params: userIdParam, body: jsonBody(z.object({ password })) },
+  request: { params: userIdParam, body: jsonBody(newPassword) },
   responses: { 204: { description: 'Set' }, ...problems(400, 404) },
 });
 const emailVerified = createRoute({
@@ -100,7 +97,7 @@ export function accountRoutes(app: App, deps: UserDeps) {
   app.openapi(lookup, async (c) => {
     const user = await findLiveByEmail(db, c.req.valid('json').email);
     if (!user) throw notFound('USER_NOT_FOUND', 'No such account');
-    return c.json(toAdmin(user), 200);
+    return c.json({ ...toInternal(user), hasPassword: user.password_hash !== null }, 200);
   });
 
   app.openapi(external, async (c) => {

@@ -1,19 +1,18 @@
-import { type App, createRoute, jsonBody, jsonResponse, pageOf, pageQuery, problems, z } from '@mp/platform';
+import { accountStatusChange, changedAdminUser, userListQuery, userPage } from '@mp/contracts';
+import { type App, createRoute, jsonBody, jsonResponse, problems } from '@mp/platform';
 import type { UserDeps } from '../config.ts';
 import { listAccounts } from '../domain/account-list.ts';
 import { setStatus } from '../domain/account-status.ts';
-import { adminUser, role, status, toAdmin, userIdParam } from './internal-schemas.ts';
+import { toAdmin, userIdParam } from './internal-schemas.ts';
 
-const statusBody = jsonBody(
-  z.object({ reason: z.string().trim().min(1).max(500).optional(), adminId: z.string().max(64).optional() }),
-);
+const statusBody = jsonBody(accountStatusChange);
 const suspend = createRoute({
   method: 'post',
   path: '/internal/users/{userId}/suspend',
   summary: 'Suspends an account (admin); repeating it is harmless',
   request: { params: userIdParam, body: statusBody },
   responses: {
-    200: jsonResponse(adminUser.extend({ changed: z.boolean() }), 'The account'),
+    200: jsonResponse(changedAdminUser, 'The account'),
     ...problems(400, 404, 422),
   },
 });
@@ -23,7 +22,7 @@ const restore = createRoute({
   summary: 'Restores a suspended account (admin)',
   request: { params: userIdParam, body: statusBody },
   responses: {
-    200: jsonResponse(adminUser.extend({ changed: z.boolean() }), 'The account'),
+    200: jsonResponse(changedAdminUser, 'The account'),
     ...problems(400, 404),
   },
 });
@@ -31,14 +30,8 @@ const list = createRoute({
   method: 'get',
   path: '/internal/users',
   summary: 'Accounts, newest first, filtered (admin)',
-  request: {
-    query: pageQuery.extend({
-      status: status.optional(),
-      role: role.optional(),
-      q: z.string().trim().min(1).max(100).optional(),
-    }),
-  },
-  responses: { 200: jsonResponse(pageOf(adminUser), 'Accounts'), ...problems(400) },
+  request: { query: userListQuery },
+  responses: { 200: jsonResponse(userPage, 'Accounts'), ...problems(400) },
 });
 
 /** The back office's view of accounts: suspend, restore, search (through the admin service). */

@@ -1,28 +1,8 @@
 import { z } from '@mp/platform';
 import type { UserRow } from '../domain/users.ts';
 
-export const role = z.enum(['buyer', 'seller', 'admin']);
-export const status = z.enum(['ACTIVE', 'SUSPENDED', 'DELETED']);
-/** Contract 2: what other services learn about an account. */
-export const internalUser = z
-  .object({
-    userId: z.string(),
-    email: z.string(),
-    name: z.string(),
-    phone: z.string().nullable(),
-    role,
-    status,
-    emailVerified: z.boolean(),
-  })
-  .openapi('InternalUser');
-export const adminUser = internalUser
-  .extend({
-    grade: z.string(),
-    hasPassword: z.boolean(),
-    createdAt: z.string(),
-    suspendedReason: z.string().nullable(),
-  })
-  .openapi('AdminUser');
+// What other services learn about an account, and the back office's view of one, are the
+// contracts' (packages/contracts/src/internal/accounts.ts): these routes and their callers share them.
 
 export const toInternal = (u: UserRow) => ({
   userId: u.id,

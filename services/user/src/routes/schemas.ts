@@ -1,3 +1,4 @@
+import { newPassword } from '@mp/contracts';
 import { z } from '@mp/platform';
 
 export const userDto = z
@@ -21,7 +22,7 @@ export const mobile = z
   .string()
   .regex(/^01[016789]-?\d{3,4}-?\d{4}$/, 'a Korean mobile number like 010-1234-5678');
 
-export const password = z.string().min(8, 'at least 8 characters').max(128);
+export const password = newPassword.shape.password;
 
 export const productSummary = z
   .object({

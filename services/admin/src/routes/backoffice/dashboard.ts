@@ -1,4 +1,3 @@
-import type { CallPath } from '@mp/contracts';
 import {
   ApiError,
   type App,
@@ -43,16 +42,12 @@ const dashboard = createRoute({
 });
 
 export function dashboardRoutes(app: App, { db, dapr, log }: ServiceDeps<Database>) {
-  const ask = async <A extends 'stats' | 'settlement' | 'product' | 'inventory'>(
-    appId: A,
-    path: CallPath<A>,
-    query?: Record<string, number>,
+  const ask = async (
+    appId: string,
+    answer: () => Promise<Record<string, unknown>>,
   ): Promise<z.infer<typeof section>> => {
     try {
-      return {
-        status: 'OK',
-        data: await dapr.invoke(appId, path, { timeoutMs: 3000, ...(query ? { query } : {}) }),
-      };
+      return { status: 'OK', data: await answer() };
     } catch (err) {
       log.warn({ err, appId }, 'a dashboard section is unavailable');
       const e = err instanceof ApiError ? err : undefined;
@@ -63,13 +58,14 @@ export function dashboardRoutes(app: App, { db, dapr, log }: ServiceDeps<Databas
       };
     }
   };
+  const timeoutMs = 3000;
 
   app.openapi(dashboard, async (c) => {
     const [sales, settlements, reviewQueue, lowStock, monitor, notices] = await Promise.all([
-      ask('stats', '/internal/dashboard'),
-      ask('settlement', '/internal/summary'),
-      ask('product', '/internal/review-queue', { limit: 10 }),
-      ask('inventory', '/internal/low-stock', { limit: 20 }),
+      ask('stats', () => dapr.call('stats.dashboard', { timeoutMs })),
+      ask('settlement', () => dapr.call('settlement.summary', { timeoutMs })),
+      ask('product', () => dapr.call('product.reviewQueue', { query: { limit: 10 }, timeoutMs })),
+      ask('inventory', () => dapr.call('inventory.lowStock.list', { query: { limit: 20 }, timeoutMs })),
       sql<{ events: number; dead: number; invalid: number }>`
         select count(*) filter (where not dead_letter)::int as events, count(*) filter (where dead_letter)::int as dead,
           count(*) filter (where not valid)::int as invalid

@@ -1,4 +1,4 @@
-import { refundReceiveAccount } from '@mp/contracts';
+import { refundQuery, refundRetry } from '@mp/contracts';
 import {
   type App,
   createRoute,
@@ -21,11 +21,7 @@ const list = createRoute({
   middleware: [requireRole('admin')] as const,
   security: [{ bearer: [] }],
   request: {
-    query: z.object({
-      status: z.enum(['PENDING', 'DONE', 'FAILED']).default('FAILED'),
-      orderId: z.string().min(1).max(64).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-    }),
+    query: refundQuery,
   },
   responses: {
     200: jsonResponse(z.object({ items: z.array(refund) }), 'Refunds, oldest first'),
@@ -42,7 +38,7 @@ const retry = createRoute({
   security: [{ bearer: [] }],
   request: {
     params: z.object({ id: z.uuid() }),
-    body: jsonBody(z.object({ refundReceiveAccount: refundReceiveAccount.optional() })),
+    body: jsonBody(refundRetry),
   },
   responses: {
     200: jsonResponse(refund, 'Queued again (PENDING)'),
@@ -53,17 +49,13 @@ const retry = createRoute({
 /** Failed refunds, seen and retried from the back office (payment keeps them; calls.ts lists both calls). */
 export function refundRoutes(app: App, { dapr }: ServiceDeps<Database>) {
   app.openapi(list, async (c) => {
-    const result = await dapr.invoke<{ items: Record<string, unknown>[] }>('payment', '/internal/refunds', {
-      query: c.req.valid('query'),
-    });
-    return c.json(result, 200);
+    return c.json(await dapr.call('payment.refunds.list', { query: c.req.valid('query') }), 200);
   });
   app.openapi(retry, async (c) => {
-    const result = await dapr.invoke<Record<string, unknown>>(
-      'payment',
-      `/internal/refunds/${c.req.valid('param').id}/retry`,
-      { method: 'POST', body: c.req.valid('json') },
-    );
+    const result = await dapr.call('payment.refunds.retry', {
+      params: { id: c.req.valid('param').id },
+      body: c.req.valid('json'),
+    });
     return c.json(result, 200);
   });
 }

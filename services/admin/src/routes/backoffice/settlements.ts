@@ -43,12 +43,7 @@ const run = createRoute({
 export function settlementRunRoutes(app: App, { dapr }: ServiceDeps<Database>) {
   app.openapi(run, async (c) => {
     const body = c.req.valid('json');
-    const result = await dapr.invoke<{
-      period: { from: string; to: string; start: string; end: string };
-      created: number;
-      settlements: Record<string, unknown>[];
-    }>('settlement', '/internal/settlements/run', {
-      method: 'POST',
+    const result = await dapr.call('settlement.settlements.run', {
       body: { ...body, requestedBy: principalOf(c).userId },
       timeoutMs: 30_000,
     });
