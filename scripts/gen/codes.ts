@@ -467,7 +467,7 @@ export function operationCodes(): Record<ServiceName, Map<string, ByStatus>> {
         // Only a service's own calls pass problems through (the kit's token verifier maps its own).
         if (
           ts.isCallExpression(n) &&
-          calleeName(n.expression) === 'invoke' &&
+          (calleeName(n.expression) === 'invoke' || calleeName(n.expression) === 'call') &&
           src !== kit &&
           src.files.includes(n.getSourceFile())
         )
@@ -484,6 +484,16 @@ export function operationCodes(): Record<ServiceName, Map<string, ByStatus>> {
       visit(root);
     }
     for (const call of invokes) {
+      // `dapr.call('auth.passwordResets.get', …)` names its entry of the list; `invoke(app, path)` is matched by path.
+      if (calleeName(call.expression) === 'call') {
+        const name = call.arguments[0] && textOf(call.arguments[0]);
+        const c =
+          name !== undefined
+            ? (calls as Record<string, (typeof calls)[keyof typeof calls]>)[name]
+            : undefined;
+        if (c) passThrough(c);
+        continue;
+      }
       const [app, path] = call.arguments;
       const appId = app && textOf(app);
       const written =
@@ -497,20 +507,23 @@ export function operationCodes(): Record<ServiceName, Map<string, ByStatus>> {
         if (appId && c.callee !== appId) continue;
         const example = c.path.replace(/\{[^}]+\}/g, 'x');
         if (written && !written.test(c.path) && !written.test(example)) continue;
-        const target = byService.get(c.callee)!;
-        const route = `${c.method.toLowerCase()} ${shapeOf(c.path)}`;
-        const files = [...target.files, ...kit.files].filter((f) => routesOf(f).map(shapeOf).includes(route));
-        if (!files.length)
-          throw new Error(
-            `${c.callee} declares no route for ${c.method} ${c.path} (packages/contracts/src/calls.ts)`,
-          );
-        for (const f of files) {
-          const from = target.files.includes(f) ? target : kit;
-          for (const [status, set] of codesOfFile(from, f))
-            if (status >= 400 && status < 500) for (const code of set) addTo(out, status, code);
-        }
-        for (const e of refusedInput) addTo(out, e.status, e.code);
+        passThrough(c);
       }
+    }
+    function passThrough(c: (typeof calls)[keyof typeof calls]) {
+      const target = byService.get(c.callee)!;
+      const route = `${c.method.toLowerCase()} ${shapeOf(c.path)}`;
+      const files = [...target.files, ...kit.files].filter((f) => routesOf(f).map(shapeOf).includes(route));
+      if (!files.length)
+        throw new Error(
+          `${c.callee} declares no route for ${c.method} ${c.path} (packages/contracts/src/calls.ts)`,
+        );
+      for (const f of files) {
+        const from = target.files.includes(f) ? target : kit;
+        for (const [status, set] of codesOfFile(from, f))
+          if (status >= 400 && status < 500) for (const code of set) addTo(out, status, code);
+      }
+      for (const e of refusedInput) addTo(out, e.status, e.code);
     }
     inProgress.delete(file);
     fileCodes.set(file, out);

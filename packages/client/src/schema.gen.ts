@@ -4235,7 +4235,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: CONFIG_OWNER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4243,7 +4243,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "CONFIG_OWNER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -4318,7 +4318,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4326,7 +4326,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -4396,7 +4396,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4404,7 +4404,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4478,7 +4478,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterReplay"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4486,7 +4486,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4514,7 +4514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: CONFIG_NOT_FOUND, DEAD_LETTER_NOT_FOUND */
+            /** @description Not found: DEAD_LETTER_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4522,7 +4522,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CONFIG_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND";
+                        code?: "DEAD_LETTER_NOT_FOUND";
                     };
                 };
             };
@@ -5203,7 +5203,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5211,7 +5211,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5297,7 +5297,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5305,7 +5305,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5396,7 +5396,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5404,7 +5404,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5491,7 +5491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5499,7 +5499,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5604,7 +5604,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5612,7 +5612,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5730,7 +5730,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5738,7 +5738,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5817,7 +5817,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5825,7 +5825,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -5923,7 +5923,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5931,7 +5931,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6035,7 +6035,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6043,7 +6043,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6122,7 +6122,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6130,7 +6130,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6228,7 +6228,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6236,7 +6236,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6340,7 +6340,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6348,7 +6348,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6428,7 +6428,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6436,7 +6436,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6546,7 +6546,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6554,7 +6554,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6669,7 +6669,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6677,7 +6677,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6787,7 +6787,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6795,7 +6795,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -6911,7 +6911,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6919,7 +6919,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -7035,7 +7035,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7043,7 +7043,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -7100,7 +7100,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: INVALID_CREDENTIALS, SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
+            /** @description No valid access token: SESSION_REVOKED, TOKEN_EXPIRED, TOKEN_INVALID, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7108,7 +7108,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                        code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7148,7 +7148,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7156,7 +7156,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -7273,7 +7273,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7281,7 +7281,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -7405,7 +7405,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7413,7 +7413,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -7523,7 +7523,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7531,7 +7531,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -7647,7 +7647,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7655,7 +7655,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8118,7 +8118,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: ACCOUNT_UNKNOWN, PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8126,7 +8126,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "ACCOUNT_UNKNOWN" | "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8196,7 +8196,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8204,7 +8204,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8268,7 +8268,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8276,7 +8276,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8368,7 +8368,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8376,7 +8376,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8614,7 +8614,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8622,7 +8622,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8738,7 +8738,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8746,7 +8746,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8875,7 +8875,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8883,7 +8883,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -8948,7 +8948,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: PROVIDER_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8956,7 +8956,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "PROVIDER_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -9022,7 +9022,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9030,7 +9030,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -13338,7 +13338,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: CHECKOUT_TIMED_OUT, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: CHECKOUT_TIMED_OUT, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13346,7 +13346,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "CHECKOUT_TIMED_OUT" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "CHECKOUT_TIMED_OUT" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -17323,7 +17323,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, SELLER_EXISTS, SELLER_NOT_ACTIVE */
+            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, IDEMPOTENCY_IN_PROGRESS, SELLER_EXISTS, SELLER_NOT_ACTIVE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17331,7 +17331,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BUSINESS_NUMBER_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
+                        code?: "BUSINESS_NUMBER_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
                     };
                 };
             };
@@ -17714,7 +17714,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, SELLER_EXISTS, SELLER_NOT_ACTIVE */
+            /** @description Conflict with the current state: BUSINESS_NUMBER_TAKEN, IDEMPOTENCY_IN_PROGRESS, SELLER_EXISTS, SELLER_NOT_ACTIVE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17722,7 +17722,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BUSINESS_NUMBER_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
+                        code?: "BUSINESS_NUMBER_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "SELLER_EXISTS" | "SELLER_NOT_ACTIVE";
                     };
                 };
             };
@@ -17750,7 +17750,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17758,7 +17758,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -18344,7 +18344,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, STATEMENT_UNAVAILABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE, STATEMENT_UNAVAILABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18352,7 +18352,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "STATEMENT_UNAVAILABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "STATEMENT_UNAVAILABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -18633,7 +18633,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18641,7 +18641,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -19038,7 +19038,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE, UPSTREAM_UNAVAILABLE */
+            /** @description A dependency is unavailable: BANK_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19046,7 +19046,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE";
+                        code?: "BANK_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };

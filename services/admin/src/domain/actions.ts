@@ -13,7 +13,16 @@
  * already suspended (its consumers are idempotent). An owner's refusal (4xx) drops the decision.
  */
 import type { changedAdminUser, changedSeller } from '@mp/contracts';
-import { ApiError, type Dapr, type EventPublisher, type Kysely, newId, publishOptions, sql, type z } from '@mp/platform';
+import {
+  ApiError,
+  type Dapr,
+  type EventPublisher,
+  type Kysely,
+  newId,
+  publishOptions,
+  sql,
+  type z,
+} from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 export type ActionKind = 'USER_SUSPEND' | 'SELLER_APPROVE';
