@@ -27,19 +27,20 @@ export const quoteReply = z.object({
 });
 
 export const productLookupRequest = z.object({ productIds: z.array(id).max(100) });
+/** A product as product's lookup answers it (user's saved lists show it). */
+export const productSummary = z.object({
+  productId: z.string(),
+  sellerId: z.string(),
+  name: z.string(),
+  price: z.int(),
+  brand: z.string().nullable(),
+  status: z.string(),
+  thumbnailUrl: z.string().nullable(),
+});
+
 /** The products found (unknown ids are left out). */
 export const productLookupReply = z.object({
-  items: z.array(
-    z.object({
-      productId: z.string(),
-      sellerId: z.string(),
-      name: z.string(),
-      price: z.int(),
-      brand: z.string().nullable(),
-      status: z.string(),
-      thumbnailUrl: z.string().nullable(),
-    }),
-  ),
+  items: z.array(productSummary),
 });
 
 export const reservationRequest = z.object({

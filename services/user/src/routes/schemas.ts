@@ -1,4 +1,4 @@
-import { newPassword } from '@mp/contracts';
+import { productSummary as lookedUpProduct, newPassword } from '@mp/contracts';
 import { z } from '@mp/platform';
 
 export const userDto = z
@@ -24,16 +24,6 @@ export const mobile = z
 
 export const password = newPassword.shape.password;
 
-export const productSummary = z
-  .object({
-    productId: z.string(),
-    sellerId: z.string(),
-    name: z.string(),
-    price: z.int(),
-    brand: z.string().nullable(),
-    status: z.string(),
-    thumbnailUrl: z.string().nullable(),
-  })
-  .openapi('ProductSummary');
+export const productSummary = z.object(lookedUpProduct.shape).openapi('ProductSummary');
 
 export const productIdParam = z.object({ productId: z.string().min(1).max(64) });
