@@ -4,7 +4,7 @@
  * CARRIER_SANDBOX_AUTO_ADVANCE=true). Prints the RSS of every process of the stack at the start and
  * the end, the outbox backlog and the saga's lag sampled every 30 s, and the errors; exits 1 when a
  * process grew by more than 10 % or anything failed.
- *   MP_STACK=N node bench/soak.ts      SOAK_RATE (orders/s, 7) SOAK_SECONDS (600) SOAK_BUYERS (40)
+ *   MP_STACK=N node bench/soak.ts      SOAK_RATE (orders/s, 7) SOAK_SECONDS (600) SOAK_BUYERS (40) SOAK_WARMUP (s, 120)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,8 +71,10 @@ const body = {
   shippingAddress: address,
   paymentMethod: 'card',
 };
-// Warm-up, so the start is measured on a stack that has served orders (JIT, pools, caches).
-await placeOrders({ tokens, body, connections: 4, duration: 20, rate });
+// Warm-up, so the start is measured on a stack that has served orders at this rate long enough
+// for its heaps to reach their working size (JIT, pools, caches, V8's old generation): growth after
+// that is what a leak would show. SOAK_WARMUP seconds (120).
+await placeOrders({ tokens, body, connections: 4, duration: Number(process.env.SOAK_WARMUP ?? 120), rate });
 const since = new Date();
 const start = rss();
 const samples: Awaited<ReturnType<typeof backlog>>[] = [];
