@@ -12,7 +12,15 @@ import { schemaOf, serviceNames } from '@mp/contracts';
 import pg from 'pg';
 import { databaseOf, stackNumber } from '../scripts/stack/ports.ts';
 import { placeOrders } from './lib/load.ts';
-import { address, adminToken, fmt, buyers as makeBuyers, product, verifiedSeller } from './lib/market.ts';
+import {
+  address,
+  adminToken,
+  fmt,
+  login,
+  buyers as makeBuyers,
+  product,
+  verifiedSeller,
+} from './lib/market.ts';
 
 const rate = Number(process.env.SOAK_RATE ?? 7);
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
@@ -65,7 +73,17 @@ async function backlog() {
 const admin = await adminToken();
 const seller = await verifiedSeller(admin);
 const item = await product(admin, seller, { name: '소크 운동화', price: 29_000, stock: 1_000_000 });
-const tokens = (await makeBuyers(Number(process.env.SOAK_BUYERS ?? 40))).map((b) => b.token);
+const buyers = await makeBuyers(Number(process.env.SOAK_BUYERS ?? 40));
+const tokens = buyers.map((b) => b.token);
+// Access tokens live ten minutes (auth's ACCESS_TOKEN_TTL_SECONDS) and the soak runs longer: the
+// buyers sign in again every five, their new tokens replacing the old ones in place.
+const relogin = setInterval(
+  () =>
+    void Promise.all(buyers.map(async (b, i) => (tokens[i] = await login(b.email!)))).catch((err) =>
+      console.error('signing the buyers in again failed', err),
+    ),
+  300_000,
+);
 const body = {
   items: [{ productId: item.productId, sku: item.sku, quantity: 1 }],
   shippingAddress: address,
@@ -81,6 +99,7 @@ const samples: Awaited<ReturnType<typeof backlog>>[] = [];
 const sampler = setInterval(() => backlog().then((b) => samples.push(b)), 30_000);
 const run = await placeOrders({ tokens, body, connections: 8, duration: seconds, rate });
 clearInterval(sampler);
+clearInterval(relogin);
 await new Promise((r) => setTimeout(r, 15_000));
 const end = rss();
 const last = await backlog();

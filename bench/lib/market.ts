@@ -60,6 +60,8 @@ function businessNumber(): string {
 export interface Party {
   id: string;
   token: string;
+  /** A buyer's sign-in email (to sign in again once the access token nears its end). */
+  email?: string;
 }
 
 export async function buyer(): Promise<Party> {
@@ -69,7 +71,7 @@ export async function buyer(): Promise<Party> {
     201,
     'sign-up',
   );
-  return { id: u.id, token: await login(e) };
+  return { id: u.id, token: await login(e), email: e };
 }
 
 export async function verifiedSeller(admin: string): Promise<Party> {
