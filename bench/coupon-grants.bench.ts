@@ -1,5 +1,5 @@
 /**
- * Coupon grants in-process against real PostgreSQL (user's contract 2 and its paging answered by
+ * Coupon grants in-process against real PostgreSQL (user's `GET /internal/users/{id}` and its paging answered by
  * an in-memory double, so these are the coupon service's own costs):
  *   MP_STACK=N bash -c 'source scripts/lib/infra.sh && node bench/coupon-grants.bench.ts [buyers]'
  * Measures a grant to every active buyer (전체 발급: batches of 100, each one transaction with its

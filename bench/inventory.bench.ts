@@ -1,7 +1,7 @@
 /**
  * Inventory (재고) reservations in-process against real PostgreSQL:
  *   MP_STACK=2 bash -c 'source scripts/lib/infra.sh && node bench/inventory.bench.ts [orders] [concurrency]'
- * Measures contract 5 (POST /internal/reservations, all or nothing) when every order wants the same
+ * Measures stock reservation (POST /internal/reservations, all or nothing) when every order wants the same
  * SKU (one contended row: a flash sale) and when orders spread over 1,000 SKUs, then the releases.
  * The script checks that stock never went below zero and that no unit was sold twice.
  */

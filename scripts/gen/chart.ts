@@ -108,7 +108,7 @@ interface ComponentDoc {
   scopes?: string[];
 }
 
-/** The state stores, named after the seed's DynamoDB tables (components/aws is their source). */
+/** The state stores, named after the original design's DynamoDB tables (components/aws is their source). */
 export function chartStateStores(): string {
   return header('components/aws/state-*.yaml') + yaml({ stateStores: chartStateStoreList() });
 }

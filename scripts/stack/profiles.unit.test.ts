@@ -58,7 +58,7 @@ describe('component profiles', () => {
       const scopes = (text: string) => (parse(text) as { scopes?: string[] }).scopes;
       expect(scopes(store.text), store.name).toEqual(scopes(redis.find((r) => r.name === store.name)!.text));
     }
-    // Tables named as the seed names them (Sessions, Wishlists, ProductViews, Carts, …): PascalCase of the store.
+    // Tables named as the original design names them (Sessions, Wishlists, ProductViews, Carts, …): PascalCase of the store.
     for (const store of aws) {
       const table = /name: table\s+value: (\S+)/.exec(store.text)?.[1];
       expect(table?.toLowerCase(), store.name).toBe(store.name);

@@ -1,5 +1,5 @@
 /**
- * Seed flows 4.4 (product registration) and 4.3 (low stock), through the gateway and real Dapr:
+ * Product registration and low stock, through the gateway and real Dapr:
  * a verified seller registers a product with an image → pending → approved → found by a Korean
  * search and in the listing with its thumbnail → stock adjusted below the threshold →
  * inventory.low_stock in the admin monitor and the product flagged 품절임박.
@@ -81,7 +81,7 @@ beforeAll(async () => {
   admin = await adminToken();
 });
 
-describe('product registration (flow 4.4) and low stock (flow 4.3)', () => {
+describe('product registration and low stock', () => {
   it('takes a product from registration to search, listing and the 품절임박 flag', async () => {
     const seller = await verifiedSeller(admin);
     const photo = await uploadPhoto(seller.token);
@@ -158,7 +158,7 @@ describe('product registration (flow 4.4) and low stock (flow 4.3)', () => {
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
 
-    // Flow 4.3: the seller ships 7 out; 3 left is below the threshold of 5.
+    // Low stock: the seller ships 7 out; 3 left is below the threshold of 5.
     const adjustId = `e2e-lowstock-${randomUUID()}`;
     const adjusted = await api('POST', `/api/v1/inventory/${sku}/adjustments`, {
       token: seller.token,

@@ -1,5 +1,5 @@
 /**
- * Seed flows 4.1 (order to delivery) and 4.2 (cancellation and refund), through the gateway and
+ * An order from placing to delivery, and cancellation and refund, through the gateway and
  * real Dapr: every service the flow touches is asked for its final state, and the admin monitor
  * shows the saga's events in order under one correlation id.
  */
@@ -58,7 +58,7 @@ async function placeOrder(who: Party, body: Record<string, unknown>, headers: Re
   return res.body;
 }
 
-describe('flow 4.1: two sellers, a coupon, paid, shipped, delivered, confirmed (구매확정)', () => {
+describe('an order: two sellers, a coupon, paid, shipped, delivered, confirmed (구매확정)', () => {
   it('ends COMPLETED with stock sold and the coupon used, and the monitor shows the saga in order', async () => {
     const who = await buyer();
     const couponId = await adminCoupon(admin);
@@ -181,7 +181,7 @@ describe('flow 4.1: two sellers, a coupon, paid, shipped, delivered, confirmed (
   });
 });
 
-describe('flow 4.2: cancellation and refunds', () => {
+describe('cancellation and refunds', () => {
   it('cancels after payment: refunded in full, stock and coupon restored, shipments cancelled', async () => {
     const who = await buyer();
     const couponId = await adminCoupon(admin);

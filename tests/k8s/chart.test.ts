@@ -255,7 +255,7 @@ describe('profiles and environments', () => {
   const types = (set: ValueSet) =>
     Object.fromEntries(ofKind(rendered[set], 'Component').map((c) => [c.metadata.name, c.spec.type]));
 
-  it('uses SNS/SQS, DynamoDB tables named after the seed, S3 and SES on EKS', () => {
+  it('uses SNS/SQS, DynamoDB tables named as the original design names them, S3 and SES on EKS', () => {
     const t = types('eks');
     expect(t.pubsub).toBe('pubsub.aws.snssqs');
     expect(t.email).toBe('bindings.aws.ses');

@@ -259,7 +259,7 @@ export const calls = {
     query: backoffice.sectionQuery(100, 10),
     reply: backoffice.forwarded,
   }),
-  // The dashboard's low-stock list (flow 4.3 step 2).
+  // The dashboard's low-stock list (inventory.low_stock).
   'inventory.lowStock.list': call({
     callers: ['admin'],
     callee: 'inventory',

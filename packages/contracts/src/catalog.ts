@@ -11,13 +11,13 @@ interface EventSpec {
   /** Who consumes it besides admin, which monitors every topic. */
   subscribers: readonly ServiceName[];
   data: z.ZodType;
-  /** Where the seed or the contract asks for this subscription (kept for the docs' event table). */
+  /** Where the original design asks for this subscription (kept for the docs' event table). */
   why?: string;
 }
 
 /**
  * The event catalog: every topic, its payload schema, its publisher and its subscribers.
- * Seed §1 publish/subscribe lists, flows §4 and matrix §5, with the contract's gaps resolved.
+ * The original design's per-service publish/subscribe lists, business flows and dependency matrix, gaps resolved.
  * Dapr subscriptions, the Helm Subscription YAML and docs/events.md are generated from it.
  */
 export const eventCatalog = {
@@ -363,7 +363,7 @@ export type EventOf<T extends EventType> = Omit<Envelope, 'eventType' | 'data'> 
   data: EventData<T>;
 };
 
-/** The service that monitors every topic (seed 1.14: 모든 이벤트). */
+/** The service that monitors every topic (admin: 모든 이벤트). */
 export const monitorService: ServiceName = 'admin';
 /** The topic that Dapr forwards undeliverable and dropped messages to; admin monitors it. */
 export const deadLetterTopic = 'marketplace.deadletter';

@@ -22,7 +22,7 @@ interface ConfigSpec<S extends z.ZodType> {
 const spec = <S extends z.ZodType>(s: ConfigSpec<S>) => s;
 
 /**
- * System settings (seed 1.14 시스템 설정, `admin_db.system_configs`): each key with the schema its
+ * System settings (시스템 설정, `admin_db.system_configs`): each key with the schema its
  * value must match, its default, and the service that applies it. Admin validates and keeps the
  * values; the owner receives each new version through Dapr and applies the newest it has seen.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { at, correlationId } from './primitives.ts';
 
-/** The seed's BaseEvent (§2.2): the body of every message on the bus. */
+/** BaseEvent: the body of every message on the bus. */
 export const envelope = z.object({
   eventId: z.uuid(),
   eventType: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/),

@@ -30,11 +30,11 @@ export const services = {
 } as const satisfies Record<string, ServiceSpec>;
 
 export interface ServiceSpec {
-  /** The app's HTTP port (the seed's 3001–3016). */
+  /** The app's HTTP port (3001–3016, as the original design numbers them). */
   port: number;
   /** Public path prefixes routed to this service by the gateway and the ingress. */
   prefixes: readonly string[];
-  /** The seed's database that holds this service's schema. */
+  /** The database that holds this service's schema. */
   database: string;
 }
 
@@ -45,7 +45,7 @@ export const serviceNames = Object.keys(services) as ServiceName[];
 export const schemaOf = (service: ServiceName): string =>
   ({ user: 'users', order: 'orders' })[service as 'user' | 'order'] ?? service;
 
-/** Every database the services need: the seed's seven plus two for services the seed kept outside RDS. */
+/** Every database the services need: the original design's seven plus two for services it kept outside RDS. */
 export const databases = [...new Set(Object.values(services).map((s) => s.database))].sort();
 
 /**
@@ -55,7 +55,7 @@ export const databases = [...new Set(Object.values(services).map((s) => s.databa
  */
 export const localEnvironments: readonly string[] = ['local', 'dev', 'development', 'test'];
 
-/** The event source name the seed uses (`order-service`). */
+/** The event source name (as the original design spells it) (`order-service`). */
 export const sourceOf = (service: ServiceName) => `${service}-service` as const;
 
 /**

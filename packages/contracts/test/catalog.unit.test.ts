@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type EventType, eventCatalog, eventTypes, publicationsOf, subscriptionsOf } from '../src/catalog.ts';
 import { routeTable, serviceNames, services } from '../src/services.ts';
 
-/** The seed's §1 publish lists, service by service, plus the gaps the contract resolved. */
+/** The original design's publish lists, service by service, plus the gaps the contract resolved. */
 const seedPublishes: Record<string, string[]> = {
   auth: [
     'auth.user.login',
@@ -34,7 +34,7 @@ const seedPublishes: Record<string, string[]> = {
     'order.completed',
     'order.refund.requested',
     'order.refund.completed',
-    // Seed 1.6's 반품/교환 배송 처리, the exchange half (docs/ordering.md, 교환).
+    // Shipping's 반품/교환 배송 처리, the exchange half (docs/ordering.md, 교환).
     'order.exchange.requested',
     'order.exchange.completed',
     'order.exchange.cancelled',
@@ -84,7 +84,7 @@ const seedPublishes: Record<string, string[]> = {
   stats: ['stats.daily.calculated', 'stats.report.generated'],
 };
 
-/** The seed's §2.3 payloads: these fields must be there, under these names. */
+/** The original design's event payloads: these fields must be there, under these names. */
 const seedPayloads: Partial<Record<EventType, string[]>> = {
   'order.created': [
     'orderId',
@@ -119,14 +119,14 @@ const seedPayloads: Partial<Record<EventType, string[]>> = {
 const fieldsOf = (t: EventType) => Object.keys((eventCatalog[t].data as unknown as { shape: object }).shape);
 
 describe('the event catalog', () => {
-  it('names every event the seed publishes, with the seed publisher', () => {
+  it('names every event of the original design, with its publisher', () => {
     for (const [service, topics] of Object.entries(seedPublishes)) {
       expect(publicationsOf(service as never).sort(), service).toEqual([...topics].sort());
     }
     expect(eventTypes).toHaveLength(Object.values(seedPublishes).flat().length);
   });
 
-  it('keeps the seed §2.3 payload fields', () => {
+  it("keeps the original design's payload fields", () => {
     for (const [topic, fields] of Object.entries(seedPayloads)) {
       expect(fieldsOf(topic as EventType), topic).toEqual(expect.arrayContaining(fields));
     }
@@ -136,7 +136,7 @@ describe('the event catalog', () => {
     expect(Object.keys(address)).toEqual(['recipient', 'phone', 'address', 'zipCode']);
   });
 
-  it('follows the seed naming rule and names only real services', () => {
+  it('follows the naming rule (service.entity.action) and names only real services', () => {
     for (const t of eventTypes) {
       expect(t).toMatch(/^[a-z_]+(\.[a-z_]+)+$/);
       const spec = eventCatalog[t] as { publisher: string; subscribers: readonly string[] };
@@ -158,7 +158,7 @@ describe('the event catalog', () => {
 });
 
 describe('the services table', () => {
-  it('has the seed ports 3001–3016 and unique prefixes', () => {
+  it('has the ports 3001–3016 and unique prefixes', () => {
     expect(serviceNames.map((s) => services[s].port)).toEqual(Array.from({ length: 16 }, (_, i) => 3001 + i));
     const prefixes = routeTable().map((r) => r.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);

@@ -49,7 +49,7 @@ export function publishOptions(
 // biome-ignore lint/suspicious/noExplicitAny: the outbox works with every service's database type
 export type AnyDb = Kysely<any> | Transaction<any>;
 
-/** Builds the seed's BaseEvent envelope; correlation and user come from the current request or event. */
+/** Builds the BaseEvent envelope every message carries; correlation and user come from the current request or event. */
 export function buildEvent<T extends EventType>(
   service: ServiceName,
   environment: string,

@@ -1,5 +1,5 @@
 /**
- * System settings (seed 1.14 시스템 설정) as the service that applies them keeps them: admin
+ * System settings (시스템 설정) as the service that applies them keeps them: admin
  * validates and stores each value, then pushes every new version to its owner (the catalog's
  * `systemConfigs`) on `PUT /internal/configs/{key}`; the owner keeps the newest version it has
  * seen in its own `configs` table and reads it where it applies. The table is the service's own

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { at, id, krw } from '../primitives.ts';
 
-// Settlement (seed 1.8): 정산
+// Settlement: 정산
 const settlementFigures = {
   settlementId: id,
   sellerId: id,
@@ -40,7 +40,7 @@ export const settlementPayoutFailed = z.object({
   failedAt: at,
 });
 
-// Notification (seed 1.11)
+// Notification
 const channel = z.enum(['EMAIL', 'SMS', 'ALIMTALK', 'PUSH', 'IN_APP']);
 export const notificationSent = z.object({
   notificationId: id,
@@ -61,7 +61,7 @@ export const notificationFailed = z.object({
   failedAt: at,
 });
 
-// Admin (seed 1.14)
+// Admin
 export const adminUserSuspended = z.object({ userId: id, adminId: id, reason: z.string(), suspendedAt: at });
 export const adminSellerApproved = z.object({ sellerId: id, adminId: id, approvedAt: at });
 export const adminNoticePublished = z.object({
@@ -74,7 +74,7 @@ export const adminNoticePublished = z.object({
   body: z.string().optional(),
 });
 
-// Stats (seed 1.16)
+// Stats
 export const statsDailyCalculated = z.object({
   date: z.iso.date(),
   orders: z.int().min(0),

@@ -38,7 +38,7 @@ const skuSpec = z.object({
   active: z.boolean().optional(),
 });
 
-// Product (seed 1.3, §2.3; approved/rejected from flow 4.4)
+// Product (approved/rejected by the admin review of a new product)
 export const productCreated = z.object({
   ...productState,
   stock: z.int().min(0),
@@ -103,7 +103,7 @@ export const productStockChanged = z.object({
   version: z.int().positive().optional(),
 });
 
-// Inventory (seed 1.10, §2.3, flow 4.3)
+// Inventory (low stock included)
 export const inventoryReserved = z.object({
   productId: id,
   orderId: id,
@@ -146,7 +146,7 @@ export const inventoryOutOfStock = z.object({
   version: z.int().positive().optional(),
 });
 
-// Review (seed 1.12)
+// Review
 export const reviewCreated = z.object({
   reviewId: id,
   productId: id,
@@ -164,7 +164,7 @@ export const reviewUpdated = z.object({
 });
 export const reviewDeleted = z.object({ reviewId: id, productId: id, userId: id, deletedAt: at });
 
-// File (seed 1.15)
+// File
 export const fileUploaded = z.object({
   fileId: id,
   ownerId: id,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { at, id, role } from '../primitives.ts';
 
-// Auth (seed 1.1)
+// Auth
 export const authUserLogin = z.object({
   userId: id,
   sessionId: id,
@@ -54,7 +54,7 @@ export const authEmailVerification = z.object({
   at,
 });
 
-// User (seed 1.2)
+// User
 export const userCreated = z.object({
   userId: id,
   email: z.email(),
@@ -79,7 +79,7 @@ export const userAddressCreated = z.object({
   createdAt: at,
 });
 
-// Seller (seed 1.7)
+// Seller
 export const sellerCreated = z.object({
   sellerId: id,
   userId: id,

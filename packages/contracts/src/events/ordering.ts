@@ -23,7 +23,7 @@ const orderLine = z.object({
   discountAmount: krw.optional(),
 });
 
-// Order (seed 1.4, §2.3). Seed fields first; `sellerId` is the first item's seller, `sellerIds` all of them.
+// Order. The original design's fields first; `sellerId` is the first item's seller, `sellerIds` all of them.
 export const orderCreated = z.object({
   orderId: id,
   userId: id,
@@ -225,7 +225,7 @@ export const orderExchangeFailed = z.object({
   failedAt: at,
 });
 
-// Payment (seed 1.5, §2.3)
+// Payment
 export const paymentRequested = z.object({
   paymentId: id,
   orderId: id,
@@ -263,7 +263,7 @@ export const paymentRefunded = z.object({
 });
 export const paymentCancelled = z.object({ paymentId: id, orderId: id, reason: z.string(), cancelledAt: at });
 
-// Shipping (seed 1.6, §2.3)
+// Shipping
 const shipmentItems = z.array(z.object({ itemId: id, productId: id, sku: z.string(), quantity }));
 export const shippingRequested = z.object({
   shipmentId: id,
@@ -359,7 +359,7 @@ export const shippingExchangeFailed = z.object({
   failedAt: at,
 });
 
-// Coupon (seed 1.9)
+// Coupon
 export const couponCreated = z.object({
   couponId: id,
   name: z.string(),
