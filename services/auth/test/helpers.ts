@@ -19,7 +19,7 @@ interface FakeAccount {
 }
 
 /**
- * The user service's internal routes as its own tests prove them (credentials, contract 2, lookup,
+ * The user service's internal routes as its own tests prove them (credentials, `GET /internal/users/{id}`, lookup,
  * external identities, password), kept in memory. Unknown routes fall through to "unreachable".
  */
 export class FakeUsers {

@@ -68,7 +68,7 @@ describe('upload by presigned URL', () => {
         Buffer.from(await (await fetch(res.body.variants.medium)).arrayBuffer()),
       ).metadata();
       expect(medium).toMatchObject({ width: 800, height: 600 });
-      // Contract 7, through Dapr.
+      // `GET /internal/files/{id}` (file metadata for other services), through Dapr.
       const viaDapr = await svc.call('GET', `/internal/files/${id}`, { headers: internal });
       expect(viaDapr.body).toMatchObject({
         fileId: id,
@@ -265,7 +265,7 @@ describe('who may see and change a file', () => {
     }
   });
 
-  it('answers contract 7 only through Dapr, and 404 for an unknown file', async () => {
+  it('answers `GET /internal/files/{id}` (metadata for other services) only through Dapr, and 404 for an unknown file', async () => {
     expect((await svc.call('GET', `/internal/files/${newId()}`, { headers: internal })).body.code).toBe(
       'FILE_NOT_FOUND',
     );

@@ -16,7 +16,7 @@ const lowStock = async (limit = 200) =>
     })
   ).body;
 
-describe("the admin dashboard's low-stock list (flow 4.3 step 2)", () => {
+describe("the admin dashboard's low-stock list (inventory.low_stock)", () => {
   it('lists active SKUs at 품절 then 품절임박, fewest available first, with counts; stocked SKUs stay out', async () => {
     const before = await lowStock();
     const seller = newId();

@@ -28,7 +28,7 @@ const cancelled = (orderId: string) => ({
   previousStatus: 'PAID',
 });
 
-describe('reservations (contract 5)', () => {
+describe('reservations (POST /internal/reservations, all or nothing)', () => {
   it('reserves every line of an order and answers a repeat with the same reservation', async () => {
     const [a, b] = [uniqueSku(), uniqueSku()];
     await createProduct(svc, seller, [

@@ -172,7 +172,7 @@ describe('the public listing', () => {
   });
 });
 
-describe('quote and lookup (contracts 3 and 4)', () => {
+describe('quote and lookup (POST /internal/products/quote and /lookup)', () => {
   it('prices each line in request order with its SKU delta', async () => {
     const cat = await category(svc);
     const [s1, s2] = [sku(), sku()];

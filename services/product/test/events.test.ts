@@ -37,7 +37,7 @@ const adjusted = (
 });
 const page = async (id: string) => (await svc.call('GET', `/api/v1/products/${id}`)).body;
 
-describe('display stock and the 품절임박/품절 flag (flow 4.3)', () => {
+describe('display stock and the 품절임박/품절 flag on low stock', () => {
   it('follows inventory news, flags 품절임박 on low stock, and tells search once per change', async () => {
     const s = sku();
     const p = await onSale(svc, seller, cat, { options: [{ sku: s, stock: 10 }] });

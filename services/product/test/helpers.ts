@@ -14,7 +14,7 @@ import { service } from '../src/service.ts';
 export type Svc = TestService<Database, unknown>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
-/** The seller and file services as product sees them through Dapr (contracts 1 and 7). */
+/** The seller and file services as product sees them through Dapr (`/internal/sellers/{id}`, `/internal/files/{id}`). */
 export class Upstreams {
   sellers = new Map<string, string>();
   files = new Map<string, FileMetadata>();

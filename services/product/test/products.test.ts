@@ -39,7 +39,7 @@ const valid = () => ({
   ],
 });
 
-describe('registering a product (flow 4.4 step 1)', () => {
+describe('registering a product', () => {
   it('lists it as PENDING_REVIEW with its options and images, and announces product.created', async () => {
     const image = up.image(seller);
     const body = { ...valid(), imageFileIds: [image] };

@@ -13,7 +13,7 @@ import { service } from '../src/service.ts';
 export type Svc = TestService<Database, unknown>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
-/** Review images as the file service answers them (contract 7). */
+/** Review images as the file service answers them (`GET /internal/files/{id}`). */
 export const files = new Map<
   string,
   {

@@ -12,7 +12,7 @@ import {
   verified,
 } from './helpers.ts';
 
-/** file's answer (contract 7); `fileDown` makes it unreachable. */
+/** file's answer to `GET /internal/files/{id}`; `fileDown` makes it unreachable. */
 const files = new Map<string, { ownerId: string; status: string; contentType: string }>();
 let fileDown = false;
 
@@ -210,7 +210,7 @@ describe('my seller profile and store', () => {
 });
 
 describe('status changes (internal, for admin and product)', () => {
-  it('contract 1 answers the seller and its status, 404 SELLER_NOT_FOUND otherwise', async () => {
+  it('GET /internal/sellers/{id} answers the seller and its status, 404 SELLER_NOT_FOUND otherwise', async () => {
     const s = await applied(svc);
     const res = await svc.call('GET', `/internal/sellers/${s.id}`, { headers: internal });
     expect(res.body).toEqual({

@@ -155,7 +155,7 @@ describe('grade from purchases', () => {
     expect((await grade(lee.token)).grade).toBe('SILVER');
   });
 
-  it('looks at the grade again on delivery (flow 4.1 step 8), finding the buyer from the payment', async () => {
+  it('looks at the grade again on delivery, finding the buyer from the payment', async () => {
     const kim = await signUp(svc);
     const p = await paid(kim.id, 150_000);
     // As if the grade had been computed before this payment counted.

@@ -11,7 +11,7 @@ afterAll(() => svc.close());
 const headers = { 'dapr-api-token': TEST_APP_TOKEN };
 const call = (method: string, path: string, body?: unknown) => svc.call(method, path, { headers, body });
 
-describe('contract 2: GET /internal/users/{userId}', () => {
+describe('GET /internal/users/{userId}: a user for other services', () => {
   it('answers the account in the contract shape, and 404 USER_NOT_FOUND otherwise', async () => {
     const kim = await signUp(svc, 'seller');
     const res = await call('GET', `/internal/users/${kim.id}`);
@@ -114,7 +114,7 @@ describe('password set by auth (reset confirmed)', () => {
 });
 
 describe('email verified by auth (verification link confirmed)', () => {
-  it('marks the email verified once, announces it, and says so in contract 2 and user.created', async () => {
+  it('marks the email verified once, announces it, and says so in GET /internal/users/{userId} and user.created', async () => {
     const kim = await signUp(svc);
     const [created] = (await svc.outbox('user.created')).filter((e) => e.data.userId === kim.id);
     expect(created!.data.emailVerified).toBe(false);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
 import { signUp, type UserService } from './helpers.ts';
 
-/** product's answer to contract 4; `productDown` makes it unreachable. */
+/** product's answer to `POST /internal/products/lookup`; `productDown` makes it unreachable. */
 const catalog: Record<string, object> = {
   'p-shoes': {
     productId: 'p-shoes',

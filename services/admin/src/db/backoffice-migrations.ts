@@ -1,6 +1,6 @@
 import { type Migrations, sql } from '@mp/platform';
 
-/** The back office's tables (seed 1.14: admin_db.notices, admin_db.system_configs). */
+/** The back office's tables (admin_db.notices, admin_db.system_configs). */
 export const backofficeMigrations: Migrations = {
   '0100_backoffice_notices_configs': {
     async up(db) {

@@ -1,7 +1,7 @@
 import type { Generated, PlatformTables } from '@mp/platform';
 import type { BackofficeTables } from './backoffice-schema.ts';
 
-/** Every message seen on the bus (seed 1.14: 모든 이벤트 모니터링), dead letters included. */
+/** Every message seen on the bus (모든 이벤트 모니터링, the admin event monitor), dead letters included. */
 export interface EventLogTable {
   id: Generated<number>;
   event_id: string | null;

@@ -1,5 +1,5 @@
 /**
- * Admin's user and seller management (seed 1.14: 사용자 관리, 판매자 승인/거부): each action is
+ * Admin's user and seller management (사용자 관리, 판매자 승인/거부): each action is
  * forwarded through Dapr to the service that owns the account or the store, which changes it and
  * publishes its own event; admin announces its decision (admin.user.suspended,
  * admin.seller.approved) through its own outbox with the decision it keeps (domain/actions.ts).

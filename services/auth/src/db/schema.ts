@@ -10,7 +10,7 @@ export interface SigningKeysTable {
   retired_at: Date | null;
 }
 
-/** users_db.refresh_tokens (seed 1.1): opaque tokens, stored only as SHA-256; one family per session. */
+/** users_db.refresh_tokens: opaque tokens, stored only as SHA-256; one family per session. */
 export interface RefreshTokensTable {
   token_hash: string;
   session_id: string;

@@ -9,7 +9,7 @@ const notFoundToUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
     throw err;
   });
 
-/** The seed: auth asks user whether the credentials are right. A wrong pair is a 401 INVALID_CREDENTIALS. */
+/** Auth asks user whether the credentials are right. A wrong pair is a 401 INVALID_CREDENTIALS. */
 export const verifyCredentials = (dapr: Dapr, email: string, password: string) =>
   dapr.call('user.credentials.verify', { body: { email, password } });
 

@@ -12,7 +12,7 @@ import type { Database, RevokeReason, SessionMethod } from '../db/schema.ts';
 import type { KeyRing } from './keys.ts';
 import { issueAccessToken, newRefreshToken, type TokenPair, type TokenSettings } from './tokens.ts';
 
-/** A session's details, kept in the `sessions` state store (the seed's DynamoDB `Sessions`). */
+/** A session's details, kept in the `sessions` state store (DynamoDB `Sessions` on AWS). */
 export interface SessionRecord {
   sessionId: string;
   userId: string;

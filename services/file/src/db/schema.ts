@@ -2,7 +2,7 @@ import type { Generated, PlatformTables } from '@mp/platform';
 
 export type FileStatus = 'PENDING' | 'READY' | 'DELETED';
 
-/** files_db.file_metadata (seed 1.15): the bytes live in object storage under `key`. */
+/** files_db.file_metadata, the file service's metadata table: the bytes live in object storage under `key`. */
 export interface FilesTable {
   id: string;
   owner_id: string;

@@ -44,7 +44,7 @@ export async function ownedFile(
   return f;
 }
 
-/** The metadata of contract 7: download URLs of the original and of each variant. */
+/** The metadata `GET /internal/files/{id}` gives other services: download URLs of the original and of each variant. */
 export async function fileView(parts: Pick<FileParts, 'store' | 'downloadTtlSeconds'>, f: FileRow) {
   const purpose = purposes[f.purpose];
   const urlOf = (key: string) =>

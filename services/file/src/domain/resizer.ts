@@ -4,7 +4,7 @@ import type { ObjectStore } from '../storage/objects.ts';
 import { processNextImage, VARIANTS_CHANNEL } from './variants.ts';
 
 /**
- * The resize worker (the seed's Lambda step, event-driven): woken by the NOTIFY that a completed
+ * The resize worker (a Lambda step in the original design; here event-driven): woken by the NOTIFY that a completed
  * upload sends on commit, it makes the variants of every due image; a poll is the safety net for
  * a lost connection, a failed attempt's back-off and a crashed worker's lease.
  */

@@ -26,7 +26,7 @@ export async function imageHeader(bytes: Buffer) {
 
 export const VARIANTS_CHANNEL = 'file_variants';
 
-/** The resize step (the seed's Lambda): the variants of an image, written beside the original. */
+/** The resize step (a Lambda in the original design): the variants of an image, written beside the original. */
 export async function makeVariants(store: ObjectStore, f: FileRow): Promise<Record<string, string>> {
   const original = await store.get(f.key);
   const header = await imageHeader(original);

@@ -11,7 +11,7 @@ const get = createRoute({
   responses: { 200: jsonResponse(fileMetadata, 'The file'), ...problems(404) },
 });
 
-/** Contract 7. */
+/** `GET /internal/files/{id}`: file metadata for other services. */
 export function internalRoutes(app: App, deps: FileContext) {
   app.openapi(get, async (c) => {
     const f = await findFile(deps.db, c.req.valid('param').fileId);

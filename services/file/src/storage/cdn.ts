@@ -1,6 +1,6 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 
-/** CDN cache invalidation (seed 1.15: CDN 캐시 무효화): CloudFront on AWS, nothing locally. */
+/** CDN cache invalidation (CDN 캐시 무효화): CloudFront on AWS, nothing locally. */
 export interface CdnInvalidator {
   invalidate(keys: string[], reference: string): Promise<void>;
 }

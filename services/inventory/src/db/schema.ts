@@ -17,7 +17,7 @@ export type MovementReason =
   | 'WRITE_OFF'
   | 'THRESHOLD';
 
-/** products_db.inventory (seed 1.10): one row per SKU; available = on_hand − reserved. */
+/** products_db.inventory: one row per SKU; available = on_hand − reserved. */
 export interface StockItemsTable {
   sku: string;
   product_id: string;

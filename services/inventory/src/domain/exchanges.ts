@@ -8,7 +8,7 @@ import { applyChange } from './stock.ts';
 const exchangeHoldDays = 30;
 
 /**
- * 교환 (order.exchange.*): order reserved the new SKU under the exchange's id (contract 5).
+ * 교환 (order.exchange.*): order reserved the new SKU under the exchange's id (`POST /internal/reservations`).
  * requested: the exchange exists, so its reservation is kept until it completes or closes.
  */
 export async function holdForExchange(trx: Transaction<Database>, e: EventOf<'order.exchange.requested'>) {

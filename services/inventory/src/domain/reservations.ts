@@ -58,7 +58,7 @@ const sameLines = (a: { sku: string; quantity: number }[], b: { sku: string; qua
   a.length === b.length && a.every((x, i) => x.sku === b[i]!.sku && x.quantity === b[i]!.quantity);
 
 /**
- * Reserves every line of an order or none (contract 5). Each line is one conditional UPDATE, so
+ * Reserves every line of an order or none (`POST /internal/reservations`). Each line is one conditional UPDATE, so
  * concurrent orders can never take more than is available; any refused line rolls the whole
  * reservation back. A repeat for the same order answers the first reservation.
  */
@@ -189,7 +189,7 @@ export async function transition(
   return items;
 }
 
-/** Releases an order's held stock (contract 5); nothing to release is fine. */
+/** Releases an order's held stock (`POST /internal/reservations/{orderId}/release`); nothing to release is fine. */
 export async function release(db: Kysely<Database>, events: EventPublisher, orderId: string, actor: string) {
   return db.transaction().execute(async (trx) => {
     await transition(

@@ -12,7 +12,7 @@ import { cancel, sell } from '../domain/reservation-outcomes.ts';
 import { findReservation } from '../domain/reservations.ts';
 import { restockReturn } from '../domain/returns.ts';
 
-/** Stock follows products (initial stock, new and removed SKUs) and orders (seed 1.10). */
+/** Stock follows products (initial stock, new and removed SKUs) and orders. */
 export function handlers(deps: ServiceDeps<Database, InventoryConfig>): EventHandlers<Database> {
   const { events, config } = deps;
   return {

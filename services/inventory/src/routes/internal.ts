@@ -47,7 +47,7 @@ const availabilityRoute = createRoute({
   },
 });
 
-/** Contract 5: reservations, reached only through Dapr. */
+/** Stock reservations (`POST /internal/reservations`, all or nothing), reached only through Dapr. */
 export function internalRoutes(app: App, { db, events, config }: ServiceDeps<Database, InventoryConfig>) {
   app.openapi(reserveRoute, async (c) => {
     const body = c.req.valid('json');

@@ -14,7 +14,7 @@ export interface CategoriesTable {
   created_at: Generated<Date>;
 }
 
-/** products_db.products (seed 1.3). */
+/** products_db.products, the catalog's products. */
 export interface ProductsTable {
   id: string;
   seller_id: string;

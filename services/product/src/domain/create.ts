@@ -15,7 +15,7 @@ export interface ProductInput {
   imageFileIds?: string[] | undefined;
 }
 
-/** Registers a product (flow 4.4 step 1): PENDING_REVIEW until an admin approves it. */
+/** Registers a product: PENDING_REVIEW until an admin approves it. */
 export async function createProduct(deps: Deps, sellerId: string, input: ProductInput): Promise<FullProduct> {
   const options = input.options ?? [{ stock: input.stock ?? 0 }];
   checkOptions(input.price, options);

@@ -4,7 +4,7 @@ import { isSuspended } from './standing.ts';
 import { eventState, type FullProduct, loadProduct } from './state.ts';
 import { resolveImages } from './upstream.ts';
 
-/** Admin approval (flow 4.4 step 3–4): the product goes on sale. Approving twice changes nothing. */
+/** Admin approval (상품 심사): the product goes on sale. Approving twice changes nothing. */
 export async function approveProduct(deps: Deps, id: string, adminId: string): Promise<FullProduct> {
   const current = await loadProduct(deps.db, id);
   if (!current) throw notFound('PRODUCT_NOT_FOUND', 'No such product');

@@ -1,7 +1,7 @@
 import type { FileMetadata } from '@mp/contracts';
 import { ApiError, type Dapr, forbidden, unprocessable } from '@mp/platform';
 
-/** Contract 1: only a VERIFIED seller may list products. */
+/** Through `GET /internal/sellers/{id}`: only a VERIFIED seller may list products. */
 export async function requireVerifiedSeller(dapr: Dapr, sellerId: string): Promise<void> {
   let status: string;
   try {
@@ -27,7 +27,7 @@ export interface ImageRef {
 }
 
 /**
- * Contract 7: each image must be an uploaded (READY) product image of the product's seller. The
+ * Through `GET /internal/files/{id}`: each image must be an uploaded (READY) product image of the product's seller. The
  * thumbnail is the file's `thumbnail` variant when the resize worker has made it.
  */
 export async function resolveImages(dapr: Dapr, ownerId: string, fileIds: string[]): Promise<ImageRef[]> {

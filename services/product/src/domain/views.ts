@@ -61,7 +61,7 @@ export async function detail(db: Kysely<Database>, f: FullProduct, opts: { forOw
 }
 
 export const VIEWS_STORE = 'productviews';
-/** The user service's recent-views document (최근 본 상품) in the seed's ProductViews store. */
+/** The user service's recent-views document (최근 본 상품) in the ProductViews store. */
 export const viewsKey = (userId: string) => `recent-views:${userId}`;
 
 /**

@@ -4,7 +4,7 @@ import { applyRating, applySkuStock, countSale, uncountOrder } from '../domain/s
 import { reinstateSeller, suspendSeller } from '../domain/standing.ts';
 
 /**
- * Product keeps display copies of what others own: stock (inventory, flow 4.3's 품절임박 flag),
+ * Product keeps display copies of what others own: stock (inventory, with its 품절임박 flag on low stock),
  * ratings (review) and sales (order); a suspended seller's products stop selling until the
  * seller is reinstated.
  */

@@ -16,7 +16,7 @@ export interface ReviewImage {
   thumbnailUrl: string;
 }
 
-/** products_db.reviews (seed 1.12): one per order item, ever (a deleted review is not written again). */
+/** products_db.reviews: one per order item, ever (a deleted review is not written again). */
 export interface ReviewsTable {
   id: string;
   product_id: string;

@@ -2,7 +2,7 @@ import type { FileMetadata } from '@mp/contracts';
 import { ApiError, type Dapr, unprocessable } from '@mp/platform';
 import type { ReviewImage } from '../db/schema.ts';
 
-/** Contract 7: review photos must be the reviewer's own uploaded review images. */
+/** Through `GET /internal/files/{id}`: review photos must be the reviewer's own uploaded review images. */
 export async function resolveImages(dapr: Dapr, userId: string, fileIds: string[]): Promise<ReviewImage[]> {
   const errors: { path: string; message: string }[] = [];
   const images = await Promise.all(

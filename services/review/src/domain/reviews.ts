@@ -80,7 +80,7 @@ export interface NewReview {
 }
 
 /**
- * Only the buyer of a delivered order item may review it, once (seed 1.12, eligibility from
+ * Only the buyer of a delivered order item may review it, once (eligibility from
  * shipping.delivered). The review, the summary and review.created commit together.
  */
 export async function createReview(

@@ -1,7 +1,7 @@
 import { type EventHandlers, PermanentEventError, type ServiceDeps } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
-/** A delivered shipment makes its items reviewable by their buyer (seed 1.12: 리뷰 작성 가능). */
+/** A delivered shipment makes its items reviewable by their buyer (리뷰 작성 가능). */
 export function handlers(_deps: ServiceDeps<Database>): EventHandlers<Database> {
   return {
     'shipping.delivered': async ({ data }, { trx }) => {

@@ -54,7 +54,7 @@ export interface TermsTable {
   last_at: Date;
 }
 
-/** The orders index (seed 1.13's `orders`): one document per order from order.* events, for admin and seller order search. */
+/** The orders index (`orders`): one document per order from order.* events, for admin and seller order search. */
 export interface OrderDocumentsTable {
   order_id: string;
   user_id: string;

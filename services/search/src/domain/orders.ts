@@ -6,7 +6,7 @@ import { normalize, terms } from './text.ts';
 type Trx = Transaction<Database>;
 
 /**
- * The orders index (seed 1.13's `orders`) follows order.* events. Each event may arrive late or
+ * The orders index (`orders`) follows order.* events. Each event may arrive late or
  * first: the status is set only by news not older than the document's (`status_at`, the event's
  * own instant), and an event before order.created leaves a stub that order.created completes.
  * The kit runs a handler once per event, so the refunded sum adds each refund once.

@@ -7,7 +7,7 @@ import { indexCreated, indexRefund, indexStatus } from '../domain/orders.ts';
 import { updateSuggestions } from '../domain/suggestions.ts';
 
 /**
- * The index follows product events (seed 1.13), the orders index order events. Each write is order-safe by the product's
+ * The index follows product events, the orders index order events. Each write is order-safe by the product's
  * version, and idempotent (the kit runs a handler once per event; a replay changes nothing).
  */
 export function handlers(deps: SearchContext): EventHandlers<Database> {

@@ -4,7 +4,7 @@ export const migrations: Migrations = {
   '0001_init': describeSchema('seller service — 판매자: sellers, stores, business info, dashboard'),
   '0002_sellers_stores_business_info': {
     async up(db) {
-      // users_db.sellers, stores and business_info (seed 1.7); a seller's id is its user id (decision 0001).
+      // users_db.sellers, stores and business_info; a seller's id is its user id (decision 0001).
       await db.schema
         .createTable('sellers')
         .addColumn('seller_id', 'uuid', (c) => c.primaryKey())

@@ -2,7 +2,7 @@ import type { Generated, PlatformTables } from '@mp/platform';
 
 export type SellerStatus = 'PENDING' | 'VERIFIED' | 'REJECTED' | 'SUSPENDED';
 
-/** users_db.sellers (seed 1.7): 입점 심사 status and seller grade (판매자 등급). */
+/** users_db.sellers: 입점 심사 status and seller grade (판매자 등급). */
 export interface SellersTable {
   seller_id: string;
   status: SellerStatus;

@@ -106,7 +106,7 @@ const dashboardRoute = createRoute({
   },
 });
 
-/** A logo must be the seller's own image, uploaded and ready (file, contract 7). */
+/** A logo must be the seller's own image, uploaded and ready (the file service, `GET /internal/files/{id}`). */
 async function checkLogo(deps: SellerDeps, sellerId: string, fileId: string) {
   const refuse = (message: string) =>
     unprocessable('LOGO_INVALID', `The logo ${message}`, {

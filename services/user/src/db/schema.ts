@@ -3,7 +3,7 @@ import type { Generated, PlatformTables } from '@mp/platform';
 export type UserStatus = 'ACTIVE' | 'SUSPENDED' | 'DELETED';
 export type Role = 'buyer' | 'seller' | 'admin';
 
-/** users_db.users (seed 1.2). */
+/** users_db.users, the user service's accounts. */
 export interface UsersTable {
   id: string;
   email: string;
@@ -26,7 +26,7 @@ export interface UsersTable {
   deleted_at: Date | null;
 }
 
-/** users_db.addresses (seed 1.2): 배송지; exactly one is the default (기본 배송지). */
+/** users_db.addresses: 배송지; exactly one is the default (기본 배송지). */
 export interface AddressesTable {
   id: string;
   user_id: string;

@@ -113,7 +113,7 @@ export async function recordCompletedOrder(
     .execute();
 }
 
-/** Records a dispatched parcel once (flow 4.1 step 7: 구매 이력 업데이트); the buyer is the order's payer. */
+/** Records a dispatched parcel once (on shipping.dispatched: 구매 이력 업데이트); the buyer is the order's payer. */
 export async function recordDispatch(
   trx: Trx,
   s: { shipmentId: string; orderId: string; carrier: string; trackingNumber: string; dispatchedAt: string },

@@ -1,7 +1,7 @@
 import { type Dapr, decodeCursor, keysetPage, StateConflictError, z } from '@mp/platform';
 
 /**
- * The per-user product lists kept in Dapr state stores (the seed's DynamoDB `Wishlists` and
+ * The per-user product lists kept in Dapr state stores (DynamoDB `Wishlists` and
  * `ProductViews`): one document per user, newest first, bounded, written with ETags so that
  * concurrent changes retry instead of overwriting each other.
  */

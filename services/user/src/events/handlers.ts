@@ -50,10 +50,10 @@ export function handlers(deps: UserDeps): EventHandlers<Database> {
       });
       await reevaluateGrade(trx, events, policy, d.userId);
     },
-    // Flow 4.1 step 7: a parcel sent updates the buyer's purchase history (its shipped orders).
+    // A parcel sent updates the buyer's purchase history (its shipped orders).
     'shipping.dispatched': async (e, { trx }) => recordDispatch(trx, e.data),
     'shipping.delivered': async (e, { trx }) => {
-      // Seed flow 4.1 step 8: delivery updates the buyer's grade.
+      // When an order is delivered, the buyer's grade is looked at again.
       const d = e.data;
       const userId =
         d.userId ??
