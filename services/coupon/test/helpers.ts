@@ -65,7 +65,7 @@ export const orderCreated = (o: {
   createdAt: new Date().toISOString(),
 });
 
-/** user's accounts as contract 2 tells them, for the test doubles below. */
+/** user's accounts as `GET /internal/users/{id}` tells them, for the test doubles below. */
 export interface TestAccount {
   userId: string;
   role: 'buyer' | 'seller' | 'admin';
@@ -73,7 +73,7 @@ export interface TestAccount {
 }
 
 /**
- * Doubles of user's `GET /internal/users/{userId}` (contract 2) and `GET /internal/users` (pages of
+ * Doubles of user's `GET /internal/users/{userId}` and `GET /internal/users` (pages of
  * accounts newest first; the cursor is the offset here) over a directory the test fills.
  */
 export function userDirectory(accounts: Map<string, TestAccount> = new Map()) {

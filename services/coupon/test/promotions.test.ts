@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
 import { type CouponService, claim, hours, newCoupon } from './helpers.ts';
 
-/** file's contract 7 over a few files the tests make. */
+/** file's `GET /internal/files/{id}` over a few files the tests make. */
 const files = new Map<string, { ownerId: string; status: string; contentType: string }>();
 const file = (ownerId: string, status = 'READY', contentType = 'image/png') => {
   const fileId = randomUUID();

@@ -157,7 +157,7 @@ describe('claiming coupons (선착순)', () => {
   });
 });
 
-describe('validation for an order (contract 6)', () => {
+describe('validation for an order (POST /internal/coupons/validate)', () => {
   const validate = (body: unknown) =>
     svc.call('POST', '/internal/coupons/validate', { body, headers: internal });
 

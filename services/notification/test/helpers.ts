@@ -28,7 +28,7 @@ export type NotificationService = TestService<Database, any, NotificationContext
 
 /**
  * The notification service with its FCM sandbox (reached through the app itself, no port), SNS on
- * the AWS emulator, user's contract 2 in memory.
+ * the AWS emulator, user's `GET /internal/users/{id}` in memory.
  */
 export async function startNotification(env: Record<string, string> = {}): Promise<NotificationService> {
   let svc: TestService<Database, any, NotificationContext> | undefined;

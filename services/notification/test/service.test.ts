@@ -7,7 +7,7 @@ import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
 import { openReset } from './helpers.ts';
 
-/** user's contract 2, in memory. */
+/** user's `GET /internal/users/{id}`, in memory. */
 const accounts = new Map<string, { email: string; status: string }>();
 let userDown = false;
 let smtpDown = false;

@@ -168,7 +168,7 @@ describe('the status machine, driven by payment and shipping events', () => {
   });
 });
 
-describe('cancellation (flow 4.2)', () => {
+describe('cancellation and refund', () => {
   it('a payment completed after the cancellation is refunded and the order REFUNDED, though its coupon now serves the next order', async () => {
     // Found by the fault campaign: the late refund moved the cancelled order to REFUNDED, which made
     // it hold its coupon again; the buyer's next order held it already, the unique index refused

@@ -13,7 +13,7 @@ const ordersOf = (userId: string) =>
   svc.deps.db.selectFrom('orders').selectAll().where('user_id', '=', userId).execute();
 const attempts = () => svc.deps.db.selectFrom('checkout_attempts').selectAll().execute();
 
-describe('placing an order (flow 4.1 step 2)', () => {
+describe('placing an order (stock, coupon and products checked at once)', () => {
   it('quotes, reserves and commits an order of two sellers with a coupon, and order.created with it', async () => {
     const who = await buyer();
     const { shoe, tee, sellerA, sellerB } = twoSellers(svc);

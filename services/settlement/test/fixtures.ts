@@ -17,7 +17,7 @@ import { settlementService } from '../src/service.ts';
 
 export type Svc = TestService<Database, Config>;
 
-/** What the seller service (contract 1) answers for a seller id; unknown ids get 404. */
+/** What the seller service (`GET /internal/sellers/{id}`) answers for a seller id; unknown ids get 404. */
 export const sellerBusinesses = new Map<string, SellerBusiness>();
 /** Sellers for whom the seller service cannot be reached (503). */
 export const unreachableSellers = new Set<string>();

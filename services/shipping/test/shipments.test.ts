@@ -25,7 +25,7 @@ afterAll(() => svc.close());
 const dispatch = (id: string, token: string, body: unknown) =>
   svc.call('POST', `/api/v1/shipments/${id}/dispatch`, { token, body });
 
-describe('shipments on payment (flow 4.1 step 6)', () => {
+describe('shipments on payment', () => {
   it('requests one shipment per seller with its items, once', async () => {
     const { o, shipments } = await paidOrder(svc);
     await deliver(svc, 'payment.completed', paymentCompleted(o));
@@ -112,7 +112,7 @@ describe('dispatch (발송)', () => {
   });
 });
 
-describe('cancellation (flow 4.2) and returns', () => {
+describe('cancellation and returns', () => {
   it('cancels shipments not yet dispatched; a cancelled one cannot be dispatched', async () => {
     const { o, shipments } = await paidOrder(svc);
     await deliver(svc, 'order.cancelled', orderCancelled(o));

@@ -4,7 +4,7 @@ export type CouponType = 'FIXED' | 'PERCENT';
 export type CouponStatus = 'ACTIVE' | 'EXPIRED' | 'DELETED';
 export type UserCouponStatus = 'ISSUED' | 'USED' | 'EXPIRED';
 
-/** products_db.coupons (seed 1.9): a coupon campaign, funded by the platform or by one seller. */
+/** products_db.coupons: a coupon campaign, funded by the platform or by one seller. */
 export interface CouponsTable {
   id: string;
   name: string;

@@ -24,7 +24,7 @@ export async function grantableCoupon(db: ServiceDeps<Database>['db'], by: Grant
 }
 
 /**
- * 사용자별 발급: issues a coupon to the listed users who are active buyers (user's contract 2),
+ * 사용자별 발급: issues a coupon to the listed users who are active buyers (user's `GET /internal/users/{id}`),
  * skipping those who already hold it, as far as the coupon's quantity goes; says who got it and
  * why the others did not. Repeating the same request grants nothing twice.
  */

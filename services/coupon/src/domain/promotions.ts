@@ -64,7 +64,7 @@ async function checkAttachable(db: Db, by: Organizer, couponIds: string[]) {
     });
 }
 
-/** The banner must be the organizer's own uploaded image (file's contract 7). */
+/** The banner must be the organizer's own uploaded image (file's `GET /internal/files/{id}`). */
 async function checkBanner(deps: Pick<ServiceDeps<Database>, 'dapr'>, by: Organizer, fileId: string) {
   const refuse = (message: string) =>
     unprocessable('BANNER_NOT_USABLE', message, { errors: [{ path: 'bannerFileId', message }] });

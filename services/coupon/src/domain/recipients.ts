@@ -8,7 +8,7 @@ const AT_ONCE = 16;
 
 /**
  * Sorts the users a coupon is to be granted to into active buyers and refusals, asking user's
- * contract 2 for each (16 at a time). An unreachable user service fails the whole request (503):
+ * `GET /internal/users/{id}` for each (16 at a time). An unreachable user service fails the whole request (503):
  * nothing is granted on a guess.
  */
 export async function checkRecipients(dapr: Dapr, userIds: readonly string[]) {

@@ -13,7 +13,7 @@ export interface ValidationInput {
   items?: { sellerId: string; amount: number }[] | undefined;
 }
 
-/** Contract 6: whether the user may use the coupon on an order of this amount, and its discount. */
+/** Coupon validation (`POST /internal/coupons/validate`): whether the user may use the coupon on an order of this amount, and its discount. */
 export async function validateCoupon(db: Db, input: ValidationInput) {
   const row = await db
     .selectFrom('user_coupons as u')

@@ -9,7 +9,7 @@ import { overridesFor, render } from './rendering.ts';
 import { defaultSettings, readSettings, type Settings, wants } from './settings.ts';
 import { textedTemplates } from './template-catalog.ts';
 
-/** The account's address (contract 2); a deleted or unknown account has none. */
+/** The account's address (from `GET /internal/users/{id}`); a deleted or unknown account has none. */
 async function addressOf(deps: NotificationDeps, userId: string): Promise<string | undefined> {
   try {
     const a = await deps.dapr.call('user.users.get', { params: { id: userId } });

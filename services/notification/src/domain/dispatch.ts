@@ -73,7 +73,7 @@ async function push(d: Dispatcher, row: Row): Promise<Outcome> {
   return { status: 'SKIPPED', reason: 'no registered device' };
 }
 
-/** The account's mobile number in E.164 (contract 2 gives it), or how the send ends without one. */
+/** The account's mobile number in E.164 (`GET /internal/users/{id}` gives it), or how the send ends without one. */
 async function phoneOf(d: Dispatcher, row: Row): Promise<string | Outcome> {
   let account: InternalUser;
   try {

@@ -1,6 +1,6 @@
 import { type Dapr, decodeCursor, keysetPage, StateConflictError, z } from '@mp/platform';
 
-/** One notification as its recipient sees it (the seed's DynamoDB `Notifications`). */
+/** One notification as its recipient sees it (DynamoDB `Notifications` on AWS). */
 export interface Entry {
   id: string;
   channel: 'EMAIL' | 'IN_APP';

@@ -39,7 +39,7 @@ export const defaultSettings: Settings = {
   sms: channelDefaults,
 };
 
-/** The seed's DynamoDB `NotificationSettings`. */
+/** The notification settings (DynamoDB `NotificationSettings` on AWS). */
 export const SETTINGS_STORE = 'notificationsettings';
 export const settingsKey = (userId: string) => `settings:${userId}`;
 

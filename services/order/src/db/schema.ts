@@ -8,7 +8,7 @@ export interface Address {
   zipCode: string;
 }
 
-/** orders_db.orders (seed 1.4). Money in KRW. */
+/** orders_db.orders. Money in KRW. */
 export interface OrdersTable {
   id: string;
   user_id: string;
@@ -72,7 +72,7 @@ export interface OrderShipmentsTable {
   updated_at: Generated<Date>;
 }
 
-/** The seed's OrderEvents (event sourcing): append-only, the order's history. */
+/** OrderEvents (event sourcing): append-only, the order's history. */
 export interface OrderEventsTable {
   seq: Generated<number>;
   order_id: string;
@@ -144,7 +144,7 @@ export interface ExchangeLine {
 
 /**
  * 교환 of delivered items (one seller's): the old units are collected (회수), the new option is
- * sent. The new SKU's stock is reserved under the exchange's id (contract 5's key).
+ * sent. The new SKU's stock is reserved under the exchange's id (the key of `POST /internal/reservations`).
  */
 export interface ExchangesTable {
   id: string;

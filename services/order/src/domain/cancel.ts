@@ -5,7 +5,7 @@ import type { RefundReceiveAccount } from './refund-requests.ts';
 import { cancellable } from './status.ts';
 
 /**
- * The buyer cancels (flow 4.2 step 1) before any parcel is dispatched: CANCELLED and
+ * The buyer cancels before any parcel is dispatched: CANCELLED and
  * order.cancelled, on which payment refunds, inventory restocks, coupon restores, shipping stops.
  */
 export async function cancelOrder(

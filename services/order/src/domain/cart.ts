@@ -3,7 +3,7 @@ import { lineAmount, shippingFee } from './amounts.ts';
 import type { OrderRules } from './context.ts';
 import { quote } from './upstream.ts';
 
-/** The seed's Carts (a Dapr state store): per buyer, SKUs and quantities; prices are never stored. */
+/** Carts (a Dapr state store): per buyer, SKUs and quantities; prices are never stored. */
 export interface Cart {
   items: CartLine[];
   updatedAt: string;

@@ -64,7 +64,7 @@ export function mergeLines(items: PlaceOrder['items']): PlaceOrder['items'] {
 }
 
 /**
- * Places an order (flow 4.1 step 2): quote the products (product), reserve every SKU (inventory),
+ * Places an order: quote the products (product), reserve every SKU (inventory),
  * validate the coupon (coupon) — synchronous Dapr invocations — then commit the order, its items
  * and order.created in one transaction. A checkout attempt is committed before the reservation
  * and deleted with the order's commit, so a placement that dies in between leaves a trace the

@@ -42,7 +42,7 @@ export async function requestExchange(
     checked.map((w) => ({ productId: w.item.product_id, sku: w.newSku, quantity: w.quantity })),
   ).catch((err) => {
     if (!(err instanceof ApiError) || err.code !== 'PRODUCT_NOT_FOUND') throw err;
-    // Product names the unknown lines as items.N (contract 3); here that is the N-th newSku.
+    // Product names the unknown lines as items.N (`POST /internal/products/quote`); here that is the N-th newSku.
     const named = (err.extras.errors as { path?: string }[] | undefined)?.flatMap((e) => {
       const n = /^items\.(\d+)/.exec(e.path ?? '')?.[1];
       return n === undefined ? [] : [Number(n)];

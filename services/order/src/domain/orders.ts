@@ -86,7 +86,7 @@ export const linesOf = (items: OrderItem[], quantityOf: (i: OrderItem) => number
       discountAmount: i.discount_amount,
     }));
 
-/** order.cancelled for an order (flow 4.2): payment refunds or cancels, stock and coupon come back. */
+/** order.cancelled for an order (cancellation): payment refunds or cancels, stock and coupon come back. */
 export async function announceCancelled(
   ctx: OrderContext,
   trx: Transaction<Database>,

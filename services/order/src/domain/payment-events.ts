@@ -114,7 +114,7 @@ export async function onPaymentCancelled(trx: Transaction<Database>, e: EventOf<
 }
 
 /**
- * payment.refunded (flow 4.2 step 3): the money is back. An accepted return completes (부분환불 or
+ * payment.refunded: the money is back. An accepted return completes (부분환불 or
  * 환불완료, returns.ts); a cancelled order becomes 환불완료; order.refund.completed tells settlement.
  */
 export async function onPaymentRefunded(

@@ -17,7 +17,7 @@ export interface PricedOrder {
 
 /**
  * The order's money at checkout prices (the quote's, never a cart's): lines, the coupon's
- * discount spread over the lines it applies to (contract 6 decides the amount), each seller's
+ * discount spread over the lines it applies to (coupon validation decides the amount), each seller's
  * shipping fee, the payable amount. If the buyer saw another amount, 409 PRICE_CHANGED.
  */
 export async function priceOrder(

@@ -11,7 +11,7 @@ import {
 import { onReturnBooked, onReturnLeg } from '../domain/returns.ts';
 import { onShipment } from '../domain/shipping-events.ts';
 
-/** The order follows its payment and its shipments (seed 1.4's subscriptions, with the contract's gaps). */
+/** The order follows its payment and its shipments (its subscriptions in the original design, gaps filled). */
 export function handlers(ctx: OrderContext): EventHandlers<Database> {
   return {
     'payment.completed': (e, { trx }) => onPaymentCompleted(ctx, trx, e),

@@ -17,7 +17,7 @@ export type PaymentStatus =
   | 'PARTIALLY_REFUNDED'
   | 'REFUNDED';
 
-/** payments_db.payments (seed 1.5): one payment per order. */
+/** payments_db.payments: one payment per order. */
 export interface PaymentsTable {
   id: string;
   order_id: string;
@@ -107,7 +107,7 @@ export interface CancelledOrdersTable {
 }
 
 /**
- * payments_db.payment_methods (seed 1.5, 결제 수단): a card saved through Toss's 자동결제 API. The
+ * payments_db.payment_methods (결제 수단): a card saved through Toss's 자동결제 API. The
  * billing key is sealed (AES-256-GCM) and never answered; its digest keeps a key saved once.
  */
 export interface PaymentMethodsTable {

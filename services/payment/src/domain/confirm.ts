@@ -16,7 +16,7 @@ export interface ConfirmInput {
 export type ConfirmOutcome = { payment: Payment; settled: boolean };
 
 /**
- * 결제 승인 (flow 4.1 step 4). The amount must equal the order's payable amount. The payment is
+ * 결제 승인 with the PG. The amount must equal the order's payable amount. The payment is
  * claimed (READY → IN_PROGRESS) before the PG is called, so two confirmations never both reach
  * the PG; the PG call carries an idempotency key per attempt, so a retried call is the same
  * call. When the PG gives no clear answer, the PG is asked what happened; if it cannot say yet,

@@ -88,7 +88,7 @@ export async function openPayment(
 }
 
 /**
- * order.cancelled (flow 4.2): an unpaid payment is cancelled (payment.cancelled); a paid one, or a
+ * order.cancelled: an unpaid payment is cancelled (payment.cancelled); a paid one, or a
  * virtual account waiting for its deposit, is queued for cancellation at the PG; one being
  * confirmed right now is marked, so that it is refunded the moment it completes.
  */

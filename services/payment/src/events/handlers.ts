@@ -6,7 +6,7 @@ import { cancelForOrder, keepRefundAccount, openPayment, refundForReturn } from 
 
 /**
  * order.created opens a payment; order.cancelled cancels or refunds it; a return (반품) is refunded
- * once its inspection accepts it (order.return.inspected), to the account given with the request (seed 1.5).
+ * once its inspection accepts it (order.return.inspected), to the account given with the request.
  */
 export function handlers(ctx: PaymentContext, autoApprove: boolean): EventHandlers<Database> {
   return {

@@ -87,7 +87,7 @@ export async function recordPayment(trx: Trx, p: EventData<'payment.completed'>)
   await settleUp(trx, p.orderId);
 }
 
-/** shipping.delivered (정산 확정 of the seed): kept on the line for the statement. */
+/** shipping.delivered (정산 확정): kept on the line for the statement. */
 export async function recordDelivery(trx: Trx, d: EventData<'shipping.delivered'>): Promise<void> {
   await orders.lock(trx, d.orderId);
   await trx

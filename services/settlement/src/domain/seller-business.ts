@@ -1,6 +1,6 @@
 import { ApiError, type Dapr } from '@mp/platform';
 
-/** 사업자 정보 printed on a statement, from the seller service (contract 1). */
+/** 사업자 정보 printed on a statement, from the seller service (`GET /internal/sellers/{id}`). */
 export interface SellerBusiness {
   storeName: string;
   businessNumber: string;

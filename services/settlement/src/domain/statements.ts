@@ -1,6 +1,6 @@
 /**
  * 정산서 발급: a calculated settlement gets its statement PDF in S3, then becomes COMPLETED with
- * `settlement.completed` (flow 4.1 step 9). The settlement's row stays locked while its statement
+ * `settlement.completed` (the order's last step: the seller is paid). The settlement's row stays locked while its statement
  * is made, so two issuers never issue one twice; the key is fixed per settlement, so a crash after
  * the upload only uploads the same file again.
  */

@@ -32,7 +32,7 @@ export interface OrderSplitsTable {
   created_at: Generated<Date>;
 }
 
-/** orders_db.shipments (seed 1.6): one delivery per seller of an order; returns (반품) as their own. */
+/** orders_db.shipments: one delivery per seller of an order; returns (반품) as their own. */
 export interface ShipmentsTable {
   id: string;
   order_id: string;

@@ -37,7 +37,7 @@ export async function rememberOrder(trx: Transaction<Database>, event: EventOf<'
 }
 
 /**
- * payment.completed (flow 4.1 step 6): one shipment per seller of the order (shipping.requested),
+ * payment.completed (배송 준비 시작): one shipment per seller of the order (shipping.requested),
  * waiting for the seller to dispatch. The order's split must have arrived: if not yet, the event
  * is retried. A cancelled order gets none.
  */
@@ -104,7 +104,7 @@ export async function requestShipments(
 }
 
 /**
- * order.cancelled (flow 4.2): shipments not dispatched are cancelled; one already on its way
+ * order.cancelled: shipments not dispatched are cancelled; one already on its way
  * (the seller dispatched as the buyer cancelled) is brought back as a return.
  */
 export async function cancelShipments(

@@ -5,7 +5,7 @@ import { bookExchange, cancelExchange } from '../domain/exchanges.ts';
 import { cancelShipments, rememberOrder, requestShipments } from '../domain/order-events.ts';
 import { returnsForRefund } from '../domain/returns.ts';
 
-/** The order's split, shipments on payment, cancellation before dispatch, returns for refunds, exchanges' two legs (seed 1.6). */
+/** The order's split, shipments on payment, cancellation before dispatch, returns for refunds, exchanges' two legs. */
 export function handlers(ctx: ShippingContext): EventHandlers<Database> {
   return {
     'order.created': (event, { trx }) => rememberOrder(trx, event),
