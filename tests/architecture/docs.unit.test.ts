@@ -5,8 +5,10 @@
  * shorthand ("the seed", "contract 6", "flow 4.1 step 3", "seed §3.1"). Scanned: every Markdown
  * file, the chart's NOTES.txt, values and templates, the manifests in k8s/ and components/
  * (docs/events.md is generated from the event catalog's purposes, so those are covered too) and
- * the generated API reference (services' descriptions and route summaries). Code comments in
- * packages/ and services/ and test names may keep the references.
+ * the generated API reference (services' descriptions and route summaries). The code is read by
+ * newcomers too: the comments and test names (describe/it/test) of every TypeScript file in
+ * packages/, services/, scripts/, tests/ and bench/ follow the same rule, except the seeding script
+ * (scripts/seed*, where "the seed" is that script) and this file, which lists the shorthand.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,14 +44,34 @@ const readerFacing = tracked.filter(
     (/^(charts|k8s|components)\//.test(f) && /\.(ya?ml|tpl)$/.test(f)),
 );
 
+const codeRoots = /^(packages|services|scripts|tests|bench)\//;
+const code = tracked.filter(
+  (f) =>
+    codeRoots.test(f) &&
+    f.endsWith('.ts') &&
+    !f.includes('/generated/') &&
+    !f.startsWith('scripts/seed') &&
+    f !== 'tests/architecture/docs.unit.test.ts',
+);
+
+/** What a reader reads as prose on a line of code: its comment, or the whole line when it names a test. */
+function prose(line: string): string {
+  if (/^\s*(?:\/\*|\*)/.test(line) || /\b(?:describe|it|test)(?:\.\w+)*\(\s*['"`]/.test(line)) return line;
+  const at = line.search(/(?:^|\s)\/\//);
+  return at < 0 ? '' : line.slice(at);
+}
+
 /** Every line of `text` that uses the design's shorthand, as `file:line: why — …the words around it…`. */
-function findShorthand(file: string, text: string): string[] {
-  return text.split('\n').flatMap((line, i) =>
-    shorthand.flatMap(([pattern, why]) => {
-      const at = line.search(pattern);
-      return at < 0 ? [] : [`${file}:${i + 1}: ${why} — …${line.slice(Math.max(0, at - 40), at + 80)}…`];
-    }),
-  );
+function findShorthand(file: string, text: string, only: (line: string) => string = (l) => l): string[] {
+  return text
+    .split('\n')
+    .map(only)
+    .flatMap((line, i) =>
+      shorthand.flatMap(([pattern, why]) => {
+        const at = line.search(pattern);
+        return at < 0 ? [] : [`${file}:${i + 1}: ${why} — …${line.slice(Math.max(0, at - 40), at + 80)}…`];
+      }),
+    );
 }
 
 describe("the reader-facing docs don't cite the design documents by shorthand", () => {
@@ -94,5 +116,45 @@ describe("the reader-facing docs don't cite the design documents by shorthand", 
   it('says what each thing is instead', () => {
     const found = readerFacing.flatMap((f) => findShorthand(f, readFileSync(join(root, f), 'utf8')));
     expect(found, `the design's shorthand in reader-facing text:\n${found.join('\n')}`).toEqual([]);
+  });
+});
+
+describe("code comments and test names don't cite the design documents by shorthand either", () => {
+  it('scans the TypeScript of packages/, services/, scripts/, tests/ and bench/', () => {
+    for (const f of [
+      'packages/contracts/src/catalog.ts',
+      'services/order/src/domain/checkout.ts',
+      'scripts/gen/chart.ts',
+      'tests/e2e/ordering.test.ts',
+      'bench/inventory.bench.ts',
+    ]) {
+      expect(code).toContain(f);
+    }
+    expect(code).not.toContain('scripts/seed/api.ts');
+  });
+
+  it('reads only comments and test names', () => {
+    const hits = (line: string) => findShorthand('x.ts', line, prose).length;
+    for (const bad of [
+      '/** files_db.file_metadata (seed 1.15). */',
+      " * the seed's Lambda step",
+      '  x(); // contract 7',
+      "describe('contract 2: GET /internal/users/{userId}', () => {",
+      "  it('looks at the grade again on delivery (flow 4.1 step 8)', async () => {",
+    ]) {
+      expect(hits(bad), bad).toBeGreaterThan(0);
+    }
+    for (const good of [
+      "const seeds = 'flow 4.1';",
+      "const url = 'http://x/contract 7';",
+      '// until the user opts in (정보통신망법 §50)',
+    ]) {
+      expect(hits(good), good).toBe(0);
+    }
+  });
+
+  it('says what each thing is instead', () => {
+    const found = code.flatMap((f) => findShorthand(f, readFileSync(join(root, f), 'utf8'), prose));
+    expect(found, `the design's shorthand in code comments and test names:\n${found.join('\n')}`).toEqual([]);
   });
 });
