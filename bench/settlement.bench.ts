@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { partsOf } from '../services/settlement/src/parts.ts';
 import { service } from '../services/settlement/src/service.ts';
 import { ensureTestDatabase, measure, pool } from './lib.ts';
 
@@ -110,7 +109,7 @@ await measure('run again: the same period, eight at once (nothing to do)', async
     8,
   ),
 }));
-const { issuer } = partsOf(svc.deps);
+const { issuer } = svc.ctx;
 await measure('statements: PDF rendered and stored in S3', async () => ({
   n: await issuer.issuePending(),
   unit: 'statements',
