@@ -1,17 +1,14 @@
 /** Helpers for end-to-end tests: the public base URL, tokens, polling, and the local sidecars. */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ServiceName } from '@mp/contracts';
 import pg from 'pg';
-import { databaseOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
+import { databaseUrlOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
+import { localSecrets } from '../../scripts/stack/secrets.ts';
+import { publishThroughSidecar } from '../../scripts/stack/sidecar.ts';
 
-export { portsOf };
+export { localSecrets, portsOf, publishThroughSidecar };
 
 export const base = () => process.env.MP_BASE_URL ?? `http://localhost:${gatewayPortOf()}`;
-const runDir =
-  process.env.MP_RUN ??
-  join(import.meta.dirname, '..', '..', stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
 
 export interface Reply<T = any> {
   status: number;
@@ -97,40 +94,6 @@ export async function monitored(token: string, query: Record<string, string>) {
 
 // ---- the local runtime (for tests that must touch Dapr or PostgreSQL directly) -------------------
 
-/** The stack's per-app tokens: what each sidecar sends its app, and what each app sends its sidecar. */
-export function localSecrets(): {
-  appApiTokens: Record<ServiceName, string>;
-  daprApiTokens: Record<ServiceName, string>;
-} {
-  const file = process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
-  if (!existsSync(file)) throw new Error(`no ${file}: these tests need the local runtime`);
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-/** Publishes a message through a sidecar, as a producer's relay would (same CloudEvent id and type). */
-export async function publishThroughSidecar(
-  service: ServiceName,
-  topic: string,
-  envelope: { eventId: string; eventType: string },
-) {
-  const qs = new URLSearchParams({
-    'metadata.cloudevent.id': envelope.eventId,
-    'metadata.cloudevent.type': envelope.eventType,
-  });
-  const res = await fetch(
-    `http://127.0.0.1:${portsOf(service).daprHttp}/v1.0/publish/pubsub/${topic}?${qs}`,
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'dapr-api-token': localSecrets().daprApiTokens[service],
-      },
-      body: JSON.stringify(envelope),
-    },
-  );
-  if (res.status !== 204) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
-}
-
 /** Publishes several messages in one request through a sidecar's bulk publish API, as the outbox relay does. */
 export async function publishBulkThroughSidecar(
   service: ServiceName,
@@ -211,8 +174,7 @@ export function sumSeries(text: string, name: string, labels: Record<string, str
 
 /** A connection to a service's own database (for tests that stage a fault, like a held lock). */
 export function database(service: ServiceName): pg.Client {
-  const base = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
-  return new pg.Client({ connectionString: `${base}/${databaseOf(service)}` });
+  return new pg.Client({ connectionString: databaseUrlOf(service) });
 }
 
 /** The SMS (문자) the stack's AWS emulator kept for a number: moto's SNS `SMS` models at /moto-api/data.json. */

@@ -1,15 +1,14 @@
 /**
  * Settlement (정산) in-process against real PostgreSQL and the local S3 emulator:
- *   MP_STACK=5 bash -c 'source scripts/lib/infra.sh && node bench/settlement.bench.ts [sellers] [ordersPerSeller]'
+ *   MP_STACK=5 bash -c 'source scripts/lib/infra.sh && node services/settlement/bench/settlement.bench.ts [sellers] [ordersPerSeller]'
  * Measures collecting order events (order.created, payment.completed, order.completed through the
  * kit's idempotent handlers), one run settling every seller, eight runs of one period at once, and
  * issuing the statements (PDF + S3 upload). Prints figures; asserts only that nothing was settled twice.
  */
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { service } from '../services/settlement/src/service.ts';
-import { ensureTestDatabase, measure, pool } from './lib.ts';
+import { ensureTestDatabase, measure, pool, startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
+import { service } from '../src/service.ts';
 
 const sellers = Number(process.argv[2] ?? 200);
 const perSeller = Number(process.argv[3] ?? 25);

@@ -1,6 +1,6 @@
 /**
  * Notification (알림) in-process against real PostgreSQL, the FCM sandbox and SNS on moto:
- *   MP_STACK=1 bash -c 'source scripts/lib/infra.sh && node bench/notification.bench.ts [events] [overrides]'
+ *   MP_STACK=1 bash -c 'source scripts/lib/infra.sh && node services/notification/bench/dispatch.bench.ts [events] [overrides]'
  * Handles `payment.completed` for buyers with a device and a mobile number (email, history, push
  * and SMS queued, 16 at once), then lets the dispatcher send the pushes and texts. With
  * `overrides`, operators' wording (알림 템플릿) is active on all four channels first, so each
@@ -8,14 +8,20 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
-import sandboxes from '../services/notification/sandbox/index.ts';
-import type { NotificationContext } from '../services/notification/src/context.ts';
-import { dispatch } from '../services/notification/src/domain/dispatch.ts';
-import { publishVersion } from '../services/notification/src/domain/template-overrides.ts';
-import { sandboxServiceAccount } from '../services/notification/src/push/service-account.ts';
-import { notificationService } from '../services/notification/src/service.ts';
-import { ensureTestDatabase, measure, pool } from './lib.ts';
+import {
+  ensureTestDatabase,
+  measure,
+  pool,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+} from '@mp/platform/testing';
+import sandboxes from '../sandbox/index.ts';
+import type { NotificationContext } from '../src/context.ts';
+import { dispatch } from '../src/domain/dispatch.ts';
+import { publishVersion } from '../src/domain/template-overrides.ts';
+import { sandboxServiceAccount } from '../src/push/service-account.ts';
+import { notificationService } from '../src/service.ts';
 
 const events = Number(process.argv[2] ?? 500);
 const withOverrides = process.argv[3] === 'overrides';
