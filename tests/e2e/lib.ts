@@ -1,6 +1,7 @@
 /** Helpers for end-to-end tests: the public base URL, tokens, polling, and the local sidecars. */
 import { randomUUID } from 'node:crypto';
-import type { ServiceName } from '@mp/contracts';
+import { deliveryOf, type ServiceName } from '@mp/contracts';
+import { deliveryOutcome } from '@mp/platform';
 import pg from 'pg';
 import { databaseUrlOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
 import { localSecrets } from '../../scripts/stack/secrets.ts';
@@ -122,18 +123,18 @@ export async function publishBulkThroughSidecar(
 }
 
 /**
- * How many messages of a topic a sidecar handed its app with a given outcome (success, retry,
- * drop), whether delivered one by one or in batches (bulk subscribe counts them in its own series,
- * once a batch is settled).
+ * How many events of a topic a service's app was handed with a given outcome (success, retry,
+ * drop), whether delivered one by one or in batches. One by one, the sidecar counts each delivery
+ * (dapr_component_pubsub_ingress_count). In batches (bulk subscribe, as deliveryOf in the catalog
+ * sets it), daprd's per-event series counts one per outcome per batch (its view is a count of
+ * recordings, not their sum), so a batch of eight successes shows as one: the app's own per-event
+ * counter (the kit's mp_events_consumed_total) is read instead.
  */
 export async function deliveries(service: ServiceName, topic: string, status: 'success' | 'retry' | 'drop') {
-  return (
-    (await daprCounter(service, 'dapr_component_pubsub_ingress_count', { topic, process_status: status })) +
-    (await daprCounter(service, 'dapr_component_pubsub_ingress_bulk_event_count', {
-      topic,
-      process_status: status.toUpperCase(),
-    }))
-  );
+  if (!deliveryOf(service, topic).enabled)
+    return daprCounter(service, 'dapr_component_pubsub_ingress_count', { topic, process_status: status });
+  const outcome = deliveryOutcome[status.toUpperCase() as keyof typeof deliveryOutcome];
+  return appCounter(service, 'mp_events_consumed_total', { topic, outcome });
 }
 
 /** Sums a Dapr sidecar's Prometheus counter over the series whose labels include `labels`. */
