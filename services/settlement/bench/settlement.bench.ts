@@ -7,30 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { ensureTestDatabase, measure, pool, startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { service } from '../src/service.ts';
+import { ensureTestDatabase, measure, pool, TEST_APP_TOKEN } from '@mp/platform/testing';
+import { start } from '../test/fixtures.ts';
 
 const sellers = Number(process.argv[2] ?? 200);
 const perSeller = Number(process.argv[3] ?? 25);
 ensureTestDatabase();
-const svc = await startTestService(service, {
-  env: {
-    S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
-    S3_BUCKET: `bench-settlement-${randomUUID().slice(0, 8)}`,
-    S3_CREATE_BUCKET: 'true',
-    S3_ACCESS_KEY_ID: 'bench',
-    S3_SECRET_ACCESS_KEY: 'bench',
-    DB_POOL_MAX: '10',
-  },
-});
-const post = (topic: string, data: unknown) => {
-  const event = buildEvent('order', 'bench', topic as never, data as never);
-  return svc.app.request(`/events/${topic}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
-    body: JSON.stringify({ id: event.eventId, data: event }),
-  });
-};
+// The service as its tests start it: the bank sandbox and the seller service's answers in-process.
+const svc = await start({ S3_BUCKET: `bench-settlement-${randomUUID().slice(0, 8)}`, DB_POOL_MAX: '10' });
+/** An order or payment event, delivered as the sidecar would. */
+const post = (topic: string, data: unknown) =>
+  svc.deliver(buildEvent('order', 'bench', topic as never, data as never));
 const sellerIds = Array.from({ length: sellers }, () => randomUUID());
 const events: (() => Promise<unknown>)[] = [];
 for (const sellerId of sellerIds)

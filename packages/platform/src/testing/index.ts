@@ -236,3 +236,4 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
 
 export * from './measure.ts';
 export * from './order-events.ts';
+export * from './stand-in.ts';
