@@ -6,70 +6,26 @@
  * `overrides`, operators' wording (알림 템플릿) is active on all four channels first, so each
  * message reads the active versions and renders them with mustache.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import {
-  ensureTestDatabase,
-  measure,
-  pool,
-  startTestService,
-  TEST_APP_TOKEN,
-  type TestService,
-} from '@mp/platform/testing';
-import sandboxes from '../sandbox/index.ts';
-import type { NotificationContext } from '../src/context.ts';
+import { ensureTestDatabase, measure, pool } from '@mp/platform/testing';
 import { dispatch } from '../src/domain/dispatch.ts';
 import { publishVersion } from '../src/domain/template-overrides.ts';
-import { sandboxServiceAccount } from '../src/push/service-account.ts';
-import { notificationService } from '../src/service.ts';
+import { mobile, startNotification } from '../test/helpers.ts';
 
 const events = Number(process.argv[2] ?? 500);
 const withOverrides = process.argv[3] === 'overrides';
 ensureTestDatabase();
-const FCM = 'http://notification.bench/sandbox/fcm';
-const phones = new Map<string, string>();
-let svc: TestService<any, any, NotificationContext> | undefined;
-const def = notificationService({
-  fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
-  local: sandboxes,
-});
-svc = await startTestService(def, {
-  env: {
-    LOCAL_DEV: 'true',
-    DB_POOL_MAX: '10',
-    FCM_SANDBOX: 'true',
-    FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(sandboxServiceAccount(`${FCM}/token`)),
-    FCM_BASE_URL: FCM,
-    SNS_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
-    SNS_ACCESS_KEY_ID: 'local',
-    SNS_SECRET_ACCESS_KEY: 'local',
-  },
-  invoke: new Proxy(
-    {},
-    {
-      get: (_t, key) => {
-        const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
-        return m
-          ? () => ({
-              userId: m[1],
-              email: `${m[1]}@bench.kr`,
-              name: '김철수',
-              phone: phones.get(m[1]!) ?? null,
-              role: 'buyer',
-              status: 'ACTIVE',
-              emailVerified: true,
-            })
-          : undefined;
-      },
-    },
-  ),
-});
+// The service as its tests start it (the FCM sandbox through the app itself, SNS on moto, user's
+// contract 2 answered from svc.accounts), with a pool the size of a deployed replica's.
+const svc = await startNotification({ DB_POOL_MAX: '10' });
 const users = Array.from({ length: events }, () => randomUUID());
 await svc.deps.db
   .insertInto('devices')
   .values(users.map((u) => ({ token: `bench-${u}`, user_id: u, platform: 'ANDROID' as const })))
   .execute();
-for (const u of users) phones.set(u, `010-${randomInt(1000, 9999)}-${randomInt(1000, 9999)}`);
+for (const u of users)
+  svc.accounts.set(u, { email: `${u}@bench.kr`, phone: mobile().written, status: 'ACTIVE' });
 if (withOverrides)
   for (const [channel, parts] of [
     [
@@ -98,19 +54,15 @@ await measure(
           pgTransactionId: randomUUID(),
           paidAt: new Date().toISOString(),
         });
-        const res = await svc!.app.request('/events/payment.completed', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
-          body: JSON.stringify({ id: event.eventId, data: event }),
-        });
-        if ((await res.json()).status !== 'SUCCESS') throw new Error('not handled');
+        const res = await svc.deliver(event);
+        if (res.body.status !== 'SUCCESS') throw new Error('not handled');
       }),
       16,
     ),
   }),
 );
 await measure('dispatch push (FCM sandbox) + SMS (SNS on moto)', async () => ({
-  n: await dispatch(svc!.ctx.dispatcher),
+  n: await dispatch(svc.dispatcher),
   unit: 'sends',
 }));
 const sent = await svc.deps.db
