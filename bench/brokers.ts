@@ -10,13 +10,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { buildEvent } from '../packages/platform/src/index.ts';
-import { database, publishThroughSidecar } from '../tests/e2e/lib.ts';
+import { buildEvent } from '@mp/platform';
+import pg from 'pg';
+import { databaseUrlOf } from '../scripts/stack/ports.ts';
+import { publishThroughSidecar } from '../scripts/stack/sidecar.ts';
 
 const samples = Number(process.argv[2] ?? 40);
 const burst = Number(process.argv[3] ?? 400);
 const profile = process.env.MP_PROFILE ?? 'redis';
-const db = database('stats');
+const db = new pg.Client({ connectionString: databaseUrlOf('stats') });
 await db.connect();
 
 /** A day far in the past that no other sign-up uses (years from `from`, `span` of them). */

@@ -8,21 +8,15 @@
  * what the hop adds.
  */
 
-import { readFileSync } from 'node:fs';
 import { portsOf } from '../scripts/stack/ports.ts';
+import { localSecrets } from '../scripts/stack/secrets.ts';
 import { fmt, percentiles } from './lib/market.ts';
 
 const samples = Number(process.argv[2] ?? 500);
 const path = '/.well-known/jwks.json';
 const direct = `http://127.0.0.1:${portsOf('auth').app}${path}`;
 const invoked = `http://127.0.0.1:${portsOf('order').daprHttp}/v1.0/invoke/auth/method${path}`;
-// The stack's per-app tokens (scripts/lib/infra.sh exports where they are kept).
-const secrets = process.env.MP_SECRETS_FILE;
-if (!secrets)
-  throw new Error("run under scripts/lib/infra.sh (MP_SECRETS_FILE names the stack's app tokens)");
-const sidecarToken = {
-  'dapr-api-token': JSON.parse(readFileSync(secrets, 'utf8')).daprApiTokens.order as string,
-};
+const sidecarToken = { 'dapr-api-token': localSecrets().daprApiTokens.order };
 
 async function once(url: string, headers: Record<string, string> = {}): Promise<number> {
   const t = performance.now();

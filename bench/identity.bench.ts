@@ -8,9 +8,9 @@
  *   MP_STACK=N node bench/identity.bench.ts [samples=40]
  */
 import { randomUUID } from 'node:crypto';
+import { measure, ms, percentile, pool } from '@mp/platform/testing';
 import autocannon from 'autocannon';
 import { gatewayPortOf } from '../scripts/stack/ports.ts';
-import { measure, ms, percentile, pool } from './lib.ts';
 
 const base = process.env.MP_BASE_URL ?? `http://localhost:${gatewayPortOf()}`;
 const samples = Number(process.argv[2] ?? 40);

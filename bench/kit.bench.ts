@@ -8,8 +8,7 @@
  */
 import { cpuUsage } from 'node:process';
 import { buildEvent, OutboxRelay, type ServiceDefinition, sql } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { ensureTestDatabase, ms, pool } from './lib.ts';
+import { ensureTestDatabase, ms, pool, startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
 
 const events = Number(process.argv[2] ?? 2000);
 ensureTestDatabase();

@@ -25,6 +25,8 @@ log "image layout of $svc: $(du -sh "$work/app" | cut -f1), production dependenc
 # the folder nor anything that loads it (local runs name it in LOCAL_MODULE, from the checkout).
 no_sandbox() { # <service> <layout>
   [ ! -e "$2/services/$1/sandbox" ] || die "the image of $1 carries services/$1/sandbox"
+  # Nor its tests or benchmarks (a benchmark may start the service with its sandbox).
+  [ ! -e "$2/services/$1/test" ] && [ ! -e "$2/services/$1/bench" ] || die "the image of $1 carries its tests or benchmarks"
   ! grep -rlE "(from|import\() *'[^']*sandbox/" "$2/services" --include='*.ts' \
     || die "the image of $1 has code that imports its sandbox"
 }

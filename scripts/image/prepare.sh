@@ -17,9 +17,10 @@ mkdir -p "$out/services"
 cp -a package.json pnpm-workspace.yaml node_modules "$out/"
 cp -a packages "$out/packages"
 cp -a "services/$svc" "$out/services/$svc"
-# Tests and their fixtures are not part of the image, nor are the providers' sandboxes (local runs
-# mount them from the checkout: LOCAL_MODULE names services/<name>/sandbox/index.ts).
-rm -rf "$out"/packages/*/test "$out/services/$svc/test" "$out/services/$svc/sandbox"
+# Tests and their fixtures are not part of the image, nor are the service's benchmarks or the
+# providers' sandboxes (local runs mount them from the checkout: LOCAL_MODULE names
+# services/<name>/sandbox/index.ts).
+rm -rf "$out"/packages/*/test "$out/services/$svc/test" "$out/services/$svc/bench" "$out/services/$svc/sandbox"
 # One entry point whatever the service: the image's command is `node /app/main.mjs`.
 printf "import './services/%s/src/main.ts';\n" "$svc" >"$out/main.mjs"
 # The container's health check: GET /healthz on the service's port (PORT, else the services table's).

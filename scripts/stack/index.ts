@@ -24,14 +24,12 @@ import {
   localAdmin,
   plan,
   portsOf,
-  root,
-  runDir,
   sentrySpec,
   traceViewerSpec,
   trustAnchorsFile,
   withTrustAnchors,
 } from './plan.ts';
-import { sentryPortsOf, traceViewerPortOf } from './ports.ts';
+import { root, runDir, sentryPortsOf, traceViewerPortOf } from './ports.ts';
 import { isAlive, readPid, recordedNames, startProcess, stopProcesses, waitHttp } from './procs.ts';
 import { type Supervisor, supervise } from './supervisor.ts';
 

@@ -6,6 +6,7 @@
  * Sentry 20050 + 200·N, gateway 8080 + N, Redis 6379 + N, a browser storefront's dev server 5173 + N
  * (the origin the stack allows cross-origin calls from); stack N > 0 uses databases suffixed `_sN`.
  */
+import { join } from 'node:path';
 import { type ServiceName, services } from '@mp/contracts';
 
 export const stackNumber = (): number => {
@@ -13,6 +14,11 @@ export const stackNumber = (): number => {
   if (!Number.isInteger(n) || n < 0 || n > 8) throw new Error('MP_STACK must be 0–8');
   return n;
 };
+
+/** The checkout, and where stack N keeps its run files (logs, pids, secrets): .run, .run/stack-N. */
+export const root = join(import.meta.dirname, '..', '..');
+export const runDir =
+  process.env.MP_RUN ?? join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
 
 export interface Ports {
   app: number;
@@ -50,6 +56,9 @@ export const sentryPortsOf = (stack = stackNumber()) => ({
 export const gatewayPortOf = (stack = stackNumber()) => Number(process.env.MP_GATEWAY_PORT ?? 8080 + stack);
 export const databaseOf = (name: ServiceName, stack = stackNumber()) =>
   stack === 0 ? services[name].database : `${services[name].database}_s${stack}`;
+/** A service's database on the local PostgreSQL (MP_DATABASE_BASE_URL, set by scripts/lib/infra.sh). */
+export const databaseUrlOf = (name: ServiceName, stack = stackNumber()) =>
+  `${process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432'}/${databaseOf(name, stack)}`;
 
 /** Where a storefront under development is served (Vite's default port, shifted by the stack). */
 export const storefrontPortOf = (stack = stackNumber()) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceNames } from '@mp/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localSecrets } from './plan.ts';
+import { localSecrets } from './secrets.ts';
 
 describe('local secrets', () => {
   const before = process.env.MP_SECRETS_FILE;

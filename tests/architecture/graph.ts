@@ -38,6 +38,7 @@ export function codeDirs(): string[] {
   return [
     ...under('services').map((d) => `${d}/src`),
     ...under('services').map((d) => `${d}/test`),
+    ...under('services').map((d) => `${d}/bench`),
     ...under('packages').map((d) => `${d}/src`),
     ...under('packages').map((d) => `${d}/test`),
     'bench',

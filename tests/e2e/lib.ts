@@ -1,17 +1,15 @@
 /** Helpers for end-to-end tests: the public base URL, tokens, polling, and the local sidecars. */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ServiceName } from '@mp/contracts';
+import { deliveryOf, type ServiceName } from '@mp/contracts';
+import { deliveryOutcome } from '@mp/platform';
 import pg from 'pg';
-import { databaseOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
+import { databaseUrlOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
+import { localSecrets } from '../../scripts/stack/secrets.ts';
+import { publishThroughSidecar } from '../../scripts/stack/sidecar.ts';
 
-export { portsOf };
+export { localSecrets, portsOf, publishThroughSidecar };
 
 export const base = () => process.env.MP_BASE_URL ?? `http://localhost:${gatewayPortOf()}`;
-const runDir =
-  process.env.MP_RUN ??
-  join(import.meta.dirname, '..', '..', stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
 
 export interface Reply<T = any> {
   status: number;
@@ -97,40 +95,6 @@ export async function monitored(token: string, query: Record<string, string>) {
 
 // ---- the local runtime (for tests that must touch Dapr or PostgreSQL directly) -------------------
 
-/** The stack's per-app tokens: what each sidecar sends its app, and what each app sends its sidecar. */
-export function localSecrets(): {
-  appApiTokens: Record<ServiceName, string>;
-  daprApiTokens: Record<ServiceName, string>;
-} {
-  const file = process.env.MP_SECRETS_FILE ?? join(runDir, 'secrets.json');
-  if (!existsSync(file)) throw new Error(`no ${file}: these tests need the local runtime`);
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-/** Publishes a message through a sidecar, as a producer's relay would (same CloudEvent id and type). */
-export async function publishThroughSidecar(
-  service: ServiceName,
-  topic: string,
-  envelope: { eventId: string; eventType: string },
-) {
-  const qs = new URLSearchParams({
-    'metadata.cloudevent.id': envelope.eventId,
-    'metadata.cloudevent.type': envelope.eventType,
-  });
-  const res = await fetch(
-    `http://127.0.0.1:${portsOf(service).daprHttp}/v1.0/publish/pubsub/${topic}?${qs}`,
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'dapr-api-token': localSecrets().daprApiTokens[service],
-      },
-      body: JSON.stringify(envelope),
-    },
-  );
-  if (res.status !== 204) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
-}
-
 /** Publishes several messages in one request through a sidecar's bulk publish API, as the outbox relay does. */
 export async function publishBulkThroughSidecar(
   service: ServiceName,
@@ -159,18 +123,18 @@ export async function publishBulkThroughSidecar(
 }
 
 /**
- * How many messages of a topic a sidecar handed its app with a given outcome (success, retry,
- * drop), whether delivered one by one or in batches (bulk subscribe counts them in its own series,
- * once a batch is settled).
+ * How many events of a topic a service's app was handed with a given outcome (success, retry,
+ * drop), whether delivered one by one or in batches. One by one, the sidecar counts each delivery
+ * (dapr_component_pubsub_ingress_count). In batches (bulk subscribe, as deliveryOf in the catalog
+ * sets it), daprd's per-event series counts one per outcome per batch (its view is a count of
+ * recordings, not their sum), so a batch of eight successes shows as one: the app's own per-event
+ * counter (the kit's mp_events_consumed_total) is read instead.
  */
 export async function deliveries(service: ServiceName, topic: string, status: 'success' | 'retry' | 'drop') {
-  return (
-    (await daprCounter(service, 'dapr_component_pubsub_ingress_count', { topic, process_status: status })) +
-    (await daprCounter(service, 'dapr_component_pubsub_ingress_bulk_event_count', {
-      topic,
-      process_status: status.toUpperCase(),
-    }))
-  );
+  if (!deliveryOf(service, topic).enabled)
+    return daprCounter(service, 'dapr_component_pubsub_ingress_count', { topic, process_status: status });
+  const outcome = deliveryOutcome[status.toUpperCase() as keyof typeof deliveryOutcome];
+  return appCounter(service, 'mp_events_consumed_total', { topic, outcome });
 }
 
 /** Sums a Dapr sidecar's Prometheus counter over the series whose labels include `labels`. */
@@ -211,8 +175,7 @@ export function sumSeries(text: string, name: string, labels: Record<string, str
 
 /** A connection to a service's own database (for tests that stage a fault, like a held lock). */
 export function database(service: ServiceName): pg.Client {
-  const base = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
-  return new pg.Client({ connectionString: `${base}/${databaseOf(service)}` });
+  return new pg.Client({ connectionString: databaseUrlOf(service) });
 }
 
 /** The SMS (문자) the stack's AWS emulator kept for a number: moto's SNS `SMS` models at /moto-api/data.json. */

@@ -17795,7 +17795,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17803,7 +17803,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -17877,7 +17877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settlement"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17885,7 +17885,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -17913,7 +17913,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17921,7 +17921,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -18114,7 +18114,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18122,11 +18122,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18134,7 +18134,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -18473,7 +18473,7 @@ export interface operations {
                     "application/json": components["schemas"]["BankAccount"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18481,7 +18481,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18509,7 +18509,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: BANK_ACCOUNT_NOT_FOUND, SELLER_NOT_FOUND */
+            /** @description Not found: BANK_ACCOUNT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18517,7 +18517,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_ACCOUNT_NOT_FOUND" | "SELLER_NOT_FOUND";
+                        code?: "BANK_ACCOUNT_NOT_FOUND";
                     };
                 };
             };
@@ -18609,7 +18609,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, IDEMPOTENCY_KEY_REUSED, PERIOD_NOT_ENDED */
+            /** @description Not processable: BANK_ACCOUNT_HOLDER_MISMATCH, BANK_ACCOUNT_NOT_FOUND, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18617,7 +18617,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "PERIOD_NOT_ENDED";
+                        code?: "BANK_ACCOUNT_HOLDER_MISMATCH" | "BANK_ACCOUNT_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -18670,7 +18670,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18678,7 +18678,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18795,7 +18795,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18803,11 +18803,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18815,7 +18815,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -18865,7 +18865,7 @@ export interface operations {
                     "application/json": components["schemas"]["PayoutHold"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18873,7 +18873,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -18901,7 +18901,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18909,11 +18909,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18921,7 +18921,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -19072,7 +19072,7 @@ export interface operations {
                     "application/json": components["schemas"]["PayoutBatch"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19080,7 +19080,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -19108,7 +19108,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19116,7 +19116,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
@@ -19170,7 +19170,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19178,7 +19178,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -19252,7 +19252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19260,7 +19260,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -19288,7 +19288,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SELLER_NOT_FOUND, SETTLEMENT_NOT_FOUND */
+            /** @description Not found: HOLD_NOT_FOUND, PAYOUT_BATCH_NOT_FOUND, PAYOUT_NOT_FOUND, SETTLEMENT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19296,11 +19296,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SELLER_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
+                        code?: "HOLD_NOT_FOUND" | "PAYOUT_BATCH_NOT_FOUND" | "PAYOUT_NOT_FOUND" | "SETTLEMENT_NOT_FOUND";
                     };
                 };
             };
-            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, INVALID_TRANSITION, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
+            /** @description Conflict with the current state: HOLD_ALREADY_RELEASED, HOLD_TARGET_MISMATCH, IDEMPOTENCY_IN_PROGRESS, NOTHING_TO_PAY, PAYOUT_HELD, PAYOUT_IN_PROGRESS, PAYOUT_NOT_FAILED, SETTLEMENT_ALREADY_PAID, SETTLEMENT_CARRIED_OVER, STATEMENT_NOT_ISSUED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19308,7 +19308,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "INVALID_TRANSITION" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
+                        code?: "HOLD_ALREADY_RELEASED" | "HOLD_TARGET_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "NOTHING_TO_PAY" | "PAYOUT_HELD" | "PAYOUT_IN_PROGRESS" | "PAYOUT_NOT_FAILED" | "SETTLEMENT_ALREADY_PAID" | "SETTLEMENT_CARRIED_OVER" | "STATEMENT_NOT_ISSUED";
                     };
                 };
             };
@@ -19372,7 +19372,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: INVALID_JSON, VALIDATION_FAILED */
+            /** @description Invalid input: VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19380,7 +19380,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_JSON" | "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };

@@ -4,9 +4,9 @@ import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { markMiddleware } from './openapi.ts';
+import { markMiddleware, type Role } from './marks.ts';
 
-export type Role = 'buyer' | 'seller' | 'admin';
+export type { Role } from './marks.ts';
 
 /** Who is calling, from a verified access token. */
 export interface Principal {

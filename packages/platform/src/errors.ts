@@ -2,7 +2,10 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
-import { problemType } from './openapi.ts';
+
+/** Where the problem `type` URIs point: the error codes page the API serves. */
+export const ERRORS_PATH = '/api/errors';
+export const problemType = (code: string) => `${ERRORS_PATH}#${code.toLowerCase().replaceAll('_', '-')}`;
 
 export interface FieldError {
   path: string;

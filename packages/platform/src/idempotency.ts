@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AppEnv } from './app.ts';
 import { ApiError, badRequest, conflict } from './errors.ts';
-import { markMiddleware } from './openapi.ts';
+import { markMiddleware } from './marks.ts';
 import type { PlatformTables } from './platform-migrations.ts';
 
 const CLAIM_MS = 30_000;

@@ -11,27 +11,10 @@
  * sandboxes and the health checks are not part of the public API.
  */
 import { type ServiceName, services } from '@mp/contracts';
-import type { MiddlewareHandler } from 'hono';
 import type { App } from './app.ts';
-import type { Role } from './auth.ts';
+import { marksOfHandler, type RouteMarks } from './marks.ts';
 
-/** What a middleware says about the routes it guards. */
-export interface RouteMarks {
-  roles?: readonly Role[];
-  idempotent?: boolean;
-}
-
-const marks = new WeakMap<object, RouteMarks>();
-
-/** Records what a middleware means for the API document (used by requireRole and idempotent). */
-export function markMiddleware<M extends MiddlewareHandler>(mw: M, m: RouteMarks): M {
-  marks.set(mw, m);
-  return mw;
-}
-
-/** Where the problem `type` URIs point: the error codes page the API serves. */
-export const ERRORS_PATH = '/api/errors';
-export const problemType = (code: string) => `${ERRORS_PATH}#${code.toLowerCase().replaceAll('_', '-')}`;
+export { markMiddleware, type RouteMarks } from './marks.ts';
 
 /** Codes the kit itself answers with, by status; a route gets those that apply to it. */
 export const kitCodes = {
@@ -139,7 +122,7 @@ function covers(honoPath: string, opPath: string): boolean {
 function marksOf(app: App, method: string, path: string): RouteMarks {
   const found: RouteMarks = {};
   for (const r of app.routes) {
-    const m = marks.get(r.handler);
+    const m = marksOfHandler(r.handler);
     if (!m) continue;
     if (r.method !== 'ALL' && r.method.toLowerCase() !== method) continue;
     if (!covers(r.path, path)) continue;

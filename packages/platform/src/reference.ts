@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiDocumentFile, errorCodesFile } from '@mp/contracts';
 import type { App } from './app.ts';
-import { notFound } from './errors.ts';
-import { ERRORS_PATH, problemType } from './openapi.ts';
+import { ERRORS_PATH, notFound, problemType } from './errors.ts';
 
 const assets: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, buyer, line, type OrderService, startOrder, twoSellers } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { address, buyer, line, orderForFile, twoSellers } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder();
-});
-afterAll(() => svc.close());
+const svc = orderForFile();
 
 describe('the cart (Carts)', () => {
   it('adds, merges the same SKU, changes and removes lines, priced now', async () => {

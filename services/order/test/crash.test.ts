@@ -1,14 +1,10 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sweepAbandonedCheckouts } from '../src/domain/sweeper.ts';
-import { address, buyer, eventsFor, line, type OrderService, startOrder, twoSellers } from './helpers.ts';
+import { address, buyer, eventsFor, line, orderForFile, twoSellers } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder();
-});
-afterAll(() => svc.close());
+const svc = orderForFile();
 
 /** Runs a placement in a child process and SIGKILLs it at `stopAt`; the child's reservation is also the parent's (one inventory). */
 function placeAndKill(args: {

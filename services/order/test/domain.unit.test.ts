@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { orderStatuses } from '../src/db/schema.ts';
 import { allocateDiscount, refundForLine, shippingFee } from '../src/domain/amounts.ts';
-import { canMove, orderStatuses, stepsAlongTrack, trackTarget } from '../src/domain/status.ts';
+import { canMove, stepsAlongTrack, trackTarget } from '../src/domain/status.ts';
 
 describe('the status machine', () => {
   it('follows the contract forward and refuses going back', () => {

@@ -1,24 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autoConfirm } from '../src/domain/confirm.ts';
-import {
-  buyer,
-  deliver,
-  deliveredOrder,
-  eventsFor,
-  getOrder,
-  line,
-  type OrderService,
-  place,
-  startOrder,
-} from './helpers.ts';
+import { buyer, deliver, deliveredOrder, eventsFor, getOrder, line, orderForFile, place } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder({ ORDER_AUTO_CONFIRM_DAYS: '7' });
-});
-afterAll(() => svc.close());
+const svc = orderForFile({ ORDER_AUTO_CONFIRM_DAYS: '7' });
 
 /** A delivered order of a 129,000원 shoe (270) and two tees; the shoe also comes in 280 (and a dearer 290). */
 async function deliveredWithSizes(stock280 = 3) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expireUnpaid } from '../src/domain/cancel.ts';
 import { autoConfirm } from '../src/domain/confirm.ts';
 import {
@@ -13,22 +13,17 @@ import {
   inspect,
   internal,
   line,
-  type OrderService,
+  orderForFile,
   paid,
   place,
   refunded,
   returnAndRefund,
   returnReceived,
   shipment,
-  startOrder,
   twoSellers,
 } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder({ ORDER_AUTO_CONFIRM_DAYS: '7' });
-});
-afterAll(() => svc.close());
+const svc = orderForFile({ ORDER_AUTO_CONFIRM_DAYS: '7' });
 
 const statuses = (o: { history: { status: string }[] }) => o.history.map((h) => h.status);
 

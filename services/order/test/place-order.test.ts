@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buyer, eventsFor, line, type OrderService, place, startOrder, twoSellers } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { buyer, eventsFor, line, orderForFile, place, twoSellers } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder();
-});
-afterAll(() => svc.close());
+const svc = orderForFile();
 
 const ordersOf = (userId: string) =>
   svc.deps.db.selectFrom('orders').selectAll().where('user_id', '=', userId).execute();

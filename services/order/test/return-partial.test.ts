@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buyer,
   deliver,
@@ -7,20 +7,15 @@ import {
   getOrder,
   inspect,
   line,
-  type OrderService,
+  orderForFile,
   paid,
   place,
   refunded,
   returnReceived,
   shipment,
-  startOrder,
 } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder({ ORDER_RETURN_SHIPPING_FEE: '3000' });
-});
-afterAll(() => svc.close());
+const svc = orderForFile({ ORDER_RETURN_SHIPPING_FEE: '3000' });
 
 /** One seller's delivered order of two tees and a pair of socks, all of it sent back and received. */
 async function twoLinesReturned() {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buyer,
   deliver,
@@ -9,21 +9,16 @@ import {
   getOrder,
   inspect,
   line,
-  type OrderService,
+  orderForFile,
   paid,
   place,
   refunded,
   returnReceived,
   shipment,
-  startOrder,
   twoSellers,
 } from './helpers.ts';
 
-let svc: OrderService;
-beforeAll(async () => {
-  svc = await startOrder({ ORDER_RETURN_SHIPPING_FEE: '3000' });
-});
-afterAll(() => svc.close());
+const svc = orderForFile({ ORDER_RETURN_SHIPPING_FEE: '3000' });
 
 const account = { bank: '88', accountNumber: '110123456789', holderName: '김철수' };
 

@@ -1,6 +1,6 @@
 import type { LocalMount } from '@mp/platform';
 import type { Deps } from '../src/config.ts';
-import { SANDBOX_BANK_CLIENT } from '../src/parts.ts';
+import { SANDBOX_BANK_CLIENT } from '../src/context.ts';
 import { bankSandbox } from './bank.ts';
 
 /**

@@ -11,11 +11,12 @@ import {
 } from '@mp/platform/testing';
 import { settlementSandbox } from '../sandbox/index.ts';
 import type { Config } from '../src/config.ts';
+import type { SettlementContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import type { SellerBusiness } from '../src/domain/seller-business.ts';
 import { settlementService } from '../src/service.ts';
 
-export type Svc = TestService<Database, Config>;
+export type Svc = TestService<Database, Config, SettlementContext>;
 
 /** What the seller service (`GET /internal/sellers/{id}`) answers for a seller id; unknown ids get 404. */
 export const sellerBusinesses = new Map<string, SellerBusiness>();

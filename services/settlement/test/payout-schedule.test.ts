@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduledBatches } from '../src/domain/payout-schedule.ts';
 import { drainPayouts, startBatch } from '../src/domain/payouts.ts';
 import { endedPeriod } from '../src/domain/periods.ts';
-import { partsOf } from '../src/parts.ts';
 import { BANK, internal, type Svc, sell, seller, start } from './fixtures.ts';
 
 let svc: Svc;
@@ -17,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-const payouts = () => partsOf(svc.deps).payouts;
+const payouts = () => svc.ctx.payouts;
 const schedule = (value: unknown, version: number) =>
   internal(svc, 'PUT', '/internal/configs/settlement.schedule', { value, version });
 
@@ -48,7 +47,7 @@ describe('the scheduled payout batch (정기 지급)', () => {
     expect(ran.body).toMatchObject({ status: 'RAN', created: 2 });
     // Statements not issued yet: nothing to pay.
     expect(await scheduledBatches(payouts())).toBe(0);
-    await partsOf(svc.deps).issuer.issuePending();
+    await svc.ctx.issuer.issuePending();
 
     const settled = await svc.deps.db
       .selectFrom('settlements')
@@ -85,7 +84,7 @@ describe('the scheduled payout batch (정기 지급)', () => {
     expect((await schedule({ cycle: 'DAILY', enabled: true, payouts: false }, 2)).status).toBe(200);
     const c = await sellerSoldYesterday(30_000, 3);
     await internal(svc, 'POST', '/internal/jobs/settlement-run');
-    await partsOf(svc.deps).issuer.issuePending();
+    await svc.ctx.issuer.issuePending();
     expect(await scheduledBatches(payouts())).toBe(0);
     expect(await schedule({ cycle: 'DAILY', enabled: true }, 3)).toMatchObject({ status: 200 });
     expect(await scheduledBatches(payouts())).toBe(1);

@@ -4,7 +4,6 @@ import { ConfigError, parseConfig, sql } from '@mp/platform';
 import { orderCreated, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPayouts } from '../src/domain/payouts.ts';
-import { partsOf } from '../src/parts.ts';
 import { service } from '../src/service.ts';
 import { BANK, internal, type Svc, sell, seller, sellerBusinesses, start } from './fixtures.ts';
 
@@ -23,7 +22,7 @@ afterAll(() => svc.close());
 const as = (id: string, role: 'seller' | 'admin' | 'buyer') => tokenFor(id, role);
 const api = async (method: string, path: string, token: string, body?: unknown) =>
   svc.call(method, path, { ...(body === undefined ? {} : { body }), token });
-const drain = () => drainPayouts(partsOf(svc.deps).payouts);
+const drain = () => drainPayouts(svc.ctx.payouts);
 
 let accountNo = 100_200_300_000;
 /** Opens an account in the bank sandbox. */
@@ -66,7 +65,7 @@ async function settleMonth(month: string) {
     .slice(0, 10);
   const res = await internal(svc, 'POST', '/internal/settlements/run', { from: `${month}-01`, to: last });
   expect(res.status).toBe(200);
-  await partsOf(svc.deps).issuer.issuePending();
+  await svc.ctx.issuer.issuePending();
   return { from: `${month}-01`, to: last };
 }
 
@@ -111,7 +110,7 @@ describe('a seller’s payout account (정산 계좌)', () => {
       .where('seller_id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.account_sealed).not.toContain(accountNumber);
-    expect(partsOf(svc.deps).payouts.unseal(row.account_sealed)).toBe(accountNumber);
+    expect(svc.ctx.payouts.unseal(row.account_sealed)).toBe(accountNumber);
     expect((await api('GET', '/api/v1/settlements/bank-account', token)).body.accountNumber).toBe(
       ok.body.accountNumber,
     );
@@ -250,18 +249,16 @@ describe('a payout batch (지급 배치)', () => {
   it('after a crash between claiming a payout and sending it, asks the bank first and sends it once, with the same id', async () => {
     const id = await sellerWithSettlement('2024-05', 4_000);
     const period = await settleMonth('2024-05');
-    await partsOf(svc.deps)
-      .payouts.db.transaction()
-      .execute(async (trx) => {
-        // As a batch would leave it, then as a claim would before the process died: PROCESSING, never sent.
-        const b = await api('POST', '/api/v1/settlements/payout-batches', admin, period);
-        expect(b.status).toBe(200);
-        await trx
-          .updateTable('payouts')
-          .set({ status: 'PROCESSING', sent_at: new Date(), updated_at: new Date(Date.now() - 60_000) })
-          .where('seller_id', '=', id)
-          .execute();
-      });
+    await svc.ctx.payouts.db.transaction().execute(async (trx) => {
+      // As a batch would leave it, then as a claim would before the process died: PROCESSING, never sent.
+      const b = await api('POST', '/api/v1/settlements/payout-batches', admin, period);
+      expect(b.status).toBe(200);
+      await trx
+        .updateTable('payouts')
+        .set({ status: 'PROCESSING', sent_at: new Date(), updated_at: new Date(Date.now() - 60_000) })
+        .where('seller_id', '=', id)
+        .execute();
+    });
     await drain();
     const p = await svc.deps.db
       .selectFrom('payouts')

@@ -262,8 +262,7 @@ describe('GET /api/v1/settlements/{id}/statement (정산서)', () => {
       ).body.settlements;
       // Point the service at a port nobody listens on.
       const { createDocuments } = await import('@mp/documents');
-      const { partsOf } = await import('../src/parts.ts');
-      const parts = partsOf(broken.deps);
+      const parts = broken.ctx;
       const dead = createDocuments({ ...broken.deps.config, S3_ENDPOINT: 'http://127.0.0.1:9' });
       Object.assign(parts.storage, dead);
       const res = await broken.call('GET', `/api/v1/settlements/${st.id}/statement`, { token: admin });
@@ -395,8 +394,7 @@ describe('the statement issuer', () => {
     });
     const ids: string[] = run.body.settlements.map((x: { id: string }) => x.id);
     expect(ids).toHaveLength(3);
-    const { partsOf } = await import('../src/parts.ts');
-    const { issuer } = partsOf(svc.deps);
+    const { issuer } = svc.ctx;
     await Promise.all([
       issuer.issuePending(),
       issuer.issuePending(),

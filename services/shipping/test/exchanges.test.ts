@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollTracking } from '../src/domain/tracking.ts';
-import {
-  advance,
-  deliver,
-  eventsFor,
-  newTrackingNumber,
-  paidOrder,
-  type ShippingService,
-  startShipping,
-} from './helpers.ts';
+import { advance, deliver, eventsFor, newTrackingNumber, paidOrder, shippingForFile } from './helpers.ts';
 
-let svc: ShippingService;
-beforeAll(async () => {
-  svc = await startShipping();
-});
-afterAll(() => svc.close());
+const svc = shippingForFile();
 
 /** An exchange of the first seller's shoe (270 → 280), as order publishes it. */
 async function exchangeRequested() {

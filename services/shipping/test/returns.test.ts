@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookPickups } from '../src/domain/returns.ts';
 import { pollTracking } from '../src/domain/tracking.ts';
-import {
-  advance,
-  deliver,
-  eventsFor,
-  newTrackingNumber,
-  paidOrder,
-  type ShippingService,
-  startShipping,
-} from './helpers.ts';
+import { advance, deliver, eventsFor, newTrackingNumber, paidOrder, shippingForFile } from './helpers.ts';
 
-let svc: ShippingService;
-beforeAll(async () => {
-  svc = await startShipping();
-});
-afterAll(() => svc.close());
+const svc = shippingForFile();
 
 /** A paid order and a return of seller 0's second line requested; the delivery's address zip given. */
 async function returnRequested(zipCode = '06236') {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deliver,
   eventsFor,
@@ -11,16 +11,11 @@ import {
   orderCreated,
   paidOrder,
   paymentCompleted,
-  type ShippingService,
-  startShipping,
+  shippingForFile,
   twoSellerOrder,
 } from './helpers.ts';
 
-let svc: ShippingService;
-beforeAll(async () => {
-  svc = await startShipping();
-});
-afterAll(() => svc.close());
+const svc = shippingForFile();
 
 const dispatch = (id: string, token: string, body: unknown) =>
   svc.call('POST', `/api/v1/shipments/${id}/dispatch`, { token, body });

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollTracking } from '../src/domain/tracking.ts';
 import {
   advance,
   eventsFor,
   newTrackingNumber,
   paidOrder,
-  type ShippingService,
+  shippingForFile,
   startShipping,
 } from './helpers.ts';
 
-let svc: ShippingService;
-beforeAll(async () => {
-  svc = await startShipping();
-});
-afterAll(() => svc.close());
+const svc = shippingForFile();
 
 async function dispatched(carrier = 'CJ') {
   const { o, shipments } = await paidOrder(svc);

@@ -234,4 +234,6 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
   return testService;
 }
 
+export * from './measure.ts';
 export * from './order-events.ts';
+export * from './stand-in.ts';

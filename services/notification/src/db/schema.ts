@@ -1,5 +1,4 @@
 import type { ConfigsTables, Generated, PlatformTables } from '@mp/platform';
-import type { Alimtalk } from '../kakao/templates.ts';
 
 export interface DeliveryAttemptsTable {
   event_id: string;
@@ -25,6 +24,21 @@ export interface DevicesTable {
 
 export type Channel = 'PUSH' | 'SMS' | 'ALIMTALK';
 export type DeliveryStatus = 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED';
+
+/** A 알림톡 button (웹 링크): the name is part of the approved template, the links are the message's. */
+export interface KakaoButton {
+  name: string;
+  type: 'WL';
+  url_mobile: string;
+  url_pc?: string;
+}
+
+/** A 알림톡 as the dispatcher sends it: the code, the filled-in text and the button (when the template has one). */
+export interface Alimtalk {
+  templateCode: string;
+  message: string;
+  button?: KakaoButton[];
+}
 
 /** What a push or a text says (rendered when the event was handled). */
 export interface Content {

@@ -1,3 +1,5 @@
+import type { KakaoButton } from '../db/schema.ts';
+
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
@@ -14,14 +16,6 @@ export class KakaoError extends Error {
     this.kind = kind;
     this.code = code;
   }
-}
-
-/** A 알림톡 button (웹 링크): the name is part of the approved template, the links are the message's. */
-export interface KakaoButton {
-  name: string;
-  type: 'WL';
-  url_mobile: string;
-  url_pc?: string;
 }
 
 /** The body of `POST /v2/send/kakao` for a 알림톡 (`message_type: 'AT'`). */

@@ -1,4 +1,4 @@
-import type { KakaoButton } from './bizmessage.ts';
+import type { Alimtalk } from '../db/schema.ts';
 
 /**
  * A 알림톡 template as it was registered with the Kakao channel and approved (검수): its code, its
@@ -64,13 +64,6 @@ export function matchesTemplate(t: AlimtalkTemplate, message: string): boolean {
   const parts = t.text.split(placeholder).filter((_p, i) => i % 2 === 0);
   const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${escaped.join('[\\s\\S]{1,500}')}$`).test(message);
-}
-
-/** What the dispatcher sends: the code, the filled-in text and the button (when the template has one). */
-export interface Alimtalk {
-  templateCode: string;
-  message: string;
-  button?: KakaoButton[];
 }
 
 export function alimtalkOf(

@@ -1,5 +1,23 @@
 import type { Generated, PlatformTables } from '@mp/platform';
-import type { OrderStatus, ShipmentState } from '../domain/status.ts';
+
+/** An order's statuses (the moves between them: domain/status.ts). */
+export const orderStatuses = [
+  'PENDING_PAYMENT', // 결제대기
+  'PAID', // 결제완료
+  'PREPARING', // 배송준비중
+  'SHIPPING', // 배송중
+  'DELIVERED', // 배송완료
+  'COMPLETED', // 구매확정
+  'CANCELLED', // 주문취소
+  'PAYMENT_FAILED', // 결제실패
+  'REFUND_REQUESTED', // 환불요청
+  'PARTIALLY_REFUNDED', // 부분환불
+  'REFUNDED', // 환불완료
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/** A shipment's states, as the shipping service reports them. */
+export type ShipmentState = 'REQUESTED' | 'DISPATCHED' | 'IN_TRANSIT' | 'DELIVERED' | 'FAILED' | 'CANCELLED';
 
 export interface Address {
   recipient: string;

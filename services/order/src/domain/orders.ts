@@ -1,8 +1,8 @@
 import type { EventData } from '@mp/contracts';
 import { notFound, type Principal, publishOptions, type Transaction } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
+import type { Database, OrderStatus } from '../db/schema.ts';
 import type { Db, Order, OrderContext, OrderItem } from './context.ts';
-import { canMove, type OrderStatus } from './status.ts';
+import { canMove } from './status.ts';
 
 export const lockOrder = (trx: Transaction<Database>, id: string) =>
   trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

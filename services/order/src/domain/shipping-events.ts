@@ -1,8 +1,8 @@
 import { PermanentEventError, type Transaction } from '@mp/platform';
-import type { Database } from '../db/schema.ts';
+import type { Database, ShipmentState } from '../db/schema.ts';
 import type { Order } from './context.ts';
 import { type HistoryEntry, lockOrder, note, transition } from './orders.ts';
-import { type ShipmentState, shipmentAhead, stepsAlongTrack, trackTarget } from './status.ts';
+import { shipmentAhead, stepsAlongTrack, trackTarget } from './status.ts';
 
 type ShipmentEvent = { shipmentId: string; orderId: string; sellerId?: string | undefined };
 

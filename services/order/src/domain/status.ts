@@ -1,23 +1,10 @@
+import type { OrderStatus, ShipmentState } from '../db/schema.ts';
+
 /**
  * The order status machine of the contract: 결제대기 → 결제완료 → 배송준비중 → 배송중 → 배송완료 → 구매확정,
  * and 주문취소 / 결제실패 / 환불요청 / 부분환불 / 환불완료. A move not listed here is refused (routes
  * answer 409; a late or repeated event changes nothing), so an order never goes backwards.
  */
-export const orderStatuses = [
-  'PENDING_PAYMENT', // 결제대기
-  'PAID', // 결제완료
-  'PREPARING', // 배송준비중
-  'SHIPPING', // 배송중
-  'DELIVERED', // 배송완료
-  'COMPLETED', // 구매확정
-  'CANCELLED', // 주문취소
-  'PAYMENT_FAILED', // 결제실패
-  'REFUND_REQUESTED', // 환불요청
-  'PARTIALLY_REFUNDED', // 부분환불
-  'REFUNDED', // 환불완료
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-
 const moves: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING_PAYMENT: ['PAID', 'PAYMENT_FAILED', 'CANCELLED'],
   PAID: ['PREPARING', 'CANCELLED'],
@@ -43,7 +30,6 @@ export const received: readonly OrderStatus[] = ['DELIVERED', 'PARTIALLY_REFUNDE
 /** The delivery track: how far the shipments have got decides how far the order goes along it. */
 const track: readonly OrderStatus[] = ['PAID', 'PREPARING', 'SHIPPING', 'DELIVERED'];
 
-export type ShipmentState = 'REQUESTED' | 'DISPATCHED' | 'IN_TRANSIT' | 'DELIVERED' | 'FAILED' | 'CANCELLED';
 const shipmentRank: Record<ShipmentState, number> = {
   REQUESTED: 1,
   DISPATCHED: 2,

@@ -1,6 +1,6 @@
 import { shippingAddress } from '@mp/contracts';
 import { isId, notFound, z } from '@mp/platform';
-import { orderStatuses } from '../domain/status.ts';
+import { orderStatuses } from '../db/schema.ts';
 
 export const address = shippingAddress;
 export const status = z.enum(orderStatuses);

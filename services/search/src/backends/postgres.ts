@@ -76,7 +76,7 @@ const orders: Record<Exclude<SearchSort, 'relevance'>, { key: string; dir: 'asc'
   latest: { key: 'created_at', dir: 'desc', cast: 'timestamptz' },
 };
 
-/** The PostgreSQL backend: the local default, and fast at 100,000 products (see bench/search.ts). */
+/** The PostgreSQL backend: the local default, and fast at 100,000 products (services/search/bench/search.bench.ts). */
 export function postgresIndex(db: Kysely<Database>): SearchIndex {
   return {
     name: 'postgres',

@@ -9,10 +9,9 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { SettlementContext } from '../context.ts';
 import type { BankAccountsTable } from '../db/schema.ts';
 import { accountOf, registerAccount } from '../domain/bank-accounts.ts';
-import { partsOf } from '../parts.ts';
 
 const accountView = z
   .object({
@@ -69,10 +68,10 @@ const get = createRoute({
   responses: { 200: jsonResponse(accountView, 'The account'), ...problems(400, 401, 403, 404) },
 });
 
-export function bankAccountRoutes(app: App, deps: Deps) {
+export function bankAccountRoutes(app: App, deps: SettlementContext) {
   app.openapi(put, async (c) => {
     const who = principalOf(c);
-    const a = await registerAccount(partsOf(deps).payouts, who.userId, c.req.valid('json'));
+    const a = await registerAccount(deps.payouts, who.userId, c.req.valid('json'));
     return c.json(toAccountView(a), 200);
   });
   app.openapi(get, async (c) => {

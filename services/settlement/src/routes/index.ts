@@ -1,5 +1,5 @@
 import type { App } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { SettlementContext } from '../context.ts';
 import { bankAccountRoutes } from './bank-account.ts';
 import { detailRoutes } from './details.ts';
 import { payoutRoutes } from './payout.ts';
@@ -9,7 +9,7 @@ import { statementRoutes } from './statement.ts';
 import { taxInvoiceRoutes } from './tax-invoices.ts';
 
 /** The public routes of the settlement service. */
-export function routes(app: App, deps: Deps): void {
+export function routes(app: App, deps: SettlementContext): void {
   // Before settlementRoutes: these paths are no settlement id.
   bankAccountRoutes(app, deps);
   payoutBatchRoutes(app, deps);

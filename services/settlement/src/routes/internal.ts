@@ -12,10 +12,9 @@ import {
   validationFailed,
   z,
 } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { SettlementContext } from '../context.ts';
 import { endedPeriod, lastClosedPeriod } from '../domain/periods.ts';
 import { runSettlements } from '../domain/run.ts';
-import { partsOf } from '../parts.ts';
 import { settlementView, toView } from './views.ts';
 
 const runResult = z.object({
@@ -65,7 +64,7 @@ const summary = createRoute({
   },
 });
 
-export function internalRoutes(app: App, deps: Deps) {
+export function internalRoutes(app: App, deps: SettlementContext) {
   const { db } = deps;
 
   app.openapi(run, async (c) => {
@@ -77,7 +76,7 @@ export function internalRoutes(app: App, deps: Deps) {
       ...(body.requestedBy ? { requestedBy: body.requestedBy } : {}),
       ...(body.sellerId ? { sellerId: body.sellerId } : {}),
     });
-    if (result.created.length) partsOf(deps).wakeIssuer();
+    if (result.created.length) deps.wakeIssuer();
     const rows = result.settlementIds.length
       ? await db
           .selectFrom('settlements')
@@ -105,7 +104,7 @@ export function internalRoutes(app: App, deps: Deps) {
       { period: `${p.from}..${p.to}`, created: result.created.length },
       'scheduled settlement run',
     );
-    if (result.created.length) partsOf(deps).wakeIssuer();
+    if (result.created.length) deps.wakeIssuer();
     return c.json(
       { status: 'RAN' as const, period: `${p.from}..${p.to}`, created: result.created.length },
       200,

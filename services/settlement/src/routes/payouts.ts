@@ -12,12 +12,11 @@ import {
   validationFailed,
   z,
 } from '@mp/platform';
-import type { Deps } from '../config.ts';
+import type { SettlementContext } from '../context.ts';
 import type { HoldsTable, PayoutsTable } from '../db/schema.ts';
 import { placeHold, releaseHold } from '../domain/holds.ts';
 import { retryPayout, startBatch } from '../domain/payouts.ts';
 import { endedPeriod } from '../domain/periods.ts';
-import { partsOf } from '../parts.ts';
 
 const uuidParam = (name: string) => z.object({ id: z.uuid().openapi({ param: { name, in: 'path' } }) });
 
@@ -187,9 +186,9 @@ const listHolds = createRoute({
   },
 });
 
-export function payoutRoutes(app: App, deps: Deps) {
+export function payoutRoutes(app: App, deps: SettlementContext) {
   const { db } = deps;
-  const ctx = () => partsOf(deps).payouts;
+  const ctx = () => deps.payouts;
 
   async function batchOf(id: string) {
     const b = await db.selectFrom('payout_batches').selectAll().where('id', '=', id).executeTakeFirst();

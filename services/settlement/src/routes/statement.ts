@@ -1,6 +1,5 @@
 import { type App, createRoute, principalOf, problems, requireRole, unavailable, z } from '@mp/platform';
-import type { Deps } from '../config.ts';
-import { partsOf } from '../parts.ts';
+import type { SettlementContext } from '../context.ts';
 import { visibleSettlement } from './access.ts';
 import { idParam } from './views.ts';
 
@@ -20,12 +19,12 @@ const statement = createRoute({
   },
 });
 
-export function statementRoutes(app: App, deps: Deps) {
+export function statementRoutes(app: App, deps: SettlementContext) {
   app.openapi(statement, async (c) => {
     const who = principalOf(c);
     const id = c.req.valid('param').id;
     let s = await visibleSettlement(deps.db, id, who);
-    const { issuer, storage } = partsOf(deps);
+    const { issuer, storage } = deps;
     const storageDown = (err: unknown) => {
       deps.log.error({ err, settlementId: id }, 'statement storage failed');
       return unavailable('STATEMENT_UNAVAILABLE', 'The statement cannot be fetched right now; try again');

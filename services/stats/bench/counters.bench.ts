@@ -1,6 +1,6 @@
 /**
  * Stats (통계) in-process against real PostgreSQL:
- *   MP_STACK=5 bash -c 'source scripts/lib/infra.sh && node bench/stats.bench.ts [orders] [seconds]'
+ *   MP_STACK=5 bash -c 'source scripts/lib/infra.sh && node services/stats/bench/counters.bench.ts [orders] [seconds]'
  * Measures counting order and payment events (16 at once, one seller's counters contended), then
  * serves GET /api/v1/stats/sales for a year by day, week and month to autocannon over HTTP.
  */
@@ -8,23 +8,17 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { ensureTestDatabase, measure, pool, startTestService, tokenFor } from '@mp/platform/testing';
 import autocannon from 'autocannon';
-import { service } from '../services/stats/src/service.ts';
-import { ensureTestDatabase, measure, pool } from './lib.ts';
+import { service } from '../src/service.ts';
 
 const orders = Number(process.argv[2] ?? 5000);
 const seconds = Number(process.argv[3] ?? 8);
 ensureTestDatabase();
 const svc = await startTestService(service, { env: { DB_POOL_MAX: '10' } });
-const post = (topic: string, data: unknown) => {
-  const event = buildEvent('order', 'bench', topic as never, data as never);
-  return svc.app.request(`/events/${topic}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
-    body: JSON.stringify({ id: event.eventId, data: event }),
-  });
-};
+/** An order or payment event, delivered as the sidecar would. */
+const post = (topic: string, data: unknown) =>
+  svc.deliver(buildEvent('order', 'bench', topic as never, data as never));
 const sellers = Array.from({ length: 20 }, () => randomUUID());
 const jobs = Array.from({ length: orders }, (_, k) => {
   const day = new Date(Date.UTC(2023, 0, 1) + (k % 365) * 86_400_000).toISOString();

@@ -1,17 +1,16 @@
 /**
  * Coupon grants in-process against real PostgreSQL (user's `GET /internal/users/{id}` and its paging answered by
  * an in-memory double, so these are the coupon service's own costs):
- *   MP_STACK=N bash -c 'source scripts/lib/infra.sh && node bench/coupon-grants.bench.ts [buyers]'
+ *   MP_STACK=N bash -c 'source scripts/lib/infra.sh && node services/coupon/bench/grants.bench.ts [buyers]'
  * Measures a grant to every active buyer (전체 발급: batches of 100, each one transaction with its
  * coupon.issued outbox rows) and grants of 1,000 listed users. Prints figures; asserts only that
  * every buyer got the coupon once.
  */
 import { randomUUID } from 'node:crypto';
-import { startTestService, tokenFor } from '@mp/platform/testing';
-import { runGrantJobs } from '../services/coupon/src/domain/grant-jobs.ts';
-import { service } from '../services/coupon/src/service.ts';
-import { newCoupon, userDirectory } from '../services/coupon/test/helpers.ts';
-import { ensureTestDatabase, measure } from './lib.ts';
+import { ensureTestDatabase, measure, startTestService, tokenFor } from '@mp/platform/testing';
+import { runGrantJobs } from '../src/domain/grant-jobs.ts';
+import { service } from '../src/service.ts';
+import { newCoupon, userDirectory } from '../test/helpers.ts';
 
 const buyers = Number(process.argv[2] ?? 20_000);
 ensureTestDatabase();

@@ -3,7 +3,7 @@
  * Korean product names through the service's own document code, then prints p50/p95 latency of
  * queries of every kind, measured in the index and through the route (app.request, no network).
  *
- *   MP_STACK=2 scripts/lib/infra.sh start_postgres;  node bench/search.ts [--products 100000] [--runs 30]
+ *   MP_STACK=2 scripts/lib/infra.sh start_postgres;  node services/search/bench/search.bench.ts [--products 100000] [--runs 30]
  *
  * Figures are recorded in docs/benchmarks.md. Nothing here asserts on time.
  */
@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildService, createDb, createLogger, newId, sql } from '@mp/platform';
 import { withoutSidecar } from '@mp/platform/testing';
-import type { ProductDoc, SearchQuery } from '../services/search/src/backends/port.ts';
-import { documentRow } from '../services/search/src/backends/postgres.ts';
-import { autocomplete } from '../services/search/src/domain/suggestions.ts';
-import { suffixKeys } from '../services/search/src/domain/text.ts';
-import { service } from '../services/search/src/service.ts';
+import type { ProductDoc, SearchQuery } from '../src/backends/port.ts';
+import { documentRow } from '../src/backends/postgres.ts';
+import { autocomplete } from '../src/domain/suggestions.ts';
+import { suffixKeys } from '../src/domain/text.ts';
+import { service } from '../src/service.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,7 @@
-/** Helpers shared by the benchmarks: timing, percentiles, bounded concurrency. */
+/**
+ * What the benchmarks share (bench/ and each service's bench/): timing, percentiles, bounded
+ * concurrency, the test database.
+ */
 import { cpuUsage } from 'node:process';
 
 export const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

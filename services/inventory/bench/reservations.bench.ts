@@ -1,15 +1,14 @@
 /**
  * Inventory (재고) reservations in-process against real PostgreSQL:
- *   MP_STACK=2 bash -c 'source scripts/lib/infra.sh && node bench/inventory.bench.ts [orders] [concurrency]'
+ *   MP_STACK=2 bash -c 'source scripts/lib/infra.sh && node services/inventory/bench/reservations.bench.ts [orders] [concurrency]'
  * Measures stock reservation (POST /internal/reservations, all or nothing) when every order wants the same
  * SKU (one contended row: a flash sale) and when orders spread over 1,000 SKUs, then the releases.
  * The script checks that stock never went below zero and that no unit was sold twice.
  */
 import { randomUUID } from 'node:crypto';
 import { buildEvent, newId } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { service } from '../services/inventory/src/service.ts';
-import { ensureTestDatabase, measure, pool } from './lib.ts';
+import { ensureTestDatabase, measure, pool, startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
+import { service } from '../src/service.ts';
 
 const orders = Number(process.argv[2] ?? 4000);
 const concurrency = Number(process.argv[3] ?? 16);

@@ -1,38 +1,23 @@
 /**
  * Settlement (정산) in-process against real PostgreSQL and the local S3 emulator:
- *   MP_STACK=5 bash -c 'source scripts/lib/infra.sh && node bench/settlement.bench.ts [sellers] [ordersPerSeller]'
+ *   MP_STACK=5 bash -c 'source scripts/lib/infra.sh && node services/settlement/bench/settlement.bench.ts [sellers] [ordersPerSeller]'
  * Measures collecting order events (order.created, payment.completed, order.completed through the
  * kit's idempotent handlers), one run settling every seller, eight runs of one period at once, and
  * issuing the statements (PDF + S3 upload). Prints figures; asserts only that nothing was settled twice.
  */
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { partsOf } from '../services/settlement/src/parts.ts';
-import { service } from '../services/settlement/src/service.ts';
-import { ensureTestDatabase, measure, pool } from './lib.ts';
+import { ensureTestDatabase, measure, pool, TEST_APP_TOKEN } from '@mp/platform/testing';
+import { start } from '../test/fixtures.ts';
 
 const sellers = Number(process.argv[2] ?? 200);
 const perSeller = Number(process.argv[3] ?? 25);
 ensureTestDatabase();
-const svc = await startTestService(service, {
-  env: {
-    S3_ENDPOINT: process.env.MP_AWS_ENDPOINT ?? 'http://127.0.0.1:4566',
-    S3_BUCKET: `bench-settlement-${randomUUID().slice(0, 8)}`,
-    S3_CREATE_BUCKET: 'true',
-    S3_ACCESS_KEY_ID: 'bench',
-    S3_SECRET_ACCESS_KEY: 'bench',
-    DB_POOL_MAX: '10',
-  },
-});
-const post = (topic: string, data: unknown) => {
-  const event = buildEvent('order', 'bench', topic as never, data as never);
-  return svc.app.request(`/events/${topic}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'dapr-api-token': TEST_APP_TOKEN },
-    body: JSON.stringify({ id: event.eventId, data: event }),
-  });
-};
+// The service as its tests start it: the bank sandbox and the seller service's answers in-process.
+const svc = await start({ S3_BUCKET: `bench-settlement-${randomUUID().slice(0, 8)}`, DB_POOL_MAX: '10' });
+/** An order or payment event, delivered as the sidecar would. */
+const post = (topic: string, data: unknown) =>
+  svc.deliver(buildEvent('order', 'bench', topic as never, data as never));
 const sellerIds = Array.from({ length: sellers }, () => randomUUID());
 const events: (() => Promise<unknown>)[] = [];
 for (const sellerId of sellerIds)
@@ -110,7 +95,7 @@ await measure('run again: the same period, eight at once (nothing to do)', async
     8,
   ),
 }));
-const { issuer } = partsOf(svc.deps);
+const { issuer } = svc.ctx;
 await measure('statements: PDF rendered and stored in S3', async () => ({
   n: await issuer.issuePending(),
   unit: 'statements',

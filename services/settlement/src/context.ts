@@ -15,6 +15,7 @@ export const SANDBOX_BANK_CLIENT = {
 /** Local profiles' key for sealing account numbers when BANK_ACCOUNT_KEY is unset (no secret either). */
 const LOCAL_ACCOUNT_KEY = Buffer.alloc(32, 'marketplace-local-bank-accounts');
 
+/** The service's own parts beyond the kit's, built once by the kit (`context(deps)`). */
 export interface Parts {
   storage: Documents;
   issuer: Issuer;
@@ -32,37 +33,32 @@ export interface PartsOptions {
   fetch?: Fetch;
 }
 
-const made = new WeakMap<object, Parts>();
+/** What settlement's routes, handlers and workers share: the kit's deps and the service's parts. */
+export type SettlementContext = Deps & Parts;
 
-/** The service's own parts beyond the kit's, made once per service instance (the first call's options hold). */
-export function partsOf(deps: Deps, o: PartsOptions = {}): Parts {
-  let parts = made.get(deps);
-  if (!parts) {
-    const storage = createDocuments(deps.config);
-    const issuer = statementIssuer(deps, storage);
-    const payouts = payoutContext(deps, o);
-    const payoutWorker = wakeableWorker(
-      'payouts',
-      { pollMs: deps.config.PAYOUT_POLL_MS, log: deps.log },
-      () => drainPayouts(payouts),
-    );
-    payouts.wake = () => payoutWorker.wake();
-    const payoutScheduleWorker = wakeableWorker(
-      'payout-schedule',
-      { pollMs: deps.config.PAYOUT_SCHEDULE_POLL_MS, log: deps.log },
-      () => scheduledBatches(payouts),
-    );
-    parts = {
-      storage,
-      issuer,
-      ...issuingWorker(issuer, deps.config.STATEMENT_POLL_MS, deps.log),
-      payouts,
-      payoutWorker,
-      payoutScheduleWorker,
-    };
-    made.set(deps, parts);
-  }
-  return parts;
+/** The service's context, from the kit's deps (the kit calls it once per service instance). */
+export function settlementContext(deps: Deps, o: PartsOptions = {}): SettlementContext {
+  const storage = createDocuments(deps.config);
+  const issuer = statementIssuer(deps, storage);
+  const payouts = payoutContext(deps, o);
+  const payoutWorker = wakeableWorker('payouts', { pollMs: deps.config.PAYOUT_POLL_MS, log: deps.log }, () =>
+    drainPayouts(payouts),
+  );
+  payouts.wake = () => payoutWorker.wake();
+  const payoutScheduleWorker = wakeableWorker(
+    'payout-schedule',
+    { pollMs: deps.config.PAYOUT_SCHEDULE_POLL_MS, log: deps.log },
+    () => scheduledBatches(payouts),
+  );
+  return {
+    ...deps,
+    storage,
+    issuer,
+    ...issuingWorker(issuer, deps.config.STATEMENT_POLL_MS, deps.log),
+    payouts,
+    payoutWorker,
+    payoutScheduleWorker,
+  };
 }
 
 /** The bank: the configured open-banking API, or locally the sandbox in this service. */
