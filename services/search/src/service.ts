@@ -1,10 +1,4 @@
-import {
-  baseConfigSchema,
-  intervalWorker,
-  type ServiceConfig,
-  type ServiceDefinition,
-  z,
-} from '@mp/platform';
+import { intervalWorker, type ServiceDefinition } from '@mp/platform';
 import { config } from './config.ts';
 import { type SearchContext, searchContext } from './context.ts';
 import { migrations } from './db/migrations.ts';
