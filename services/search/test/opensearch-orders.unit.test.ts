@@ -12,6 +12,7 @@ import {
   orderStatusUpdate,
   ordersIndexDefinition,
 } from '../src/backends/orders-opensearch-requests.ts';
+import { runAsJavaScript } from './painless.ts';
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
 
@@ -63,25 +64,10 @@ const refund = (refundId: string, amount: number, s: number): EventData<'order.r
 const status = (st: string, s: number) =>
   orderStatusUpdate('orders', { orderId: 'o-1', userId: 'u-1', status: st, at: at(s) });
 
-/** A painless `ArrayList` for the script run as JavaScript. */
-class ArrayList<T> extends Array<T> {
-  add(x: T) {
-    this.push(x);
-    return true;
-  }
-}
-
-/**
- * Runs ORDER_SCRIPT as OpenSearch would for a scripted upsert, on a stored document (or none):
- * the script is written in painless that reads as JavaScript once `def` is `let`.
- */
+/** Runs ORDER_SCRIPT as OpenSearch would for a scripted upsert, on a stored document (or none). */
 function apply(stored: Record<string, unknown> | undefined, u: OrderUpdate) {
-  const source = JSON.parse(JSON.stringify(stored ?? u.body.upsert));
-  if (Array.isArray(source.refundIds)) source.refundIds = ArrayList.from(source.refundIds);
-  const ctx: { _source: Record<string, unknown>; op: string } = { _source: source, op: 'index' };
-  const params = JSON.parse(JSON.stringify(u.body.script.params));
-  new Function('ctx', 'params', 'ArrayList', ORDER_SCRIPT.replace(/\bdef\b/g, 'let'))(ctx, params, ArrayList);
-  return ctx.op === 'none' ? stored : JSON.parse(JSON.stringify(ctx._source));
+  const { op, source } = runAsJavaScript(ORDER_SCRIPT, stored ?? u.body.upsert, u.body.script.params);
+  return op === 'none' ? stored : source;
 }
 const run = (...updates: OrderUpdate[]) =>
   updates.reduce<Record<string, unknown> | undefined>((doc, u) => apply(doc, u), undefined);
