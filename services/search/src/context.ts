@@ -1,6 +1,6 @@
 import type { ServiceDeps } from '@mp/platform';
-import { Client } from '@opensearch-project/opensearch';
-import { type OpenSearchLike, openSearchIndex } from './backends/opensearch.ts';
+import { openSearchIndex } from './backends/opensearch.ts';
+import { openSearchClient } from './backends/opensearch-client.ts';
 import { openSearchOrders } from './backends/orders-opensearch.ts';
 import { postgresOrders } from './backends/orders-postgres.ts';
 import type { OrdersIndex, SearchIndex } from './backends/port.ts';
@@ -25,7 +25,7 @@ export function searchContext(deps: SearchDeps): SearchContext {
   const c = deps.config;
   const client =
     c.SEARCH_BACKEND === 'opensearch'
-      ? (new Client({ node: c.OPENSEARCH_URL! }) as unknown as OpenSearchLike)
+      ? openSearchClient({ ...c, OPENSEARCH_URL: c.OPENSEARCH_URL! })
       : undefined;
   return {
     ...deps,
