@@ -16995,7 +16995,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
+            /** @description A dependency is unavailable: SEARCH_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17003,7 +17003,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
+                        code?: "SEARCH_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };
@@ -17164,7 +17164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Busy or a dependency is unavailable: SERVICE_BUSY, SESSIONS_UNVERIFIABLE */
+            /** @description A dependency is unavailable: SEARCH_UNAVAILABLE, SERVICE_BUSY, SESSIONS_UNVERIFIABLE, THROTTLE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17172,7 +17172,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE";
+                        code?: "SEARCH_UNAVAILABLE" | "SERVICE_BUSY" | "SESSIONS_UNVERIFIABLE" | "THROTTLE_UNAVAILABLE";
                     };
                 };
             };

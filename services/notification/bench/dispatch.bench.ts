@@ -17,7 +17,7 @@ const events = Number(process.argv[2] ?? 500);
 const withOverrides = process.argv[3] === 'overrides';
 ensureTestDatabase();
 // The service as its tests start it (the FCM sandbox through the app itself, SNS on moto, user's
-// contract 2 answered from svc.accounts), with a pool the size of a deployed replica's.
+// `GET /internal/users/{id}` answered from svc.accounts), with a pool the size of a deployed replica's.
 const svc = await startNotification({ DB_POOL_MAX: '10' });
 const users = Array.from({ length: events }, () => randomUUID());
 await svc.deps.db

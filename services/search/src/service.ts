@@ -1,10 +1,4 @@
-import {
-  baseConfigSchema,
-  intervalWorker,
-  type ServiceConfig,
-  type ServiceDefinition,
-  z,
-} from '@mp/platform';
+import { intervalWorker, type ServiceDefinition } from '@mp/platform';
 import { config } from './config.ts';
 import { type SearchContext, searchContext } from './context.ts';
 import { migrations } from './db/migrations.ts';
@@ -15,19 +9,26 @@ import { routes } from './routes/index.ts';
 
 export const service: ServiceDefinition<Database, typeof config, SearchContext> = {
   name: 'search',
-  description: '검색: product search, autocomplete, popular terms',
+  description: '검색: product search, autocomplete, popular terms, order search',
   config,
   migrations,
   context: searchContext,
   routes,
   handlers,
-  readiness: async (ctx) => ({ index: await ctx.index.healthy() }),
+  readiness: async (ctx) => ({ index: await ctx.index.healthy(), orders: await ctx.orders.healthy() }),
   workers: (ctx) => {
     const flush = intervalWorker('search-terms', ctx.config.SEARCH_TERMS_FLUSH_MS, ctx.log, () =>
       ctx.counter.flush(ctx.db),
     );
     return [
-      { name: 'index', start: async () => ctx.index.ensureIndex?.(), stop: async () => {} },
+      {
+        name: 'index',
+        start: async () => {
+          await ctx.index.ensureIndex?.();
+          await ctx.orders.ensureIndex?.();
+        },
+        stop: async () => {},
+      },
       {
         ...flush,
         stop: async () => {

@@ -148,4 +148,22 @@ describe('OpenSearch queries', () => {
     await index.applyDeleted('p-1', 3, undefined as never);
     expect(calls.at(-1)).toEqual(deletion('products', 'p-1', 3));
   });
+
+  it('answers 503 SEARCH_UNAVAILABLE when OpenSearch cannot answer, not a 500', async () => {
+    const down = new Error('connect ECONNREFUSED');
+    const client = {
+      search: async () => {
+        throw down;
+      },
+      ping: async () => {
+        throw down;
+      },
+    } as unknown as OpenSearchLike;
+    const index = openSearchIndex(client, 'products');
+    await expect(index.search({ q: '운동화', sort: 'relevance', limit: 5 })).rejects.toMatchObject({
+      status: 503,
+      code: 'SEARCH_UNAVAILABLE',
+    });
+    expect(await index.healthy()).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import { subscriptionsOf } from '@mp/contracts';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { newId } from '@mp/platform';
+import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
@@ -30,6 +31,29 @@ describe('search service', () => {
         headers: { 'dapr-api-token': TEST_APP_TOKEN },
       });
       expect(res.body, topic).toEqual({ status: 'DROP' });
+    }
+  });
+});
+
+describe('search on an OpenSearch that cannot answer', () => {
+  it('answers 503 SEARCH_UNAVAILABLE for products and orders, not a 500, and is not ready', async () => {
+    const down = await startTestService(service, {
+      env: { SEARCH_BACKEND: 'opensearch', OPENSEARCH_URL: 'http://127.0.0.1:1' },
+    });
+    try {
+      const products = await down.call('GET', '/api/v1/search?q=shoes');
+      expect(products.status).toBe(503);
+      expect(products.body.code).toBe('SEARCH_UNAVAILABLE');
+      const orders = await down.call('GET', '/api/v1/search/orders?q=shoes', {
+        token: await tokenFor(newId(), 'admin'),
+      });
+      expect(orders.status).toBe(503);
+      expect(orders.body.code).toBe('SEARCH_UNAVAILABLE');
+      const ready = await down.call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks).toMatchObject({ index: false, orders: false });
+    } finally {
+      await down.close();
     }
   });
 });

@@ -7,31 +7,34 @@ import type { ProductDoc, SearchQuery, SearchSort, StockStatus } from './port.ts
  * 2–3 character grams of the space-less text so that a query matches inside words and across
  * spacing variants (`운동화` finds `에어운동화`, `에어 운동화` finds `에어운동화`).
  */
-export const indexDefinition = {
-  settings: {
-    index: { max_ngram_diff: 1 },
-    analysis: {
-      char_filter: { no_spaces: { type: 'pattern_replace', pattern: '\\s+', replacement: '' } },
-      tokenizer: {
-        nori_mixed: { type: 'nori_tokenizer', decompound_mode: 'mixed' },
-        grams: { type: 'ngram', min_gram: 2, max_gram: 3, token_chars: ['letter', 'digit'] },
-      },
-      analyzer: {
-        korean: {
-          type: 'custom',
-          tokenizer: 'nori_mixed',
-          filter: ['lowercase', 'nori_readingform', 'nori_part_of_speech'],
-        },
-        compact_grams: {
-          type: 'custom',
-          char_filter: ['no_spaces'],
-          tokenizer: 'grams',
-          filter: ['lowercase'],
-        },
-      },
-      normalizer: { folded: { type: 'custom', filter: ['lowercase'] } },
+export const analysisSettings = {
+  index: { max_ngram_diff: 1 },
+  analysis: {
+    char_filter: { no_spaces: { type: 'pattern_replace', pattern: '\\s+', replacement: '' } },
+    tokenizer: {
+      nori_mixed: { type: 'nori_tokenizer', decompound_mode: 'mixed' },
+      grams: { type: 'ngram', min_gram: 2, max_gram: 3, token_chars: ['letter', 'digit'] },
     },
+    analyzer: {
+      korean: {
+        type: 'custom',
+        tokenizer: 'nori_mixed',
+        filter: ['lowercase', 'nori_readingform', 'nori_part_of_speech'],
+      },
+      compact_grams: {
+        type: 'custom',
+        char_filter: ['no_spaces'],
+        tokenizer: 'grams',
+        filter: ['lowercase'],
+      },
+    },
+    normalizer: { folded: { type: 'custom', filter: ['lowercase'] } },
   },
+} as const;
+
+/** The products index: names and brands analysed both ways, keyword filters, versions. */
+export const indexDefinition = {
+  settings: analysisSettings,
   mappings: {
     dynamic: 'strict',
     properties: {

@@ -1,3 +1,4 @@
+import { type Logger, unavailable } from '@mp/platform';
 import { makeCursor, readCursor } from './cursor.ts';
 import {
   contentUpdate,
@@ -8,23 +9,49 @@ import {
 } from './opensearch-requests.ts';
 import type { SearchHit, SearchIndex, StockStatus } from './port.ts';
 
-/** The part of the OpenSearch client this backend uses (`@opensearch-project/opensearch`'s Client fits). */
+/** The part of the OpenSearch client the backends use (`@opensearch-project/opensearch`'s Client fits). */
 export interface OpenSearchLike {
-  update(params: ReturnType<typeof contentUpdate>): Promise<unknown>;
-  search(params: ReturnType<typeof searchRequest>): Promise<{ body: { hits: { hits: Hit[] } } }>;
+  update(params: { index: string; id: string; retry_on_conflict: number; body: object }): Promise<unknown>;
+  search(params: { index: string; body: object }): Promise<{ body: { hits: { hits: Hit[] } } }>;
   indices: {
     exists(params: { index: string }): Promise<{ body: boolean }>;
-    create(params: { index: string; body: typeof indexDefinition }): Promise<unknown>;
+    create(params: { index: string; body: object }): Promise<unknown>;
   };
   ping(): Promise<unknown>;
 }
 
-interface Hit {
+export interface Hit {
   _id: string;
   _score: number | null;
   _source: Record<string, unknown>;
   sort: (string | number)[];
 }
+
+/**
+ * A read of OpenSearch: when it cannot answer (down, timing out, refusing), the search answers
+ * 503 SEARCH_UNAVAILABLE — the caller did nothing wrong and may retry — not a 500.
+ */
+export async function readOrRefuse<T>(log: Logger | undefined, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    log?.error({ err }, 'OpenSearch could not answer a search');
+    throw unavailable('SEARCH_UNAVAILABLE', 'Search cannot answer right now; try again shortly');
+  }
+}
+
+/** Creates the index with its definition when it is not there yet (at start-up). */
+export async function ensureIndex(client: OpenSearchLike, index: string, body: object) {
+  if ((await client.indices.exists({ index })).body) return;
+  await client.indices.create({ index, body });
+}
+
+/** Whether OpenSearch answers (readiness). */
+export const pingable = (client: OpenSearchLike) =>
+  client.ping().then(
+    () => true,
+    () => false,
+  );
 
 /**
  * The OpenSearch backend (production, with the analysis-nori plugin). It cannot run here; its
@@ -33,25 +60,23 @@ interface Hit {
 export function openSearchIndex(
   client: OpenSearchLike,
   index: string,
+  log?: Logger,
 ): SearchIndex & { ensureIndex(): Promise<void> } {
   return {
     name: 'opensearch',
-    async ensureIndex() {
-      if ((await client.indices.exists({ index })).body) return;
-      await client.indices.create({ index, body: indexDefinition });
-    },
+    ensureIndex: () => ensureIndex(client, index, indexDefinition),
     async applyContent(doc) {
       await client.update(contentUpdate(index, doc));
     },
     async applyStock(s) {
-      await client.update(stockUpdate(index, { ...s, version: s.version ?? 1 }) as never);
+      await client.update(stockUpdate(index, { ...s, version: s.version ?? 1 }));
     },
     async applyDeleted(productId, version) {
-      await client.update(deletion(index, productId, version) as never);
+      await client.update(deletion(index, productId, version));
     },
     async search(q) {
       const after = readCursor(q.cursor, q.sort);
-      const res = await client.search(searchRequest(index, q, after));
+      const res = await readOrRefuse(log, () => client.search(searchRequest(index, q, after)));
       const hits = res.body.hits.hits;
       const page = hits.slice(0, q.limit);
       const items: SearchHit[] = page.map((h) => ({
@@ -75,11 +100,6 @@ export function openSearchIndex(
           hits.length > q.limit && last ? makeCursor(q.sort, last.sort[0]!, String(last.sort[1])) : null,
       };
     },
-    async healthy() {
-      return client.ping().then(
-        () => true,
-        () => false,
-      );
-    },
+    healthy: () => pingable(client),
   };
 }

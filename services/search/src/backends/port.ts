@@ -1,5 +1,7 @@
+import type { EventData } from '@mp/contracts';
 import type { Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
+import type { OrderHit, OrderQuery, OrderStatusNews } from '../domain/orders.ts';
 
 export type StockStatus = 'IN_STOCK' | 'LOW_STOCK' | 'OUT_OF_STOCK';
 
@@ -73,4 +75,19 @@ export interface SearchIndex {
   applyDeleted(productId: string, version: number, trx: Transaction<Database>): Promise<void>;
   search(q: SearchQuery): Promise<{ items: SearchHit[]; nextCursor: string | null }>;
   healthy(): Promise<boolean>;
+}
+
+/**
+ * The orders index (admin and seller order search) behind the same backend choice. Writes follow
+ * order events in any order (domain/orders.ts); `trx` is the event handler's transaction, which
+ * the PostgreSQL index writes in. `seller` narrows a search to that seller's orders and items.
+ */
+export interface OrdersIndex {
+  name: string;
+  applyCreated(d: EventData<'order.created'>, trx: Transaction<Database>): Promise<void>;
+  applyStatus(news: OrderStatusNews, trx: Transaction<Database>): Promise<void>;
+  applyRefund(d: EventData<'order.refund.completed'>, trx: Transaction<Database>): Promise<void>;
+  search(q: OrderQuery, seller?: string): Promise<{ items: OrderHit[]; nextCursor: string | null }>;
+  healthy(): Promise<boolean>;
+  ensureIndex?(): Promise<void>;
 }

@@ -1,66 +1,24 @@
 import type { EventData } from '@mp/contracts';
-import { decodeCursor, type Kysely, keysetPage, sql, type Transaction, timeIdCursor } from '@mp/platform';
-import type { Database, OrderDocItem } from '../db/schema.ts';
-import { normalize, terms } from './text.ts';
-
-type Trx = Transaction<Database>;
+import type { OrderDocItem } from '../db/schema.ts';
+import { normalize } from './text.ts';
 
 /**
- * The orders index (`orders`) follows order.* events. Each event may arrive late or
- * first: the status is set only by news not older than the document's (`status_at`, the event's
- * own instant), and an event before order.created leaves a stub that order.created completes.
- * The kit runs a handler once per event, so the refunded sum adds each refund once.
+ * The orders index (`orders`) follows order.* events, in PostgreSQL or OpenSearch
+ * (backends/port.ts's `OrdersIndex`, chosen with the products' SEARCH_BACKEND). Each event may
+ * arrive late or first: the status is set only by news not older than the document's (its
+ * `statusAt`, the event's own instant), an event before order.created leaves a stub that
+ * order.created completes, and each refund adds to the refunded sum once.
  */
-export async function indexCreated(trx: Trx, d: EventData<'order.created'>) {
-  const items: OrderDocItem[] = d.items.map((i) => ({
-    itemId: i.itemId,
-    productId: i.productId,
-    sku: i.sku,
-    sellerId: i.sellerId,
-    name: i.name ?? null,
-    quantity: i.quantity,
-    price: i.price,
-  }));
-  const textOf = (lines: OrderDocItem[]) =>
-    normalize([...lines.map((i) => i.name ?? ''), d.shippingAddress.recipient].join(' '));
-  const text = textOf(items);
-  const sellerTexts = Object.fromEntries(
-    d.sellerIds.map((s) => [s, textOf(items.filter((i) => i.sellerId === s))]),
-  );
-  await sql`
-    insert into order_documents as o (order_id, user_id, seller_ids, status, status_at, items, recipient,
-      payment_method, total_amount, payable_amount, search_text, seller_texts, created_at)
-    values (${d.orderId}, ${d.userId}, ${d.sellerIds}, 'PENDING_PAYMENT', ${d.createdAt}::timestamptz,
-      ${JSON.stringify(items)}::jsonb, ${d.shippingAddress.recipient}, ${d.paymentMethod}, ${d.totalAmount},
-      ${d.payableAmount}, ${text}, ${JSON.stringify(sellerTexts)}::jsonb, ${d.createdAt}::timestamptz)
-    on conflict (order_id) do update set seller_ids = excluded.seller_ids, items = excluded.items,
-      recipient = excluded.recipient, payment_method = excluded.payment_method, total_amount = excluded.total_amount,
-      payable_amount = excluded.payable_amount, search_text = excluded.search_text,
-      seller_texts = excluded.seller_texts, created_at = excluded.created_at,
-      status = case when o.status_at <= excluded.status_at then excluded.status else o.status end,
-      status_at = greatest(o.status_at, excluded.status_at), updated_at = now()`.execute(trx);
-}
 
-/** A status from an order event (cancelled, completed, refund requested). */
-export async function indexStatus(trx: Trx, orderId: string, userId: string, status: string, at: string) {
-  await sql`
-    insert into order_documents as o (order_id, user_id, status, status_at)
-    values (${orderId}, ${userId}, ${status}, ${at}::timestamptz)
-    on conflict (order_id) do update set status = excluded.status, status_at = excluded.status_at, updated_at = now()
-    where o.status_at <= excluded.status_at`.execute(trx);
-}
-
-/** A refund paid: the refunded sum grows; the order is REFUNDED once it covers what was paid. */
-export async function indexRefund(trx: Trx, d: EventData<'order.refund.completed'>) {
-  await sql`
-    insert into order_documents as o (order_id, user_id, status, status_at, refunded_amount)
-    values (${d.orderId}, ${d.userId}, 'REFUNDED', ${d.completedAt}::timestamptz, ${d.amount})
-    on conflict (order_id) do update set refunded_amount = o.refunded_amount + excluded.refunded_amount,
-      status = case when o.status_at > excluded.status_at then o.status
-        when o.refunded_amount + excluded.refunded_amount >= o.payable_amount then 'REFUNDED'
-        else 'PARTIALLY_REFUNDED' end,
-      status_at = greatest(o.status_at, excluded.status_at), updated_at = now()`.execute(trx);
-}
+/** The statuses the order's own events say (payment and shipping steps are the order service's to tell). */
+export const orderStatuses = [
+  'PENDING_PAYMENT',
+  'CANCELLED',
+  'COMPLETED',
+  'REFUND_REQUESTED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+] as const;
 
 export interface OrderQuery {
   q: string;
@@ -73,69 +31,69 @@ export interface OrderQuery {
   cursor?: string | undefined;
 }
 
-/**
- * Orders newest first. `q` is an order id, or words all found inside the product names or the
- * recipient (normalised as product search does). A seller sees only orders with its items, and
- * only its items of each.
- */
-export async function searchOrders(db: Kysely<Database>, query: OrderQuery, seller?: string) {
-  const after = decodeCursor(query.cursor, timeIdCursor);
-  const sellerId = seller ?? query.sellerId;
-  let q = db.selectFrom('order_documents').selectAll().where('created_at', 'is not', null);
-  if (sellerId) q = q.where(sql<boolean>`seller_ids @> array[${sellerId}]::text[]`);
-  if (query.userId) q = q.where('user_id', '=', query.userId);
-  if (query.status) q = q.where('status', '=', query.status);
-  if (query.from) q = q.where('created_at', '>=', new Date(query.from));
-  if (query.to) q = q.where('created_at', '<', new Date(query.to));
-  const words = terms(query.q);
-  if (words.length) {
-    const raw = query.q.trim();
-    const like = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb('order_id', '=', raw),
-        eb.and(
-          words.flatMap((w) => [
-            eb('search_text', 'like', like(w)),
-            // A seller's words must be in its own items (or the recipient), not another seller's.
-            ...(seller ? [sql<boolean>`seller_texts->>${seller} like ${like(w)}`] : []),
-          ]),
-        ),
-      ]),
-    );
-  }
-  if (after) q = q.where(sql<boolean>`(created_at, order_id) < (${after.t}::timestamptz, ${after.id})`);
-  const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('order_id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
-    t: last.created_at!.toISOString(),
-    id: last.order_id,
+/** A status from an order event (cancelled, completed, refund requested) and its instant. */
+export interface OrderStatusNews {
+  orderId: string;
+  userId: string;
+  status: string;
+  at: string;
+}
+
+/** What order.created puts in the index: its lines, and the normalised text words are matched in. */
+export function orderContent(d: EventData<'order.created'>) {
+  const items: OrderDocItem[] = d.items.map((i) => ({
+    itemId: i.itemId,
+    productId: i.productId,
+    sku: i.sku,
+    sellerId: i.sellerId,
+    name: i.name ?? null,
+    quantity: i.quantity,
+    price: i.price,
   }));
+  const textOf = (lines: OrderDocItem[]) =>
+    normalize([...lines.map((i) => i.name ?? ''), d.shippingAddress.recipient].join(' '));
   return {
-    items: page.map((r) => {
-      const items = seller ? r.items.filter((i) => i.sellerId === seller) : r.items;
-      return {
-        orderId: r.order_id,
-        userId: r.user_id,
-        status: r.status,
-        items,
-        itemsAmount: items.reduce((n, i) => n + i.price * i.quantity, 0),
-        recipient: r.recipient,
-        paymentMethod: r.payment_method,
-        ...(seller
-          ? {}
-          : {
-              sellerIds: r.seller_ids,
-              payableAmount: r.payable_amount,
-              refundedAmount: r.refunded_amount,
-            }),
-        createdAt: r.created_at!.toISOString(),
-        updatedAt: r.updated_at.toISOString(),
-      };
-    }),
-    nextCursor,
+    items,
+    /** Product names and recipient. */
+    text: textOf(items),
+    /** Per seller, its own items' names and the recipient: what a seller's words must match. */
+    sellerTexts: Object.fromEntries(
+      d.sellerIds.map((s) => [s, textOf(items.filter((i) => i.sellerId === s))]),
+    ) as Record<string, string>,
   };
 }
+
+/** A stored order, whichever index holds it. */
+export interface OrderView {
+  orderId: string;
+  userId: string;
+  sellerIds: string[];
+  status: string;
+  items: OrderDocItem[];
+  recipient: string | null;
+  paymentMethod: string | null;
+  payableAmount: number;
+  refundedAmount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A search hit: a seller sees only its items and not the order's amounts. */
+export function orderHit(o: OrderView, seller: string | undefined) {
+  const items = seller ? o.items.filter((i) => i.sellerId === seller) : o.items;
+  return {
+    orderId: o.orderId,
+    userId: o.userId,
+    status: o.status,
+    items,
+    itemsAmount: items.reduce((n, i) => n + i.price * i.quantity, 0),
+    recipient: o.recipient,
+    paymentMethod: o.paymentMethod,
+    ...(seller
+      ? {}
+      : { sellerIds: o.sellerIds, payableAmount: o.payableAmount, refundedAmount: o.refundedAmount }),
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+export type OrderHit = ReturnType<typeof orderHit>;

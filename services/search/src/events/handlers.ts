@@ -3,8 +3,9 @@ import type { ProductDoc } from '../backends/port.ts';
 import type { SearchContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import { docOf } from '../domain/docs.ts';
-import { indexCreated, indexRefund, indexStatus } from '../domain/orders.ts';
 import { updateSuggestions } from '../domain/suggestions.ts';
+
+const ids = (d: { orderId: string; userId: string }) => ({ orderId: d.orderId, userId: d.userId });
 
 /**
  * The index follows product events, the orders index order events. Each write is order-safe by the product's
@@ -30,14 +31,14 @@ export function handlers(deps: SearchContext): EventHandlers<Database> {
       await index().applyDeleted(data.productId, data.version, trx);
       await updateSuggestions(trx, { productId: data.productId, version: data.version, visible: false });
     },
-    'order.created': async ({ data }, { trx }) => indexCreated(trx, data),
-    'order.cancelled': async ({ data }, { trx }) =>
-      indexStatus(trx, data.orderId, data.userId, 'CANCELLED', data.cancelledAt),
-    'order.completed': async ({ data }, { trx }) =>
-      indexStatus(trx, data.orderId, data.userId, 'COMPLETED', data.completedAt),
-    'order.refund.requested': async ({ data }, { trx }) =>
-      indexStatus(trx, data.orderId, data.userId, 'REFUND_REQUESTED', data.requestedAt),
-    'order.refund.completed': async ({ data }, { trx }) => indexRefund(trx, data),
+    'order.created': async ({ data }, { trx }) => deps.orders.applyCreated(data, trx),
+    'order.cancelled': async ({ data: d }, { trx }) =>
+      deps.orders.applyStatus({ ...ids(d), status: 'CANCELLED', at: d.cancelledAt }, trx),
+    'order.completed': async ({ data: d }, { trx }) =>
+      deps.orders.applyStatus({ ...ids(d), status: 'COMPLETED', at: d.completedAt }, trx),
+    'order.refund.requested': async ({ data: d }, { trx }) =>
+      deps.orders.applyStatus({ ...ids(d), status: 'REFUND_REQUESTED', at: d.requestedAt }, trx),
+    'order.refund.completed': async ({ data }, { trx }) => deps.orders.applyRefund(data, trx),
     'product.stock.changed': async ({ data }, { trx }) => {
       await index().applyStock(
         {

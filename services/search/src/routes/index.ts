@@ -39,7 +39,7 @@ const search = createRoute({
   },
   responses: {
     200: jsonResponse(z.object({ items: z.array(hit), nextCursor: z.string().nullable() }), 'Products found'),
-    ...problems(400),
+    ...problems(400, 503),
   },
 });
 const suggest = createRoute({

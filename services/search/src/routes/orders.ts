@@ -9,8 +9,8 @@ import {
   requireRole,
   z,
 } from '@mp/platform';
-import type { SearchDeps } from '../context.ts';
-import { searchOrders } from '../domain/orders.ts';
+import type { SearchContext } from '../context.ts';
+import { orderStatuses } from '../domain/orders.ts';
 
 const orderHit = z
   .object({
@@ -51,16 +51,7 @@ const searchRoute = createRoute({
   request: {
     query: pageQuery.extend({
       q: z.string().max(100).default(''),
-      status: z
-        .enum([
-          'PENDING_PAYMENT',
-          'CANCELLED',
-          'COMPLETED',
-          'REFUND_REQUESTED',
-          'PARTIALLY_REFUNDED',
-          'REFUNDED',
-        ])
-        .optional(),
+      status: z.enum(orderStatuses).optional(),
       sellerId: z.string().max(64).optional(),
       userId: z.string().max(64).optional(),
       /** Orders placed on or after this day (UTC). */
@@ -69,14 +60,14 @@ const searchRoute = createRoute({
       to: day.optional(),
     }),
   },
-  responses: { 200: jsonResponse(pageOf(orderHit), 'Orders found'), ...problems(400, 401, 403) },
+  responses: { 200: jsonResponse(pageOf(orderHit), 'Orders found'), ...problems(400, 401, 403, 503) },
 });
 
 /** The orders index's routes. */
-export function orderRoutes(app: App, deps: SearchDeps): void {
+export function orderRoutes(app: App, deps: SearchContext): void {
   app.openapi(searchRoute, async (c) => {
     const who = principalOf(c);
     const q = c.req.valid('query');
-    return c.json(await searchOrders(deps.db, q, who.role === 'admin' ? undefined : who.userId), 200);
+    return c.json(await deps.orders.search(q, who.role === 'admin' ? undefined : who.userId), 200);
   });
 }
