@@ -1,10 +1,15 @@
-import {
-  CommunicationProtocolEnum,
-  DaprClient,
-  type HttpMethod,
-  LogLevel,
-  StateConcurrencyEnum,
-} from '@dapr/dapr';
+// Only the SDK's HTTP client and the three parts the kit uses: the package root would also load its
+// gRPC client, its servers and their protocol descriptors, ~40 MB of each app's memory (a pnpm patch,
+// patches/@dapr__dapr@3.18.0.patch, keeps the HTTP client from requiring the root; decision 0058).
+import CommunicationProtocolModule from '@dapr/dapr/enum/CommunicationProtocol.enum.js';
+import type { HttpMethod } from '@dapr/dapr/enum/HttpMethod.enum.js';
+import { StateConcurrencyEnum } from '@dapr/dapr/enum/StateConcurrency.enum.js';
+import BindingModule from '@dapr/dapr/implementation/Client/HTTPClient/binding.js';
+import HTTPClientModule from '@dapr/dapr/implementation/Client/HTTPClient/HTTPClient.js';
+import InvokerModule from '@dapr/dapr/implementation/Client/HTTPClient/invoker.js';
+import StateModule from '@dapr/dapr/implementation/Client/HTTPClient/state.js';
+import { LogLevel } from '@dapr/dapr/types/logger/LogLevel.js';
+import { getClientOptions } from '@dapr/dapr/utils/Client.util.js';
 import {
   type CallArgs,
   type CallName,
@@ -234,13 +239,25 @@ export function createDapr(opts: {
   /** This app: its calls are checked against the list. */
   caller: ServiceName;
 }): Dapr {
-  const client = new DaprClient({
-    daprHost: opts.host,
-    daprPort: String(opts.httpPort),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    ...(opts.apiToken ? { daprApiToken: opts.apiToken } : {}),
-    logger: { level: LogLevel.Error },
-  });
+  // What the SDK's DaprClient builds for HTTP, for the parts the kit uses.
+  const http = new HTTPClientModule.default(
+    getClientOptions(
+      {
+        daprHost: opts.host,
+        daprPort: String(opts.httpPort),
+        communicationProtocol: CommunicationProtocolModule.default.HTTP,
+        ...(opts.apiToken ? { daprApiToken: opts.apiToken } : {}),
+        logger: { level: LogLevel.Error },
+      },
+      CommunicationProtocolModule.default.HTTP,
+      undefined,
+    ),
+  );
+  const client = {
+    invoker: new InvokerModule.default(http),
+    state: new StateModule.default(http),
+    binding: new BindingModule.default(http),
+  };
   const sidecar = `http://${opts.host}:${opts.httpPort}`;
 
   const dapr: Omit<Dapr, 'call'> = {
@@ -373,7 +390,7 @@ export function createDapr(opts: {
     },
 
     async stop() {
-      await client.stop().catch(() => {});
+      await http.stop().catch(() => {});
     },
   };
   return Object.assign(dapr, { call: callThrough(dapr) });
