@@ -13,6 +13,7 @@ import {
   gatewayPortOf,
   localCorsOrigins,
   portsOf,
+  runDirOf,
   sentryPortsOf,
   stackNumber,
   traceViewerPortOf,
@@ -22,8 +23,7 @@ import { profileNames, profiles, writeProfile } from './profiles.ts';
 export { portsOf, profiles };
 
 export const root = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
-export const runDir =
-  process.env.MP_RUN ?? join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
+export const runDir = runDirOf();
 export const gatewayPort = gatewayPortOf();
 
 /**

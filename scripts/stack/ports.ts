@@ -69,3 +69,16 @@ export const localCorsOrigins = (stack = stackNumber()) =>
  */
 export const traceViewerPortOf = (stack = stackNumber()) =>
   Number(process.env.MP_TRACE_VIEWER_PORT ?? 9411 + stack);
+
+/**
+ * Where a stack keeps its runtime state (pids, logs, databases' data, generated Dapr files): `.run`
+ * for stack 0, `.run/stack-N` otherwise, in this checkout. MP_RUN set by hand wins; one that
+ * scripts/lib/env.sh derived (it records it in MP_RUN_DERIVED) is derived again here, so that a shell
+ * which sourced env.sh for one stack or checkout cannot point a command for another at its state.
+ */
+export function runDirOf(stack = stackNumber()): string {
+  const given = process.env.MP_RUN;
+  if (given && given !== process.env.MP_RUN_DERIVED) return given;
+  const root = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+  return `${root}/${stack === 0 ? '.run' : `.run/stack-${stack}`}`;
+}

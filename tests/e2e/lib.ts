@@ -4,14 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName } from '@mp/contracts';
 import pg from 'pg';
-import { databaseOf, gatewayPortOf, portsOf, stackNumber } from '../../scripts/stack/ports.ts';
+import { databaseOf, gatewayPortOf, portsOf, runDirOf, stackNumber } from '../../scripts/stack/ports.ts';
 
 export { portsOf };
 
 export const base = () => process.env.MP_BASE_URL ?? `http://localhost:${gatewayPortOf()}`;
-const runDir =
-  process.env.MP_RUN ??
-  join(import.meta.dirname, '..', '..', stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
+const runDir = runDirOf();
 
 export interface Reply<T = any> {
   status: number;
