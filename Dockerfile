@@ -14,6 +14,8 @@ RUN npm install -g --no-audit --no-fund "pnpm@${PNPM_VERSION}"
 WORKDIR /src
 # Dependencies first, from the lockfile alone, so source changes reuse this layer.
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+# pnpm applies the patches named in pnpm-workspace.yaml (patchedDependencies) when it installs.
+COPY patches ./patches
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store pnpm fetch --prod
 COPY packages ./packages
 COPY services ./services

@@ -10,8 +10,14 @@ MP_CACHE="${MP_CACHE:-$HOME/.cache/marketplace}"
 # MP_STACK=N (0–8) runs an extra stack beside the default one: ports shift (scripts/stack/ports.ts),
 # runtime state lives in .run/stack-N and databases get the suffix _sN.
 export MP_STACK="${MP_STACK:-0}"
-if [ "$MP_STACK" = 0 ]; then MP_RUN="${MP_RUN:-$MP_ROOT/.run}"; else MP_RUN="${MP_RUN:-$MP_ROOT/.run/stack-$MP_STACK}"; fi
-export MP_RUN
+# Runtime state of this checkout's stack. MP_RUN set by hand wins; one derived here (remembered in
+# MP_RUN_DERIVED) is derived again, so a shell that sourced this for another stack or another
+# checkout does not point this one's commands at that state (scripts/stack/ports.ts runDirOf does the same).
+if [ -z "${MP_RUN:-}" ] || [ "$MP_RUN" = "${MP_RUN_DERIVED:-}" ]; then
+  if [ "$MP_STACK" = 0 ]; then MP_RUN="$MP_ROOT/.run"; else MP_RUN="$MP_ROOT/.run/stack-$MP_STACK"; fi
+  MP_RUN_DERIVED="$MP_RUN"
+fi
+export MP_RUN MP_RUN_DERIVED
 
 NODE_VERSION=24.21.0
 PNPM_VERSION=10.34.9

@@ -257,8 +257,14 @@ async function down() {
   stopping = true;
   // The supervisor first, or it would start again what is being stopped.
   await foreground?.stop();
-  await stopProcesses(runDir, ['supervisor'], 5_000);
   const names = recordedNames(runDir);
+  // A stack started from another checkout or with another MP_STACK records its processes elsewhere:
+  // say where this one looked rather than "stopped" over a stack that keeps running.
+  if (!names.length && !foreground) {
+    say(`no stack recorded in ${runDir} (started from another checkout, or with another MP_STACK?)`);
+    return;
+  }
+  await stopProcesses(runDir, ['supervisor'], 5_000);
   const apps = names.filter((n) => (serviceNames as string[]).includes(n));
   // Apps first, so they drain their outbox through a sidecar that is still there.
   if (apps.length) say(`stopping ${apps.length} services`);
@@ -269,7 +275,10 @@ async function down() {
     12_000,
   );
   await stopProcesses(runDir, ['gateway', 'sentry', 'trace-viewer'], 5_000);
-  say('stopped');
+  // Anything started meanwhile (a supervisor's restart racing the stop) has recorded itself again.
+  const left = recordedNames(runDir).filter((n) => readPid(runDir, n) !== undefined);
+  if (left.length) await stopProcesses(runDir, left, 5_000);
+  say(`stopped${left.length ? ` (and ${left.join(', ')}, started again while stopping)` : ''}`);
 }
 
 async function status() {

@@ -17,8 +17,16 @@ export const stackNumber = (): number => {
 
 /** The checkout, and where stack N keeps its run files (logs, pids, secrets): .run, .run/stack-N. */
 export const root = join(import.meta.dirname, '..', '..');
+/**
+ * Where a stack keeps its runtime state (pids, logs, databases' data, generated Dapr files): `.run`
+ * for stack 0, `.run/stack-N` otherwise, in this checkout. MP_RUN set by hand wins; one that
+ * scripts/lib/env.sh derived (it records it in MP_RUN_DERIVED) is derived again here, so that a shell
+ * which sourced env.sh for one stack or checkout cannot point a command for another at its state.
+ */
 export const runDir =
-  process.env.MP_RUN ?? join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
+  process.env.MP_RUN && process.env.MP_RUN !== process.env.MP_RUN_DERIVED
+    ? process.env.MP_RUN
+    : join(root, stackNumber() === 0 ? '.run' : `.run/stack-${stackNumber()}`);
 
 export interface Ports {
   app: number;

@@ -9,11 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ServiceName, schemaOf, serviceNames } from '@mp/contracts';
 import pg from 'pg';
-import { databaseOf } from '../../scripts/stack/ports.ts';
+import { databaseOf, runDir } from '../../scripts/stack/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const stack = Number(process.env.MP_STACK ?? 0);
-export const runDir = process.env.MP_RUN ?? join(root, stack === 0 ? '.run' : `.run/stack-${stack}`);
+
+export { runDir };
 export const pgBase = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
 
 export interface Fault {

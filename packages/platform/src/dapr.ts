@@ -1,10 +1,13 @@
-import {
-  CommunicationProtocolEnum,
-  DaprClient,
-  type HttpMethod,
-  LogLevel,
-  StateConcurrencyEnum,
-} from '@dapr/dapr';
+import { createRequire } from 'node:module';
+import type CommunicationProtocolModule from '@dapr/dapr/enum/CommunicationProtocol.enum.js';
+import type { HttpMethod } from '@dapr/dapr/enum/HttpMethod.enum.js';
+import { StateConcurrencyEnum } from '@dapr/dapr/enum/StateConcurrency.enum.js';
+import type BindingModule from '@dapr/dapr/implementation/Client/HTTPClient/binding.js';
+import type HTTPClientModule from '@dapr/dapr/implementation/Client/HTTPClient/HTTPClient.js';
+import type InvokerModule from '@dapr/dapr/implementation/Client/HTTPClient/invoker.js';
+import type StateModule from '@dapr/dapr/implementation/Client/HTTPClient/state.js';
+import { LogLevel } from '@dapr/dapr/types/logger/LogLevel.js';
+import { getClientOptions } from '@dapr/dapr/utils/Client.util.js';
 import {
   type CallArgs,
   type CallName,
@@ -21,6 +24,23 @@ import { fieldErrors } from './app.ts';
 import { currentContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { type TraceContext, traceHeaders } from './trace.ts';
+
+// Only the SDK's HTTP client and the three parts the kit uses: the package root would also load its
+// gRPC client, its servers and their protocol descriptors, ~40 MB of each app's memory (a pnpm patch,
+// patches/@dapr__dapr@3.18.0.patch, keeps the HTTP client from requiring the root; decision 0058).
+// Required, not imported: these CommonJS modules export classes as `default`, which Node's and the
+// test runner's ESM interop hand over differently.
+const sdk = createRequire(import.meta.url);
+const HTTPClient = (
+  sdk('@dapr/dapr/implementation/Client/HTTPClient/HTTPClient.js') as typeof HTTPClientModule
+).default;
+const Invoker = (sdk('@dapr/dapr/implementation/Client/HTTPClient/invoker.js') as typeof InvokerModule)
+  .default;
+const State = (sdk('@dapr/dapr/implementation/Client/HTTPClient/state.js') as typeof StateModule).default;
+const Binding = (sdk('@dapr/dapr/implementation/Client/HTTPClient/binding.js') as typeof BindingModule)
+  .default;
+const HTTP = (sdk('@dapr/dapr/enum/CommunicationProtocol.enum.js') as typeof CommunicationProtocolModule)
+  .default.HTTP;
 
 export interface InvokeOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -234,13 +254,23 @@ export function createDapr(opts: {
   /** This app: its calls are checked against the list. */
   caller: ServiceName;
 }): Dapr {
-  const client = new DaprClient({
-    daprHost: opts.host,
-    daprPort: String(opts.httpPort),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    ...(opts.apiToken ? { daprApiToken: opts.apiToken } : {}),
-    logger: { level: LogLevel.Error },
-  });
+  // What the SDK's DaprClient builds for HTTP, for the parts the kit uses.
+  const sdkHttp = new HTTPClient(
+    getClientOptions(
+      {
+        daprHost: opts.host,
+        daprPort: String(opts.httpPort),
+        communicationProtocol: HTTP,
+        ...(opts.apiToken ? { daprApiToken: opts.apiToken } : {}),
+        logger: { level: LogLevel.Error },
+      },
+      HTTP,
+      undefined,
+    ),
+  );
+  const sdkInvoker = new Invoker(sdkHttp);
+  const sdkState = new State(sdkHttp);
+  const sdkBinding = new Binding(sdkHttp);
   const sidecar = `http://${opts.host}:${opts.httpPort}`;
 
   const dapr: Omit<Dapr, 'call'> = {
@@ -255,15 +285,9 @@ export function createDapr(opts: {
         ? `?${new URLSearchParams(Object.entries(o.query).filter(([, v]) => v !== undefined) as [string, string][])}`
         : '';
       try {
-        const call = client.invoker.invoke(
-          appId,
-          `${path.replace(/^\//, '')}${qs}`,
-          method,
-          o.body as object,
-          {
-            headers,
-          },
-        );
+        const call = sdkInvoker.invoke(appId, `${path.replace(/^\//, '')}${qs}`, method, o.body as object, {
+          headers,
+        });
         return await withTimeout(call, o.timeoutMs ?? 10_000, `${appId} ${path}`);
       } catch (err) {
         if (err instanceof ApiError) throw err;
@@ -309,12 +333,12 @@ export function createDapr(opts: {
 
     async getState<T>(store: string, key: string): Promise<StateEntry<T>> {
       // getBulk, because the SDK's get() drops the ETag.
-      const [row] = (await client.state.getBulk(store, [key])) as { data?: T; etag?: string }[];
+      const [row] = (await sdkState.getBulk(store, [key])) as { data?: T; etag?: string }[];
       return { value: row?.data, etag: row?.etag };
     },
 
     async saveState(store, key, value, o = {}) {
-      const res = await client.state.save(store, [
+      const res = await sdkState.save(store, [
         {
           key,
           value,
@@ -338,7 +362,7 @@ export function createDapr(opts: {
     },
 
     async deleteState(store, key, o = {}) {
-      const res = await client.state.delete(store, key, {
+      const res = await sdkState.delete(store, key, {
         ...(o.etag ? { etag: o.etag, concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } : {}),
       });
       if (res.error) {
@@ -352,7 +376,7 @@ export function createDapr(opts: {
     async invokeBinding(name, operation, data, metadata = {}) {
       try {
         await withTimeout(
-          client.binding.send(name, operation, data as object, metadata),
+          sdkBinding.send(name, operation, data as object, metadata),
           15_000,
           `binding ${name}`,
         );
@@ -373,7 +397,7 @@ export function createDapr(opts: {
     },
 
     async stop() {
-      await client.stop().catch(() => {});
+      await sdkHttp.stop().catch(() => {});
     },
   };
   return Object.assign(dapr, { call: callThrough(dapr) });
