@@ -50,12 +50,19 @@ export const preparedHandler = <DB, T extends EventType, P>(
   h: PreparedHandler<DB, T, P>,
 ): PreparedHandler<DB, T, P> => h;
 
-/** A raw delivery: the monitor (admin) takes every message, valid or not, without idempotency. */
-export type RawHandler = (delivery: {
+/** One raw delivery: its topic, the cloud event and the envelope it carries (undecoded if not JSON). */
+export interface RawDelivery {
   topic: string;
   cloudEvent: Record<string, unknown>;
   envelope: unknown;
-}) => Promise<'SUCCESS' | 'RETRY' | 'DROP'>;
+}
+
+/**
+ * The monitor (admin) takes every message, valid or not, without idempotency: a whole delivery
+ * (one event, or a batch of one topic) at once, so it can write it in one statement; it answers
+ * one status per delivery, in their order.
+ */
+export type RawHandler = (deliveries: RawDelivery[]) => Promise<DaprStatus[]>;
 
 export type DaprStatus = 'SUCCESS' | 'RETRY' | 'DROP';
 
@@ -147,9 +154,10 @@ export function mountSubscriptions<DB>(app: Hono<any>, o: SubscriptionOptions<DB
         return c.json({ statuses });
       }
       const cloudEvent = asObject(body);
-      const status = await admit(() =>
-        o.raw
-          ? o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) })
+      const { raw } = o;
+      const status = await admit(async () =>
+        raw
+          ? ((await raw([{ topic, cloudEvent, envelope: decodeData(cloudEvent.data) }]))[0] ?? 'RETRY')
           : handleTyped(o, topic as EventType, cloudEvent, header),
       );
       o.observe?.(topic, status, eventTimeOf(cloudEvent));
@@ -242,11 +250,12 @@ async function handleBatch<DB>(
 ): Promise<{ entryId: string; status: DaprStatus }[]> {
   const statuses = new Map<string, DaprStatus>();
   if (o.raw) {
-    for (const e of entries) {
+    const deliveries = entries.map((e) => {
       const cloudEvent = asObject(e.event);
-      statuses.set(e.entryId, await o.raw({ topic, cloudEvent, envelope: decodeData(cloudEvent.data) }));
-    }
-    return entries.map((e) => ({ entryId: e.entryId, status: statuses.get(e.entryId)! }));
+      return { topic, cloudEvent, envelope: decodeData(cloudEvent.data) };
+    });
+    const answered = await o.raw(deliveries);
+    return entries.map((e, i) => ({ entryId: e.entryId, status: answered[i] ?? 'RETRY' }));
   }
   const ready: Ready[] = [];
   for (const e of entries) {
