@@ -6,6 +6,8 @@
  * the stack (apps, sidecars, gateway, Redis, this stack's PostgreSQL backends) spent per order.
  * BENCH_CONNECTIONS (32) and BENCH_SECONDS (20) tune the load.
  */
+
+import { serviceNames } from '@mp/contracts';
 import pg from 'pg';
 import { databaseOf } from '../scripts/stack/ports.ts';
 import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
@@ -27,6 +29,29 @@ const db = new pg.Client({
   connectionString: `${process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432'}/${databaseOf('order')}`,
 });
 await db.connect();
+
+/**
+ * Statements PostgreSQL ran for this stack's databases (pg_stat_statements `calls`, the explicit
+ * commits apart): a count that does not depend on the machine's load. Undefined where the
+ * extension is not loaded.
+ */
+const stats = new pg.Client({
+  connectionString: `${process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432'}/postgres`,
+});
+await stats.connect();
+const databases = [...new Set(serviceNames.map((s) => databaseOf(s)))];
+async function statements(): Promise<{ calls: number; commits: number } | undefined> {
+  try {
+    const { rows } = await stats.query<{ calls: string; commits: string }>(
+      `select coalesce(sum(calls), 0) as calls, coalesce(sum(calls) filter (where query = 'commit'), 0) as commits
+       from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname = any($1)`,
+      [databases],
+    );
+    return { calls: Number(rows[0]!.calls), commits: Number(rows[0]!.commits) };
+  } catch {
+    return undefined;
+  }
+}
 
 const admin = await adminToken();
 const seller = await verifiedSeller(admin);
@@ -94,9 +119,12 @@ await settled(
   30_000,
 );
 const idleFrom = await sampleCpu();
+const idleStatements = await statements();
 const idleStart = performance.now();
 await new Promise((r) => setTimeout(r, 10_000));
 const idlePerSecond = cpuBetween(idleFrom, await sampleCpu()) / ((performance.now() - idleStart) / 1000);
+const statementsBefore = await statements();
+const idleSeconds = (performance.now() - idleStart) / 1000;
 const before = await sampleCpu();
 const runStart = performance.now();
 const run = await placeOrders({ tokens, body, connections, duration: seconds });
@@ -104,10 +132,22 @@ const ids = run.created.map((c) => c.id);
 const drained = await settled(ids);
 const after = await sampleCpu();
 const runSeconds = (performance.now() - runStart) / 1000;
+const statementsAfter = await statements();
 const loadSaga = await sagaOf(ids);
 const cpu = cpuBetween(before, after);
 const net = cpu - idlePerSecond * runSeconds;
 await db.end();
+await stats.end();
+
+/** Statements and commits per order, and the same less what the idle stack runs in that time. */
+function perOrder(): string {
+  if (!idleStatements || !statementsBefore || !statementsAfter) return 'not counted (no pg_stat_statements)';
+  const n = Math.max(1, ids.length);
+  const idle = (k: 'calls' | 'commits') => (statementsBefore[k] - idleStatements[k]) / idleSeconds;
+  const run = (k: 'calls' | 'commits') => statementsAfter[k] - statementsBefore[k];
+  const net = (k: 'calls' | 'commits') => (run(k) - idle(k) * runSeconds) / n;
+  return `${fmt(run('calls') / n, 1)} statements (${fmt(run('commits') / n, 1)} commits) per order; less the idle stack (${fmt(idle('calls'), 1)} statements/s) → ${fmt(net('calls'), 1)} (${fmt(net('commits'), 1)} commits)`;
+}
 
 const lat = run.latency;
 console.log(`
@@ -123,5 +163,7 @@ CPU (all the stack's processes, placement through PREPARING)
   by process: ${cpuBreakdown(before, after, 10)
     .map(([n, s]) => `${n} ${fmt((s / Math.max(1, ids.length)) * 1000, 1)} ms`)
     .join(', ')}
+PostgreSQL (pg_stat_statements, the stack's databases)
+  ${perOrder()}
 `);
 process.exit(0);

@@ -90,10 +90,18 @@ const selectDue = `
   order by seq limit $1
   for update skip locked`;
 
-/** Whether this relay may publish an aggregate's rows now: its lock, and the aggregate's oldest pending row. */
-const claimAggregate = `
-  select pg_try_advisory_xact_lock(hashtext($1)) as locked,
-    (select min(seq) from outbox where aggregate_key = $2 and sent_at is null) as head`;
+/**
+ * Whether this relay may publish each aggregate's rows now: its lock, and the aggregate's oldest
+ * pending row; every aggregate of a batch in one statement.
+ */
+const claimAggregates = `
+  select a.key, pg_try_advisory_xact_lock(hashtext(a.lock)) as locked,
+    (select min(seq) from outbox where aggregate_key = a.key and sent_at is null) as head
+  from unnest($1::text[], $2::text[]) as a(lock, key)`;
+
+/** Whether anything is due at all: the idle relay's poll, one statement and no transaction. */
+const anyDue =
+  'select exists (select 1 from outbox where sent_at is null and next_attempt_at <= now()) as due';
 
 const markSent = 'update outbox set sent_at = now(), last_error = null where seq = any($1::bigint[])';
 
@@ -195,6 +203,8 @@ export const backoffMs = (attempt: number) =>
 export class OutboxRelay {
   private readonly worker: Worker & { wake(): void };
   private lastPrune = 0;
+  /** The last drain found nothing due: the next one asks first whether anything is, before a transaction. */
+  private idle = true;
   private readonly db: Kysely<PlatformTables>;
   private readonly dapr: Pick<Dapr, 'publishBulk'>;
   private readonly log: Logger;
@@ -222,13 +232,23 @@ export class OutboxRelay {
   async drain(): Promise<number> {
     let total = 0;
     const size = this.opts.batchSize ?? 100;
+    if (this.idle && !(await this.anyDue())) {
+      await this.prune();
+      return 0;
+    }
     for (;;) {
       const { published, fetched } = await this.deliverBatch(size);
       total += published;
+      this.idle = fetched === 0;
       if (fetched < size || published === 0) break;
     }
     await this.prune();
     return total;
+  }
+
+  private async anyDue(): Promise<boolean> {
+    const { rows } = await this.db.executeQuery<{ due: boolean }>(CompiledQuery.raw(anyDue));
+    return Boolean(rows[0]?.due);
   }
 
   private async deliverBatch(size: number): Promise<{ published: number; fetched: number }> {
@@ -241,12 +261,15 @@ export class OutboxRelay {
       }
       // Another replica may hold this aggregate's earlier rows: publish a group only while holding
       // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
-      for (const [key, group] of groups) {
-        if (key.startsWith('#')) continue;
-        const { rows: check } = await trx.executeQuery<{ locked: boolean; head: number | null }>(
-          CompiledQuery.raw(claimAggregate, [`outbox:${key}`, key]),
-        );
-        if (!check[0]?.locked || Number(check[0].head) !== group[0]!.seq) groups.delete(key);
+      const keys = [...groups.keys()].filter((key) => !key.startsWith('#'));
+      if (keys.length) {
+        const { rows: claims } = await trx.executeQuery<{
+          key: string;
+          locked: boolean;
+          head: number | null;
+        }>(CompiledQuery.raw(claimAggregates, [keys.map((key) => `outbox:${key}`), keys]));
+        for (const c of claims)
+          if (!c.locked || Number(c.head) !== groups.get(c.key)?.[0]?.seq) groups.delete(c.key);
       }
       return { published: await this.publishGroups(trx, [...groups.values()]), fetched: rows.length };
     });

@@ -38,6 +38,8 @@ export const handledIn = new Map<string, WorkContext | undefined>();
 
 /** How many handlers of 'slow' events run at once, and the most seen (the kit's bound on event work). */
 export const inHandler = { now: 0, max: 0 };
+/** The lock and statement timeouts a handler ran under (recipient `timeouts`). */
+export const timeoutsSeen: { lock: string; statement: string }[] = [];
 
 export const demoService: ServiceDefinition<DemoDb> = {
   name: 'review',
@@ -85,6 +87,13 @@ export const demoService: ServiceDefinition<DemoDb> = {
         inHandler.now++;
         inHandler.max = Math.max(inHandler.max, inHandler.now);
         await new Promise((r) => setTimeout(r, 100)).finally(() => inHandler.now--);
+      }
+      if (event.data.recipient === 'timeouts') {
+        const { rows } = await sql<{ lock: string; statement: string }>`
+          select current_setting('lock_timeout') as lock, current_setting('statement_timeout') as statement`.execute(
+          trx,
+        );
+        timeoutsSeen.push(rows[0]!);
       }
       if (event.data.recipient === 'transient') throw new Error('database hiccup');
       if (event.data.recipient === 'never') throw new PermanentEventError('cannot ever be processed');

@@ -1,5 +1,7 @@
 import { batchedDelivery, deliveryOf } from '@mp/contracts';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poolOf } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
 import {
@@ -9,7 +11,7 @@ import {
   testDatabaseUrl,
   tokenFor,
 } from '../src/testing/index.ts';
-import { type DemoDb, demoService, inHandler } from './demo-service.ts';
+import { type DemoDb, demoService, inHandler, timeoutsSeen } from './demo-service.ts';
 
 let svc: TestService<DemoDb, any>;
 let buyer: string;
@@ -178,6 +180,48 @@ describe('transactional outbox', () => {
     expect(await relay.pending()).toBe(0);
   });
 
+  it("asks an idle outbox in one statement, and claims all of a batch's aggregates in one", async () => {
+    const statements: string[] = [];
+    const counted = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
+      log: (e) => {
+        statements.push(e.query.sql);
+      },
+    });
+    const relay = new OutboxRelay(
+      counted,
+      { publishBulk: async () => new Map() },
+      createLogger('review', 'silent'),
+      {
+        pubsub: 'pubsub',
+        schema: svc.schema,
+        databaseUrl: '',
+        pollMs: 1000,
+      },
+    );
+    await relay.drain();
+    await relay.drain();
+    statements.length = 0;
+    await relay.drain();
+    expect(statements).toHaveLength(1);
+
+    await svc.deps.db.transaction().execute(async (trx) => {
+      for (const id of ['r-c1', 'r-c2', 'r-c3'])
+        await svc.deps.events.publish(
+          trx,
+          'review.deleted',
+          { reviewId: id, productId: 'p', userId: 'u', deletedAt: new Date().toISOString() },
+          { aggregateKey: `review:${id}` },
+        );
+    });
+    statements.length = 0;
+    expect(await relay.drain()).toBe(3);
+    // The idle check, begin, the due rows, ONE claim for the three aggregates, the sent mark, commit.
+    expect(statements.filter((q) => q.includes('pg_try_advisory_xact_lock'))).toHaveLength(1);
+    expect(statements).toHaveLength(6);
+    expect(await relay.pending()).toBe(0);
+  });
+
   it('delivers what is committed before stop() resolves (the SIGTERM drain)', async () => {
     await svc.deps.db.transaction().execute((trx) =>
       svc.deps.events.publish(trx, 'review.deleted', {
@@ -320,6 +364,18 @@ describe('inbound events', () => {
       'SUCCESS',
     ]);
     for (const g of good) expect(await rows(g.data.shipmentId)).toHaveLength(1);
+  });
+
+  it('runs every handler under the lock and statement timeouts, alone and in a batch', async () => {
+    timeoutsSeen.length = 0;
+    await deliver(delivered('timeouts'));
+    await deliverBatch([delivered('timeouts'), delivered('timeouts')]);
+    expect(timeoutsSeen).toEqual(Array(3).fill({ lock: '5s', statement: '20s' }));
+    // Transaction-local: the pool's connection is back to its defaults afterwards.
+    const { rows } = await sql<{ lock: string }>`select current_setting('lock_timeout') as lock`.execute(
+      svc.deps.db,
+    );
+    expect(rows[0]!.lock).toBe('0');
   });
 
   it('runs a handler once even when the event is delivered twice', async () => {

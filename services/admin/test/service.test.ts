@@ -60,6 +60,39 @@ describe('the event monitor', () => {
     expect(byType.body.items.map((i: { eventId: string }) => i.eventId)).toContain(event.eventId);
   });
 
+  it('records a batch in one write: an event twice in it counts two deliveries, a bad one is kept as invalid', async () => {
+    const twice = loginEvent('corr-monitor-batch');
+    const bad = { ...loginEvent('corr-monitor-batch'), data: { userId: 'u-1' } };
+    const entry = (entryId: string, data: unknown) => ({
+      entryId,
+      event: { id: (data as { eventId: string }).eventId, data },
+      contentType: 'application/cloudevents+json',
+    });
+    const res = await svc.call('POST', '/events/auth.user.login', {
+      body: { entries: [entry('1', twice), entry('2', bad), entry('3', twice)] },
+      headers: { 'dapr-api-token': TEST_APP_TOKEN },
+    });
+    expect(res.body.statuses).toEqual([
+      { entryId: '1', status: 'SUCCESS' },
+      { entryId: '2', status: 'SUCCESS' },
+      { entryId: '3', status: 'SUCCESS' },
+    ]);
+    // The batch again (daprd redelivers it whole): every row counts its deliveries up.
+    await svc.call('POST', '/events/auth.user.login', {
+      body: { entries: [entry('1', twice), entry('2', bad), entry('3', twice)] },
+      headers: { 'dapr-api-token': TEST_APP_TOKEN },
+    });
+    const listed = await svc.call('GET', '/api/v1/admin/events?correlationId=corr-monitor-batch', {
+      token: admin,
+    });
+    const byId = new Map(
+      listed.body.items.map((i: { eventId: string; deliveries: number; valid: boolean }) => [i.eventId, i]),
+    );
+    expect(listed.body.items).toHaveLength(2);
+    expect(byId.get(twice.eventId)).toMatchObject({ deliveries: 4, valid: true });
+    expect(byId.get(bad.eventId)).toMatchObject({ deliveries: 2, valid: false });
+  });
+
   it('records a malformed event as invalid, with its problems, instead of refusing it', async () => {
     const event = loginEvent('corr-monitor-bad');
     const bad = { ...event, data: { userId: 'u-1' } };
