@@ -254,6 +254,19 @@ function profiling(name: string): string[] {
   ];
 }
 
+/**
+ * `MP_HEAP_SNAPSHOT=notification,product` (or `all`) lets those apps write a V8 heap snapshot on
+ * `kill -USR2 <pid>` (the pid is in .run/pids), into .run/heap; compare two with
+ * `node bench/heap-diff.ts a.heapsnapshot b.heapsnapshot`. Off by default: the signal is otherwise
+ * unhandled, and a snapshot pauses the app for seconds.
+ */
+function heapSnapshots(name: string): string[] {
+  const wanted = (process.env.MP_HEAP_SNAPSHOT ?? '').split(',').filter(Boolean);
+  if (!wanted.includes(name) && !wanted.includes('all')) return [];
+  mkdirSync(join(runDir, 'heap'), { recursive: true });
+  return ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(runDir, 'heap')}`];
+}
+
 export function plan(opts: PlanOptions) {
   if (!profiles[opts.profile])
     throw new Error(`unknown profile ${opts.profile}; known: ${profileNames.join(', ')}`);
@@ -270,7 +283,12 @@ export function plan(opts: PlanOptions) {
       name,
       service: name,
       command: process.execPath,
-      args: [...profiling(name), '--enable-source-maps', join(root, 'services', name, 'src', 'main.ts')],
+      args: [
+        ...profiling(name),
+        ...heapSnapshots(name),
+        '--enable-source-maps',
+        join(root, 'services', name, 'src', 'main.ts'),
+      ],
       env: {
         PORT: String(p.app),
         METRICS_PORT: String(p.appMetrics),

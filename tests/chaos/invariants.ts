@@ -218,18 +218,26 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
     if (r.amount < lines) returnCheck.violations.push(`${r.id}: worth ${r.amount}, its lines ${lines}`);
   }
 
-  // 3. Stock: on hand = initial − sold (+ returned), nothing reserved for a settled order.
-  const items = await q<{ order_id: string; sku: string; quantity: number }>(
+  // 3. Stock: on hand = initial − sold (+ returned), nothing reserved for a settled order. The
+  // campaign's SKUs are sold only by the campaign, so every order holding them counts, 201 or not:
+  // an order whose answer was lost to a kill (the connection cut after its commit) still sold.
+  const items = await q<{
+    order_id: string;
+    sku: string;
+    quantity: number;
+    status: string;
+    cancelled: boolean;
+  }>(
     'order',
-    'select order_id, sku, quantity from order_items where order_id = any($1)',
-    [ids],
+    `select i.order_id, i.sku, i.quantity, o.status, o.cancelled_at is not null as cancelled
+       from order_items i join orders o on o.id = i.order_id where i.sku = any($1)`,
+    [[...c.initialStock.keys()]],
   );
   const sold = new Map<string, number>();
   // Sold: an order that went through payment and was not cancelled (a cancelled order that is
   // REFUNDED gave its units back on the cancellation).
   for (const it of items)
-    if (SOLD.includes(byId.get(it.order_id)?.status ?? '') && !byId.get(it.order_id)?.cancelled_at)
-      sold.set(it.sku, (sold.get(it.sku) ?? 0) + it.quantity);
+    if (SOLD.includes(it.status) && !it.cancelled) sold.set(it.sku, (sold.get(it.sku) ?? 0) + it.quantity);
   const skus = [...c.initialStock.keys()];
   const stock = await q<{ sku: string; on_hand: number; reserved: number }>(
     'inventory',
@@ -269,7 +277,7 @@ export async function checkInvariants(db: Map<ServiceName, pg.Pool>, c: Campaign
   const held = await q<{ order_id: string }>(
     'inventory',
     `select order_id from reservations where order_id = any($1) and status = 'RESERVED'`,
-    [ids],
+    [[...new Set(items.map((i) => i.order_id))]],
   );
   for (const h of held)
     stockCheck.violations.push(`${h.order_id}: reservation still RESERVED (${byId.get(h.order_id)?.status})`);

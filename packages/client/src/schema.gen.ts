@@ -9385,7 +9385,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
+            /** @description Conflict with the current state: IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_RELEASED, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9393,7 +9393,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
+                        code?: "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_RELEASED" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13302,7 +13302,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: COUPON_ALREADY_USED, COUPON_EXPIRED, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
+            /** @description Conflict with the current state: COUPON_ALREADY_USED, COUPON_EXPIRED, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRICE_CHANGED, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_RELEASED, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13310,7 +13310,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
+                        code?: "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_RELEASED" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13749,7 +13749,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
+            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_RELEASED, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13757,7 +13757,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
+                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_RELEASED" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13862,7 +13862,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
+            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_RELEASED, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13870,7 +13870,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
+                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_RELEASED" | "RESERVATION_SOLD";
                     };
                 };
             };
@@ -13975,7 +13975,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_SOLD */
+            /** @description Conflict with the current state: EXCHANGE_ALREADY_OPEN, EXCHANGE_NOT_ALLOWED, EXCHANGE_NOT_CLOSABLE, EXCHANGE_PRICE_MISMATCH, IDEMPOTENCY_IN_PROGRESS, ORDER_NOT_CONFIRMABLE, OUT_OF_STOCK, PRODUCT_UNAVAILABLE, RESERVATION_MISMATCH, RESERVATION_RELEASED, RESERVATION_SOLD */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13983,7 +13983,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_SOLD";
+                        code?: "EXCHANGE_ALREADY_OPEN" | "EXCHANGE_NOT_ALLOWED" | "EXCHANGE_NOT_CLOSABLE" | "EXCHANGE_PRICE_MISMATCH" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_NOT_CONFIRMABLE" | "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "RESERVATION_MISMATCH" | "RESERVATION_RELEASED" | "RESERVATION_SOLD";
                     };
                 };
             };

@@ -151,6 +151,16 @@ export function toApiError(err: unknown, log?: Logger): ApiError {
       { 'retry-after': '1' },
     );
   }
+  if (isDatabaseDown(err)) {
+    log?.warn({ err }, 'database unreachable');
+    return new ApiError(
+      503,
+      'SERVICE_BUSY',
+      'The service cannot reach its database; try again shortly',
+      {},
+      { 'retry-after': '1' },
+    );
+  }
   log?.error({ err }, 'unhandled error');
   return new ApiError(500, 'INTERNAL', 'Something went wrong on our side');
 }
@@ -168,5 +178,23 @@ function isOverloaded(err: unknown): boolean {
         e.message,
       )) ||
     (typeof e?.code === 'string' && busyCodes.has(e.code))
+  );
+}
+
+/**
+ * The database going away or coming back (a restart, a failover, a dropped connection): the
+ * request did not happen and may be retried once it is back, which is a 503, not a bug's 500.
+ * 57P01–57P03: terminated by an administrator, by a crash, or not accepting connections yet;
+ * class 08: connection exceptions; and the socket errors pg passes through unchanged.
+ */
+const downCodes = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { message?: unknown; code?: unknown } | null;
+  return (
+    (typeof e?.code === 'string' && (downCodes.has(e.code) || e.code.startsWith('08'))) ||
+    (typeof e?.message === 'string' &&
+      /^(Connection terminated unexpectedly|Client has encountered a connection error and is not queryable)/.test(
+        e.message,
+      ))
   );
 }

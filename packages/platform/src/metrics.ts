@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { type Kysely, sql } from 'kysely';
@@ -17,7 +18,12 @@ export interface Metrics {
   readonly http: MiddlewareHandler;
   /** One delivered event's outcome, and its lag (delivery time − the event's `timestamp`). */
   delivered(topic: string, outcome: DeliveryOutcome, eventTime?: string): void;
-  /** Node's default metrics (event loop, heap, GC, CPU): on for a running app, off in tests. */
+  /**
+   * Node's default metrics (event loop, heap, GC, CPU): on for a running app, off in tests. With
+   * them `nodejs_heap_live_bytes`: the heap in use right after the latest full collection, i.e.
+   * what is live; the used heap at a scrape also counts garbage not yet collected, and RSS what V8
+   * keeps reserved. A leak shows as this gauge rising.
+   */
   collectDefaults(): void;
   /** Serves `GET /metrics` on `port`. */
   serve(port: number, host?: string): Promise<AddressInfo>;
@@ -169,6 +175,7 @@ export function createMetrics(o: MetricsOptions): Metrics {
 
   let server: Server | undefined;
   let defaults = false;
+  let gcObserver: PerformanceObserver | undefined;
   return {
     registry,
     http,
@@ -181,6 +188,17 @@ export function createMetrics(o: MetricsOptions): Metrics {
       if (defaults) return;
       defaults = true;
       client.collectDefaultMetrics({ register: registry });
+      const live = new client.Gauge({
+        name: 'nodejs_heap_live_bytes',
+        help: 'V8 heap in use right after the latest full (mark-compact) collection',
+        registers: [registry],
+      });
+      gcObserver = new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+            live.set(process.memoryUsage().heapUsed);
+      });
+      gcObserver.observe({ entryTypes: ['gc'] });
     },
     serve(port, host = '0.0.0.0') {
       server = createServer((req, res) => {
@@ -200,6 +218,7 @@ export function createMetrics(o: MetricsOptions): Metrics {
       });
     },
     close() {
+      gcObserver?.disconnect();
       const s = server;
       server = undefined;
       return new Promise((resolve) => (s ? s.close(() => resolve()) : resolve()));

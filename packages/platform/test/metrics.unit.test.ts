@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Hono } from 'hono';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +34,21 @@ function appWith(m: ReturnType<typeof createMetrics>) {
 }
 
 describe('the kit metrics', () => {
+  it('gives the live heap after a full collection (a leak shows as it rising, not as RSS)', async () => {
+    const m = createMetrics({ service: 'order' });
+    m.collectDefaults();
+    try {
+      setFlagsFromString('--expose-gc');
+      (runInNewContext('gc') as () => void)();
+      await new Promise((r) => setTimeout(r, 100));
+      const live = await sample(m, 'nodejs_heap_live_bytes');
+      expect(live).toBeGreaterThan(1_000_000);
+      expect(live).toBeLessThan(process.memoryUsage().heapTotal);
+    } finally {
+      await m.close();
+    }
+  });
+
   it('counts requests by route pattern, never by raw path, with their status', async () => {
     const m = createMetrics({ service: 'order' });
     const app = appWith(m);

@@ -181,6 +181,19 @@ describe('the life of a reservation', () => {
     expect(none.status).toBe(200);
   });
 
+  it('refuses a reservation that arrives after its order released it (a placement that gave up on a slow answer)', async () => {
+    const sku = uniqueSku();
+    await createProduct(svc, seller, [{ sku, stock: 3 }]);
+    const orderId = order();
+    const released = await svc.call('POST', `/internal/reservations/${orderId}/release`, {
+      headers: internal,
+    });
+    expect(released.status).toBe(200);
+    const late = await reserve(svc, orderId, [{ sku, quantity: 2 }]);
+    expect([late.status, late.body.code]).toEqual([409, 'RESERVATION_RELEASED']);
+    expect(await stockOf(svc, sku)).toMatchObject({ on_hand: 3, reserved: 0 });
+  });
+
   it('turns a paid reservation into a sale, once, however often payment.completed arrives', async () => {
     const sku = uniqueSku();
     await createProduct(svc, seller, [{ sku, stock: 5 }]);

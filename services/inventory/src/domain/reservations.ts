@@ -78,6 +78,10 @@ export async function reserve(
       .executeTakeFirst();
     if (!inserted) {
       const existing = (await findReservation(trx, req.orderId))!;
+      // Released before it arrived: order gave up on a slow answer and released, then the request
+      // (retried by Dapr, or just late) came in. Reserving now would hold stock nobody will pay for.
+      if (existing.status === 'RELEASED' && existing.items.length === 0)
+        throw conflict('RESERVATION_RELEASED', 'This order gave up its reservation; place it again');
       if (!sameLines(existing.items, lines)) {
         throw conflict('RESERVATION_MISMATCH', 'This order already holds a reservation of other items');
       }
@@ -189,9 +193,19 @@ export async function transition(
   return items;
 }
 
-/** Releases an order's held stock (`POST /internal/reservations/{orderId}/release`); nothing to release is fine. */
+/**
+ * Releases an order's held stock (`POST /internal/reservations/{orderId}/release`); nothing to release is fine, and is remembered: a release that
+ * finds no reservation leaves a RELEASED one without lines, so a reservation request for that order
+ * arriving after it (a placement that gave up on a slow answer) is refused instead of holding the
+ * stock until it expires.
+ */
 export async function release(db: Kysely<Database>, events: EventPublisher, orderId: string, actor: string) {
   return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('reservations')
+      .values({ order_id: orderId, status: 'RELEASED', expires_at: new Date() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await transition(
       trx,
       events,
