@@ -149,6 +149,9 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
   const ctx = def.context ? def.context(deps) : (deps as Ctx);
   const verifier = o.verifier ?? def.verifier?.(ctx) ?? defaultVerifier(config, log);
   deps.verifier = verifier;
+  // A context that extends the deps (`{ ...deps, … }`) copied them before the verifier existed.
+  if (ctx !== deps && typeof ctx === 'object' && ctx !== null && 'dapr' in ctx && !('verifier' in ctx))
+    Object.assign(ctx, { verifier });
 
   const relay = new OutboxRelay(db as unknown as Kysely<PlatformTables>, dapr, log, {
     pubsub: config.PUBSUB_NAME,
