@@ -191,5 +191,11 @@ describe("a seller's edit of an approved product (moderation that holds)", () =>
     const unknown = await decide(newId(), 'approve');
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('REVISION_NOT_FOUND');
+    // Not one of our ids (the API fuzzer's 63 zeros): the same 404, for both decisions, not a 500.
+    for (const action of ['approve', 'reject'] as const) {
+      const notAnId = await decide('0'.repeat(63), action, 'not sharp enough');
+      expect(notAnId.status).toBe(404);
+      expect(notAnId.body.code).toBe('REVISION_NOT_FOUND');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import {
   conflict,
   type EventPublisher,
+  isId,
   newId,
   notFound,
   publishOptions,
@@ -126,12 +127,13 @@ export async function holdChange(
 
 /** Locks the product, then the revision (the order every writer takes), refusing what cannot be decided. */
 async function lockBoth(trx: Transaction<Database>, id: string) {
+  if (!isId(id)) throw revisionNotFound();
   const found = await trx
     .selectFrom('product_revisions')
     .select('product_id')
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!found) throw notFound('REVISION_NOT_FOUND', 'No such product revision');
+  if (!found) throw revisionNotFound();
   const product = (await loadProduct(trx, found.product_id, { lock: true }))!;
   const revision = await trx
     .selectFrom('product_revisions')
@@ -142,11 +144,14 @@ async function lockBoth(trx: Transaction<Database>, id: string) {
   return { product, revision };
 }
 
+const revisionNotFound = () => notFound('REVISION_NOT_FOUND', 'No such product revision');
+
 const notPending = (status: string) =>
   conflict('REVISION_NOT_PENDING', `This revision is ${status.toLowerCase()}; only a pending one is decided`);
 
 /** Admin approval of a revision: the product takes it (product.updated with the changed fields). Twice changes nothing. */
 export async function approveRevision(deps: Deps, id: string, adminId: string): Promise<FullProduct> {
+  if (!isId(id)) throw revisionNotFound();
   const stored = await deps.db
     .selectFrom('product_revisions')
     .select(['seller_id', 'change'])
