@@ -12,46 +12,12 @@ import {
   orderStatusUpdate,
   ordersIndexDefinition,
 } from '../src/backends/orders-opensearch-requests.ts';
+import { twoSellerOrder } from './order-fixture.ts';
 import { runAsJavaScript } from './painless.ts';
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
 
-const created: EventData<'order.created'> = {
-  orderId: 'o-1',
-  userId: 'u-1',
-  sellerId: 's-a',
-  items: [
-    {
-      itemId: 'i-1',
-      productId: 'p-1',
-      sku: 'A',
-      sellerId: 's-a',
-      quantity: 2,
-      price: 10_000,
-      options: {},
-      name: '러닝화 블랙',
-    },
-    {
-      itemId: 'i-2',
-      productId: 'p-2',
-      sku: 'B',
-      sellerId: 's-b',
-      quantity: 1,
-      price: 5_000,
-      options: {},
-      name: '양말 세트',
-    },
-  ],
-  totalAmount: 25_000,
-  shippingAddress: { recipient: '김철수', phone: '010-1234-5678', address: '서울시', zipCode: '06236' },
-  paymentMethod: 'card',
-  sellerIds: ['s-a', 's-b'],
-  discountAmount: 0,
-  shippingFee: 0,
-  payableAmount: 25_000,
-  paymentDueAt: at(0),
-  createdAt: at(0),
-};
+const created = twoSellerOrder(at(0));
 const refund = (refundId: string, amount: number, s: number): EventData<'order.refund.completed'> => ({
   orderId: 'o-1',
   userId: 'u-1',

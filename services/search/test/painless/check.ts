@@ -16,6 +16,7 @@ import {
   orderRefundUpdate,
   orderStatusUpdate,
 } from '../../src/backends/orders-opensearch-requests.ts';
+import { twoSellerOrder } from '../order-fixture.ts';
 import { runAsJavaScript } from '../painless.ts';
 
 const here = import.meta.dirname;
@@ -82,43 +83,7 @@ for (const [name, source] of Object.entries({ CONTENT_SCRIPT, STOCK_SCRIPT, DELE
 }
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
-const created = (createdAt = at(0)) =>
-  orderCreatedUpdate('orders', {
-    orderId: 'o-1',
-    userId: 'u-1',
-    sellerId: 's-a',
-    items: [
-      {
-        itemId: 'i-1',
-        productId: 'p-1',
-        sku: 'A',
-        sellerId: 's-a',
-        quantity: 2,
-        price: 10_000,
-        options: {},
-        name: '러닝화',
-      },
-      {
-        itemId: 'i-2',
-        productId: 'p-2',
-        sku: 'B',
-        sellerId: 's-b',
-        quantity: 1,
-        price: 5_000,
-        options: {},
-        name: '양말',
-      },
-    ],
-    totalAmount: 25_000,
-    shippingAddress: { recipient: '김철수', phone: '010-1234-5678', address: '서울시', zipCode: '06236' },
-    paymentMethod: 'card',
-    sellerIds: ['s-a', 's-b'],
-    discountAmount: 0,
-    shippingFee: 0,
-    payableAmount: 25_000,
-    paymentDueAt: createdAt,
-    createdAt,
-  });
+const created = (createdAt = at(0)) => orderCreatedUpdate('orders', twoSellerOrder(createdAt));
 const status = (st: string, s: number) =>
   orderStatusUpdate('orders', { orderId: 'o-1', userId: 'u-1', status: st, at: at(s) });
 const refund = (refundId: string, amount: number, s: number) =>
