@@ -1,9 +1,8 @@
 import { ApiError } from '@mp/platform';
-import { startTestService, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reconcileConfigs } from '../src/domain/configs.ts';
-import { service } from '../src/service.ts';
+import { adminForFile } from './helpers.ts';
 
 /** The owners' side of system settings, as settlement and stats keep it: the newest version wins. */
 const owned = new Map<string, { value: unknown; version: number }>();
@@ -27,41 +26,39 @@ let runAnswer: () => unknown = () => ({
   settlements: [],
 });
 
-let svc: TestService<Database, unknown>;
 let admin: string;
 let seller: string;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    invoke: {
-      'settlement PUT /internal/configs/settlement.commission': owner('settlement.commission'),
-      'settlement PUT /internal/configs/settlement.schedule': owner('settlement.schedule'),
-      'stats PUT /internal/configs/stats.monthlyReport': owner('stats.monthlyReport'),
-      'stats GET /internal/dashboard': () => {
-        if (statsDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'stats could not be reached');
-        return { today: { date: '2024-05-02', orders: 3 } };
-      },
-      'settlement GET /internal/summary': () => ({ byStatus: { PAID: { count: 1, netAmount: 9_000 } } }),
-      'product GET /internal/review-queue': (_body, query) => ({
-        products: { count: 2, items: [{ id: 'p-1' }] },
-        revisions: { count: 1, items: [{ id: 'r-1' }] },
-        query,
-      }),
-      'inventory GET /internal/low-stock': (_body, query) => ({
-        lowStock: 4,
-        outOfStock: 1,
-        items: [{ sku: 'SKU-1', stockStatus: 'OUT_OF_STOCK' }],
-        query,
-      }),
-      'settlement POST /internal/settlements/run': (body) => {
-        runs.push(body);
-        return runAnswer();
-      },
+const svc = adminForFile({
+  invoke: {
+    'settlement PUT /internal/configs/settlement.commission': owner('settlement.commission'),
+    'settlement PUT /internal/configs/settlement.schedule': owner('settlement.schedule'),
+    'stats PUT /internal/configs/stats.monthlyReport': owner('stats.monthlyReport'),
+    'stats GET /internal/dashboard': () => {
+      if (statsDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'stats could not be reached');
+      return { today: { date: '2024-05-02', orders: 3 } };
     },
-  });
+    'settlement GET /internal/summary': () => ({ byStatus: { PAID: { count: 1, netAmount: 9_000 } } }),
+    'product GET /internal/review-queue': (_body, query) => ({
+      products: { count: 2, items: [{ id: 'p-1' }] },
+      revisions: { count: 1, items: [{ id: 'r-1' }] },
+      query,
+    }),
+    'inventory GET /internal/low-stock': (_body, query) => ({
+      lowStock: 4,
+      outOfStock: 1,
+      items: [{ sku: 'SKU-1', stockStatus: 'OUT_OF_STOCK' }],
+      query,
+    }),
+    'settlement POST /internal/settlements/run': (body) => {
+      runs.push(body);
+      return runAnswer();
+    },
+  },
+});
+beforeAll(async () => {
   admin = await tokenFor('admin-1', 'admin');
   seller = await tokenFor('seller-1', 'seller');
 });
-afterAll(() => svc.close());
 
 const draft = (body: Record<string, unknown> = {}) =>
   svc.call('POST', '/api/v1/admin/notices', {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@mp/platform';
-import { startTestService, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recoverActions } from '../src/domain/actions.ts';
-import { service } from '../src/service.ts';
+import { adminForFile } from './helpers.ts';
 
 /** user's and seller's internal routes as their own tests prove them, in memory. */
 const accounts = new Map<string, { status: string; role: string; suspendedReason: string | null }>();
@@ -85,19 +84,17 @@ function route(key: string) {
   };
 }
 
-let svc: TestService<Database, unknown>;
 let admin: string;
 const adminId = randomUUID();
+const svc = adminForFile({
+  invoke: new Proxy(
+    {},
+    { get: (_t, key) => (typeof key === 'string' && /^(user|seller) /.test(key) ? route(key) : undefined) },
+  ),
+});
 beforeAll(async () => {
-  svc = await startTestService(service, {
-    invoke: new Proxy(
-      {},
-      { get: (_t, key) => (typeof key === 'string' && /^(user|seller) /.test(key) ? route(key) : undefined) },
-    ),
-  });
   admin = await tokenFor(adminId, 'admin');
 });
-afterAll(() => svc.close());
 
 const newAccount = (role = 'buyer') => {
   const id = randomUUID();

@@ -1,15 +1,12 @@
-import { startTestService, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
-import { service } from '../src/service.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminForFile } from './helpers.ts';
 
-let svc: TestService<Database, unknown>;
 let admin: string;
+const svc = adminForFile();
 beforeAll(async () => {
-  svc = await startTestService(service, {});
   admin = await tokenFor('admin-1', 'admin');
 });
-afterAll(() => svc.close());
 
 /** A notice drafted (and published unless `draft`) by the admin; answers its id. */
 async function notice(title: string, o: { pinned?: boolean; audience?: string; draft?: boolean } = {}) {

@@ -1,8 +1,7 @@
 import { ApiError } from '@mp/platform';
-import { startTestService, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
-import { service } from '../src/service.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminForFile } from './helpers.ts';
 
 /** notification's internal template routes as its own tests prove them: the calls are kept, refusals thrown. */
 const seen: { key: string; body: any }[] = [];
@@ -55,14 +54,12 @@ const notification = {
   },
 };
 
-let svc: TestService<Database, unknown>;
 let admin: string;
 const base = '/api/v1/admin/notification-templates';
+const svc = adminForFile({ invoke: notification });
 beforeAll(async () => {
-  svc = await startTestService(service, { invoke: notification });
   admin = await tokenFor('admin-9', 'admin');
 });
-afterAll(() => svc.close());
 
 describe('알림 템플릿 관리, forwarded to notification through Dapr', () => {
   it('lists and shows templates', async () => {

@@ -1,43 +1,40 @@
 import { ApiError } from '@mp/platform';
-import { startTestService, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
-import { service } from '../src/service.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminForFile } from './helpers.ts';
 
-let svc: TestService<Database, unknown>;
 let admin: string;
 const productId = '0190c0de-0000-7000-8000-000000000001';
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    invoke: {
-      [`product PATCH /internal/products/${productId}/approve`]: (body) => ({
-        id: productId,
-        status: 'APPROVED',
-        body,
-      }),
-      [`product PATCH /internal/products/${productId}/reject`]: (body) => ({
-        id: productId,
-        status: 'REJECTED',
-        body,
-      }),
-      'product PATCH /internal/products/missing/approve': () => {
-        throw new ApiError(404, 'PRODUCT_NOT_FOUND', 'No such product');
-      },
-      'product PATCH /internal/revisions/r-1/approve': (body) => ({ id: productId, body }),
-      'product PATCH /internal/revisions/r-1/reject': (body) => ({ id: productId, body }),
-      'product GET /internal/revisions': (_body, query) => ({
-        items: [{ id: 'r-1', query }],
-        nextCursor: null,
-      }),
-      'product GET /internal/products': (_body, query) => ({
-        items: [{ id: productId, query }],
-        nextCursor: null,
-      }),
+const svc = adminForFile({
+  invoke: {
+    [`product PATCH /internal/products/${productId}/approve`]: (body) => ({
+      id: productId,
+      status: 'APPROVED',
+      body,
+    }),
+    [`product PATCH /internal/products/${productId}/reject`]: (body) => ({
+      id: productId,
+      status: 'REJECTED',
+      body,
+    }),
+    'product PATCH /internal/products/missing/approve': () => {
+      throw new ApiError(404, 'PRODUCT_NOT_FOUND', 'No such product');
     },
-  });
+    'product PATCH /internal/revisions/r-1/approve': (body) => ({ id: productId, body }),
+    'product PATCH /internal/revisions/r-1/reject': (body) => ({ id: productId, body }),
+    'product GET /internal/revisions': (_body, query) => ({
+      items: [{ id: 'r-1', query }],
+      nextCursor: null,
+    }),
+    'product GET /internal/products': (_body, query) => ({
+      items: [{ id: productId, query }],
+      nextCursor: null,
+    }),
+  },
+});
+beforeAll(async () => {
   admin = await tokenFor('admin-7', 'admin');
 });
-afterAll(() => svc.close());
 
 describe("admin's product review (상품 심사), forwarded to product through Dapr", () => {
   it('approves and rejects in the name of the signed-in admin', async () => {

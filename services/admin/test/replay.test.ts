@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
-import { service } from '../src/service.ts';
+import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminForFile } from './helpers.ts';
 
-let svc: TestService<Database, unknown>;
 let admin: string;
+const svc = adminForFile();
 beforeAll(async () => {
-  svc = await startTestService(service);
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 /** A dead letter as daprd forwards it: the original envelope on the dead-letter topic. */
 const deadLetter = async (topic: string, event: { eventId: string }) =>

@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { deadLetterTopic, subscriptionsOf } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
-import { service } from '../src/service.ts';
+import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminForFile } from './helpers.ts';
 
-let svc: TestService<Database, unknown>;
 let admin: string;
+const svc = adminForFile();
 beforeAll(async () => {
-  svc = await startTestService(service);
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 const deliver = (topic: string, cloudEvent: Record<string, unknown>) =>
   svc.call('POST', `/events/${topic}`, { body: cloudEvent, headers: { 'dapr-api-token': TEST_APP_TOKEN } });

@@ -1,14 +1,10 @@
 import { buildEvent } from '@mp/platform';
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthService, FakeUsers, login, startAuth } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { authForFile, FakeUsers, login } from './helpers.ts';
 
 const users = new FakeUsers();
-let svc: AuthService;
-beforeAll(async () => {
-  svc = await startAuth(users, { EMAIL_VERIFICATION_MAX_PER_WINDOW: '2' });
-});
-afterAll(() => svc.close());
+const svc = authForFile(users, { EMAIL_VERIFICATION_MAX_PER_WINDOW: '2' });
 const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 /** user announces a sign-up; auth opens a verification for an email nothing proved. */

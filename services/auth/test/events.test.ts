@@ -1,15 +1,11 @@
 import { buildEvent } from '@mp/platform';
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthService, FakeUsers, login, startAuth } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { authForFile, FakeUsers, login } from './helpers.ts';
 
 const users = new FakeUsers();
-let svc: AuthService;
-beforeAll(async () => {
-  svc = await startAuth(users);
-});
-afterAll(() => svc.close());
+const svc = authForFile(users);
 
 const deliver = async (source: 'user' | 'admin', topic: string, data: object) => {
   const event = buildEvent(source, 'test', topic as never, data as never);

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, type Role } from '@mp/platform';
-import { startTestService, type TestService } from '@mp/platform/testing';
+import { serviceForFile, startTestService, type TestService } from '@mp/platform/testing';
 import type { AuthContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
@@ -150,3 +150,8 @@ export async function login(svc: AuthService, email: string, password = 'correct
 /** An IP per test, so client-address throttling of one test does not reach another. */
 export const ipOf = () =>
   `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+/** The auth service of one test file: started before its tests, closed after them. */
+export function authForFile(users: FakeUsers, env: Record<string, string> = {}) {
+  return serviceForFile(() => startAuth(users, env), 'the auth service');
+}

@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from '@mp/platform';
-import { startTestService } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceForFile, startTestService } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
 import { KeyRing } from '../src/domain/keys.ts';
 import { service } from '../src/service.ts';
-import type { AuthService } from './helpers.ts';
 
-let svc: AuthService;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    env: { AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
-  });
-});
-afterAll(() => svc.close());
+const svc = serviceForFile(
+  () =>
+    startTestService(service, {
+      env: { AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+    }),
+  'the auth service',
+);
 
 const HOUR = 3_600_000;
 

@@ -6,15 +6,11 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthService, FakeUsers, ipOf, login, startAuth } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { authForFile, FakeUsers, ipOf, login } from './helpers.ts';
 
 const users = new FakeUsers();
-let svc: AuthService & { delays: number[] };
-beforeAll(async () => {
-  svc = await startAuth(users);
-});
-afterAll(() => svc.close());
+const svc = authForFile(users);
 
 const sessionsWith = (token: string) => svc.call('GET', '/api/v1/auth/sessions', { token });
 

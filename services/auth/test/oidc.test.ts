@@ -6,6 +6,7 @@ import { type AuthService, FakeUsers, login, PUBLIC_BASE, startAuth } from './he
 import { browseUntil, type OidcSandbox, sandboxClients, startOidcSandbox } from './sandbox/oidc-provider.ts';
 
 const users = new FakeUsers();
+// Started by hand, not with authForFile: its env names the OpenID provider started in the same hook.
 let svc: AuthService;
 let op: OidcSandbox;
 beforeAll(async () => {

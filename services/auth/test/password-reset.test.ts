@@ -1,14 +1,10 @@
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthService, FakeUsers, ipOf, login, startAuth } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { authForFile, FakeUsers, ipOf, login } from './helpers.ts';
 
 const users = new FakeUsers();
-let svc: AuthService;
-beforeAll(async () => {
-  svc = await startAuth(users, { PASSWORD_RESET_TTL_SECONDS: '600', PASSWORD_RESET_MAX_PER_WINDOW: '3' });
-});
-afterAll(() => svc.close());
+const svc = authForFile(users, { PASSWORD_RESET_TTL_SECONDS: '600', PASSWORD_RESET_MAX_PER_WINDOW: '3' });
 const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 const request = (email: string, ip = ipOf()) =>

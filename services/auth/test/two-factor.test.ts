@@ -1,13 +1,9 @@
 import { generate } from 'otplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthService, FakeUsers, login, startAuth } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { authForFile, FakeUsers, login } from './helpers.ts';
 
 const users = new FakeUsers();
-let svc: AuthService;
-beforeAll(async () => {
-  svc = await startAuth(users);
-});
-afterAll(() => svc.close());
+const svc = authForFile(users);
 
 const now = () => Math.floor(Date.now() / 1000);
 /** The code of the time step `steps` away from now. */

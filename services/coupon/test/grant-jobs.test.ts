@@ -1,19 +1,16 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { startTestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { grantNextBatch, runGrantJobs } from '../src/domain/grant-jobs.ts';
-import { service } from '../src/service.ts';
-import { type CouponService, claim, newCoupon, userDirectory } from './helpers.ts';
+import { claim, couponForFile, newCoupon, userDirectory } from './helpers.ts';
 
 const users = userDirectory();
-let svc: CouponService;
 let admin: string;
+const svc = couponForFile({ invoke: users.invoke });
 beforeAll(async () => {
-  svc = await startTestService(service, { invoke: users.invoke });
   admin = await tokenFor(randomUUID(), 'admin');
 });
-afterAll(() => svc.close());
 
 const start = (couponId: string, token = admin) =>
   svc.call('POST', `/api/v1/coupons/${couponId}/grant-jobs`, { token });

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { startTestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
-import { type CouponService, claim, hours, newCoupon, userDirectory } from './helpers.ts';
+import { claim, couponForFile, hours, newCoupon, userDirectory } from './helpers.ts';
 
 const users = userDirectory();
-let svc: CouponService;
 let admin: string;
+const svc = couponForFile({ invoke: users.invoke });
 beforeAll(async () => {
-  svc = await startTestService(service, { invoke: users.invoke });
   admin = await tokenFor(randomUUID(), 'admin');
 });
-afterAll(() => svc.close());
 
 const grant = (couponId: string, userIds: unknown, token = admin) =>
   svc.call('POST', `/api/v1/coupons/${couponId}/grants`, { token, body: { userIds } });

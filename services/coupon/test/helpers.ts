@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, buildEvent } from '@mp/platform';
-import { TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import {
+  serviceForFile,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  type TestServiceOptions,
+  tokenFor,
+} from '@mp/platform/testing';
 import type { Database } from '../src/db/schema.ts';
+import { service } from '../src/service.ts';
 
 export type CouponService = TestService<Database, any>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
@@ -119,4 +127,9 @@ export function userDirectory(accounts: Map<string, TestAccount> = new Map()) {
     return a.userId;
   };
   return { accounts, invoke, add };
+}
+
+/** The coupon service of one test file: started before its tests, closed after them. */
+export function couponForFile(o: TestServiceOptions = {}): CouponService {
+  return serviceForFile(() => startTestService(service, o), 'the coupon service');
 }

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { startTestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { type CouponService, newCoupon, userDirectory } from './helpers.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { couponForFile, newCoupon, userDirectory } from './helpers.ts';
 
 // One file, one service: the load tests run one after the other, not against each other.
 const users = userDirectory();
-let svc: CouponService;
-beforeAll(async () => {
-  svc = await startTestService(service, { invoke: users.invoke, env: { DB_POOL_MAX: '20' } });
-});
-afterAll(() => svc.close());
+const svc = couponForFile({ invoke: users.invoke, env: { DB_POOL_MAX: '20' } });
 
 describe('first come, first served under load', () => {
   it('issues exactly 100 of 100 to 1,000 concurrent claims, never 101, one per user', async () => {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@mp/platform';
-import { startTestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { type CouponService, claim, hours, newCoupon } from './helpers.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { claim, couponForFile, hours, newCoupon } from './helpers.ts';
 
 /** file's `GET /internal/files/{id}` over a few files the tests make. */
 const files = new Map<string, { ownerId: string; status: string; contentType: string }>();
@@ -35,15 +34,13 @@ const invoke = new Proxy({} as Record<string, () => unknown>, {
   },
 });
 
-let svc: CouponService;
 let adminId: string;
 let admin: string;
+const svc = couponForFile({ invoke });
 beforeAll(async () => {
-  svc = await startTestService(service, { invoke });
   adminId = randomUUID();
   admin = await tokenFor(adminId, 'admin');
 });
-afterAll(() => svc.close());
 
 const create = (body: Record<string, unknown>, token = admin) =>
   svc.call('POST', '/api/v1/coupons/promotions', {

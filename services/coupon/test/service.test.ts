@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { redeemForOrder } from '../src/domain/redemption.ts';
-import { service } from '../src/service.ts';
-import { type CouponService, claim, deliver, hours, internal, newCoupon, orderCreated } from './helpers.ts';
+import { claim, couponForFile, deliver, hours, internal, newCoupon, orderCreated } from './helpers.ts';
 
-let svc: CouponService;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = couponForFile();
 
 describe('creating coupons', () => {
   it('lets an admin create a platform coupon and publishes coupon.created', async () => {

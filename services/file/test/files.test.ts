@@ -1,17 +1,15 @@
 import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, internal, png, pngBomb, resizer, type Svc, start, upload } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, fileForFile, internal, png, pngBomb, resizer, upload } from './helpers.ts';
 
-let svc: Svc;
 const owner = newId();
 let token: string;
+const svc = fileForFile();
 beforeAll(async () => {
-  svc = await start();
   token = await tokenFor(owner, 'seller');
 });
-afterAll(() => svc.close());
 
 const complete = (id: string, t = token) => svc.call('POST', `/api/v1/files/${id}/complete`, { token: t });
 

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
-import { startTestService, TEST_APP_TOKEN, type TestService, testDatabaseUrl } from '@mp/platform/testing';
+import {
+  serviceForFile,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  testDatabaseUrl,
+} from '@mp/platform/testing';
 import sharp from 'sharp';
 import type { FileContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
@@ -103,4 +109,9 @@ export function pngBomb(width: number, height: number): Buffer {
     chunk('IDAT', rows),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** The file service of one test file: started before its tests, closed after them. */
+export function fileForFile(): Svc {
+  return serviceForFile(() => start(), 'the file service');
 }

@@ -1,13 +1,9 @@
 import { newId } from '@mp/platform';
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, type Svc, start, uniqueSku } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { createProduct, inventoryForFile, uniqueSku } from './helpers.ts';
 
-let svc: Svc;
-beforeAll(async () => {
-  svc = await start();
-});
-afterAll(() => svc.close());
+const svc = inventoryForFile();
 
 const lowStock = async (limit = 200) =>
   (

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, deliver, reserve, type Svc, start, stockOf, uniqueSku } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { createProduct, deliver, inventoryForFile, reserve, stockOf, uniqueSku } from './helpers.ts';
 
-let svc: Svc;
-beforeAll(async () => {
-  svc = await start();
-});
-afterAll(() => svc.close());
+const svc = inventoryForFile();
 
 /** A shoe sold in M (the buyer has one) and L (5 on hand); the exchange M → L reserved under its id. */
 async function exchangeOfM() {

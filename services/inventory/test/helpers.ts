@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
 import { buildEvent, newId } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { serviceForFile, startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
 
@@ -61,4 +61,9 @@ export const reserve = (
 
 export async function stockOf(svc: Svc, sku: string) {
   return svc.deps.db.selectFrom('stock_items').selectAll().where('sku', '=', sku).executeTakeFirstOrThrow();
+}
+
+/** The inventory service of one test file: started before its tests, closed after them. */
+export function inventoryForFile(env: Record<string, string> = {}): Svc {
+  return serviceForFile(() => start(env), 'the inventory service');
 }

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expireDue } from '../src/domain/reservations.ts';
-import { createProduct, deliver, internal, reserve, type Svc, start, stockOf, uniqueSku } from './helpers.ts';
+import {
+  createProduct,
+  deliver,
+  internal,
+  inventoryForFile,
+  reserve,
+  stockOf,
+  uniqueSku,
+} from './helpers.ts';
 
-let svc: Svc;
 const seller = newId();
-beforeAll(async () => {
-  svc = await start({ DB_POOL_MAX: '10' });
-});
-afterAll(() => svc.close());
+const svc = inventoryForFile({ DB_POOL_MAX: '10' });
 
 const order = () => `order-${randomUUID()}`;
 const paid = (orderId: string) => ({

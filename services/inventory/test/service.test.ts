@@ -1,14 +1,9 @@
 import { subscriptionsOf } from '@mp/contracts';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
+import { serviceForFile, startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
 
-let svc: TestService<Database, unknown>;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = serviceForFile(() => startTestService(service), 'the inventory service');
 
 describe('inventory service', () => {
   it('is alive and documents its routes', async () => {

@@ -1,22 +1,20 @@
 import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, deliver, type Svc, start, stockOf, uniqueSku } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createProduct, deliver, inventoryForFile, stockOf, uniqueSku } from './helpers.ts';
 
-let svc: Svc;
 const seller = newId();
 let sellerToken: string;
 let otherSellerToken: string;
 let buyerToken: string;
 let adminToken: string;
+const svc = inventoryForFile();
 beforeAll(async () => {
-  svc = await start();
   sellerToken = await tokenFor(seller, 'seller');
   otherSellerToken = await tokenFor(newId(), 'seller');
   buyerToken = await tokenFor(newId(), 'buyer');
   adminToken = await tokenFor(newId(), 'admin');
 });
-afterAll(() => svc.close());
 
 const adjust = (sku: string, body: unknown, token = sellerToken) =>
   svc.call('POST', `/api/v1/inventory/${sku}/adjustments`, { token, body });

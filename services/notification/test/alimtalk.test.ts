@@ -1,6 +1,6 @@
 import { parseConfig } from '@mp/platform';
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandboxKakaoAccount } from '../src/config.ts';
 import { dispatch } from '../src/domain/dispatch.ts';
 import { KakaoError, kakaoClient } from '../src/kakao/bizmessage.ts';
@@ -11,18 +11,13 @@ import {
   deliveriesOf,
   dueNow,
   mobile,
-  type NotificationService,
+  notificationForFile,
   paymentCompleted,
-  startNotification,
   textsTo,
 } from './helpers.ts';
 
 const KAKAO = 'http://notification.test/sandbox/kakao';
-let svc: NotificationService;
-beforeAll(async () => {
-  svc = await startNotification({ KAKAO_SANDBOX: 'true', KAKAO_BASE_URL: KAKAO, DELIVERY_MAX_ATTEMPTS: '2' });
-});
-afterAll(() => svc.close());
+const svc = notificationForFile({ KAKAO_SANDBOX: 'true', KAKAO_BASE_URL: KAKAO, DELIVERY_MAX_ATTEMPTS: '2' });
 
 const run = () => dispatch(svc.dispatcher);
 /** What the Kakao sandbox received for a number (E.164), newest first. */

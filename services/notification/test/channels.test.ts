@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../src/domain/dispatch.ts';
 import {
   account,
@@ -7,19 +7,14 @@ import {
   deliveriesOf,
   dueNow,
   mobile,
-  type NotificationService,
+  notificationForFile,
   paymentCompleted,
   pushesTo,
   registerDevice,
-  startNotification,
   textsTo,
 } from './helpers.ts';
 
-let svc: NotificationService;
-beforeAll(async () => {
-  svc = await startNotification({ DELIVERY_MAX_ATTEMPTS: '2' });
-});
-afterAll(() => svc.close());
+const svc = notificationForFile({ DELIVERY_MAX_ATTEMPTS: '2' });
 
 const run = () => dispatch(svc.dispatcher);
 const history = async (who: { token: () => Promise<string> }) =>

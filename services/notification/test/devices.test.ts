@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { account, type NotificationService, startNotification } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { account, notificationForFile } from './helpers.ts';
 
-let svc: NotificationService;
-beforeAll(async () => {
-  svc = await startNotification();
-});
-afterAll(() => svc.close());
+const svc = notificationForFile();
 
 const register = async (who: { token: () => Promise<string> }, body: unknown) =>
   svc.call('POST', '/api/v1/notifications/devices', { token: await who.token(), body });

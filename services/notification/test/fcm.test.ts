@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FcmError, fcmClient, fcmErrorOf } from '../src/push/fcm.ts';
 import { type ServiceAccount, sandboxServiceAccount } from '../src/push/service-account.ts';
-import { FCM, type NotificationService, pushesTo, startNotification } from './helpers.ts';
+import { FCM, notificationForFile, pushesTo } from './helpers.ts';
 
-let svc: NotificationService;
 let sa: ServiceAccount;
+const svc = notificationForFile();
 beforeAll(async () => {
-  svc = await startNotification();
   sa = svc.deps.config.FCM_SERVICE_ACCOUNT_JSON;
 });
-afterAll(() => svc.close());
 
 /** A client of the sandbox through the app, counting what it asks of the token endpoint. */
 function client(o: { account?: ServiceAccount; now?: () => number } = {}) {

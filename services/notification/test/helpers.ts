@@ -1,6 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { ApiError, buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import {
+  serviceForFile,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  tokenFor,
+} from '@mp/platform/testing';
 import sandboxes from '../sandbox/index.ts';
 import type { NotificationContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
@@ -185,4 +191,9 @@ export const dueNow = (svc: NotificationService) =>
 export function openReset(resetId: string) {
   if (resetId.startsWith('gone-')) throw new ApiError(404, 'RESET_NOT_OPEN', 'This reset is not open');
   return { token: `token-of-${resetId}`, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+}
+
+/** The notification service of one test file: started before its tests, closed after them. */
+export function notificationForFile(env: Record<string, string> = {}): NotificationService {
+  return serviceForFile(() => startNotification(env), 'the notification service');
 }

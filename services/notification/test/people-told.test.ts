@@ -1,25 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../src/domain/dispatch.ts';
 import {
   account,
   deliver,
   deliveriesOf,
   mobile,
-  type NotificationService,
+  notificationForFile,
   pushesTo,
   registerDevice,
-  startNotification,
   textsTo,
 } from './helpers.ts';
 
-let svc: NotificationService;
-beforeAll(async () => {
-  svc = await startNotification({ PUBLIC_BASE_URL: 'https://shop.example.kr' });
-});
-afterAll(() => svc.close());
+const svc = notificationForFile({ PUBLIC_BASE_URL: 'https://shop.example.kr' });
 
 const run = () => dispatch(svc.dispatcher);
 const mailsTo = (email: string) => svc.dapr.bindings.filter((b) => b.metadata.emailTo === email);

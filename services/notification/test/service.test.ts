@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
 import { ApiError, buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
+import { serviceForFile, startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
 import { openReset } from './helpers.ts';
 
@@ -12,39 +11,39 @@ const accounts = new Map<string, { email: string; status: string }>();
 let userDown = false;
 let smtpDown = false;
 
-let svc: TestService<Database, any>;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    env: { PUBLIC_BASE_URL: 'https://shop.example.kr', NOTIFICATION_MAX_ATTEMPTS: '3' },
-    invoke: new Proxy(
-      {},
-      {
-        get: (_t, key) => {
-          const reset =
-            typeof key === 'string'
-              ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
-              : null;
-          if (reset) return () => openReset(reset[1]!);
-          const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
-          if (!m) return undefined;
-          return () => {
-            if (userDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
-            const a = accounts.get(m[1]!);
-            if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
-            return { userId: m[1], name: '김철수', phone: null, role: 'buyer', emailVerified: true, ...a };
-          };
+const svc = serviceForFile(
+  () =>
+    startTestService(service, {
+      env: { PUBLIC_BASE_URL: 'https://shop.example.kr', NOTIFICATION_MAX_ATTEMPTS: '3' },
+      invoke: new Proxy(
+        {},
+        {
+          get: (_t, key) => {
+            const reset =
+              typeof key === 'string'
+                ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
+                : null;
+            if (reset) return () => openReset(reset[1]!);
+            const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
+            if (!m) return undefined;
+            return () => {
+              if (userDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
+              const a = accounts.get(m[1]!);
+              if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
+              return { userId: m[1], name: '김철수', phone: null, role: 'buyer', emailVerified: true, ...a };
+            };
+          },
+        },
+      ),
+      bindings: {
+        email: () => {
+          if (smtpDown)
+            throw new Error('binding email failed: 500 dial tcp 127.0.0.1:2526: connection refused');
         },
       },
-    ),
-    bindings: {
-      email: () => {
-        if (smtpDown)
-          throw new Error('binding email failed: 500 dial tcp 127.0.0.1:2526: connection refused');
-      },
-    },
-  });
-});
-afterAll(() => svc.close());
+    }),
+  'the notification service',
+);
 
 const account = () => {
   const id = randomUUID();

@@ -1,25 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../src/domain/dispatch.ts';
 import {
   account,
   deliver,
   deliveriesOf,
   mobile,
-  type NotificationService,
+  notificationForFile,
   paymentCompleted,
   pushesTo,
   registerDevice,
-  startNotification,
   textsTo,
 } from './helpers.ts';
 
-let svc: NotificationService;
-beforeAll(async () => {
-  svc = await startNotification();
-});
-afterAll(() => svc.close());
+const svc = notificationForFile();
 
 const admin = randomUUID();
 const internal = { 'dapr-api-token': TEST_APP_TOKEN };

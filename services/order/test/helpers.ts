@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import {
-  standIn,
+  serviceForFile,
   startTestService,
   TEST_APP_TOKEN,
   type TestService,
   tokenFor,
   withoutSidecar,
 } from '@mp/platform/testing';
-import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
 import type { OrderContext } from '../src/domain/context.ts';
 import { service } from '../src/service.ts';
@@ -42,12 +41,7 @@ export async function startOrder(
 
 /** The order service of one test file (its catalog a fresh fake): started before its tests, closed after them. */
 export function orderForFile(env: Record<string, string> = {}): OrderService {
-  let svc: OrderService | undefined;
-  beforeAll(async () => {
-    svc = await startOrder(env);
-  });
-  afterAll(() => svc?.close());
-  return standIn(() => svc, 'the order service');
+  return serviceForFile(() => startOrder(env), 'the order service');
 }
 
 export const address = {

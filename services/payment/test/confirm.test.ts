@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../src/domain/jobs.ts';
 import { settleWithPg } from '../src/domain/settle.ts';
 import {
@@ -11,18 +11,13 @@ import {
   eventsFor,
   eventually,
   newOrder,
-  type PaymentService,
   payInWindow,
+  paymentForFile,
   paymentOf,
   sandboxRow,
-  startPayment,
 } from './helpers.ts';
 
-let svc: PaymentService;
-beforeAll(async () => {
-  svc = await startPayment();
-});
-afterAll(() => svc.close());
+const svc = paymentForFile();
 
 describe('order.created', () => {
   it('opens a READY payment for the payable amount and publishes payment.requested', async () => {

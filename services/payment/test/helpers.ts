@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import {
+  serviceForFile,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  tokenFor,
+} from '@mp/platform/testing';
 import { paymentSandbox } from '../sandbox/index.ts';
 import { SANDBOX_SECRET_KEY } from '../src/config.ts';
 import type { PaymentServiceContext } from '../src/context.ts';
@@ -162,3 +168,8 @@ export const cancelled = (order: TestOrder, previousStatus = 'PAID') => ({
   cancelledAt: new Date().toISOString(),
   previousStatus,
 });
+
+/** The payment service of one test file: started before its tests, closed after them. */
+export function paymentForFile(env: Record<string, string> = {}): PaymentService {
+  return serviceForFile(() => startPayment(env), 'the payment service');
+}

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, type PaymentService, startPayment } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { basic, paymentForFile } from './helpers.ts';
 import { authorizeCard, type Buyer, customerKeyOf, saveCard } from './methods-helpers.ts';
 
-let svc: PaymentService;
-beforeAll(async () => {
-  svc = await startPayment();
-});
-afterAll(() => svc.close());
+const svc = paymentForFile();
 
 const newBuyer = async (): Promise<Buyer> => {
   const userId = randomUUID();

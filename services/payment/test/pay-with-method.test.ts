@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../src/domain/jobs.ts';
 import {
   basic,
@@ -8,20 +8,15 @@ import {
   eventsFor,
   eventually,
   newOrder,
-  type PaymentService,
   payInWindow,
+  paymentForFile,
   paymentOf,
   sandboxRow,
-  startPayment,
   type TestOrder,
 } from './helpers.ts';
 import { payWithMethod, saveCard } from './methods-helpers.ts';
 
-let svc: PaymentService;
-beforeAll(async () => {
-  svc = await startPayment();
-});
-afterAll(() => svc.close());
+const svc = paymentForFile();
 
 /** An order and a card its buyer saved (a test card: its number decides how the PG behaves). */
 async function orderWithCard(cardNumber?: string, o: Parameters<typeof newOrder>[1] = {}) {

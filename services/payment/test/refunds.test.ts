@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPayment } from '../src/domain/order-events.ts';
 import { runRefunds } from '../src/domain/refunds.ts';
 import {
@@ -12,19 +12,14 @@ import {
   internal,
   newOrder,
   orderCreated,
-  type PaymentService,
   payInWindow,
+  paymentForFile,
   paymentOf,
   sandboxRow,
-  startPayment,
   type TestOrder,
 } from './helpers.ts';
 
-let svc: PaymentService;
-beforeAll(async () => {
-  svc = await startPayment();
-});
-afterAll(() => svc.close());
+const svc = paymentForFile();
 
 async function paidOrder(amount = 50_000, simulate = 'approve'): Promise<TestOrder> {
   const order = await newOrder(svc, { amount });

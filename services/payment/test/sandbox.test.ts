@@ -1,16 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError, parseConfig } from '@mp/platform';
 import { startTestService } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paymentSandbox } from '../sandbox/index.ts';
 import { paymentService, service } from '../src/service.ts';
-import { basic, type PaymentService, startPayment } from './helpers.ts';
+import { basic, paymentForFile } from './helpers.ts';
 
-let svc: PaymentService;
-beforeAll(async () => {
-  svc = await startPayment();
-});
-afterAll(() => svc.close());
+const svc = paymentForFile();
 
 describe('the PG sandbox', () => {
   it("speaks Toss's API: Basic auth of the secret key, Toss error objects", async () => {

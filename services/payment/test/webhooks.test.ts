@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autoApprove } from '../src/domain/jobs.ts';
 import {
   basic,
@@ -8,18 +8,14 @@ import {
   eventsFor,
   eventually,
   newOrder,
-  type PaymentService,
   payInWindow,
+  paymentForFile,
   paymentOf,
   sandboxRow,
   startPayment,
 } from './helpers.ts';
 
-let svc: PaymentService;
-beforeAll(async () => {
-  svc = await startPayment();
-});
-afterAll(() => svc.close());
+const svc = paymentForFile();
 
 const webhook = (body: unknown) => svc.call('POST', '/api/v1/payments/webhooks/toss', { body });
 

@@ -1,26 +1,23 @@
 import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminToken,
   category,
   internal,
   onSale,
+  productForFile,
   register,
-  type Svc,
   sku,
-  start,
   Upstreams,
 } from './helpers.ts';
 
 const up = new Upstreams();
-let svc: Svc;
 let seller: string;
+const svc = productForFile(up);
 beforeAll(async () => {
-  svc = await start(up);
   seller = up.verifiedSeller();
 });
-afterAll(() => svc.close());
 
 describe('the category tree (admin-managed)', () => {
   it('nests categories and serves them as a tree', async () => {

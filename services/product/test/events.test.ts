@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { publishPopularity } from '../src/domain/popularity.ts';
-import { category, deliver, internal, onSale, register, type Svc, sku, start, Upstreams } from './helpers.ts';
+import { category, deliver, internal, onSale, productForFile, register, sku, Upstreams } from './helpers.ts';
 
 const up = new Upstreams();
-let svc: Svc;
 let seller: string;
 let cat: string;
+const svc = productForFile(up);
 beforeAll(async () => {
-  svc = await start(up);
   seller = up.verifiedSeller();
   cat = await category(svc);
 });
-afterAll(() => svc.close());
 
 const adjusted = (
   productId: string,

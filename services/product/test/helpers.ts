@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventData, EventType, FileMetadata } from '@mp/contracts';
 import { ApiError, buildEvent, newId } from '@mp/platform';
 import {
+  serviceForFile,
   startTestService,
   TEST_APP_TOKEN,
   type TestService,
@@ -134,4 +135,9 @@ export async function onSale(
     ...o,
   });
   return approve(svc, p.id);
+}
+
+/** The product service of one test file: started before its tests, closed after them. */
+export function productForFile(up: Upstreams, env: Record<string, string> = {}): Svc {
+  return serviceForFile(() => start(up, env), 'the product service');
 }

@@ -1,30 +1,27 @@
 import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminToken,
   approve,
   category,
   internal,
+  productForFile,
   register,
-  type Svc,
   sku,
-  start,
   Upstreams,
 } from './helpers.ts';
 
 const up = new Upstreams();
-let svc: Svc;
 let shoes: string;
 let seller: string;
 let sellerToken: string;
+const svc = productForFile(up);
 beforeAll(async () => {
-  svc = await start(up);
   shoes = await category(svc, '신발');
   seller = up.verifiedSeller();
   sellerToken = await tokenFor(seller, 'seller');
 });
-afterAll(() => svc.close());
 
 const post = (body: unknown, token = sellerToken) => svc.call('POST', '/api/v1/products', { token, body });
 const valid = () => ({

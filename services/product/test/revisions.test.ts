@@ -1,20 +1,18 @@
 import { newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, category, internal, onSale, type Svc, sku, start, Upstreams } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, category, internal, onSale, productForFile, sku, Upstreams } from './helpers.ts';
 
 const up = new Upstreams();
-let svc: Svc;
 let shoes: string;
 let seller: string;
 let sellerToken: string;
+const svc = productForFile(up);
 beforeAll(async () => {
-  svc = await start(up);
   shoes = await category(svc, '신발');
   seller = up.verifiedSeller();
   sellerToken = await tokenFor(seller, 'seller');
 });
-afterAll(() => svc.close());
 
 const edit = (id: string, body: unknown, token = sellerToken) =>
   svc.call('PATCH', `/api/v1/products/${id}`, { token, body });

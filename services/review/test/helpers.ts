@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, buildEvent, newId } from '@mp/platform';
 import {
+  serviceForFile,
   startTestService,
   TEST_APP_TOKEN,
   type TestService,
@@ -86,3 +87,8 @@ export const review = (svc: Svc, token: string, body: Record<string, unknown>) =
   svc.call('POST', '/api/v1/reviews', { token, body });
 
 export const text = (n = 0) => `배송이 빠르고 품질이 좋아요 ${n}`;
+
+/** The review service of one test file: started before its tests, closed after them. */
+export function reviewForFile(): Svc {
+  return serviceForFile(() => start(), 'the review service');
+}

@@ -1,13 +1,9 @@
 import { buildEvent, newId } from '@mp/platform';
 import { tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveredBuyer, image, internal, review, type Svc, start, text } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { deliveredBuyer, image, internal, review, reviewForFile, text } from './helpers.ts';
 
-let svc: Svc;
-beforeAll(async () => {
-  svc = await start();
-});
-afterAll(() => svc.close());
+const svc = reviewForFile();
 
 const summary = async (productId: string) =>
   (await svc.call('GET', `/api/v1/reviews/summary?productId=${productId}`)).body;

@@ -1,12 +1,8 @@
 import { newId } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveredBuyer, review, type Svc, start, text } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { deliveredBuyer, review, reviewForFile, text } from './helpers.ts';
 
-let svc: Svc;
-beforeAll(async () => {
-  svc = await start();
-});
-afterAll(() => svc.close());
+const svc = reviewForFile();
 
 describe('the rating summary under concurrent writes', () => {
   it('equals a count of the reviews after many reviews are written, edited and deleted at once', async () => {

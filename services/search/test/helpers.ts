@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
 import { buildEvent, newId } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { serviceForFile, startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
 import type { SearchContext } from '../src/context.ts';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
@@ -66,3 +66,8 @@ export async function search(svc: Svc, qs: Record<string, string | number>) {
 
 export const names = async (svc: Svc, qs: Record<string, string | number>) =>
   (await search(svc, qs)).body.items.map((h: { name: string }) => h.name) as string[];
+
+/** The search service of one test file: started before its tests, closed after them. */
+export function searchForFile(env: Record<string, string> = {}): Svc {
+  return serviceForFile(() => start(env), 'the search service');
+}

@@ -30,6 +30,7 @@ const backends = [
 ];
 
 describe.each(backends)('the orders index on $backend (order search for admins and sellers)', ({ env }) => {
+  // Started by hand, not with searchForFile: one service per backend, its index deleted before it closes.
   let svc: Svc;
   let admin: string;
   const client = env.OPENSEARCH_URL ? new Client({ node: env.OPENSEARCH_URL }) : undefined;

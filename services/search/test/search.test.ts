@@ -1,12 +1,8 @@
 import { newId } from '@mp/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, names, onSale, type Svc, search, start, state, tag } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { deliver, names, onSale, search, searchForFile, state, tag } from './helpers.ts';
 
-let svc: Svc;
-beforeAll(async () => {
-  svc = await start({ SEARCH_HOT_THRESHOLD: '3' });
-});
-afterAll(() => svc.close());
+const svc = searchForFile({ SEARCH_HOT_THRESHOLD: '3' });
 
 describe('Korean full-text search (PostgreSQL backend)', () => {
   it('matches inside words and across spacing variants, in names and brands, ignoring case', async () => {

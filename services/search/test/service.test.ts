@@ -1,15 +1,10 @@
 import { subscriptionsOf } from '@mp/contracts';
 import { newId } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
+import { serviceForFile, startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
 
-let svc: TestService<Database, unknown>;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = serviceForFile(() => startTestService(service), 'the search service');
 
 describe('search service', () => {
   it('is alive and documents its routes', async () => {

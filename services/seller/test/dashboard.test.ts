@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_APP_TOKEN } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { parseGradeRules, reviewGrades } from '../src/domain/grades.ts';
-import { service } from '../src/service.ts';
-import { applied, deliver, type SellerService, verified } from './helpers.ts';
+import { applied, deliver, sellerForFile, verified } from './helpers.ts';
 
-let svc: SellerService;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    env: { SELLER_GRADE_THRESHOLDS: 'STANDARD=100000,POWER=1000000' },
-  });
+const svc = sellerForFile({
+  env: { SELLER_GRADE_THRESHOLDS: 'STANDARD=100000,POWER=1000000' },
 });
-afterAll(() => svc.close());
 
 const now = () => new Date().toISOString();
 const address = { recipient: '김철수', phone: '010-1234-5678', address: '서울시 강남구', zipCode: '06234' };

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
+import {
+  serviceForFile,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  type TestServiceOptions,
+  tokenFor,
+} from '@mp/platform/testing';
 import { expect } from 'vitest';
 import type { Database } from '../src/db/schema.ts';
 import { isValidBusinessNumber } from '../src/domain/business-number.ts';
+import { service } from '../src/service.ts';
 
 export type SellerService = TestService<Database, any>;
 export const internal = { 'dapr-api-token': TEST_APP_TOKEN };
@@ -57,4 +65,9 @@ export async function deliver(svc: SellerService, source: string, topic: string,
   });
   expect(res.body, topic).toEqual({ status: 'SUCCESS' });
   return event;
+}
+
+/** The seller service of one test file: started before its tests, closed after them. */
+export function sellerForFile(o: TestServiceOptions = {}): SellerService {
+  return serviceForFile(() => startTestService(service, o), 'the seller service');
 }

@@ -1,53 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@mp/platform';
-import { startTestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import {
-  application,
-  applied,
-  internal,
-  type SellerService,
-  validBusinessNumber,
-  verified,
-} from './helpers.ts';
+import { tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { application, applied, internal, sellerForFile, validBusinessNumber, verified } from './helpers.ts';
 
 /** file's answer to `GET /internal/files/{id}`; `fileDown` makes it unreachable. */
 const files = new Map<string, { ownerId: string; status: string; contentType: string }>();
 let fileDown = false;
 
-let svc: SellerService;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    invoke: new Proxy(
-      {},
-      {
-        get: (_t, key) => {
-          const m = typeof key === 'string' ? /^file GET \/internal\/files\/(.+)$/.exec(key) : null;
-          if (!m) return undefined;
-          return () => {
-            if (fileDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'file could not be reached');
-            const f = files.get(decodeURIComponent(m[1]!));
-            if (!f) throw new ApiError(404, 'FILE_NOT_FOUND', 'No such file');
-            return {
-              fileId: m[1],
-              size: 1000,
-              purpose: 'store-logo',
-              filename: 'logo.png',
-              url: 'http://x',
-              variants: {},
-              width: null,
-              height: null,
-              createdAt: '2026-01-01T00:00:00.000Z',
-              ...f,
-            };
+const svc = sellerForFile({
+  invoke: new Proxy(
+    {},
+    {
+      get: (_t, key) => {
+        const m = typeof key === 'string' ? /^file GET \/internal\/files\/(.+)$/.exec(key) : null;
+        if (!m) return undefined;
+        return () => {
+          if (fileDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'file could not be reached');
+          const f = files.get(decodeURIComponent(m[1]!));
+          if (!f) throw new ApiError(404, 'FILE_NOT_FOUND', 'No such file');
+          return {
+            fileId: m[1],
+            size: 1000,
+            purpose: 'store-logo',
+            filename: 'logo.png',
+            url: 'http://x',
+            variants: {},
+            width: null,
+            height: null,
+            createdAt: '2026-01-01T00:00:00.000Z',
+            ...f,
           };
-        },
+        };
       },
-    ),
-  });
+    },
+  ),
 });
-afterAll(() => svc.close());
 
 describe('applying (입점 신청)', () => {
   it('creates a PENDING application and publishes seller.created', async () => {

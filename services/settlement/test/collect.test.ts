@@ -7,16 +7,14 @@ import {
   TEST_APP_TOKEN,
   tokenFor,
 } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, internal, type Svc, sell, seller, start } from './fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deliver, internal, sell, seller, settlementForFile } from './fixtures.ts';
 
-let svc: Svc;
 let admin: string;
+const svc = settlementForFile();
 beforeAll(async () => {
-  svc = await start();
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 const pending = async (sellerId: string) =>
   (await svc.call('GET', `/api/v1/settlements/pending?sellerId=${sellerId}`, { token: admin })).body;

@@ -5,6 +5,7 @@ import { ApiError, buildEvent } from '@mp/platform';
 import {
   orderCompleted,
   paymentCompleted,
+  serviceForFile,
   startTestService,
   TEST_APP_TOKEN,
   type TestService,
@@ -85,3 +86,8 @@ export async function sell(svc: Svc, o: EventData<'order.created'>, completedAt?
 }
 
 export const seller = () => randomUUID();
+
+/** The settlement service of one test file: started before its tests, closed after them. */
+export function settlementForFile(env: Record<string, string> = {}): Svc {
+  return serviceForFile(() => start(env), 'the settlement service');
+}

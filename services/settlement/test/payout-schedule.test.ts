@@ -1,20 +1,18 @@
 /** 정기 지급: the scheduled payout batch of each period the scheduled settlement run settled. */
 import { orderCreated, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduledBatches } from '../src/domain/payout-schedule.ts';
 import { drainPayouts, startBatch } from '../src/domain/payouts.ts';
 import { endedPeriod } from '../src/domain/periods.ts';
-import { BANK, internal, type Svc, sell, seller, start } from './fixtures.ts';
+import { BANK, internal, sell, seller, settlementForFile } from './fixtures.ts';
 
-let svc: Svc;
+const svc = settlementForFile();
 beforeAll(async () => {
-  svc = await start();
   await internal(svc, 'PUT', '/internal/configs/settlement.commission', {
     value: { defaultRateBp: 1000, byCategory: {}, bySeller: {} },
     version: 1,
   });
 });
-afterAll(() => svc.close());
 
 const payouts = () => svc.ctx.payouts;
 const schedule = (value: unknown, version: number) =>

@@ -2,22 +2,20 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, parseConfig, sql } from '@mp/platform';
 import { orderCreated, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { drainPayouts } from '../src/domain/payouts.ts';
 import { service } from '../src/service.ts';
-import { BANK, internal, type Svc, sell, seller, sellerBusinesses, start } from './fixtures.ts';
+import { BANK, internal, sell, seller, sellerBusinesses, settlementForFile, start } from './fixtures.ts';
 
-let svc: Svc;
 let admin: string;
+const svc = settlementForFile();
 beforeAll(async () => {
-  svc = await start();
   admin = await tokenFor('a-1', 'admin');
   await internal(svc, 'PUT', '/internal/configs/settlement.commission', {
     value: { defaultRateBp: 1000, byCategory: {}, bySeller: {} },
     version: 1,
   });
 });
-afterAll(() => svc.close());
 
 const as = (id: string, role: 'seller' | 'admin' | 'buyer') => tokenFor(id, role);
 const api = async (method: string, path: string, token: string, body?: unknown) =>

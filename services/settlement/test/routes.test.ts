@@ -4,24 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent } from '@mp/platform';
 import { orderCreated, refundCompleted, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   deliver,
   internal,
-  type Svc,
   sell,
   seller,
   sellerBusinesses,
+  settlementForFile,
   start,
   unreachableSellers,
 } from './fixtures.ts';
 
-let svc: Svc;
 let admin: string;
 const [s1, s2] = [seller(), seller()];
 let settled: { [seller: string]: { id: string } };
+const svc = settlementForFile();
 beforeAll(async () => {
-  svc = await start();
   admin = await tokenFor('a-1', 'admin');
   sellerBusinesses.set(s1, {
     storeName: '한빛상회',
@@ -59,7 +58,6 @@ beforeAll(async () => {
     res.body.settlements.map((x: { sellerId: string; id: string }) => [x.sellerId, x]),
   );
 });
-afterAll(() => svc.close());
 
 const as = async (id: string, role: 'buyer' | 'seller' | 'admin') => tokenFor(id, role);
 

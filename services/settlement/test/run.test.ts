@@ -1,13 +1,9 @@
 import { orderCreated, paymentCompleted } from '@mp/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kstDate } from '../src/domain/periods.ts';
-import { deliver, internal, type Svc, sell, seller, start } from './fixtures.ts';
+import { deliver, internal, type Svc, sell, seller, settlementForFile, start } from './fixtures.ts';
 
-let svc: Svc;
-beforeAll(async () => {
-  svc = await start();
-});
-afterAll(() => svc.close());
+const svc = settlementForFile();
 
 const run = (body: Record<string, unknown>) => internal(svc, 'POST', '/internal/settlements/run', body);
 
@@ -109,6 +105,7 @@ describe('the scheduled run (Dapr cron binding)', () => {
 });
 
 describe('concurrent runs', () => {
+  // Started by hand, not with settlementForFile: a second service of its own, for this block only.
   let own: Svc;
   beforeAll(async () => {
     own = await start();

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
-import { standIn, startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll } from 'vitest';
+import {
+  serviceForFile,
+  startTestService,
+  TEST_APP_TOKEN,
+  type TestService,
+  tokenFor,
+} from '@mp/platform/testing';
 import sandbox from '../sandbox/index.ts';
 import type { Database } from '../src/db/schema.ts';
 import { type ShippingServiceContext, shippingService } from '../src/service.ts';
@@ -23,12 +28,7 @@ export async function startShipping(env: Record<string, string> = {}): Promise<S
 
 /** The shipping service of one test file: started before its tests, closed after them. */
 export function shippingForFile(env: Record<string, string> = {}): ShippingService {
-  let svc: ShippingService | undefined;
-  beforeAll(async () => {
-    svc = await startShipping(env);
-  });
-  afterAll(() => svc?.close());
-  return standIn(() => svc, 'the shipping service');
+  return serviceForFile(() => startShipping(env), 'the shipping service');
 }
 
 export function deliver(svc: ShippingService, topic: string, data: unknown, correlationId?: string) {

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { orderCreated, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, type Svc, start } from './fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deliver, statsForFile } from './fixtures.ts';
 
-let svc: Svc;
 let admin: string;
+const svc = statsForFile();
 beforeAll(async () => {
-  svc = await start();
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 const product = (productId: string, sellerId: string, categoryId: string, version: number) => ({
   productId,

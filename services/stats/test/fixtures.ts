@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
+import { serviceForFile, startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
 import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
 import { service } from '../src/service.ts';
@@ -30,3 +30,8 @@ export const internal = (svc: Svc, method: string, path: string, body?: unknown)
     ...(body === undefined ? {} : { body }),
     headers: { 'dapr-api-token': TEST_APP_TOKEN },
   });
+
+/** The stats service of one test file: started before its tests, closed after them. */
+export function statsForFile(): Svc {
+  return serviceForFile(() => start(), 'the stats service');
+}

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { orderCreated, paymentCompleted, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, kstDate } from '../src/domain/calendar.ts';
-import { deliver, internal, type Svc, start } from './fixtures.ts';
+import { deliver, internal, start, statsForFile } from './fixtures.ts';
 
-let svc: Svc;
 let admin: string;
+const svc = statsForFile();
 beforeAll(async () => {
-  svc = await start();
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 const today = kstDate(new Date());
 const yesterday = addDays(today, -1);

@@ -6,16 +6,14 @@ import {
   refundCompleted,
   tokenFor,
 } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, type Svc, start } from './fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deliver, statsForFile } from './fixtures.ts';
 
-let svc: Svc;
 let admin: string;
+const svc = statsForFile();
 beforeAll(async () => {
-  svc = await start();
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 const sales = async (qs: string, token = admin) => svc.call('GET', `/api/v1/stats/sales?${qs}`, { token });
 

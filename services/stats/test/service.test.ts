@@ -1,17 +1,14 @@
 import { subscriptionsOf } from '@mp/contracts';
 import { buildEvent } from '@mp/platform';
-import { startTestService, TEST_APP_TOKEN, type TestService, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
+import { serviceForFile, startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
 
-let svc: TestService<Database, unknown>;
 let admin: string;
+const svc = serviceForFile(() => startTestService(service), 'the stats service');
 beforeAll(async () => {
-  svc = await startTestService(service);
   admin = await tokenFor('a-1', 'admin');
 });
-afterAll(() => svc.close());
 
 const signup = (createdAt: string, role: 'buyer' | 'seller') =>
   buildEvent('user', 'test', 'user.created', {

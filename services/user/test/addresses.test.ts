@@ -1,13 +1,7 @@
-import { startTestService } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { signUp, type UserService } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { signUp, userForFile } from './helpers.ts';
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = userForFile();
 
 const home = {
   label: '집',

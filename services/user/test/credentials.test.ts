@@ -3,10 +3,9 @@
  * accounts exist: both run exactly one argon2id verification with the same parameters. (Wall-clock
  * figures are in bench/identity; tests never assert on time.)
  */
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { service } from '../src/service.ts';
-import { signUp, type UserService, uniqueEmail } from './helpers.ts';
+import { TEST_APP_TOKEN } from '@mp/platform/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { signUp, uniqueEmail, userForFile } from './helpers.ts';
 
 const verified: string[] = [];
 vi.mock('@node-rs/argon2', async (original) => {
@@ -20,11 +19,7 @@ vi.mock('@node-rs/argon2', async (original) => {
   };
 });
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = userForFile();
 
 const check = (email: string, password: string) =>
   svc.call('POST', '/internal/credentials/verify', {

@@ -1,14 +1,9 @@
-import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { adminBootstrap } from '../src/domain/bootstrap.ts';
-import { service } from '../src/service.ts';
-import { signUp, type UserService, uniqueEmail } from './helpers.ts';
+import { signUp, uniqueEmail, userForFile } from './helpers.ts';
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = userForFile();
 const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 const external = (email: string, emailVerified = true) =>
   svc.call('POST', '/internal/users/external', {

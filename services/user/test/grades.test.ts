@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reevaluateDueGrades } from '../src/domain/grade-worker.ts';
 import { service } from '../src/service.ts';
-import { signUp, type UserService } from './helpers.ts';
+import { signUp, userForFile } from './helpers.ts';
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    env: { USER_GRADE_THRESHOLDS: 'SILVER=100000,GOLD=500000', USER_GRADE_WINDOW_DAYS: '30' },
-  });
+const svc = userForFile({
+  env: { USER_GRADE_THRESHOLDS: 'SILVER=100000,GOLD=500000', USER_GRADE_WINDOW_DAYS: '30' },
 });
-afterAll(() => svc.close());
 
 const deliver = async (topic: string, data: object, userId?: string) => {
   const event: { eventId: string; data: any } = buildEvent(

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@mp/platform';
-import { type TestService, tokenFor } from '@mp/platform/testing';
+import {
+  serviceForFile,
+  startTestService,
+  type TestService,
+  type TestServiceOptions,
+  tokenFor,
+} from '@mp/platform/testing';
 import type { Database } from '../src/db/schema.ts';
+import { service } from '../src/service.ts';
 
 export type UserService = TestService<Database, any>;
 
@@ -15,4 +22,9 @@ export async function signUp(svc: UserService, role: Exclude<Role, 'admin'> = 'b
   });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id as string, email, token: await tokenFor(res.body.id, role) };
+}
+
+/** The user service of one test file: started before its tests, closed after them. */
+export function userForFile(o: TestServiceOptions = {}): UserService {
+  return serviceForFile(() => startTestService(service, o), 'the user service');
 }

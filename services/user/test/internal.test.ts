@@ -1,13 +1,8 @@
-import { startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { signUp, type UserService, uniqueEmail } from './helpers.ts';
+import { TEST_APP_TOKEN } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { signUp, uniqueEmail, userForFile } from './helpers.ts';
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = userForFile();
 const headers = { 'dapr-api-token': TEST_APP_TOKEN };
 const call = (method: string, path: string, body?: unknown) => svc.call(method, path, { headers, body });
 

@@ -1,13 +1,8 @@
-import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { signUp, type UserService } from './helpers.ts';
+import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { signUp, userForFile } from './helpers.ts';
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = userForFile();
 const internal = { 'dapr-api-token': TEST_APP_TOKEN };
 
 describe('my profile', () => {

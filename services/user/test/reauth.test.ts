@@ -1,15 +1,10 @@
-import { startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { signUp, type UserService, uniqueEmail } from './helpers.ts';
+import { TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { signUp, uniqueEmail, userForFile } from './helpers.ts';
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    env: { PASSWORD_CHECK_SLOW_AFTER: '2', PASSWORD_CHECK_BLOCK_AFTER: '3', PASSWORD_CHECK_DELAY_MS: '0' },
-  });
+const svc = userForFile({
+  env: { PASSWORD_CHECK_SLOW_AFTER: '2', PASSWORD_CHECK_BLOCK_AFTER: '3', PASSWORD_CHECK_DELAY_MS: '0' },
 });
-afterAll(() => svc.close());
 
 const deleteMe = (token: string, body: object) => svc.call('DELETE', '/api/v1/users/me', { token, body });
 const changePassword = (token: string, currentPassword: string) =>

@@ -1,8 +1,6 @@
 import { ApiError } from '@mp/platform';
-import { startTestService } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { signUp, type UserService } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { signUp, userForFile } from './helpers.ts';
 
 /** product's answer to `POST /internal/products/lookup`; `productDown` makes it unreachable. */
 const catalog: Record<string, object> = {
@@ -28,21 +26,17 @@ const catalog: Record<string, object> = {
 let productDown = false;
 let lookups = 0;
 
-let svc: UserService;
-beforeAll(async () => {
-  svc = await startTestService(service, {
-    env: { WISHLIST_MAX_ITEMS: '3' },
-    invoke: {
-      'product POST /internal/products/lookup': (body) => {
-        lookups++;
-        if (productDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'product could not be reached');
-        const { productIds } = body as { productIds: string[] };
-        return { items: productIds.filter((id) => catalog[id]).map((id) => catalog[id]) };
-      },
+const svc = userForFile({
+  env: { WISHLIST_MAX_ITEMS: '3' },
+  invoke: {
+    'product POST /internal/products/lookup': (body) => {
+      lookups++;
+      if (productDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'product could not be reached');
+      const { productIds } = body as { productIds: string[] };
+      return { items: productIds.filter((id) => catalog[id]).map((id) => catalog[id]) };
     },
-  });
+  },
 });
-afterAll(() => svc.close());
 
 describe('wishlist (찜 목록)', () => {
   it('adds products once, lists them newest first with product data, and removes them', async () => {

@@ -1,14 +1,9 @@
 import { subscriptionsOf } from '@mp/contracts';
-import { startTestService, TEST_APP_TOKEN, type TestService } from '@mp/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/schema.ts';
-import { service } from '../src/service.ts';
+import { TEST_APP_TOKEN } from '@mp/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { userForFile } from './helpers.ts';
 
-let svc: TestService<Database, unknown>;
-beforeAll(async () => {
-  svc = await startTestService(service);
-});
-afterAll(() => svc.close());
+const svc = userForFile();
 
 const email = () => `buyer-${Math.random().toString(36).slice(2)}@example.kr`;
 const internal = { 'dapr-api-token': TEST_APP_TOKEN };

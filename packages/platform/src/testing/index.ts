@@ -157,14 +157,17 @@ export interface TestService<DB, C, Ctx = unknown> extends Service<DB, C, Ctx> {
   close(): Promise<void>;
 }
 
+/** What a service test changes about its service: env on top of the test defaults, and the sidecar's doubles. */
+export interface TestServiceOptions {
+  env?: Record<string, string>;
+  invoke?: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown>;
+  bindings?: Record<string, (call: BindingCall) => unknown>;
+  dapr?: Dapr;
+}
+
 export async function startTestService<DB, S extends import('zod').ZodObject | undefined, Ctx>(
   def: ServiceDefinition<DB, S, Ctx>,
-  o: {
-    env?: Record<string, string>;
-    invoke?: Record<string, (body: unknown, query?: Record<string, unknown>) => unknown>;
-    bindings?: Record<string, (call: BindingCall) => unknown>;
-    dapr?: Dapr;
-  } = {},
+  o: TestServiceOptions = {},
 ): Promise<TestService<DB, import('../service.ts').ServiceConfig<S>, Ctx>> {
   const schema = `t_${def.name}_${randomBytes(4).toString('hex')}`;
   const dapr =
