@@ -182,8 +182,9 @@ function isOverloaded(err: unknown): boolean {
 }
 
 /**
- * The database going away or coming back (a restart, a failover, a dropped connection): the
- * request did not happen and may be retried once it is back, which is a 503, not a bug's 500.
+ * The database going away or coming back (a restart, a failover, a dropped connection): a 503,
+ * not a bug's 500. Mostly the request did not happen; a connection lost during its commit leaves
+ * that unknown, which is why the API's writes that matter take an Idempotency-Key.
  * 57P01–57P03: terminated by an administrator, by a crash, or not accepting connections yet;
  * class 08: connection exceptions; and the socket errors pg passes through unchanged.
  */
