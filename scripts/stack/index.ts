@@ -320,12 +320,21 @@ async function restart(name: string) {
 async function main() {
   switch (command) {
     case 'up': {
+      // Listening before anything starts: a Ctrl-C while the stack is starting (Node's default would
+      // end this process and leave the apps and sidecars it started running) stops it once started.
+      const stopAsked = values.detach
+        ? undefined
+        : new Promise<void>((resolve) => {
+            const stop = () => {
+              say('stopping (once what is starting has started)');
+              resolve();
+            };
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
       await up();
-      if (!values.detach) {
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+      if (stopAsked) {
+        await stopAsked;
         console.log();
         await down();
       }
