@@ -46,10 +46,16 @@ log "no sandbox code in the image layouts of $svc${checked:-}"
 port=$((29100 + MP_STACK))
 metrics_port=$((29200 + MP_STACK))
 schema="image_check_$MP_STACK"
+# Production settings want the service's secrets (sealing keys, the PG's key): those a fresh local
+# cluster's Secret holds, rendered by the chart (secrets.create) and named by the service's secretEnv.
+ensure_helm
+secret_env="$(node "$MP_ROOT/scripts/image/secret-env.ts" "$svc")" || die "no secrets for $svc from the chart"
+secrets=()
+[ -n "$secret_env" ] && mapfile -t secrets <<<"$secret_env"
 cd "$work/app"
 env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" METRICS_PORT="$metrics_port" DB_SCHEMA="$schema" \
   DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test" APP_API_TOKEN=image-check-app-token-0123456789 \
-  ENVIRONMENT=image-check node --enable-source-maps main.mjs >"$work/service.log" 2>&1 &
+  ENVIRONMENT=image-check "${secrets[@]}" node --enable-source-maps main.mjs >"$work/service.log" 2>&1 &
 pid=$!
 ok=0
 for _ in $(seq 1 100); do
