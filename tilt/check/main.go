@@ -3,15 +3,18 @@
 // Tilt's builtins stubbed (helm() runs the real `helm template`), then checks that
 //
 //   - the Tiltfile and what it loads evaluate without error, with Tilt's argument names;
+//
 //   - every path it names exists (YAML, charts, values, Dockerfile, build context entries,
 //     live-update sources, scripts run by local resources, their deps);
+//
 //   - every k8s_resource names a workload of the YAML it loaded, every object selector matches
 //     exactly one object that no other resource claims, every resource_deps entry names a
 //     resource, and the dependencies have no cycle;
+//
 //   - every image it builds is used by a workload, and every workload of the chart runs an image
 //     it builds; no object is left uncategorized.
 //
-//	tiltcheck [Tiltfile]
+//     tiltcheck [Tiltfile]
 package main
 
 import (
@@ -54,8 +57,8 @@ type checker struct {
 	images    map[string]bool
 	// k8s_kind: kind → the pod template annotations that name an image.
 	annotationImages map[string][]string
-	paths     int
-	modules   map[string]starlark.StringDict
+	paths            int
+	modules          map[string]starlark.StringDict
 }
 
 func (c *checker) problem(format string, args ...any) {
@@ -267,7 +270,7 @@ func (c *checker) builtins() starlark.StringDict {
 			}
 			return starlark.NewList(l), nil
 		}),
-		"helm": b("helm", []string{"paths", "name", "namespace", "values", "set", "kube_version", "skip_crds"}, c.helm),
+		"helm":     b("helm", []string{"paths", "name", "namespace", "values", "set", "kube_version", "skip_crds"}, c.helm),
 		"k8s_yaml": b("k8s_yaml", []string{"yaml", "allow_duplicates"}, c.k8sYaml),
 		"k8s_resource": b("k8s_resource", []string{"workload", "new_name", "port_forwards", "extra_pod_selectors",
 			"trigger_mode", "resource_deps", "objects", "auto_init", "pod_readiness", "links", "labels",
