@@ -30,7 +30,10 @@ ARG SERVICE
 # root (the default): the files are read-only to the process. Tilt passes 10001:10001 so that its
 # live updates can write synced sources into the container (local clusters only).
 ARG APP_OWNER=root:root
+# NODE_COMPILE_CACHE: the stripped TypeScript and V8 code prepare.sh compiled into the layout, so
+# the process never loads Node's type stripper (about 18 MB of memory per process).
 ENV NODE_ENV=production \
+    NODE_COMPILE_CACHE=/app/.node-compile-cache \
     SERVICE=${SERVICE}
 # What a service needs from Debian besides Node (settlement draws its statements with Hangul fonts,
 # as scripts/lib/tools.sh installs them locally).

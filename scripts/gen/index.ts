@@ -18,6 +18,7 @@ import {
   chartSubscriptions,
   localPostgresInit,
 } from './chart.ts';
+import { daprdComponentsFile, daprdComponentsList } from './daprd.ts';
 import { dashboard } from './dashboard.ts';
 import { eventsDoc, routesDoc } from './docs.ts';
 import { iamFiles } from './iam.ts';
@@ -45,6 +46,7 @@ export const generated: Record<string, () => string | Promise<string>> = {
   'charts/marketplace/generated/pubsub-scopes.yaml': chartPubsubScopes,
   'charts/marketplace/generated/dashboard.json': dashboard,
   'k8s/local/postgresql-init.yaml': localPostgresInit,
+  [daprdComponentsFile]: daprdComponentsList,
   ...iamFiles(),
 };
 

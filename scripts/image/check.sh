@@ -53,7 +53,10 @@ secret_env="$(node "$MP_ROOT/scripts/image/secret-env.ts" "$svc")" || die "no se
 secrets=()
 [ -n "$secret_env" ] && mapfile -t secrets <<<"$secret_env"
 cd "$work/app"
-env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" METRICS_PORT="$metrics_port" DB_SCHEMA="$schema" \
+# The compile cache prepare.sh wrote (the Dockerfile sets NODE_COMPILE_CACHE to it): the service
+# must find every TypeScript file's stripped source there (Node's debug log of the cache says so).
+env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production NODE_COMPILE_CACHE="$work/app/.node-compile-cache" \
+  NODE_DEBUG_NATIVE=COMPILE_CACHE PORT="$port" METRICS_PORT="$metrics_port" DB_SCHEMA="$schema" \
   DATABASE_URL="$MP_DATABASE_BASE_URL/marketplace_test" APP_API_TOKEN=image-check-app-token-0123456789 \
   ENVIRONMENT=image-check "${secrets[@]}" node --enable-source-maps main.mjs >"$work/service.log" 2>&1 &
 pid=$!
@@ -64,6 +67,10 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 [ $ok = 1 ] || { kill "$pid" 2>/dev/null; cat "$work/service.log"; die "$svc did not answer /healthz from its image layout"; }
+grep -q 'transpile cache for StrippedTypeScript .*success$' "$work/service.log" \
+  || { kill "$pid"; die "$svc did not read its TypeScript from the image's compile cache"; }
+! grep 'transpile cache for StrippedTypeScript' "$work/service.log" | grep -v 'success$' \
+  || { kill "$pid"; die "$svc stripped TypeScript the image's compile cache lacks (it loads Node's type stripper)"; }
 PORT="$port" node healthcheck.mjs || { kill "$pid"; die "the image's health check failed"; }
 curl -sf --max-time 5 "http://127.0.0.1:$metrics_port/metrics" | grep -q '^mp_outbox_backlog' \
   || { kill "$pid"; die "$svc did not serve its metrics from its image layout"; }

@@ -86,8 +86,8 @@ go_module_src() { # module version
 # Builds a Go command from the module proxy into $MP_BIN, pinned and cached.
 # `go install mod@version` refuses modules whose go.mod has replace directives (dapr's has),
 # so the module source is downloaded and built in place.
-go_build_module() { # module version package output [tags]
-  local module="$1" version="$2" pkg="$3" out="$4" tags="${5:-}" ldflags="${6:-}"
+go_build_module() { # module version package output [tags] [ldflags] [build flags]
+  local module="$1" version="$2" pkg="$3" out="$4" tags="${5:-}" ldflags="${6:-}" flags="${7:-}"
   command -v go >/dev/null || die "Go is needed to build $module"
   local src; src="$(go_module_src "$module" "$version")"
   log "building $pkg of $module@$version (cached after the first time)"
@@ -97,23 +97,35 @@ go_build_module() { # module version package output [tags]
   # build prints progress (-v: each package as it compiles) so the first set-up is not silent.
   local build_log="$MP_CACHE/build-$(basename "$out").log"
   (cd "$src" && GOTOOLCHAIN="${MP_GOTOOLCHAIN:-auto}" GOFLAGS="-buildvcs=false -mod=mod" CGO_ENABLED=0 \
-    go build -v -trimpath ${tags:+-tags "$tags"} -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg" 2>&1 |
+    go build -v -trimpath $flags ${tags:+-tags "$tags"} -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg" 2>&1 |
       tee "$build_log" | awk '{ n++ } n % 50 == 0 { printf "\r  … %d packages compiled", n; fflush() } END { if (n) print "" }'
     exit "${PIPESTATUS[0]}") || { tail -20 "$build_log" >&2; die "building $module@$version failed (log: $build_log)"; }
   mv "$out.tmp" "$out"
 }
 
-# daprd: the one on PATH or in ~/.dapr/bin when it is the pinned version, else built from source.
+# daprd: the project's flavor, built from the pinned module source with only the components the
+# project's Dapr resources use (components/generated/daprd-components.txt, through the overlay of
+# scripts/image/daprd-overlay.sh; Dockerfile.daprd builds the chart's sidecar image the same way).
+# A daprd on PATH or in ~/.dapr/bin, or the allcomponents build of earlier set-ups ($MP_BIN/daprd),
+# carries all of Dapr's components and is not used. The binary is named by Dapr's version and a
+# hash of the list and the overlay script, so a changed list builds a new one, and checkouts with
+# different lists sharing the cache do not overwrite each other's.
+DAPRD_COMPONENTS="$MP_ROOT/components/generated/daprd-components.txt"
 ensure_daprd() {
-  local cand
-  for cand in "$(command -v daprd 2>/dev/null || true)" "$HOME/.dapr/bin/daprd" "$MP_BIN/daprd"; do
-    if [ -n "$cand" ] && [ -x "$cand" ] && [ "$("$cand" --version 2>/dev/null)" = "$DAPR_VERSION" ]; then
-      DAPRD="$cand"; export DAPRD; return 0
-    fi
-  done
-  go_build_module github.com/dapr/dapr "v$DAPR_VERSION" ./cmd/daprd "$MP_BIN/daprd" allcomponents \
-    "-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION"
-  DAPRD="$MP_BIN/daprd"; export DAPRD
+  local hash out
+  hash="$(cat "$DAPRD_COMPONENTS" "$MP_ROOT/scripts/image/daprd-overlay.sh" | sha1sum | cut -c1-12)"
+  out="$MP_BIN/daprd-$DAPR_VERSION-$hash"
+  if [ ! -x "$out" ]; then
+    local src; src="$(go_module_src github.com/dapr/dapr "v$DAPR_VERSION")"
+    mkdir -p "$MP_CACHE/daprd"
+    local overlay="$MP_CACHE/daprd/overlay-$hash.json"
+    sh "$MP_ROOT/scripts/image/daprd-overlay.sh" "$src" "$DAPRD_COMPONENTS" >"$overlay" \
+      || die "the daprd component list names a component Dapr $DAPR_VERSION does not have"
+    log "building daprd $DAPR_VERSION with the project's components (several minutes the first time)"
+    go_build_module github.com/dapr/dapr "v$DAPR_VERSION" ./cmd/daprd "$out" allcomponents \
+      "-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" "-overlay $overlay"
+  fi
+  DAPRD="$out"; export DAPRD
 }
 
 # Sentry, Dapr's certificate authority (mTLS between sidecars), from the same pinned module as daprd.

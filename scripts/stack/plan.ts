@@ -298,6 +298,9 @@ export function plan(opts: PlanOptions) {
         APP_API_TOKEN: secrets.appApiTokens[name],
         ENVIRONMENT: 'local',
         LOCAL_DEV: 'true',
+        // Each TypeScript file's stripped source, kept for the next start (the image has its own,
+        // written when it is built: scripts/image/prepare.sh); one folder for every stack of the checkout.
+        NODE_COMPILE_CACHE: join(root, '.run', 'node-compile-cache'),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
         ADMIN_EMAIL: localAdmin.email,
         ADMIN_PASSWORD: localAdmin.password,

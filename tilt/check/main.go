@@ -3,15 +3,18 @@
 // Tilt's builtins stubbed (helm() runs the real `helm template`), then checks that
 //
 //   - the Tiltfile and what it loads evaluate without error, with Tilt's argument names;
+//
 //   - every path it names exists (YAML, charts, values, Dockerfile, build context entries,
 //     live-update sources, scripts run by local resources, their deps);
+//
 //   - every k8s_resource names a workload of the YAML it loaded, every object selector matches
 //     exactly one object that no other resource claims, every resource_deps entry names a
 //     resource, and the dependencies have no cycle;
+//
 //   - every image it builds is used by a workload, and every workload of the chart runs an image
 //     it builds; no object is left uncategorized.
 //
-//	tiltcheck [Tiltfile]
+//     tiltcheck [Tiltfile]
 package main
 
 import (
@@ -35,7 +38,9 @@ type object struct {
 	Kind, Name, Namespace string
 	Images                []string
 	Labels                map[string]string
-	claimedBy             string
+	// A workload's pod template annotations (where k8s_kind may say an image is named).
+	PodAnnotations map[string]string
+	claimedBy      string
 }
 
 type resource struct {
@@ -50,8 +55,10 @@ type checker struct {
 	resources map[string]*resource
 	renamed   map[string]string
 	images    map[string]bool
-	paths     int
-	modules   map[string]starlark.StringDict
+	// k8s_kind: kind → the pod template annotations that name an image.
+	annotationImages map[string][]string
+	paths            int
+	modules          map[string]starlark.StringDict
 }
 
 func (c *checker) problem(format string, args ...any) {
@@ -263,7 +270,7 @@ func (c *checker) builtins() starlark.StringDict {
 			}
 			return starlark.NewList(l), nil
 		}),
-		"helm": b("helm", []string{"paths", "name", "namespace", "values", "set", "kube_version", "skip_crds"}, c.helm),
+		"helm":     b("helm", []string{"paths", "name", "namespace", "values", "set", "kube_version", "skip_crds"}, c.helm),
 		"k8s_yaml": b("k8s_yaml", []string{"yaml", "allow_duplicates"}, c.k8sYaml),
 		"k8s_resource": b("k8s_resource", []string{"workload", "new_name", "port_forwards", "extra_pod_selectors",
 			"trigger_mode", "resource_deps", "objects", "auto_init", "pod_readiness", "links", "labels",
@@ -275,10 +282,32 @@ func (c *checker) builtins() starlark.StringDict {
 			"dockerfile_contents", "live_update", "match_in_env_vars", "ignore", "only", "entrypoint", "target",
 			"ssh", "network", "secret", "extra_tag", "container_args", "cache_from", "pull", "platform",
 			"extra_hosts"}, c.dockerBuild),
+		"k8s_kind": b("k8s_kind", []string{"kind", "api_version", "image_json_path", "image_object",
+			"pod_readiness"}, c.k8sKind),
 		"sync":         b("sync", []string{"local_path", "remote_path"}, opaque("sync")),
 		"fall_back_on": b("fall_back_on", []string{"files"}, opaque("fall_back_on")),
 		"run":          b("run", []string{"cmd", "trigger", "echo_off"}, opaque("run")),
 	}
+}
+
+// annotationPath is the one JSONPath form the checker follows: a pod template annotation, its key's
+// dots escaped ({.spec.template.metadata.annotations.dapr\.io/sidecar-image}).
+var annotationPath = regexp.MustCompile(`^\{\.spec\.template\.metadata\.annotations\.((?:[^.\\]|\\.)+)\}$`)
+
+func (c *checker) k8sKind(m map[string]starlark.Value) (starlark.Value, error) {
+	kind := str(m["kind"])
+	for _, p := range strs(m["image_json_path"]) {
+		match := annotationPath.FindStringSubmatch(p)
+		if match == nil {
+			c.problem("k8s_kind %s: image_json_path %s is not a pod template annotation (the only form checked)", kind, p)
+			continue
+		}
+		if c.annotationImages == nil {
+			c.annotationImages = map[string][]string{}
+		}
+		c.annotationImages[kind] = append(c.annotationImages[kind], strings.ReplaceAll(match[1], `\.`, "."))
+	}
+	return starlark.None, nil
 }
 
 func (c *checker) helm(m map[string]starlark.Value) (starlark.Value, error) {
@@ -351,6 +380,12 @@ func (c *checker) addObject(d map[string]any) {
 		spec, _ := d["spec"].(map[string]any)
 		tpl, _ := spec["template"].(map[string]any)
 		podSpec, _ := tpl["spec"].(map[string]any)
+		podMeta, _ := tpl["metadata"].(map[string]any)
+		annotations, _ := podMeta["annotations"].(map[string]any)
+		o.PodAnnotations = map[string]string{}
+		for k, v := range annotations {
+			o.PodAnnotations[k] = fmt.Sprint(v)
+		}
 		for _, key := range []string{"containers", "initContainers"} {
 			list, _ := podSpec[key].([]any)
 			for _, cont := range list {
@@ -570,7 +605,13 @@ func (c *checker) finish() {
 	// Images: each built image is used; each chart workload's image is built.
 	used := map[string]bool{}
 	for _, o := range c.objects {
-		for _, img := range o.Images {
+		images := o.Images
+		for _, key := range c.annotationImages[o.Kind] {
+			if img, ok := o.PodAnnotations[key]; ok {
+				images = append(images, img)
+			}
+		}
+		for _, img := range images {
 			repo := img
 			if i := strings.LastIndex(img, ":"); i > strings.LastIndex(img, "/") {
 				repo = img[:i]

@@ -78,6 +78,9 @@ spec:
         dapr.io/sidecar-cpu-limit: {{ $v.sidecar.cpuLimit | quote }}
         dapr.io/sidecar-memory-limit: {{ $v.sidecar.memoryLimit | quote }}
         dapr.io/sidecar-seccomp-profile-type: RuntimeDefault
+        # The project's daprd flavor (Dockerfile.daprd: only the components the Dapr resources use),
+        # the same binary local runs start, instead of Dapr's image with all its components.
+        dapr.io/sidecar-image: {{ include "marketplace.image" (dict "root" $root "name" "daprd") | quote }}
     spec:
       serviceAccountName: {{ $sa }}
       automountServiceAccountToken: false
