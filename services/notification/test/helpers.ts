@@ -67,6 +67,17 @@ export async function startNotification(env: Record<string, string> = {}): Promi
               ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
               : null;
           if (reset) return () => openReset(reset[1]!);
+          if (key === 'user POST /internal/users/batch')
+            return (body: { userIds: string[] }) => {
+              if (userDown.value)
+                throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
+              return {
+                users: body.userIds.flatMap((id) => {
+                  const a = accounts.get(id);
+                  return a ? [{ userId: id, name: '김철수', role: 'buyer', emailVerified: true, ...a }] : [];
+                }),
+              };
+            };
           const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
           if (!m) return undefined;
           return () => {
