@@ -97,6 +97,15 @@ export const calls = {
     path: '/internal/users/{id}',
     reply: accounts.internalUser,
   }),
+  // A delivered batch's recipients in one call (notification's events arrive in batches).
+  'user.users.batch': call({
+    callers: ['notification'],
+    callee: 'user',
+    method: 'POST',
+    path: '/internal/users/batch',
+    request: accounts.userBatchRequest,
+    reply: accounts.userBatch,
+  }),
   'user.users.lookup': call({
     callers: ['auth'],
     callee: 'user',

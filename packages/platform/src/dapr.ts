@@ -114,6 +114,8 @@ export interface Dapr {
     trace?: TraceContext,
   ): Promise<Map<string, string>>;
   getState<T>(store: string, key: string): Promise<StateEntry<T>>;
+  /** Several keys in one request to the sidecar (Dapr's bulk get); a key without a value has none in its entry. */
+  getStates<T>(store: string, keys: string[]): Promise<Map<string, StateEntry<T>>>;
   /**
    * Saves with first-write-wins when `etag` is given, or only if the key does not exist yet with
    * `ifAbsent` (Dapr's first-write concurrency without an ETag); either throws StateConflictError
@@ -335,6 +337,18 @@ export function createDapr(opts: {
       // getBulk, because the SDK's get() drops the ETag.
       const [row] = (await sdkState.getBulk(store, [key])) as { data?: T; etag?: string }[];
       return { value: row?.data, etag: row?.etag };
+    },
+
+    async getStates<T>(store: string, keys: string[]): Promise<Map<string, StateEntry<T>>> {
+      const out = new Map<string, StateEntry<T>>(keys.map((k) => [k, { value: undefined, etag: undefined }]));
+      if (!keys.length) return out;
+      const rows = (await sdkState.getBulk(store, [...new Set(keys)])) as {
+        key: string;
+        data?: T;
+        etag?: string;
+      }[];
+      for (const row of rows) out.set(row.key, { value: row.data, etag: row.etag });
+      return out;
     },
 
     async saveState(store, key, value, o = {}) {

@@ -42,8 +42,20 @@ export type EventHandlers<DB> = { [T in EventType]?: EventHandler<DB, T> };
  */
 export interface PreparedHandler<DB, T extends EventType, P> {
   prepare(event: EventOf<T>, ctx: { log: Logger }): Promise<P>;
+  /**
+   * Optional: finishes the prepared values of one delivery's events together, so that what they
+   * all need is looked up once (one call for a batch's recipients instead of one per event). It
+   * gets the values of the events whose `prepare` succeeded, in delivery order, and answers one
+   * result per value; a failed result fails only its event (RETRY, unless a duplicate), like a
+   * failed `prepare`, and a throw fails them all. Runs after the `prepare` steps, before the
+   * transaction, outside any one event's context; it too must only read.
+   */
+  prepareBatch?(prepared: P[], ctx: { log: Logger }): Promise<Settled<P>[]>;
   handle(event: EventOf<T>, ctx: HandlerContext<DB>, prepared: P): Promise<void>;
 }
+
+/** What a `prepare` step came to: its value, or what it failed with. */
+export type Settled<P> = { ok: true; value: P } | { ok: false; err: unknown };
 
 /** Declares a handler with a `prepare` step (the types of `prepare`'s result and `handle` agree). */
 export const preparedHandler = <DB, T extends EventType, P>(
@@ -198,7 +210,7 @@ interface Ready {
   trace: TraceContext | undefined;
   log: Logger;
   /** What the handler's `prepare` returned, or how it failed (handlers with a prepare step only). */
-  prepared?: { ok: true; value: unknown } | { ok: false; err: unknown };
+  prepared?: Settled<unknown>;
 }
 
 function readyOf<DB>(
@@ -219,7 +231,10 @@ const contextOf = (r: Ready) => ({
   ...(r.event.userId ? { userId: r.event.userId } : {}),
 });
 
-/** Runs the `prepare` steps of these events, together (they only read), before any transaction opens. */
+/**
+ * Runs the `prepare` steps of these events, together (they only read), before any transaction
+ * opens; then each handler's `prepareBatch`, once for all its events that prepared.
+ */
 async function prepareAll<DB>(o: SubscriptionOptions<DB>, ready: Ready[]): Promise<void> {
   await Promise.all(
     ready.map(async (r) => {
@@ -229,6 +244,28 @@ async function prepareAll<DB>(o: SubscriptionOptions<DB>, ready: Ready[]): Promi
         (value) => ({ ok: true as const, value }),
         (err: unknown) => ({ ok: false as const, err }),
       );
+    }),
+  );
+  const byType = Map.groupBy(
+    ready.filter((r) => r.prepared?.ok),
+    (r) => r.event.eventType,
+  );
+  await Promise.all(
+    [...byType].map(async ([type, group]) => {
+      const handler = o.handlers[type] as EventHandler<DB, EventType>;
+      if (typeof handler === 'function' || !handler.prepareBatch) return;
+      const values = group.map((r) => (r.prepared as { value: unknown }).value);
+      const settled = await handler.prepareBatch(values, { log: o.log.child({ topic: type }) }).then(
+        (out) =>
+          out.length === group.length
+            ? out
+            : group.map(() => ({
+                ok: false as const,
+                err: new Error('prepareBatch answered a wrong count'),
+              })),
+        (err: unknown) => group.map(() => ({ ok: false as const, err })),
+      );
+      for (const [i, r] of group.entries()) r.prepared = settled[i]!;
     }),
   );
 }
@@ -334,11 +371,12 @@ const handlerNameOf = <DB>(o: SubscriptionOptions<DB>, r: Ready) => `${o.service
 async function runHandler<DB>(o: SubscriptionOptions<DB>, trx: Transaction<DB>, r: Ready): Promise<void> {
   const { event, log } = r;
   const handler = o.handlers[event.eventType] as EventHandler<DB, EventType>;
+  if (typeof handler !== 'function' && !r.prepared) await prepareAll(o, [r]);
   await runInContext(contextOf(r), async () => {
     if (typeof handler === 'function') return handler(event, { trx, log });
     // Prepared before the transaction (prepareAll); a failed prepare fails the event here, after
     // the duplicate check.
-    const prepared = r.prepared ?? { ok: true, value: await handler.prepare(event, { log }) };
+    const prepared = r.prepared!;
     if (!prepared.ok) throw prepared.err;
     await handler.handle(event, { trx, log }, prepared.value);
   });

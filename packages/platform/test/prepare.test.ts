@@ -15,6 +15,9 @@ import { type DemoDb, demoService } from './demo-service.ts';
 
 let svc: TestService<DemoDb, any>;
 let app: Hono;
+/** The same handler with a `prepareBatch` step: who it looked up, one call per batch. */
+let batchApp: Hono;
+const lookups: string[][] = [];
 let db: ReturnType<typeof createDb<DemoDb>>;
 const prepared: string[] = [];
 const handled: { recipient: string; value: unknown }[] = [];
@@ -56,6 +59,38 @@ beforeAll(async () => {
       }),
     },
   });
+  batchApp = new Hono();
+  mountSubscriptions(batchApp, {
+    service: 'review',
+    pubsub: 'pubsub',
+    db,
+    maxConcurrent: 1,
+    log: createLogger('review', 'silent'),
+    handlers: {
+      'shipping.delivered': preparedHandler<
+        DemoDb,
+        'shipping.delivered',
+        { recipient: string; who?: string }
+      >({
+        prepare: async (event) => ({ recipient: event.data.recipient }),
+        async prepareBatch(values) {
+          lookups.push(values.map((v) => v.recipient));
+          if (values.some((v) => v.recipient === 'everyone-down')) throw new Error('user unavailable');
+          return values.map((v) =>
+            v.recipient.startsWith('unreachable')
+              ? { ok: false, err: new Error('user unavailable for this one') }
+              : { ok: true, value: { ...v, who: v.recipient.toUpperCase() } },
+          );
+        },
+        async handle(event, { trx }, value) {
+          await trx
+            .insertInto('deliveries')
+            .values({ shipment_id: event.data.shipmentId, recipient: value.who! })
+            .execute();
+        },
+      }),
+    },
+  });
 });
 afterAll(async () => {
   await db.destroy();
@@ -70,8 +105,8 @@ const delivered = (recipient: string) =>
     recipient,
   });
 
-async function post(body: unknown): Promise<any> {
-  const res = await app.request('/events/shipping.delivered', {
+async function post(body: unknown, to = app): Promise<any> {
+  const res = await to.request('/events/shipping.delivered', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -79,11 +114,14 @@ async function post(body: unknown): Promise<any> {
   return res.json();
 }
 const deliver = (event: unknown) => post({ id: 'ce', data: event });
-const deliverBatch = (events: unknown[]) =>
-  post({
-    id: 'bulk',
-    entries: events.map((data, i) => ({ entryId: `e${i}`, event: { id: `ce-${i}`, data } })),
-  });
+const deliverBatch = (events: unknown[], to = app) =>
+  post(
+    {
+      id: 'bulk',
+      entries: events.map((data, i) => ({ entryId: `e${i}`, event: { id: `ce-${i}`, data } })),
+    },
+    to,
+  );
 const rows = (shipmentId: string) =>
   db.selectFrom('deliveries').selectAll().where('shipment_id', '=', shipmentId).execute();
 
@@ -138,5 +176,45 @@ describe("a handler's prepare step", () => {
       { entryId: 'e2', status: 'SUCCESS' },
     ]);
     for (const e of good) expect(await rows(e.data.shipmentId)).toHaveLength(1);
+  });
+});
+
+describe("a handler's prepareBatch step", () => {
+  it('looks a whole batch up in one call; a failed result retries only its own entry', async () => {
+    const good = [delivered('han'), delivered('yoon')];
+    lookups.length = 0;
+    const res = await deliverBatch([good[0], delivered('unreachable-1'), good[1]], batchApp);
+    expect(lookups).toEqual([['han', 'unreachable-1', 'yoon']]);
+    expect(res.statuses).toEqual([
+      { entryId: 'e0', status: 'SUCCESS' },
+      { entryId: 'e1', status: 'RETRY' },
+      { entryId: 'e2', status: 'SUCCESS' },
+    ]);
+    expect((await rows(good[0]!.data.shipmentId))[0]?.recipient).toBe('HAN');
+    expect(await rows(good[1]!.data.shipmentId)).toHaveLength(1);
+  });
+
+  it('retries every entry when the batch look-up throws, and a redelivered batch writes nothing twice', async () => {
+    const events = [delivered('kang'), delivered('everyone-down')];
+    expect((await deliverBatch(events, batchApp)).statuses.map((s: any) => s.status)).toEqual([
+      'RETRY',
+      'RETRY',
+    ]);
+    expect(await rows(events[0]!.data.shipmentId)).toEqual([]);
+    const once = [delivered('seo'), delivered('oh')];
+    for (let i = 0; i < 2; i++)
+      expect((await deliverBatch(once, batchApp)).statuses.map((s: any) => s.status)).toEqual([
+        'SUCCESS',
+        'SUCCESS',
+      ]);
+    for (const e of once) expect(await rows(e.data.shipmentId)).toHaveLength(1);
+  });
+
+  it('runs for a lone event too', async () => {
+    const event = delivered('moon');
+    lookups.length = 0;
+    expect(await post({ id: 'ce', data: event }, batchApp)).toEqual({ status: 'SUCCESS' });
+    expect(lookups).toEqual([['moon']]);
+    expect((await rows(event.data.shipmentId))[0]?.recipient).toBe('MOON');
   });
 });

@@ -30,6 +30,8 @@ export type NotificationService = TestService<Database, any, NotificationContext
   smtpDown: { value: boolean };
   /** Addresses whose next email fails (once each). */
   failMailTo: Set<string>;
+  /** user's routes notification called, in order (`batch` or `get`). */
+  userCalls: string[];
 };
 
 /**
@@ -42,6 +44,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
   const userDown = { value: false };
   const smtpDown = { value: false };
   const failMailTo = new Set<string>();
+  const userCalls: string[] = [];
   const def = notificationService({
     fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
     local: sandboxes,
@@ -67,9 +70,22 @@ export async function startNotification(env: Record<string, string> = {}): Promi
               ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
               : null;
           if (reset) return () => openReset(reset[1]!);
+          if (key === 'user POST /internal/users/batch')
+            return (body: { userIds: string[] }) => {
+              userCalls.push('batch');
+              if (userDown.value)
+                throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
+              return {
+                users: body.userIds.flatMap((id) => {
+                  const a = accounts.get(id);
+                  return a ? [{ userId: id, name: '김철수', role: 'buyer', emailVerified: true, ...a }] : [];
+                }),
+              };
+            };
           const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
           if (!m) return undefined;
           return () => {
+            userCalls.push('get');
             if (userDown.value) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
             const a = accounts.get(m[1]!);
             if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
@@ -92,6 +108,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
     userDown,
     smtpDown,
     failMailTo,
+    userCalls,
   });
 }
 
@@ -142,6 +159,22 @@ export async function deliver(
     headers: { 'dapr-api-token': TEST_APP_TOKEN },
   });
   return { status: res.body.status as string, event };
+}
+
+/** Delivers events of one topic to the service as one batch, as Dapr's bulk subscribe does; answers each entry's status. */
+export async function deliverBatch(
+  svc: NotificationService,
+  topic: string,
+  events: ReturnType<typeof buildEvent>[],
+): Promise<string[]> {
+  const res = await svc.call('POST', `/events/${topic}`, {
+    body: {
+      id: 'bulk',
+      entries: events.map((e, i) => ({ entryId: `e${i}`, event: { id: e.eventId, data: e } })),
+    },
+    headers: { 'dapr-api-token': TEST_APP_TOKEN },
+  });
+  return (res.body.statuses as { status: string }[]).map((s) => s.status);
 }
 
 export const paymentCompleted = (userId: string) => ({

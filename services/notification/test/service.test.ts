@@ -24,6 +24,27 @@ const svc = serviceForFile(
                 ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
                 : null;
             if (reset) return () => openReset(reset[1]!);
+            if (key === 'user POST /internal/users/batch')
+              return (body: { userIds: string[] }) => {
+                if (userDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
+                return {
+                  users: body.userIds.flatMap((id) => {
+                    const a = accounts.get(id);
+                    return a
+                      ? [
+                          {
+                            userId: id,
+                            name: '김철수',
+                            phone: null,
+                            role: 'buyer',
+                            emailVerified: true,
+                            ...a,
+                          },
+                        ]
+                      : [];
+                  }),
+                };
+              };
             const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
             if (!m) return undefined;
             return () => {

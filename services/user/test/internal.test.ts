@@ -182,3 +182,33 @@ describe('account list (admin)', () => {
     expect((await call('GET', '/internal/users?q=%25')).body.items).toEqual([]);
   });
 });
+
+describe('POST /internal/users/batch: several accounts in one call (notification)', () => {
+  it('answers the accounts found, leaving out unknown ids and ones that are not ids', async () => {
+    const kim = await signUp(svc, 'seller');
+    const lee = await signUp(svc);
+    const res = await call('POST', '/internal/users/batch', {
+      userIds: [kim.id, lee.id, kim.id, '0190a0a0-0000-7000-8000-0000000000aa', 'not-a-uuid'],
+    });
+    expect(res.status).toBe(200);
+    const users = res.body.users as { userId: string }[];
+    expect(users.map((u) => u.userId).sort()).toEqual([kim.id, lee.id].sort());
+    expect(users.find((u) => u.userId === kim.id)).toEqual({
+      userId: kim.id,
+      email: kim.email,
+      name: '김철수',
+      phone: '010-1234-5678',
+      role: 'seller',
+      status: 'ACTIVE',
+      emailVerified: false,
+    });
+  });
+
+  it('refuses an empty or oversized list with 400 naming the field', async () => {
+    for (const userIds of [[], Array.from({ length: 201 }, (_, i) => `u${i}`)]) {
+      const res = await call('POST', '/internal/users/batch', { userIds });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain('userIds');
+    }
+  });
+});

@@ -19,6 +19,11 @@ export const internalUser = z.object({
 });
 export type InternalUser = z.output<typeof internalUser>;
 
+/** Several accounts at once (notification: the recipients of a delivered batch of events). */
+export const userBatchRequest = z.object({ userIds: z.array(z.string().max(64)).min(1).max(200) });
+/** The accounts found, in no particular order; an id with no account is left out. */
+export const userBatch = z.object({ users: z.array(internalUser) });
+
 /** An account as the back office sees it. */
 export const adminUser = internalUser.extend({
   grade: z.string(),

@@ -108,6 +108,14 @@ export function withoutSidecar(
       const e = state.get(`${store}/${key}`);
       return { value: e?.value as T | undefined, etag: e ? String(e.etag) : undefined };
     },
+    async getStates<T>(store: string, keys: string[]) {
+      return new Map(
+        keys.map((k) => {
+          const e = state.get(`${store}/${k}`);
+          return [k, { value: e?.value as T | undefined, etag: e ? String(e.etag) : undefined }];
+        }),
+      );
+    },
     async saveState(store, key, value, o = {}) {
       const k = `${store}/${key}`;
       const e = state.get(k);

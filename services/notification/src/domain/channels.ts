@@ -1,22 +1,23 @@
-import type { EventOf, EventType } from '@mp/contracts';
-import { currentConfig, newId, sql, type Transaction } from '@mp/platform';
+import type { ConfigValue, EventOf, EventType } from '@mp/contracts';
+import { currentConfig, type Kysely, newId, sql, type Transaction } from '@mp/platform';
 import { kakaoAccount, type NotificationDeps } from '../config.ts';
 import type { Channel, Database } from '../db/schema.ts';
 import { alimtalkOf } from '../kakao/templates.ts';
 import type { Message } from './message.ts';
 import type { Rendered } from './rendering.ts';
 
+export type TextOrder = ConfigValue<'notification.textChannels'>;
+
+/** The order of the text channels as admin last pushed it (notification.textChannels), or the default. */
+export const readTextOrder = (db: Kysely<Database>): Promise<TextOrder> =>
+  currentConfig(db, 'notification.textChannels');
+
 /**
  * The text channels this message tries, in the order the setting gives for it (or by default),
  * keeping those that can carry it: 알림톡 when Kakao is configured and the message has an
  * approved template with all its values; SMS when it is on.
  */
-export async function textChannels(
-  deps: NotificationDeps,
-  trx: Transaction<Database>,
-  m: Message,
-): Promise<Channel[]> {
-  const order = await currentConfig(trx, 'notification.textChannels');
+export function textChannels(deps: NotificationDeps, order: TextOrder, m: Message): Channel[] {
   return (order.byTemplate[m.template] ?? order.default).filter((c) =>
     c === 'ALIMTALK'
       ? Boolean(kakaoAccount(deps.config) && alimtalkOf(m.template, m.vars, m.action?.url ?? null))
@@ -28,12 +29,22 @@ export async function textChannels(
 export const wakeDispatcher = (trx: Transaction<Database>) =>
   sql`select pg_notify('notification_deliveries', current_schema())`.execute(trx);
 
+/** A send as enqueue wrote it: waiting for the dispatcher, or already ended (a text with no number to go to). */
+export interface Queued {
+  channel: Channel;
+  status: 'PENDING' | 'SKIPPED';
+  reason: string | null;
+}
+
 /**
  * Writes the push and SMS sends of one message in the handler's transaction, once per
  * (event, template, channel): a redelivered event finds them there and adds nothing. The
  * content is rendered now (an override changed later leaves it as it is); the
  * dispatcher sends them after commit, each on its own, so a push that fails never holds back or
- * undoes the email, and an email retry never pushes twice.
+ * undoes the email, and an email retry never pushes twice. A text whose account has no mobile
+ * number (`noText`, known from the batch's look-up) is written SKIPPED with why, once, instead of
+ * pending and then skipped by the dispatcher; one statement, which wakes the dispatcher (NOTIFY,
+ * delivered on commit) only when it wrote a pending send.
  */
 export async function enqueue(
   trx: Transaction<Database>,
@@ -42,7 +53,8 @@ export async function enqueue(
   rendered: Rendered,
   userId: string,
   { channels, fallbacks }: { channels: Channel[]; fallbacks: Channel[] },
-): Promise<Channel[]> {
+  noText: string | undefined,
+): Promise<Queued[]> {
   if (channels.length === 0) return [];
   const link = m.action?.url ?? null;
   const alimtalk = alimtalkOf(m.template, m.vars, link);
@@ -59,6 +71,7 @@ export async function enqueue(
             ...(fallbacks.length ? { fallbacks } : {}),
           },
     );
+  const skipped = (channel: Channel) => (channel !== 'PUSH' && noText) || null;
   const rows = await trx
     .insertInto('deliveries')
     .values(
@@ -70,11 +83,18 @@ export async function enqueue(
         user_id: userId,
         correlation_id: event.correlationId,
         content: contentOf(channel) as never,
+        ...(skipped(channel) ? { status: 'SKIPPED' as const, reason: skipped(channel) } : {}),
       })),
     )
     .onConflict((oc) => oc.columns(['event_id', 'template', 'channel', 'user_id']).doNothing())
-    .returning('channel')
+    .returning([
+      'channel',
+      'status',
+      'reason',
+      sql<string>`case when status = 'PENDING' then pg_notify('notification_deliveries', current_schema())::text end`.as(
+        'woke',
+      ),
+    ])
     .execute();
-  if (rows.length) await wakeDispatcher(trx);
-  return rows.map((r) => r.channel);
+  return rows.map((r) => ({ channel: r.channel, status: r.status as Queued['status'], reason: r.reason }));
 }

@@ -1,44 +1,13 @@
 import type { EventOf, EventType } from '@mp/contracts';
-import { ApiError, newId, sql, type Transaction } from '@mp/platform';
-import { type NotificationDeps, pushConfigured } from '../config.ts';
-import type { Channel, Database } from '../db/schema.ts';
-import { enqueue, textChannels } from './channels.ts';
+import { newId, sql, type Transaction } from '@mp/platform';
+import type { NotificationDeps } from '../config.ts';
+import type { Database } from '../db/schema.ts';
+import { enqueue } from './channels.ts';
 import { record } from './history.ts';
 import type { Message } from './message.ts';
-import { overridesFor, render } from './rendering.ts';
-import { defaultSettings, readSettings, type Settings, wants } from './settings.ts';
-import { textedTemplates } from './template-catalog.ts';
-
-/** The account's address (from `GET /internal/users/{id}`); a deleted or unknown account has none. */
-async function addressOf(deps: NotificationDeps, userId: string): Promise<string | undefined> {
-  try {
-    const a = await deps.dapr.call('user.users.get', { params: { id: userId } });
-    return a.status === 'DELETED' ? undefined : a.email;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return undefined;
-    throw err;
-  }
-}
-
-/** What sending a message needs from other services: its recipient's settings and address. */
-export interface Recipient {
-  settings: Settings;
-  /** Where its email goes, when the settings want one: the event's address or the account's. */
-  email: string | undefined;
-}
-
-/**
- * Looks the message's recipient up (settings from the state store, the address from user):
- * the handler's `prepare` step, before the consumer transaction opens (events/handlers.ts).
- */
-export async function recipientOf(deps: NotificationDeps, m: Message): Promise<Recipient> {
-  const settings = m.userId ? await readSettings(deps.dapr, m.userId) : defaultSettings;
-  const want = wants(settings, m.category);
-  const email = want.email
-    ? (m.email ?? (m.userId ? await addressOf(deps, m.userId) : undefined))
-    : undefined;
-  return { settings, email };
-}
+import type { Recipient } from './recipients.ts';
+import { render } from './rendering.ts';
+import { wants } from './settings.ts';
 
 /**
  * `이름 <addr>` with the display name as an RFC 2047 encoded word: the SMTP binding (gomail)
@@ -48,18 +17,6 @@ export function mailbox(from: string): string {
   const m = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
   if (!m?.[1] || /^[\x20-\x7e]*$/.test(m[1])) return from.trim();
   return `=?UTF-8?B?${Buffer.from(m[1], 'utf8').toString('base64')}?= <${m[2]}>`;
-}
-
-/** Whether this person's email of this event and template went out in an earlier try of the handler. */
-async function mailedAlready(deps: NotificationDeps, eventId: string, template: string, userId: string) {
-  const row = await deps.db
-    .selectFrom('delivery_attempts')
-    .select('mailed_at')
-    .where('event_id', '=', eventId)
-    .where('template', '=', template)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return Boolean(row?.mailed_at);
 }
 
 /** Notes a sent email outside the handler's transaction (a later retry of the event rolls that back). */
@@ -85,34 +42,8 @@ async function countFailure(
 }
 
 /**
- * The push and text sends this message gets, as the settings and the service's configuration allow:
- * a text (문자) goes by the first channel of its order (notification.textChannels) that can carry
- * it; the rest are its fallbacks.
- */
-async function channelsFor(
-  deps: NotificationDeps,
-  trx: Transaction<Database>,
-  m: Message,
-  userId: string,
-  want: { push: boolean; sms: boolean },
-): Promise<{ channels: Channel[]; fallbacks: Channel[] }> {
-  if (m.secret) return { channels: [], fallbacks: [] };
-  const out: Channel[] = [];
-  if (want.push && pushConfigured(deps.config)) {
-    const device = await trx
-      .selectFrom('devices')
-      .select('token')
-      .where('user_id', '=', userId)
-      .limit(1)
-      .executeTakeFirst();
-    if (device) out.push('PUSH');
-  }
-  const text = want.sms && textedTemplates.has(m.template) ? await textChannels(deps, trx, m) : [];
-  return { channels: [...out, ...text.slice(0, 1)], fallbacks: text.slice(1) };
-}
-
-/**
- * Sends one message as its recipient's settings allow (`to`, looked up by recipientOf): email through the Dapr output binding
+ * Sends one message as its recipient's settings allow (`to`, looked up for the whole batch by
+ * recipientsOf before the transaction): email through the Dapr output binding
  * (always, for account and security mail) and an entry in the in-app history, then
  * `notification.sent` in the handler's transaction. A send that fails is retried by Dapr
  * (the handler throws) until NOTIFICATION_MAX_ATTEMPTS; then it is recorded as failed and
@@ -133,12 +64,10 @@ export async function deliver(
     return 'skipped';
   }
   const want = wants(to.settings, m.category);
-  // The operator's active wording at the time the event is handled (queued sends keep theirs).
-  const rendered = render(m, await overridesFor(trx, m));
+  // The operator's active wording when the batch is handled (queued sends keep theirs).
+  const rendered = render(m, to.overrides);
   const email = want.email ? to.email : undefined;
-  const queued = userId
-    ? await enqueue(trx, event, m, rendered, userId, await channelsFor(deps, trx, m, userId, want))
-    : [];
+  const queued = userId ? await enqueue(trx, event, m, rendered, userId, to, to.noText) : [];
   if (!email && !(want.inApp && userId)) return queued.length ? 'sent' : 'skipped';
 
   const notificationId = newId();
@@ -146,7 +75,7 @@ export async function deliver(
   let status: 'SENT' | 'FAILED' = 'SENT';
   let reason = '';
   const recipient = userId ?? m.email ?? '';
-  if (email && !(await mailedAlready(deps, event.eventId, m.template, recipient))) {
+  if (email && !to.mailed) {
     try {
       await dapr.invokeBinding(config.EMAIL_BINDING, 'create', rendered.email.html, {
         emailTo: email,
@@ -154,6 +83,8 @@ export async function deliver(
         emailFrom: mailbox(config.MAIL_FROM),
       });
       await markMailed(deps, event.eventId, m.template, recipient);
+      // Should the batch fail and its events run again one at a time, this one is not mailed twice.
+      to.mailed = true;
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
       const failures = await countFailure(deps, event.eventId, m.template, recipient, reason.slice(0, 500));
@@ -182,7 +113,7 @@ export async function deliver(
           ...(email
             ? [{ channel: 'EMAIL' as const, status, reason: reason ? reason.slice(0, 500) : null, at: now }]
             : []),
-          ...queued.map((c) => ({ channel: c, status: 'PENDING' as const, reason: null, at: now })),
+          ...queued.map((q) => ({ ...q, at: now })),
         ],
       },
       config.NOTIFICATION_HISTORY_MAX,

@@ -58,10 +58,14 @@ export type Compose<T extends EventType> = (e: EventOf<T>, base: string) => Mess
 /** What each event says: a composer per event type (account-templates.ts, order-templates.ts). */
 export type Templates = { [T in EventType]?: Compose<T> };
 
+// Built once: a formatter costs far more to make than to use (the profile found one made per message).
+const wonFormat = new Intl.NumberFormat('ko-KR');
+const kstFormat = new Intl.DateTimeFormat('ko-KR', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Asia/Seoul',
+});
 /** 45,000원 */
-export const won = (n: number) => `${new Intl.NumberFormat('ko-KR').format(n)}원`;
+export const won = (n: number) => `${wonFormat.format(n)}원`;
 /** A moment as a Korean reader reads it, in KST. */
-export const kst = (iso: string) =>
-  new Intl.DateTimeFormat('ko-KR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Seoul' }).format(
-    new Date(iso),
-  );
+export const kst = (iso: string) => kstFormat.format(new Date(iso));

@@ -3,7 +3,7 @@ import { type Kysely, notFound, validationFailed } from '@mp/platform';
 import type { Database, TemplateChannel, TemplateParts } from '../db/schema.ts';
 import { emailLayout, type Message, renderEmail } from './message.ts';
 import { samplesOf, templateCatalog } from './template-catalog.ts';
-import { activeOverrides } from './template-overrides.ts';
+import { activeOverrides, activeOverridesOf, type Overrides } from './template-overrides.ts';
 import { assertValid, specOf } from './template-rules.ts';
 import { eucKrBytes, fitLms, renderText, smsText, textKind } from './template-text.ts';
 
@@ -13,7 +13,6 @@ export interface Rendered {
   push: { title: string; body: string };
   sms: string;
 }
-type Overrides = Partial<Record<TemplateChannel, TemplateParts>>;
 
 function withValues(o: Overrides, vars: Record<string, string>) {
   const text = (s: string | undefined) => renderText(s ?? '', vars, { html: false });
@@ -30,11 +29,21 @@ function withValues(o: Overrides, vars: Record<string, string>) {
   };
 }
 
+/** Whether an operator's override may reword this message (its template is declared in template-catalog.ts). */
+const overridable = (m: Message) => Boolean(m.vars) && Object.hasOwn(templateCatalog, m.template);
+
 /** The overrides active for a message's template (none for a template not declared in template-catalog.ts). */
 export const overridesFor = (db: Kysely<Database>, m: Message): Promise<Overrides> =>
-  m.vars && Object.hasOwn(templateCatalog, m.template)
-    ? activeOverrides(db, m.template)
-    : Promise.resolve({});
+  overridable(m) ? activeOverrides(db, m.template) : Promise.resolve({});
+
+/** The overrides active for each of these messages, read in one statement, in their order. */
+export async function overridesOf(db: Kysely<Database>, ms: Message[]): Promise<Overrides[]> {
+  const active = await activeOverridesOf(
+    db,
+    ms.filter(overridable).map((m) => m.template),
+  );
+  return ms.map((m) => (overridable(m) ? (active.get(m.template) ?? {}) : {}));
+}
 
 export function render(m: Message, o: Overrides): Rendered {
   const body = m.lines.join('\n');

@@ -2,8 +2,8 @@
  * 알림 템플릿 관리: operators' overrides of the code's wording, versioned per (template, channel).
  * Publishing saves a new version and makes it the active one; a rollback makes an earlier version
  * active again; disabling goes back to the code's wording. Every change is logged with who made it.
- * Delivery reads the active versions when it handles the event (no cache: a change applies to the
- * next event at once, on every replica).
+ * Delivery reads the active versions of a delivered batch's templates once, just before it handles
+ * the batch (no cache: a change applies to the next batch at once, on every replica).
  */
 import { conflict, jsonb, type Kysely, notFound, sql } from '@mp/platform';
 import type { Database, TemplateChannel, TemplateParts } from '../db/schema.ts';
@@ -12,11 +12,16 @@ import { assertValid, problemsOf, specOf } from './template-rules.ts';
 
 type Db = Kysely<Database>;
 
+export type Overrides = Partial<Record<TemplateChannel, TemplateParts>>;
+
 /** The active override of each channel of a template (channels without one use the code's wording). */
-export async function activeOverrides(
-  db: Db,
-  template: string,
-): Promise<Partial<Record<TemplateChannel, TemplateParts>>> {
+export const activeOverrides = async (db: Db, template: string): Promise<Overrides> =>
+  (await activeOverridesOf(db, [template])).get(template) ?? {};
+
+/** The active overrides of several templates in one statement: a template without any is absent. */
+export async function activeOverridesOf(db: Db, templates: string[]): Promise<Map<string, Overrides>> {
+  const out = new Map<string, Overrides>();
+  if (!templates.length) return out;
   const rows = await db
     .selectFrom('template_overrides as o')
     .innerJoin('template_versions as v', (j) =>
@@ -25,10 +30,11 @@ export async function activeOverrides(
         .onRef('v.channel', '=', 'o.channel')
         .onRef('v.version', '=', 'o.active_version'),
     )
-    .select(['v.channel', 'v.content'])
-    .where('o.template', '=', template)
+    .select(['v.template', 'v.channel', 'v.content'])
+    .where(sql<boolean>`o.template = any(${[...new Set(templates)]}::text[])`)
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.channel, r.content]));
+  for (const r of rows) out.set(r.template, { ...out.get(r.template), [r.channel]: r.content });
+  return out;
 }
 
 /** Saves a new version of one channel's override and makes it active. */

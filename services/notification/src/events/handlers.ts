@@ -3,9 +3,10 @@ import { ApiError, type EventHandlers, preparedHandler, type Transaction } from 
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { broadcastNotice } from '../domain/broadcast.ts';
-import { deliver, type Recipient, recipientOf } from '../domain/deliver.ts';
+import { deliver } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
 import { LINK_TOKEN, type Message } from '../domain/message.ts';
+import { type Recipient, recipientsOf } from '../domain/recipients.ts';
 import { templates } from '../domain/templates.ts';
 
 const STALE = Symbol('stale');
@@ -45,15 +46,42 @@ async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): P
   }
 }
 
-/** What a message handler reads before its transaction: the messages and whom each goes to. */
-type Prepared = { stale: true } | { stale: false; messages: { m: Message; to: Recipient }[] };
+/**
+ * What a message handler reads before its transaction: the messages and whom each goes to (`to`,
+ * filled in for the whole batch by prepareBatch).
+ */
+type Prepared =
+  | { stale: true }
+  | { stale: false; eventId: string; messages: { m: Message; to?: Recipient }[] };
 
 /**
- * One handler per topic the catalog gives notification: compose the messages (one per person told)
- * and look their recipients up (the `prepare` step, before the consumer transaction: a link's
- * token from auth, settings, the account's address from user), then deliver each in the
- * transaction; `user.deleted` erases what notification keeps about the account instead, and a
- * published notice is pushed to its audience (broadcast.ts).
+ * Looks up the recipients of a delivered batch's messages at once (recipients.ts): an event one
+ * of whose look-ups failed fails alone (RETRY), the others go on.
+ */
+async function prepareBatch(deps: NotificationDeps, values: Prepared[]) {
+  const items = values.flatMap((v) => (v.stale ? [] : v.messages.map((x) => ({ eventId: v.eventId, x }))));
+  const found = await recipientsOf(
+    deps,
+    items.map(({ eventId, x }) => ({ eventId, m: x.m })),
+  );
+  const failed = new Map<Prepared, unknown>();
+  for (const [i, { x }] of items.entries()) {
+    const r = found[i]!;
+    if (r.ok) x.to = r.value;
+    else failed.set(values.find((v) => !v.stale && v.messages.includes(x))!, r.err);
+  }
+  return values.map((v) =>
+    failed.has(v) ? { ok: false as const, err: failed.get(v) } : { ok: true as const, value: v },
+  );
+}
+
+/**
+ * One handler per topic the catalog gives notification: compose the messages (one per person told;
+ * a link's token from auth) in the `prepare` step, look all the batch's recipients up at once
+ * (prepareBatch: settings, accounts from user, what was mailed, devices, the active wording), both
+ * before the consumer transaction, then deliver each in the transaction; `user.deleted` erases what
+ * notification keeps about the account instead, and a published notice is pushed to its audience
+ * (broadcast.ts).
  */
 export function handlers(deps: NotificationDeps): EventHandlers<Database> {
   const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '');
@@ -77,11 +105,9 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
         if ((ready as { [STALE]?: boolean })[STALE]) return { stale: true };
         const composed = compose(ready, base);
         const messages = Array.isArray(composed) ? composed : composed ? [composed] : [];
-        return {
-          stale: false,
-          messages: await Promise.all(messages.map(async (m) => ({ m, to: await recipientOf(deps, m) }))),
-        };
+        return { stale: false, eventId: event.eventId, messages: messages.map((m) => ({ m })) };
       },
+      prepareBatch: (values) => prepareBatch(deps, values),
       async handle(event, { trx, log }, prepared) {
         if (prepared.stale) {
           log.info({ topic }, 'link no longer open; no mail');
@@ -89,7 +115,7 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
         }
         if (!prepared.messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
         // One after another in the handler's transaction: the buyer's and each seller's message.
-        for (const { m, to } of prepared.messages) await deliver(deps, trx, event, m, to);
+        for (const { m, to } of prepared.messages) await deliver(deps, trx, event, m, to!);
       },
     });
   }

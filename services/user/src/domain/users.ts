@@ -7,6 +7,7 @@ import {
   publishOptions,
   type Selectable,
   type ServiceDeps,
+  sql,
   type Transaction,
 } from '@mp/platform';
 import type { Database, Role, UserStatus, UsersTable } from '../db/schema.ts';
@@ -52,6 +53,14 @@ export const findById = (db: Db, id: string) =>
   isId(id)
     ? db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     : Promise.resolve(undefined);
+
+/** The accounts with these ids, in one statement (ids that are not ids, or have no account, are left out). */
+export function findByIds(db: Db, ids: string[]): Promise<UserRow[]> {
+  const wanted = [...new Set(ids.filter(isId))];
+  return wanted.length
+    ? db.selectFrom('users').selectAll().where(sql<boolean>`id = any(${wanted})`).execute()
+    : Promise.resolve([]);
+}
 
 /** The caller's own live account; a deleted one is gone (404). */
 export async function liveUser(db: Db, id: string, lock = false): Promise<UserRow> {

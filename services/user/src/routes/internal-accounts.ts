@@ -5,6 +5,8 @@ import {
   internalUser,
   lookedUpUser,
   newPassword,
+  userBatch,
+  userBatchRequest,
   userLookup,
   verifiedCredentials,
 } from '@mp/contracts';
@@ -20,7 +22,7 @@ import {
 import type { UserDeps } from '../config.ts';
 import { accountForExternalIdentity } from '../domain/external-identity.ts';
 import { verifyPassword } from '../domain/passwords.ts';
-import { findById, findLiveByEmail, markEmailVerified, setPassword } from '../domain/users.ts';
+import { findById, findByIds, findLiveByEmail, markEmailVerified, setPassword } from '../domain/users.ts';
 import { toInternal, userIdParam } from './internal-schemas.ts';
 
 const verifyCredentials = createRoute({
@@ -39,6 +41,14 @@ const getUser = createRoute({
   summary: 'One account; a deleted one answers with status DELETED and no personal data',
   request: { params: userIdParam },
   responses: { 200: jsonResponse(internalUser, 'The account'), ...problems(404) },
+});
+const getUsers = createRoute({
+  method: 'post',
+  path: '/internal/users/batch',
+  summary:
+    "Several accounts in one call (notification: a batch of events' recipients); unknown ids are left out",
+  request: { body: jsonBody(userBatchRequest) },
+  responses: { 200: jsonResponse(userBatch, 'The accounts found'), ...problems(400) },
 });
 const lookup = createRoute({
   method: 'post',
@@ -92,6 +102,11 @@ export function accountRoutes(app: App, deps: UserDeps) {
     const user = await findById(db, c.req.valid('param').userId);
     if (!user) throw notFound('USER_NOT_FOUND', 'No such account');
     return c.json(toInternal(user), 200);
+  });
+
+  app.openapi(getUsers, async (c) => {
+    const users = await findByIds(db, c.req.valid('json').userIds);
+    return c.json({ users: users.map(toInternal) }, 200);
   });
 
   app.openapi(lookup, async (c) => {
