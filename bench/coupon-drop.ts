@@ -7,6 +7,7 @@
  * issued (must be exactly `quantity`), the coupon's count afterwards and latency percentiles;
  * exits non-zero when the count is not exact.
  */
+import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
 import { adminToken, base, buyer, call, fmt, type Party, percentiles } from './lib/market.ts';
 
 const buyerCount = Number(process.argv[2] ?? 250);
@@ -39,6 +40,8 @@ while (buyers.length < buyerCount) {
 
 const latencies: number[] = [];
 const answers: Record<string, number> = {};
+const cpuBefore = await sampleCpu();
+const clientBefore = process.cpuUsage();
 const started = performance.now();
 await Promise.all(
   Array.from({ length: claims }, async (_, i) => {
@@ -54,6 +57,8 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - started) / 1000;
+const client = process.cpuUsage(clientBefore);
+const cpuAfter = await sampleCpu();
 const after = (await call('GET', `/api/v1/coupons/${couponId}`, { token: admin })).body;
 const l = percentiles(latencies);
 
@@ -62,6 +67,10 @@ coupon drop: ${claims} claims at once from ${buyers.length} buyers for ${quantit
   done in          ${fmt(seconds, 2)} s   answers: ${JSON.stringify(answers)}
   issued           ${answers['201'] ?? 0} (the coupon says ${after.issuedCount} of ${after.totalQuantity})
   latency (ms)     p50 ${fmt(l.p50)}  p95 ${fmt(l.p95)}  p99 ${fmt(l.p99)}  max ${fmt(l.max)}
+  CPU              ${fmt(cpuBetween(cpuBefore, cpuAfter), 2)} CPU s the stack, ${fmt((client.user + client.system) / 1e6, 2)} CPU s this bench's own client
+  CPU by process   ${cpuBreakdown(cpuBefore, cpuAfter)
+    .map(([n, s]) => `${n} ${fmt(s, 2)}`)
+    .join(', ')}
 `);
 if ((answers['201'] ?? 0) !== quantity || after.issuedCount !== quantity) {
   console.error(`not exact: ${answers['201'] ?? 0} issued, the coupon counts ${after.issuedCount}`);

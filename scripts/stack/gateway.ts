@@ -32,7 +32,8 @@ pid ${opts.runDir}/nginx/nginx.pid;
 error_log ${opts.runDir}/logs/gateway.error.log warn;
 events { worker_connections 8192; }
 http {
-  access_log ${opts.runDir}/logs/gateway.access.log;
+  # Lines written 64 KB or a second at a time, not one write per request.
+  access_log ${opts.runDir}/logs/gateway.access.log combined buffer=64k flush=1s;
   client_body_temp_path ${opts.runDir}/nginx/body;
   proxy_temp_path ${opts.runDir}/nginx/proxy;
   fastcgi_temp_path ${opts.runDir}/nginx/fastcgi;

@@ -7,8 +7,11 @@ import { ApiError } from './errors.ts';
  * coupon or COUPON_EXHAUSTED) rather than a 503. Beyond `maxWaiting`, the service is busy (503
  * SERVICE_BUSY, Retry-After) and says so in `busy`.
  */
-/** Runs `fn` when its turn comes. */
-export type Admit = <T>(fn: () => Promise<T>) => Promise<T>;
+/**
+ * Runs `fn` when its turn comes. A request still waiting leaves the queue when `leave` rejects,
+ * with that rejection as its answer (order's sold-out door answers queued buyers so).
+ */
+export type Admit = <T>(fn: () => Promise<T>, leave?: Promise<never>) => Promise<T>;
 
 export function admission(
   limit: number,
@@ -17,20 +20,37 @@ export function admission(
 ) {
   let active = 0;
   const waiting: (() => void)[] = [];
-  return async function admit<T>(fn: () => Promise<T>): Promise<T> {
+  // A finishing request hands its slot over to the next in line.
+  const handOver = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+  return async function admit<T>(fn: () => Promise<T>, leave?: Promise<never>): Promise<T> {
     if (active < limit) active++;
     else {
       if (waiting.length >= maxWaiting)
         throw new ApiError(503, 'SERVICE_BUSY', busy, {}, { 'retry-after': '1' });
-      // Woken by a finishing request, which hands its slot over.
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      let turn!: () => void;
+      const myTurn = new Promise<void>((resolve) => {
+        turn = resolve;
+        waiting.push(resolve);
+      });
+      if (!leave) await myTurn;
+      else
+        try {
+          await Promise.race([myTurn, leave]);
+        } catch (err) {
+          const at = waiting.indexOf(turn);
+          if (at >= 0) waiting.splice(at, 1);
+          else handOver(); // the turn had come at the same moment: pass it on
+          throw err;
+        }
     }
     try {
       return await fn();
     } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
+      handOver();
     }
   };
 }

@@ -30,10 +30,24 @@ export const ACCESS_TOKEN_ALGORITHMS = ['ES256'];
 /** The JOSE `typ` of auth's access tokens (RFC 9068), so no other JWT signed by its keys passes as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
+/** How long a verified token's signature and claims are trusted without checking them again. */
+export interface VerifiedTokenCache {
+  /** At most this long (and never past the token's `exp`). */
+  maxAgeMs: number;
+  /** Tokens kept at most; the oldest go first. */
+  maxEntries: number;
+}
+
 /**
  * Verifies access tokens locally against auth's JWKS: signature (ES256 only, so `alg: none`, HMAC
  * confusion and any other algorithm are refused), `typ` at+jwt, issuer, audience, expiry. Unknown
  * `kid`s refetch the key set.
+ *
+ * With `cache`, a token that verified is remembered by its exact text for `maxAgeMs` (never past
+ * its `exp`), so a buyer's next requests skip the signature check, the largest cost of a request
+ * in a burst (docs/benchmarks.md). The same bytes verify the same way, and a remote key set is
+ * itself trusted for minutes (`remoteJwks`), so this changes no answer; the revoked-session check
+ * still runs on every request. Only tokens that verified are kept: forged ones are never stored.
  */
 export function createTokenVerifier(opts: {
   jwks: JWTVerifyGetKey;
@@ -41,27 +55,46 @@ export function createTokenVerifier(opts: {
   audience: string;
   /** Optional extra check, e.g. a revoked-session list kept by auth. */
   isRevoked?: (p: Principal) => Promise<boolean>;
+  cache?: VerifiedTokenCache;
 }): TokenVerifier {
+  const verified = new Map<string, { principal: Principal; until: number }>();
+  const check = async (token: string): Promise<Principal> => {
+    const { payload } = await jwtVerify(token, opts.jwks, {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      algorithms: ACCESS_TOKEN_ALGORITHMS,
+      typ: ACCESS_TOKEN_TYPE,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || (role !== 'buyer' && role !== 'seller' && role !== 'admin')) {
+      throw unauthorized('TOKEN_INVALID', 'The access token lacks a subject or role');
+    }
+    const principal: Principal = {
+      userId: payload.sub,
+      role,
+      sessionId: String(payload.sid ?? ''),
+      ...(typeof payload.auth_time === 'number' ? { authTime: payload.auth_time } : {}),
+    };
+    const { cache } = opts;
+    if (cache) {
+      // jose refuses a token once its `exp` (seconds) is not after now: the same instant in ms.
+      const until = Math.min((payload.exp as number) * 1000, Date.now() + cache.maxAgeMs);
+      if (verified.size >= cache.maxEntries) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { principal, until });
+    }
+    return principal;
+  };
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, opts.jwks, {
-          issuer: opts.issuer,
-          audience: opts.audience,
-          algorithms: ACCESS_TOKEN_ALGORITHMS,
-          typ: ACCESS_TOKEN_TYPE,
-          requiredClaims: ['sub', 'exp', 'iat'],
-        });
-        const role = payload.role;
-        if (typeof payload.sub !== 'string' || (role !== 'buyer' && role !== 'seller' && role !== 'admin')) {
-          throw unauthorized('TOKEN_INVALID', 'The access token lacks a subject or role');
+        const known = verified.get(token);
+        let principal: Principal;
+        if (known && known.until > Date.now()) principal = { ...known.principal };
+        else {
+          if (known) verified.delete(token);
+          principal = await check(token);
         }
-        const principal: Principal = {
-          userId: payload.sub,
-          role,
-          sessionId: String(payload.sid ?? ''),
-          ...(typeof payload.auth_time === 'number' ? { authTime: payload.auth_time } : {}),
-        };
         if (opts.isRevoked && (await opts.isRevoked(principal))) {
           throw unauthorized('SESSION_REVOKED', 'This session has ended');
         }

@@ -15,6 +15,7 @@ import {
   remoteRevocations,
   requireAppToken,
   type TokenVerifier,
+  type VerifiedTokenCache,
 } from './auth.ts';
 import { type BaseConfig, baseConfigSchema, ConfigError, parseConfig } from './config.ts';
 import { createDapr, type Dapr } from './dapr.ts';
@@ -287,6 +288,12 @@ export const LISTEN_BACKLOG = 4096;
 export const KEEP_ALIVE_MS = 65_000;
 
 /**
+ * A token's signature is checked once a minute per app, not on every request: auth's key set is
+ * itself trusted for ten minutes (`remoteJwks`), and 10,000 tokens take a few MB.
+ */
+export const VERIFIED_TOKENS: VerifiedTokenCache = { maxAgeMs: 60_000, maxEntries: 10_000 };
+
+/**
  * Access tokens are checked against auth's JWKS and its list of revoked sessions, through our own
  * sidecar unless JWKS_URL / REVOCATIONS_URL say otherwise.
  */
@@ -304,6 +311,7 @@ function defaultVerifier(config: BaseConfig, log: Logger): TokenVerifier {
     jwks: remoteJwks(url, headers),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    cache: VERIFIED_TOKENS,
     isRevoked: remoteRevocations(revocations, headers, {
       maxAgeMs: config.REVOCATION_MAX_AGE_MS,
       staleAfterMs: config.REVOCATION_STALE_MS,

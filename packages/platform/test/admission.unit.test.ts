@@ -38,3 +38,42 @@ describe('admission of a rush', () => {
     expect(await admit(async () => 'next')).toBe('next');
   });
 });
+
+describe('leaving the queue', () => {
+  it('answers a waiting request with what `leave` rejects with, and keeps the others’ order', async () => {
+    const admit = admission(1, 10);
+    let open!: () => void;
+    const first = admit(() => new Promise<string>((r) => (open = () => r('first'))));
+    let refuse!: (err: Error) => void;
+    const leave = new Promise<never>((_, reject) => (refuse = reject));
+    const ran: string[] = [];
+    const leaving = admit(async () => ran.push('leaving'), leave);
+    const third = admit(async () => {
+      ran.push('third');
+      return 'third';
+    });
+    await tick();
+    refuse(new Error('sold out'));
+    await expect(leaving).rejects.toThrow('sold out');
+    expect(ran).toEqual([]); // it left before its turn, without running
+    open();
+    expect(await first).toBe('first');
+    expect(await third).toBe('third');
+    expect(ran).toEqual(['third']);
+    // The slot went back: one more runs at once.
+    expect(await admit(async () => 'next')).toBe('next');
+  });
+
+  it('ignores `leave` once the turn has come', async () => {
+    const admit = admission(1, 10);
+    let refuse!: (err: Error) => void;
+    const leave = new Promise<never>((_, reject) => (refuse = reject));
+    leave.catch(() => {});
+    const running = admit(async () => {
+      refuse(new Error('too late'));
+      await tick();
+      return 'done';
+    }, leave);
+    expect(await running).toBe('done');
+  });
+});

@@ -86,18 +86,26 @@ export async function issueCoupon(
   userId: string,
 ) {
   // A read before the lock: once a coupon is gone (or already mine), most claims of a rush are
-  // answered without queueing for the coupon's row. The conditional UPDATE below stays the guard.
+  // answered by this one read, without queueing for the coupon's row, and with the reason read
+  // here too. The conditional UPDATE below stays the guard.
   const seen = await db
     .selectFrom('coupons')
     .leftJoin('user_coupons', (j) =>
       j.onRef('user_coupons.coupon_id', '=', 'coupons.id').on('user_coupons.user_id', '=', userId),
     )
-    .select(['coupons.issued_count', 'coupons.total_quantity', 'user_coupons.id as mine'])
+    .select([
+      'coupons.status',
+      'coupons.valid_from',
+      'coupons.valid_until',
+      'coupons.issued_count',
+      'coupons.total_quantity',
+      'user_coupons.id as mine',
+    ])
     .where('coupons.id', '=', couponId)
     .executeTakeFirst();
   if (seen?.mine) throw conflict('COUPON_ALREADY_ISSUED', 'You already have this coupon');
   if (seen && seen.total_quantity !== null && seen.issued_count >= seen.total_quantity)
-    throw await whyNotIssuable(db, couponId);
+    throw notIssuable(seen);
   return db.transaction().execute(async (trx) => {
     const mine = await trx
       .insertInto('user_coupons')
@@ -142,7 +150,11 @@ export async function issueCoupon(
 }
 
 export async function whyNotIssuable(db: Db, couponId: string): Promise<ApiError> {
-  const c = await findCoupon(db, couponId);
+  return notIssuable(await findCoupon(db, couponId));
+}
+
+/** Why a coupon, as read, cannot be issued now. */
+function notIssuable(c: Pick<Coupon, 'status' | 'valid_from' | 'valid_until'> | undefined): ApiError {
   const now = Date.now();
   if (!c || c.status === 'DELETED') return notFound('COUPON_NOT_FOUND', 'No such coupon');
   if (c.status === 'EXPIRED' || c.valid_until.getTime() <= now)

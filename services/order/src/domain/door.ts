@@ -12,6 +12,7 @@ import { ApiError, conflict, type Dapr, type Logger } from '@mp/platform';
  */
 export class SoldOutDoor {
   private readonly suspects = new Set<string>();
+  private readonly watchers = new Set<(sku: string) => void>();
   private readonly reads = new Map<
     string,
     { running?: Promise<number | null>; next?: Promise<number | null> }
@@ -26,7 +27,47 @@ export class SoldOutDoor {
 
   /** Inventory refused a SKU with `available` units left. */
   refused(sku: string, available: number): void {
-    if (available <= 0) this.suspects.add(sku);
+    if (available > 0) return;
+    this.suspects.add(sku);
+    for (const w of this.watchers) w(sku);
+  }
+
+  /**
+   * For a placement waiting its turn in the admission queue: each time one of `skus` turns
+   * suspect, `check` runs (the door, `atTheDoor`), and `refused` rejects with what it threw. A
+   * buyer queued behind a flash sale's placements is then answered when the SKU sells out, not
+   * when their turn comes behind the winners. `stop` ends the watch (the turn has come).
+   */
+  watch(skus: readonly string[], check: () => Promise<void>): { refused: Promise<never>; stop(): void } {
+    let stop!: () => void;
+    const refused = new Promise<never>((_, reject) => {
+      let checking = false;
+      let again = false;
+      const run = () => {
+        checking = true;
+        again = false;
+        check().then(
+          () => {
+            checking = false;
+            if (again) run();
+          },
+          (err) => {
+            stop();
+            reject(err);
+          },
+        );
+      };
+      const onSuspect = (sku: string) => {
+        if (!skus.includes(sku)) return;
+        if (checking) again = true;
+        else run();
+      };
+      this.watchers.add(onSuspect);
+      stop = () => this.watchers.delete(onSuspect);
+    });
+    // Whoever races it handles the rejection; a watch stopped in time never rejects.
+    refused.catch(() => {});
+    return { refused, stop };
   }
 
   isSuspect(sku: string): boolean {

@@ -104,7 +104,17 @@ export function orderRoutes(app: App, ctx: OrderContext) {
     const items = body.fromCart ? (await readCart(dapr, userId)).items : body.items!;
     if (!items.length) throw validationFailed([{ path: 'fromCart', message: 'the cart is empty' }]);
     await atTheDoor(ctx, userId, items, key);
-    const { order, created } = await ctx.admit(() => placeOrder(ctx, userId, { ...body, items }, key));
+    // While it waits its turn, the door answers it as soon as a SKU of it sells out.
+    const door = ctx.door.watch(
+      items.map((i) => i.sku),
+      () => atTheDoor(ctx, userId, items, key),
+    );
+    const { order, created } = await ctx
+      .admit(() => {
+        door.stop();
+        return placeOrder(ctx, userId, { ...body, items }, key);
+      }, door.refused)
+      .finally(door.stop);
     if (created && body.fromCart)
       await changeCart(dapr, userId, (lines) => takeOut(lines, items)).catch((err) =>
         ctx.log.warn({ err, orderId: order.id }, 'the ordered items stay in the cart'),
