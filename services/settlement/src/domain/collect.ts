@@ -12,7 +12,7 @@ import { rateFor } from './commission.ts';
 type Trx = Transaction<Database>;
 
 /** The kit's read model of orders: each step locks the order, and its facts are set once. */
-const orders = orderReadModel<Database>('settlement');
+const orders = orderReadModel<Database>();
 
 /** order.created: one line per seller, its figures fixed with the commission rates in force now. */
 export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Promise<void> {
