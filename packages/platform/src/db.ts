@@ -25,13 +25,59 @@ export function createDb<DB>(url: string, schema: string, max = 10): Kysely<DB> 
   // statements of a transaction is emitted on the client, which the pool does not listen to while
   // it is lent out. The next statement fails (the transaction is retried) and the pool discards the
   // client when it comes back.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    beginWithFirstStatement(client);
+  });
+  pool.on('release', (_err: Error | undefined, client: pg.PoolClient) => settled.get(client)?.());
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;
 }
 
 const pools = new WeakMap<object, pg.Pool>();
+
+/** Forgets a client's deferred `begin` when it goes back to the pool (a transaction that never ran a statement). */
+const settled = new WeakMap<object, () => void>();
+
+type Query = (...args: unknown[]) => Promise<unknown>;
+const result = (command: string) => ({ command, rowCount: null, rows: [], fields: [], oid: 0 });
+
+/**
+ * Saves a round trip per transaction: the `begin` kysely sends is held back and goes with the
+ * transaction's first statement, as one simple-protocol query (`begin;<statement>`), when that
+ * statement has no parameters (the kit writes its first statements so: the processed-event mark,
+ * the relay's due rows, `lockKey`); before any other statement it is sent on its own, as before.
+ * A transaction that ran no statement sends neither `begin` nor its `commit`/`rollback`.
+ * PostgreSQL takes a transaction's snapshot at its first statement, not at `begin`, so nothing
+ * a transaction sees changes; node-postgres runs a client's queries one after another, in order.
+ */
+export function beginWithFirstStatement(client: { query: unknown }): void {
+  const query = (client.query as Query).bind(client);
+  let pending = false;
+  settled.set(client, () => {
+    pending = false;
+  });
+  client.query = (...args: unknown[]) => {
+    const [text, values] = args;
+    const plain =
+      typeof text === 'string' &&
+      args.length <= 2 &&
+      (values === undefined || (Array.isArray(values) && !values.length));
+    if (!pending) {
+      if (!plain || text !== 'begin') return query(...args);
+      pending = true;
+      return Promise.resolve(result('BEGIN'));
+    }
+    pending = false;
+    if (plain && (text === 'commit' || text === 'rollback'))
+      return Promise.resolve(result(text.toUpperCase()));
+    if (plain) return query(`begin;${text}`).then((r) => (Array.isArray(r) ? r[r.length - 1] : r));
+    // Queued ahead of the statement; a failed `begin` (a lost connection) fails that statement too.
+    query('begin').catch(() => {});
+    return query(...args);
+  };
+}
 
 /** The pool under a database made by `createDb` (its connection counts are metrics). */
 export const poolOf = (db: object): pg.Pool | undefined => pools.get(db);
@@ -85,8 +131,12 @@ export async function migrate(
  * locks cannot guard because the row may not exist yet.
  */
 export async function lockKey(trx: Kysely<any>, key: string): Promise<void> {
-  await trx.executeQuery(CompiledQuery.raw('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]));
+  // A quoted literal, not a parameter: first in a transaction, it goes with the `begin`.
+  await trx.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(hashtextextended(${lit(key)}, 0))`));
 }
+
+/** A string as a quoted SQL literal (node-postgres' own quoting), for statements sent without parameters. */
+export const lit = (value: string): string => pg.escapeLiteral(value);
 
 /**
  * A value for a json/jsonb column, typed as the column: serialised here, because pg would send a

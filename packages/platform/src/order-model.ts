@@ -5,9 +5,14 @@
  * not ordered), so every step takes the order's lock (two events of one order never interleave),
  * makes sure the order's row exists (an empty stub when this event is the first), and sets a fact
  * only the first time, telling the caller whether this event was the one that set it.
+ *
+ * The order's lock is its row's, taken by one `insert … on conflict (order_id) do update … where …`:
+ * PostgreSQL locks the conflicting row whether or not the `where` lets the update happen, and a
+ * concurrent first insert of the same order waits on the key and then takes the same path. So a
+ * step is one statement (it was an advisory lock, an insert of the stub and an update), and it
+ * returns the row it set.
  */
-import type { Kysely, Transaction, UpdateObject } from 'kysely';
-import { lockKey } from './db.ts';
+import { type Kysely, type Selectable, sql, type Transaction, type UpdateObject } from 'kysely';
 
 /** A database with a read model of orders: `orders`, keyed by `order_id`. */
 export interface OrderTables {
@@ -21,44 +26,46 @@ export interface OrderReadModel<DB extends OrderTables> {
   open(trx: Transaction<DB>, orderId: string): Promise<void>;
   /**
    * Locks the order, makes sure its row exists and sets `facts` unless `first` (one of them) is
-   * set already; true when this call set them, false when an earlier event had.
+   * set already; the order's row when this call set them (all its columns, as they are now),
+   * undefined when an earlier event had.
    */
   record<F extends UpdateObject<DB, 'orders'>>(
     trx: Transaction<DB>,
     orderId: string,
     facts: F,
     first: keyof F & string,
-  ): Promise<boolean>;
+  ): Promise<Selectable<DB['orders']> | undefined>;
 }
 
-/** The read model of orders in `service`'s database; its lock keys are `<service>-order:<id>`. */
-export function orderReadModel<DB extends OrderTables>(service: string): OrderReadModel<DB> {
+/** The read model of orders in a service's database (its `orders` table). */
+export function orderReadModel<DB extends OrderTables>(): OrderReadModel<DB> {
   // The table's other columns are the service's; the model touches only order_id and the facts given.
   // biome-ignore lint/suspicious/noExplicitAny: the orders table's columns differ per service
   const untyped = (trx: Transaction<DB>) => trx as unknown as Kysely<any>;
-  const lock = (trx: Transaction<DB>, orderId: string) =>
-    lockKey(untyped(trx), `${service}-order:${orderId}`);
-  const open = async (trx: Transaction<DB>, orderId: string) => {
-    await lock(trx, orderId);
+  const lock = async (trx: Transaction<DB>, orderId: string) => {
     await untyped(trx)
       .insertInto('orders')
       .values({ order_id: orderId })
-      .onConflict((oc) => oc.doNothing())
+      .onConflict((oc) => oc.column('order_id').doUpdateSet({ order_id: orderId }).where(sql<boolean>`false`))
       .execute();
   };
   return {
     lock,
-    open,
+    open: lock,
     async record(trx, orderId, facts, first) {
-      await open(trx, orderId);
-      const set = await untyped(trx)
-        .updateTable('orders')
-        .set(facts)
-        .where('order_id', '=', orderId)
-        .where(first, 'is', null)
-        .returning('order_id')
+      const columns = Object.keys(facts);
+      const row = await untyped(trx)
+        .insertInto('orders')
+        .values({ ...facts, order_id: orderId })
+        .onConflict((oc) =>
+          oc
+            .column('order_id')
+            .doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])))
+            .where(`orders.${first}`, 'is', null),
+        )
+        .returningAll()
         .executeTakeFirst();
-      return set !== undefined;
+      return row as Selectable<DB['orders']> | undefined;
     },
   };
 }

@@ -87,8 +87,9 @@ const selectDue = `
     and (aggregate_key is null or not exists (
       select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
         and p.seq < o.seq and p.next_attempt_at > now()))
-  order by seq limit $1
-  for update skip locked`;
+  order by seq limit `;
+/** The due rows, first in the relay's transaction: the batch size as a literal, so the `begin` goes with it. */
+const selectDueOf = (size: number) => `${selectDue}${Math.max(1, Math.trunc(size))} for update skip locked`;
 
 /**
  * Whether this relay may publish each aggregate's rows now: its lock, and the aggregate's oldest
@@ -103,7 +104,13 @@ const claimAggregates = `
 const anyDue =
   'select exists (select 1 from outbox where sent_at is null and next_attempt_at <= now()) as due';
 
-const markSent = 'update outbox set sent_at = now(), last_error = null where seq = any($1::bigint[])';
+/**
+ * The batch's sent mark and its commit, one round trip (a simple-protocol query of two
+ * statements; the seqs are the rows' own integers). If the mark fails, PostgreSQL skips the
+ * commit and the relay rolls back.
+ */
+const markSentAndCommit = (seqs: number[]) =>
+  `${seqs.length ? `update outbox set sent_at = now(), last_error = null where seq in (${seqs.map((seq) => Math.trunc(Number(seq))).join(',')});` : ''}commit`;
 
 /**
  * The write side of the outbox. `publish` takes the transaction that changes the state, so the
@@ -251,27 +258,40 @@ export class OutboxRelay {
     return Boolean(rows[0]?.due);
   }
 
+  /**
+   * One batch in one transaction: its `begin` goes with the due rows' select and its commit with
+   * the sent mark (db.ts, `beginWithFirstStatement`), so a busy drain costs three round trips
+   * (select, claim, mark) and an empty one a single one.
+   */
   private async deliverBatch(size: number): Promise<{ published: number; fetched: number }> {
-    return this.db.transaction().execute(async (trx) => {
-      const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDue, [size]));
-      const groups = new Map<string, OutboxRow[]>();
-      for (const row of rows) {
-        const key = row.aggregate_key ?? `#${row.seq}`;
-        groups.set(key, [...(groups.get(key) ?? []), row]);
+    return this.db.connection().execute(async (trx) => {
+      await trx.executeQuery(CompiledQuery.raw('begin'));
+      try {
+        const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDueOf(size)));
+        const groups = new Map<string, OutboxRow[]>();
+        for (const row of rows) {
+          const key = row.aggregate_key ?? `#${row.seq}`;
+          groups.set(key, [...(groups.get(key) ?? []), row]);
+        }
+        // Another replica may hold this aggregate's earlier rows: publish a group only while holding
+        // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
+        const keys = [...groups.keys()].filter((key) => !key.startsWith('#'));
+        if (keys.length) {
+          const { rows: claims } = await trx.executeQuery<{
+            key: string;
+            locked: boolean;
+            head: number | null;
+          }>(CompiledQuery.raw(claimAggregates, [keys.map((key) => `outbox:${key}`), keys]));
+          for (const c of claims)
+            if (!c.locked || Number(c.head) !== groups.get(c.key)?.[0]?.seq) groups.delete(c.key);
+        }
+        const sent = await this.publishGroups(trx, [...groups.values()]);
+        await trx.executeQuery(CompiledQuery.raw(markSentAndCommit(sent)));
+        return { published: sent.length, fetched: rows.length };
+      } catch (err) {
+        await trx.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+        throw err;
       }
-      // Another replica may hold this aggregate's earlier rows: publish a group only while holding
-      // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
-      const keys = [...groups.keys()].filter((key) => !key.startsWith('#'));
-      if (keys.length) {
-        const { rows: claims } = await trx.executeQuery<{
-          key: string;
-          locked: boolean;
-          head: number | null;
-        }>(CompiledQuery.raw(claimAggregates, [keys.map((key) => `outbox:${key}`), keys]));
-        for (const c of claims)
-          if (!c.locked || Number(c.head) !== groups.get(c.key)?.[0]?.seq) groups.delete(c.key);
-      }
-      return { published: await this.publishGroups(trx, [...groups.values()]), fetched: rows.length };
     });
   }
 
@@ -281,8 +301,8 @@ export class OutboxRelay {
    * bulk request's order, so a request never holds two rows of one aggregate; an aggregate's next
    * row goes only once its previous one was accepted, and a failed row stops its aggregate.
    */
-  private async publishGroups(trx: Transaction<PlatformTables>, groups: OutboxRow[][]): Promise<number> {
-    let published = 0;
+  private async publishGroups(trx: Kysely<PlatformTables>, groups: OutboxRow[][]): Promise<number[]> {
+    const published: number[] = [];
     for (let pending = groups; pending.length; ) {
       const byTopic = new Map<string, OutboxRow[]>();
       for (const [row] of pending) byTopic.set(row!.topic, [...(byTopic.get(row!.topic) ?? []), row!]);
@@ -295,13 +315,9 @@ export class OutboxRelay {
         }
       };
       await Promise.all(Array.from({ length: this.opts.concurrency ?? 8 }, worker));
-      const sent = pending.map(([row]) => row!.seq).filter((seq) => !failed.has(seq));
-      if (sent.length) {
-        await trx.executeQuery(CompiledQuery.raw(markSent, [sent]));
-      }
       for (const [row] of pending)
         if (failed.has(row!.seq)) await this.failed(trx, row!, failed.get(row!.seq)!);
-      published += sent.length;
+        else published.push(row!.seq);
       pending = pending
         .filter(([row]) => !failed.has(row!.seq))
         .map((g) => g.slice(1))
@@ -331,7 +347,7 @@ export class OutboxRelay {
   }
 
   /** A row that was not published backs off; its aggregate's later rows wait for it. */
-  private async failed(trx: Transaction<PlatformTables>, row: OutboxRow, why: string) {
+  private async failed(trx: Kysely<PlatformTables>, row: OutboxRow, why: string) {
     const attempts = row.attempts + 1;
     const delay = backoffMs(attempts);
     this.log.warn(

@@ -13,6 +13,7 @@ import type { Hono } from 'hono';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { admission } from './admission.ts';
 import { runInContext } from './context.ts';
+import { lit } from './db.ts';
 import type { Logger } from './logger.ts';
 import { deliveredTrace, type TraceContext, traceIdOf } from './trace.ts';
 
@@ -344,21 +345,24 @@ async function handleBatch<DB>(
 const withTimeouts =
   "where set_config('lock_timeout', '5s', true) is not null and set_config('statement_timeout', '20s', true) is not null";
 
-/** The processed-event mark, first in a lone event's transaction: a row back when this handler had not seen the event yet. */
+/**
+ * The processed-event mark, first in a lone event's transaction: a row back when this handler had
+ * not seen the event yet. Written with quoted literals, not parameters, so that the transaction's
+ * `begin` goes with it in one round trip (`beginWithFirstStatement` in db.ts); the event id is a
+ * validated UUID and the handler's name the service's and a catalog topic's, quoted all the same.
+ */
 const markProcessed = (eventId: string, handler: string) =>
   CompiledQuery.raw(
-    `insert into processed_events (event_id, handler) select $1::uuid, $2::text ${withTimeouts}
+    `insert into processed_events (event_id, handler) select ${lit(eventId)}::uuid, ${lit(handler)}::text ${withTimeouts}
      on conflict do nothing returning event_id`,
-    [eventId, handler],
   );
 
-/** The marks of a batch's events, first in its transaction: the events back that these handlers had not seen yet. */
+/** The marks of a batch's events, first in its transaction (and with its `begin`): the events back that these handlers had not seen yet. */
 const markAllProcessed = (eventIds: string[], handlers: string[]) =>
   CompiledQuery.raw(
     `insert into processed_events (event_id, handler)
-     select e, h from unnest($1::uuid[], $2::text[]) as m(e, h) ${withTimeouts}
+     select e, h from unnest(array[${eventIds.map(lit).join(',')}]::uuid[], array[${handlers.map(lit).join(',')}]::text[]) as m(e, h) ${withTimeouts}
      on conflict do nothing returning event_id`,
-    [eventIds, handlers],
   );
 
 const handlerNameOf = <DB>(o: SubscriptionOptions<DB>, r: Ready) => `${o.service}:${r.event.eventType}`;

@@ -45,11 +45,14 @@ export async function onShipment(
       data: { shipmentId: d.shipmentId },
     });
 
+  // The shipments' states as they are now: the rows read above, with this one's change.
+  const states = [...rows.filter((r) => r !== current).map((r) => r.status), state];
   const moved = await followShipments(
     trx,
     o,
     { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } },
     at,
+    states,
   );
   if (!moved)
     await note(trx, o.id, { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } });
@@ -58,17 +61,21 @@ export async function onShipment(
 /**
  * Moves the order along the delivery track as far as its shipments have got, one recorded step
  * at a time. Also called when the order becomes PAID: a shipment's event may have come first.
- * Returns whether the order moved.
+ * `known`: the shipments' states when the caller has just read (and changed) them under the
+ * order's lock. Returns whether the order moved.
  */
 export async function followShipments(
   trx: Transaction<Database>,
   o: Order,
   entry: HistoryEntry,
   at?: string,
+  known?: ShipmentState[],
 ) {
-  const states = (
-    await trx.selectFrom('order_shipments').select('status').where('order_id', '=', o.id).execute()
-  ).map((r) => r.status);
+  const states =
+    known ??
+    (await trx.selectFrom('order_shipments').select('status').where('order_id', '=', o.id).execute()).map(
+      (r) => r.status,
+    );
   let order = o;
   let moved = false;
   for (const step of stepsAlongTrack(o.status, trackTarget(o.seller_ids.length, states))) {

@@ -12,13 +12,14 @@ import { rateFor } from './commission.ts';
 type Trx = Transaction<Database>;
 
 /** The kit's read model of orders: each step locks the order, and its facts are set once. */
-const orders = orderReadModel<Database>('settlement');
+const orders = orderReadModel<Database>();
 
 /** order.created: one line per seller, its figures fixed with the commission rates in force now. */
 export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Promise<void> {
   const facts = { user_id: o.userId, ordered_at: new Date(o.createdAt), collected: true };
   // Already collected from another delivery of the order's creation: nothing more to do.
-  if (!(await orders.record(trx, o.orderId, facts, 'ordered_at'))) return;
+  const row = await orders.record(trx, o.orderId, facts, 'ordered_at');
+  if (!row) return;
 
   const policy = await currentConfig(trx, 'settlement.commission');
   const sellers = [...new Set(o.items.map((i) => i.sellerId))].sort();
@@ -78,13 +79,13 @@ export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Pro
       )
       .execute();
   }
-  await settleUp(trx, o.orderId);
+  await settleUp(trx, o.orderId, row);
 }
 
 /** payment.completed: the money was collected (a line is payable only for a paid order). */
 export async function recordPayment(trx: Trx, p: EventData<'payment.completed'>): Promise<void> {
-  await orders.record(trx, p.orderId, { paid_at: new Date(p.paidAt), paid_amount: p.amount }, 'paid_at');
-  await settleUp(trx, p.orderId);
+  const paid = { paid_at: new Date(p.paidAt), paid_amount: p.amount };
+  await settleUp(trx, p.orderId, await orders.record(trx, p.orderId, paid, 'paid_at'));
 }
 
 /** shipping.delivered (정산 확정): kept on the line for the statement. */
@@ -111,8 +112,8 @@ export async function recordDelivery(trx: Trx, d: EventData<'shipping.delivered'
 
 /** order.completed (구매확정): the order's lines become payable. */
 export async function recordCompletion(trx: Trx, c: EventData<'order.completed'>): Promise<void> {
-  await orders.record(trx, c.orderId, { completed_at: new Date(c.completedAt) }, 'completed_at');
-  await settleUp(trx, c.orderId);
+  const completed = { completed_at: new Date(c.completedAt) };
+  await settleUp(trx, c.orderId, await orders.record(trx, c.orderId, completed, 'completed_at'));
 }
 
 /** order.refund.completed (정산 차감): one deduction per seller whose items were refunded. */
@@ -154,24 +155,35 @@ export async function recordRefund(trx: Trx, r: EventData<'order.refund.complete
   await settleUp(trx, r.orderId);
 }
 
+/** The order's facts as the step that set them left them: what settleUp may skip by. */
+type Known = { paid_at: Date | null; completed_at: Date | null } | undefined;
+
 /**
  * What the order's facts now allow: lines of a paid and confirmed order become payable at the
  * confirmation; refunds whose line exists get their figures; a refund falls due once its line is
- * payable (a refund of a sale never confirmed is never paid out, so never deducted).
+ * payable (a refund of a sale never confirmed is never paid out, so never deducted). With the
+ * order's row as this step set it (`known`), lines of an order not both paid and confirmed are
+ * not asked; refunds fall due only where this call made a line payable or figured a refund (no
+ * other step does either), so when it did neither, that last statement is not sent.
  */
-async function settleUp(trx: Trx, orderId: string): Promise<void> {
-  await sql`
-    update lines l set payable_at = o.completed_at from orders o
-    where l.order_id = o.order_id and o.order_id = ${orderId} and l.payable_at is null
-      and o.paid_at is not null and o.completed_at is not null`.execute(trx);
-  await figureRefunds(trx, orderId);
+async function settleUp(trx: Trx, orderId: string, known?: Known): Promise<void> {
+  const mayPay = !known || (known.paid_at !== null && known.completed_at !== null);
+  const payable = mayPay
+    ? await sql`
+        update lines l set payable_at = o.completed_at from orders o
+        where l.order_id = o.order_id and o.order_id = ${orderId} and l.payable_at is null
+          and o.paid_at is not null and o.completed_at is not null`.execute(trx)
+    : undefined;
+  const figured = await figureRefunds(trx, orderId);
+  if (!figured && !Number(payable?.numAffectedRows ?? 0)) return;
   await sql`
     update refunds r set due_at = greatest(r.refunded_at, l.payable_at) from lines l
     where r.order_id = ${orderId} and l.order_id = r.order_id and l.seller_id = r.seller_id
       and r.deduction is not null and r.due_at is null and l.payable_at is not null`.execute(trx);
 }
 
-async function figureRefunds(trx: Trx, orderId: string): Promise<void> {
+/** Figures the order's refunds whose line exists; answers how many it figured. */
+async function figureRefunds(trx: Trx, orderId: string): Promise<number> {
   const pending = await trx
     .selectFrom('refunds')
     .innerJoin('lines', (j) =>
@@ -216,6 +228,7 @@ async function figureRefunds(trx: Trx, orderId: string): Promise<void> {
       .where('id', '=', refund.id)
       .execute();
   }
+  return pending.length;
 }
 
 const asFigures = (i: Selectable<LineItemsTable>): ItemFigures => ({

@@ -18,8 +18,9 @@ export const PLATFORM = '';
 const bump = addDaily;
 
 /** The kit's read model of orders: each step locks the order, and its facts are set once. */
-const orders = orderReadModel<Database>('stats');
+const orders = orderReadModel<Database>();
 
+/** The order's row, locked already (an event whose fact an earlier one had set). */
 async function facts(trx: Trx, orderId: string) {
   return trx.selectFrom('orders').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
 }
@@ -29,20 +30,27 @@ export async function countOrder(trx: Trx, o: EventData<'order.created'>): Promi
   for (const i of o.items) gross.set(i.sellerId, (gross.get(i.sellerId) ?? 0) + i.price * i.quantity);
   const sellers = [...gross].map(([sellerId, g]) => ({ sellerId, gross: g }));
   const created = { created_at: new Date(o.createdAt), sellers: jsonb(sellers) };
-  if (!(await orders.record(trx, o.orderId, created, 'sellers'))) return;
+  const row = await orders.record(trx, o.orderId, created, 'sellers');
+  if (!row) return;
   await bump(trx, o.createdAt, PLATFORM, { orders: 1, ordered_amount: o.payableAmount });
   for (const s of sellers) await bump(trx, o.createdAt, s.sellerId, { orders: 1, ordered_amount: s.gross });
-  await countPending(trx, await facts(trx, o.orderId));
+  await countPending(trx, row);
 }
 
 export async function countPayment(trx: Trx, p: EventData<'payment.completed'>): Promise<void> {
-  await orders.record(trx, p.orderId, { paid_at: new Date(p.paidAt), paid_amount: p.amount }, 'paid_at');
-  await countPending(trx, await facts(trx, p.orderId));
+  const paid = { paid_at: new Date(p.paidAt), paid_amount: p.amount };
+  await countPending(
+    trx,
+    (await orders.record(trx, p.orderId, paid, 'paid_at')) ?? (await facts(trx, p.orderId)),
+  );
 }
 
 export async function countCancellation(trx: Trx, c: EventData<'order.cancelled'>): Promise<void> {
-  await orders.record(trx, c.orderId, { cancelled_at: new Date(c.cancelledAt) }, 'cancelled_at');
-  await countPending(trx, await facts(trx, c.orderId));
+  const cancelled = { cancelled_at: new Date(c.cancelledAt) };
+  await countPending(
+    trx,
+    (await orders.record(trx, c.orderId, cancelled, 'cancelled_at')) ?? (await facts(trx, c.orderId)),
+  );
 }
 
 /** Payments and cancellations need the order's split per seller: counted once both are known. */
