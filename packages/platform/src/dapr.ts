@@ -127,6 +127,14 @@ export interface Dapr {
     value: T,
     opts?: { etag?: string; ifAbsent?: boolean; ttlSeconds?: number },
   ): Promise<void>;
+  /**
+   * Several keys in one request to the sidecar (Dapr's state transaction), each written only if it
+   * still has the ETag it was read with; throws StateConflictError when one has not. Redis does not
+   * roll a transaction back, so after a conflict the other keys may have been written: read them
+   * again and make the change idempotent. Only for keys that exist (Redis cannot guard a first write
+   * in a transaction; use saveState's `ifAbsent`), at most 100 (DynamoDB's limit).
+   */
+  saveStates<T>(store: string, writes: { key: string; value: T; etag: string }[]): Promise<void>;
   deleteState(store: string, key: string, opts?: { etag?: string }): Promise<void>;
   /** Invokes an output binding (email through SMTP locally, SES on AWS); a failure throws. */
   invokeBinding(
@@ -373,6 +381,32 @@ export function createDapr(opts: {
           throw new StateConflictError(`state ${key} exists`);
         throw new Error(`saving state ${store}/${key} failed: ${res.error.message}`);
       }
+    },
+
+    // Over HTTP directly, like publishBulk: one POST, its error body read as daprd writes it.
+    async saveStates(store, writes) {
+      if (!writes.length) return;
+      const operations = writes.map((w) => ({
+        operation: 'upsert',
+        request: { key: w.key, value: w.value, etag: w.etag, options: { concurrency: 'first-write' } },
+      }));
+      const res = await fetch(`${sidecar}/v1.0/state/${store}/transaction`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {}),
+        },
+        body: JSON.stringify({ operations }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (res.ok) return;
+      const text = await res.text().catch(() => '');
+      // Redis answers a lost write "failed to set key", DynamoDB a cancelled transaction whose check failed.
+      if (res.status === 409 || /etag|failed to set key|ConditionalCheckFailed/i.test(text))
+        throw new StateConflictError(`state ${writes.map((w) => w.key).join(', ')} changed`);
+      throw new Error(
+        `saving state ${store} (${writes.length} keys) answered ${res.status}: ${text.slice(0, 300)}`,
+      );
     },
 
     async deleteState(store, key, o = {}) {

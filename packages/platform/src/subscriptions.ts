@@ -53,6 +53,15 @@ export interface PreparedHandler<DB, T extends EventType, P> {
    */
   prepareBatch?(prepared: P[], ctx: { log: Logger }): Promise<Settled<P>[]>;
   handle(event: EventOf<T>, ctx: HandlerContext<DB>, prepared: P): Promise<void>;
+  /**
+   * Optional: runs once per transaction after `handle` ran for its events (all of a batch's new
+   * events of this type, or the one event run alone), in that transaction and with their prepared
+   * values in delivery order, so that what the handlers collected on those values is written at
+   * once (one write to the sidecar for the batch instead of one per event). Duplicates are not
+   * among them. A throw fails the transaction like a failed `handle`: a batch then runs again
+   * event by event, each with its own `finish`, so `handle` must set what `finish` reads afresh.
+   */
+  finish?(prepared: P[], ctx: HandlerContext<DB>): Promise<void>;
 }
 
 /** What a `prepare` step came to: its value, or what it failed with. */
@@ -323,10 +332,15 @@ async function handleBatch<DB>(
           ),
         );
         const fresh = new Set(rows.map((row) => row.event_id));
+        const ran: Ready[] = [];
         for (const r of ready) {
           // The first of an event's entries runs it; a later one, or one seen before, is a duplicate.
-          if (fresh.delete(r.event.eventId)) await runHandler(o, trx, r);
+          if (fresh.delete(r.event.eventId)) {
+            await runHandler(o, trx, r);
+            ran.push(r);
+          }
         }
+        await finishAll(o, trx, ran);
       });
       for (const r of ready) statuses.set(r.entryId, 'SUCCESS');
     } catch (err) {
@@ -386,6 +400,16 @@ async function runHandler<DB>(o: SubscriptionOptions<DB>, trx: Transaction<DB>, 
   });
 }
 
+/** Each handler's `finish` step, once for the events of its type that ran in `trx`. */
+async function finishAll<DB>(o: SubscriptionOptions<DB>, trx: Transaction<DB>, ran: Ready[]): Promise<void> {
+  for (const [type, group] of Map.groupBy(ran, (r) => r.event.eventType)) {
+    const handler = o.handlers[type] as EventHandler<DB, EventType>;
+    if (typeof handler === 'function' || !handler.finish) continue;
+    const values = group.map((r) => (r.prepared as { value: unknown }).value);
+    await handler.finish(values, { trx, log: o.log.child({ topic: type }) });
+  }
+}
+
 /** Rolls back a lone event's transaction, carrying the status it ends with. */
 class Undone extends Error {
   readonly status: DaprStatus;
@@ -410,6 +434,7 @@ async function runAlone<DB>(o: SubscriptionOptions<DB>, r: Ready): Promise<DaprS
       }
       try {
         await runHandler(o, trx, r);
+        await finishAll(o, trx, [r]);
       } catch (failure) {
         if (failure instanceof PermanentEventError) {
           log.warn({ err: failure }, 'event cannot be processed; dropped to the dead-letter topic');

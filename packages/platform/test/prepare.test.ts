@@ -18,6 +18,8 @@ let app: Hono;
 /** The same handler with a `prepareBatch` step: who it looked up, one call per batch. */
 let batchApp: Hono;
 const lookups: string[][] = [];
+/** What the batch handler's `finish` step was given, once per transaction. */
+const finished: string[][] = [];
 let db: ReturnType<typeof createDb<DemoDb>>;
 const prepared: string[] = [];
 const handled: { recipient: string; value: unknown }[] = [];
@@ -87,6 +89,12 @@ beforeAll(async () => {
             .insertInto('deliveries')
             .values({ shipment_id: event.data.shipmentId, recipient: value.who! })
             .execute();
+        },
+        async finish(values, { trx }) {
+          finished.push(values.map((v) => v.recipient));
+          // In the transaction: a failure here undoes the handlers' writes.
+          await trx.executeQuery(CompiledQuery.raw('select 1'));
+          if (values.some((v) => v.recipient === 'finish-fails')) throw new Error('sidecar unavailable');
         },
       }),
     },
@@ -216,5 +224,30 @@ describe("a handler's prepareBatch step", () => {
     expect(await post({ id: 'ce', data: event }, batchApp)).toEqual({ status: 'SUCCESS' });
     expect(lookups).toEqual([['moon']]);
     expect((await rows(event.data.shipmentId))[0]?.recipient).toBe('MOON');
+  });
+});
+
+describe("a handler's finish step", () => {
+  it("runs once for a batch's new events, in its transaction; a failure reruns them one by one", async () => {
+    const events = [delivered('bae'), delivered('nam')];
+    finished.length = 0;
+    expect((await deliverBatch(events, batchApp)).statuses.map((s: any) => s.status)).toEqual([
+      'SUCCESS',
+      'SUCCESS',
+    ]);
+    expect(finished).toEqual([['bae', 'nam']]);
+    // Redelivered: duplicates only, so nothing to finish.
+    await deliverBatch(events, batchApp);
+    expect(finished).toEqual([['bae', 'nam']]);
+
+    finished.length = 0;
+    const mixed = [delivered('ryu'), delivered('finish-fails'), delivered('jeon')];
+    const res = await deliverBatch(mixed, batchApp);
+    expect(finished).toEqual([['ryu', 'finish-fails', 'jeon'], ['ryu'], ['finish-fails'], ['jeon']]);
+    expect(res.statuses.map((s: any) => s.status)).toEqual(['SUCCESS', 'RETRY', 'SUCCESS']);
+    expect(await rows(mixed[0]!.data.shipmentId)).toHaveLength(1);
+    // Its handler's write rolled back with the failed finish.
+    expect(await rows(mixed[1]!.data.shipmentId)).toEqual([]);
+    expect(await rows(mixed[2]!.data.shipmentId)).toHaveLength(1);
   });
 });

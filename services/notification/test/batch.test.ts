@@ -55,6 +55,46 @@ describe('a delivered batch', () => {
     ]);
   });
 
+  it('writes its in-app entries with one read and one state transaction; redelivered, adds none', async () => {
+    const [kim, lee] = [account(svc), account(svc)];
+    // Each has a history already (their first entries are written alone, only if still absent).
+    await deliverBatch(svc, 'payment.completed', [paid(kim.id), paid(lee.id)]);
+    const reads: string[][] = [];
+    const writes: string[][] = [];
+    const { getStates, saveState, saveStates } = svc.dapr;
+    svc.dapr.getStates = async <T>(store: string, keys: string[]) => {
+      if (store === 'notifications') reads.push(keys);
+      return getStates.call<typeof svc.dapr, [string, string[]], ReturnType<typeof getStates<T>>>(
+        svc.dapr,
+        store,
+        keys,
+      );
+    };
+    svc.dapr.saveState = async (store, key, ...rest) => {
+      if (store === 'notifications') writes.push([key]);
+      return saveState.call(svc.dapr, store, key, ...rest);
+    };
+    svc.dapr.saveStates = async (store, w) => {
+      if (store === 'notifications') writes.push(w.map((x) => x.key));
+      return saveStates.call(svc.dapr, store, w);
+    };
+    try {
+      // kim paid twice, lee once: three messages, two histories.
+      const events = [paid(kim.id), paid(lee.id), paid(kim.id)];
+      expect(await deliverBatch(svc, 'payment.completed', events)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+      expect(reads).toEqual([[`notifications:${kim.id}`, `notifications:${lee.id}`]]);
+      expect(writes).toEqual([[`notifications:${kim.id}`, `notifications:${lee.id}`]]);
+      expect(await history(kim)).toHaveLength(3);
+      expect(await history(lee)).toHaveLength(2);
+      // Dapr delivers the batch again: duplicates, nothing read or written.
+      expect(await deliverBatch(svc, 'payment.completed', events)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+      expect(writes).toHaveLength(1);
+      expect(await history(kim)).toHaveLength(3);
+    } finally {
+      Object.assign(svc.dapr, { getStates, saveState, saveStates });
+    }
+  });
+
   it('answers RETRY only for the events whose look-up failed; the rest commit', async () => {
     const kim = account(svc);
     // Email and texts off: nothing of park's message needs the account.

@@ -125,6 +125,18 @@ export function withoutSidecar(
       }
       state.set(k, { value: structuredClone(value), etag: (e?.etag ?? 0) + 1 });
     },
+    async saveStates(store, writes) {
+      // All or nothing, as DynamoDB does (Redis may write the others: callers must not rely on either).
+      const stale = writes.find((w) => String(state.get(`${store}/${w.key}`)?.etag) !== w.etag);
+      if (stale) {
+        const { StateConflictError } = await import('../dapr.ts');
+        throw new StateConflictError(`state ${stale.key} changed`);
+      }
+      for (const w of writes) {
+        const k = `${store}/${w.key}`;
+        state.set(k, { value: structuredClone(w.value), etag: state.get(k)!.etag + 1 });
+      }
+    },
     async deleteState(store, key) {
       state.delete(`${store}/${key}`);
     },

@@ -3,7 +3,7 @@ import { newId, sql, type Transaction } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { enqueue } from './channels.ts';
-import { record } from './history.ts';
+import type { Entry } from './history.ts';
 import type { Message } from './message.ts';
 import type { Recipient } from './recipients.ts';
 import { render } from './rendering.ts';
@@ -41,10 +41,17 @@ async function countFailure(
   return rows[0]!.failures;
 }
 
+/** An entry for a user's in-app history, written with the rest of its batch's (history.ts recordAll). */
+export interface HistoryWrite {
+  userId: string;
+  entry: Entry;
+}
+
 /**
  * Sends one message as its recipient's settings allow (`to`, looked up for the whole batch by
  * recipientsOf before the transaction): email through the Dapr output binding
- * (always, for account and security mail) and an entry in the in-app history, then
+ * (always, for account and security mail) and an entry for the in-app history (added to
+ * `history`, which the handler's `finish` step writes for the whole batch at once), then
  * `notification.sent` in the handler's transaction. A send that fails is retried by Dapr
  * (the handler throws) until NOTIFICATION_MAX_ATTEMPTS; then it is recorded as failed and
  * `notification.failed` is published instead. Push and SMS are written to `deliveries` in the same
@@ -56,6 +63,7 @@ export async function deliver(
   event: EventOf<EventType>,
   m: Message,
   to: Recipient,
+  history: HistoryWrite[],
 ): Promise<'sent' | 'failed' | 'skipped'> {
   const { dapr, config, events, log } = deps;
   const userId = m.userId;
@@ -94,10 +102,9 @@ export async function deliver(
   }
   const channel = email ? ('EMAIL' as const) : ('IN_APP' as const);
   if (userId && want.inApp) {
-    await record(
-      dapr,
+    history.push({
       userId,
-      {
+      entry: {
         id: notificationId,
         channel,
         template: m.template,
@@ -116,8 +123,7 @@ export async function deliver(
           ...queued.map((q) => ({ ...q, at: now })),
         ],
       },
-      config.NOTIFICATION_HISTORY_MAX,
-    );
+    });
   }
   const who = userId ? { userId } : {};
   if (status === 'SENT') {

@@ -36,58 +36,120 @@ export async function readHistory(dapr: Dapr, userId: string): Promise<Entry[]> 
 const pending = new Map<string, Promise<unknown>>();
 
 /**
- * Changes a user's history with ETags, retrying when another write got there first. Changes of one
- * user's history in this process run one at a time: a burst for one person (a seller told of a
- * flash sale's hundred orders, twenty deliveries at once) otherwise raced on the ETag, nearly every
- * write lost, and the deliveries kept their transactions open for minutes. Other replicas still
- * meet at the ETag.
+ * Runs `run` once the changes of these users' histories already under way in this process are
+ * done, and holds back the next ones until it is: a burst for one person (a seller told of a flash
+ * sale's hundred orders, twenty deliveries at once) otherwise raced on the ETag, nearly every write
+ * lost, and the deliveries kept their transactions open for minutes. Other replicas still meet at
+ * the ETag.
  */
-function change<T>(
-  dapr: Dapr,
-  userId: string,
-  fn: (items: Entry[]) => { items: Entry[]; result: T },
-): Promise<T> {
-  const before = pending.get(userId) ?? Promise.resolve();
-  const mine = before.then(() => changeNow(dapr, userId, fn));
+function serialised<T>(userIds: string[], run: () => Promise<T>): Promise<T> {
+  const users = [...new Set(userIds)];
+  const mine = Promise.all(users.map((u) => pending.get(u))).then(run);
   const settled = mine.catch(() => {});
-  pending.set(userId, settled);
+  for (const u of users) pending.set(u, settled);
   void settled.then(() => {
-    if (pending.get(userId) === settled) pending.delete(userId);
+    for (const u of users) if (pending.get(u) === settled) pending.delete(u);
   });
   return mine;
 }
 
-async function changeNow<T>(
-  dapr: Dapr,
-  userId: string,
-  fn: (items: Entry[]) => { items: Entry[]; result: T },
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const { value, etag } = await dapr.getState<{ items: Entry[] }>(HISTORY_STORE, historyKey(userId));
-    const current = value?.items ?? [];
-    const { items, result } = fn(current);
-    if (items === current) return result;
-    try {
-      // The first entry only if there is still none: two first writes would otherwise both win.
-      await dapr.saveState(
-        HISTORY_STORE,
-        historyKey(userId),
-        { items },
-        etag ? { etag } : { ifAbsent: true },
-      );
-      return result;
-    } catch (err) {
-      if (!(err instanceof StateConflictError) || attempt >= 4) throw err;
+type Change = (items: Entry[]) => Entry[];
+
+/** Changes one user's history with its ETag, retrying when another write got there first. */
+function change<T>(dapr: Dapr, userId: string, fn: (items: Entry[]) => { items: Entry[]; result: T }) {
+  let result: T | undefined;
+  return serialised([userId], () =>
+    changeNow(
+      dapr,
+      new Map([
+        [
+          userId,
+          (items: Entry[]) => {
+            const out = fn(items);
+            result = out.result;
+            return out.items;
+          },
+        ],
+      ]),
+    ),
+  ).then(() => result as T);
+}
+
+/** Transactions on DynamoDB take at most 100 writes. */
+const MAX_WRITES = 100;
+
+/**
+ * Applies each user's change: one bulk read of their histories, the first entry of a user written
+ * alone only if there is still none (two first writes would otherwise both win, and a Redis
+ * transaction cannot say "only if absent"), every other history in one ETag-guarded state
+ * transaction. The histories another write got to first are read again and changed again, up to
+ * five times; a change must therefore leave a history it was already applied to as it is (Redis
+ * does not roll a transaction back: some of its writes may have landed).
+ */
+async function changeNow(dapr: Dapr, changes: Map<string, Change>): Promise<void> {
+  let todo = [...changes.keys()];
+  for (let attempt = 0; todo.length; attempt++) {
+    const read = await dapr.getStates<{ items: Entry[] }>(HISTORY_STORE, todo.map(historyKey));
+    const firsts: { userId: string; items: Entry[] }[] = [];
+    const writes: { userId: string; key: string; value: { items: Entry[] }; etag: string }[] = [];
+    for (const userId of todo) {
+      const { value, etag } = read.get(historyKey(userId))!;
+      const current = value?.items ?? [];
+      const items = changes.get(userId)!(current);
+      if (items === current) continue;
+      if (etag) writes.push({ userId, key: historyKey(userId), value: { items }, etag });
+      else firsts.push({ userId, items });
     }
+    const lost: string[] = [];
+    const conflict = (users: string[]) => (err: unknown) => {
+      if (!(err instanceof StateConflictError) || attempt >= 4) throw err;
+      lost.push(...users);
+    };
+    await Promise.all([
+      ...firsts.map((f) =>
+        dapr
+          .saveState(HISTORY_STORE, historyKey(f.userId), { items: f.items }, { ifAbsent: true })
+          .catch(conflict([f.userId])),
+      ),
+      ...chunks(writes, MAX_WRITES).map((c) =>
+        dapr
+          .saveStates(
+            HISTORY_STORE,
+            c.map(({ key, value, etag }) => ({ key, value, etag })),
+          )
+          .catch(conflict(c.map((w) => w.userId))),
+      ),
+    ]);
+    todo = lost;
   }
 }
 
-/** Adds an entry newest first, keeping `max`; the same event and template twice is one entry. */
-export const record = (dapr: Dapr, userId: string, e: Entry, max: number) =>
-  change(dapr, userId, (items) => {
-    const rest = items.filter((i) => !(i.sourceEventId === e.sourceEventId && i.template === e.template));
-    return { items: [e, ...rest].slice(0, max), result: undefined };
-  });
+const chunks = <T>(xs: T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/**
+ * Adds a batch's entries to their recipients' histories at once, newest first, keeping `max` each;
+ * the same event and template twice is one entry (a redelivered event replaces its entry; an entry
+ * already there, written by an earlier try of this change, leaves the history as it is).
+ */
+export function recordAll(dapr: Dapr, entries: { userId: string; entry: Entry }[], max: number) {
+  const byUser = Map.groupBy(entries, (e) => e.userId);
+  const changes = new Map<string, Change>(
+    [...byUser].map(([userId, mine]) => [
+      userId,
+      (items: Entry[]) => {
+        let out = items;
+        for (const { entry: e } of mine) {
+          if (out.some((i) => i.id === e.id)) continue;
+          const rest = out.filter((i) => !(i.sourceEventId === e.sourceEventId && i.template === e.template));
+          out = [e, ...rest].slice(0, max);
+        }
+        return out;
+      },
+    ]),
+  );
+  return serialised([...byUser.keys()], () => changeNow(dapr, changes));
+}
 
 /** Notes how one channel's delivery ended on the entry of that event and template, if the user keeps one. */
 export const noteDelivery = (
