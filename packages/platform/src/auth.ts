@@ -48,6 +48,8 @@ export interface VerifiedTokenCache {
  * in a burst (docs/benchmarks.md). The same bytes verify the same way, and a remote key set is
  * itself trusted for minutes (`remoteJwks`), so this changes no answer; the revoked-session check
  * still runs on every request. Only tokens that verified are kept: forged ones are never stored.
+ * Requests that arrive together with the same token (a page's parallel calls, a burst) share one
+ * check.
  */
 export function createTokenVerifier(opts: {
   jwks: JWTVerifyGetKey;
@@ -58,6 +60,8 @@ export function createTokenVerifier(opts: {
   cache?: VerifiedTokenCache;
 }): TokenVerifier {
   const verified = new Map<string, { principal: Principal; until: number }>();
+  // With the cache, requests that arrive at once with the same token share one check.
+  const checking = new Map<string, Promise<Principal>>();
   const check = async (token: string): Promise<Principal> => {
     const { payload } = await jwtVerify(token, opts.jwks, {
       issuer: opts.issuer,
@@ -93,7 +97,16 @@ export function createTokenVerifier(opts: {
         if (known && known.until > Date.now()) principal = { ...known.principal };
         else {
           if (known) verified.delete(token);
-          principal = await check(token);
+          let shared = checking.get(token);
+          if (!shared) {
+            shared = check(token);
+            if (opts.cache) {
+              checking.set(token, shared);
+              const done = () => checking.delete(token);
+              shared.then(done, done);
+            }
+          }
+          principal = { ...(await shared) };
         }
         if (opts.isRevoked && (await opts.isRevoked(principal))) {
           throw unauthorized('SESSION_REVOKED', 'This session has ended');

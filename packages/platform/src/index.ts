@@ -1,6 +1,6 @@
 export { createRoute, z } from '@hono/zod-openapi';
 export type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
-export { sql } from 'kysely';
+export { CompiledQuery, sql } from 'kysely';
 export * from './admission.ts';
 export * from './app.ts';
 export * from './auth.ts';

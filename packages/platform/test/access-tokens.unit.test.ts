@@ -89,6 +89,21 @@ describe('verified tokens kept for a while (cache)', () => {
     await expect(verifier.verify(token)).rejects.toMatchObject({ status: 401, code: 'SESSION_REVOKED' });
   });
 
+  it('checks a token once for requests that arrive together, and refuses them all if it fails', async () => {
+    const { verifier, sign, checks } = await cached();
+    const token = await sign('s-1');
+    const answers = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(token)));
+    expect(answers.map((p) => p.userId)).toEqual(Array(5).fill('u-1'));
+    expect(checks()).toBe(1);
+    const forged = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const refused = await Promise.allSettled(Array.from({ length: 3 }, () => verifier.verify(forged)));
+    expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(checks()).toBe(2);
+    // A failed check is not kept: the next request checks again.
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    expect(checks()).toBe(3);
+  });
+
   it('never keeps a token past its expiry, nor past maxAgeMs', async () => {
     const { verifier, sign, checks } = await cached({ maxAgeMs: 100 });
     const shortLived = await sign('s-1', Math.floor(Date.now() / 1000) + 1);
