@@ -4,13 +4,25 @@
  * publishes one event), then the relay publishing them (to a sidecar that accepts everything).
  *   MP_STACK=1 bash -c 'source scripts/lib/infra.sh && node bench/kit.bench.ts [events] > .run/kit-bench.log'
  * Logs go to stdout at level info, as in a stack (send them to a file); the figures go to stderr.
- * `strace -f -c -e trace=write,writev` around it counts the write system calls.
+ * `strace -f -c -e trace=write,writev` around it counts the write system calls. Each step also
+ * prints its round trips to PostgreSQL per event (queries node-postgres sent, a multi-statement
+ * simple query counting once), and a last step the relay's cost when it drains after every commit,
+ * as NOTIFY wakes it on a busy stack.
  */
 import { cpuUsage } from 'node:process';
 import { buildEvent, OutboxRelay, type ServiceDefinition, sql } from '@mp/platform';
 import { ensureTestDatabase, ms, pool, startTestService, TEST_APP_TOKEN } from '@mp/platform/testing';
+import pg from 'pg';
 
 const events = Number(process.argv[2] ?? 2000);
+
+// Round trips: every query a node-postgres client sends (the kit's clients wrap this method).
+let roundTrips = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  roundTrips++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
 ensureTestDatabase();
 process.env.TEST_LOG_LEVEL = 'info';
 
@@ -58,13 +70,14 @@ function report(what: string, n: number, run: () => Promise<unknown>) {
   return async () => {
     const cpu = cpuUsage();
     const t = process.hrtime.bigint();
+    const trips = roundTrips;
     await run();
     const wall = ms(t);
     const used = cpuUsage(cpu);
     console.error(
       `${what.padEnd(40)} ${String(n).padStart(6)} events ${(wall / 1000).toFixed(2).padStart(6)} s  node CPU ${(
         (used.user + used.system) / 1000 / n
-      ).toFixed(3)} ms per event`,
+      ).toFixed(3)} ms per event  ${((roundTrips - trips) / n).toFixed(2)} round trips per event`,
     );
   };
 }
@@ -92,5 +105,20 @@ const relay = new OutboxRelay(svc.deps.db as never, { publishBulk: async () => n
   pollMs: 60_000,
 });
 await report('relay: publish what they wrote', events, () => relay.drain())();
+// A busy stack: each commit's NOTIFY wakes the relay, which publishes that commit's event.
+const single = deliveries.slice(0, Math.min(200, events));
+await report('relay: a drain after each commit', single.length, async () => {
+  for (const e of single) {
+    await svc.deps.db.transaction().execute((trx) =>
+      svc.deps.events.publish(trx, 'review.deleted', {
+        reviewId: e.eventId,
+        productId: 'p-bench',
+        userId: 'u-bench',
+        deletedAt: new Date().toISOString(),
+      }),
+    );
+    await relay.drain();
+  }
+})();
 await svc.close();
 process.exit(0);

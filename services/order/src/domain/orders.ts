@@ -1,5 +1,5 @@
 import type { EventData } from '@mp/contracts';
-import { notFound, type Principal, publishOptions, type Transaction } from '@mp/platform';
+import { notFound, type Principal, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database, OrderStatus } from '../db/schema.ts';
 import type { Db, Order, OrderContext, OrderItem } from './context.ts';
 import { canMove } from './status.ts';
@@ -26,7 +26,8 @@ export interface HistoryEntry {
 
 /**
  * Moves the order to `to` if the status machine allows it, appending the transition to its
- * history (OrderEvents). Returns undefined, changing nothing, when the move is not allowed.
+ * history (OrderEvents), in one statement (the history row is written only if the update moved
+ * the order). Returns undefined, changing nothing, when the move is not allowed.
  */
 export async function transition(
   trx: Transaction<Database>,
@@ -36,17 +37,38 @@ export async function transition(
   set: Partial<Omit<Order, 'id' | 'status'>> = {},
 ): Promise<Order | undefined> {
   if (!canMove(o.status, to)) return undefined;
-  const moved = await trx
-    .updateTable('orders')
-    .set({ ...set, status: to, updated_at: new Date() } as never)
-    .where('id', '=', o.id)
-    .where('status', '=', o.status)
-    .returningAll()
-    .executeTakeFirst();
-  if (!moved) return undefined;
-  await record(trx, o.id, entry, o.status, to);
-  return moved;
+  return trx
+    .with('moved', (db) =>
+      db
+        .updateTable('orders')
+        .set({ ...set, status: to, updated_at: new Date() } as never)
+        .where('id', '=', o.id)
+        .where('status', '=', o.status)
+        .returningAll(),
+    )
+    .with('history', (db) =>
+      db
+        .insertInto('order_events')
+        .columns(['order_id', 'type', 'from_status', 'to_status', 'source_event_id', 'data'])
+        .expression((eb) =>
+          eb
+            .selectFrom('moved')
+            .select([
+              'moved.id',
+              sql<string>`${entry.type}::text`.as('type'),
+              sql<string>`${o.status}::text`.as('from_status'),
+              sql<string>`${to}::text`.as('to_status'),
+              sql<string | null>`${entry.sourceEventId ?? null}::text`.as('source_event_id'),
+              sql<string | null>`${historyData(entry)}::jsonb`.as('data'),
+            ]),
+        ),
+    )
+    .selectFrom('moved')
+    .selectAll()
+    .executeTakeFirst() as Promise<Order | undefined>;
 }
+
+const historyData = (entry: HistoryEntry) => (entry.data === undefined ? null : JSON.stringify(entry.data));
 
 /** Appends to the order's history without a status change (a note: a return booked, a refund…). */
 export const note = (trx: Transaction<Database>, orderId: string, entry: HistoryEntry) =>
@@ -67,7 +89,7 @@ async function record(
       from_status: from,
       to_status: to,
       source_event_id: entry.sourceEventId ?? null,
-      data: entry.data === undefined ? null : JSON.stringify(entry.data),
+      data: historyData(entry),
     })
     .execute();
 }
