@@ -19,7 +19,7 @@ COPY patches ./patches
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store pnpm fetch --prod
 COPY packages ./packages
 COPY services ./services
-COPY scripts/image/prepare.sh ./scripts/image/prepare.sh
+COPY scripts/image/prepare.sh scripts/image/compile-cache.mjs ./scripts/image/
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
     PNPM_FLAGS=--offline sh scripts/image/prepare.sh "$SERVICE" /app
 # The service's provider sandboxes (payment, shipping, notification, settlement), for the local stage only.

@@ -23,19 +23,9 @@ cp -a "services/$svc" "$out/services/$svc"
 rm -rf "$out"/packages/*/test "$out/services/$svc/test" "$out/services/$svc/bench" "$out/services/$svc/sandbox"
 # One entry point whatever the service: the image's command is `node /app/main.mjs`.
 printf "import './services/%s/src/main.ts';\n" "$svc" >"$out/main.mjs"
-# Node's compile cache (the image sets NODE_COMPILE_CACHE to /app/.node-compile-cache): each
-# TypeScript file's stripped source and V8 code, written here by compiling the service's module
-# graph without running it (the first import throws before anything else is evaluated). The
-# service then starts without loading Node's type stripper, about 18 MB of memory per process.
-printf "throw 'compiled';\n" >"$out/.compile-stop.mjs"
-printf "import './.compile-stop.mjs';\nimport './main.mjs';\n" >"$out/.compile-warm.mjs"
-(cd "$out" && node --input-type=module -e "
-import module from 'node:module';
-module.enableCompileCache('.node-compile-cache');
-await import('./.compile-warm.mjs').catch((e) => { if (e !== 'compiled') throw e; });
-module.flushCompileCache();
-")
-rm "$out/.compile-stop.mjs" "$out/.compile-warm.mjs"
+# Node's compile cache (the image sets NODE_COMPILE_CACHE to /app/.node-compile-cache): the
+# service starts without loading Node's type stripper (scripts/image/compile-cache.mjs).
+node scripts/image/compile-cache.mjs "$out/.node-compile-cache" "$out/main.mjs"
 [ -n "$(ls -A "$out/.node-compile-cache")" ] || { echo "no compile cache written for $svc" >&2; exit 1; }
 # The container's health check: GET /healthz on the service's port (PORT, else the services table's).
 cat >"$out/healthcheck.mjs" <<JS

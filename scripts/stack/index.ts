@@ -27,6 +27,7 @@ import {
   sentrySpec,
   traceViewerSpec,
   trustAnchorsFile,
+  warmCompileCache,
   withTrustAnchors,
 } from './plan.ts';
 import { root, runDir, sentryPortsOf, traceViewerPortOf } from './ports.ts';
@@ -156,6 +157,12 @@ async function up(): Promise<void> {
   if (started.length) {
     writeFileSync(join(runDir, 'profile'), values.profile!);
     saveRunnerEnv(values.profile!);
+  }
+  const appsToStart = apps.filter((a) => started.includes(a.name));
+  if (appsToStart.length) {
+    const failed = warmCompileCache(appsToStart);
+    if (failed)
+      say(`warning: the apps' compile cache was not filled (each app strips its own TypeScript): ${failed}`);
   }
   if (values.detach) {
     // Started here, then watched by a supervisor that outlives this command and restarts what dies.

@@ -2,6 +2,7 @@
  * What the local runner starts: for each of the 16 services a Node process and its daprd sidecar,
  * with ports, environment and arguments derived from the services table.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
@@ -267,6 +268,30 @@ function heapSnapshots(name: string): string[] {
   return ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(runDir, 'heap')}`];
 }
 
+/**
+ * Node's compile cache of the apps' TypeScript, one folder for every stack of the checkout: filled
+ * before the apps start (`warmCompileCache`), so none of them loads Node's type stripper.
+ */
+export const compileCacheDir = join(root, '.run', 'node-compile-cache');
+
+/**
+ * Compiles every app's module graph (and its provider sandbox) into the compile cache without
+ * running it, as the image's build does (scripts/image/compile-cache.mjs); a file already there is
+ * not stripped again. A failure only costs the apps the type stripper's memory, so it is a warning.
+ */
+export function warmCompileCache(apps: ProcessSpec[]): string | undefined {
+  const entries = apps.flatMap((a) => [
+    a.args[a.args.length - 1]!,
+    ...(a.env.LOCAL_MODULE ? [a.env.LOCAL_MODULE] : []),
+  ]);
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'image', 'compile-cache.mjs'), compileCacheDir, ...entries],
+    { encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE: undefined } },
+  );
+  return run.status === 0 ? undefined : (run.stderr || run.error?.message || `exit ${run.status}`).trim();
+}
+
 export function plan(opts: PlanOptions) {
   if (!profiles[opts.profile])
     throw new Error(`unknown profile ${opts.profile}; known: ${profileNames.join(', ')}`);
@@ -300,7 +325,7 @@ export function plan(opts: PlanOptions) {
         LOCAL_DEV: 'true',
         // Each TypeScript file's stripped source, kept for the next start (the image has its own,
         // written when it is built: scripts/image/prepare.sh); one folder for every stack of the checkout.
-        NODE_COMPILE_CACHE: join(root, '.run', 'node-compile-cache'),
+        NODE_COMPILE_CACHE: compileCacheDir,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
         ADMIN_EMAIL: localAdmin.email,
         ADMIN_PASSWORD: localAdmin.password,
