@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { nginxConf } from './gateway.ts';
+import { unregistered } from './name-resolution.ts';
 import {
   gatewayPort,
   localAdmin,
@@ -212,6 +213,21 @@ async function up(): Promise<void> {
   );
   printTable(results);
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
+  if (!failed.length) {
+    // Ready is not enough: a sidecar that the others cannot resolve fails every call to its app.
+    let unfound = unregistered(join(runDir, 'dapr', 'nameresolution.db'), serviceNames);
+    for (let i = 0; unfound.length && i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      unfound = unregistered(join(runDir, 'dapr', 'nameresolution.db'), serviceNames);
+    }
+    for (const name of unfound) {
+      console.error(
+        `\n--- ${name}: its sidecar is not in the name resolution file; last lines of .run/logs/${name}.dapr.log ---`,
+      );
+      console.error(tail(join(runDir, 'logs', `${name}.dapr.log`), 10));
+    }
+    if (unfound.length) throw new Error(`not found by the other sidecars: ${unfound.join(', ')}`);
+  }
   if (failed.length) {
     for (const name of failed) {
       console.error(`\n--- ${name}: last lines of .run/logs/${name}.log and ${name}.dapr.log ---`);
