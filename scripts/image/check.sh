@@ -72,8 +72,15 @@ grep -q 'transpile cache for StrippedTypeScript .*success$' "$work/service.log" 
 ! grep 'transpile cache for StrippedTypeScript' "$work/service.log" | grep -v 'success$' \
   || { kill "$pid"; die "$svc stripped TypeScript the image's compile cache lacks (it loads Node's type stripper)"; }
 PORT="$port" node healthcheck.mjs || { kill "$pid"; die "the image's health check failed"; }
-curl -sf --max-time 5 "http://127.0.0.1:$metrics_port/metrics" | grep -q '^mp_outbox_backlog' \
-  || { kill "$pid"; die "$svc did not serve its metrics from its image layout"; }
+# The outbox gauges are read from the database at each scrape (a failed read leaves the sample
+# out, as a scrape a moment later fills it): a few scrapes, a second apart, before giving up.
+served=0
+for _ in 1 2 3 4 5; do
+  metrics="$(curl -sf --max-time 5 "http://127.0.0.1:$metrics_port/metrics" || true)"
+  grep -q '^mp_outbox_backlog' <<<"$metrics" && { served=1; break; }
+  sleep 1
+done
+[ $served = 1 ] || { kill "$pid"; printf '%s\n' "$metrics" | grep -i outbox >&2; die "$svc did not serve its metrics from its image layout"; }
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
 psql_admin -d marketplace_test -c "drop schema if exists $schema cascade" >/dev/null
