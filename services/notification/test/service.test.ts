@@ -1,75 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsOf } from '@mp/contracts';
-import { ApiError, buildEvent } from '@mp/platform';
-import { serviceForFile, startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
+import { buildEvent } from '@mp/platform';
+import { serviceForFile, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
 import { describe, expect, it } from 'vitest';
-import { service } from '../src/service.ts';
-import { openReset } from './helpers.ts';
-
-/** user's `GET /internal/users/{id}`, in memory. */
-const accounts = new Map<string, { email: string; status: string }>();
-let userDown = false;
-let smtpDown = false;
+import { startNotification } from './helpers.ts';
 
 const svc = serviceForFile(
-  () =>
-    startTestService(service, {
-      env: { PUBLIC_BASE_URL: 'https://shop.example.kr', NOTIFICATION_MAX_ATTEMPTS: '3' },
-      invoke: new Proxy(
-        {},
-        {
-          get: (_t, key) => {
-            const reset =
-              typeof key === 'string'
-                ? /^auth GET \/internal\/(?:password-resets|email-verifications)\/(.+)$/.exec(key)
-                : null;
-            if (reset) return () => openReset(reset[1]!);
-            if (key === 'user POST /internal/users/batch')
-              return (body: { userIds: string[] }) => {
-                if (userDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
-                return {
-                  users: body.userIds.flatMap((id) => {
-                    const a = accounts.get(id);
-                    return a
-                      ? [
-                          {
-                            userId: id,
-                            name: '김철수',
-                            phone: null,
-                            role: 'buyer',
-                            emailVerified: true,
-                            ...a,
-                          },
-                        ]
-                      : [];
-                  }),
-                };
-              };
-            const m = typeof key === 'string' ? /^user GET \/internal\/users\/(.+)$/.exec(key) : null;
-            if (!m) return undefined;
-            return () => {
-              if (userDown) throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'user could not be reached');
-              const a = accounts.get(m[1]!);
-              if (!a) throw new ApiError(404, 'USER_NOT_FOUND', 'No such account');
-              return { userId: m[1], name: '김철수', phone: null, role: 'buyer', emailVerified: true, ...a };
-            };
-          },
-        },
-      ),
-      bindings: {
-        email: () => {
-          if (smtpDown)
-            throw new Error('binding email failed: 500 dial tcp 127.0.0.1:2526: connection refused');
-        },
-      },
-    }),
+  () => startNotification({ PUBLIC_BASE_URL: 'https://shop.example.kr', NOTIFICATION_MAX_ATTEMPTS: '3' }),
   'the notification service',
 );
 
 const account = () => {
   const id = randomUUID();
-  accounts.set(id, { email: `n-${id.slice(0, 8)}@example.kr`, status: 'ACTIVE' });
-  return { id, email: accounts.get(id)!.email, token: tokenFor(id, 'buyer') };
+  svc.accounts.set(id, { email: `n-${id.slice(0, 8)}@example.kr`, phone: null, status: 'ACTIVE' });
+  return { id, email: svc.accounts.get(id)!.email, token: tokenFor(id, 'buyer') };
 };
 const deliver = async (
   source: string,
@@ -298,7 +242,7 @@ describe('messages about orders, by the recipient settings', () => {
       ).status,
     ).toBe('SUCCESS');
     const gone = randomUUID();
-    accounts.set(gone, { email: 'deleted@deleted.invalid', status: 'DELETED' });
+    svc.accounts.set(gone, { email: 'deleted@deleted.invalid', phone: null, status: 'DELETED' });
     await deliver('order', 'order.cancelled', {
       orderId: randomUUID(),
       userId: gone,
@@ -313,7 +257,7 @@ describe('messages about orders, by the recipient settings', () => {
 describe('failures', () => {
   it('asks Dapr to retry a failed send, then gives up with notification.failed', async () => {
     const kim = account();
-    smtpDown = true;
+    svc.smtpDown.value = true;
     const first = await deliver('order', 'order.created', orderCreated(kim.id));
     expect(first.status).toBe('RETRY');
     const again = () =>
@@ -323,7 +267,7 @@ describe('failures', () => {
       });
     expect((await again()).body.status).toBe('RETRY');
     expect((await again()).body.status).toBe('SUCCESS');
-    smtpDown = false;
+    svc.smtpDown.value = false;
     const [failed] = (await svc.outbox('notification.failed')).filter((e) => e.data.userId === kim.id);
     expect(failed!.data).toMatchObject({ channel: 'EMAIL', template: 'order-received' });
     expect(failed!.data.reason).toContain('connection refused');
@@ -334,9 +278,9 @@ describe('failures', () => {
 
   it('retries while user cannot be reached', async () => {
     const kim = account();
-    userDown = true;
+    svc.userDown.value = true;
     const res = await deliver('order', 'order.created', orderCreated(kim.id));
-    userDown = false;
+    svc.userDown.value = false;
     expect(res.status).toBe('RETRY');
     expect(mailsTo(kim.email)).toEqual([]);
   });
