@@ -9,6 +9,8 @@ import { address, buyer, category, type Listed, listedProduct, verifiedSeller } 
 
 let admin: string;
 let shoe: Listed;
+/** The edit's new name, unique to this run: search finds it among every earlier run's products. */
+const renewed = `심사 운동화 리뉴얼 ${randomUUID().slice(0, 8)}`;
 beforeAll(async () => {
   admin = await adminToken();
   const seller = await verifiedSeller(admin);
@@ -49,7 +51,7 @@ describe("an approved product's edit is held for review", () => {
   it('the old version sells until an admin approves the edit; then the new one does', async () => {
     const edited = await api('PATCH', `/api/v1/products/${shoe.productId}`, {
       token: shoe.seller.token,
-      body: { price: 65_000, name: '심사 운동화 리뉴얼' },
+      body: { price: 65_000, name: renewed },
     });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     expect(edited.body).toMatchObject({ price: 50_000, revision: { status: 'PENDING' } });
@@ -69,7 +71,7 @@ describe("an approved product's edit is held for review", () => {
     const who = await buyer();
     const page = await api('GET', `/api/v1/products/${shoe.productId}`, { token: who.token });
     expect(page.body).toMatchObject({ price: 50_000 });
-    expect(page.body.name).not.toBe('심사 운동화 리뉴얼');
+    expect(page.body.name).not.toBe(renewed);
     const before = await order(who.token);
     expect(before).toMatchObject({ totalAmount: 50_000 });
 
@@ -77,7 +79,7 @@ describe("an approved product's edit is held for review", () => {
       token: admin,
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body).toMatchObject({ price: 65_000, name: '심사 운동화 리뉴얼' });
+    expect(approved.body).toMatchObject({ price: 65_000, name: renewed });
     await toldSeller('product-revision-approved');
 
     const after = await order(who.token);
@@ -85,7 +87,7 @@ describe("an approved product's edit is held for review", () => {
     // Search follows product.updated.
     await eventually(
       async () => {
-        const found = await api('GET', `/api/v1/search?q=${encodeURIComponent('심사 운동화 리뉴얼')}`);
+        const found = await api('GET', `/api/v1/search?q=${encodeURIComponent(renewed)}`);
         const hits: { productId: string; price: number }[] = found.body.items ?? [];
         return hits.some((i) => i.productId === shoe.productId && i.price === 65_000);
       },
