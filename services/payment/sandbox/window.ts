@@ -14,17 +14,8 @@ export function windowRoutes(app: App, k: SandboxKit) {
     const b = await body(c, windowBody);
     if (!b.ok) return fail(c, b.error);
     const s = await db();
-    const existing = await s
-      .selectFrom('pg_sandbox_payments')
-      .selectAll()
-      .where('order_id', '=', b.data.orderId)
-      .executeTakeFirst();
-    if (existing && !['READY', 'ABORTED', 'EXPIRED'].includes(existing.status))
-      return fail(c, tossErrors.alreadyProcessed);
-    if (existing) await s.deleteFrom('pg_sandbox_payments').where('order_id', '=', b.data.orderId).execute();
-    const row = await s
-      .insertInto('pg_sandbox_payments')
-      .values({
+    const insert = () =>
+      s.insertInto('pg_sandbox_payments').values({
         payment_key: newPaymentKey(),
         order_id: b.data.orderId,
         order_name: b.data.orderName,
@@ -44,9 +35,25 @@ export function windowRoutes(app: App, k: SandboxKit) {
         failure: null,
         billing_key: null,
         card: null,
-      })
+      });
+    // The order's first window (the usual case) in one statement; a window opened again replaces
+    // the one before only while that one was never paid.
+    let row = await insert()
+      .onConflict((oc) => oc.column('order_id').doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) {
+      const existing = await s
+        .selectFrom('pg_sandbox_payments')
+        .selectAll()
+        .where('order_id', '=', b.data.orderId)
+        .executeTakeFirst();
+      if (existing && !['READY', 'ABORTED', 'EXPIRED'].includes(existing.status))
+        return fail(c, tossErrors.alreadyProcessed);
+      if (existing)
+        await s.deleteFrom('pg_sandbox_payments').where('order_id', '=', b.data.orderId).execute();
+      row = await insert().returningAll().executeTakeFirstOrThrow();
+    }
     return c.json(
       {
         paymentKey: row.payment_key,

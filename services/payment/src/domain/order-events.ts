@@ -2,6 +2,7 @@ import type { EventOf } from '@mp/contracts';
 import { lockKey, newId, PermanentEventError, publishOptions, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { lockPayment, type PaymentContext } from './context.ts';
+import { wakeColumn } from './jobs.ts';
 import { queueCancellation } from './settle.ts';
 
 /** Toss's orderName: the first item, and how many more (`나이키 에어 외 2건`). */
@@ -14,6 +15,7 @@ export function orderName(items: { name?: string | undefined }[]): string {
 /**
  * order.created opens the payment (payment.requested): READY until the buyer pays, due when the
  * order's payment window closes. An order whose cancellation overtook it opens already cancelled.
+ * With `autoApprove` (the local sandbox), the job runner that pays it is woken on commit.
  */
 export async function openPayment(
   ctx: PaymentContext,
@@ -57,6 +59,8 @@ export async function openPayment(
     })
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returningAll()
+    // The sandbox pays it by itself: the job runner is woken by the same statement, on commit.
+    .$if(autoApprove && !cancelled, (q) => q.returning(wakeColumn))
     .executeTakeFirst();
   if (!p) return;
   const opts = publishOptions('payment', p);
