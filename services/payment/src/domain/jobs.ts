@@ -11,8 +11,9 @@ import { decisive, markFailed, settleWithPg } from './settle.ts';
 export const wakeJobs = (trx: Transaction<Database>) =>
   sql`select pg_notify('payment_jobs', current_schema())`.execute(trx);
 
-/** The NOTIFY that wakes the runner, as a column of the statement that queued the work (no round trip of its own). */
-export const wakeColumn = sql<string>`pg_notify('payment_jobs', current_schema())::text`.as('woken');
+/** The NOTIFY that wakes the runner for a payment the sandbox pays by itself, as a column of the payment's insert (no round trip of its own). */
+export const wakeColumn =
+  sql<string>`case when auto_approve then pg_notify('payment_jobs', current_schema())::text end`.as('woken');
 
 /**
  * What the runner does each time it wakes: the work a handler queued (the sandbox's own payments,

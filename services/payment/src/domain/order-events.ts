@@ -1,5 +1,5 @@
 import type { EventOf } from '@mp/contracts';
-import { lockKey, newId, PermanentEventError, publishOptions, type Transaction } from '@mp/platform';
+import { lockKey, newId, PermanentEventError, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { lockPayment, type PaymentContext } from './context.ts';
 import { wakeColumn } from './jobs.ts';
@@ -27,11 +27,10 @@ export async function openPayment(
   // order.cancelled may be handled at this very moment: one waits for the other, so each sees
   // what the other wrote (the payment, or the mark of a cancellation that came first).
   await lockKey(trx, `payment-order:${d.orderId}`);
-  const cancelled = await trx
-    .selectFrom('cancelled_orders')
-    .selectAll()
-    .where('order_id', '=', d.orderId)
-    .executeTakeFirst();
+  // The cancellation's mark, if one came first, is read by the insert itself (a statement after
+  // the lock, so it sees the mark): the usual order opens READY in one statement.
+  const mark = <T>(col: 'cancelled_at' | 'order_id') =>
+    sql<T>`(select ${sql.ref(col)} from cancelled_orders where order_id = ${d.orderId})`;
   const p = await trx
     .insertInto('payments')
     .values({
@@ -41,7 +40,7 @@ export async function openPayment(
       amount: d.payableAmount,
       method: d.paymentMethod,
       order_name: orderName(d.items),
-      status: cancelled ? 'CANCELLED' : 'READY',
+      status: sql`case when ${mark('order_id')} is null then 'READY' else 'CANCELLED' end`,
       due_at: new Date(d.paymentDueAt),
       payment_key: null,
       confirm_started_at: null,
@@ -53,14 +52,14 @@ export async function openPayment(
       failure_message: null,
       virtual_account: null,
       deposit_secret: null,
-      auto_approve: autoApprove && !cancelled,
-      order_cancelled_at: cancelled ? cancelled.cancelled_at : null,
+      auto_approve: sql`${autoApprove} and ${mark('order_id')} is null`,
+      order_cancelled_at: mark<Date | null>('cancelled_at'),
       correlation_id: event.correlationId,
     })
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returningAll()
     // The sandbox pays it by itself: the job runner is woken by the same statement, on commit.
-    .$if(autoApprove && !cancelled, (q) => q.returning(wakeColumn))
+    .$if(autoApprove, (q) => q.returning(wakeColumn))
     .executeTakeFirst();
   if (!p) return;
   const opts = publishOptions('payment', p);
@@ -77,18 +76,23 @@ export async function openPayment(
     },
     opts,
   );
-  if (cancelled)
-    await ctx.events.publish(
-      trx,
-      'payment.cancelled',
-      {
-        paymentId: p.id,
-        orderId: p.order_id,
-        reason: cancelled.reason,
-        cancelledAt: new Date().toISOString(),
-      },
-      opts,
-    );
+  if (p.status !== 'CANCELLED') return;
+  const cancelled = await trx
+    .selectFrom('cancelled_orders')
+    .select('reason')
+    .where('order_id', '=', d.orderId)
+    .executeTakeFirstOrThrow();
+  await ctx.events.publish(
+    trx,
+    'payment.cancelled',
+    {
+      paymentId: p.id,
+      orderId: p.order_id,
+      reason: cancelled.reason,
+      cancelledAt: new Date().toISOString(),
+    },
+    opts,
+  );
 }
 
 /**
