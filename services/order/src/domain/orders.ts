@@ -35,9 +35,10 @@ export async function transition(
   to: OrderStatus,
   entry: HistoryEntry,
   set: Partial<Omit<Order, 'id' | 'status'>> = {},
+  first?: FirstWrite,
 ): Promise<Order | undefined> {
   if (!canMove(o.status, to)) return undefined;
-  return moving(trx, o, to, entry, set).selectFrom('moved').selectAll().executeTakeFirst() as Promise<
+  return moving(trx, o, to, entry, set, first).selectFrom('moved').selectAll().executeTakeFirst() as Promise<
     Order | undefined
   >;
 }
@@ -72,6 +73,12 @@ export async function transitionSeeingShipments(
   return { order: order as Order, shipments: shipment_states };
 }
 
+/**
+ * A write sent with a transition's statement instead of in one of its own (`transition`'s `first`):
+ * an insert or update that does not depend on the move, run whether or not the order moves.
+ */
+export type FirstWrite = (db: Transaction<Database>) => { execute(): Promise<unknown> };
+
 /** The update of the order and the insert of its history row, as the CTEs `moved` and `history`. */
 function moving(
   trx: Transaction<Database>,
@@ -79,8 +86,10 @@ function moving(
   to: OrderStatus,
   entry: HistoryEntry,
   set: Partial<Omit<Order, 'id' | 'status'>>,
+  first?: FirstWrite,
 ) {
-  return trx
+  // A write that goes with the move (a data-modifying CTE runs whether or not the order moves).
+  return (first ? (trx.with('first_write', first as never) as unknown as Transaction<Database>) : trx)
     .with('moved', (db) =>
       db
         .updateTable('orders')
