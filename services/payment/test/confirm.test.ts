@@ -183,20 +183,26 @@ describe('confirmation (결제 승인)', () => {
   });
 });
 
+/** A confirmation left without an answer (the process died after the PG call), due for reconciliation. */
+async function unanswered() {
+  const order = await newOrder(svc);
+  const key = await payInWindow(svc, order);
+  await svc.deps.db
+    .updateTable('payments')
+    .set({
+      status: 'IN_PROGRESS',
+      payment_key: key,
+      confirm_attempt: 1,
+      confirm_started_at: new Date(Date.now() - 60_000),
+    })
+    .where('order_id', '=', order.orderId)
+    .execute();
+  return order;
+}
+
 describe('reconciliation of unsettled confirmations', () => {
   it('sends a confirmation that never left (crash after the claim) again under the same key', async () => {
-    const order = await newOrder(svc);
-    const key = await payInWindow(svc, order);
-    await svc.deps.db
-      .updateTable('payments')
-      .set({
-        status: 'IN_PROGRESS',
-        payment_key: key,
-        confirm_attempt: 1,
-        confirm_started_at: new Date(Date.now() - 60_000),
-      })
-      .where('order_id', '=', order.orderId)
-      .execute();
+    const order = await unanswered();
     await reconcile(svc.ctx);
     expect((await paymentOf(svc, order.orderId)).status).toBe('DONE');
     expect(await eventsFor(svc, 'payment.completed', order.orderId)).toHaveLength(1);
@@ -230,23 +236,6 @@ describe('reconciliation of unsettled confirmations', () => {
 });
 
 describe('the job runner', () => {
-  /** A confirmation left without an answer (the process died after the PG call), due for reconciliation. */
-  async function unanswered() {
-    const order = await newOrder(svc);
-    const key = await payInWindow(svc, order);
-    await svc.deps.db
-      .updateTable('payments')
-      .set({
-        status: 'IN_PROGRESS',
-        payment_key: key,
-        confirm_attempt: 1,
-        confirm_started_at: new Date(Date.now() - 60_000),
-      })
-      .where('order_id', '=', order.orderId)
-      .execute();
-    return order;
-  }
-
   it('sweeps (reconciles) at most once per period, not on every wake, and again once the period is half over', async () => {
     const run = jobs(svc.ctx, 400);
     const first = await unanswered();
