@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type Kysely, z } from '@mp/platform';
+import { type Kysely, sql, z } from '@mp/platform';
 import type { Context } from 'hono';
 import { SANDBOX_BASE } from '../src/context.ts';
 import { type SandboxPayment, type SandboxTables, sandboxDb } from './store.ts';
@@ -132,32 +132,26 @@ export function sandboxKit(anyDb: Kysely<unknown>, o: SandboxOptions) {
       data: toTossPayment(p),
     });
 
-  /** Approves a payment that is READY or IN_PROGRESS: paid, or a virtual account issued. */
+  /** Approves a payment that is READY or IN_PROGRESS: paid, or a virtual account issued (one statement). */
   async function approve(s: Kysely<SandboxTables>, key: string): Promise<SandboxPayment | undefined> {
-    const row = await s
-      .selectFrom('pg_sandbox_payments')
-      .selectAll()
-      .where('payment_key', '=', key)
-      .executeTakeFirstOrThrow();
-    const virtual = row.method === 'virtual_account';
+    const virtual = sql<boolean>`method = 'virtual_account'`;
+    const account = JSON.stringify({
+      accountType: '일반',
+      accountNumber: `X${String(Date.now()).slice(-12)}`,
+      bankCode: '88',
+      customerName: '구매자',
+      dueDate: kst(new Date(Date.now() + 3 * 86_400_000)),
+      refundStatus: 'NONE',
+      expired: false,
+      settlementStatus: 'INCOMPLETED',
+    });
     return s
       .updateTable('pg_sandbox_payments')
       .set({
-        status: virtual ? 'WAITING_FOR_DEPOSIT' : 'DONE',
-        approved_at: virtual ? null : new Date(),
+        status: sql`case when ${virtual} then 'WAITING_FOR_DEPOSIT' else 'DONE' end`,
+        approved_at: sql`case when ${virtual} then null else now() end`,
         last_transaction_key: newTransactionKey(),
-        virtual_account: virtual
-          ? JSON.stringify({
-              accountType: '일반',
-              accountNumber: `X${String(Date.now()).slice(-12)}`,
-              bankCode: '88',
-              customerName: '구매자',
-              dueDate: kst(new Date(Date.now() + 3 * 86_400_000)),
-              refundStatus: 'NONE',
-              expired: false,
-              settlementStatus: 'INCOMPLETED',
-            })
-          : null,
+        virtual_account: sql`case when ${virtual} then ${account}::jsonb end`,
       })
       .where('payment_key', '=', key)
       .where('status', 'in', ['READY', 'IN_PROGRESS'])

@@ -1,7 +1,7 @@
 import type { App, Kysely } from '@mp/platform';
 import { apiRoutes } from './api.ts';
 import { billingRoutes } from './billing.ts';
-import { type SandboxOptions, sandboxKit } from './kit.ts';
+import { type SandboxKit, type SandboxOptions, sandboxKit } from './kit.ts';
 import { windowRoutes } from './window.ts';
 
 export { SANDBOX_BASE, type SandboxOptions, type Scenario, scenarios } from './kit.ts';
@@ -12,9 +12,10 @@ export { SANDBOX_BASE, type SandboxOptions, type Scenario, scenarios } from './k
  * client then passes to `POST /api/v1/payments/confirm`, and a virtual-account deposit; the card
  * registration window (`POST /sandbox/pg/window/billing-auth`) and the 자동결제 (billing) API.
  */
-export function sandboxRoutes(app: App, anyDb: Kysely<unknown>, o: SandboxOptions) {
+export function sandboxRoutes(app: App, anyDb: Kysely<unknown>, o: SandboxOptions): SandboxKit {
   const kit = sandboxKit(anyDb, o);
   windowRoutes(app, kit);
   billingRoutes(app, kit);
   apiRoutes(app, kit);
+  return kit;
 }

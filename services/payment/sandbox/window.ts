@@ -1,7 +1,16 @@
-import type { App } from '@mp/platform';
+import type { App, z } from '@mp/platform';
 import { jsonb } from '@mp/platform';
 import { SANDBOX_BASE, type SandboxKit, windowBody } from './kit.ts';
-import { kst, newPaymentKey, newSecret, newTransactionKey, tossErrors, toTossPayment } from './toss-shape.ts';
+import type { SandboxPayment } from './store.ts';
+import {
+  kst,
+  newPaymentKey,
+  newSecret,
+  newTransactionKey,
+  type TossError,
+  tossErrors,
+  toTossPayment,
+} from './toss-shape.ts';
 
 /**
  * What Toss's payment window does in a browser: the buyer pays, the client gets a paymentKey
@@ -13,40 +22,8 @@ export function windowRoutes(app: App, k: SandboxKit) {
   app.post(`${SANDBOX_BASE}/window/payments`, async (c) => {
     const b = await body(c, windowBody);
     if (!b.ok) return fail(c, b.error);
-    const s = await db();
-    const existing = await s
-      .selectFrom('pg_sandbox_payments')
-      .selectAll()
-      .where('order_id', '=', b.data.orderId)
-      .executeTakeFirst();
-    if (existing && !['READY', 'ABORTED', 'EXPIRED'].includes(existing.status))
-      return fail(c, tossErrors.alreadyProcessed);
-    if (existing) await s.deleteFrom('pg_sandbox_payments').where('order_id', '=', b.data.orderId).execute();
-    const row = await s
-      .insertInto('pg_sandbox_payments')
-      .values({
-        payment_key: newPaymentKey(),
-        order_id: b.data.orderId,
-        order_name: b.data.orderName,
-        method: b.data.method,
-        amount: b.data.amount,
-        balance_amount: b.data.amount,
-        status: 'READY',
-        scenario: b.data.simulate,
-        confirms: 0,
-        cancel_failures: 0,
-        approved_at: null,
-        requested_at: new Date(),
-        secret: newSecret(),
-        last_transaction_key: null,
-        virtual_account: null,
-        cancels: jsonb([]),
-        failure: null,
-        billing_key: null,
-        card: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await openWindow(k, b.data);
+    if ('code' in row) return fail(c, row);
     return c.json(
       {
         paymentKey: row.payment_key,
@@ -80,4 +57,56 @@ export function windowRoutes(app: App, k: SandboxKit) {
     await statusChanged(row);
     return c.json(toTossPayment(row), 200);
   });
+}
+
+/**
+ * Opens the payment window of an order: a READY payment with a new paymentKey. The order's first
+ * window in one statement; a window opened again replaces the one before only while that one was
+ * never paid. The route above, and the headless mode's payments in-process (index.ts).
+ */
+export async function openWindow(
+  k: SandboxKit,
+  w: z.output<typeof windowBody>,
+): Promise<SandboxPayment | TossError> {
+  const s = await k.db();
+  const insert = () =>
+    s.insertInto('pg_sandbox_payments').values({
+      payment_key: newPaymentKey(),
+      order_id: w.orderId,
+      order_name: w.orderName,
+      method: w.method,
+      amount: w.amount,
+      balance_amount: w.amount,
+      status: 'READY',
+      scenario: w.simulate,
+      confirms: 0,
+      cancel_failures: 0,
+      approved_at: null,
+      requested_at: new Date(),
+      secret: newSecret(),
+      last_transaction_key: null,
+      virtual_account: null,
+      cancels: jsonb([]),
+      failure: null,
+      billing_key: null,
+      card: null,
+    });
+  // The order's first window (the usual case) in one statement; a window opened again replaces
+  // the one before only while that one was never paid.
+  let row = await insert()
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) {
+    const existing = await s
+      .selectFrom('pg_sandbox_payments')
+      .selectAll()
+      .where('order_id', '=', w.orderId)
+      .executeTakeFirst();
+    if (existing && !['READY', 'ABORTED', 'EXPIRED'].includes(existing.status))
+      return tossErrors.alreadyProcessed;
+    if (existing) await s.deleteFrom('pg_sandbox_payments').where('order_id', '=', w.orderId).execute();
+    row = await insert().returningAll().executeTakeFirstOrThrow();
+  }
+  return row;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@mp/platform/testing';
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../src/domain/jobs.ts';
+import { jobs, reconcile } from '../src/domain/jobs.ts';
 import { settleWithPg } from '../src/domain/settle.ts';
 import {
   basic,
@@ -183,20 +183,26 @@ describe('confirmation (결제 승인)', () => {
   });
 });
 
+/** A confirmation left without an answer (the process died after the PG call), due for reconciliation. */
+async function unanswered() {
+  const order = await newOrder(svc);
+  const key = await payInWindow(svc, order);
+  await svc.deps.db
+    .updateTable('payments')
+    .set({
+      status: 'IN_PROGRESS',
+      payment_key: key,
+      confirm_attempt: 1,
+      confirm_started_at: new Date(Date.now() - 60_000),
+    })
+    .where('order_id', '=', order.orderId)
+    .execute();
+  return order;
+}
+
 describe('reconciliation of unsettled confirmations', () => {
   it('sends a confirmation that never left (crash after the claim) again under the same key', async () => {
-    const order = await newOrder(svc);
-    const key = await payInWindow(svc, order);
-    await svc.deps.db
-      .updateTable('payments')
-      .set({
-        status: 'IN_PROGRESS',
-        payment_key: key,
-        confirm_attempt: 1,
-        confirm_started_at: new Date(Date.now() - 60_000),
-      })
-      .where('order_id', '=', order.orderId)
-      .execute();
+    const order = await unanswered();
     await reconcile(svc.ctx);
     expect((await paymentOf(svc, order.orderId)).status).toBe('DONE');
     expect(await eventsFor(svc, 'payment.completed', order.orderId)).toHaveLength(1);
@@ -226,6 +232,23 @@ describe('reconciliation of unsettled confirmations', () => {
     expect((await paymentOf(svc, order.orderId)).status).toBe('DONE');
     expect((await sandboxRow(svc, order.orderId)).status).toBe('DONE');
     expect(await eventsFor(svc, 'payment.completed', order.orderId)).toHaveLength(1);
+  });
+});
+
+describe('the job runner', () => {
+  it('sweeps (reconciles) at most once per period, not on every wake, and again once the period is half over', async () => {
+    const run = jobs(svc.ctx, 400);
+    const first = await unanswered();
+    await run();
+    expect((await paymentOf(svc, first.orderId)).status).toBe('DONE');
+    // Woken again at once (a handler's NOTIFY): the queued work only, no sweep.
+    const second = await unanswered();
+    await run();
+    expect((await paymentOf(svc, second.orderId)).status).toBe('IN_PROGRESS');
+    await new Promise((r) => setTimeout(r, 250));
+    await run();
+    expect((await paymentOf(svc, second.orderId)).status).toBe('DONE');
+    expect(await eventsFor(svc, 'payment.completed', second.orderId)).toHaveLength(1);
   });
 });
 

@@ -70,13 +70,18 @@ export async function reserve(
   const lines = mergeLines(req.items);
   return db.transaction().execute(async (trx) => {
     const expiresAt = new Date(Date.now() + req.ttlSeconds * 1000);
-    const inserted = await trx
-      .insertInto('reservations')
-      .values({ order_id: req.orderId, status: 'RESERVED', expires_at: expiresAt })
-      .onConflict((oc) => oc.doNothing())
-      .returning('order_id')
-      .executeTakeFirst();
-    if (!inserted) {
+    // The reservation and its lines in one statement (the lines only if the reservation is new),
+    // before the SKUs' rows: those (hot in a flash sale) are locked only from their update to the commit.
+    const { rows: inserted } = await sql<{ order_id: string }>`
+      with r as (
+        insert into reservations (order_id, status, expires_at) values (${req.orderId}, 'RESERVED', ${expiresAt})
+        on conflict do nothing returning order_id),
+      lines as (
+        insert into reservation_items (order_id, sku, quantity)
+        select r.order_id, l.sku, l.quantity from r,
+          unnest(${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[]) as l(sku, quantity))
+      select order_id from r`.execute(trx);
+    if (!inserted.length) {
       const existing = (await findReservation(trx, req.orderId))!;
       // Released before it arrived: order gave up on a slow answer and released, then the request
       // (retried by Dapr, or just late) came in. Reserving now would hold stock nobody will pay for.
@@ -88,11 +93,6 @@ export async function reserve(
       return { created: false, reservation: existing };
     }
 
-    // The lines first: the SKUs' rows (hot in a flash sale) are locked only from their update to the commit.
-    await trx
-      .insertInto('reservation_items')
-      .values(lines.map((l) => ({ order_id: req.orderId, sku: l.sku, quantity: l.quantity })))
-      .execute();
     const missing: { path: string; message: string; sku: string }[] = [];
     const short: { path: string; message: string; sku: string; available: number }[] = [];
     for (const line of lines) {

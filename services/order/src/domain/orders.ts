@@ -1,6 +1,6 @@
 import type { EventData } from '@mp/contracts';
 import { notFound, type Principal, publishOptions, sql, type Transaction } from '@mp/platform';
-import type { Database, OrderStatus } from '../db/schema.ts';
+import type { Database, OrderStatus, ShipmentState } from '../db/schema.ts';
 import type { Db, Order, OrderContext, OrderItem } from './context.ts';
 import { canMove } from './status.ts';
 
@@ -35,9 +35,61 @@ export async function transition(
   to: OrderStatus,
   entry: HistoryEntry,
   set: Partial<Omit<Order, 'id' | 'status'>> = {},
+  first?: FirstWrite,
 ): Promise<Order | undefined> {
   if (!canMove(o.status, to)) return undefined;
-  return trx
+  return moving(trx, o, to, entry, set, first).selectFrom('moved').selectAll().executeTakeFirst() as Promise<
+    Order | undefined
+  >;
+}
+
+/**
+ * `transition`, and the order's shipments' states as they are now, read by the same statement
+ * (for a caller that follows them next). Safe only under the order's row lock (`lockOrder` in an
+ * earlier statement): shipments are recorded under that lock, so this statement's snapshot, taken
+ * after the lock was granted, holds every one of them.
+ */
+export async function transitionSeeingShipments(
+  trx: Transaction<Database>,
+  o: Order,
+  to: OrderStatus,
+  entry: HistoryEntry,
+  set: Partial<Omit<Order, 'id' | 'status'>> = {},
+): Promise<{ order: Order; shipments: ShipmentState[] } | undefined> {
+  if (!canMove(o.status, to)) return undefined;
+  const row = await moving(trx, o, to, entry, set)
+    .selectFrom('moved')
+    .selectAll()
+    .select((eb) =>
+      eb
+        .selectFrom('order_shipments')
+        .select(sql<ShipmentState[]>`coalesce(array_agg(status), '{}')::text[]`.as('states'))
+        .whereRef('order_shipments.order_id', '=', 'moved.id')
+        .as('shipment_states'),
+    )
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { shipment_states, ...order } = row as Order & { shipment_states: ShipmentState[] };
+  return { order: order as Order, shipments: shipment_states };
+}
+
+/**
+ * A write sent with a transition's statement instead of in one of its own (`transition`'s `first`):
+ * an insert or update that does not depend on the move, run whether or not the order moves.
+ */
+export type FirstWrite = (db: Transaction<Database>) => { execute(): Promise<unknown> };
+
+/** The update of the order and the insert of its history row, as the CTEs `moved` and `history`. */
+function moving(
+  trx: Transaction<Database>,
+  o: Order,
+  to: OrderStatus,
+  entry: HistoryEntry,
+  set: Partial<Omit<Order, 'id' | 'status'>>,
+  first?: FirstWrite,
+) {
+  // A write that goes with the move (a data-modifying CTE runs whether or not the order moves).
+  return (first ? (trx.with('first_write', first as never) as unknown as Transaction<Database>) : trx)
     .with('moved', (db) =>
       db
         .updateTable('orders')
@@ -62,10 +114,7 @@ export async function transition(
               sql<string | null>`${historyData(entry)}::jsonb`.as('data'),
             ]),
         ),
-    )
-    .selectFrom('moved')
-    .selectAll()
-    .executeTakeFirst() as Promise<Order | undefined>;
+    );
 }
 
 const historyData = (entry: HistoryEntry) => (entry.data === undefined ? null : JSON.stringify(entry.data));

@@ -2,7 +2,14 @@ import type { EventOf } from '@mp/contracts';
 import { PermanentEventError, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { Order, OrderContext } from './context.ts';
-import { announceCancelled, itemsOf, lockOrder, note, transition } from './orders.ts';
+import {
+  announceCancelled,
+  itemsOf,
+  lockOrder,
+  note,
+  transition,
+  transitionSeeingShipments,
+} from './orders.ts';
 import { completeReturn } from './returns.ts';
 import { followShipments } from './shipping-events.ts';
 
@@ -15,7 +22,7 @@ export async function onPaymentCompleted(
   const o = await lockOrder(trx, e.data.orderId);
   if (!o) throw new PermanentEventError(`payment.completed for unknown order ${e.data.orderId}`);
   if (e.data.amount !== o.payable_amount) return failOnAmountMismatch(ctx, trx, o, e);
-  const moved = await transition(
+  const moved = await transitionSeeingShipments(
     trx,
     o,
     'PAID',
@@ -35,7 +42,13 @@ export async function onPaymentCompleted(
     return;
   }
   // Shipping may have heard of the payment first: catch up with shipments already requested.
-  await followShipments(trx, moved, { type: 'SHIPPING_REQUESTED', sourceEventId: e.eventId });
+  await followShipments(
+    trx,
+    moved.order,
+    { type: 'SHIPPING_REQUESTED', sourceEventId: e.eventId },
+    undefined,
+    moved.shipments,
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import { PermanentEventError, type Transaction } from '@mp/platform';
 import type { Database, ShipmentState } from '../db/schema.ts';
 import type { Order } from './context.ts';
-import { type HistoryEntry, lockOrder, note, transition } from './orders.ts';
-import { shipmentAhead, stepsAlongTrack, trackTarget } from './status.ts';
+import { type FirstWrite, type HistoryEntry, lockOrder, note, transition } from './orders.ts';
+import { canMove, shipmentAhead, stepsAlongTrack, trackTarget } from './status.ts';
 
 type ShipmentEvent = { shipmentId: string; orderId: string; sellerId?: string | undefined };
 
@@ -26,24 +26,23 @@ export async function onShipment(
   const current = rows.find((r) => r.shipment_id === d.shipmentId);
   const sellerId = d.sellerId ?? current?.seller_id;
   if (!sellerId) throw new PermanentEventError(`${type} without a seller for a shipment not seen before`);
-  if (!current)
-    await trx
-      .insertInto('order_shipments')
-      .values({ order_id: o.id, seller_id: sellerId, shipment_id: d.shipmentId, status: state })
-      .execute();
-  else if (shipmentAhead(current.status, state))
-    await trx
-      .updateTable('order_shipments')
-      .set({ status: state, updated_at: new Date() })
-      .where('order_id', '=', o.id)
-      .where('seller_id', '=', current.seller_id)
-      .execute();
-  else
+  if (current && !shipmentAhead(current.status, state))
     return note(trx, o.id, {
       type: `${type}_LATE`,
       sourceEventId: eventId,
       data: { shipmentId: d.shipmentId },
     });
+  // The shipment's new state, written by the order's first step along the track when it moves.
+  const write: FirstWrite = (db) =>
+    current
+      ? db
+          .updateTable('order_shipments')
+          .set({ status: state, updated_at: new Date() })
+          .where('order_id', '=', o.id)
+          .where('seller_id', '=', current.seller_id)
+      : db
+          .insertInto('order_shipments')
+          .values({ order_id: o.id, seller_id: sellerId, shipment_id: d.shipmentId, status: state });
 
   // The shipments' states as they are now: the rows read above, with this one's change.
   const states = [...rows.filter((r) => r !== current).map((r) => r.status), state];
@@ -53,6 +52,7 @@ export async function onShipment(
     { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } },
     at,
     states,
+    write,
   );
   if (!moved)
     await note(trx, o.id, { type, sourceEventId: eventId, data: { shipmentId: d.shipmentId, sellerId } });
@@ -62,7 +62,8 @@ export async function onShipment(
  * Moves the order along the delivery track as far as its shipments have got, one recorded step
  * at a time. Also called when the order becomes PAID: a shipment's event may have come first.
  * `known`: the shipments' states when the caller has just read (and changed) them under the
- * order's lock. Returns whether the order moved.
+ * order's lock. `first`: a write sent with the first step's statement, or alone if there is none.
+ * Returns whether the order moved.
  */
 export async function followShipments(
   trx: Transaction<Database>,
@@ -70,6 +71,7 @@ export async function followShipments(
   entry: HistoryEntry,
   at?: string,
   known?: ShipmentState[],
+  first?: FirstWrite,
 ) {
   const states =
     known ??
@@ -78,17 +80,23 @@ export async function followShipments(
     );
   let order = o;
   let moved = false;
+  let pending = first;
   for (const step of stepsAlongTrack(o.status, trackTarget(o.seller_ids.length, states))) {
+    if (!canMove(order.status, step)) break;
     const next = await transition(
       trx,
       order,
       step,
       entry,
       step === 'DELIVERED' ? { delivered_at: at ? new Date(at) : new Date() } : {},
+      pending,
     );
+    pending = undefined; // sent with that statement (the move was allowed, so it ran)
     if (!next) break;
     order = next;
     moved = true;
   }
+  // No step to take: the write goes alone.
+  if (pending) await pending(trx).execute();
   return moved;
 }

@@ -1,4 +1,4 @@
-import { badGateway, conflict, notFound, retryAfter, unavailable, unprocessable } from '@mp/platform';
+import { badGateway, conflict, notFound, retryAfter, sql, unavailable, unprocessable } from '@mp/platform';
 import { PgError, type PgPayment } from '../pg/port.ts';
 import { declineCode } from '../pg/toss-errors.ts';
 import { lockPayment, type Payment, type PaymentContext } from './context.ts';
@@ -23,6 +23,21 @@ export type ConfirmOutcome = { payment: Payment; settled: boolean };
  * the payment stays IN_PROGRESS (202) and the reconciler asks again later. Never a guess.
  */
 export async function confirmPayment(ctx: PaymentContext, input: ConfirmInput): Promise<ConfirmOutcome> {
+  // The usual case in one statement: a READY payment of this amount, not cancelled, not overdue
+  // (the checks below, as a condition). Anything else is decided under the row's lock below.
+  const now = new Date();
+  const fast = await ctx.db
+    .updateTable('payments')
+    .set(claimOf(input.paymentKey, now))
+    .where('order_id', '=', input.orderId)
+    .$if(input.userId !== undefined, (q) => q.where('user_id', '=', input.userId!))
+    .where('status', '=', 'READY')
+    .where('amount', '=', input.amount)
+    .where('order_cancelled_at', 'is', null)
+    .where('due_at', '>=', now)
+    .returningAll()
+    .executeTakeFirst();
+  if (fast) return confirmAtPg(ctx, fast);
   const claim = await ctx.db.transaction().execute(async (trx) => {
     const p = await lockPayment(trx, { orderId: input.orderId });
     if (!p || (input.userId && p.user_id !== input.userId))
@@ -42,14 +57,7 @@ export async function confirmPayment(ctx: PaymentContext, input: ConfirmInput): 
     refuseUnpayable(p);
     const claimed = await trx
       .updateTable('payments')
-      .set((eb) => ({
-        status: 'IN_PROGRESS',
-        payment_key: input.paymentKey,
-        payment_method_id: null,
-        confirm_attempt: eb('confirm_attempt', '+', 1),
-        confirm_started_at: new Date(),
-        updated_at: new Date(),
-      }))
+      .set(claimOf(input.paymentKey, new Date()))
       .where('id', '=', p.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -58,6 +66,16 @@ export async function confirmPayment(ctx: PaymentContext, input: ConfirmInput): 
   if (claim.replay) return { payment: claim.payment, settled: true };
   return confirmAtPg(ctx, claim.payment);
 }
+
+/** READY → IN_PROGRESS for a confirmation of the window's paymentKey: a new attempt. */
+const claimOf = (paymentKey: string, now: Date) => ({
+  status: 'IN_PROGRESS' as const,
+  payment_key: paymentKey,
+  payment_method_id: null,
+  confirm_attempt: sql<number>`confirm_attempt + 1`,
+  confirm_started_at: now,
+  updated_at: now,
+});
 
 /** What every way of paying refuses: a payment that failed, was cancelled, is being paid, or is overdue. */
 export function refuseUnpayable(p: Payment): void {

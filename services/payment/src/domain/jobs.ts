@@ -11,12 +11,26 @@ import { decisive, markFailed, settleWithPg } from './settle.ts';
 export const wakeJobs = (trx: Transaction<Database>) =>
   sql`select pg_notify('payment_jobs', current_schema())`.execute(trx);
 
-/** Everything the runner does each time it wakes (removed cards' billing keys are deleted at the PG too). */
-export async function runJobs(ctx: PaymentContext): Promise<void> {
-  await autoApprove(ctx);
-  await runRefunds(ctx);
-  await reconcile(ctx);
-  await removeAtPg(ctx);
+/** The NOTIFY that wakes the runner for a payment the sandbox pays by itself, as a column of the payment's insert (no round trip of its own). */
+export const wakeColumn =
+  sql<string>`case when auto_approve then pg_notify('payment_jobs', current_schema())::text end`.as('woken');
+
+/**
+ * What the runner does each time it wakes: the work a handler queued (the sandbox's own payments,
+ * refunds) at once; the sweeps nothing wakes (confirmations left without an answer, removed cards'
+ * billing keys at the PG) at most once per `sweepMs`, not on every wake. The runner's timer ticks
+ * every `sweepMs` too, so a sweep is never more than 1.5 × `sweepMs` apart from the last.
+ */
+export function jobs(ctx: PaymentContext, sweepMs: number): () => Promise<void> {
+  let swept = Number.NEGATIVE_INFINITY;
+  return async () => {
+    await autoApprove(ctx);
+    await runRefunds(ctx);
+    if (performance.now() - swept < sweepMs / 2) return;
+    swept = performance.now();
+    await reconcile(ctx);
+    await removeAtPg(ctx);
+  };
 }
 
 /**

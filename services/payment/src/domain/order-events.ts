@@ -1,7 +1,8 @@
 import type { EventOf } from '@mp/contracts';
-import { lockKey, newId, PermanentEventError, publishOptions, type Transaction } from '@mp/platform';
+import { lockKey, newId, PermanentEventError, publishOptions, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { lockPayment, type PaymentContext } from './context.ts';
+import { wakeColumn } from './jobs.ts';
 import { queueCancellation } from './settle.ts';
 
 /** Toss's orderName: the first item, and how many more (`나이키 에어 외 2건`). */
@@ -14,6 +15,7 @@ export function orderName(items: { name?: string | undefined }[]): string {
 /**
  * order.created opens the payment (payment.requested): READY until the buyer pays, due when the
  * order's payment window closes. An order whose cancellation overtook it opens already cancelled.
+ * With `autoApprove` (the local sandbox), the job runner that pays it is woken on commit.
  */
 export async function openPayment(
   ctx: PaymentContext,
@@ -25,11 +27,10 @@ export async function openPayment(
   // order.cancelled may be handled at this very moment: one waits for the other, so each sees
   // what the other wrote (the payment, or the mark of a cancellation that came first).
   await lockKey(trx, `payment-order:${d.orderId}`);
-  const cancelled = await trx
-    .selectFrom('cancelled_orders')
-    .selectAll()
-    .where('order_id', '=', d.orderId)
-    .executeTakeFirst();
+  // The cancellation's mark, if one came first, is read by the insert itself (a statement after
+  // the lock, so it sees the mark): the usual order opens READY in one statement.
+  const mark = <T>(col: 'cancelled_at' | 'order_id') =>
+    sql<T>`(select ${sql.ref(col)} from cancelled_orders where order_id = ${d.orderId})`;
   const p = await trx
     .insertInto('payments')
     .values({
@@ -39,7 +40,7 @@ export async function openPayment(
       amount: d.payableAmount,
       method: d.paymentMethod,
       order_name: orderName(d.items),
-      status: cancelled ? 'CANCELLED' : 'READY',
+      status: sql`case when ${mark('order_id')} is null then 'READY' else 'CANCELLED' end`,
       due_at: new Date(d.paymentDueAt),
       payment_key: null,
       confirm_started_at: null,
@@ -51,12 +52,14 @@ export async function openPayment(
       failure_message: null,
       virtual_account: null,
       deposit_secret: null,
-      auto_approve: autoApprove && !cancelled,
-      order_cancelled_at: cancelled ? cancelled.cancelled_at : null,
+      auto_approve: sql`${autoApprove} and ${mark('order_id')} is null`,
+      order_cancelled_at: mark<Date | null>('cancelled_at'),
       correlation_id: event.correlationId,
     })
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returningAll()
+    // The sandbox pays it by itself: the job runner is woken by the same statement, on commit.
+    .$if(autoApprove, (q) => q.returning(wakeColumn))
     .executeTakeFirst();
   if (!p) return;
   const opts = publishOptions('payment', p);
@@ -73,18 +76,23 @@ export async function openPayment(
     },
     opts,
   );
-  if (cancelled)
-    await ctx.events.publish(
-      trx,
-      'payment.cancelled',
-      {
-        paymentId: p.id,
-        orderId: p.order_id,
-        reason: cancelled.reason,
-        cancelledAt: new Date().toISOString(),
-      },
-      opts,
-    );
+  if (p.status !== 'CANCELLED') return;
+  const cancelled = await trx
+    .selectFrom('cancelled_orders')
+    .select('reason')
+    .where('order_id', '=', d.orderId)
+    .executeTakeFirstOrThrow();
+  await ctx.events.publish(
+    trx,
+    'payment.cancelled',
+    {
+      paymentId: p.id,
+      orderId: p.order_id,
+      reason: cancelled.reason,
+      cancelledAt: new Date().toISOString(),
+    },
+    opts,
+  );
 }
 
 /**

@@ -24,6 +24,19 @@ export const decisive = (s: string | undefined) =>
  */
 export async function settleWithPg(ctx: PaymentContext, paymentId: string, pg: PgPayment): Promise<Payment> {
   return ctx.db.transaction().execute(async (trx) => {
+    // The usual answer, paid, in one conditional update (the DONE case below as a condition);
+    // anything else is decided under the row's lock.
+    if (pg.status === 'DONE') {
+      const paid = await trx
+        .updateTable('payments')
+        .set(paidBy(pg))
+        .where('id', '=', paymentId)
+        .where('status', 'in', open as never)
+        .where((eb) => eb.or([eb('payment_key', 'is', null), eb('payment_key', '=', pg.paymentKey)]))
+        .returningAll()
+        .executeTakeFirst();
+      if (paid) return completed(ctx, trx, paid, pg);
+    }
     const p = await lockPayment(trx, { id: paymentId });
     if (!p) throw new Error(`payment ${paymentId} vanished`);
     return applyPgState(ctx, trx, p, pg);
@@ -44,37 +57,11 @@ export async function applyPgState(
   if (pg.status === 'DONE' && open.includes(p.status)) {
     const paid = await trx
       .updateTable('payments')
-      .set({
-        ...base,
-        status: 'DONE',
-        // The amount is what the PG took (the same as asked, unless something went wrong).
-        amount: pg.totalAmount,
-        payment_key: pg.paymentKey,
-        approved_at: new Date(utc(pg.approvedAt)),
-        pg_transaction_key: pg.lastTransactionKey ?? null,
-      })
+      .set(paidBy(pg))
       .where('id', '=', p.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await ctx.events.publish(
-      trx,
-      'payment.completed',
-      {
-        paymentId: p.id,
-        orderId: p.order_id,
-        // What the PG took, not what we asked for: order fails a payment of another amount than
-        // it owes, and its order.cancelled brings all of it back (cancelForOrder).
-        amount: paid.amount,
-        method: p.method,
-        pgTransactionId: pg.lastTransactionKey ?? pg.paymentKey,
-        paidAt: utc(pg.approvedAt),
-        userId: p.user_id,
-      },
-      publishOptions('payment', p),
-    );
-    if (p.order_cancelled_at)
-      await queueCancellation(trx, paid, 'order cancelled while the payment completed');
-    return paid;
+    return completed(ctx, trx, paid, pg);
   }
   if (pg.status === 'WAITING_FOR_DEPOSIT' && (p.status === 'READY' || p.status === 'IN_PROGRESS')) {
     const waiting = await trx
@@ -103,6 +90,47 @@ export async function applyPgState(
   }
   if (pg.status === 'CANCELED' || pg.status === 'PARTIAL_CANCELED') return recordPgCancels(ctx, trx, p, pg);
   return p;
+}
+
+/** What the PG's DONE sets: the payment is paid. */
+const paidBy = (pg: PgPayment) => ({
+  pg_status: pg.status,
+  pg_method: pg.method ?? null,
+  updated_at: new Date(),
+  status: 'DONE' as const,
+  // The amount is what the PG took (the same as asked, unless something went wrong).
+  amount: pg.totalAmount,
+  payment_key: pg.paymentKey,
+  approved_at: new Date(utc(pg.approvedAt)),
+  pg_transaction_key: pg.lastTransactionKey ?? null,
+});
+
+/** A payment just paid: payment.completed, and a refund at once if its order was cancelled meanwhile. */
+async function completed(
+  ctx: PaymentContext,
+  trx: Transaction<Database>,
+  paid: Payment,
+  pg: PgPayment,
+): Promise<Payment> {
+  await ctx.events.publish(
+    trx,
+    'payment.completed',
+    {
+      paymentId: paid.id,
+      orderId: paid.order_id,
+      // What the PG took, not what we asked for: order fails a payment of another amount than
+      // it owes, and its order.cancelled brings all of it back (cancelForOrder).
+      amount: paid.amount,
+      method: paid.method,
+      pgTransactionId: pg.lastTransactionKey ?? pg.paymentKey,
+      paidAt: utc(pg.approvedAt),
+      userId: paid.user_id,
+    },
+    publishOptions('payment', paid),
+  );
+  if (paid.order_cancelled_at)
+    await queueCancellation(trx, paid, 'order cancelled while the payment completed');
+  return paid;
 }
 
 export async function markFailed(

@@ -10,10 +10,7 @@ import { cancelForOrder, keepRefundAccount, openPayment, refundForReturn } from 
  */
 export function handlers(ctx: PaymentContext, autoApprove: boolean): EventHandlers<Database> {
   return {
-    'order.created': async (event, { trx }) => {
-      await openPayment(ctx, trx, event, autoApprove);
-      if (autoApprove) await wakeJobs(trx);
-    },
+    'order.created': (event, { trx }) => openPayment(ctx, trx, event, autoApprove),
     'order.cancelled': async (event, { trx }) => {
       await cancelForOrder(ctx, trx, event);
       await wakeJobs(trx);

@@ -11,7 +11,10 @@ export interface OptionInput {
   lowStockThreshold?: number | undefined;
 }
 
-/** The product's display flag from its SKUs: 품절 when nothing is left, 품절임박 when no option is comfortably in stock. */
+/**
+ * The product's display flag from its SKUs: 품절 when nothing is left, 품절임박 when no option is comfortably in stock.
+ * inventory's news applies the same rule inside its one statement (applySkuStock, signals.ts): change both.
+ */
 export function productStockStatus(
   skus: { available: number; stock_status: StockStatus; active: boolean }[],
 ): {

@@ -1,13 +1,15 @@
 import type { EventPublisher, Transaction } from '@mp/platform';
 import { publishOptions, sql } from '@mp/platform';
 import type { Database, StockStatus } from '../db/schema.ts';
-import { productStockStatus } from './options.ts';
 
 /**
  * inventory's news about a SKU (adjusted, low_stock, out_of_stock): applied only if newer than
  * what the product holds (by the SKU's stock version). When the product's display stock or its
  * 품절임박/품절 flag changes, `product.stock.changed` tells search. The SKU's update, the product's
- * row lock and its SKUs' figures are one statement: a hot SKU's row is held for two round trips.
+ * row lock, its SKUs' figures and the product's new display stock are one statement: a hot SKU's
+ * row is held for two round trips (this one and the event's), not three. The flag follows
+ * `productStockStatus` (options.ts): 품절 when no active option has any left, 품절임박 when none is
+ * comfortably in stock.
  */
 export async function applySkuStock(
   trx: Transaction<Database>,
@@ -15,48 +17,53 @@ export async function applySkuStock(
   news: { sku: string; available?: number; status: StockStatus; version?: number | undefined },
 ): Promise<void> {
   const version = news.version ?? null;
-  type Sku = { available: number; stock_status: StockStatus; active: boolean };
-  const { rows } = await sql<{ id: string; stock: number; stock_status: StockStatus; skus: Sku[] }>`
+  const { rows } = await sql<{
+    id: string;
+    stock: number;
+    next_stock: number;
+    next_status: StockStatus;
+    version: number | null;
+  }>`
     with s as (
       update product_skus set
         ${news.available !== undefined ? sql`available = ${news.available},` : sql``}
         stock_status = ${news.status}
         ${version !== null ? sql`, stock_version = ${version}` : sql``}
       where sku = ${news.sku} ${version !== null ? sql`and stock_version < ${version}` : sql``}
-      returning product_id, sku, available, stock_status, active)
-    select p.id, p.stock, p.stock_status,
-      (select json_agg(k) from (
-        select available, stock_status, active from s
-        union all
-        select o.available, o.stock_status, o.active from product_skus o
-        where o.product_id = p.id and o.sku <> (select sku from s)) k) as skus
-    from products p join s on p.id = s.product_id
-    for update of p`.execute(trx);
+      returning product_id, sku, available, stock_status, active),
+    p as (
+      select p.id, p.stock, p.stock_status from products p join s on p.id = s.product_id for update of p),
+    k as (
+      select available, stock_status, active from s
+      union all
+      select o.available, o.stock_status, o.active from product_skus o
+      where o.product_id = (select product_id from s) and o.sku <> (select sku from s)),
+    n as (
+      select coalesce(sum(available) filter (where active), 0)::int as stock,
+        coalesce(bool_or(active and stock_status = 'IN_STOCK'), false) as comfortable from k),
+    next as (
+      select n.stock, (case when n.stock = 0 then 'OUT_OF_STOCK' when n.comfortable then 'IN_STOCK'
+        else 'LOW_STOCK' end)::text as status from n),
+    u as (
+      update products set stock = next.stock, stock_status = next.status, version = version + 1,
+        updated_at = ${new Date()}
+      from p, next
+      where products.id = p.id and (p.stock <> next.stock or p.stock_status <> next.status)
+      returning products.version)
+    select p.id, p.stock, next.stock as next_stock, next.status as next_status, (select version from u) as version
+    from p, next`.execute(trx);
   const product = rows[0];
-  if (!product) return;
-  const next = productStockStatus(product.skus);
-  if (next.stock === product.stock && next.status === product.stock_status) return;
-  const { version: productVersion } = await trx
-    .updateTable('products')
-    .set((eb) => ({
-      stock: next.stock,
-      stock_status: next.status,
-      version: eb('version', '+', 1),
-      updated_at: new Date(),
-    }))
-    .where('id', '=', product.id)
-    .returning('version')
-    .executeTakeFirstOrThrow();
+  if (!product || product.version === null) return;
   await events.publish(
     trx,
     'product.stock.changed',
     {
       productId: product.id,
       previousStock: product.stock,
-      currentStock: next.stock,
+      currentStock: product.next_stock,
       changedBy: 'inventory',
-      stockStatus: next.status,
-      version: productVersion,
+      stockStatus: product.next_status,
+      version: product.version,
     },
     publishOptions('product', product.id),
   );
