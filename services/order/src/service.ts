@@ -1,4 +1,4 @@
-import { admission, intervalWorker, type ServiceDefinition } from '@mp/platform';
+import { admission, Crowd, intervalWorker, Pacer, SagaLag, type ServiceDefinition } from '@mp/platform';
 import { config } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { Database } from './db/schema.ts';
@@ -15,30 +15,46 @@ export const service: ServiceDefinition<Database, typeof config, OrderContext> =
   description: '주문: cart, orders and their lifecycle from placement to delivery, cancellation and refund',
   config,
   migrations,
-  context: ({ db, events, log, dapr, config: c }) => ({
-    db,
-    events,
-    log,
-    dapr,
-    door: new SoldOutDoor(dapr, log),
-    admit: admission(
-      c.ORDER_PLACEMENT_CONCURRENCY,
-      c.ORDER_PLACEMENT_QUEUE,
-      'Too many orders at once; try again shortly',
-    ),
-    sweepMs: c.ORDER_SWEEP_MS,
-    rules: {
-      paymentWindowSeconds: c.ORDER_PAYMENT_WINDOW_SECONDS,
-      virtualAccountWindowSeconds: c.ORDER_VIRTUAL_ACCOUNT_WINDOW_SECONDS,
-      autoConfirmDays: c.ORDER_AUTO_CONFIRM_DAYS,
-      shipping: { fee: c.ORDER_SHIPPING_FEE, freeOver: c.ORDER_FREE_SHIPPING_OVER },
-      returnShippingFee: c.ORDER_RETURN_SHIPPING_FEE,
-      reservationMarginSeconds: c.ORDER_RESERVATION_MARGIN_SECONDS,
-      checkoutStaleSeconds: c.ORDER_CHECKOUT_STALE_SECONDS,
-    },
-  }),
+  context: ({ db, events, log, dapr, config: c }) => {
+    const lag = new SagaLag();
+    return {
+      db,
+      events,
+      log,
+      dapr,
+      door: new SoldOutDoor(dapr, log),
+      crowd: new Crowd(c.ORDER_PLACEMENT_CONCURRENCY + 1, 250),
+      lag,
+      pacer: new Pacer(lag, { targetMs: c.ORDER_SAGA_LAG_TARGET_MS, maxWaitMs: c.ORDER_SAGA_LAG_WAIT_MS }),
+      admit: admission(
+        c.ORDER_PLACEMENT_CONCURRENCY,
+        c.ORDER_PLACEMENT_QUEUE,
+        'Too many orders at once; try again shortly',
+      ),
+      sweepMs: c.ORDER_SWEEP_MS,
+      holdMs: c.ORDER_CROWD_HOLD_MS,
+      rules: {
+        paymentWindowSeconds: c.ORDER_PAYMENT_WINDOW_SECONDS,
+        virtualAccountWindowSeconds: c.ORDER_VIRTUAL_ACCOUNT_WINDOW_SECONDS,
+        autoConfirmDays: c.ORDER_AUTO_CONFIRM_DAYS,
+        shipping: { fee: c.ORDER_SHIPPING_FEE, freeOver: c.ORDER_FREE_SHIPPING_OVER },
+        returnShippingFee: c.ORDER_RETURN_SHIPPING_FEE,
+        reservationMarginSeconds: c.ORDER_RESERVATION_MARGIN_SECONDS,
+        checkoutStaleSeconds: c.ORDER_CHECKOUT_STALE_SECONDS,
+      },
+    };
+  },
   routes,
   handlers,
+  pressure: (ctx) => ({
+    lag: ctx.lag,
+    hold: {
+      topics: ['order.created'],
+      holding: () => ctx.crowd.crowded,
+      maxMs: ctx.holdMs,
+      released: (wake) => ctx.crowd.onQuiet(wake),
+    },
+  }),
   workers: (ctx) => [
     intervalWorker('unpaid-expiry', ctx.sweepMs, ctx.log, () => expireUnpaid(ctx)),
     intervalWorker('auto-confirm', ctx.sweepMs, ctx.log, () => autoConfirm(ctx)),
