@@ -16,6 +16,7 @@ export class Crowd {
   private inside = 0;
   private crowdedUntil = 0;
   private readonly quiet = new Set<() => void>();
+  private readonly forming = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private readonly crowdAt: number;
   private readonly settleMs: number;
@@ -34,7 +35,11 @@ export class Crowd {
   /** A request entered the door; call the returned function when it has its answer. */
   enter(): () => void {
     this.inside++;
-    if (this.inside >= this.crowdAt) this.crowdedUntil = Number.POSITIVE_INFINITY;
+    if (this.inside >= this.crowdAt && this.crowdedUntil !== Number.POSITIVE_INFINITY) {
+      const formed = !this.crowded;
+      this.crowdedUntil = Number.POSITIVE_INFINITY;
+      if (formed) for (const cb of this.forming) cb();
+    }
     let left = false;
     return () => {
       if (left) return;
@@ -56,6 +61,11 @@ export class Crowd {
   /** Requests at the door now. */
   get size(): number {
     return this.inside;
+  }
+
+  /** `cb` runs each time a crowd forms. */
+  onCrowd(cb: () => void): void {
+    this.forming.add(cb);
   }
 
   /** `cb` runs each time a crowd has gone. */
@@ -116,6 +126,8 @@ export interface PacerOptions {
   /** The first gap between placements once the sagas lag (50 ms: 20 a second), and the widest (1 s). */
   firstGapMs?: number;
   widestGapMs?: number;
+  /** Told when the door starts pacing (a gap, the lag that started it) and when it is open again (0). */
+  onChange?: (gapMs: number, lagMs: number) => void;
 }
 
 /**
@@ -129,7 +141,7 @@ export class Pacer {
   private next = 0;
   private adjusted = 0;
   private readonly lag: SagaLag;
-  private readonly o: Required<PacerOptions>;
+  private readonly o: Required<Omit<PacerOptions, 'onChange'>> & Pick<PacerOptions, 'onChange'>;
   private readonly now: () => number;
 
   constructor(lag: SagaLag, o: PacerOptions, now: () => number = Date.now) {
@@ -163,8 +175,10 @@ export class Pacer {
     // An open door closes at once; a pace changes once a window.
     if (now - this.adjusted < this.o.windowMs && (this.gapMs || !behind)) return;
     this.adjusted = now;
+    const was = this.gapMs;
     if (behind) this.gapMs = this.gapMs ? Math.min(this.o.widestGapMs, this.gapMs * 1.5) : this.o.firstGapMs;
     else if (this.gapMs) this.gapMs = this.gapMs * 0.75 < this.o.firstGapMs / 2 ? 0 : this.gapMs * 0.75;
+    if (Boolean(was) !== Boolean(this.gapMs)) this.o.onChange?.(this.gapMs, this.lag.ms);
   }
 }
 

@@ -109,7 +109,7 @@ describe('the pace at the door', () => {
     lag.observe(ago(2000));
     expect(pacer.gap).toBe(50);
     // No late event since: the lag falls to none after two windows; the gap narrows, then closes.
-    for (let i = 0; i < 10 && pacer.gap; i++) await vi.advanceTimersByTimeAsync(500);
+    for (let i = 0; i < 20 && pacer.gap; i++) await vi.advanceTimersByTimeAsync(500);
     expect(pacer.gap).toBe(0);
     expect(await pacer.turn()).toBe(0);
   });
@@ -118,5 +118,29 @@ describe('the pace at the door', () => {
     const lag = new SagaLag();
     lag.observe(ago(60_000));
     expect(await new Pacer(lag, { targetMs: 0, maxWaitMs: 1000 }).turn()).toBe(0);
+  });
+});
+
+describe('what the door tells', () => {
+  it('says when a crowd forms and when the pace starts and ends', async () => {
+    vi.useFakeTimers();
+    const crowd = new Crowd(2, 100);
+    let formed = 0;
+    crowd.onCrowd(() => formed++);
+    const a = [crowd.enter(), crowd.enter(), crowd.enter()];
+    expect(formed).toBe(1);
+    for (const leave of a) leave();
+    await vi.advanceTimersByTimeAsync(150);
+    crowd.enter();
+    crowd.enter();
+    expect(formed).toBe(2);
+
+    const lag = new SagaLag(1000);
+    const changes: number[] = [];
+    const pacer = new Pacer(lag, { targetMs: 500, maxWaitMs: 1000, onChange: (gap) => changes.push(gap) });
+    lag.observe(ago(2000));
+    expect(pacer.gap).toBe(50);
+    for (let i = 0; i < 20 && pacer.gap; i++) await vi.advanceTimersByTimeAsync(500);
+    expect(changes).toEqual([50, 0]);
   });
 });

@@ -17,15 +17,29 @@ export const service: ServiceDefinition<Database, typeof config, OrderContext> =
   migrations,
   context: ({ db, events, log, dapr, config: c }) => {
     const lag = new SagaLag();
+    // What an operator sees of the door's balance (decision 0083): when it holds and paces.
+    const crowd = new Crowd(c.ORDER_PLACEMENT_CONCURRENCY + 1, 250);
+    crowd.onCrowd(() =>
+      log.info({ holdMs: c.ORDER_CROWD_HOLD_MS }, 'a crowd at the door: new order.created held back'),
+    );
+    crowd.onQuiet(() => log.info('the crowd at the door is answered: held order.created go'));
+    const pacer = new Pacer(lag, {
+      targetMs: c.ORDER_SAGA_LAG_TARGET_MS,
+      maxWaitMs: c.ORDER_SAGA_LAG_WAIT_MS,
+      onChange: (gapMs, lagMs) =>
+        gapMs
+          ? log.info({ lagMs, gapMs }, "the sagas' events arrive late: placements paced at the door")
+          : log.info('the sagas keep up: the door is open'),
+    });
     return {
       db,
       events,
       log,
       dapr,
       door: new SoldOutDoor(dapr, log),
-      crowd: new Crowd(c.ORDER_PLACEMENT_CONCURRENCY + 1, 250),
+      crowd,
       lag,
-      pacer: new Pacer(lag, { targetMs: c.ORDER_SAGA_LAG_TARGET_MS, maxWaitMs: c.ORDER_SAGA_LAG_WAIT_MS }),
+      pacer,
       admit: admission(
         c.ORDER_PLACEMENT_CONCURRENCY,
         c.ORDER_PLACEMENT_QUEUE,
