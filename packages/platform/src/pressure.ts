@@ -162,9 +162,10 @@ export class Pacer {
     const gap = this.gap;
     if (!gap) return 0;
     const now = this.now();
-    const at = Math.max(now, this.next);
+    // The schedule never runs further ahead than the bound: past it, turns share its last slot.
+    const at = Math.min(Math.max(now, this.next), now + this.o.maxWaitMs);
     this.next = at + gap;
-    const wait = Math.min(at - now, this.o.maxWaitMs);
+    const wait = at - now;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     return wait;
   }

@@ -100,6 +100,9 @@ describe('the pace at the door', () => {
     const waited = await Promise.all(turns);
     expect(Math.max(...waited)).toBe(300);
     expect(waited.slice(0, 4)).toEqual([0, 100, 200, 300]);
+    // Those held to the bound did not book the slots beyond it: the next buyer waits one gap at most.
+    lag.observe(ago(60_000));
+    expect(await pacer.turn()).toBeLessThanOrEqual(100);
   });
 
   it('opens again as the sagas catch up', async () => {

@@ -24,7 +24,37 @@ function published(): { topic: string; id: string }[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Holds every placement of `sku` at its quote until the returned function is called. */
+function holdQuotes(sku: string): () => void {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const invoke = svc.dapr.invoke.bind(svc.dapr);
+  svc.dapr.invoke = (async (appId: string, path: string, o: { body?: unknown } = {}) => {
+    const items = (o.body as { items?: { sku: string }[] } | undefined)?.items;
+    if (path === '/internal/products/quote' && items?.some((i) => i.sku === sku)) await gate;
+    return invoke(appId as never, path as never, o as never);
+  }) as typeof svc.dapr.invoke;
+  return () => {
+    svc.dapr.invoke = invoke;
+    open();
+  };
+}
+
 describe('the door goes first in a burst, the sagas are never starved', () => {
+  it('counts every buyer at the door until answered: more than it places at once are a crowd', async () => {
+    const p = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
+    const release = holdQuotes(p.sku);
+    const placing = [1, 2, 3].map(async () => place(svc, await buyer(), { items: [line(p)] }));
+    for (let i = 0; i < 40 && svc.ctx.crowd.size < 3; i++) await sleep(25);
+    expect(svc.ctx.crowd.size).toBe(3);
+    expect(svc.ctx.crowd.crowded).toBe(true);
+    release();
+    expect((await Promise.all(placing)).map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(svc.ctx.crowd.size).toBe(0);
+    await sleep(300);
+    expect(svc.ctx.crowd.crowded).toBe(false);
+  });
+
   it('holds back order.created while buyers crowd the door, and lets it go when they are answered', async () => {
     const sent = published();
     const p = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
