@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { describe, expect, it } from 'vitest';
-import { buyer, line, orderForFile, paid, place } from './helpers.ts';
+import { buyer, holdQuotes, line, orderForFile, paid, place } from './helpers.ts';
 
 // Two placements at once: three buyers at the door are a crowd. Short bounds, so the tests see them.
 const svc = orderForFile({
@@ -24,26 +24,10 @@ function published(): { topic: string; id: string }[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Holds every placement of `sku` at its quote until the returned function is called. */
-function holdQuotes(sku: string): () => void {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const invoke = svc.dapr.invoke.bind(svc.dapr);
-  svc.dapr.invoke = (async (appId: string, path: string, o: { body?: unknown } = {}) => {
-    const items = (o.body as { items?: { sku: string }[] } | undefined)?.items;
-    if (path === '/internal/products/quote' && items?.some((i) => i.sku === sku)) await gate;
-    return invoke(appId as never, path as never, o as never);
-  }) as typeof svc.dapr.invoke;
-  return () => {
-    svc.dapr.invoke = invoke;
-    open();
-  };
-}
-
 describe('the door goes first in a burst, the sagas are never starved', () => {
   it('counts every buyer at the door until answered: more than it places at once are a crowd', async () => {
     const p = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
-    const release = holdQuotes(p.sku);
+    const release = holdQuotes(svc, p.sku);
     const placing = [1, 2, 3].map(async () => place(svc, await buyer(), { items: [line(p)] }));
     for (let i = 0; i < 40 && svc.ctx.crowd.size < 3; i++) await sleep(25);
     expect(svc.ctx.crowd.size).toBe(3);
