@@ -18,6 +18,7 @@ export * from './openapi.ts';
 export * from './order-model.ts';
 export * from './outbox.ts';
 export * from './platform-migrations.ts';
+export * from './pressure.ts';
 export * from './redact.ts';
 export * from './reference.ts';
 export * from './sealing.ts';

@@ -13,6 +13,7 @@ import type { Dapr } from './dapr.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformTables } from './platform-migrations.ts';
+import type { RelayHold } from './pressure.ts';
 import { traceContextOf } from './trace.ts';
 import { type Worker, wakeableWorker } from './workers.ts';
 
@@ -87,9 +88,19 @@ const selectDue = `
     and (aggregate_key is null or not exists (
       select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
         and p.seq < o.seq and p.next_attempt_at > now()))
-  order by seq limit `;
-/** The due rows, first in the relay's transaction: the batch size as a literal, so the `begin` goes with it. */
-const selectDueOf = (size: number) => `${selectDue}${Math.max(1, Math.trunc(size))} for update skip locked`;
+  `;
+/**
+ * The due rows, first in the relay's transaction: the batch size as a literal, so the `begin` goes
+ * with it. While a hold is on, rows of its topics younger than its `maxMs` are left for later (a
+ * later row of their aggregate then waits for them: the claim below finds it is not the head).
+ */
+const selectDueOf = (size: number, held?: { topics: readonly string[]; maxMs: number }) => {
+  const limit = `order by seq limit ${Math.max(1, Math.trunc(size))} for update skip locked`;
+  if (!held?.topics.length) return `${selectDue}${limit}`;
+  const topics = held.topics.map((t) => `'${t.replaceAll("'", "''")}'`).join(',');
+  const hold = `and (topic not in (${topics}) or created_at <= now() - interval '${Math.max(0, Math.trunc(held.maxMs))} milliseconds')`;
+  return `${selectDue}${hold} ${limit}`;
+};
 
 /**
  * Whether this relay may publish each aggregate's rows now: its lock, and the aggregate's oldest
@@ -161,6 +172,8 @@ export interface RelayOptions {
   pollMs: number;
   batchSize?: number;
   concurrency?: number;
+  /** Events held back while the service's door is crowded (pressure.ts). */
+  hold?: RelayHold;
 }
 
 interface OutboxRow {
@@ -216,6 +229,8 @@ export class OutboxRelay {
   private readonly dapr: Pick<Dapr, 'publishBulk'>;
   private readonly log: Logger;
   private readonly opts: RelayOptions;
+  /** While rows are held back the relay looks again every quarter second: each goes at most that late. */
+  private holdTimer: NodeJS.Timeout | undefined;
 
   constructor(db: Kysely<PlatformTables>, dapr: Pick<Dapr, 'publishBulk'>, log: Logger, opts: RelayOptions) {
     this.db = db;
@@ -224,6 +239,7 @@ export class OutboxRelay {
     this.opts = opts;
     const listen = { databaseUrl: opts.databaseUrl, channel: 'outbox', schema: opts.schema };
     this.worker = wakeableWorker('outbox', { pollMs: opts.pollMs, log, listen }, () => this.drain());
+    opts.hold?.released(() => this.wake());
   }
 
   start(): Promise<void> {
@@ -267,7 +283,9 @@ export class OutboxRelay {
     return this.db.connection().execute(async (trx) => {
       await trx.executeQuery(CompiledQuery.raw('begin'));
       try {
-        const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDueOf(size)));
+        const hold = this.opts.hold?.holding() ? this.opts.hold : undefined;
+        if (hold) this.wakeAfterHold(hold.maxMs);
+        const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDueOf(size, hold)));
         const groups = new Map<string, OutboxRow[]>();
         for (const row of rows) {
           const key = row.aggregate_key ?? `#${row.seq}`;
@@ -293,6 +311,19 @@ export class OutboxRelay {
         throw err;
       }
     });
+  }
+
+  /** Rows held back now are due within `maxMs`: the relay looks again soon, crowd or not. */
+  private wakeAfterHold(maxMs: number) {
+    if (this.holdTimer) return;
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = undefined;
+        this.wake();
+      },
+      Math.min(250, maxMs + 10),
+    );
+    this.holdTimer.unref();
   }
 
   /**
@@ -377,6 +408,7 @@ export class OutboxRelay {
 
   /** Stops waking and delivers what is already committed, within the deadline. */
   async stop(deadlineMs = 5000): Promise<void> {
+    clearTimeout(this.holdTimer);
     const finish = (async () => {
       await this.worker.stop();
       await this.drain().catch((err) => this.log.error({ err }, 'final outbox drain failed'));

@@ -25,6 +25,7 @@ import { createMetrics, deliveryOutcome, type Metrics } from './metrics.ts';
 import { publicDocument } from './openapi.ts';
 import { EventPublisher, OutboxRelay } from './outbox.ts';
 import type { PlatformTables } from './platform-migrations.ts';
+import type { RelayHold, SagaLag } from './pressure.ts';
 import { type EventHandlers, mountSubscriptions, type RawHandler } from './subscriptions.ts';
 import type { Worker } from './workers.ts';
 
@@ -70,6 +71,11 @@ export interface ServiceDefinition<
   /** The event monitor's catch-all (admin only). */
   rawHandler?(ctx: Ctx): RawHandler;
   workers?(ctx: Ctx): Worker[];
+  /**
+   * Who goes first when the door and the sagas behind it want the same cores (pressure.ts): the
+   * kit tells `lag` each handled delivery's event time, and its relay holds back `hold`'s events.
+   */
+  pressure?(ctx: Ctx): { lag?: SagaLag; hold?: RelayHold };
   /** Extra readiness checks: name → healthy. */
   readiness?(ctx: Ctx): Promise<Record<string, boolean>>;
   /** Replaces the JWKS verifier (auth verifies with its own keys). */
@@ -155,11 +161,13 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
   if (ctx !== deps && typeof ctx === 'object' && ctx !== null && 'dapr' in ctx && !('verifier' in ctx))
     Object.assign(ctx, { verifier });
 
+  const pressure = def.pressure?.(ctx) ?? {};
   const relay = new OutboxRelay(db as unknown as Kysely<PlatformTables>, dapr, log, {
     pubsub: config.PUBSUB_NAME,
     schema: config.DB_SCHEMA,
     databaseUrl: config.DATABASE_URL,
     pollMs: config.OUTBOX_POLL_MS,
+    ...(pressure.hold ? { hold: pressure.hold } : {}),
   });
   const workers = def.workers?.(ctx) ?? [];
   let draining = false;
@@ -198,7 +206,10 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
     log,
     handlers: def.handlers?.(ctx) ?? {},
     ...(def.rawHandler ? { raw: def.rawHandler(ctx) } : {}),
-    observe: (topic, status, eventTime) => metrics.delivered(topic, deliveryOutcome[status], eventTime),
+    observe: (topic, status, eventTime) => {
+      metrics.delivered(topic, deliveryOutcome[status], eventTime);
+      pressure.lag?.observe(eventTime);
+    },
     // Two connections stay free of event work for the API and /readyz.
     maxConcurrent: Math.max(1, config.DB_POOL_MAX - 2),
   });

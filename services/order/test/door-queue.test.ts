@@ -1,25 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buyer, line, orderForFile, place } from './helpers.ts';
+import { buyer, holdQuotes, line, orderForFile, place } from './helpers.ts';
 
 // Two placements at once, so a test can fill the admission queue behind two held ones.
 const svc = orderForFile({ ORDER_PLACEMENT_CONCURRENCY: '2' });
-
-/** Holds every placement of `sku` at its quote until the returned function is called. */
-function holdQuotes(sku: string): () => void {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const invoke = svc.dapr.invoke.bind(svc.dapr);
-  svc.dapr.invoke = (async (appId: string, path: string, o: { body?: unknown } = {}) => {
-    const items = (o.body as { items?: { sku: string }[] } | undefined)?.items;
-    if (path === '/internal/products/quote' && items?.some((i) => i.sku === sku)) await gate;
-    return invoke(appId as never, path as never, o as never);
-  }) as typeof svc.dapr.invoke;
-  return () => {
-    svc.dapr.invoke = invoke;
-    open();
-  };
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 50));
 
@@ -28,7 +12,7 @@ describe('sold out at the door, for buyers already waiting their turn', () => {
     const busy = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
     const drop = svc.catalog.product({ sellerId: randomUUID(), stock: 1 });
     const other = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
-    const release = holdQuotes(busy.sku);
+    const release = holdQuotes(svc, busy.sku);
     // Both placement slots are taken (held at their quote); the next buyers wait in the queue.
     const holding = [
       place(svc, await buyer(), { items: [line(busy)] }),
@@ -67,7 +51,7 @@ describe('sold out at the door, for buyers already waiting their turn', () => {
   it('keeps a queued buyer waiting when the read still shows a unit for them', async () => {
     const busy = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
     const drop = svc.catalog.product({ sellerId: randomUUID(), stock: 1 });
-    const release = holdQuotes(busy.sku);
+    const release = holdQuotes(svc, busy.sku);
     const holding = [
       place(svc, await buyer(), { items: [line(busy)] }),
       place(svc, await buyer(), { items: [line(busy)] }),

@@ -208,3 +208,19 @@ export async function returnAndRefund(
     );
   return { requested, inspected };
 }
+
+/** Holds every placement of `sku` at its quote until the returned function is called. */
+export function holdQuotes(svc: OrderService, sku: string): () => void {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const invoke = svc.dapr.invoke.bind(svc.dapr);
+  svc.dapr.invoke = (async (appId: string, path: string, o: { body?: unknown } = {}) => {
+    const items = (o.body as { items?: { sku: string }[] } | undefined)?.items;
+    if (path === '/internal/products/quote' && items?.some((i) => i.sku === sku)) await gate;
+    return invoke(appId as never, path as never, o as never);
+  }) as typeof svc.dapr.invoke;
+  return () => {
+    svc.dapr.invoke = invoke;
+    open();
+  };
+}

@@ -1,4 +1,15 @@
-import type { Admit, Dapr, EventPublisher, Kysely, Logger, Selectable, Transaction } from '@mp/platform';
+import type {
+  Admit,
+  Crowd,
+  Dapr,
+  EventPublisher,
+  Kysely,
+  Logger,
+  Pacer,
+  SagaLag,
+  Selectable,
+  Transaction,
+} from '@mp/platform';
 import type { Database, OrderItemsTable, OrdersTable } from '../db/schema.ts';
 import type { SoldOutDoor } from './door.ts';
 
@@ -30,6 +41,14 @@ export interface OrderContext {
   rules: OrderRules;
   /** Runs a placement when its turn comes (at most a few at once). */
   admit: Admit;
+  /** The buyers placing orders now: while a crowd, the relay holds back new sagas' order.created. */
+  crowd: Crowd;
+  /** How long order.created may wait in the outbox for a crowd to be answered. */
+  holdMs: number;
+  /** How late order's own consumers see the sagas' events; placements wait while it is high. */
+  lag: SagaLag;
+  /** Lets placements in at a pace the sagas keep up with while `lag` is high (bounded wait). */
+  pacer: Pacer;
   /** Refuses a SKU inventory has just shown sold out, with one cheap read (door.ts). */
   door: SoldOutDoor;
   /** How often expiry, auto-confirmation and the sweeper run. */

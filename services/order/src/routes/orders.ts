@@ -93,6 +93,15 @@ function visibleOrders(db: Db, p: Principal) {
 export function orderRoutes(app: App, ctx: OrderContext) {
   const { db, dapr } = ctx;
   const once = idempotent(db, 'orders.create');
+  // A buyer is at the door until answered: enough at once are a crowd (the relay's hold).
+  app.post('/api/v1/orders', async (_c, next) => {
+    const leave = ctx.crowd.enter();
+    try {
+      await next();
+    } finally {
+      leave();
+    }
+  });
   app.post('/api/v1/orders', once);
   app.openapi(create, async (c) => {
     const { userId } = principalOf(c);
@@ -109,12 +118,14 @@ export function orderRoutes(app: App, ctx: OrderContext) {
       items.map((i) => i.sku),
       () => atTheDoor(ctx, userId, items, key),
     );
-    const { order, created } = await ctx
-      .admit(() => {
+    const { order, created } = await (async () => {
+      // The sagas behind the door are falling behind: wait (bounded) before taking a turn.
+      await Promise.race([ctx.pacer.turn(), door.refused]);
+      return ctx.admit(() => {
         door.stop();
         return placeOrder(ctx, userId, { ...body, items }, key);
-      }, door.refused)
-      .finally(door.stop);
+      }, door.refused);
+    })().finally(door.stop);
     if (created && body.fromCart)
       await changeCart(dapr, userId, (lines) => takeOut(lines, items)).catch((err) =>
         ctx.log.warn({ err, orderId: order.id }, 'the ordered items stay in the cart'),
