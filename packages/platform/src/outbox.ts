@@ -76,6 +76,21 @@ export function buildEvent<T extends EventType>(
 // The outbox's statements run for every event: written once rather than built by kysely per call.
 const insertOutbox =
   'insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ($1, $2, $3, $4, $5, $6)';
+/** The insert of `n` rows at once (`write`): the same columns, six parameters a row. */
+const insertOutboxRows = (n: number) =>
+  n === 1
+    ? insertOutbox
+    : `insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ${Array.from(
+        { length: n },
+        (_, i) =>
+          `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`,
+      ).join(', ')}`;
+
+/** An event built (and checked) by `EventPublisher.build`, not yet written: its outbox row's values. */
+export interface Built<T extends EventType = EventType> {
+  event: EventOf<T>;
+  row: [string, string, string | null, string, string | null, string | null];
+}
 
 /**
  * A batch of due rows, locked: a row waits while an earlier row of its aggregate is failing (not
@@ -131,6 +146,16 @@ export class EventPublisher {
     data: EventData<T>,
     opts: PublishOptions = {},
   ): Promise<EventOf<T>> {
+    const built = this.build(type, data, opts);
+    await this.write(trx, [built]);
+    return built.event;
+  }
+
+  /**
+   * Builds an event (its payload checked, its correlation and trace taken from the current request
+   * or event) without writing it: `write` then writes several at once, in one statement.
+   */
+  build<T extends EventType>(type: T, data: EventData<T>, opts: PublishOptions = {}): Built<T> {
     const spec = eventCatalog[type];
     if (spec.publisher !== this.service) {
       throw new Error(`${this.service} may not publish ${type}; the catalog names ${spec.publisher}`);
@@ -139,8 +164,9 @@ export class EventPublisher {
     const checked = spec.data.parse(data) as EventData<T>;
     const event = buildEvent(this.service, this.environment, type, checked, opts);
     const ctx = currentContext();
-    await trx.executeQuery(
-      CompiledQuery.raw(insertOutbox, [
+    return {
+      event,
+      row: [
         event.eventId,
         type,
         opts.aggregateKey ?? null,
@@ -148,9 +174,19 @@ export class EventPublisher {
         // The trace this event continues: the relay publishes it with it (cloudevent.traceparent).
         ctx?.traceparent ?? null,
         ctx?.traceparent ? (ctx.tracestate ?? null) : null,
-      ]),
+      ],
+    };
+  }
+
+  /** Writes built events to the outbox in `trx`, in their order, with one statement. */
+  async write(trx: AnyDb, built: Built[]): Promise<void> {
+    if (!built.length) return;
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        insertOutboxRows(built.length),
+        built.flatMap((b) => b.row),
+      ),
     );
-    return event;
   }
 }
 

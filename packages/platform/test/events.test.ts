@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { batchedDelivery, deliveryOf } from '@mp/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInContext } from '../src/context.ts';
 import { poolOf } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
@@ -249,6 +251,36 @@ describe('transactional outbox', () => {
     await relay.stop();
     expect(sent).toContain('r-drain');
     expect(await relay.pending()).toBe(0);
+  });
+
+  it('writes built events in one statement, each with the context it was built in', async () => {
+    const statements: string[] = [];
+    const counted = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
+      log: (e) => {
+        statements.push(e.query.sql);
+      },
+    });
+    const deleted = (reviewId: string) => ({
+      reviewId,
+      productId: 'p',
+      userId: 'u',
+      deletedAt: new Date().toISOString(),
+    });
+    const correlations = [randomUUID(), randomUUID()];
+    const built = correlations.map((correlationId, i) =>
+      runInContext({ correlationId, traceId: 'a'.repeat(32) }, () =>
+        svc.deps.events.build('review.deleted', deleted(`r-w${i}`), { aggregateKey: `review:r-w${i}` }),
+      ),
+    );
+    await counted.transaction().execute((trx) => svc.deps.events.write(trx, built));
+    expect(statements.filter((q) => q.startsWith('insert into outbox'))).toHaveLength(1);
+    const written = (await svc.outbox('review.deleted')).filter((e) => e.data.reviewId.startsWith('r-w'));
+    expect(written.map((e) => [e.data.reviewId, e.correlationId])).toEqual([
+      ['r-w0', correlations[0]],
+      ['r-w1', correlations[1]],
+    ]);
+    expect(written.map((e) => e.eventId)).toEqual(built.map((b) => b.event.eventId));
   });
 
   it('refuses to write an event that breaks its schema or that another service owns', async () => {
