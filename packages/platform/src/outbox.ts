@@ -93,27 +93,26 @@ export interface Built<T extends EventType = EventType> {
 }
 
 /**
- * A batch of due rows, locked: a row waits while an earlier row of its aggregate is failing (not
- * due); otherwise a batch takes an aggregate's pending rows together and publishes them in order.
+ * A batch of due rows, locked, with the claim of each of their aggregates, in one statement: a row
+ * waits while an earlier row of its aggregate is failing (not due); otherwise a batch takes an
+ * aggregate's pending rows together and publishes them in order, if this relay holds the
+ * aggregate's lock and the batch starts at the aggregate's oldest pending row (another replica may
+ * hold its earlier rows). The batch size is a literal, so the `begin` goes with it.
  */
-const selectDue = `
-  select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
-  where sent_at is null and next_attempt_at <= now()
-    and (aggregate_key is null or not exists (
-      select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
-        and p.seq < o.seq and p.next_attempt_at > now()))
-  order by seq limit `;
-/** The due rows, first in the relay's transaction: the batch size as a literal, so the `begin` goes with it. */
-const selectDueOf = (size: number) => `${selectDue}${Math.max(1, Math.trunc(size))} for update skip locked`;
-
-/**
- * Whether this relay may publish each aggregate's rows now: its lock, and the aggregate's oldest
- * pending row; every aggregate of a batch in one statement.
- */
-const claimAggregates = `
-  select a.key, pg_try_advisory_xact_lock(hashtext(a.lock)) as locked,
-    (select min(seq) from outbox where aggregate_key = a.key and sent_at is null) as head
-  from unnest($1::text[], $2::text[]) as a(lock, key)`;
+const selectDueOf = (size: number) => `
+  with due as (
+    select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
+    where sent_at is null and next_attempt_at <= now()
+      and (aggregate_key is null or not exists (
+        select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
+          and p.seq < o.seq and p.next_attempt_at > now()))
+    order by seq limit ${Math.max(1, Math.trunc(size))} for update skip locked),
+  claims as (
+    select a.key, pg_try_advisory_xact_lock(hashtext('outbox:' || a.key)) as locked,
+      (select min(seq) from outbox where aggregate_key = a.key and sent_at is null) as head
+    from (select distinct aggregate_key as key from due where aggregate_key is not null) a)
+  select due.*, claims.locked, claims.head from due left join claims on claims.key = due.aggregate_key
+  order by due.seq`;
 
 /** Whether anything is due at all: the idle relay's poll, one statement and no transaction. */
 const anyDue =
@@ -198,6 +197,9 @@ export interface RelayOptions {
   batchSize?: number;
   concurrency?: number;
 }
+
+/** A due row, with its aggregate's claim: this relay's lock on it, and its oldest pending row. */
+type Claimed = OutboxRow & { locked: boolean | null; head: number | string | null };
 
 interface OutboxRow {
   seq: number;
@@ -295,32 +297,24 @@ export class OutboxRelay {
   }
 
   /**
-   * One batch in one transaction: its `begin` goes with the due rows' select and its commit with
-   * the sent mark (db.ts, `beginWithFirstStatement`), so a busy drain costs three round trips
-   * (select, claim, mark) and an empty one a single one.
+   * One batch in one transaction: its `begin` goes with the due rows' select and their aggregates'
+   * claim, and its commit with the sent mark (db.ts, `beginWithFirstStatement`), so a busy drain
+   * costs two round trips (select and claim, mark) and an empty one a single one.
    */
   private async deliverBatch(size: number): Promise<{ published: number; fetched: number }> {
     return this.db.connection().execute(async (trx) => {
       await trx.executeQuery(CompiledQuery.raw('begin'));
       try {
-        const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDueOf(size)));
-        const groups = new Map<string, OutboxRow[]>();
+        const { rows } = await trx.executeQuery<Claimed>(CompiledQuery.raw(selectDueOf(size)));
+        const groups = new Map<string, Claimed[]>();
         for (const row of rows) {
           const key = row.aggregate_key ?? `#${row.seq}`;
           groups.set(key, [...(groups.get(key) ?? []), row]);
         }
-        // Another replica may hold this aggregate's earlier rows: publish a group only while holding
-        // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
-        const keys = [...groups.keys()].filter((key) => !key.startsWith('#'));
-        if (keys.length) {
-          const { rows: claims } = await trx.executeQuery<{
-            key: string;
-            locked: boolean;
-            head: number | null;
-          }>(CompiledQuery.raw(claimAggregates, [keys.map((key) => `outbox:${key}`), keys]));
-          for (const c of claims)
-            if (!c.locked || Number(c.head) !== groups.get(c.key)?.[0]?.seq) groups.delete(c.key);
-        }
+        // An aggregate this relay may not publish now: its lock is another's, or its head is not here.
+        for (const [key, [first]] of groups)
+          if (first!.aggregate_key && (!first!.locked || Number(first!.head) !== Number(first!.seq)))
+            groups.delete(key);
         const sent = await this.publishGroups(trx, [...groups.values()]);
         await trx.executeQuery(CompiledQuery.raw(markSentAndCommit(sent)));
         return { published: sent.length, fetched: rows.length };

@@ -182,7 +182,7 @@ describe('transactional outbox', () => {
     expect(await relay.pending()).toBe(0);
   });
 
-  it("asks an idle outbox in one statement, and claims all of a batch's aggregates in one", async () => {
+  it("asks an idle outbox in one statement, and claims all of a batch's aggregates with its due rows", async () => {
     const statements: string[] = [];
     const counted = new Kysely<any>({
       dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
@@ -218,12 +218,51 @@ describe('transactional outbox', () => {
     });
     statements.length = 0;
     expect(await relay.drain()).toBe(3);
-    // The idle check, begin (sent with the due rows), the due rows, ONE claim for the three
+    // The idle check, begin (sent with the due rows), the due rows with ONE claim for the three
     // aggregates, the sent mark with the commit.
-    expect(statements.filter((q) => q.includes('pg_try_advisory_xact_lock'))).toHaveLength(1);
+    expect(statements.filter((q) => q.includes('pg_try_advisory_xact_lock'))).toEqual([
+      expect.stringMatching(/for update skip locked/),
+    ]);
     expect(statements.filter((q) => q.endsWith('commit'))).toEqual([expect.stringMatching(/^update outbox/)]);
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(4);
     expect(await relay.pending()).toBe(0);
+  });
+
+  it('leaves an aggregate to the replica holding its lock or its earlier row, then publishes it in order', async () => {
+    const { relay, sent } = recordingRelay();
+    await relay.drain();
+    const ids = ['r-h1', 'r-h2'];
+    await svc.deps.db.transaction().execute(async (trx) => {
+      for (const id of ids)
+        await svc.deps.events.publish(
+          trx,
+          'review.deleted',
+          { reviewId: id, productId: 'p', userId: 'u', deletedAt: new Date().toISOString() },
+          { aggregateKey: 'review:r-h' },
+        );
+    });
+    const other = await poolOf(svc.deps.db)!.connect();
+    const published = () => sent.map((x) => x.body.data.reviewId).filter((id: string) => ids.includes(id));
+    try {
+      // Another replica publishing the aggregate: it holds the aggregate's lock.
+      await other.query('begin');
+      await other.query(`select pg_advisory_xact_lock(hashtext('outbox:review:r-h'))`);
+      await relay.drain();
+      expect(published()).toEqual([]);
+      await other.query('rollback');
+      // Another replica holding the aggregate's first row (its batch): the second is not the head.
+      await other.query('begin');
+      await other.query(
+        `select seq from ${svc.schema}.outbox where aggregate_key = 'review:r-h' order by seq limit 1 for update`,
+      );
+      await relay.drain();
+      expect(published()).toEqual([]);
+      await other.query('rollback');
+    } finally {
+      other.release();
+    }
+    await relay.drain();
+    expect(published()).toEqual(ids);
   });
 
   it('delivers what is committed before stop() resolves (the SIGTERM drain)', async () => {
