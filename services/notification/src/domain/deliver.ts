@@ -10,7 +10,7 @@ import {
 } from '@mp/platform';
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { enqueue, type Queued } from './channels.ts';
+import { enqueue } from './channels.ts';
 import type { Entry } from './history.ts';
 import type { Message } from './message.ts';
 import type { Recipient } from './recipients.ts';
@@ -65,8 +65,9 @@ export interface HistoryWrite {
 }
 
 /**
- * A message `plan` readied in its event's handler: rendered, its push and SMS sends written; its
- * email, in-app entry and `notification.sent` wait for `send`, once per transaction.
+ * A message `plan` readied in its event's handler: rendered for its recipient; its push and SMS
+ * sends, email, in-app entry and `notification.sent` are written and sent by `send`, once per
+ * transaction.
  */
 export interface Outgoing {
   event: EventOf<EventType>;
@@ -76,26 +77,22 @@ export interface Outgoing {
   /** Where its email goes; undefined when it gets none. */
   email: string | undefined;
   inApp: boolean;
-  queued: Queued[];
   /** The event's context (its correlation id and trace), which its `notification.sent` carries on. */
   context: WorkContext | undefined;
 }
 
 /**
  * Readies one message as its recipient's settings allow (`to`, looked up for the whole batch by
- * recipientsOf before the transaction): its push and SMS sends are written to `deliveries` in the
- * handler's transaction and sent by the dispatcher after commit (channels.ts); what is left (an
- * email, an in-app entry, `notification.sent`) is returned for `send`. Undefined when nothing is.
+ * recipientsOf before the transaction), in the operator's wording active now; undefined when it
+ * names nobody.
  */
-export async function plan(
+export function plan(
   deps: NotificationDeps,
-  trx: Transaction<Database>,
   event: EventOf<EventType>,
   m: Message,
   to: Recipient,
-): Promise<Outgoing | undefined> {
-  const userId = m.userId;
-  if (!userId && !m.email) {
+): Outgoing | undefined {
+  if (!m.userId && !m.email) {
     deps.log.debug({ template: m.template }, 'no recipient; nothing sent');
     return undefined;
   }
@@ -103,17 +100,17 @@ export async function plan(
   // The operator's active wording when the batch is handled (queued sends keep theirs).
   const rendered = render(m, to.overrides);
   const email = want.email ? to.email : undefined;
-  const queued = userId ? await enqueue(trx, event, m, rendered, userId, to, to.noText) : [];
-  const inApp = Boolean(want.inApp && userId);
-  if (!email && !inApp) return undefined;
-  return { event, m, to, rendered, email, inApp, queued, context: currentContext() };
+  const inApp = Boolean(want.inApp && m.userId);
+  return { event, m, to, rendered, email, inApp, context: currentContext() };
 }
 
 /** Emails of one transaction going out at once through the binding, at most this many side by side. */
 const MAIL_CONCURRENCY = 8;
 
 /**
- * Sends a transaction's readied messages (`plan`), in its `finish` step: the emails side by side
+ * Sends a transaction's readied messages (`plan`), in its `finish` step: their push and SMS sends
+ * written to `deliveries` in the transaction with one statement, for the dispatcher to send after
+ * commit (channels.ts); the emails side by side
  * through the Dapr output binding (Dapr's SMTP binding sends one message per request), those that
  * went out marked at once outside the transaction, so that a batch that fails and runs again one
  * event at a time, or is redelivered, mails nobody twice; then each message's in-app entry (returned,
@@ -128,6 +125,13 @@ export async function send(
   out: Outgoing[],
 ): Promise<HistoryWrite[]> {
   const { dapr, config, events, log } = deps;
+  // Their push and SMS sends, written for the dispatcher (channels.ts), one statement for all.
+  const toQueue = out.filter((o) => o.m.userId);
+  const written = await enqueue(
+    trx,
+    toQueue.map((o) => ({ event: o.event, m: o.m, rendered: o.rendered, userId: o.m.userId!, to: o.to })),
+  );
+  const queued = new Map(toQueue.map((o, i) => [o, written[i]!]));
   const recipientOf = (o: Outgoing) => o.m.userId ?? o.m.email ?? '';
   const mails = out.filter((o) => o.email && !o.to.mailed);
   const sent: Outgoing[] = [];
@@ -175,6 +179,8 @@ export async function send(
   const told: Built[] = [];
   for (const o of out) {
     const { event, m, email } = o;
+    // Nothing more than its push and texts (the person wants neither an email nor an entry).
+    if (!email && !o.inApp) continue;
     const userId = m.userId;
     const notificationId = newId();
     const now = new Date().toISOString();
@@ -200,7 +206,7 @@ export async function send(
             ...(email
               ? [{ channel: 'EMAIL' as const, status, reason: reason ? reason.slice(0, 500) : null, at: now }]
               : []),
-            ...o.queued.map((q) => ({ ...q, at: now })),
+            ...(queued.get(o) ?? []).map((q) => ({ ...q, at: now })),
           ],
         },
       });

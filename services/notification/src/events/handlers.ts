@@ -81,9 +81,9 @@ async function prepareBatch(deps: NotificationDeps, values: Prepared[]) {
  * One handler per topic the catalog gives notification: compose the messages (one per person told;
  * a link's token from auth) in the `prepare` step, look all the batch's recipients up at once
  * (prepareBatch: settings, accounts from user, what was mailed, devices, the active wording), both
- * before the consumer transaction, then ready each in the transaction (its push and texts written)
- * and send all the transaction's messages at once (finish: emails side by side, events, in-app
- * entries); `user.deleted` erases what
+ * before the consumer transaction, then ready each in the transaction and send all the
+ * transaction's messages at once (finish: push and texts written, emails side by side, events,
+ * in-app entries); `user.deleted` erases what
  * notification keeps about the account instead, and a published notice is pushed to its audience
  * (broadcast.ts).
  */
@@ -112,7 +112,7 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
         return { stale: false, eventId: event.eventId, messages: messages.map((m) => ({ m })), outgoing: [] };
       },
       prepareBatch: (values) => prepareBatch(deps, values),
-      async handle(event, { trx, log }, prepared) {
+      async handle(event, { log }, prepared) {
         if (prepared.stale) {
           log.info({ topic }, 'link no longer open; no mail');
           return;
@@ -120,14 +120,14 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
         if (!prepared.messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
         // Afresh: a failed batch runs its events again one by one with the same prepared values.
         prepared.outgoing = [];
-        // In the handler's transaction: the buyer's and each seller's message, its push and texts written.
+        // The buyer's and each seller's message, rendered for its recipient.
         for (const { m, to } of prepared.messages) {
-          const o = await plan(deps, trx, event, m, to!);
+          const o = plan(deps, event, m, to!);
           if (o) prepared.outgoing.push(o);
         }
       },
-      // The messages of all the transaction's events: their emails side by side, their events, and
-      // their in-app entries with one bulk read and one state transaction.
+      // The messages of all the transaction's events: their push and texts written, their emails
+      // side by side, their events, and their in-app entries with one bulk read and one state transaction.
       async finish(values, { trx }) {
         const history = await send(
           deps,
