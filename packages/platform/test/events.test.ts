@@ -49,6 +49,15 @@ function recordingRelay(fail: (topic: string, body: any) => boolean = () => fals
   return { relay, sent, requests };
 }
 
+/** The test service's database, noting the text of every statement it runs in `statements`. */
+const countingDb = (statements: string[]) =>
+  new Kysely<any>({
+    dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
+    log: (e) => {
+      statements.push(e.query.sql);
+    },
+  });
+
 describe('transactional outbox', () => {
   it('writes the event with the state change and publishes it after commit with its id and type', async () => {
     const res = await svc.call('POST', '/api/v1/reviews', {
@@ -184,12 +193,7 @@ describe('transactional outbox', () => {
 
   it("asks an idle outbox in one statement, and claims all of a batch's aggregates with its due rows", async () => {
     const statements: string[] = [];
-    const counted = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
-      log: (e) => {
-        statements.push(e.query.sql);
-      },
-    });
+    const counted = countingDb(statements);
     const relay = new OutboxRelay(
       counted,
       { publishBulk: async () => new Map() },
@@ -294,12 +298,7 @@ describe('transactional outbox', () => {
 
   it('writes built events in one statement, each with the context it was built in', async () => {
     const statements: string[] = [];
-    const counted = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
-      log: (e) => {
-        statements.push(e.query.sql);
-      },
-    });
+    const counted = countingDb(statements);
     const deleted = (reviewId: string) => ({
       reviewId,
       productId: 'p',
