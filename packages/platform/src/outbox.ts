@@ -77,39 +77,51 @@ export function buildEvent<T extends EventType>(
 // The outbox's statements run for every event: written once rather than built by kysely per call.
 const insertOutbox =
   'insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ($1, $2, $3, $4, $5, $6)';
+/** The insert of `n` rows at once (`write`): the same columns, six parameters a row. */
+const insertOutboxRows = (n: number) =>
+  n === 1
+    ? insertOutbox
+    : `insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ${Array.from(
+        { length: n },
+        (_, i) =>
+          `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`,
+      ).join(', ')}`;
+
+/** An event built (and checked) by `EventPublisher.build`, not yet written: its outbox row's values. */
+export interface Built<T extends EventType = EventType> {
+  event: EventOf<T>;
+  row: [string, string, string | null, string, string | null, string | null];
+}
 
 /**
- * A batch of due rows, locked: a row waits while an earlier row of its aggregate is failing (not
- * due); otherwise a batch takes an aggregate's pending rows together and publishes them in order.
+ * A batch of due rows, locked, with the claim of each of their aggregates, in one statement: a row
+ * waits while an earlier row of its aggregate is failing (not due); otherwise a batch takes an
+ * aggregate's pending rows together and publishes them in order, if this relay holds the
+ * aggregate's lock and the batch starts at the aggregate's oldest pending row (another replica may
+ * hold its earlier rows). The batch size is a literal, so the `begin` goes with it.
  */
-const selectDue = `
-  select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
-  where sent_at is null and next_attempt_at <= now()
-    and (aggregate_key is null or not exists (
-      select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
-        and p.seq < o.seq and p.next_attempt_at > now()))
-  `;
-/**
- * The due rows, first in the relay's transaction: the batch size as a literal, so the `begin` goes
- * with it. While a hold is on, rows of its topics younger than its `maxMs` are left for later (a
- * later row of their aggregate then waits for them: the claim below finds it is not the head).
- */
-const selectDueOf = (size: number, held?: { topics: readonly string[]; maxMs: number }) => {
-  const limit = `order by seq limit ${Math.max(1, Math.trunc(size))} for update skip locked`;
-  if (!held?.topics.length) return `${selectDue}${limit}`;
-  const topics = held.topics.map((t) => `'${t.replaceAll("'", "''")}'`).join(',');
-  const hold = `and (topic not in (${topics}) or created_at <= now() - interval '${Math.max(0, Math.trunc(held.maxMs))} milliseconds')`;
-  return `${selectDue}${hold} ${limit}`;
-};
+const selectDueOf = (size: number, held?: { topics: readonly string[]; maxMs: number }) => `
+  with due as (
+    select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
+    where sent_at is null and next_attempt_at <= now()
+      and (aggregate_key is null or not exists (
+        select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
+          and p.seq < o.seq and p.next_attempt_at > now()))${held?.topics.length ? holdOf(held) : ''}
+    order by seq limit ${Math.max(1, Math.trunc(size))} for update skip locked),
+  claims as (
+    select a.key, pg_try_advisory_xact_lock(hashtext('outbox:' || a.key)) as locked,
+      (select min(seq) from outbox where aggregate_key = a.key and sent_at is null) as head
+    from (select distinct aggregate_key as key from due where aggregate_key is not null) a)
+  select due.*, claims.locked, claims.head from due left join claims on claims.key = due.aggregate_key
+  order by due.seq`;
 
 /**
- * Whether this relay may publish each aggregate's rows now: its lock, and the aggregate's oldest
- * pending row; every aggregate of a batch in one statement.
+ * While a hold is on (pressure.ts), rows of its topics younger than its `maxMs` are left for later
+ * (a later row of their aggregate then waits for them: its claim finds it is not the head).
  */
-const claimAggregates = `
-  select a.key, pg_try_advisory_xact_lock(hashtext(a.lock)) as locked,
-    (select min(seq) from outbox where aggregate_key = a.key and sent_at is null) as head
-  from unnest($1::text[], $2::text[]) as a(lock, key)`;
+const holdOf = (held: { topics: readonly string[]; maxMs: number }) => `
+      and (topic not in (${held.topics.map((t) => `'${t.replaceAll("'", "''")}'`).join(',')})
+        or created_at <= now() - interval '${Math.max(0, Math.trunc(held.maxMs))} milliseconds')`;
 
 /** Whether anything is due at all: the idle relay's poll, one statement and no transaction. */
 const anyDue =
@@ -142,6 +154,16 @@ export class EventPublisher {
     data: EventData<T>,
     opts: PublishOptions = {},
   ): Promise<EventOf<T>> {
+    const built = this.build(type, data, opts);
+    await this.write(trx, [built]);
+    return built.event;
+  }
+
+  /**
+   * Builds an event (its payload checked, its correlation and trace taken from the current request
+   * or event) without writing it: `write` then writes several at once, in one statement.
+   */
+  build<T extends EventType>(type: T, data: EventData<T>, opts: PublishOptions = {}): Built<T> {
     const spec = eventCatalog[type];
     if (spec.publisher !== this.service) {
       throw new Error(`${this.service} may not publish ${type}; the catalog names ${spec.publisher}`);
@@ -150,8 +172,9 @@ export class EventPublisher {
     const checked = spec.data.parse(data) as EventData<T>;
     const event = buildEvent(this.service, this.environment, type, checked, opts);
     const ctx = currentContext();
-    await trx.executeQuery(
-      CompiledQuery.raw(insertOutbox, [
+    return {
+      event,
+      row: [
         event.eventId,
         type,
         opts.aggregateKey ?? null,
@@ -159,9 +182,19 @@ export class EventPublisher {
         // The trace this event continues: the relay publishes it with it (cloudevent.traceparent).
         ctx?.traceparent ?? null,
         ctx?.traceparent ? (ctx.tracestate ?? null) : null,
-      ]),
+      ],
+    };
+  }
+
+  /** Writes built events to the outbox in `trx`, in their order, with one statement. */
+  async write(trx: AnyDb, built: Built[]): Promise<void> {
+    if (!built.length) return;
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        insertOutboxRows(built.length),
+        built.flatMap((b) => b.row),
+      ),
     );
-    return event;
   }
 }
 
@@ -175,6 +208,9 @@ export interface RelayOptions {
   /** Events held back while the service's door is crowded (pressure.ts). */
   hold?: RelayHold;
 }
+
+/** A due row, with its aggregate's claim: this relay's lock on it, and its oldest pending row. */
+type Claimed = OutboxRow & { locked: boolean | null; head: number | string | null };
 
 interface OutboxRow {
   seq: number;
@@ -275,9 +311,9 @@ export class OutboxRelay {
   }
 
   /**
-   * One batch in one transaction: its `begin` goes with the due rows' select and its commit with
-   * the sent mark (db.ts, `beginWithFirstStatement`), so a busy drain costs three round trips
-   * (select, claim, mark) and an empty one a single one.
+   * One batch in one transaction: its `begin` goes with the due rows' select and their aggregates'
+   * claim, and its commit with the sent mark (db.ts, `beginWithFirstStatement`), so a busy drain
+   * costs two round trips (select and claim, mark) and an empty one a single one.
    */
   private async deliverBatch(size: number): Promise<{ published: number; fetched: number }> {
     return this.db.connection().execute(async (trx) => {
@@ -285,24 +321,16 @@ export class OutboxRelay {
       try {
         const hold = this.opts.hold?.holding() ? this.opts.hold : undefined;
         if (hold) this.wakeAfterHold(hold.maxMs);
-        const { rows } = await trx.executeQuery<OutboxRow>(CompiledQuery.raw(selectDueOf(size, hold)));
-        const groups = new Map<string, OutboxRow[]>();
+        const { rows } = await trx.executeQuery<Claimed>(CompiledQuery.raw(selectDueOf(size, hold)));
+        const groups = new Map<string, Claimed[]>();
         for (const row of rows) {
           const key = row.aggregate_key ?? `#${row.seq}`;
           groups.set(key, [...(groups.get(key) ?? []), row]);
         }
-        // Another replica may hold this aggregate's earlier rows: publish a group only while holding
-        // the aggregate's lock and only if it starts at the aggregate's oldest pending row.
-        const keys = [...groups.keys()].filter((key) => !key.startsWith('#'));
-        if (keys.length) {
-          const { rows: claims } = await trx.executeQuery<{
-            key: string;
-            locked: boolean;
-            head: number | null;
-          }>(CompiledQuery.raw(claimAggregates, [keys.map((key) => `outbox:${key}`), keys]));
-          for (const c of claims)
-            if (!c.locked || Number(c.head) !== groups.get(c.key)?.[0]?.seq) groups.delete(c.key);
-        }
+        // An aggregate this relay may not publish now: its lock is another's, or its head is not here.
+        for (const [key, [first]] of groups)
+          if (first!.aggregate_key && (!first!.locked || Number(first!.head) !== Number(first!.seq)))
+            groups.delete(key);
         const sent = await this.publishGroups(trx, [...groups.values()]);
         await trx.executeQuery(CompiledQuery.raw(markSentAndCommit(sent)));
         return { published: sent.length, fetched: rows.length };

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { batchedDelivery, deliveryOf } from '@mp/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInContext } from '../src/context.ts';
 import { poolOf } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildEvent, OutboxRelay } from '../src/outbox.ts';
@@ -46,6 +48,15 @@ function recordingRelay(fail: (topic: string, body: any) => boolean = () => fals
   );
   return { relay, sent, requests };
 }
+
+/** The test service's database, noting the text of every statement it runs in `statements`. */
+const countingDb = (statements: string[]) =>
+  new Kysely<any>({
+    dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
+    log: (e) => {
+      statements.push(e.query.sql);
+    },
+  });
 
 describe('transactional outbox', () => {
   it('writes the event with the state change and publishes it after commit with its id and type', async () => {
@@ -180,14 +191,9 @@ describe('transactional outbox', () => {
     expect(await relay.pending()).toBe(0);
   });
 
-  it("asks an idle outbox in one statement, and claims all of a batch's aggregates in one", async () => {
+  it("asks an idle outbox in one statement, and claims all of a batch's aggregates with its due rows", async () => {
     const statements: string[] = [];
-    const counted = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: poolOf(svc.deps.db)! }),
-      log: (e) => {
-        statements.push(e.query.sql);
-      },
-    });
+    const counted = countingDb(statements);
     const relay = new OutboxRelay(
       counted,
       { publishBulk: async () => new Map() },
@@ -216,12 +222,51 @@ describe('transactional outbox', () => {
     });
     statements.length = 0;
     expect(await relay.drain()).toBe(3);
-    // The idle check, begin (sent with the due rows), the due rows, ONE claim for the three
+    // The idle check, begin (sent with the due rows), the due rows with ONE claim for the three
     // aggregates, the sent mark with the commit.
-    expect(statements.filter((q) => q.includes('pg_try_advisory_xact_lock'))).toHaveLength(1);
+    expect(statements.filter((q) => q.includes('pg_try_advisory_xact_lock'))).toEqual([
+      expect.stringMatching(/for update skip locked/),
+    ]);
     expect(statements.filter((q) => q.endsWith('commit'))).toEqual([expect.stringMatching(/^update outbox/)]);
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(4);
     expect(await relay.pending()).toBe(0);
+  });
+
+  it('leaves an aggregate to the replica holding its lock or its earlier row, then publishes it in order', async () => {
+    const { relay, sent } = recordingRelay();
+    await relay.drain();
+    const ids = ['r-h1', 'r-h2'];
+    await svc.deps.db.transaction().execute(async (trx) => {
+      for (const id of ids)
+        await svc.deps.events.publish(
+          trx,
+          'review.deleted',
+          { reviewId: id, productId: 'p', userId: 'u', deletedAt: new Date().toISOString() },
+          { aggregateKey: 'review:r-h' },
+        );
+    });
+    const other = await poolOf(svc.deps.db)!.connect();
+    const published = () => sent.map((x) => x.body.data.reviewId).filter((id: string) => ids.includes(id));
+    try {
+      // Another replica publishing the aggregate: it holds the aggregate's lock.
+      await other.query('begin');
+      await other.query(`select pg_advisory_xact_lock(hashtext('outbox:review:r-h'))`);
+      await relay.drain();
+      expect(published()).toEqual([]);
+      await other.query('rollback');
+      // Another replica holding the aggregate's first row (its batch): the second is not the head.
+      await other.query('begin');
+      await other.query(
+        `select seq from ${svc.schema}.outbox where aggregate_key = 'review:r-h' order by seq limit 1 for update`,
+      );
+      await relay.drain();
+      expect(published()).toEqual([]);
+      await other.query('rollback');
+    } finally {
+      other.release();
+    }
+    await relay.drain();
+    expect(published()).toEqual(ids);
   });
 
   it('delivers what is committed before stop() resolves (the SIGTERM drain)', async () => {
@@ -249,6 +294,31 @@ describe('transactional outbox', () => {
     await relay.stop();
     expect(sent).toContain('r-drain');
     expect(await relay.pending()).toBe(0);
+  });
+
+  it('writes built events in one statement, each with the context it was built in', async () => {
+    const statements: string[] = [];
+    const counted = countingDb(statements);
+    const deleted = (reviewId: string) => ({
+      reviewId,
+      productId: 'p',
+      userId: 'u',
+      deletedAt: new Date().toISOString(),
+    });
+    const correlations = [randomUUID(), randomUUID()];
+    const built = correlations.map((correlationId, i) =>
+      runInContext({ correlationId, traceId: 'a'.repeat(32) }, () =>
+        svc.deps.events.build('review.deleted', deleted(`r-w${i}`), { aggregateKey: `review:r-w${i}` }),
+      ),
+    );
+    await counted.transaction().execute((trx) => svc.deps.events.write(trx, built));
+    expect(statements.filter((q) => q.startsWith('insert into outbox'))).toHaveLength(1);
+    const written = (await svc.outbox('review.deleted')).filter((e) => e.data.reviewId.startsWith('r-w'));
+    expect(written.map((e) => [e.data.reviewId, e.correlationId])).toEqual([
+      ['r-w0', correlations[0]],
+      ['r-w1', correlations[1]],
+    ]);
+    expect(written.map((e) => e.eventId)).toEqual(built.map((b) => b.event.eventId));
   });
 
   it('refuses to write an event that breaks its schema or that another service owns', async () => {

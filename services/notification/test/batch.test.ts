@@ -142,6 +142,24 @@ describe('a delivered batch', () => {
     }
   });
 
+  it("sends a batch's emails side by side, and a redelivery mails nobody again", async () => {
+    const people = [account(svc), account(svc), account(svc), account(svc)];
+    const events = people.map((p) => paid(p.id));
+    Object.assign(svc.mailing, { delayMs: 30, mostAtOnce: 0 });
+    try {
+      expect(await deliverBatch(svc, 'payment.completed', events)).toEqual(events.map(() => 'SUCCESS'));
+    } finally {
+      svc.mailing.delayMs = 0;
+    }
+    expect(svc.mailing.mostAtOnce).toBe(people.length);
+    expect(await deliverBatch(svc, 'payment.completed', events)).toEqual(events.map(() => 'SUCCESS'));
+    for (const [i, p] of people.entries()) {
+      expect(mailsTo(p.email)).toHaveLength(1);
+      expect(await history(p)).toHaveLength(1);
+      expect(await sentFor(events[i]!.eventId)).toHaveLength(1);
+    }
+  });
+
   it('uses the wording active when the batch is handled; a change reaches the next batch', async () => {
     const put = (subject: string) =>
       svc.call('PUT', '/internal/templates/payment-completed/EMAIL', {

@@ -35,7 +35,29 @@ describe('push and SMS for a paid order', () => {
       ['PUSH', 'PENDING'],
       ['SMS', 'PENDING'],
     ]);
-    expect(await run()).toBe(2);
+    // The two outcomes go on kim's history entry with one read and one write.
+    const historyCalls = { reads: 0, writes: 0 };
+    const { getStates, saveState, saveStates } = svc.dapr;
+    Object.assign(svc.dapr, {
+      getStates: (...args: Parameters<typeof getStates>) => {
+        historyCalls.reads++;
+        return getStates(...args);
+      },
+      saveState: (...args: Parameters<typeof saveState>) => {
+        historyCalls.writes++;
+        return saveState(...args);
+      },
+      saveStates: (...args: Parameters<typeof saveStates>) => {
+        historyCalls.writes++;
+        return saveStates(...args);
+      },
+    });
+    try {
+      expect(await run()).toBe(2);
+    } finally {
+      Object.assign(svc.dapr, { getStates, saveState, saveStates });
+    }
+    expect(historyCalls).toEqual({ reads: 1, writes: 1 });
 
     const [pushed] = await pushesTo(svc, device);
     expect(pushed).toMatchObject({

@@ -30,6 +30,8 @@ export type NotificationService = TestService<Database, any, NotificationContext
   smtpDown: { value: boolean };
   /** Addresses whose next email fails (once each). */
   failMailTo: Set<string>;
+  /** How long each email takes to go out (`delayMs`), and the most sent at once so far (`mostAtOnce`). */
+  mailing: { delayMs: number; inFlight: number; mostAtOnce: number };
   /** user's routes notification called, in order (`batch` or `get`). */
   userCalls: string[];
 };
@@ -44,6 +46,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
   const userDown = { value: false };
   const smtpDown = { value: false };
   const failMailTo = new Set<string>();
+  const mailing = { delayMs: 0, inFlight: 0, mostAtOnce: 0 };
   const userCalls: string[] = [];
   const def = notificationService({
     fetch: (url, init) => Promise.resolve(svc!.app.request(url, init)),
@@ -95,10 +98,14 @@ export async function startNotification(env: Record<string, string> = {}): Promi
       },
     ),
     bindings: {
-      email: (call) => {
+      email: async (call) => {
         if (smtpDown.value) throw new Error('binding email failed: connection refused');
         if (failMailTo.delete(String(call.metadata.emailTo)))
           throw new Error('binding email failed: connection reset');
+        if (!mailing.delayMs) return;
+        mailing.mostAtOnce = Math.max(mailing.mostAtOnce, ++mailing.inFlight);
+        await new Promise((r) => setTimeout(r, mailing.delayMs));
+        mailing.inFlight--;
       },
     },
   });
@@ -108,6 +115,7 @@ export async function startNotification(env: Record<string, string> = {}): Promi
     userDown,
     smtpDown,
     failMailTo,
+    mailing,
     userCalls,
   });
 }

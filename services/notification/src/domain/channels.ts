@@ -36,58 +36,63 @@ export interface Queued {
   reason: string | null;
 }
 
+/** One message's push and SMS sends to write: its event, its rendering and whom it goes to. */
+export interface ToQueue {
+  event: EventOf<EventType>;
+  m: Message;
+  rendered: Rendered;
+  userId: string;
+  to: { channels: Channel[]; fallbacks: Channel[]; noText: string | undefined };
+}
+
 /**
- * Writes the push and SMS sends of one message in the handler's transaction, once per
- * (event, template, channel): a redelivered event finds them there and adds nothing. The
- * content is rendered now (an override changed later leaves it as it is); the
- * dispatcher sends them after commit, each on its own, so a push that fails never holds back or
+ * Writes the push and SMS sends of a transaction's messages in that transaction, with one
+ * statement, once per (event, template, channel, person): a redelivered event finds them there
+ * and adds nothing. The content is rendered now (an override changed later leaves it as it is);
+ * the dispatcher sends them after commit, each on its own, so a push that fails never holds back or
  * undoes the email, and an email retry never pushes twice. A text whose account has no mobile
  * number (`noText`, known from the batch's look-up) is written SKIPPED with why, once, instead of
- * pending and then skipped by the dispatcher; one statement, which wakes the dispatcher (NOTIFY,
- * delivered on commit) only when it wrote a pending send.
+ * pending and then skipped by the dispatcher; the statement wakes the dispatcher (NOTIFY,
+ * delivered on commit) only when it wrote a pending send. Answers each message's sends written now.
  */
-export async function enqueue(
-  trx: Transaction<Database>,
-  event: EventOf<EventType>,
-  m: Message,
-  rendered: Rendered,
-  userId: string,
-  { channels, fallbacks }: { channels: Channel[]; fallbacks: Channel[] },
-  noText: string | undefined,
-): Promise<Queued[]> {
-  if (channels.length === 0) return [];
-  const link = m.action?.url ?? null;
-  const alimtalk = alimtalkOf(m.template, m.vars, link);
-  const contentOf = (channel: Channel) =>
-    JSON.stringify(
-      channel === 'PUSH'
-        ? { category: m.category, ...rendered.push, link }
-        : {
-            category: m.category,
-            ...rendered.inApp,
-            link,
-            text: rendered.sms,
-            ...(alimtalk && [channel, ...fallbacks].includes('ALIMTALK') ? { alimtalk } : {}),
-            ...(fallbacks.length ? { fallbacks } : {}),
-          },
-    );
-  const skipped = (channel: Channel) => (channel !== 'PUSH' && noText) || null;
+export async function enqueue(trx: Transaction<Database>, items: ToQueue[]): Promise<Queued[][]> {
+  const values = items.flatMap(({ event, m, rendered, userId, to: { channels, fallbacks, noText } }) => {
+    const link = m.action?.url ?? null;
+    const alimtalk = alimtalkOf(m.template, m.vars, link);
+    const contentOf = (channel: Channel) =>
+      JSON.stringify(
+        channel === 'PUSH'
+          ? { category: m.category, ...rendered.push, link }
+          : {
+              category: m.category,
+              ...rendered.inApp,
+              link,
+              text: rendered.sms,
+              ...(alimtalk && [channel, ...fallbacks].includes('ALIMTALK') ? { alimtalk } : {}),
+              ...(fallbacks.length ? { fallbacks } : {}),
+            },
+      );
+    const skipped = (channel: Channel) => (channel !== 'PUSH' && noText) || null;
+    return channels.map((channel) => ({
+      id: newId(),
+      event_id: event.eventId,
+      template: m.template,
+      channel,
+      user_id: userId,
+      correlation_id: event.correlationId,
+      content: contentOf(channel) as never,
+      ...(skipped(channel) ? { status: 'SKIPPED' as const, reason: skipped(channel) } : {}),
+    }));
+  });
+  if (!values.length) return items.map(() => []);
   const rows = await trx
     .insertInto('deliveries')
-    .values(
-      channels.map((channel) => ({
-        id: newId(),
-        event_id: event.eventId,
-        template: m.template,
-        channel,
-        user_id: userId,
-        correlation_id: event.correlationId,
-        content: contentOf(channel) as never,
-        ...(skipped(channel) ? { status: 'SKIPPED' as const, reason: skipped(channel) } : {}),
-      })),
-    )
+    .values(values)
     .onConflict((oc) => oc.columns(['event_id', 'template', 'channel', 'user_id']).doNothing())
     .returning([
+      'event_id',
+      'template',
+      'user_id',
       'channel',
       'status',
       'reason',
@@ -96,5 +101,15 @@ export async function enqueue(
       ),
     ])
     .execute();
-  return rows.map((r) => ({ channel: r.channel, status: r.status as Queued['status'], reason: r.reason }));
+  const keyOf = (eventId: string, template: string, userId: string) => `${eventId}|${template}|${userId}`;
+  const written = Map.groupBy(rows, (r) => keyOf(r.event_id, r.template, r.user_id));
+  return items.map(({ event, m, userId, to }) => {
+    const mine = written.get(keyOf(event.eventId, m.template, userId)) ?? [];
+    // In the message's order of channels, as written.
+    return to.channels.flatMap((channel) =>
+      mine
+        .filter((r) => r.channel === channel)
+        .map((r) => ({ channel: r.channel, status: r.status as Queued['status'], reason: r.reason })),
+    );
+  });
 }

@@ -7,7 +7,7 @@ import { type FcmClient, FcmError } from '../push/fcm.ts';
 import { e164 } from '../sms/phone.ts';
 import { SmsError, type Texter } from '../sms/sns.ts';
 import { wakeDispatcher } from './channels.ts';
-import { noteDelivery } from './history.ts';
+import { type DeliveryNote, noteDeliveries } from './history.ts';
 import { smsText } from './template-text.ts';
 
 export interface Dispatcher {
@@ -153,8 +153,11 @@ async function fallBack(trx: Transaction<Database>, row: Row): Promise<Channel |
   return added?.channel;
 }
 
-/** Records how a send ended, with notification.sent / notification.failed in the same transaction. */
-async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<void> {
+/**
+ * Records how a send ended, with notification.sent / notification.failed in the same transaction;
+ * answers what the history's entry is to note (the outcome, and the fallback channel now pending).
+ */
+async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<DeliveryNote[]> {
   const { db, events, config } = d.deps;
   const reason = o.reason?.slice(0, 500) ?? null;
   const giveUp = o.status === 'RETRY' && row.attempts >= config.DELIVERY_MAX_ATTEMPTS;
@@ -214,29 +217,20 @@ async function finish(d: Dispatcher, row: Row, o: Outcome): Promise<void> {
       );
     return true;
   });
-  if (done && status !== 'PENDING')
-    await noteDelivery(d.deps.dapr, row.user_id, row.event_id, row.template, {
-      channel: row.channel,
-      status,
-      reason,
-      at,
-    })
-      .then(() =>
-        next
-          ? noteDelivery(d.deps.dapr, row.user_id, row.event_id, row.template, {
-              channel: next,
-              status: 'PENDING',
-              reason: null,
-              at,
-            })
-          : undefined,
-      )
-      .catch((err) => d.deps.log.warn({ err, id: row.id }, 'could not note the delivery in the history'));
+  if (!done || status === 'PENDING') return [];
+  const note = (channel: Channel, s: DeliveryNote['delivery']['status'], why: string | null) => ({
+    userId: row.user_id,
+    sourceEventId: row.event_id,
+    template: row.template,
+    delivery: { channel, status: s, reason: why, at },
+  });
+  return [note(row.channel, status, reason), ...(next ? [note(next, 'PENDING', null)] : [])];
 }
 
 /**
  * Sends the push and SMS deliveries that are due: claims a batch (FOR UPDATE SKIP LOCKED, leased so
- * a crashed replica's sends come back), sends each, and records the outcome. A send that FCM or SNS
+ * a crashed replica's sends come back), sends each, records the outcome, and notes the batch's
+ * outcomes on their history entries at once (each person's history read and written once). A send that FCM or SNS
  * asks to retry waits (Retry-After, or the kit's back-off) until DELIVERY_MAX_ATTEMPTS.
  */
 export async function dispatch(d: Dispatcher, batch = 32): Promise<number> {
@@ -247,18 +241,23 @@ export async function dispatch(d: Dispatcher, batch = 32): Promise<number> {
        where id in (select id from deliveries where status = 'PENDING' and next_attempt_at <= now()
                     order by next_attempt_at limit ${batch} for update skip locked)
       returning *`.execute(d.deps.db);
-    await Promise.all(
+    const notes = await Promise.all(
       rows.map(async (row) => {
         try {
           const send = row.channel === 'PUSH' ? push : row.channel === 'ALIMTALK' ? talk : text;
-          await finish(d, row, await send(d, row));
+          return await finish(d, row, await send(d, row));
         } catch (err) {
           d.deps.log.error(
             { err, id: row.id },
             'a delivery failed unexpectedly; it comes back after its lease',
           );
+          return [];
         }
       }),
+    );
+    // The batch's outcomes on their history entries: each person's history read and written once.
+    await noteDeliveries(d.deps.dapr, notes.flat()).catch((err) =>
+      d.deps.log.warn({ err, ids: rows.map((r) => r.id) }, 'could not note the deliveries in the history'),
     );
     total += rows.length;
     if (rows.length < batch) return total;

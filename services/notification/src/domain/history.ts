@@ -151,26 +151,37 @@ export function recordAll(dapr: Dapr, entries: { userId: string; entry: Entry }[
   return serialised([...byUser.keys()], () => changeNow(dapr, changes));
 }
 
-/** Notes how one channel's delivery ended on the entry of that event and template, if the user keeps one. */
-export const noteDelivery = (
-  dapr: Dapr,
-  userId: string,
-  sourceEventId: string,
-  template: string,
-  d: Delivery,
-) =>
-  change(dapr, userId, (items) => {
-    const mine = (i: Entry) => i.sourceEventId === sourceEventId && i.template === template;
-    if (!items.some(mine)) return { items, result: undefined };
-    return {
-      items: items.map((i) =>
-        mine(i)
-          ? { ...i, deliveries: [...(i.deliveries ?? []).filter((x) => x.channel !== d.channel), d] }
-          : i,
-      ),
-      result: undefined,
-    };
-  });
+/** How one channel's delivery of a message ended, for the entry of its event and template. */
+export interface DeliveryNote {
+  userId: string;
+  sourceEventId: string;
+  template: string;
+  delivery: Delivery;
+}
+
+/** The history with the note on its entry; the same array when it has no such entry. */
+function noted(items: Entry[], n: DeliveryNote): Entry[] {
+  const mine = (i: Entry) => i.sourceEventId === n.sourceEventId && i.template === n.template;
+  if (!items.some(mine)) return items;
+  const d = n.delivery;
+  return items.map((i) =>
+    mine(i) ? { ...i, deliveries: [...(i.deliveries ?? []).filter((x) => x.channel !== d.channel), d] } : i,
+  );
+}
+
+/**
+ * Notes how deliveries ended on their entries, for the users who keep one, in their order: each
+ * person's history read and written once for all of theirs (one bulk read and one state
+ * transaction, as recordAll), whatever the number of channels and people.
+ */
+export function noteDeliveries(dapr: Dapr, notes: DeliveryNote[]) {
+  if (!notes.length) return Promise.resolve();
+  const byUser = Map.groupBy(notes, (n) => n.userId);
+  const changes = new Map<string, Change>(
+    [...byUser].map(([userId, mine]) => [userId, (items: Entry[]) => mine.reduce(noted, items)]),
+  );
+  return serialised([...byUser.keys()], () => changeNow(dapr, changes));
+}
 
 export const markRead = (dapr: Dapr, userId: string, id: string) =>
   change(dapr, userId, (items) => {

@@ -3,7 +3,7 @@ import { ApiError, type EventHandlers, preparedHandler, type Transaction } from 
 import type { NotificationDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { broadcastNotice } from '../domain/broadcast.ts';
-import { deliver, type HistoryWrite } from '../domain/deliver.ts';
+import { type Outgoing, plan, send } from '../domain/deliver.ts';
 import { eraseUser } from '../domain/erase.ts';
 import { recordAll } from '../domain/history.ts';
 import { LINK_TOKEN, type Message } from '../domain/message.ts';
@@ -49,12 +49,12 @@ async function withSecrets(deps: NotificationDeps, event: EventOf<EventType>): P
 
 /**
  * What a message handler reads before its transaction: the messages and whom each goes to (`to`,
- * filled in for the whole batch by prepareBatch); `history`, the in-app entries its `handle` made,
- * which `finish` writes with the rest of the batch's.
+ * filled in for the whole batch by prepareBatch); `outgoing`, the messages its `handle` readied,
+ * which `finish` sends with the rest of the transaction's.
  */
 type Prepared =
   | { stale: true }
-  | { stale: false; eventId: string; messages: { m: Message; to?: Recipient }[]; history: HistoryWrite[] };
+  | { stale: false; eventId: string; messages: { m: Message; to?: Recipient }[]; outgoing: Outgoing[] };
 
 /**
  * Looks up the recipients of a delivered batch's messages at once (recipients.ts): an event one
@@ -81,8 +81,9 @@ async function prepareBatch(deps: NotificationDeps, values: Prepared[]) {
  * One handler per topic the catalog gives notification: compose the messages (one per person told;
  * a link's token from auth) in the `prepare` step, look all the batch's recipients up at once
  * (prepareBatch: settings, accounts from user, what was mailed, devices, the active wording), both
- * before the consumer transaction, then deliver each in the transaction and write the in-app
- * entries of all the transaction's events at once (finish); `user.deleted` erases what
+ * before the consumer transaction, then ready each in the transaction and send all the
+ * transaction's messages at once (finish: push and texts written, emails side by side, events,
+ * in-app entries); `user.deleted` erases what
  * notification keeps about the account instead, and a published notice is pushed to its audience
  * (broadcast.ts).
  */
@@ -108,27 +109,33 @@ export function handlers(deps: NotificationDeps): EventHandlers<Database> {
         if ((ready as { [STALE]?: boolean })[STALE]) return { stale: true };
         const composed = compose(ready, base);
         const messages = Array.isArray(composed) ? composed : composed ? [composed] : [];
-        return { stale: false, eventId: event.eventId, messages: messages.map((m) => ({ m })), history: [] };
+        return { stale: false, eventId: event.eventId, messages: messages.map((m) => ({ m })), outgoing: [] };
       },
       prepareBatch: (values) => prepareBatch(deps, values),
-      async handle(event, { trx, log }, prepared) {
+      async handle(event, { log }, prepared) {
         if (prepared.stale) {
           log.info({ topic }, 'link no longer open; no mail');
           return;
         }
         if (!prepared.messages.length) log.info({ topic }, 'event names no recipient; nothing to send');
         // Afresh: a failed batch runs its events again one by one with the same prepared values.
-        prepared.history = [];
-        // One after another in the handler's transaction: the buyer's and each seller's message.
-        for (const { m, to } of prepared.messages) await deliver(deps, trx, event, m, to!, prepared.history);
+        prepared.outgoing = [];
+        // The buyer's and each seller's message, rendered for its recipient.
+        for (const { m, to } of prepared.messages) {
+          const o = plan(deps, event, m, to!);
+          if (o) prepared.outgoing.push(o);
+        }
       },
-      // The in-app entries of all the transaction's events: one bulk read and one state transaction.
-      finish: (values) =>
-        recordAll(
-          deps.dapr,
-          values.flatMap((v) => (v.stale ? [] : v.history)),
-          deps.config.NOTIFICATION_HISTORY_MAX,
-        ),
+      // The messages of all the transaction's events: their push and texts written, their emails
+      // side by side, their events, and their in-app entries with one bulk read and one state transaction.
+      async finish(values, { trx }) {
+        const history = await send(
+          deps,
+          trx,
+          values.flatMap((v) => (v.stale ? [] : v.outgoing)),
+        );
+        await recordAll(deps.dapr, history, deps.config.NOTIFICATION_HISTORY_MAX);
+      },
     });
   }
   return out as EventHandlers<Database>;
