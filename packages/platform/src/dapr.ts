@@ -22,6 +22,7 @@ import {
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { fieldErrors } from './app.ts';
 import { currentContext } from './context.ts';
+import { type SdkFetch, sidecarFetch } from './dapr-transport.ts';
 import { ApiError } from './errors.ts';
 import { type TraceContext, traceHeaders } from './trace.ts';
 
@@ -278,6 +279,11 @@ export function createDapr(opts: {
       undefined,
     ),
   );
+  // The SDK's transport (a static of its HTTPClient, node-fetch once a client exists): node's HTTP
+  // client on the SDK's own keep-alive agent (dapr-transport.ts). Set once per process.
+  const transport = HTTPClient as unknown as { client: SdkFetch & { kit?: true } };
+  if (!transport.client.kit)
+    transport.client = Object.assign(sidecarFetch(transport.client), { kit: true as const });
   const sdkInvoker = new Invoker(sdkHttp);
   const sdkState = new State(sdkHttp);
   const sdkBinding = new Binding(sdkHttp);
