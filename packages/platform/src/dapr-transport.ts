@@ -57,3 +57,46 @@ export function sidecarFetch(fallback: SdkFetch): SdkFetch {
     });
   };
 }
+
+/** The kit's own requests to the sidecar (bulk publish, state transactions, health), kept alive. */
+const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 });
+
+/** Closes the idle connections of the kit's own requests to the sidecar (a stopping app). */
+export const closeSidecarConnections = (): void => agent.destroy();
+
+/**
+ * One request to the sidecar and its answer's text, on a kept-alive connection: what the kit sends
+ * the sidecar itself (bulk publish, state transactions, health), where the SDK has no call or reads
+ * the answer wrong. node's HTTP client, not `fetch`, whose WHATWG request, body and stream copies
+ * cost a relay several times the request itself. `timeoutMs` gives up (an error, as an aborted
+ * fetch's) and closes the connection.
+ */
+export function sidecarRequest(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<{ status: number; ok: boolean; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: o.method ?? 'GET', headers: o.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('the sidecar closed the connection before its answer ended'));
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    const timer = setTimeout(
+      () => req.destroy(new Error('The operation was aborted due to timeout')),
+      o.timeoutMs,
+    );
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(o.body);
+  });
+}

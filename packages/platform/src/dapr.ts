@@ -22,7 +22,7 @@ import {
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { fieldErrors } from './app.ts';
 import { currentContext } from './context.ts';
-import { type SdkFetch, sidecarFetch } from './dapr-transport.ts';
+import { closeSidecarConnections, type SdkFetch, sidecarFetch, sidecarRequest } from './dapr-transport.ts';
 import { ApiError } from './errors.ts';
 import { type TraceContext, traceHeaders } from './trace.ts';
 
@@ -321,9 +321,9 @@ export function createDapr(opts: {
         metadata: e.metadata,
       }));
       const all = (why: string) => new Map(entries.map((e) => [e.entryId, why]));
-      let res: Response;
+      let res: Awaited<ReturnType<typeof sidecarRequest>>;
       try {
-        res = await fetch(`${sidecar}/v1.0-alpha1/publish/bulk/${pubsub}/${topic}`, {
+        res = await sidecarRequest(`${sidecar}/v1.0-alpha1/publish/bulk/${pubsub}/${topic}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -331,13 +331,13 @@ export function createDapr(opts: {
             ...traceHeaders(trace),
           },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(15_000),
+          timeoutMs: 15_000,
         });
       } catch (err) {
         return all(`publish to ${topic} failed: ${err instanceof Error ? err.message : err}`);
       }
       if (res.ok) return new Map();
-      const text = await res.text().catch(() => '');
+      const { text } = res;
       let failed: { entryId?: string; error?: string }[] | undefined;
       try {
         failed = (JSON.parse(text) as { failedEntries?: typeof failed }).failedEntries;
@@ -396,17 +396,17 @@ export function createDapr(opts: {
         operation: 'upsert',
         request: { key: w.key, value: w.value, etag: w.etag, options: { concurrency: 'first-write' } },
       }));
-      const res = await fetch(`${sidecar}/v1.0/state/${store}/transaction`, {
+      const res = await sidecarRequest(`${sidecar}/v1.0/state/${store}/transaction`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           ...(opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {}),
         },
         body: JSON.stringify({ operations }),
-        signal: AbortSignal.timeout(15_000),
+        timeoutMs: 15_000,
       });
       if (res.ok) return;
-      const text = await res.text().catch(() => '');
+      const { text } = res;
       // Redis answers a lost write "failed to set key", DynamoDB a cancelled transaction whose check failed.
       if (res.status === 409 || /etag|failed to set key|ConditionalCheckFailed/i.test(text))
         throw new StateConflictError(`state ${writes.map((w) => w.key).join(', ')} changed`);
@@ -443,8 +443,7 @@ export function createDapr(opts: {
 
     async healthy() {
       try {
-        const res = await fetch(`${sidecar}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(1500) });
-        return res.status >= 200 && res.status < 300;
+        return (await sidecarRequest(`${sidecar}/v1.0/healthz/outbound`, { timeoutMs: 1500 })).ok;
       } catch {
         return false;
       }
@@ -452,6 +451,7 @@ export function createDapr(opts: {
 
     async stop() {
       await sdkHttp.stop().catch(() => {});
+      closeSidecarConnections();
     },
   };
   return Object.assign(dapr, { call: callThrough(dapr) });

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDapr } from '../src/dapr.ts';
+import { createDapr, StateConflictError } from '../src/dapr.ts';
 import { ApiError } from '../src/errors.ts';
 
 let handle: (req: IncomingMessage, body: string, res: ServerResponse) => void = () => {};
@@ -83,6 +83,60 @@ describe("the Dapr SDK's transport", () => {
       .invoke('inventory', '/internal/availability', { body: { skus: [] } })
       .catch((e: unknown) => e);
     expect(cut).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+    await dapr.stop();
+  });
+});
+
+describe("the kit's own requests to the sidecar", () => {
+  it('publish in bulk, reading the failed entries as daprd writes them', async () => {
+    const dapr = createDapr({ host: '127.0.0.1', httpPort: port, caller: 'order', apiToken: 'tok' });
+    const seen: { url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
+    handle = (req, body, res) => {
+      seen.push({ url: req.url, headers: req.headers, body });
+      const entries = JSON.parse(body) as { entryId: string }[];
+      if (entries.length === 1) res.writeHead(204).end();
+      else
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ failedEntries: [{ entryId: entries[1]!.entryId, error: 'broker down' }] }));
+    };
+    const entry = (id: string) => ({ entryId: id, event: { id }, metadata: { 'cloudevent.id': id } });
+    expect(await dapr.publishBulk('pubsub', 'order.created', [entry('e-1')])).toEqual(new Map());
+    expect(seen[0]).toMatchObject({ url: '/v1.0-alpha1/publish/bulk/pubsub/order.created' });
+    expect(seen[0]!.headers).toMatchObject({ 'dapr-api-token': 'tok', 'content-type': 'application/json' });
+    expect(JSON.parse(seen[0]!.body)).toEqual([
+      {
+        entryId: 'e-1',
+        event: { id: 'e-1' },
+        contentType: 'application/json',
+        metadata: { 'cloudevent.id': 'e-1' },
+      },
+    ]);
+    expect(await dapr.publishBulk('pubsub', 'order.created', [entry('e-2'), entry('e-3')])).toEqual(
+      new Map([['e-3', 'broker down']]),
+    );
+    // A sidecar that cannot be reached published none of them.
+    const gone = createDapr({ host: '127.0.0.1', httpPort: 1, caller: 'order' });
+    const failed = await gone.publishBulk('pubsub', 'order.created', [entry('e-4')]);
+    expect([...failed.keys()]).toEqual(['e-4']);
+    expect(failed.get('e-4')).toMatch(/^publish to order.created failed: /);
+    expect(await gone.healthy()).toBe(false);
+    await dapr.stop();
+  });
+
+  it('write state in one transaction, a lost write a conflict; and ask for health', async () => {
+    const dapr = createDapr({ host: '127.0.0.1', httpPort: port, caller: 'order' });
+    handle = (req, body, res) => {
+      if (req.url === '/v1.0/healthz/outbound') return res.writeHead(204).end();
+      const { operations } = JSON.parse(body) as { operations: { request: { etag: string } }[] };
+      if (operations[0]!.request.etag === 'stale') res.writeHead(409).end('possible etag mismatch');
+      else res.writeHead(204).end();
+    };
+    await dapr.saveStates('statestore', [{ key: 'k', value: 1, etag: '1' }]);
+    await expect(dapr.saveStates('statestore', [{ key: 'k', value: 1, etag: 'stale' }])).rejects.toThrow(
+      StateConflictError,
+    );
+    expect(await dapr.healthy()).toBe(true);
     await dapr.stop();
   });
 });
