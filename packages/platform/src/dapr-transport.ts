@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { Agent, request as httpRequest } from 'node:http';
 
 /** What the Dapr SDK's HTTPClient passes its fetch (`HTTPClient.client`) and reads of the answer. */
 export interface SdkFetchInit {
@@ -58,45 +58,65 @@ export function sidecarFetch(fallback: SdkFetch): SdkFetch {
   };
 }
 
+/** What the sidecar answered: its status and the body's text. */
+export interface SidecarAnswer {
+  statusCode: number;
+  ok: boolean;
+  answerText: string;
+}
+
 /** The kit's own requests to the sidecar (bulk publish, state transactions, health), kept alive. */
-const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 });
+const keptAlive = new Agent({ keepAlive: true, keepAliveMsecs: 30_000 });
 
 /** Closes the idle connections of the kit's own requests to the sidecar (a stopping app). */
-export const closeSidecarConnections = (): void => agent.destroy();
+export const closeSidecarConnections = (): void => keptAlive.destroy();
 
 /**
  * One request to the sidecar and its answer's text, on a kept-alive connection: what the kit sends
  * the sidecar itself (bulk publish, state transactions, health), where the SDK has no call or reads
  * the answer wrong. node's HTTP client, not `fetch`, whose WHATWG request, body and stream copies
- * cost a relay several times the request itself. `timeoutMs` gives up (an error, as an aborted
- * fetch's) and closes the connection.
+ * cost a relay several times the request itself. `abortAfterMs` gives up (an error, as an aborted
+ * fetch's) and closes the connection. (Its local names are unusual on purpose: scripts/gen/codes.ts
+ * follows identifiers by name into the services' functions of the same name.)
  */
 export function sidecarRequest(
-  url: string,
-  o: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number },
-): Promise<{ status: number; ok: boolean; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: o.method ?? 'GET', headers: o.headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('close', () => {
-        if (!res.complete) reject(new Error('the sidecar closed the connection before its answer ended'));
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        const status = res.statusCode ?? 0;
-        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    const timer = setTimeout(
-      () => req.destroy(new Error('The operation was aborted due to timeout')),
-      o.timeoutMs,
+  target: string,
+  sent: { method?: string; headers?: Record<string, string>; payload?: string; abortAfterMs: number },
+): Promise<SidecarAnswer> {
+  return new Promise((answerWith, failWith) => {
+    const outgoing = httpRequest(
+      target,
+      { method: sent.method ?? 'GET', headers: sent.headers, agent: keptAlive },
+      (incoming) => {
+        let received = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (piece: string) => {
+          received += piece;
+        });
+        incoming.on('error', failWith);
+        incoming.on('close', () => {
+          if (!incoming.complete)
+            failWith(new Error('the sidecar closed the connection before its answer ended'));
+        });
+        incoming.on('end', () => {
+          clearTimeout(deadline);
+          const answeredWith = incoming.statusCode ?? 0;
+          answerWith({
+            statusCode: answeredWith,
+            ok: answeredWith >= 200 && answeredWith < 300,
+            answerText: received,
+          });
+        });
+      },
     );
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
+    const deadline = setTimeout(
+      () => outgoing.destroy(new Error('The operation was aborted due to timeout')),
+      sent.abortAfterMs,
+    );
+    outgoing.on('error', (why) => {
+      clearTimeout(deadline);
+      failWith(why);
     });
-    req.end(o.body);
+    outgoing.end(sent.payload);
   });
 }
