@@ -128,6 +128,9 @@ function corsPolicy(origins: readonly string[]): MiddlewareHandler<AppEnv> {
  * there is none, a new trace sampled at the sidecars' rate (packages/platform/src/trace.ts).
  */
 function accessLog(log: Logger, traceSamplingRate: number): MiddlewareHandler<AppEnv> {
+  // The request's line has fixed fields, none of them a redacted one (logger.ts): it skips the
+  // redaction pass, more than half a log line's CPU (docs/benchmarks.md); the line is the same.
+  const requestLog = log.child({}, { redact: [] });
   return async (c, next) => {
     const started = performance.now();
     // A caller's id is kept only if it is one (bounded, plain charset); otherwise this request's
@@ -143,10 +146,10 @@ function accessLog(log: Logger, traceSamplingRate: number): MiddlewareHandler<Ap
       traceContextOf(c.req.header('traceparent'), c.req.header('tracestate')) ??
       startTrace(traceSamplingRate);
     c.header('x-correlation-id', correlationId);
-    await runInContext({ correlationId, traceId: traceIdOf(trace), ...trace }, next);
+    await runInContext({ correlationId, traceId: traceIdOf(trace), ...trace, answering: true }, next);
     const path = c.req.path;
     if (path === '/healthz' || path === '/readyz') return;
-    log.info(
+    requestLog.info(
       {
         method: c.req.method,
         path,

@@ -13,6 +13,11 @@ export interface WorkContext {
   userId?: string;
   /** The event being handled, when the work is an event delivery. */
   causationId?: string;
+  /**
+   * The work answers an HTTP request (the app's request context, not an event handler's inside it):
+   * its 4xx problems are the answer and carry no stack trace (errors.ts).
+   */
+  answering?: true;
 }
 
 const storage = new AsyncLocalStorage<WorkContext>();

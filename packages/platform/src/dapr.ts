@@ -22,6 +22,13 @@ import {
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { fieldErrors } from './app.ts';
 import { currentContext } from './context.ts';
+import {
+  closeSidecarConnections,
+  type SdkFetch,
+  type SidecarAnswer,
+  sidecarFetch,
+  sidecarRequest,
+} from './dapr-transport.ts';
 import { ApiError } from './errors.ts';
 import { type TraceContext, traceHeaders } from './trace.ts';
 
@@ -257,6 +264,9 @@ export function callThrough(dapr: Pick<Dapr, 'invoke'>): Dapr['call'] {
 export const invokeMethod = (o: InvokeOptions): NonNullable<InvokeOptions['method']> =>
   o.method ?? (o.body === undefined ? 'GET' : 'POST');
 
+/** The static of the SDK's HTTPClient that holds the function it fetches with. */
+const SDK_TRANSPORT = 'client';
+
 export function createDapr(opts: {
   host: string;
   httpPort: number;
@@ -278,6 +288,12 @@ export function createDapr(opts: {
       undefined,
     ),
   );
+  // The SDK's transport (a static of its HTTPClient, node-fetch once a client exists): node's HTTP
+  // client on the SDK's own keep-alive agent (dapr-transport.ts). Set once per process. (By its
+  // name in a string: scripts/gen/codes.ts follows identifiers by name into the services' code.)
+  const statics = HTTPClient as unknown as Record<string, SdkFetch & { kit?: true }>;
+  if (!statics[SDK_TRANSPORT]!.kit)
+    statics[SDK_TRANSPORT] = Object.assign(sidecarFetch(statics[SDK_TRANSPORT]!), { kit: true as const });
   const sdkInvoker = new Invoker(sdkHttp);
   const sdkState = new State(sdkHttp);
   const sdkBinding = new Binding(sdkHttp);
@@ -315,29 +331,30 @@ export function createDapr(opts: {
         metadata: e.metadata,
       }));
       const all = (why: string) => new Map(entries.map((e) => [e.entryId, why]));
-      let res: Response;
+      let answered: SidecarAnswer;
       try {
-        res = await fetch(`${sidecar}/v1.0-alpha1/publish/bulk/${pubsub}/${topic}`, {
+        answered = await sidecarRequest(`${sidecar}/v1.0-alpha1/publish/bulk/${pubsub}/${topic}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
             ...(opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {}),
             ...traceHeaders(trace),
           },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(15_000),
+          payload: JSON.stringify(body),
+          abortAfterMs: 15_000,
         });
       } catch (err) {
         return all(`publish to ${topic} failed: ${err instanceof Error ? err.message : err}`);
       }
-      if (res.ok) return new Map();
-      const text = await res.text().catch(() => '');
+      if (answered.ok) return new Map();
+      const text = answered.answerText;
       let failed: { entryId?: string; error?: string }[] | undefined;
       try {
         failed = (JSON.parse(text) as { failedEntries?: typeof failed }).failedEntries;
       } catch {}
       // Without a list of failed entries, none of them is known to be published.
-      if (!failed?.length) return all(`publish to ${topic} answered ${res.status}: ${text.slice(0, 300)}`);
+      if (!failed?.length)
+        return all(`publish to ${topic} answered ${answered.statusCode}: ${text.slice(0, 300)}`);
       return new Map(failed.map((f) => [String(f.entryId), f.error ?? `publish to ${topic} failed`]));
     },
 
@@ -390,22 +407,22 @@ export function createDapr(opts: {
         operation: 'upsert',
         request: { key: w.key, value: w.value, etag: w.etag, options: { concurrency: 'first-write' } },
       }));
-      const res = await fetch(`${sidecar}/v1.0/state/${store}/transaction`, {
+      const written = await sidecarRequest(`${sidecar}/v1.0/state/${store}/transaction`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           ...(opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {}),
         },
-        body: JSON.stringify({ operations }),
-        signal: AbortSignal.timeout(15_000),
+        payload: JSON.stringify({ operations }),
+        abortAfterMs: 15_000,
       });
-      if (res.ok) return;
-      const text = await res.text().catch(() => '');
+      if (written.ok) return;
+      const text = written.answerText;
       // Redis answers a lost write "failed to set key", DynamoDB a cancelled transaction whose check failed.
-      if (res.status === 409 || /etag|failed to set key|ConditionalCheckFailed/i.test(text))
+      if (written.statusCode === 409 || /etag|failed to set key|ConditionalCheckFailed/i.test(text))
         throw new StateConflictError(`state ${writes.map((w) => w.key).join(', ')} changed`);
       throw new Error(
-        `saving state ${store} (${writes.length} keys) answered ${res.status}: ${text.slice(0, 300)}`,
+        `saving state ${store} (${writes.length} keys) answered ${written.statusCode}: ${text.slice(0, 300)}`,
       );
     },
 
@@ -437,8 +454,7 @@ export function createDapr(opts: {
 
     async healthy() {
       try {
-        const res = await fetch(`${sidecar}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(1500) });
-        return res.status >= 200 && res.status < 300;
+        return (await sidecarRequest(`${sidecar}/v1.0/healthz/outbound`, { abortAfterMs: 1500 })).ok;
       } catch {
         return false;
       }
@@ -446,6 +462,7 @@ export function createDapr(opts: {
 
     async stop() {
       await sdkHttp.stop().catch(() => {});
+      closeSidecarConnections();
     },
   };
   return Object.assign(dapr, { call: callThrough(dapr) });

@@ -36,3 +36,54 @@ describe('toApiError', () => {
     expect(toApiError(Object.assign(new Error('unique'), { code: '23505' })).status).toBe(500);
   });
 });
+
+describe('a problem raised while a request is answered', () => {
+  it('carries no stack trace when it is a 4xx answer; a 5xx, and one raised elsewhere, keep theirs', async () => {
+    const { Writable } = await import('node:stream');
+    const { createApp } = await import('../src/app.ts');
+    const { createLogger } = await import('../src/logger.ts');
+    const { runInContext } = await import('../src/context.ts');
+    const { ApiError, conflict } = await import('../src/errors.ts');
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const app = createApp(createLogger('order', 'info', sink));
+    const raised: InstanceType<typeof ApiError>[] = [];
+    app.get('/api/v1/things/:n', (c) => {
+      const e =
+        c.req.param('n') === '409' ? conflict('SOLD_OUT', 'none left') : new ApiError(503, 'DOWN', 'x');
+      raised.push(e);
+      // An event handler's work inside the request (a delivery) keeps stacks.
+      raised.push(runInContext({ correlationId: 'c', traceId: 't' }, () => conflict('SOLD_OUT', 'again')));
+      throw e;
+    });
+    const limit = Error.stackTraceLimit;
+    const res = await app.request('/api/v1/things/409');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ status: 409, code: 'SOLD_OUT', detail: 'none left' });
+    expect((await app.request('/api/v1/things/503')).status).toBe(503);
+    expect(Error.stackTraceLimit).toBe(limit);
+    const frames = (e: Error) => (e.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).length;
+    expect(raised.map(frames).map((n) => n > 0)).toEqual([false, true, true, true]);
+    expect(frames(conflict('SOLD_OUT', 'outside any request'))).toBeGreaterThan(0);
+    // The request's line is written as before.
+    expect(Object.keys(lines.find((l) => l.msg === 'request')!)).toEqual([
+      'level',
+      'time',
+      'service',
+      'method',
+      'path',
+      'status',
+      'ms',
+      'requestId',
+      'correlationId',
+      'trace_id',
+      'span_id',
+      'msg',
+    ]);
+  });
+});
