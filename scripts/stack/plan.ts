@@ -106,7 +106,7 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
     order: {
       ORDER_SWEEP_MS: '1000',
       ORDER_AUTO_CONFIRM_DAYS: process.env.ORDER_AUTO_CONFIRM_DAYS ?? '7',
-      // The door's balance against the sagas (decision 0083): set to 0 to measure without it.
+      // The door's balance against the sagas (decision 0063): set to 0 to measure without it.
       ...Object.fromEntries(
         ['ORDER_CROWD_HOLD_MS', 'ORDER_SAGA_LAG_TARGET_MS']
           .filter((k) => process.env[k] !== undefined)

@@ -60,7 +60,7 @@ export class ApiError extends HTTPException {
   ) {
     // A 4xx problem raised while a request is answered is that answer, not a fault: it carries no
     // stack trace, which V8 would capture with its async frames for each one (~9 µs, a refusal's
-    // largest single cost in the kit; docs/decisions/0073-request-path-costs.md). 5xx keep theirs.
+    // largest single cost in the kit; docs/decisions/0064-request-path-costs.md). 5xx keep theirs.
     const quiet = status < 500 && currentContext()?.answering === true;
     const limit = Error.stackTraceLimit;
     if (quiet) Error.stackTraceLimit = 0;

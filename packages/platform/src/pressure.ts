@@ -1,6 +1,6 @@
 /**
  * Who goes first on a service's cores when both want them: the buyers at its door, or the sagas
- * behind them (decision 0083). Two signals, each bounded so neither side is ever starved:
+ * behind them (decision 0063). Two signals, each bounded so neither side is ever starved:
  *
  * - `Crowd`: more buyers at the door at once than it serves at once (a flash sale's burst). While
  *   crowded, the outbox relay holds back the events that start new sagas (`RelayHold`) for at most

@@ -21,13 +21,13 @@ export const config = baseConfigSchema.extend({
   ORDER_PLACEMENT_QUEUE: z.coerce.number().int().min(0).default(10_000),
   /**
    * A crowd at the door (more placements at once than run at once: a flash sale) goes before the
-   * sagas: order.created waits in the outbox while it lasts, at most this long (decision 0083).
+   * sagas: order.created waits in the outbox while it lasts, at most this long (decision 0063).
    */
   ORDER_CROWD_HOLD_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
   /**
    * Placements go through the door at a pace while order's consumers see the sagas' events later
    * than this (the sagas fall behind), each waiting at most ORDER_SAGA_LAG_WAIT_MS; 0 turns the
-   * pacing off (decision 0083).
+   * pacing off (decision 0063).
    */
   ORDER_SAGA_LAG_TARGET_MS: z.coerce.number().int().min(0).default(500),
   ORDER_SAGA_LAG_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),

@@ -17,7 +17,7 @@ export const service: ServiceDefinition<Database, typeof config, OrderContext> =
   migrations,
   context: ({ db, events, log, dapr, config: c }) => {
     const lag = new SagaLag();
-    // What an operator sees of the door's balance (decision 0083): when it holds and paces.
+    // What an operator sees of the door's balance (decision 0063): when it holds and paces.
     const crowd = new Crowd(c.ORDER_PLACEMENT_CONCURRENCY + 1, 250);
     crowd.onCrowd(() =>
       log.info({ holdMs: c.ORDER_CROWD_HOLD_MS }, 'a crowd at the door: new order.created held back'),
