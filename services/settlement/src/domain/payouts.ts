@@ -98,8 +98,8 @@ export async function startBatch(ctx: PayoutContext, period: Period, requestedBy
 }
 
 /** An admin sends a failed payout again (a new attempt, a new bank_tran_id), with the seller's current account. */
-export async function retryPayout(ctx: PayoutContext, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+export async function retryPayout(ctx: PayoutContext, id: string) {
+  const retried = await ctx.db.transaction().execute(async (trx) => {
     const p = await trx.selectFrom('payouts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!p) throw notFound('PAYOUT_NOT_FOUND', 'No such payout');
     if (p.status !== 'FAILED')
@@ -112,7 +112,7 @@ export async function retryPayout(ctx: PayoutContext, id: string): Promise<void>
       .where((eb) => eb.or([eb('settlement_id', 'is', null), eb('settlement_id', '=', p.settlement_id)]))
       .executeTakeFirst();
     if (held) throw conflict('PAYOUT_HELD', 'The seller or the settlement is on hold: release it first');
-    await trx
+    return trx
       .updateTable('payouts')
       .set({
         status: 'PENDING',
@@ -124,9 +124,11 @@ export async function retryPayout(ctx: PayoutContext, id: string): Promise<void>
         updated_at: new Date(),
       })
       .where('id', '=', id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
   });
   ctx.wake();
+  return retried;
 }
 
 /**

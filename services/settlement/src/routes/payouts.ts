@@ -233,9 +233,8 @@ export function payoutRoutes(app: App, deps: SettlementContext) {
   });
   app.openapi(retry, async (c) => {
     const id = c.req.valid('param').id;
-    await retryPayout(ctx(), id);
-    const p = await db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return c.json(toPayoutView(p), 200);
+    // The payout as the retry left it: the woken sender may already be sending it.
+    return c.json(toPayoutView(await retryPayout(ctx(), id)), 200);
   });
   app.openapi(hold, async (c) => {
     const b = c.req.valid('json');
