@@ -1,8 +1,8 @@
-import { type App, jsonb, z } from '@mp/platform';
+import { type App, z } from '@mp/platform';
 import { settleAttempt } from './attempt.ts';
 import { SANDBOX_BASE, type SandboxKit } from './kit.ts';
 import { DEFAULT_TEST_CARD, testCard } from './test-cards.ts';
-import { kst, newAuthKey, newBillingKey, newPaymentKey, newSecret, tossErrors } from './toss-shape.ts';
+import { kst, newAuthKey, newBillingKey, readyPayment, tossErrors } from './toss-shape.ts';
 
 const customerKey = z.string().regex(/^[A-Za-z0-9_=.@-]{2,50}$/, '2–50 of A-Z a-z 0-9 - _ = . @');
 const billingAuthBody = z.object({
@@ -149,33 +149,24 @@ export function billingRoutes(app: App, k: SandboxKit) {
             .executeTakeFirstOrThrow()
         : await s
             .insertInto('pg_sandbox_payments')
-            .values({
-              payment_key: newPaymentKey(),
-              order_id: b.data.orderId,
-              order_name: b.data.orderName,
-              method: 'card',
-              amount: b.data.amount,
-              balance_amount: b.data.amount,
-              status: 'READY',
-              scenario: key.scenario,
-              confirms: 1,
-              cancel_failures: 0,
-              approved_at: null,
-              requested_at: new Date(),
-              secret: newSecret(),
-              last_transaction_key: null,
-              virtual_account: null,
-              cancels: jsonb([]),
-              failure: null,
-              billing_key: key.billing_key,
-              card: JSON.stringify({
-                issuerCode: key.issuer_code,
-                acquirerCode: key.issuer_code,
-                number: card.masked,
-                cardType: key.card_type,
-                ownerType: key.owner_type,
+            .values(
+              readyPayment({
+                orderId: b.data.orderId,
+                orderName: b.data.orderName,
+                method: 'card',
+                amount: b.data.amount,
+                scenario: key.scenario,
+                confirms: 1,
+                billingKey: key.billing_key,
+                card: JSON.stringify({
+                  issuerCode: key.issuer_code,
+                  acquirerCode: key.issuer_code,
+                  number: card.masked,
+                  cardType: key.card_type,
+                  ownerType: key.owner_type,
+                }),
               }),
-            })
+            )
             .returningAll()
             .executeTakeFirstOrThrow();
       return settleAttempt(c, k, s, row);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { jsonb } from '@mp/platform';
 import type { SandboxPayment } from './store.ts';
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -146,3 +147,37 @@ export const tossErrors = {
     message: '이전 멱등 요청이 처리중입니다.',
   },
 } as const satisfies Record<string, TossError | ((m: string) => TossError)>;
+
+/** A new payment's row, READY for its confirmation: a payment window's, or a billing charge's. */
+export function readyPayment(p: {
+  orderId: string;
+  orderName: string;
+  method: string;
+  amount: number;
+  scenario: string;
+  confirms: number;
+  billingKey?: string;
+  card?: string;
+}) {
+  return {
+    payment_key: newPaymentKey(),
+    order_id: p.orderId,
+    order_name: p.orderName,
+    method: p.method,
+    amount: p.amount,
+    balance_amount: p.amount,
+    status: 'READY',
+    scenario: p.scenario,
+    confirms: p.confirms,
+    cancel_failures: 0,
+    approved_at: null,
+    requested_at: new Date(),
+    secret: newSecret(),
+    last_transaction_key: null,
+    virtual_account: null,
+    cancels: jsonb([]),
+    failure: null,
+    billing_key: p.billingKey ?? null,
+    card: p.card ?? null,
+  };
+}

@@ -1,12 +1,10 @@
 import type { App, z } from '@mp/platform';
-import { jsonb } from '@mp/platform';
 import { SANDBOX_BASE, type SandboxKit, windowBody } from './kit.ts';
 import type { SandboxPayment } from './store.ts';
 import {
   kst,
-  newPaymentKey,
-  newSecret,
   newTransactionKey,
+  readyPayment,
   type TossError,
   tossErrors,
   toTossPayment,
@@ -70,27 +68,16 @@ export async function openWindow(
 ): Promise<SandboxPayment | TossError> {
   const s = await k.db();
   const insert = () =>
-    s.insertInto('pg_sandbox_payments').values({
-      payment_key: newPaymentKey(),
-      order_id: w.orderId,
-      order_name: w.orderName,
-      method: w.method,
-      amount: w.amount,
-      balance_amount: w.amount,
-      status: 'READY',
-      scenario: w.simulate,
-      confirms: 0,
-      cancel_failures: 0,
-      approved_at: null,
-      requested_at: new Date(),
-      secret: newSecret(),
-      last_transaction_key: null,
-      virtual_account: null,
-      cancels: jsonb([]),
-      failure: null,
-      billing_key: null,
-      card: null,
-    });
+    s.insertInto('pg_sandbox_payments').values(
+      readyPayment({
+        orderId: w.orderId,
+        orderName: w.orderName,
+        method: w.method,
+        amount: w.amount,
+        scenario: w.simulate,
+        confirms: 0,
+      }),
+    );
   // The order's first window (the usual case) in one statement; a window opened again replaces
   // the one before only while that one was never paid.
   let row = await insert()
