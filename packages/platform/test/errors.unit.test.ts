@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toApiError } from '../src/errors.ts';
+import { logLines } from './fixtures/log-lines.ts';
 
 describe('toApiError', () => {
   it('answers overload (no pool connection in time, lock or statement timeout, deadlock) with 503 and Retry-After', () => {
@@ -39,18 +40,11 @@ describe('toApiError', () => {
 
 describe('a problem raised while a request is answered', () => {
   it('carries no stack trace when it is a 4xx answer; a 5xx, and one raised elsewhere, keep theirs', async () => {
-    const { Writable } = await import('node:stream');
     const { createApp } = await import('../src/app.ts');
     const { createLogger } = await import('../src/logger.ts');
     const { runInContext } = await import('../src/context.ts');
     const { ApiError, conflict } = await import('../src/errors.ts');
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
+    const { lines, sink } = logLines();
     const app = createApp(createLogger('order', 'info', sink));
     const raised: InstanceType<typeof ApiError>[] = [];
     app.get('/api/v1/things/:n', (c) => {

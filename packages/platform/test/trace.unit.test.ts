@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { runInContext } from '../src/context.ts';
@@ -20,6 +19,7 @@ import {
   traceContextOf,
   traceHeaders,
 } from '../src/trace.ts';
+import { logLines } from './fixtures/log-lines.ts';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const parent = `00-${T}-00f067aa0ba902b7-01`;
@@ -155,13 +155,7 @@ describe('an invocation', () => {
 
 describe('log lines', () => {
   it('carry trace_id and span_id of the work they belong to', () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
+    const { lines, sink } = logLines();
     const logger = createLogger('order', 'info', sink);
     runInContext({ correlationId: 'c-2', traceId: T, traceparent: parent }, () => logger.info('inside'));
     runInContext({ correlationId: 'c-3', traceId: 'b'.repeat(32) }, () => logger.info('no traceparent'));
@@ -172,13 +166,7 @@ describe('log lines', () => {
   });
 
   it("include the request's own line, written once its work is done", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
+    const { lines, sink } = logLines();
     const app = createApp(createLogger('order', 'info', sink));
     app.get('/api/v1/things', (c) => c.json({ ok: true }));
     await app.request('/api/v1/things', { headers: { traceparent: parent } });

@@ -10,6 +10,7 @@ import {
   deliver,
   eventsFor,
   eventually,
+  leftInProgress,
   newOrder,
   payInWindow,
   paymentForFile,
@@ -186,22 +187,8 @@ describe('confirmation (결제 승인)', () => {
 /** A confirmation left without an answer (the process died after the PG call), due for reconciliation. */
 async function unanswered() {
   const order = await newOrder(svc);
-  await leftInProgress(order.orderId, await payInWindow(svc, order));
+  await leftInProgress(svc, order.orderId, { paymentKey: await payInWindow(svc, order) });
   return order;
-}
-
-/** The payment as a process that died during its first confirmation left it, a minute ago. */
-async function leftInProgress(orderId: string, paymentKey: string) {
-  await svc.deps.db
-    .updateTable('payments')
-    .set({
-      status: 'IN_PROGRESS',
-      payment_key: paymentKey,
-      confirm_attempt: 1,
-      confirm_started_at: new Date(Date.now() - 60_000),
-    })
-    .where('order_id', '=', orderId)
-    .execute();
 }
 
 describe('reconciliation of unsettled confirmations', () => {
@@ -222,7 +209,7 @@ describe('reconciliation of unsettled confirmations', () => {
       headers: { authorization: basic, 'idempotency-key': `confirm-${p.id}-1` },
     });
     expect(direct.status).toBe(200);
-    await leftInProgress(order.orderId, key);
+    await leftInProgress(svc, order.orderId, { paymentKey: key });
     await reconcile(svc.ctx);
     expect((await paymentOf(svc, order.orderId)).status).toBe('DONE');
     expect((await sandboxRow(svc, order.orderId)).status).toBe('DONE');

@@ -141,6 +141,26 @@ export const confirm = (
     headers: extra,
   });
 
+/**
+ * The order's payment as a process that died during its first confirmation (after the claim, or
+ * after the PG call) left it, a minute ago: paid in the window (`paymentKey`) or with a saved method.
+ */
+export const leftInProgress = (
+  svc: PaymentService,
+  orderId: string,
+  by: { paymentKey: string } | { methodId: string },
+) =>
+  svc.deps.db
+    .updateTable('payments')
+    .set({
+      status: 'IN_PROGRESS',
+      ...('paymentKey' in by ? { payment_key: by.paymentKey } : { payment_method_id: by.methodId }),
+      confirm_attempt: 1,
+      confirm_started_at: new Date(Date.now() - 60_000),
+    })
+    .where('order_id', '=', orderId)
+    .execute();
+
 export const paymentOf = (svc: PaymentService, orderId: string) =>
   svc.deps.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
 

@@ -7,6 +7,7 @@ import {
   confirm,
   eventsFor,
   eventually,
+  leftInProgress,
   newOrder,
   payInWindow,
   paymentForFile,
@@ -117,17 +118,7 @@ describe('paying an order with a saved card (간편결제)', () => {
   });
 
   /** Our claim of attempt 1, as a process that died right after it (or after the PG call) left it. */
-  const claimedThenDied = (orderId: string, methodId: string) =>
-    svc.deps.db
-      .updateTable('payments')
-      .set({
-        status: 'IN_PROGRESS',
-        payment_method_id: methodId,
-        confirm_attempt: 1,
-        confirm_started_at: new Date(Date.now() - 60_000),
-      })
-      .where('order_id', '=', orderId)
-      .execute();
+  const claimedThenDied = (orderId: string, methodId: string) => leftInProgress(svc, orderId, { methodId });
 
   it('sends a charge that never left (crash after the claim) under its key; a repeat is the same charge', async () => {
     const { order, card } = await orderWithCard();
