@@ -160,7 +160,7 @@ saga latency (placed → PAID / → PREPARING, ms; the sandbox PG pays by itself
 CPU (all the stack's processes, placement through PREPARING)
   ${fmt(cpu, 2)} CPU s in ${fmt(runSeconds)} s for ${ids.length} orders → ${fmt((cpu / Math.max(1, ids.length)) * 1000, 1)} CPU ms per order
   less the idle stack (${fmt(idlePerSecond, 3)} CPU s/s: pollers, relays) → ${fmt((net / Math.max(1, ids.length)) * 1000, 1)} CPU ms per order
-  by process: ${cpuBreakdown(before, after, 10)
+  by process: ${cpuBreakdown(before, after, Number(process.env.BENCH_TOP ?? 10))
     .map(([n, s]) => `${n} ${fmt((s / Math.max(1, ids.length)) * 1000, 1)} ms`)
     .join(', ')}
 PostgreSQL (pg_stat_statements, the stack's databases)

@@ -175,10 +175,16 @@ export class Pacer {
     const behind = this.lag.ms > this.o.targetMs;
     // An open door closes at once; a pace changes once a window.
     if (now - this.adjusted < this.o.windowMs && (this.gapMs || !behind)) return;
+    // Windows nobody asked in count too: after a quiet spell the door is as open as if it had
+    // narrowed every window since (a flash sale after a busy hour is not paced by that hour).
+    const windows = this.adjusted ? Math.max(1, Math.floor((now - this.adjusted) / this.o.windowMs)) : 1;
     this.adjusted = now;
     const was = this.gapMs;
     if (behind) this.gapMs = this.gapMs ? Math.min(this.o.widestGapMs, this.gapMs * 1.5) : this.o.firstGapMs;
-    else if (this.gapMs) this.gapMs = this.gapMs * 0.75 < this.o.firstGapMs / 2 ? 0 : this.gapMs * 0.75;
+    else if (this.gapMs) {
+      const narrowed = this.gapMs * 0.75 ** windows;
+      this.gapMs = narrowed < this.o.firstGapMs / 2 ? 0 : narrowed;
+    }
     if (Boolean(was) !== Boolean(this.gapMs)) this.o.onChange?.(this.gapMs, this.lag.ms);
   }
 }

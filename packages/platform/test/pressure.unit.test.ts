@@ -117,6 +117,23 @@ describe('the pace at the door', () => {
     expect(await pacer.turn()).toBe(0);
   });
 
+  it('is open after a quiet spell however wide the gap was: every window without a late event narrows it', async () => {
+    vi.useFakeTimers();
+    const lag = new SagaLag(1000);
+    const pacer = new Pacer(lag, { targetMs: 500, maxWaitMs: 5000, windowMs: 500, firstGapMs: 50 });
+    // The sagas stay behind for a while: the gap widens to its widest (1 s).
+    for (let i = 0; i < 12; i++) {
+      lag.observe(ago(3000));
+      await vi.advanceTimersByTimeAsync(500);
+      expect(pacer.gap).toBeGreaterThan(0);
+    }
+    expect(pacer.gap).toBe(1000);
+    // Then nobody places an order for 20 s and no late event comes: the next buyer walks in.
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(pacer.gap).toBe(0);
+    expect(await pacer.turn()).toBe(0);
+  });
+
   it('is off with a target of 0', async () => {
     const lag = new SagaLag();
     lag.observe(ago(60_000));
