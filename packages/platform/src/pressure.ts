@@ -15,6 +15,7 @@
 export class Crowd {
   private inside = 0;
   private crowdedUntil = 0;
+  private formedAt = 0;
   private readonly quiet = new Set<() => void>();
   private readonly forming = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -38,7 +39,10 @@ export class Crowd {
     if (this.inside >= this.crowdAt && this.crowdedUntil !== Number.POSITIVE_INFINITY) {
       const formed = !this.crowded;
       this.crowdedUntil = Number.POSITIVE_INFINITY;
-      if (formed) for (const cb of this.forming) cb();
+      if (formed) {
+        this.formedAt = Date.now();
+        for (const cb of this.forming) cb();
+      }
     }
     let left = false;
     return () => {
@@ -56,6 +60,11 @@ export class Crowd {
 
   get crowded(): boolean {
     return Date.now() < this.crowdedUntil;
+  }
+
+  /** How long (ms) the crowd at the door has been one; 0 without a crowd. */
+  get age(): number {
+    return this.crowded ? Date.now() - this.formedAt : 0;
   }
 
   /** Requests at the door now. */
@@ -126,6 +135,12 @@ export interface PacerOptions {
   /** The first gap between placements once the sagas lag (50 ms: 20 a second), and the widest (1 s). */
   firstGapMs?: number;
   widestGapMs?: number;
+  /**
+   * True while a burst goes through unpaced: a crowd whose new sagas the outbox relay holds back
+   * anyway (`RelayHold`), for as long as that hold lasts. Pacing it too would only make the burst's
+   * buyers wait for their answers, a gap each, behind sagas that are not started.
+   */
+  burst?: () => boolean;
   /** Told when the door starts pacing (a gap, the lag that started it) and when it is open again (0). */
   onChange?: (gapMs: number, lagMs: number) => void;
 }
@@ -141,7 +156,8 @@ export class Pacer {
   private next = 0;
   private adjusted = 0;
   private readonly lag: SagaLag;
-  private readonly o: Required<Omit<PacerOptions, 'onChange'>> & Pick<PacerOptions, 'onChange'>;
+  private readonly o: Required<Omit<PacerOptions, 'onChange' | 'burst'>> &
+    Pick<PacerOptions, 'onChange' | 'burst'>;
   private readonly now: () => number;
 
   constructor(lag: SagaLag, o: PacerOptions, now: () => number = Date.now) {
@@ -158,7 +174,7 @@ export class Pacer {
 
   /** Resolves when this placement's turn has come; with how long it waited (ms). */
   async turn(): Promise<number> {
-    if (!this.o.targetMs) return 0;
+    if (!this.o.targetMs || this.o.burst?.()) return 0;
     const gap = this.gap;
     if (!gap) return 0;
     const now = this.now();

@@ -29,6 +29,18 @@ describe('the crowd at a door', () => {
     expect(quiet).toBe(1);
   });
 
+  it('says how long it has been a crowd, and 0 once it has gone', async () => {
+    vi.useFakeTimers();
+    const crowd = new Crowd(2, 100);
+    expect(crowd.age).toBe(0);
+    const leave = [crowd.enter(), crowd.enter()];
+    await vi.advanceTimersByTimeAsync(300);
+    expect(crowd.age).toBe(300);
+    for (const l of leave) l();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(crowd.age).toBe(0);
+  });
+
   it('stays a crowd while a new wave comes before it settles', async () => {
     vi.useFakeTimers();
     const crowd = new Crowd(2, 250);
@@ -132,6 +144,19 @@ describe('the pace at the door', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(pacer.gap).toBe(0);
     expect(await pacer.turn()).toBe(0);
+  });
+
+  it('lets a burst through unpaced while `burst` says so, and paces again when it no longer does', async () => {
+    vi.useFakeTimers();
+    const lag = new SagaLag(1000);
+    let burst = true;
+    const pacer = new Pacer(lag, { targetMs: 500, maxWaitMs: 1000, burst: () => burst });
+    lag.observe(ago(2000));
+    expect(await Promise.all([pacer.turn(), pacer.turn(), pacer.turn()])).toEqual([0, 0, 0]);
+    burst = false;
+    const turns = [pacer.turn(), pacer.turn()];
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await Promise.all(turns)).toEqual([0, 50]);
   });
 
   it('is off with a target of 0', async () => {

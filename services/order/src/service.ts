@@ -26,6 +26,8 @@ export const service: ServiceDefinition<Database, typeof config, OrderContext> =
     const pacer = new Pacer(lag, {
       targetMs: c.ORDER_SAGA_LAG_TARGET_MS,
       maxWaitMs: c.ORDER_SAGA_LAG_WAIT_MS,
+      // A flash sale's crowd is not paced while its new order.created are held back anyway.
+      burst: () => crowd.crowded && crowd.age < c.ORDER_CROWD_HOLD_MS,
       onChange: (gapMs, lagMs) =>
         gapMs
           ? log.info({ lagMs, gapMs }, "the sagas' events arrive late: placements paced at the door")

@@ -83,12 +83,52 @@ describe('the door goes first in a burst, the sagas are never starved', () => {
     expect(svc.ctx.lag.ms).toBeGreaterThan(9_000);
 
     const buyers = await Promise.all(Array.from({ length: 6 }, () => buyer()));
+    // Two at a time, as many as it places at once: a steady stream, not a crowd (a crowd's burst
+    // goes unpaced while its sagas are held back: the next test).
     const start = Date.now();
-    const answers = await Promise.all(buyers.map((b) => place(svc, b, { items: [line(p)] })));
+    const answers = [];
+    for (let i = 0; i < buyers.length; i += 2)
+      answers.push(
+        ...(await Promise.all(buyers.slice(i, i + 2).map((b) => place(svc, b, { items: [line(p)] })))),
+      );
     const took = Date.now() - start;
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
     expect(svc.ctx.pacer.gap).toBeGreaterThan(0);
     // One at a time, 50 ms apart: the sixth waited its 250 ms (within the 300 ms bound).
     expect(took).toBeGreaterThanOrEqual(240);
+  });
+
+  it("does not pace a crowd's placements while its order.created are held back, and paces again after the hold's bound", async () => {
+    const p = svc.catalog.product({ sellerId: randomUUID(), stock: 20 });
+    const first = await place(svc, await buyer(), { items: [line(p)] });
+    const late = () => {
+      const e = buildEvent(
+        'payment',
+        'test',
+        'payment.completed',
+        paid(first.body.id, first.body.payableAmount),
+      );
+      e.timestamp = new Date(Date.now() - 10_000).toISOString();
+      return e;
+    };
+    await svc.deliver(late());
+    expect(svc.ctx.lag.ms).toBeGreaterThan(9_000);
+    await sleep(300); // the last test's crowd settles: this one forms anew
+    expect(svc.ctx.crowd.crowded).toBe(false);
+    const crowd = [svc.ctx.crowd.enter(), svc.ctx.crowd.enter(), svc.ctx.crowd.enter()];
+    try {
+      // A flash sale's burst: its sagas are held back, so its buyers take their turns at once.
+      expect(await Promise.all([svc.ctx.pacer.turn(), svc.ctx.pacer.turn(), svc.ctx.pacer.turn()])).toEqual([
+        0, 0, 0,
+      ]);
+      expect((await place(svc, await buyer(), { items: [line(p)] })).status).toBe(201);
+      // The crowd outlasts ORDER_CROWD_HOLD_MS (400 ms): its sagas go, and the pace is back.
+      await sleep(450);
+      await svc.deliver(late());
+      const waited = await Promise.all([svc.ctx.pacer.turn(), svc.ctx.pacer.turn()]);
+      expect(Math.max(...waited)).toBeGreaterThan(0);
+    } finally {
+      for (const leave of crowd) leave();
+    }
   });
 });
