@@ -10,8 +10,8 @@ import {
 import type { Address, Database } from '../db/schema.ts';
 import { lineAmount } from './amounts.ts';
 import type { Order, OrderContext } from './context.ts';
-
 import type { PricedOrder } from './pricing.ts';
+import type { OrderRows } from './view.ts';
 
 export interface NewOrder {
   orderId: string;
@@ -26,14 +26,15 @@ export interface NewOrder {
 /**
  * Commits the order, its items, its first history entry and order.created in one transaction —
  * if its checkout attempt is still there: the sweeper may have given the placement up and
- * released its stock, and then so do we.
+ * released its stock, and then so do we. Returns the rows written: the placement's answer is
+ * made of them (`orderViews`), not read back.
  */
 export async function commitOrder(
   ctx: OrderContext,
   trx: Transaction<Database>,
   n: NewOrder,
   p: PricedOrder,
-): Promise<Order> {
+): Promise<{ order: Order; rows: OrderRows }> {
   const mine = await trx
     .deleteFrom('checkout_attempts')
     .where('order_id', '=', n.orderId)
@@ -93,7 +94,7 @@ export async function commitOrder(
     )
     .returningAll()
     .execute();
-  await trx
+  const created = await trx
     .insertInto('order_events')
     .values({
       order_id: n.orderId,
@@ -103,7 +104,8 @@ export async function commitOrder(
       source_event_id: null,
       data: null,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   const categoryOf = new Map(p.lines.map((l) => [l.sku, l.categoryId]));
   await ctx.events.publish(
     trx,
@@ -145,5 +147,7 @@ export async function commitOrder(
     },
     publishOptions('order', o),
   );
-  return o;
+  // As `viewOrders` reads them: items by id. A new order has no shipments, refunds or exchanges.
+  items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { order: o, rows: { items, shipments: [], events: [created], refunds: [], exchanges: [] } };
 }
