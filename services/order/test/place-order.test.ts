@@ -32,6 +32,8 @@ describe('placing an order (stock, coupon and products checked at once)', () => 
       [sellerB, 2275],
     ]);
     expect(o.history.map((h: { status: string }) => h.status)).toEqual(['PENDING_PAYMENT']);
+    // The answer is made of the rows the placement wrote, not read back: it is the order as read.
+    expect((await svc.call('GET', `/api/v1/orders/${o.id}`, { token: who.token })).body).toEqual(o);
     expect(svc.catalog.reservations.get(o.id)).toEqual([
       { sku: shoe.sku, quantity: 1 },
       { sku: tee.sku, quantity: 2 },

@@ -1,4 +1,5 @@
 import {
+  type Built,
   conflict,
   type EventPublisher,
   type Kysely,
@@ -8,7 +9,7 @@ import {
   type Transaction,
 } from '@mp/platform';
 import type { Database, MovementReason, ReservationStatus } from '../db/schema.ts';
-import { applyChange } from './stock.ts';
+import { changeWithEvents } from './stock.ts';
 
 export interface ReservationRequest {
   orderId: string;
@@ -95,26 +96,30 @@ export async function reserve(
 
     const missing: { path: string; message: string; sku: string }[] = [];
     const short: { path: string; message: string; sku: string; available: number }[] = [];
+    // Every line's events, written in one statement after the last SKU's update.
+    const told: Built[] = [];
     for (const line of lines) {
-      const row = await applyChange(
+      const changed = await changeWithEvents(
         trx,
         events,
         { sku: line.sku, reserved: line.quantity, activeOnly: true },
         { reason: 'RESERVE', actor: `order:${req.orderId}`, orderId: req.orderId },
       );
-      if (row) {
-        await events.publish(
-          trx,
-          'inventory.reserved',
-          {
-            productId: row.product_id,
-            orderId: req.orderId,
-            quantity: line.quantity,
-            reservationId: req.orderId,
-            sku: line.sku,
-            expiresAt: expiresAt.toISOString(),
-          },
-          publishOptions('sku', line.sku),
+      if (changed) {
+        told.push(
+          ...changed.built,
+          events.build(
+            'inventory.reserved',
+            {
+              productId: changed.row.product_id,
+              orderId: req.orderId,
+              quantity: line.quantity,
+              reservationId: req.orderId,
+              sku: line.sku,
+              expiresAt: expiresAt.toISOString(),
+            },
+            publishOptions('sku', line.sku),
+          ),
         );
         continue;
       }
@@ -141,6 +146,7 @@ export async function reserve(
       throw notFound('SKU_NOT_FOUND', 'Some SKUs are not on sale', { errors: missing });
     }
     if (short.length) throw conflict('OUT_OF_STOCK', 'Not enough stock for this order', { errors: short });
+    await events.write(trx, told);
     return {
       created: true,
       reservation: {
@@ -180,16 +186,20 @@ export async function transition(
   const items = rows.flatMap((r) =>
     r.sku === null || r.quantity === null ? [] : [{ order_id: r.order_id, sku: r.sku, quantity: r.quantity }],
   );
+  // Every line's events, written in one statement after the last SKU's change.
+  const told: Built[] = [];
   for (const it of items) {
-    const row = await applyChange(
+    const changed = await changeWithEvents(
       trx,
       events,
       { sku: it.sku, ...change(it.quantity) },
       { reason, actor, orderId },
     );
     // The reservation's units are counted in the row, so this cannot be refused; if it is, the data is broken.
-    if (!row) throw new Error(`stock of ${it.sku} does not hold the reservation of order ${orderId}`);
+    if (!changed) throw new Error(`stock of ${it.sku} does not hold the reservation of order ${orderId}`);
+    told.push(...changed.built);
   }
+  await events.write(trx, told);
   return items;
 }
 

@@ -1,4 +1,4 @@
-import type { EventPublisher, Selectable, Transaction } from '@mp/platform';
+import type { Built, EventPublisher, Selectable, Transaction } from '@mp/platform';
 import { publishOptions, sql } from '@mp/platform';
 import type { Database, MovementReason, StockItemsTable, StockLevel } from '../db/schema.ts';
 
@@ -138,56 +138,82 @@ export async function publishChange(
   m: Movement,
   movedAt: Date,
 ): Promise<void> {
+  await events.write(trx, changeEvents(events, row, m, movedAt));
+}
+
+/** `publishChange`'s events, built and not written (the caller writes them with its others). */
+export function changeEvents(events: EventPublisher, row: StockRow, m: Movement, movedAt: Date): Built[] {
   const at = movedAt.toISOString();
   const available = row.on_hand - row.reserved;
   const opts = publishOptions('sku', row.sku);
+  const built: Built[] = [];
   if (m.reason !== 'THRESHOLD' || row.level !== row.prev_level) {
-    await events.publish(
-      trx,
-      'inventory.adjusted',
-      {
-        productId: row.product_id,
-        sku: row.sku,
-        // The change in units a buyer can order.
-        delta: m.deltaOnHand - m.deltaReserved,
-        reason: eventReason[m.reason],
-        onHand: row.on_hand,
-        reserved: row.reserved,
-        available,
-        adjustedBy: m.actor,
-        adjustedAt: at,
-        version: row.version,
-        threshold: row.threshold,
-        stockStatus: row.level,
-        sellerId: row.seller_id,
-        ...(m.orderId ? { orderId: m.orderId } : {}),
-      },
-      opts,
+    built.push(
+      events.build(
+        'inventory.adjusted',
+        {
+          productId: row.product_id,
+          sku: row.sku,
+          // The change in units a buyer can order.
+          delta: m.deltaOnHand - m.deltaReserved,
+          reason: eventReason[m.reason],
+          onHand: row.on_hand,
+          reserved: row.reserved,
+          available,
+          adjustedBy: m.actor,
+          adjustedAt: at,
+          version: row.version,
+          threshold: row.threshold,
+          stockStatus: row.level,
+          sellerId: row.seller_id,
+          ...(m.orderId ? { orderId: m.orderId } : {}),
+        },
+        opts,
+      ),
     );
   }
-  if (row.level === row.prev_level) return;
+  if (row.level === row.prev_level) return built;
   if (row.level === 'LOW_STOCK' && row.prev_level === 'IN_STOCK') {
-    await events.publish(
-      trx,
-      'inventory.low_stock',
-      {
-        productId: row.product_id,
-        currentStock: available,
-        threshold: row.threshold,
-        sku: row.sku,
-        sellerId: row.seller_id,
-        version: row.version,
-      },
-      opts,
+    built.push(
+      events.build(
+        'inventory.low_stock',
+        {
+          productId: row.product_id,
+          currentStock: available,
+          threshold: row.threshold,
+          sku: row.sku,
+          sellerId: row.seller_id,
+          version: row.version,
+        },
+        opts,
+      ),
     );
   } else if (row.level === 'OUT_OF_STOCK') {
-    await events.publish(
-      trx,
-      'inventory.out_of_stock',
-      { productId: row.product_id, sku: row.sku, sellerId: row.seller_id, at, version: row.version },
-      opts,
+    built.push(
+      events.build(
+        'inventory.out_of_stock',
+        { productId: row.product_id, sku: row.sku, sellerId: row.seller_id, at, version: row.version },
+        opts,
+      ),
     );
   }
+  return built;
+}
+
+/**
+ * changeStock and its events (`changeEvents`), built and not written: a caller changing several
+ * rows writes all their events at once after the last change, one statement while the rows are locked.
+ */
+export async function changeWithEvents(
+  trx: Transaction<Database>,
+  events: EventPublisher,
+  c: StockChange,
+  m: Omit<Movement, 'deltaOnHand' | 'deltaReserved'>,
+): Promise<{ row: ChangedRow; built: Built[] } | undefined> {
+  const row = await changeStock(trx, c, m);
+  if (!row) return undefined;
+  const movement = { ...m, deltaOnHand: c.onHand ?? 0, deltaReserved: c.reserved ?? 0 };
+  return { row, built: changeEvents(events, row, movement, row.moved_at) };
 }
 
 /** changeStock + publishChange, for a change that must happen (the row exists and stays valid). */
@@ -197,15 +223,7 @@ export async function applyChange(
   c: StockChange,
   m: Omit<Movement, 'deltaOnHand' | 'deltaReserved'>,
 ): Promise<ChangedRow | undefined> {
-  const row = await changeStock(trx, c, m);
-  if (row) {
-    await publishChange(
-      trx,
-      events,
-      row,
-      { ...m, deltaOnHand: c.onHand ?? 0, deltaReserved: c.reserved ?? 0 },
-      row.moved_at,
-    );
-  }
-  return row;
+  const changed = await changeWithEvents(trx, events, c, m);
+  if (changed) await events.write(trx, changed.built);
+  return changed?.row;
 }

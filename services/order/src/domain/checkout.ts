@@ -4,6 +4,7 @@ import { commitOrder } from './commit.ts';
 import type { Db, Order, OrderContext } from './context.ts';
 import { priceOrder } from './pricing.ts';
 import { quote, release, reserve } from './upstream.ts';
+import type { OrderRows } from './view.ts';
 
 export interface PlaceOrder {
   items: { productId: string; sku: string; quantity: number }[];
@@ -70,13 +71,14 @@ export function mergeLines(items: PlaceOrder['items']): PlaceOrder['items'] {
  * and deleted with the order's commit, so a placement that dies in between leaves a trace the
  * sweeper uses to release the stock; any failure here releases it at once. With an
  * Idempotency-Key the order is unique per (buyer, key): a retry after a crash finds it.
+ * `rows` are the rows this call committed (none when it found the order placed before).
  */
 export async function placeOrder(
   ctx: OrderContext,
   userId: string,
   input: PlaceOrder,
   idempotencyKey?: string,
-): Promise<{ order: Order; created: boolean }> {
+): Promise<{ order: Order; created: boolean; rows?: OrderRows }> {
   const { db, dapr, rules } = ctx;
   const done = idempotencyKey && (await findPlaced(db, userId, idempotencyKey));
   if (done) return { order: done, created: false };
@@ -114,7 +116,7 @@ export async function placeOrder(
       couponId: input.couponId,
       expectedPayableAmount: input.expectedPayableAmount,
     });
-    const order = await db.transaction().execute((trx) =>
+    const { order, rows } = await db.transaction().execute((trx) =>
       commitOrder(
         ctx,
         trx,
@@ -129,7 +131,7 @@ export async function placeOrder(
         priced,
       ),
     );
-    return { order, created: true };
+    return { order, created: true, rows };
   } catch (err) {
     await giveUp(ctx, orderId, mayHaveReserved);
     const constraint = (err as { constraint?: string }).constraint;

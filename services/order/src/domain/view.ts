@@ -1,5 +1,6 @@
-import { type Principal, sql } from '@mp/platform';
-import type { Db, Order } from './context.ts';
+import { type Principal, type Selectable, sql } from '@mp/platform';
+import type { OrderEventsTable, OrderShipmentsTable, RefundRequestsTable } from '../db/schema.ts';
+import type { Db, Order, OrderItem } from './context.ts';
 import type { Exchange } from './exchange-state.ts';
 
 /** An exchange as the order shows it (its history is in the order's `events`, EXCHANGE_*). */
@@ -18,6 +19,15 @@ export const exchangeView = (x: Exchange) => ({
   completedAt: x.completed_at?.toISOString() ?? null,
   closedAt: x.closed_at?.toISOString() ?? null,
 });
+
+/** The rows an order's view is made of, besides the order itself (any orders': each takes its own). */
+export interface OrderRows {
+  items: OrderItem[];
+  shipments: Selectable<OrderShipmentsTable>[];
+  events: Selectable<OrderEventsTable>[];
+  refunds: Selectable<RefundRequestsTable>[];
+  exchanges: Exchange[];
+}
 
 /**
  * The order as the contract shows it, with its items, shipments, refund requests, exchanges and `history`
@@ -39,6 +49,15 @@ export async function viewOrders(db: Db, orders: Order[], viewer?: Principal) {
       .execute(),
     db.selectFrom('exchanges').selectAll().where('order_id', 'in', ids).orderBy('requested_at').execute(),
   ]);
+  return orderViews(orders, { items, shipments, events, refunds, exchanges }, viewer);
+}
+
+/**
+ * `viewOrders` from rows the caller already holds (in the orders above: items by id, events by
+ * seq, refund requests and exchanges by request time), e.g. those a placement has just committed.
+ */
+export function orderViews(orders: Order[], rows: OrderRows, viewer?: Principal) {
+  const { items, shipments, events, refunds, exchanges } = rows;
   const sellerOnly = viewer?.role === 'seller';
   return orders.map((o) => {
     const own = <T extends { order_id: string; seller_id?: string }>(rows: T[]) =>

@@ -39,27 +39,22 @@ export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Pro
       shipping.get(sellerId) ?? 0,
     );
     const lineId = newId();
-    const delivered = await trx
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.min('delivered_at').as('at'))
-      .where('order_id', '=', o.orderId)
-      .where((eb) => eb.or([eb('seller_id', '=', sellerId), eb('seller_id', 'is', null)]))
-      .executeTakeFirst();
+    // The line (delivered already if a delivery came first) and its items, one statement.
     await trx
-      .insertInto('lines')
-      .values({
-        id: lineId,
-        order_id: o.orderId,
-        seller_id: sellerId,
-        gross: figures.gross,
-        coupon_burden: figures.couponBurden,
-        shipping_fee: figures.shippingFee,
-        commission: figures.commission,
-        net: figures.net,
-        delivered_at: delivered?.at ?? null,
-      })
-      .execute();
-    await trx
+      .with('line', (db) =>
+        db.insertInto('lines').values({
+          id: lineId,
+          order_id: o.orderId,
+          seller_id: sellerId,
+          gross: figures.gross,
+          coupon_burden: figures.couponBurden,
+          shipping_fee: figures.shippingFee,
+          commission: figures.commission,
+          net: figures.net,
+          delivered_at: sql<Date | null>`(select min(delivered_at) from deliveries
+            where order_id = ${o.orderId} and (seller_id = ${sellerId} or seller_id is null))`,
+        }),
+      )
       .insertInto('line_items')
       .values(
         figures.items.map((f, k) => ({
@@ -79,13 +74,13 @@ export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Pro
       )
       .execute();
   }
-  await settleUp(trx, o.orderId, row);
+  await settleUp(trx, o.orderId, true, row);
 }
 
 /** payment.completed: the money was collected (a line is payable only for a paid order). */
 export async function recordPayment(trx: Trx, p: EventData<'payment.completed'>): Promise<void> {
   const paid = { paid_at: new Date(p.paidAt), paid_amount: p.amount };
-  await settleUp(trx, p.orderId, await orders.record(trx, p.orderId, paid, 'paid_at'));
+  await settleUp(trx, p.orderId, false, await orders.record(trx, p.orderId, paid, 'paid_at'));
 }
 
 /** shipping.delivered (정산 확정): kept on the line for the statement. */
@@ -113,7 +108,7 @@ export async function recordDelivery(trx: Trx, d: EventData<'shipping.delivered'
 /** order.completed (구매확정): the order's lines become payable. */
 export async function recordCompletion(trx: Trx, c: EventData<'order.completed'>): Promise<void> {
   const completed = { completed_at: new Date(c.completedAt) };
-  await settleUp(trx, c.orderId, await orders.record(trx, c.orderId, completed, 'completed_at'));
+  await settleUp(trx, c.orderId, false, await orders.record(trx, c.orderId, completed, 'completed_at'));
 }
 
 /** order.refund.completed (정산 차감): one deduction per seller whose items were refunded. */
@@ -152,7 +147,7 @@ export async function recordRefund(trx: Trx, r: EventData<'order.refund.complete
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
-  await settleUp(trx, r.orderId);
+  await settleUp(trx, r.orderId, true);
 }
 
 /** The order's facts as the step that set them left them: what settleUp may skip by. */
@@ -164,9 +159,11 @@ type Known = { paid_at: Date | null; completed_at: Date | null } | undefined;
  * payable (a refund of a sale never confirmed is never paid out, so never deducted). With the
  * order's row as this step set it (`known`), lines of an order not both paid and confirmed are
  * not asked; refunds fall due only where this call made a line payable or figured a refund (no
- * other step does either), so when it did neither, that last statement is not sent.
+ * other step does either), so when it did neither, that last statement is not sent. A refund gets
+ * its figures in the step that writes it or its line (`written`: both steps run this under the
+ * order's lock), so the steps that write neither (payment, confirmation) do not look for any.
  */
-async function settleUp(trx: Trx, orderId: string, known?: Known): Promise<void> {
+async function settleUp(trx: Trx, orderId: string, written: boolean, known?: Known): Promise<void> {
   const mayPay = !known || (known.paid_at !== null && known.completed_at !== null);
   const payable = mayPay
     ? await sql`
@@ -174,7 +171,7 @@ async function settleUp(trx: Trx, orderId: string, known?: Known): Promise<void>
         where l.order_id = o.order_id and o.order_id = ${orderId} and l.payable_at is null
           and o.paid_at is not null and o.completed_at is not null`.execute(trx)
     : undefined;
-  const figured = await figureRefunds(trx, orderId);
+  const figured = written ? await figureRefunds(trx, orderId) : 0;
   if (!figured && !Number(payable?.numAffectedRows ?? 0)) return;
   await sql`
     update refunds r set due_at = greatest(r.refunded_at, l.payable_at) from lines l

@@ -47,15 +47,18 @@ const add = (
  * payment method with what the buyer pays.
  */
 export async function countBreakdowns(trx: Trx, o: EventData<'order.created'>) {
-  const ids = [...new Set(o.items.map((i) => i.productId))];
+  // The catalog's category, for the lines that do not carry their own (none asked when all do).
+  const ids = [...new Set(o.items.filter((i) => i.categoryId === undefined).map((i) => i.productId))];
   const known = new Map(
-    (
-      await trx
-        .selectFrom('catalog_products')
-        .select(['product_id', 'category_id'])
-        .where('product_id', 'in', ids)
-        .execute()
-    ).map((r) => [r.product_id, r.category_id]),
+    ids.length
+      ? (
+          await trx
+            .selectFrom('catalog_products')
+            .select(['product_id', 'category_id'])
+            .where('product_id', 'in', ids)
+            .execute()
+        ).map((r) => [r.product_id, r.category_id])
+      : [],
   );
   const lines = new Map<string, { orders: number; quantity: number; amount: number }>();
   for (const i of o.items) {

@@ -5,7 +5,10 @@ import { type GradePolicy, gradeFor, netPaidInWindow } from './grades.ts';
 
 type Trx = Transaction<Database>;
 
-/** Re-evaluates a user's grade (등급) under a row lock; a change is announced with `user.updated`. */
+/**
+ * Re-evaluates a user's grade (등급) under a row lock; a change is written and announced with
+ * `user.updated` (an unchanged grade costs two statements: the stamp and the sum).
+ */
 export async function reevaluateGrade(
   trx: Trx,
   events: EventPublisher,
@@ -13,21 +16,19 @@ export async function reevaluateGrade(
   userId: string,
   now = new Date(),
 ): Promise<string | undefined> {
+  // The row locked by the update that stamps the evaluation, which answers the grade as it was;
+  // the sum follows the lock (a payment committed by a transaction that held it is counted).
   const user = await trx
-    .selectFrom('users')
-    .select(['id', 'grade', 'status'])
-    .where('id', '=', userId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!user || user.status === 'DELETED') return undefined;
-  const grade = gradeFor(policy, await netPaidInWindow(trx, userId, policy.windowDays, now));
-  const changed = grade !== user.grade;
-  await trx
     .updateTable('users')
-    .set({ grade, grade_evaluated_at: now, ...(changed ? { updated_at: now } : {}) })
+    .set({ grade_evaluated_at: now })
     .where('id', '=', userId)
-    .execute();
-  if (changed) {
+    .where('status', '<>', 'DELETED')
+    .returning(['grade', 'status'])
+    .executeTakeFirst();
+  if (!user) return undefined;
+  const grade = gradeFor(policy, await netPaidInWindow(trx, userId, policy.windowDays, now));
+  if (grade !== user.grade) {
+    await trx.updateTable('users').set({ grade, updated_at: now }).where('id', '=', userId).execute();
     await events.publish(
       trx,
       'user.updated',
