@@ -33,13 +33,11 @@ export async function openPayment(
 ): Promise<void> {
   const d = event.data;
   // order.cancelled may be handled at this very moment: one waits for the other, so each sees
-  // what the other wrote (the payment, or the mark of a cancellation that came first).
-  await lockKey(trx, `payment-order:${d.orderId}`);
-  // The cancellation's mark, if one came first, is read by the insert itself (a statement after
-  // the lock, so it sees the mark), and payment.requested is written by it too (only if it
-  // inserted): the usual order opens READY in one statement.
-  const mark = <T>(col: 'cancelled_at' | 'order_id') =>
-    sql<T>`(select ${sql.ref(col)} from cancelled_orders where order_id = ${d.orderId})`;
+  // what the other wrote (the payment, or the mark of a cancellation that came first). The insert
+  // takes the order's lock itself and reads the mark after it was granted (`order_lock`, a
+  // function whose read has a snapshot of its own: the statement's would predate the wait), and
+  // writes payment.requested (only if it inserted): the usual order opens READY in one statement.
+  const mark = <T>(col: 'cancelled_at' | 'reason') => sql<T>`(select ${sql.ref(col)} from mark)`;
   const row = { id: newId(), user_id: d.userId, correlation_id: event.correlationId, created_at: new Date() };
   const opts = publishOptions('payment', row);
   const requested = ctx.events.build(
@@ -55,6 +53,7 @@ export async function openPayment(
     opts,
   );
   const p = await trx
+    .with('mark', () => sql<{ cancelled_at: Date; reason: string }>`(select * from order_lock(${d.orderId}))`)
     .with('opened', (db) =>
       db
         .insertInto('payments')
@@ -64,7 +63,7 @@ export async function openPayment(
           amount: d.payableAmount,
           method: d.paymentMethod,
           order_name: orderName(d.items),
-          status: sql`case when ${mark('order_id')} is null then 'READY' else 'CANCELLED' end`,
+          status: sql`case when ${mark('cancelled_at')} is null then 'READY' else 'CANCELLED' end`,
           due_at: new Date(d.paymentDueAt),
           payment_key: null,
           confirm_started_at: null,
@@ -76,7 +75,7 @@ export async function openPayment(
           failure_message: null,
           virtual_account: null,
           deposit_secret: null,
-          auto_approve: sql`${autoApprove} and ${mark('order_id')} is null`,
+          auto_approve: sql`${autoApprove} and ${mark('cancelled_at')} is null`,
           order_cancelled_at: mark<Date | null>('cancelled_at'),
         })
         .onConflict((oc) => oc.column('order_id').doNothing())
@@ -86,22 +85,17 @@ export async function openPayment(
     )
     .with('sent', () => outboxInsertIf([requested], 'opened'))
     .selectFrom('opened')
-    .select(['id', 'order_id', 'status'])
+    .select(['id', 'order_id', 'status', mark<string | null>('reason').as('reason')])
     .executeTakeFirst();
-  if (!p) return;
-  if (p.status !== 'CANCELLED') return;
-  const cancelled = await trx
-    .selectFrom('cancelled_orders')
-    .select('reason')
-    .where('order_id', '=', d.orderId)
-    .executeTakeFirstOrThrow();
+  // Opened cancelled (a cancellation came first): payment.cancelled with the cancellation's reason.
+  if (p?.status !== 'CANCELLED') return;
   await ctx.events.publish(
     trx,
     'payment.cancelled',
     {
       paymentId: p.id,
       orderId: p.order_id,
-      reason: cancelled.reason,
+      reason: p.reason!,
       cancelledAt: new Date().toISOString(),
     },
     opts,
