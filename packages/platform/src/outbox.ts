@@ -7,7 +7,7 @@ import {
   type ServiceName,
   sourceOf,
 } from '@mp/contracts';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { currentContext } from './context.ts';
 import type { Dapr } from './dapr.ts';
 import { newId } from './ids.ts';
@@ -196,6 +196,22 @@ export class EventPublisher {
       ),
     );
   }
+}
+
+/**
+ * The outbox insert of built events as a part of a larger statement, writing them only if the
+ * statement's CTE `cte` has a row: `with paid as (update … returning *), sent as (${outboxInsertIf(
+ * built, 'paid')}) select * from paid` changes the state and writes its events in one statement,
+ * which commits (or fails) as a whole, like a transaction of the two. The rows go in `built`'s order.
+ */
+export function outboxInsertIf(built: Built[], cte: string): RawBuilder<Record<string, never>> {
+  const rows = built.map(
+    ({ row: [id, topic, key, envelope, parent, state] }) =>
+      sql`(${id}::uuid, ${topic}::text, ${key}::text, ${envelope}::jsonb, ${parent}::text, ${state}::text)`,
+  );
+  // In parentheses: kysely writes a raw CTE as it is.
+  return sql`(insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state)
+    select * from (values ${sql.join(rows)}) as e where exists (select from ${sql.table(cte)}))`;
 }
 
 export interface RelayOptions {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInContext } from '../src/context.ts';
 import { poolOf } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
-import { buildEvent, OutboxRelay } from '../src/outbox.ts';
+import { buildEvent, OutboxRelay, outboxInsertIf } from '../src/outbox.ts';
 import {
   startTestService,
   TEST_APP_TOKEN,
@@ -100,6 +100,38 @@ describe('transactional outbox', () => {
     const { relay, sent } = recordingRelay();
     await relay.drain();
     expect(sent.filter((s) => s.body.data.productId === 'p-rb')).toEqual([]);
+  });
+
+  it('writes events in the statement that changes the state, only if it changed a row (outboxInsertIf)', async () => {
+    const db = svc.deps.db;
+    const id = `r-${randomUUID()}`;
+    await db.insertInto('reviews').values({ id, product_id: 'p-cte', rating: 1 }).execute();
+    const rate = (rating: number, from: number) => {
+      const data = { reviewId: id, productId: 'p-cte', userId: 'u', deletedAt: new Date().toISOString() };
+      const built = svc.deps.events.build('review.deleted', data, { aggregateKey: `review:${id}` });
+      return db
+        .with('rated', (q) =>
+          q
+            .updateTable('reviews')
+            .set({ rating })
+            .where('id', '=', id)
+            .where('rating', '=', from)
+            .returningAll(),
+        )
+        .with('sent', () => outboxInsertIf([built], 'rated'))
+        .selectFrom('rated')
+        .selectAll()
+        .execute();
+    };
+    expect(await rate(2, 1)).toEqual([{ id, product_id: 'p-cte', rating: 2 }]);
+    // No row changed (the rating is no longer 1): no event either.
+    expect(await rate(3, 1)).toEqual([]);
+    const rows = await db
+      .selectFrom('outbox')
+      .select('envelope')
+      .where('aggregate_key', '=', `review:${id}`)
+      .execute();
+    expect(rows.map((r) => (r.envelope as { eventType: string }).eventType)).toEqual(['review.deleted']);
   });
 
   it('keeps a row whose publish failed and retries it later, in order per aggregate', async () => {

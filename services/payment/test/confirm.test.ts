@@ -247,7 +247,7 @@ describe('an amount the PG took that the order does not owe', () => {
   it('reports what the PG took in payment.completed; the order cancelled for it gets the money back', async () => {
     const order = await newOrder(svc, { amount: 20_000 });
     const p = await paymentOf(svc, order.orderId);
-    await settleWithPg(svc.ctx, p.id, {
+    await settleWithPg(svc.ctx, p, {
       paymentKey: `pk-${randomUUID()}`,
       orderId: order.orderId,
       status: 'DONE',

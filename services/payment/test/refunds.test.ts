@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@mp/platform';
 import { describe, expect, it } from 'vitest';
-import { openPayment } from '../src/domain/order-events.ts';
+import { cancelForOrder, openPayment } from '../src/domain/order-events.ts';
 import { runRefunds } from '../src/domain/refunds.ts';
 import {
   cancelled,
@@ -94,6 +94,28 @@ describe('order.cancelled', () => {
     expect((await cancelling!).body.status).toBe('SUCCESS');
     expect(await paymentOf(svc, data.orderId)).toMatchObject({ status: 'CANCELLED', auto_approve: false });
     expect(await eventsFor(svc, 'payment.cancelled', data.orderId)).toHaveLength(1);
+  });
+
+  it('opens cancelled the payment of an order whose cancellation commits while order.created waits for it', async () => {
+    const data = orderCreated({ amount: 32_000 });
+    const cancel = buildEvent('order', 'test', 'order.cancelled', {
+      orderId: data.orderId,
+      userId: data.userId,
+      reason: '단순변심',
+      cancelledAt: new Date().toISOString(),
+      previousStatus: 'PENDING_PAYMENT',
+    });
+    let opening: ReturnType<typeof deliver> | undefined;
+    await svc.deps.db.transaction().execute(async (trx) => {
+      // order.cancelled came first: it holds the order's lock and wrote its mark, not yet committed.
+      await cancelForOrder(svc.ctx, trx, cancel);
+      opening = deliver(svc, 'order.created', data);
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect((await opening!).body.status).toBe('SUCCESS');
+    expect(await paymentOf(svc, data.orderId)).toMatchObject({ status: 'CANCELLED', auto_approve: false });
+    const [cancelled] = await eventsFor(svc, 'payment.cancelled', data.orderId);
+    expect(cancelled?.data.reason).toBe('단순변심');
   });
 
   it('cancels an unpaid payment (payment.cancelled); a later confirmation is refused', async () => {

@@ -168,4 +168,19 @@ export const migrations: Migrations = {
       await db.schema.alterTable('payments').addColumn('auto_approve_claimed_at', 'timestamptz').execute();
     },
   },
+  '0006_order_lock': {
+    async up(db) {
+      // order.created's insert takes the order's lock (lockKey's `payment-order:<id>`, which
+      // order.cancelled takes too) and reads a cancellation's mark in one statement: a VOLATILE
+      // function's queries each take a snapshot of their own, so the read, after the lock was
+      // granted, sees a mark committed while it waited (the calling statement's would not).
+      await sql`
+        create function order_lock(order_key text) returns table (cancelled_at timestamptz, reason text)
+        language plpgsql volatile as $$
+        begin
+          perform pg_advisory_xact_lock(hashtextextended('payment-order:' || order_key, 0));
+          return query select c.cancelled_at, c.reason from cancelled_orders c where c.order_id = order_key;
+        end $$`.execute(db);
+    },
+  },
 };

@@ -113,7 +113,7 @@ export async function confirmAtPg(ctx: PaymentContext, p: Payment): Promise<Conf
     if (!(err instanceof PgError)) throw err;
     return afterPgError(ctx, p, err);
   }
-  return settled(await settleWithPg(ctx, p.id, pg));
+  return settled(await settleWithPg(ctx, p, pg));
 }
 
 function settled(payment: Payment): ConfirmOutcome {
@@ -160,7 +160,7 @@ async function afterPgError(ctx: PaymentContext, p: Payment, err: PgError): Prom
   // No clear answer: ask the PG what happened instead of guessing.
   const now = await ctx.pg.findByOrderId(p.order_id).catch(() => 'unknown' as const);
   if (now !== 'unknown' && now && sameAttempt(p, now) && decisive(now.status))
-    return settled(await settleWithPg(ctx, p.id, now));
+    return settled(await settleWithPg(ctx, p, now));
   if (err.kind === 'retryable' && now !== 'unknown' && (!now || now.status === 'READY')) {
     // The PG answered that it failed and holds nothing done: the buyer may simply try again.
     await backToReady(ctx, p);

@@ -81,7 +81,7 @@ export async function reconcile(ctx: PaymentContext, batch = 20): Promise<number
     const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     try {
       const now = await ctx.pg.findByOrderId(p.order_id);
-      if (now && sameAttempt(p, now) && decisive(now.status)) await settleWithPg(ctx, p.id, now);
+      if (now && sameAttempt(p, now) && decisive(now.status)) await settleWithPg(ctx, p, now);
       else if (!now || now.status === 'READY') await confirmAtPg(ctx, p).catch(() => undefined);
     } catch (err) {
       if (err instanceof PgError && err.kind === 'not_found')

@@ -1,5 +1,13 @@
 import type { EventOf } from '@mp/contracts';
-import { lockKey, newId, PermanentEventError, publishOptions, sql, type Transaction } from '@mp/platform';
+import {
+  lockKey,
+  newId,
+  outboxInsertIf,
+  PermanentEventError,
+  publishOptions,
+  sql,
+  type Transaction,
+} from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import { lockPayment, type PaymentContext } from './context.ts';
 import { wakeColumn } from './jobs.ts';
@@ -25,70 +33,69 @@ export async function openPayment(
 ): Promise<void> {
   const d = event.data;
   // order.cancelled may be handled at this very moment: one waits for the other, so each sees
-  // what the other wrote (the payment, or the mark of a cancellation that came first).
-  await lockKey(trx, `payment-order:${d.orderId}`);
-  // The cancellation's mark, if one came first, is read by the insert itself (a statement after
-  // the lock, so it sees the mark): the usual order opens READY in one statement.
-  const mark = <T>(col: 'cancelled_at' | 'order_id') =>
-    sql<T>`(select ${sql.ref(col)} from cancelled_orders where order_id = ${d.orderId})`;
-  const p = await trx
-    .insertInto('payments')
-    .values({
-      id: newId(),
-      order_id: d.orderId,
-      user_id: d.userId,
-      amount: d.payableAmount,
-      method: d.paymentMethod,
-      order_name: orderName(d.items),
-      status: sql`case when ${mark('order_id')} is null then 'READY' else 'CANCELLED' end`,
-      due_at: new Date(d.paymentDueAt),
-      payment_key: null,
-      confirm_started_at: null,
-      pg_status: null,
-      pg_method: null,
-      pg_transaction_key: null,
-      approved_at: null,
-      failure_code: null,
-      failure_message: null,
-      virtual_account: null,
-      deposit_secret: null,
-      auto_approve: sql`${autoApprove} and ${mark('order_id')} is null`,
-      order_cancelled_at: mark<Date | null>('cancelled_at'),
-      correlation_id: event.correlationId,
-    })
-    .onConflict((oc) => oc.column('order_id').doNothing())
-    .returningAll()
-    // The sandbox pays it by itself: the job runner is woken by the same statement, on commit.
-    .$if(autoApprove, (q) => q.returning(wakeColumn))
-    .executeTakeFirst();
-  if (!p) return;
-  const opts = publishOptions('payment', p);
-  await ctx.events.publish(
-    trx,
+  // what the other wrote (the payment, or the mark of a cancellation that came first). The insert
+  // takes the order's lock itself and reads the mark after it was granted (`order_lock`, a
+  // function whose read has a snapshot of its own: the statement's would predate the wait), and
+  // writes payment.requested (only if it inserted): the usual order opens READY in one statement.
+  const mark = <T>(col: 'cancelled_at' | 'reason') => sql<T>`(select ${sql.ref(col)} from mark)`;
+  const row = { id: newId(), user_id: d.userId, correlation_id: event.correlationId, created_at: new Date() };
+  const opts = publishOptions('payment', row);
+  const requested = ctx.events.build(
     'payment.requested',
     {
-      paymentId: p.id,
-      orderId: p.order_id,
-      userId: p.user_id,
-      amount: p.amount,
-      method: p.method,
-      requestedAt: p.created_at.toISOString(),
+      paymentId: row.id,
+      orderId: d.orderId,
+      userId: d.userId,
+      amount: d.payableAmount,
+      method: d.paymentMethod,
+      requestedAt: row.created_at.toISOString(),
     },
     opts,
   );
-  if (p.status !== 'CANCELLED') return;
-  const cancelled = await trx
-    .selectFrom('cancelled_orders')
-    .select('reason')
-    .where('order_id', '=', d.orderId)
-    .executeTakeFirstOrThrow();
+  const p = await trx
+    .with('mark', () => sql<{ cancelled_at: Date; reason: string }>`(select * from order_lock(${d.orderId}))`)
+    .with('opened', (db) =>
+      db
+        .insertInto('payments')
+        .values({
+          ...row,
+          order_id: d.orderId,
+          amount: d.payableAmount,
+          method: d.paymentMethod,
+          order_name: orderName(d.items),
+          status: sql`case when ${mark('cancelled_at')} is null then 'READY' else 'CANCELLED' end`,
+          due_at: new Date(d.paymentDueAt),
+          payment_key: null,
+          confirm_started_at: null,
+          pg_status: null,
+          pg_method: null,
+          pg_transaction_key: null,
+          approved_at: null,
+          failure_code: null,
+          failure_message: null,
+          virtual_account: null,
+          deposit_secret: null,
+          auto_approve: sql`${autoApprove} and ${mark('cancelled_at')} is null`,
+          order_cancelled_at: mark<Date | null>('cancelled_at'),
+        })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .returning(['id', 'order_id', 'status'])
+        // The sandbox pays it by itself: the job runner is woken by the same statement, on commit.
+        .$if(autoApprove, (q) => q.returning(wakeColumn)),
+    )
+    .with('sent', () => outboxInsertIf([requested], 'opened'))
+    .selectFrom('opened')
+    .select(['id', 'order_id', 'status', mark<string | null>('reason').as('reason')])
+    .executeTakeFirst();
+  // Opened cancelled (a cancellation came first): payment.cancelled with the cancellation's reason.
+  if (p?.status !== 'CANCELLED') return;
   await ctx.events.publish(
     trx,
     'payment.cancelled',
     {
       paymentId: p.id,
       orderId: p.order_id,
-      reason: cancelled.reason,
+      reason: p.reason!,
       cancelledAt: new Date().toISOString(),
     },
     opts,

@@ -1,4 +1,4 @@
-import { newId, publishOptions, type Transaction } from '@mp/platform';
+import { newId, outboxInsertIf, publishOptions, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 import type { PgPayment } from '../pg/port.ts';
 import { lockPayment, type Payment, type PaymentContext, utc } from './context.ts';
@@ -22,24 +22,33 @@ export const decisive = (s: string | undefined) =>
  * a late or repeated answer changes nothing. A payment that completes after its order was
  * cancelled is queued for a refund at once.
  */
-export async function settleWithPg(ctx: PaymentContext, paymentId: string, pg: PgPayment): Promise<Payment> {
+export async function settleWithPg(ctx: PaymentContext, p: Payment, pg: PgPayment): Promise<Payment> {
+  // The usual answer, paid, of an order not cancelled meanwhile: the move to DONE and its
+  // payment.completed in one statement, which commits as a whole (the DONE case below as a
+  // condition). Anything else is decided under the row's lock, in a transaction.
+  if (pg.status === 'DONE') {
+    const event = completedEvent(ctx, { ...p, amount: pg.totalAmount }, pg);
+    const paid = await ctx.db
+      .with('paid', (db) =>
+        db
+          .updateTable('payments')
+          .set(paidBy(pg))
+          .where('id', '=', p.id)
+          .where('status', 'in', open as never)
+          .where((eb) => eb.or([eb('payment_key', 'is', null), eb('payment_key', '=', pg.paymentKey)]))
+          .where('order_cancelled_at', 'is', null)
+          .returningAll(),
+      )
+      .with('sent', () => outboxInsertIf([event], 'paid'))
+      .selectFrom('paid')
+      .selectAll()
+      .executeTakeFirst();
+    if (paid) return paid;
+  }
   return ctx.db.transaction().execute(async (trx) => {
-    // The usual answer, paid, in one conditional update (the DONE case below as a condition);
-    // anything else is decided under the row's lock.
-    if (pg.status === 'DONE') {
-      const paid = await trx
-        .updateTable('payments')
-        .set(paidBy(pg))
-        .where('id', '=', paymentId)
-        .where('status', 'in', open as never)
-        .where((eb) => eb.or([eb('payment_key', 'is', null), eb('payment_key', '=', pg.paymentKey)]))
-        .returningAll()
-        .executeTakeFirst();
-      if (paid) return completed(ctx, trx, paid, pg);
-    }
-    const p = await lockPayment(trx, { id: paymentId });
-    if (!p) throw new Error(`payment ${paymentId} vanished`);
-    return applyPgState(ctx, trx, p, pg);
+    const locked = await lockPayment(trx, { id: p.id });
+    if (!locked) throw new Error(`payment ${p.id} vanished`);
+    return applyPgState(ctx, trx, locked, pg);
   });
 }
 
@@ -112,8 +121,15 @@ async function completed(
   paid: Payment,
   pg: PgPayment,
 ): Promise<Payment> {
-  await ctx.events.publish(
-    trx,
+  await ctx.events.write(trx, [completedEvent(ctx, paid, pg)]);
+  if (paid.order_cancelled_at)
+    await queueCancellation(trx, paid, 'order cancelled while the payment completed');
+  return paid;
+}
+
+/** The payment.completed of a payment the PG paid (`paid`: its row as paid). */
+const completedEvent = (ctx: PaymentContext, paid: Payment, pg: PgPayment) =>
+  ctx.events.build(
     'payment.completed',
     {
       paymentId: paid.id,
@@ -128,10 +144,6 @@ async function completed(
     },
     publishOptions('payment', paid),
   );
-  if (paid.order_cancelled_at)
-    await queueCancellation(trx, paid, 'order cancelled while the payment completed');
-  return paid;
-}
 
 export async function markFailed(
   ctx: PaymentContext,
