@@ -39,27 +39,28 @@ export async function collectOrder(trx: Trx, o: EventData<'order.created'>): Pro
       shipping.get(sellerId) ?? 0,
     );
     const lineId = newId();
-    const delivered = await trx
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.min('delivered_at').as('at'))
-      .where('order_id', '=', o.orderId)
-      .where((eb) => eb.or([eb('seller_id', '=', sellerId), eb('seller_id', 'is', null)]))
-      .executeTakeFirst();
+    // The line (with a delivery that came first) and its items in one statement.
     await trx
-      .insertInto('lines')
-      .values({
-        id: lineId,
-        order_id: o.orderId,
-        seller_id: sellerId,
-        gross: figures.gross,
-        coupon_burden: figures.couponBurden,
-        shipping_fee: figures.shippingFee,
-        commission: figures.commission,
-        net: figures.net,
-        delivered_at: delivered?.at ?? null,
-      })
-      .execute();
-    await trx
+      .with('line', (db) =>
+        db
+          .insertInto('lines')
+          .values((eb) => ({
+            id: lineId,
+            order_id: o.orderId,
+            seller_id: sellerId,
+            gross: figures.gross,
+            coupon_burden: figures.couponBurden,
+            shipping_fee: figures.shippingFee,
+            commission: figures.commission,
+            net: figures.net,
+            delivered_at: eb
+              .selectFrom('deliveries')
+              .select((d) => d.fn.min('delivered_at').as('at'))
+              .where('order_id', '=', o.orderId)
+              .where((d) => d.or([d('seller_id', '=', sellerId), d('seller_id', 'is', null)])),
+          }))
+          .returning('id'),
+      )
       .insertInto('line_items')
       .values(
         figures.items.map((f, k) => ({
