@@ -88,7 +88,15 @@ export const baseConfigSchema = z.object({
    */
   TRACING_SAMPLING_RATE: z.coerce.number().min(0).max(1).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The relay's poll while it has work, a row backing off or no listener (decision 0003). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  /**
+   * The relay's poll while nothing is pending and its listener is up: a commit wakes it through
+   * NOTIFY, so this bounds only a row left pending by a replica that crashed while publishing it.
+   * Under the pool's idle timeout (db.ts, 30 s), so that the poll finds its connection still open
+   * instead of opening one (a password handshake and a new PostgreSQL backend) every time.
+   */
+  OUTBOX_IDLE_POLL_MS: z.coerce.number().int().min(50).default(20_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /**
    * The proxies whose `X-Forwarded-For` entries are believed when finding a client's address

@@ -14,20 +14,40 @@ let stdout: Stdout | undefined;
 
 /**
  * The process's log destination: stdout, written asynchronously in batches (sonic-boom with a
- * buffer, flushed every LOG_FLUSH_MS) instead of one synchronous write per line, which under load
+ * buffer, written at most LOG_FLUSH_MS after a line) instead of one synchronous write per line, which under load
  * was the largest single cost of the apps (docs/benchmarks.md). One per process, shared by every
  * logger so lines keep their order. Nothing is lost on the way out: pino flushes it synchronously
  * when the process exits (process.exit, an uncaught exception), the kit's shutdown flushes it
  * (flushLogs), and a fatal line is written at once. A SIGKILL loses at most the last LOG_FLUSH_MS.
  */
 export function logStdout(): Stdout {
-  stdout ??= pino.destination({
-    dest: 1,
-    sync: false,
-    minLength: LOG_BUFFER_BYTES,
-    periodicFlush: LOG_FLUSH_MS,
-  });
+  stdout ??= flushedAfter(
+    pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES }),
+    LOG_FLUSH_MS,
+  );
   return stdout;
+}
+
+/**
+ * A buffered destination that writes what it holds `ms` after its first line: its own timer
+ * rather than sonic-boom's `periodicFlush`, which wrote (an empty string, through the thread
+ * pool) every `ms` whether a line had come or not, four times a second in every idle app.
+ */
+export function flushedAfter(dest: Stdout, ms: number): Stdout {
+  const write = dest.write.bind(dest);
+  let timer: NodeJS.Timeout | undefined;
+  dest.write = (line: string) => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      try {
+        dest.flush();
+      } catch {
+        // Closed already (the process is on its way out): flushLogs wrote what it held.
+      }
+    }, ms).unref();
+    return write(line);
+  };
+  return dest;
 }
 
 /** Writes what the log buffer holds, synchronously (before an exit). */

@@ -123,9 +123,12 @@ const holdOf = (held: { topics: readonly string[]; maxMs: number }) => `
       and (topic not in (${held.topics.map((t) => `'${t.replaceAll("'", "''")}'`).join(',')})
         or created_at <= now() - interval '${Math.max(0, Math.trunc(held.maxMs))} milliseconds')`;
 
-/** Whether anything is due at all: the idle relay's poll, one statement and no transaction. */
-const anyDue =
-  'select exists (select 1 from outbox where sent_at is null and next_attempt_at <= now()) as due';
+/**
+ * When the next pending row comes due (ms from now; 0 or less: due now; null: nothing pending):
+ * the idle relay's poll, one statement and no transaction (an index's first row).
+ */
+const nextDue =
+  'select (extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as due_in_ms from outbox where sent_at is null';
 
 /**
  * The batch's sent mark and its commit, one round trip (a simple-protocol query of two
@@ -219,6 +222,12 @@ export interface RelayOptions {
   schema: string;
   databaseUrl: string;
   pollMs: number;
+  /**
+   * The longest wait between two polls while nothing is pending and the listener is up (NOTIFY
+   * wakes the relay on every commit): the bound on a row left pending by a replica that crashed
+   * while publishing it. `pollMs` by default.
+   */
+  idlePollMs?: number;
   batchSize?: number;
   concurrency?: number;
   /** Events held back while the service's door is crowded (pressure.ts). */
@@ -268,7 +277,9 @@ export const backoffMs = (attempt: number) =>
 
 /**
  * Delivers committed outbox rows through Dapr. Woken by NOTIFY on commit, and by a poll as a
- * safety net (a crash between commit and delivery is picked up at the next start or poll).
+ * safety net (a crash between commit and delivery is picked up at the next start or poll): every
+ * `pollMs` while there is work or the listener is down, every `idlePollMs` while nothing is
+ * pending, and when a row backing off comes due.
  * Rows are locked with SKIP LOCKED, so replicas share the work; a row is never published while
  * an earlier row of the same aggregate is still pending.
  */
@@ -277,6 +288,8 @@ export class OutboxRelay {
   private lastPrune = 0;
   /** The last drain found nothing due: the next one asks first whether anything is, before a transaction. */
   private idle = true;
+  /** When the earliest pending row comes due (ms since the epoch), as the last drain learned it. */
+  private dueAt = 0;
   private readonly db: Kysely<PlatformTables>;
   private readonly dapr: Pick<Dapr, 'publishBulk'>;
   private readonly log: Logger;
@@ -290,7 +303,11 @@ export class OutboxRelay {
     this.log = log;
     this.opts = opts;
     const listen = { databaseUrl: opts.databaseUrl, channel: 'outbox', schema: opts.schema };
-    this.worker = wakeableWorker('outbox', { pollMs: opts.pollMs, log, listen }, () => this.drain());
+    this.worker = wakeableWorker(
+      'outbox',
+      { pollMs: opts.pollMs, nextPollMs: () => this.nextPollMs(), log, listen },
+      () => this.drain(),
+    );
     opts.hold?.released(() => this.wake());
   }
 
@@ -303,13 +320,30 @@ export class OutboxRelay {
     this.worker.wake();
   }
 
+  /**
+   * The wait before the next poll: `pollMs` after a drain that found work, failed or left rows
+   * due soon; while nothing is pending, `idlePollMs` (a commit wakes the relay through NOTIFY); a
+   * row backing off is looked at when it comes due, at most `idlePollMs` and at least `pollMs` on.
+   */
+  nextPollMs(): number {
+    const { pollMs, idlePollMs = pollMs } = this.opts;
+    if (!this.idle) return pollMs;
+    return Math.min(idlePollMs, Math.max(pollMs, this.dueAt - Date.now()));
+  }
+
   /** Delivers everything due; returns how many rows were published. */
   async drain(): Promise<number> {
     let total = 0;
     const size = this.opts.batchSize ?? 100;
-    if (this.idle && !(await this.anyDue())) {
-      await this.prune();
-      return 0;
+    // Until this drain knows better (a failure here: the next poll comes at `pollMs`).
+    this.dueAt = Date.now();
+    if (this.idle) {
+      const dueInMs = await this.nextDue();
+      if (dueInMs === null || dueInMs > 0) {
+        this.dueAt = dueInMs === null ? Number.POSITIVE_INFINITY : Date.now() + dueInMs;
+        await this.prune();
+        return 0;
+      }
     }
     for (;;) {
       const { published, fetched } = await this.deliverBatch(size);
@@ -321,9 +355,10 @@ export class OutboxRelay {
     return total;
   }
 
-  private async anyDue(): Promise<boolean> {
-    const { rows } = await this.db.executeQuery<{ due: boolean }>(CompiledQuery.raw(anyDue));
-    return Boolean(rows[0]?.due);
+  private async nextDue(): Promise<number | null> {
+    const { rows } = await this.db.executeQuery<{ due_in_ms: number | null }>(CompiledQuery.raw(nextDue));
+    const due = rows[0]?.due_in_ms;
+    return due === null || due === undefined ? null : Number(due);
   }
 
   /**

@@ -167,6 +167,7 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
     schema: config.DB_SCHEMA,
     databaseUrl: config.DATABASE_URL,
     pollMs: config.OUTBOX_POLL_MS,
+    idlePollMs: Math.max(config.OUTBOX_POLL_MS, config.OUTBOX_IDLE_POLL_MS),
     ...(pressure.hold ? { hold: pressure.hold } : {}),
   });
   const workers = def.workers?.(ctx) ?? [];

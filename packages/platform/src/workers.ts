@@ -44,15 +44,21 @@ export function intervalWorker(
 export interface WakeableWorkerOptions {
   /** The safety net: a lost connection, a back-off that came due, a crashed replica's lease. */
   pollMs: number;
+  /**
+   * While the listener is connected, the wait before the next poll, asked after every drain (a
+   * drain that knows when its next work comes due can sleep until then). Without it, or while
+   * the listener is down, the worker polls every `pollMs`.
+   */
+  nextPollMs?: () => number;
   log: Logger;
   /** LISTEN `channel`: a NOTIFY on it whose payload is `schema` wakes this service's worker. */
   listen?: { databaseUrl: string; channel: string; schema: string };
 }
 
 /**
- * Runs `drain` on `wake()`, on every `pollMs`, and (with `listen`) as soon as a transaction
- * announces work (NOTIFY is delivered on commit); never two drains at once, and a wake during a
- * drain runs one more right after it. Replicas share rows by FOR UPDATE SKIP LOCKED in `drain`.
+ * Runs `drain` on `wake()`, on every `pollMs` (or when `nextPollMs` says), and (with `listen`) as
+ * soon as a transaction announces work (NOTIFY is delivered on commit); never two drains at once,
+ * and a wake during a drain runs one more right after it. Replicas share rows by FOR UPDATE SKIP LOCKED in `drain`.
  */
 export function wakeableWorker(
   name: string,
@@ -64,6 +70,14 @@ export function wakeableWorker(
   let running: Promise<unknown> | undefined;
   let again = false;
   let stopped = true;
+
+  /** With `nextPollMs`: the next poll, armed after each drain (and when the listener is lost). */
+  const arm = () => {
+    if (stopped || !o.nextPollMs) return;
+    clearTimeout(timer);
+    timer = setTimeout(wake, listener ? Math.max(0, o.nextPollMs()) : o.pollMs);
+    timer.unref();
+  };
 
   const wake = () => {
     if (stopped) return;
@@ -78,7 +92,7 @@ export function wakeableWorker(
         if (again) {
           again = false;
           wake();
-        }
+        } else arm();
       });
   };
 
@@ -88,7 +102,8 @@ export function wakeableWorker(
     client.on('error', (err) => {
       o.log.warn({ err, worker: name }, 'worker lost its listener; polling until it is back');
       listener = undefined;
-      if (!stopped) setTimeout(() => listen(l).catch(() => {}), 2000).unref();
+      arm();
+      if (!stopped) setTimeout(() => stopped || listen(l).catch(() => {}), 2000).unref();
     });
     await client.connect();
     await client.query(`listen ${l.channel}`);
@@ -101,13 +116,16 @@ export function wakeableWorker(
     async start() {
       stopped = false;
       if (o.listen) await listen(o.listen);
-      timer = setInterval(wake, o.pollMs);
-      timer.unref();
+      if (!o.nextPollMs) {
+        timer = setInterval(wake, o.pollMs);
+        timer.unref();
+      }
       wake();
     },
     async stop() {
       stopped = true;
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
+      clearTimeout(timer);
       const client = listener;
       listener = undefined;
       await client?.end().catch(() => {});

@@ -264,6 +264,102 @@ describe('transactional outbox', () => {
     expect(await relay.pending()).toBe(0);
   });
 
+  it('polls every idlePollMs while nothing is pending, when a row backing off comes due, and every pollMs while busy', async () => {
+    let failing = true;
+    const { relay, sent } = recordingRelay((_topic, body) => failing && body.data.reviewId === 'idle-due');
+    Object.assign((relay as unknown as { opts: object }).opts, { idlePollMs: 30_000 });
+    await relay.drain();
+    await relay.drain();
+    // Nothing pending (every earlier test's rows went out): the relay sleeps the longest wait.
+    expect(await relay.pending()).toBe(0);
+    expect(relay.nextPollMs()).toBe(30_000);
+    await svc.deps.db.transaction().execute((trx) =>
+      svc.deps.events.publish(trx, 'review.deleted', {
+        reviewId: 'idle-due',
+        productId: 'p',
+        userId: 'u',
+        deletedAt: new Date().toISOString(),
+      }),
+    );
+    await relay.drain(); // refused: the row backs off
+    expect(relay.nextPollMs()).toBe(1000);
+    await svc.deps.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: sql`now() + interval '10 seconds'` })
+      .where('sent_at', 'is', null)
+      .execute();
+    await relay.drain(); // the drain after a busy one looks for due rows, finds none…
+    expect(relay.nextPollMs()).toBe(1000);
+    await relay.drain(); // …and the next asks when the earliest comes due
+    expect(relay.nextPollMs()).toBeGreaterThan(8_000);
+    expect(relay.nextPollMs()).toBeLessThanOrEqual(10_000);
+    failing = false;
+    await svc.deps.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: new Date(0) })
+      .where('sent_at', 'is', null)
+      .execute();
+    expect(await relay.drain()).toBe(1);
+    expect(sent.map((x) => x.body.data.reviewId)).toContain('idle-due');
+    expect(relay.nextPollMs()).toBe(1000);
+    await relay.drain();
+    expect(relay.nextPollMs()).toBe(1000);
+    await relay.drain();
+    expect(relay.nextPollMs()).toBe(30_000);
+  });
+
+  it('an idle relay with its listener waits idlePollMs between polls, a commit wakes it, and without its listener it polls every pollMs', async () => {
+    const sent: string[] = [];
+    // Its listener's connection, named so the test can cut that one alone.
+    const name = `relay-test-${randomUUID()}`;
+    const listenerUrl = `${testDatabaseUrl()}${testDatabaseUrl().includes('?') ? '&' : '?'}application_name=${name}`;
+    const relay = new OutboxRelay(
+      svc.deps.db as never,
+      {
+        publishBulk: async (_pubsub, _topic, entries) => {
+          for (const e of entries) sent.push((e.event as { data: { reviewId: string } }).data.reviewId);
+          return new Map();
+        },
+      },
+      createLogger('review', 'silent'),
+      { pubsub: 'pubsub', schema: svc.schema, databaseUrl: listenerUrl, pollMs: 50, idlePollMs: 60_000 },
+    );
+    let drains = 0;
+    const drain = relay.drain.bind(relay);
+    relay.drain = () => {
+      drains++;
+      return drain();
+    };
+    await relay.start();
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      // The first drain, and the one after it (a drain that found work polls again at pollMs).
+      expect(drains).toBeLessThanOrEqual(3);
+      const before = drains;
+      await svc.deps.db.transaction().execute((trx) =>
+        svc.deps.events.publish(trx, 'review.deleted', {
+          reviewId: 'idle-woken',
+          productId: 'p',
+          userId: 'u',
+          deletedAt: new Date().toISOString(),
+        }),
+      );
+      await expect.poll(() => sent, { timeout: 2000, interval: 20 }).toContain('idle-woken');
+      expect(drains).toBeGreaterThan(before);
+      await new Promise((r) => setTimeout(r, 300));
+      // The listener's connection is cut: the relay falls back to polling every pollMs.
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`.execute(
+        svc.deps.db,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const cut = drains;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(drains - cut).toBeGreaterThanOrEqual(4);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('leaves an aggregate to the replica holding its lock or its earlier row, then publishes it in order', async () => {
     const { relay, sent } = recordingRelay();
     await relay.drain();

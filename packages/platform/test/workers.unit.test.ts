@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { wakeableWorker } from '../src/workers.ts';
 
 const log = pino({ level: 'silent' });
@@ -49,5 +49,23 @@ describe('wakeableWorker', () => {
     worker.wake();
     await worker.stop();
     expect([calls, finished]).toEqual([2, true]);
+  });
+
+  it('with nextPollMs and no listener, polls every pollMs after each drain (the fallback)', async () => {
+    vi.useFakeTimers();
+    try {
+      let drains = 0;
+      const worker = wakeableWorker('test', { pollMs: 100, nextPollMs: () => 60_000, log }, async () => {
+        drains++;
+      });
+      await worker.start();
+      await vi.advanceTimersByTimeAsync(1_050);
+      expect(drains).toBe(11);
+      await worker.stop();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(drains).toBe(11);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

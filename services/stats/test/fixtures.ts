@@ -25,6 +25,28 @@ export function deliver<T extends EventType>(svc: Svc, topic: T, data: EventData
   return svc.deliver(event);
 }
 
+/** Delivers events of one topic as one bulk delivery (as a follower's sidecar batches them); the statuses in their order. */
+export async function deliverBatch<T extends EventType>(
+  svc: Svc,
+  topic: T,
+  events: { data: EventData<T>; eventId?: string }[],
+): Promise<string[]> {
+  const res = await svc.call('POST', `/events/${topic}`, {
+    body: {
+      id: randomUUID(),
+      topic,
+      pubsubname: 'pubsub',
+      entries: events.map(({ data, eventId }, i) => {
+        const event = buildEvent('order', 'test', topic, data);
+        if (eventId) event.eventId = eventId;
+        return { entryId: `e${i}`, event: { id: event.eventId, type: topic, data: event }, metadata: {} };
+      }),
+    },
+    headers: { 'dapr-api-token': TEST_APP_TOKEN },
+  });
+  return res.body.statuses.map((s: { status: string }) => s.status);
+}
+
 export const internal = (svc: Svc, method: string, path: string, body?: unknown) =>
   svc.call(method, path, {
     ...(body === undefined ? {} : { body }),

@@ -7,7 +7,7 @@ import {
   tokenFor,
 } from '@mp/platform/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deliver, statsForFile } from './fixtures.ts';
+import { deliver, deliverBatch, statsForFile } from './fixtures.ts';
 
 let admin: string;
 const svc = statsForFile();
@@ -151,6 +151,40 @@ describe('sales statistics (판매 통계)', () => {
       paidOrders: 40,
       paidAmount: gross,
     });
+  });
+
+  it('count every order and payment of a delivered batch once, its day rows written together (a duplicate in the batch too)', async () => {
+    const seller = randomUUID();
+    const at = '2023-03-05T03:00:00Z';
+    const orders = [
+      orderCreated([{ sellerId: seller, price: 4_000 }], { createdAt: at, payableAmount: 4_000 }),
+      orderCreated([{ sellerId: seller, price: 6_000, quantity: 2 }], {
+        createdAt: at,
+        payableAmount: 12_000,
+      }),
+      orderCreated([{ sellerId: seller, price: 1_000 }], { createdAt: at, payableAmount: 1_000 }),
+    ];
+    const first = randomUUID();
+    expect(
+      await deliverBatch(svc, 'order.created', [
+        { data: orders[0]!, eventId: first },
+        { data: orders[1]! },
+        { data: orders[0]!, eventId: first },
+        { data: orders[2]! },
+      ]),
+    ).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(
+      await deliverBatch(
+        svc,
+        'payment.completed',
+        orders.slice(0, 2).map((o) => ({ data: paymentCompleted(o, '2023-03-05T04:00:00Z') })),
+      ),
+    ).toEqual(['SUCCESS', 'SUCCESS']);
+    const day = await sales(`granularity=day&from=2023-03-05&to=2023-03-05&sellerId=${seller}`);
+    expect(day.status).toBe(200);
+    expect(day.body.items).toEqual([
+      expect.objectContaining({ period: '2023-03-05', orders: 3, paidOrders: 2, paidAmount: 16_000 }),
+    ]);
   });
 
   it('refuse buyers, reversed or overlong ranges and unknown granularities, naming the field', async () => {

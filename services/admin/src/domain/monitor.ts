@@ -45,9 +45,9 @@ type MonitorRow = ReturnType<typeof rowOf>;
 function rowOf({ topic, cloudEvent, envelope }: RawDelivery, deadLetterTopic: string) {
   const deadLetter = topic === deadLetterTopic;
   const originalTopic = deadLetter ? String(cloudEvent.topic ?? cloudEvent.type ?? 'unknown') : topic;
-  const env = envelopeSchema.safeParse(envelope);
   const checked = parseEvent(originalTopic, envelope);
-  const e = env.success ? env.data : undefined;
+  // A valid event's envelope was read by parseEvent; an invalid one's is read again for what it holds.
+  const e = checked.ok ? checked.event : envelopeSchema.safeParse(envelope).data;
   return {
     event_id: e?.eventId ?? (typeof cloudEvent.id === 'string' ? cloudEvent.id : null),
     event_type: e?.eventType ?? null,

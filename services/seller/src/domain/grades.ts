@@ -52,6 +52,16 @@ export const queueGradeReview = (trx: Transaction<Database>, orderId: string) =>
   trx.insertInto('grade_review_queue').values({ order_id: orderId }).execute();
 
 /**
+ * The same queueing as a data-modifying CTE, for a statement the handler sends anyway
+ * (`queuingGradeReview(trx, id).insertInto('order_payments')…`): one round trip for both.
+ * PostgreSQL runs the CTE's insert whatever the main statement does.
+ */
+export const queuingGradeReview = (trx: Transaction<Database>, orderId: string) =>
+  trx.with('queued', (db) =>
+    db.insertInto('grade_review_queue').values({ order_id: orderId }).returning('order_id'),
+  );
+
+/**
  * The grade review (판매자 등급 평가), run periodically by the seller-grade-review worker: each seller
  * of the queued orders once (however many of its orders were queued), then, since sales leave the
  * window with no event to say so, grades above the base not looked at for a day. A batch per

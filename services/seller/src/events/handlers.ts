@@ -1,7 +1,7 @@
 import type { EventHandlers } from '@mp/platform';
 import type { SellerDeps } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { queueGradeReview } from '../domain/grades.ts';
+import { queueGradeReview, queuingGradeReview } from '../domain/grades.ts';
 import { reopenWithAccount, suspend } from '../domain/standing.ts';
 
 /**
@@ -18,37 +18,35 @@ export function handlers(deps: SellerDeps): EventHandlers<Database> {
         s.items += i.quantity;
         shares.set(i.sellerId, s);
       }
-      for (const [sellerId, s] of shares) {
-        await trx
-          .insertInto('seller_orders')
-          .values({
+      // A payment that arrived first now counts for these sellers: the review is queued with the rows.
+      if (!shares.size) return void (await queueGradeReview(trx, e.data.orderId));
+      await queuingGradeReview(trx, e.data.orderId)
+        .insertInto('seller_orders')
+        .values(
+          [...shares].map(([sellerId, s]) => ({
             order_id: e.data.orderId,
             seller_id: sellerId,
             amount: s.amount,
             item_count: s.items,
             ordered_at: new Date(e.data.createdAt),
-          })
-          .onConflict((oc) => oc.columns(['order_id', 'seller_id']).doNothing())
-          .execute();
-      }
-      // A payment that arrived first now counts for these sellers.
-      await queueGradeReview(trx, e.data.orderId);
+          })),
+        )
+        .onConflict((oc) => oc.columns(['order_id', 'seller_id']).doNothing())
+        .execute();
     },
     'order.cancelled': async (e, { trx }) => {
-      await trx
+      await queuingGradeReview(trx, e.data.orderId)
         .insertInto('order_cancellations')
         .values({ order_id: e.data.orderId, cancelled_at: new Date(e.data.cancelledAt) })
         .onConflict((oc) => oc.column('order_id').doNothing())
         .execute();
-      await queueGradeReview(trx, e.data.orderId);
     },
     'payment.completed': async (e, { trx }) => {
-      await trx
+      await queuingGradeReview(trx, e.data.orderId)
         .insertInto('order_payments')
         .values({ order_id: e.data.orderId, paid_at: new Date(e.data.paidAt) })
         .onConflict((oc) => oc.column('order_id').doNothing())
         .execute();
-      await queueGradeReview(trx, e.data.orderId);
     },
     'shipping.requested': async (e, { trx }) => {
       const d = e.data;

@@ -5,7 +5,8 @@
  * row is locked only from that statement to the commit (not across the handler's other reads and
  * writes) and two events never take them in opposite orders.
  */
-import { sql, type Transaction } from '@mp/platform';
+import type { EventOf, EventType } from '@mp/contracts';
+import { type PreparedHandler, preparedHandler, sql, type Transaction } from '@mp/platform';
 import type { Database } from '../db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -39,19 +40,29 @@ interface Pending {
 const pending = new WeakMap<Trx, Pending>();
 
 /**
- * Runs `count` with the day counters held back, then writes them (one statement); what a failing
- * `count` added is dropped with it. A counter added outside `withCounts` is written at once.
+ * A handler whose counters are written once per transaction: each event's `count` adds into its
+ * own list (emptied on every run, for a batch that runs again event by event), and the batch's
+ * `finish` writes all of them in ONE statement at its end (sums per row, rows in a fixed order):
+ * one write of the hot rows per delivery instead of one per event.
  */
-export async function withCounts<T>(trx: Trx, count: () => Promise<T>): Promise<T> {
-  const p: Pending = { daily: [], breakdowns: [] };
-  pending.set(trx, p);
-  try {
-    const result = await count();
-    await write(trx, p);
-    return result;
-  } finally {
-    pending.delete(trx);
-  }
+export function countedHandler<T extends EventType>(
+  count: (trx: Trx, event: EventOf<T>) => Promise<unknown>,
+): PreparedHandler<Database, T, Pending> {
+  return preparedHandler({
+    prepare: async () => ({ daily: [], breakdowns: [] }),
+    async handle(event, { trx }, p) {
+      p.daily.length = 0;
+      p.breakdowns.length = 0;
+      pending.set(trx, p);
+      try {
+        await count(trx, event);
+      } finally {
+        pending.delete(trx);
+      }
+    },
+    finish: (all, { trx }) =>
+      write(trx, { daily: all.flatMap((p) => p.daily), breakdowns: all.flatMap((p) => p.breakdowns) }),
+  });
 }
 
 export async function addDaily(

@@ -17,7 +17,7 @@ import {
   countRefund,
 } from '../domain/sales.ts';
 import { countSignup } from '../domain/signups.ts';
-import { withCounts } from '../domain/tally.ts';
+import { countedHandler } from '../domain/tally.ts';
 import { countView } from '../domain/views.ts';
 
 /** One handler per topic the catalog subscribes stats to; every write goes through the kit's transaction. */
@@ -35,16 +35,16 @@ export function handlers(deps: Deps): EventHandlers<Database> {
     },
     'product.updated': (e, { trx }) => keepProduct(trx, e.data),
     'product.deleted': (e, { trx }) => forgetProduct(trx, e.data),
-    // The day counters (hot rows: the platform's and a big seller's) are written last, in one statement.
-    'order.created': (e, { trx }) =>
-      withCounts(trx, async () => {
-        await countOrder(trx, e.data);
-        await countBreakdowns(trx, e.data);
-      }),
-    'payment.completed': (e, { trx }) => withCounts(trx, () => countPayment(trx, e.data)),
-    'order.cancelled': (e, { trx }) => withCounts(trx, () => countCancellation(trx, e.data)),
-    'order.completed': (e, { trx }) => withCounts(trx, () => countCompletion(trx, e.data)),
-    'order.refund.completed': (e, { trx }) => withCounts(trx, () => countRefund(trx, e.data)),
+    // The day counters (hot rows: the platform's and a big seller's) are written last, in one
+    // statement for the delivery's events.
+    'order.created': countedHandler(async (trx, e) => {
+      await countOrder(trx, e.data);
+      await countBreakdowns(trx, e.data);
+    }),
+    'payment.completed': countedHandler((trx, e) => countPayment(trx, e.data)),
+    'order.cancelled': countedHandler((trx, e) => countCancellation(trx, e.data)),
+    'order.completed': countedHandler((trx, e) => countCompletion(trx, e.data)),
+    'order.refund.completed': countedHandler((trx, e) => countRefund(trx, e.data)),
     'coupon.used': (e, { trx }) => countCouponUse(trx, e.data),
   };
 }
