@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInContext } from '../src/context.ts';
 import { poolOf } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
-import { buildEvent, OutboxRelay, outboxInsertIf } from '../src/outbox.ts';
+import { buildEvent, OutboxRelay, outboxInsertIf, type RelayOptions } from '../src/outbox.ts';
 import {
   startTestService,
   TEST_APP_TOKEN,
@@ -27,7 +27,10 @@ afterAll(() => svc.close());
  * A relay over the test schema that publishes into an array instead of a sidecar. `fail` refuses
  * single entries (as daprd's bulk publish answers failed entries); every request is recorded too.
  */
-function recordingRelay(fail: (topic: string, body: any) => boolean = () => false) {
+function recordingRelay(
+  fail: (topic: string, body: any) => boolean = () => false,
+  options: Partial<RelayOptions> = {},
+) {
   const sent: { topic: string; body: any; metadata: Record<string, string> }[] = [];
   const requests: { topic: string; bodies: any[] }[] = [];
   const relay = new OutboxRelay(
@@ -44,7 +47,7 @@ function recordingRelay(fail: (topic: string, body: any) => boolean = () => fals
       },
     },
     createLogger('review', 'silent'),
-    { pubsub: 'pubsub', schema: svc.schema, databaseUrl: '', pollMs: 1000 },
+    { pubsub: 'pubsub', schema: svc.schema, databaseUrl: '', pollMs: 1000, ...options },
   );
   return { relay, sent, requests };
 }
@@ -309,21 +312,15 @@ describe('transactional outbox', () => {
   });
 
   it('an idle relay with its listener waits idlePollMs between polls, a commit wakes it, and without its listener it polls every pollMs', async () => {
-    const sent: string[] = [];
     // Its listener's connection, named so the test can cut that one alone.
     const name = `relay-test-${randomUUID()}`;
     const listenerUrl = `${testDatabaseUrl()}${testDatabaseUrl().includes('?') ? '&' : '?'}application_name=${name}`;
-    const relay = new OutboxRelay(
-      svc.deps.db as never,
-      {
-        publishBulk: async (_pubsub, _topic, entries) => {
-          for (const e of entries) sent.push((e.event as { data: { reviewId: string } }).data.reviewId);
-          return new Map();
-        },
-      },
-      createLogger('review', 'silent'),
-      { pubsub: 'pubsub', schema: svc.schema, databaseUrl: listenerUrl, pollMs: 50, idlePollMs: 60_000 },
-    );
+    const { relay, sent: recorded } = recordingRelay(undefined, {
+      databaseUrl: listenerUrl,
+      pollMs: 50,
+      idlePollMs: 60_000,
+    });
+    const sent = () => recorded.map((x) => x.body.data.reviewId);
     let drains = 0;
     const drain = relay.drain.bind(relay);
     relay.drain = () => {
@@ -344,7 +341,7 @@ describe('transactional outbox', () => {
           deletedAt: new Date().toISOString(),
         }),
       );
-      await expect.poll(() => sent, { timeout: 2000, interval: 20 }).toContain('idle-woken');
+      await expect.poll(sent, { timeout: 2000, interval: 20 }).toContain('idle-woken');
       expect(drains).toBeGreaterThan(before);
       await new Promise((r) => setTimeout(r, 300));
       // The listener's connection is cut: the relay falls back to polling every pollMs.
@@ -406,21 +403,10 @@ describe('transactional outbox', () => {
         deletedAt: new Date().toISOString(),
       }),
     );
-    const sent: string[] = [];
-    const relay = new OutboxRelay(
-      svc.deps.db as never,
-      {
-        publishBulk: async (_pubsub, _topic, entries) => {
-          for (const e of entries) sent.push((e.event as { data: { reviewId: string } }).data.reviewId);
-          return new Map();
-        },
-      },
-      createLogger('review', 'silent'),
-      { pubsub: 'pubsub', schema: svc.schema, databaseUrl: testDatabaseUrl(), pollMs: 60_000 },
-    );
+    const { relay, sent } = recordingRelay(undefined, { databaseUrl: testDatabaseUrl(), pollMs: 60_000 });
     await relay.start();
     await relay.stop();
-    expect(sent).toContain('r-drain');
+    expect(sent.map((x) => x.body.data.reviewId)).toContain('r-drain');
     expect(await relay.pending()).toBe(0);
   });
 

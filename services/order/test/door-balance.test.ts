@@ -24,6 +24,13 @@ function published(): { topic: string; id: string }[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The saga's next event for `order`, reaching order 10 s after it was written: the sagas are behind. */
+function late(order: { id: string; payableAmount: number }) {
+  const e = buildEvent('payment', 'test', 'payment.completed', paid(order.id, order.payableAmount));
+  e.timestamp = new Date(Date.now() - 10_000).toISOString();
+  return e;
+}
+
 describe('the door goes first in a burst, the sagas are never starved', () => {
   it('counts every buyer at the door until answered: more than it places at once are a crowd', async () => {
     const p = svc.catalog.product({ sellerId: randomUUID(), stock: 10 });
@@ -71,15 +78,7 @@ describe('the door goes first in a burst, the sagas are never starved', () => {
   it("paces placements while order's consumers see the sagas' events late, and places every one within its bound", async () => {
     const p = svc.catalog.product({ sellerId: randomUUID(), stock: 20 });
     const first = await place(svc, await buyer(), { items: [line(p)] });
-    // The saga's next event reaches order 10 s after it was written: the sagas are behind.
-    const late = buildEvent(
-      'payment',
-      'test',
-      'payment.completed',
-      paid(first.body.id, first.body.payableAmount),
-    );
-    late.timestamp = new Date(Date.now() - 10_000).toISOString();
-    await svc.deliver(late);
+    await svc.deliver(late(first.body));
     expect(svc.ctx.lag.ms).toBeGreaterThan(9_000);
 
     const buyers = await Promise.all(Array.from({ length: 6 }, () => buyer()));
@@ -101,17 +100,7 @@ describe('the door goes first in a burst, the sagas are never starved', () => {
   it("does not pace a crowd's placements while its order.created are held back, and paces again after the hold's bound", async () => {
     const p = svc.catalog.product({ sellerId: randomUUID(), stock: 20 });
     const first = await place(svc, await buyer(), { items: [line(p)] });
-    const late = () => {
-      const e = buildEvent(
-        'payment',
-        'test',
-        'payment.completed',
-        paid(first.body.id, first.body.payableAmount),
-      );
-      e.timestamp = new Date(Date.now() - 10_000).toISOString();
-      return e;
-    };
-    await svc.deliver(late());
+    await svc.deliver(late(first.body));
     expect(svc.ctx.lag.ms).toBeGreaterThan(9_000);
     await sleep(300); // the last test's crowd settles: this one forms anew
     expect(svc.ctx.crowd.crowded).toBe(false);
@@ -124,7 +113,7 @@ describe('the door goes first in a burst, the sagas are never starved', () => {
       expect((await place(svc, await buyer(), { items: [line(p)] })).status).toBe(201);
       // The crowd outlasts ORDER_CROWD_HOLD_MS (400 ms): its sagas go, and the pace is back.
       await sleep(450);
-      await svc.deliver(late());
+      await svc.deliver(late(first.body));
       const waited = await Promise.all([svc.ctx.pacer.turn(), svc.ctx.pacer.turn()]);
       expect(Math.max(...waited)).toBeGreaterThan(0);
     } finally {
