@@ -146,21 +146,26 @@ if (mode === '--serve-sidecar') {
   const { port } = await new Promise<{ port: number }>((r) => sidecar.once('message', r as never));
   const { createDapr } = await import('@mp/platform');
   const dapr = createDapr({ host: '127.0.0.1', httpPort: port, caller: 'order' });
-  const invoke = async (n: number) => {
-    let i = 0;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (i++ < n)
-          await dapr.invoke('inventory', '/internal/availability', { body: { skus: ['SKU-1'] } });
-      }),
+  /** The caller's CPU per call of `call`, `connections` at a time, after a warm-up. */
+  const callerCpu = async (label: string, call: () => Promise<unknown>) => {
+    const run = async (n: number) => {
+      let i = 0;
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          while (i++ < n) await call();
+        }),
+      );
+    };
+    await run(Math.min(2000, requests));
+    const before = cpuUsage();
+    await run(requests);
+    const used = cpuUsage(before);
+    console.log(
+      `${label.padEnd(24)} ${((used.user + used.system) / 1000 / requests).toFixed(3).padStart(8)}`,
     );
   };
-  await invoke(Math.min(2000, requests));
-  const cpu = cpuUsage();
-  await invoke(requests);
-  const used = cpuUsage(cpu);
-  console.log(
-    `${'dapr.invoke (caller)'.padEnd(24)} ${((used.user + used.system) / 1000 / requests).toFixed(3).padStart(8)}`,
+  await callerCpu('dapr.invoke (caller)', () =>
+    dapr.invoke('inventory', '/internal/availability', { body: { skus: ['SKU-1'] } }),
   );
   // The relay's bulk publish (the kit's own request to the sidecar), 10 events a call.
   const events = Array.from({ length: 10 }, (_, i) => ({
@@ -168,21 +173,7 @@ if (mode === '--serve-sidecar') {
     event: { id: `e-${i}`, type: 'order.created', data: { orderId: `o-${i}`, total: 12_000 } },
     metadata: { 'cloudevent.id': `e-${i}`, partitionKey: `order:o-${i}` },
   }));
-  const publish = async (n: number) => {
-    let i = 0;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (i++ < n) await dapr.publishBulk('pubsub', 'order.created', events);
-      }),
-    );
-  };
-  await publish(Math.min(2000, requests));
-  const before = cpuUsage();
-  await publish(requests);
-  const spent = cpuUsage(before);
-  console.log(
-    `${'dapr.publishBulk, 10 (caller)'.padEnd(24)} ${((spent.user + spent.system) / 1000 / requests).toFixed(3).padStart(8)}`,
-  );
+  await callerCpu('dapr.publishBulk, 10 (caller)', () => dapr.publishBulk('pubsub', 'order.created', events));
   await dapr.stop();
   sidecar.send('exit');
   process.exit(0);

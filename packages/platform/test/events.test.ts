@@ -52,6 +52,20 @@ function recordingRelay(
   return { relay, sent, requests };
 }
 
+/** A review.deleted event's data for `reviewId`. */
+const deleted = (reviewId: string) => ({
+  reviewId,
+  productId: 'p',
+  userId: 'u',
+  deletedAt: new Date().toISOString(),
+});
+
+/** Commits one review.deleted in a transaction of its own. */
+const publishDeleted = (reviewId: string) =>
+  svc.deps.db
+    .transaction()
+    .execute((trx) => svc.deps.events.publish(trx, 'review.deleted', deleted(reviewId)));
+
 /** The test service's database, noting the text of every statement it runs in `statements`. */
 const countingDb = (statements: string[]) =>
   new Kysely<any>({
@@ -178,12 +192,6 @@ describe('transactional outbox', () => {
 
   it('publishes in bulk: a failed entry stays unsent alone, and a request never holds two rows of one aggregate', async () => {
     const db = svc.deps.db;
-    const deleted = (reviewId: string) => ({
-      reviewId,
-      productId: 'p',
-      userId: 'u',
-      deletedAt: new Date().toISOString(),
-    });
     await db.transaction().execute(async (trx) => {
       for (const id of ['r-b1', 'r-b2', 'r-bad', 'r-b3'])
         await svc.deps.events.publish(trx, 'review.deleted', deleted(id));
@@ -269,21 +277,15 @@ describe('transactional outbox', () => {
 
   it('polls every idlePollMs while nothing is pending, when a row backing off comes due, and every pollMs while busy', async () => {
     let failing = true;
-    const { relay, sent } = recordingRelay((_topic, body) => failing && body.data.reviewId === 'idle-due');
-    Object.assign((relay as unknown as { opts: object }).opts, { idlePollMs: 30_000 });
+    const { relay, sent } = recordingRelay((_topic, body) => failing && body.data.reviewId === 'idle-due', {
+      idlePollMs: 30_000,
+    });
     await relay.drain();
     await relay.drain();
     // Nothing pending (every earlier test's rows went out): the relay sleeps the longest wait.
     expect(await relay.pending()).toBe(0);
     expect(relay.nextPollMs()).toBe(30_000);
-    await svc.deps.db.transaction().execute((trx) =>
-      svc.deps.events.publish(trx, 'review.deleted', {
-        reviewId: 'idle-due',
-        productId: 'p',
-        userId: 'u',
-        deletedAt: new Date().toISOString(),
-      }),
-    );
+    await publishDeleted('idle-due');
     await relay.drain(); // refused: the row backs off
     expect(relay.nextPollMs()).toBe(1000);
     await svc.deps.db
@@ -333,14 +335,7 @@ describe('transactional outbox', () => {
       // The first drain, and the one after it (a drain that found work polls again at pollMs).
       expect(drains).toBeLessThanOrEqual(3);
       const before = drains;
-      await svc.deps.db.transaction().execute((trx) =>
-        svc.deps.events.publish(trx, 'review.deleted', {
-          reviewId: 'idle-woken',
-          productId: 'p',
-          userId: 'u',
-          deletedAt: new Date().toISOString(),
-        }),
-      );
+      await publishDeleted('idle-woken');
       await expect.poll(sent, { timeout: 2000, interval: 20 }).toContain('idle-woken');
       expect(drains).toBeGreaterThan(before);
       await new Promise((r) => setTimeout(r, 300));
@@ -395,14 +390,7 @@ describe('transactional outbox', () => {
   });
 
   it('delivers what is committed before stop() resolves (the SIGTERM drain)', async () => {
-    await svc.deps.db.transaction().execute((trx) =>
-      svc.deps.events.publish(trx, 'review.deleted', {
-        reviewId: 'r-drain',
-        productId: 'p',
-        userId: 'u',
-        deletedAt: new Date().toISOString(),
-      }),
-    );
+    await publishDeleted('r-drain');
     const { relay, sent } = recordingRelay(undefined, { databaseUrl: testDatabaseUrl(), pollMs: 60_000 });
     await relay.start();
     await relay.stop();
@@ -413,12 +401,6 @@ describe('transactional outbox', () => {
   it('writes built events in one statement, each with the context it was built in', async () => {
     const statements: string[] = [];
     const counted = countingDb(statements);
-    const deleted = (reviewId: string) => ({
-      reviewId,
-      productId: 'p',
-      userId: 'u',
-      deletedAt: new Date().toISOString(),
-    });
     const correlations = [randomUUID(), randomUUID()];
     const built = correlations.map((correlationId, i) =>
       runInContext({ correlationId, traceId: 'a'.repeat(32) }, () =>
