@@ -75,13 +75,14 @@ export function buildEvent<T extends EventType>(
 }
 
 // The outbox's statements run for every event: written once rather than built by kysely per call.
-const insertOutbox =
-  'insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ($1, $2, $3, $4, $5, $6)';
+/** The insert's head: every way of writing outbox rows names the same columns, in `Built.row`'s order. */
+const intoOutbox = 'insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state)';
+const insertOutbox = `${intoOutbox} values ($1, $2, $3, $4, $5, $6)`;
 /** The insert of `n` rows at once (`write`): the same columns, six parameters a row. */
 const insertOutboxRows = (n: number) =>
   n === 1
     ? insertOutbox
-    : `insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state) values ${Array.from(
+    : `${intoOutbox} values ${Array.from(
         { length: n },
         (_, i) =>
           `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`,
@@ -213,7 +214,7 @@ export function outboxInsertIf(built: Built[], cte: string): RawBuilder<Record<s
       sql`(${id}::uuid, ${topic}::text, ${key}::text, ${envelope}::jsonb, ${parent}::text, ${state}::text)`,
   );
   // In parentheses: kysely writes a raw CTE as it is.
-  return sql`(insert into outbox (event_id, topic, aggregate_key, envelope, trace_parent, trace_state)
+  return sql`(${sql.raw(intoOutbox)}
     select * from (values ${sql.join(rows)}) as e where exists (select from ${sql.table(cte)}))`;
 }
 
