@@ -66,7 +66,6 @@ listen_addresses = '127.0.0.1'
 max_connections = 1200
 shared_buffers = 256MB
 fsync = on
-synchronous_commit = off
 unix_socket_directories = '$PG_SOCKET_DIR'
 CONF
   fi
@@ -74,8 +73,16 @@ CONF
   # made before this line gets it at its next start.
   grep -q "^shared_preload_libraries = 'pg_stat_statements'" "$PGDATA_DIR/postgresql.conf" \
     || echo "shared_preload_libraries = 'pg_stat_statements'" >>"$PGDATA_DIR/postgresql.conf"
+  # Commits wait for their WAL on disk, as production runs PostgreSQL: a database killed under
+  # load loses no transaction it answered. A cluster made when this stack ran with
+  # synchronous_commit off gets the default back (a reload is enough).
+  local reload=""
+  if grep -q "^synchronous_commit = off" "$PGDATA_DIR/postgresql.conf"; then
+    sed -i '/^synchronous_commit = off/d' "$PGDATA_DIR/postgresql.conf"
+    reload=1
+  fi
   if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
-    :
+    [ -z "$reload" ] || "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" reload >/dev/null
   else
     port_open "$MP_PG_PORT" && die "port $MP_PG_PORT is taken by another program; set MP_PG_PORT"
     log "starting PostgreSQL on 127.0.0.1:$MP_PG_PORT"

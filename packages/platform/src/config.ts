@@ -53,6 +53,11 @@ export const baseConfigSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Statements the service repeats run as named prepared statements (db.ts); `false` behind a
+   * connection pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+   */
+  DB_PREPARED_STATEMENTS: envFlag.default(true),
   /** The schema this service owns; defaults to the service's own. Tests use throw-away ones. */
   DB_SCHEMA: z
     .string()

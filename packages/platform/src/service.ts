@@ -142,7 +142,12 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
   const schema = (def.config ?? baseConfigSchema) as z.ZodObject;
   const config = parseConfig(def.name, schema, o.env ?? process.env) as ServiceConfig<S>;
   const log = o.log ?? createLogger(def.name, config.LOG_LEVEL);
-  const db = createDb<DB>(config.DATABASE_URL, config.DB_SCHEMA, config.DB_POOL_MAX);
+  const db = createDb<DB>(
+    config.DATABASE_URL,
+    config.DB_SCHEMA,
+    config.DB_POOL_MAX,
+    config.DB_PREPARED_STATEMENTS,
+  );
   const dapr =
     o.dapr ??
     createDapr({

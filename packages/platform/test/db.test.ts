@@ -3,6 +3,7 @@
  * pg_terminate_backend) while a transaction holds it between two statements: the transaction
  * fails, the process stays up, and the pool serves the next one on a fresh connection.
  */
+import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,5 +102,70 @@ describe('createDb', () => {
     await sql`drop table piggyback_probe`.execute(db);
     // Outside a transaction a local setting does not hold: the check above was not vacuous.
     expect((await setting(db)).rows[0]!.v ?? '').toBe('');
+  });
+});
+
+describe('prepared statements', () => {
+  // One connection each, so every statement below runs on the connection the checks look at.
+  const prepared = createDb<unknown>(url, 'public', 1);
+  const unnamed = createDb<unknown>(url, 'public', 1, false);
+  afterAll(async () => {
+    await prepared.destroy();
+    await unnamed.destroy();
+  });
+  const run = (on: typeof db, text: string, value: unknown = 1) =>
+    on.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [value]));
+  const preparedTexts = async (on: typeof db) =>
+    (
+      await on.executeQuery<{ statement: string }>(
+        CompiledQuery.raw('select statement from pg_prepared_statements'),
+      )
+    ).rows.map((r) => r.statement);
+  const unique = () => `/* ${randomUUID()} */`;
+
+  it('prepares a statement the process repeats, once per connection, and not one run once', async () => {
+    const once = `select $1::int as n ${unique()}`;
+    const twice = `select $1::int + 1 as n ${unique()}`;
+    await run(prepared, once);
+    for (const v of [1, 2, 3]) expect((await run(prepared, twice, v)).rows).toEqual([{ n: v + 1 }]);
+    const texts = await preparedTexts(prepared);
+    expect(texts.filter((t) => t === twice)).toHaveLength(1);
+    expect(texts).not.toContain(once);
+  });
+
+  it('sends every statement unnamed when told not to prepare', async () => {
+    const text = `select $1::int as n ${unique()}`;
+    for (const v of [1, 2, 3]) await run(unnamed, text, v);
+    expect(await preparedTexts(unnamed)).toEqual([]);
+  });
+
+  it('keeps at most 200 statements on a connection; the rest run unnamed', async () => {
+    const prepared = createDb<unknown>(url, 'public', 1);
+    const texts = Array.from({ length: 210 }, (_, i) => `select $1::int * ${i} as n ${unique()}`);
+    for (const text of texts) {
+      await run(prepared, text, 2);
+      const { rows } = await run(prepared, text, 3);
+      expect(rows).toEqual([{ n: 3 * texts.indexOf(text) }]);
+    }
+    const kept = await preparedTexts(prepared);
+    expect(kept.length).toBeLessThanOrEqual(200);
+    expect(kept).toContain(texts[0]);
+    expect(kept).not.toContain(texts[209]);
+    await prepared.destroy();
+  });
+
+  it('prepares a statement afresh when a table under it changed shape', async () => {
+    const table = `prepared_probe_${randomUUID().slice(0, 8)}`;
+    await sql`create table ${sql.id(table)} (a int)`.execute(unnamed);
+    await sql`insert into ${sql.id(table)} values (1)`.execute(unnamed);
+    const text = `select * from ${table} where a = $1`;
+    for (let i = 0; i < 3; i++) expect((await run(prepared, text)).rows).toEqual([{ a: 1 }]);
+    await sql`alter table ${sql.id(table)} add column b int default 2`.execute(unnamed);
+    // The plan PostgreSQL kept cannot change its columns: that run fails, as any statement can …
+    await expect(run(prepared, text)).rejects.toThrow(/cached plan/);
+    // … and the next is prepared again and sees the new column.
+    expect((await run(prepared, text)).rows).toEqual([{ a: 1, b: 2 }]);
+    expect((await run(prepared, text)).rows).toEqual([{ a: 1, b: 2 }]);
+    await sql`drop table ${sql.id(table)}`.execute(unnamed);
   });
 });
