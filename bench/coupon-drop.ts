@@ -8,7 +8,8 @@
  * exits non-zero when the count is not exact.
  */
 import { cpuBetween, cpuBreakdown, sampleCpu } from './lib/cpu.ts';
-import { adminToken, base, buyer, call, fmt, type Party, percentiles } from './lib/market.ts';
+import { post } from './lib/load.ts';
+import { adminToken, buyer, call, fmt, type Party } from './lib/market.ts';
 
 const buyerCount = Number(process.argv[2] ?? 250);
 const claims = Number(process.argv[3] ?? 1000);
@@ -38,36 +39,32 @@ while (buyers.length < buyerCount) {
   buyers.push(...made.flatMap((m) => (m.status === 'fulfilled' ? [m.value] : [])));
 }
 
-const latencies: number[] = [];
-const answers: Record<string, number> = {};
 const cpuBefore = await sampleCpu();
-const clientBefore = process.cpuUsage();
-const started = performance.now();
-await Promise.all(
-  Array.from({ length: claims }, async (_, i) => {
-    const t = performance.now();
-    const res = await fetch(`${base}/api/v1/coupons/${couponId}/issue`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${buyers[i % buyers.length]!.token}` },
-    });
-    const body = (await res.json().catch(() => ({}))) as { code?: string };
-    latencies.push(performance.now() - t);
-    const key = res.status === 201 ? '201' : `${res.status} ${body.code ?? ''}`;
-    answers[key] = (answers[key] ?? 0) + 1;
-  }),
-);
-const seconds = (performance.now() - started) / 1000;
-const client = process.cpuUsage(clientBefore);
+const run = await post({
+  path: `/api/v1/coupons/${couponId}/issue`,
+  tokens: buyers.map((b) => b.token),
+  connections: claims,
+  amount: claims,
+  answer: (status, text) => {
+    if (status === 201) return '201';
+    try {
+      return `${status} ${(JSON.parse(text) as { code?: string }).code ?? ''}`;
+    } catch {
+      return `${status}`;
+    }
+  },
+});
+const answers = run.byStatus;
 const cpuAfter = await sampleCpu();
 const after = (await call('GET', `/api/v1/coupons/${couponId}`, { token: admin })).body;
-const l = percentiles(latencies);
+const l = run.latency;
 
 console.log(`
 coupon drop: ${claims} claims at once from ${buyers.length} buyers for ${quantity} coupons, through the gateway
-  done in          ${fmt(seconds, 2)} s   answers: ${JSON.stringify(answers)}
+  done in          ${fmt(run.seconds, 2)} s   answers: ${JSON.stringify(answers)}
   issued           ${answers['201'] ?? 0} (the coupon says ${after.issuedCount} of ${after.totalQuantity})
   latency (ms)     p50 ${fmt(l.p50)}  p95 ${fmt(l.p95)}  p99 ${fmt(l.p99)}  max ${fmt(l.max)}
-  CPU              ${fmt(cpuBetween(cpuBefore, cpuAfter), 2)} CPU s the stack, ${fmt((client.user + client.system) / 1e6, 2)} CPU s this bench's own client
+  CPU              ${fmt(cpuBetween(cpuBefore, cpuAfter), 2)} CPU s the stack, ${fmt(run.clientCpu, 2)} CPU s this bench's own client (autocannon)
   CPU by process   ${cpuBreakdown(cpuBefore, cpuAfter)
     .map(([n, s]) => `${n} ${fmt(s, 2)}`)
     .join(', ')}

@@ -39,7 +39,7 @@ flash sale: 1,000 concurrent orders (1,000 connections) for a SKU with ${stockCo
   orders created       ${run.created.length} (distinct ${new Set(run.created.map((c) => c.id)).size})
   latency (ms)         p50 ${fmt(run.latency.p50)}  p95 ${fmt(run.latency.p95)}  p99 ${fmt(run.latency.p99)}  max ${fmt(run.latency.max)}
   stock afterwards     onHand ${stock.onHand}  reserved ${stock.reserved}  available ${stock.available}
-  CPU                  ${fmt(cpuBetween(before, after), 2)} CPU s for the 1,000 requests
+  CPU                  ${fmt(cpuBetween(before, after), 2)} CPU s for the 1,000 requests, ${fmt(run.clientCpu, 2)} CPU s this bench's own client (autocannon)
   CPU by process       ${cpuBreakdown(before, after)
     .map(([n, s]) => `${n} ${fmt(s, 2)}`)
     .join(', ')}
