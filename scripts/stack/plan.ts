@@ -108,7 +108,7 @@ function localEnv(secrets: Secrets): Partial<Record<ServiceName, Record<string, 
       ORDER_AUTO_CONFIRM_DAYS: process.env.ORDER_AUTO_CONFIRM_DAYS ?? '7',
       // The door's balance against the sagas (decision 0063): set to 0 to measure without it.
       ...Object.fromEntries(
-        ['ORDER_CROWD_HOLD_MS', 'ORDER_SAGA_LAG_TARGET_MS']
+        ['ORDER_CROWD_HOLD_MS', 'ORDER_CROWD_SETTLE_MS', 'ORDER_SAGA_LAG_TARGET_MS']
           .filter((k) => process.env[k] !== undefined)
           .map((k) => [k, process.env[k]!]),
       ),

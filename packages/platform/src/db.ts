@@ -102,8 +102,8 @@ const lostStatement = (err: unknown) => {
 /**
  * Runs each statement the process repeats as a named prepared statement on the connection, so
  * PostgreSQL parses it once per connection and, after five runs, may keep one plan for it (its
- * `plan_cache_mode = auto`, what JDBC and Npgsql clients get by default): PostgreSQL's CPU per
- * statement fell 0.11 → 0.05 ms in docs/benchmarks.md's measure. Only statements with parameters
+ * `plan_cache_mode = auto`, what a JDBC client gets by default): PostgreSQL's CPU per statement
+ * 0.145 → 0.09 ms in `bench/prepared.bench.ts` (decision 0069). Only statements with parameters
  * are named (kysely's, the kit's `CompiledQuery`s); one seen once in the process stays unnamed,
  * and a connection keeps at most `PREPARED_PER_CONNECTION` (multi-row inserts vary in length).
  * A statement the server lost (a table altered under it) is forgotten on that connection and

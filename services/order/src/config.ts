@@ -25,6 +25,12 @@ export const config = baseConfigSchema.extend({
    */
   ORDER_CROWD_HOLD_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
   /**
+   * A crowd lasts this long past its last full moment: a flash sale's buyers reach the handler in
+   * waves while the event loop is short of CPU, and a shorter lull (250 ms) let the held
+   * order.created go and their sagas take the CPU from the next wave (decision 0063).
+   */
+  ORDER_CROWD_SETTLE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
+  /**
    * Placements go through the door at a pace while order's consumers see the sagas' events later
    * than this (the sagas fall behind), each waiting at most ORDER_SAGA_LAG_WAIT_MS; 0 turns the
    * pacing off (decision 0063).

@@ -18,7 +18,7 @@ export const service: ServiceDefinition<Database, typeof config, OrderContext> =
   context: ({ db, events, log, dapr, config: c }) => {
     const lag = new SagaLag();
     // What an operator sees of the door's balance (decision 0063): when it holds and paces.
-    const crowd = new Crowd(c.ORDER_PLACEMENT_CONCURRENCY + 1, 250);
+    const crowd = new Crowd(c.ORDER_PLACEMENT_CONCURRENCY + 1, c.ORDER_CROWD_SETTLE_MS);
     crowd.onCrowd(() =>
       log.info({ holdMs: c.ORDER_CROWD_HOLD_MS }, 'a crowd at the door: new order.created held back'),
     );

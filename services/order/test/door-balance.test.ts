@@ -7,6 +7,7 @@ import { buyer, holdQuotes, line, orderForFile, paid, place } from './helpers.ts
 const svc = orderForFile({
   ORDER_PLACEMENT_CONCURRENCY: '2',
   ORDER_CROWD_HOLD_MS: '400',
+  ORDER_CROWD_SETTLE_MS: '250',
   ORDER_SAGA_LAG_TARGET_MS: '500',
   ORDER_SAGA_LAG_WAIT_MS: '300',
 });
