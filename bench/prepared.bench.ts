@@ -32,7 +32,7 @@ function cpuMs(pid: number): number {
 }
 
 async function run(prepare: boolean) {
-  const db = createDb<Db>(url, 'public', 1, prepare);
+  const db = createDb<Db>(url, 'public', 1, { prepare });
   const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
   const pid = rows[0]!.pid;
   const round = async (i: number) =>
@@ -75,7 +75,7 @@ async function run(prepare: boolean) {
   await db.destroy();
 }
 
-const admin = createDb<Db>(url, 'public', 1, false);
+const admin = createDb<Db>(url, 'public', 1, { prepare: false });
 await sql`create table ${sql.id(table)} (id uuid primary key, order_id uuid not null, status text not null,
   amount bigint not null, created_at timestamptz not null default now())`.execute(admin);
 await sql`create index on ${sql.id(table)} (order_id)`.execute(admin);

@@ -1,6 +1,7 @@
 import { localEnvironments, type ServiceName, schemaOf, services } from '@mp/contracts';
 import { z } from 'zod';
 import { compileList } from './client-ip.ts';
+import { planCacheMode } from './db.ts';
 
 /** A yes/no variable: `true`/`1` or `false`/`0`. Add `.default(false)` or `.optional()`. */
 export const envFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -58,6 +59,12 @@ export const baseConfigSchema = z.object({
    * connection pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
    */
   DB_PREPARED_STATEMENTS: envFlag.default(true),
+  /**
+   * PostgreSQL's `plan_cache_mode` on the service's connections: `auto` keeps one plan for a
+   * statement whose plans cost the same whatever its values; a service whose statements' best
+   * plans depend on their values (search's words) sets `force_custom_plan` (decision 0069).
+   */
+  DB_PLAN_CACHE_MODE: planCacheMode.default('auto'),
   /** The schema this service owns; defaults to the service's own. Tests use throw-away ones. */
   DB_SCHEMA: z
     .string()

@@ -1,6 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, type RawBuilder, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { z } from 'zod';
 import { platformMigrations } from './platform-migrations.ts';
 
 // int8 (bigint, count(*)) as JS numbers: money and counters here stay far below 2^53.
@@ -10,16 +11,27 @@ pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
 
 export type Migrations = Record<string, Migration>;
 
-/**
- * A pool whose connections see the service's own schema first. `prepare: false` sends every
- * statement unnamed, for a connection pooler that cannot keep named statements (PgBouncer before
- * 1.21 in transaction mode).
- */
-export function createDb<DB>(url: string, schema: string, max = 10, prepare = true): Kysely<DB> {
+/** How PostgreSQL plans a prepared statement: `auto` may keep one generic plan after five runs. */
+export const planCacheMode = z.enum(['auto', 'force_custom_plan']);
+
+export interface Statements {
+  /** `false` sends every statement unnamed, for a connection pooler that cannot keep named ones. */
+  prepare?: boolean;
+  /** `force_custom_plan` where a statement's best plan depends on its values (search's words). */
+  planCacheMode?: z.infer<typeof planCacheMode>;
+}
+
+/** A pool whose connections see the service's own schema first (decision 0069 for `statements`). */
+export function createDb<DB>(
+  url: string,
+  schema: string,
+  max = 10,
+  { prepare = true, planCacheMode = 'auto' }: Statements = {},
+): Kysely<DB> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    options: `-c search_path=${schema},public`,
+    options: `-c search_path=${schema},public -c plan_cache_mode=${planCacheMode}`,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
   });

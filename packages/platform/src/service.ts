@@ -142,12 +142,10 @@ export function buildService<DB, S extends z.ZodObject | undefined, Ctx>(
   const schema = (def.config ?? baseConfigSchema) as z.ZodObject;
   const config = parseConfig(def.name, schema, o.env ?? process.env) as ServiceConfig<S>;
   const log = o.log ?? createLogger(def.name, config.LOG_LEVEL);
-  const db = createDb<DB>(
-    config.DATABASE_URL,
-    config.DB_SCHEMA,
-    config.DB_POOL_MAX,
-    config.DB_PREPARED_STATEMENTS,
-  );
+  const db = createDb<DB>(config.DATABASE_URL, config.DB_SCHEMA, config.DB_POOL_MAX, {
+    prepare: config.DB_PREPARED_STATEMENTS,
+    planCacheMode: config.DB_PLAN_CACHE_MODE,
+  });
   const dapr =
     o.dapr ??
     createDapr({

@@ -108,7 +108,7 @@ describe('createDb', () => {
 describe('prepared statements', () => {
   // One connection each, so every statement below runs on the connection the checks look at.
   const prepared = createDb<unknown>(url, 'public', 1);
-  const unnamed = createDb<unknown>(url, 'public', 1, false);
+  const unnamed = createDb<unknown>(url, 'public', 1, { prepare: false });
   afterAll(async () => {
     await prepared.destroy();
     await unnamed.destroy();
@@ -131,6 +131,15 @@ describe('prepared statements', () => {
     const texts = await preparedTexts(prepared);
     expect(texts.filter((t) => t === twice)).toHaveLength(1);
     expect(texts).not.toContain(once);
+  });
+
+  it("sets PostgreSQL's plan cache mode on the pool's connections", async () => {
+    const custom = createDb<unknown>(url, 'public', 1, { planCacheMode: 'force_custom_plan' });
+    const mode = async (on: typeof db) =>
+      (await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(on)).rows[0]!.plan_cache_mode;
+    expect(await mode(prepared)).toBe('auto');
+    expect(await mode(custom)).toBe('force_custom_plan');
+    await custom.destroy();
   });
 
   it('sends every statement unnamed when told not to prepare', async () => {

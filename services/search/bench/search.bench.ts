@@ -161,6 +161,9 @@ async function main() {
       APP_API_TOKEN: 'bench-app-token-0123456789',
       LOG_LEVEL: 'silent',
       SEARCH_CACHE_TTL_SECONDS: '0',
+      // To compare: every statement unnamed (`false`), or plans kept by PostgreSQL (`auto`; decision 0069).
+      DB_PREPARED_STATEMENTS: process.env.DB_PREPARED_STATEMENTS ?? 'true',
+      ...(process.env.DB_PLAN_CACHE_MODE ? { DB_PLAN_CACHE_MODE: process.env.DB_PLAN_CACHE_MODE } : {}),
     },
     dapr: withoutSidecar(),
     log: createLogger('search', 'silent'),

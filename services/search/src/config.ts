@@ -1,8 +1,13 @@
-import { baseConfigSchema, type ServiceConfig, z } from '@mp/platform';
+import { baseConfigSchema, planCacheMode, type ServiceConfig, z } from '@mp/platform';
 
 /** The search service's variables (the kit's base ones and these). */
 export const config = baseConfigSchema
   .extend({
+    /**
+     * Search's statements are planned for their words each time: a plan kept for one word was 2×
+     * slower for another (`services/search/bench/search.bench.ts`, decision 0069).
+     */
+    DB_PLAN_CACHE_MODE: planCacheMode.default('force_custom_plan'),
     /** Where products and orders are indexed: postgres (pg_trgm; the local default) or opensearch (nori; production). */
     SEARCH_BACKEND: z.enum(['postgres', 'opensearch']).default('postgres'),
     OPENSEARCH_URL: z.url().optional(),

@@ -1,5 +1,5 @@
 import { subscriptionsOf } from '@mp/contracts';
-import { newId } from '@mp/platform';
+import { newId, sql } from '@mp/platform';
 import { serviceForFile, startTestService, TEST_APP_TOKEN, tokenFor } from '@mp/platform/testing';
 import { describe, expect, it } from 'vitest';
 import { service } from '../src/service.ts';
@@ -17,6 +17,13 @@ describe('search service', () => {
     expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(
       [...subscriptionsOf('search')].sort(),
     );
+  });
+
+  it("plans each statement for its words: PostgreSQL keeps no generic plan for search's queries", async () => {
+    const { rows } = await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(
+      svc.deps.db,
+    );
+    expect(rows[0]!.mode).toBe('force_custom_plan');
   });
 
   it('drops a delivery whose payload breaks the contract', async () => {
