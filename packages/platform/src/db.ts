@@ -21,7 +21,7 @@ export interface Statements {
   planCacheMode?: z.infer<typeof planCacheMode>;
 }
 
-/** A pool whose connections see the service's own schema first (decision 0069 for `statements`). */
+/** A pool whose connections see the service's own schema first; decision 0069 for how it sends and plans statements. */
 export function createDb<DB>(
   url: string,
   schema: string,
@@ -113,8 +113,9 @@ const lostStatement = (err: unknown) => {
 
 /**
  * Runs each statement the process repeats as a named prepared statement on the connection, so
- * PostgreSQL parses it once per connection and, after five runs, may keep one plan for it (its
- * `plan_cache_mode = auto`, what a JDBC client gets by default): PostgreSQL's CPU per statement
+ * PostgreSQL parses it once per connection and, after five runs, may keep one plan for it (in
+ * `plan_cache_mode = auto`, what a JDBC client gets by default; search plans each run, see
+ * `DB_PLAN_CACHE_MODE`): PostgreSQL's CPU per statement
  * 0.145 → 0.09 ms in `bench/prepared.bench.ts` (decision 0069). Only statements with parameters
  * are named (kysely's, the kit's `CompiledQuery`s); one seen once in the process stays unnamed,
  * and a connection keeps at most `PREPARED_PER_CONNECTION` (multi-row inserts vary in length).
