@@ -26,25 +26,34 @@ beforeAll(async () => {
   admin = await adminToken();
 });
 
-/** A user.created for a unique day far in the past, so that its sign-up count is this test's alone. */
-function signupOnUniqueDay(overrides: Record<string, unknown> = {}) {
-  const day = new Date(
-    Date.UTC(
-      1990 + Math.floor(Math.random() * 30),
-      Math.floor(Math.random() * 12),
-      1 + Math.floor(Math.random() * 28),
-      3,
-    ),
-  );
+/**
+ * A day far in the past on which no sign-up is counted yet, so that its count is this test's alone
+ * (the stack's database outlives a run: a day drawn by an earlier run has its sign-ups already).
+ */
+async function unusedDay(): Promise<string> {
+  for (;;) {
+    const day = new Date(
+      Date.UTC(
+        1990 + Math.floor(Math.random() * 30),
+        Math.floor(Math.random() * 12),
+        1 + Math.floor(Math.random() * 28),
+        3,
+      ),
+    ).toISOString();
+    if ((await signupsOn(day.slice(0, 10))) === 0) return day;
+  }
+}
+
+/** A user.created of a new user made at `createdAt` (03:00 UTC: the same calendar day in Korea). */
+function signupAt(createdAt: string) {
   const event = buildEvent('user', 'local', 'user.created', {
     userId: randomUUID(),
     email: uniqueEmail('synthetic'),
     name: '합성 사용자',
     role: 'buyer',
-    createdAt: day.toISOString(),
-    ...overrides,
+    createdAt,
   } as never);
-  return { event, day: day.toISOString().slice(0, 10) };
+  return { event, day: createdAt.slice(0, 10) };
 }
 
 async function signupsOn(day: string): Promise<number> {
@@ -134,11 +143,11 @@ describe('correlation ids from clients', () => {
 
 describe('consumers', () => {
   it('run a handler exactly once when the same event is delivered twice', async () => {
-    const { event, day } = signupOnUniqueDay();
+    const { event, day } = signupAt(await unusedDay());
     await publishThroughSidecar('user', 'user.created', event);
     await publishThroughSidecar('user', 'user.created', event);
     // A different event on the same day proves the counter is live.
-    const control = signupOnUniqueDay({ createdAt: event.data.createdAt }).event;
+    const control = signupAt(event.data.createdAt).event;
     await publishThroughSidecar('user', 'user.created', control);
     await eventually(async () => (await signupsOn(day)) === 2, 20_000, 'two sign-ups counted');
     await eventually(
@@ -158,8 +167,8 @@ describe('consumers', () => {
       events: await appCounter('stats', 'mp_events_consumed_total', { topic: 'user.created' }),
     });
     const before = await taken();
-    const { event: a, day } = signupOnUniqueDay();
-    const b = signupOnUniqueDay({ createdAt: a.data.createdAt }).event;
+    const { event: a, day } = signupAt(await unusedDay());
+    const b = signupAt(a.data.createdAt).event;
     // One bulk request holding each event twice, then the same request again: the consumer gets
     // duplicates inside a batch and a duplicated batch.
     await publishBulkThroughSidecar('user', 'user.created', [a, b, a, b]);
@@ -185,7 +194,7 @@ describe('consumers', () => {
     await statsDb.connect();
     const retries = () => deliveries('stats', 'user.created', 'retry');
     const before = await retries();
-    const { event, day } = signupOnUniqueDay();
+    const { event, day } = signupAt(await unusedDay());
     const waiting = database('stats');
     await waiting.connect();
     try {
@@ -218,7 +227,7 @@ describe('consumers', () => {
   it('send a malformed payload to the dead-letter topic instead of looping', async () => {
     const drops = () => deliveries('stats', 'user.created', 'drop');
     const before = await drops();
-    const { event } = signupOnUniqueDay();
+    const { event } = signupAt(await unusedDay());
     const malformed = { ...event, data: { userId: event.data.userId } };
     await publishThroughSidecar('user', 'user.created', malformed as never);
     const [dead] = await eventually(
