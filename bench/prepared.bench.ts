@@ -8,8 +8,8 @@
  * as the local stack's does); the app's is this process's.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createDb, type Generated, sql } from '@mp/platform';
+import { stat } from './lib/cpu.ts';
 
 const transactions = Number(process.argv[2] ?? 2000);
 const url = `${process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432'}/postgres`;
@@ -24,12 +24,8 @@ interface Row {
 }
 type Db = Record<string, Row>;
 
-/** CPU ms of a process so far, from /proc (user + system ticks). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
+/** CPU ms a process has spent so far. */
+const cpuMs = (pid: number) => stat(pid)!.cpu * 1000;
 
 async function run(prepare: boolean) {
   const db = createDb<Db>(url, 'public', 1, { prepare });

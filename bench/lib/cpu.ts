@@ -11,7 +11,8 @@ const TICKS = 100; // USER_HZ on Linux
 const root = join(import.meta.dirname, '..', '..');
 const runDir = process.env.MP_RUN ?? join(root, stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
 
-function stat(pid: number): { ppid: number; cpu: number } | undefined {
+/** A process's parent and the CPU seconds it has spent so far (user + system). */
+export function stat(pid: number): { ppid: number; cpu: number } | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');

@@ -133,8 +133,11 @@ export function prepareRepeatedStatements(client: { query: unknown }): void {
     let name = names.get(text);
     if (name === undefined) {
       const count = (seen.get(text) ?? 0) + 1;
-      if (count <= PREPARE_AFTER && (seen.has(text) || seen.size < COUNTED_TEXTS)) seen.set(text, count);
-      if (count < PREPARE_AFTER || names.size >= PREPARED_PER_CONNECTION) return query(text, values);
+      if (count < PREPARE_AFTER) {
+        if (seen.size < COUNTED_TEXTS) seen.set(text, count);
+        return query(text, values);
+      }
+      if (names.size >= PREPARED_PER_CONNECTION) return query(text, values);
       name = `mp${next++}`;
       names.set(text, name);
     }
