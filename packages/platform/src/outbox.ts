@@ -99,16 +99,24 @@ export interface Built<T extends EventType = EventType> {
  * waits while an earlier row of its aggregate is failing (not due); otherwise a batch takes an
  * aggregate's pending rows together and publishes them in order, if this relay holds the
  * aggregate's lock and the batch starts at the aggregate's oldest pending row (another replica may
- * hold its earlier rows). The batch size is a literal, so the `begin` goes with it.
+ * hold its earlier rows). The batch takes the due rows in turns, every aggregate's first before
+ * any aggregate's second (a row without a key is an aggregate of its own), so a long backlog of
+ * one aggregate (a coupon granted to every buyer) does not hold back the others' rows behind it.
+ * The batch size is a literal, so the `begin` goes with it.
  */
 const selectDueOf = (size: number, held?: { topics: readonly string[]; maxMs: number }) => `
-  with due as (
-    select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox o
+  with pending as (
+    select seq, row_number() over (partition by coalesce(aggregate_key, '#' || seq) order by seq) as turn
+    from outbox o
     where sent_at is null and next_attempt_at <= now()
       and (aggregate_key is null or not exists (
         select 1 from outbox p where p.sent_at is null and p.aggregate_key = o.aggregate_key
-          and p.seq < o.seq and p.next_attempt_at > now()))${held?.topics.length ? holdOf(held) : ''}
-    order by seq limit ${Math.max(1, Math.trunc(size))} for update skip locked),
+          and p.seq < o.seq and p.next_attempt_at > now()))${held?.topics.length ? holdOf(held) : ''}),
+  due as (
+    select seq, event_id, topic, aggregate_key, envelope, attempts, trace_parent, trace_state from outbox
+    where sent_at is null
+      and seq in (select seq from pending order by turn, seq limit ${Math.max(1, Math.trunc(size))})
+    for update skip locked),
   claims as (
     select a.key, pg_try_advisory_xact_lock(hashtext('outbox:' || a.key)) as locked,
       (select min(seq) from outbox where aggregate_key = a.key and sent_at is null) as head

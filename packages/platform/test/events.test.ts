@@ -352,6 +352,29 @@ describe('transactional outbox', () => {
     }
   });
 
+  it("takes the next row of every aggregate into a batch: one aggregate's backlog does not hold back another's", async () => {
+    const { relay, sent } = recordingRelay(undefined, { batchSize: 10 });
+    await relay.drain();
+    sent.length = 0;
+    const backlog = Array.from({ length: 30 }, (_, i) => `r-long${i}`);
+    await svc.deps.db.transaction().execute(async (trx) => {
+      for (const id of backlog)
+        await svc.deps.events.publish(trx, 'review.deleted', deleted(id), { aggregateKey: 'review:r-long' });
+    });
+    await svc.deps.db.transaction().execute((trx) =>
+      svc.deps.events.publish(trx, 'review.deleted', deleted('r-short'), {
+        aggregateKey: 'review:r-short',
+      }),
+    );
+    await relay.drain();
+    const order = sent.map((s) => s.body.data.reviewId);
+    // In the first batch of ten, not after the thirty written before it.
+    expect(order.indexOf('r-short')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('r-short')).toBeLessThan(10);
+    expect(order.filter((id: string) => id.startsWith('r-long'))).toEqual(backlog);
+    expect(await relay.pending()).toBe(0);
+  });
+
   it('leaves an aggregate to the replica holding its lock or its earlier row, then publishes it in order', async () => {
     const { relay, sent } = recordingRelay();
     await relay.drain();
