@@ -81,13 +81,16 @@ export async function grantCoupon(
       .set({ issued_count: sql`issued_count + ${kept.length}` })
       .where('id', '=', couponId)
       .execute();
-  for (const r of kept)
-    await events.publish(
-      trx,
-      'coupon.issued',
-      { couponId, userCouponId: r.id, userId: r.user_id, issuedAt: r.issued_at.toISOString() },
-      publishOptions('coupon', couponId, { userId: r.user_id }),
-    );
+  await events.write(
+    trx,
+    kept.map((r) =>
+      events.build(
+        'coupon.issued',
+        { couponId, userCouponId: r.id, userId: r.user_id, issuedAt: r.issued_at.toISOString() },
+        publishOptions('coupon', couponId, { userId: r.user_id }),
+      ),
+    ),
+  );
   const insertedUsers = new Set(inserted.map((r) => r.user_id));
   return {
     granted: kept.map((r) => ({ userId: r.user_id, userCouponId: r.id })),
