@@ -239,7 +239,9 @@ export async function sagaShows(admin: string, correlationId: string, expected: 
         const i = missing.indexOf(t);
         if (i >= 0) missing.splice(i, 1);
       }
-      return missing.length === 0 ? events : undefined;
+      // The failure names what never came (the last poll's), not only what was expected.
+      if (missing.length) throw new Error(`not yet seen: ${missing.join(', ')}`);
+      return events;
     },
     60_000,
     `the monitor to show ${expected.join(', ')}`,
