@@ -5,6 +5,7 @@
  * `coupon.issued`. Then a grant to every active buyer runs on the coupon service's worker, paging
  * through user's accounts, and gives a third buyer the coupon without granting anyone twice.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { adminToken, api, eventually, monitored } from './lib.ts';
 import { adminCoupon, buyer, myCoupon } from './ordering-lib.ts';
@@ -37,9 +38,12 @@ describe('coupon grants and promotions (쿠폰 발급, 기획전)', () => {
     expect(promotion.status, JSON.stringify(promotion.body)).toBe(201);
     expect(promotion.body.status).toBe('ACTIVE');
 
+    // The grant's own correlation id finds its events in the monitor, whatever else coupon sends.
+    const correlationId = `e2e-grant-${randomUUID()}`;
     const grant = await api('POST', `/api/v1/coupons/${couponId}/grants`, {
       token: admin,
       body: { userIds: [first.id, second.id] },
+      headers: { 'x-correlation-id': correlationId },
     });
     expect(grant.status, JSON.stringify(grant.body)).toBe(200);
     expect(grant.body.granted.map((g: { userId: string }) => g.userId).sort()).toEqual(
@@ -66,7 +70,7 @@ describe('coupon grants and promotions (쿠폰 발급, 기획전)', () => {
     for (const who of [first, second])
       await eventually(
         async () =>
-          (await monitored(admin, { type: 'coupon.issued' })).some(
+          (await monitored(admin, { type: 'coupon.issued', correlationId })).some(
             (e) => JSON.stringify(e).includes(couponId) && JSON.stringify(e).includes(who.id),
           ),
         30_000,
