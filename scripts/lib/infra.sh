@@ -111,6 +111,15 @@ create_databases() {
   fi
 }
 
+# The stack's service databases, dropped (not the unit tests' marketplace_test); create_databases
+# makes them again and the services migrate them at start. The connections left to them are ended.
+drop_databases() {
+  local db suffix=""; [ "$MP_STACK" != 0 ] && suffix="_s$MP_STACK"
+  for db in $(node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.map(d => d + '$suffix').join(' ')))"); do
+    psql_admin -d postgres -c "drop database if exists $db with (force)" >/dev/null
+  done
+}
+
 stop_postgres() {
   if [ -f "$PGDATA_DIR/PG_VERSION" ] && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
     log "stopping PostgreSQL"
@@ -158,6 +167,8 @@ start_aws_emulator() {
 stop_aws_emulator() {
   if daemon_alive "$MP_INFRA_RUN/aws/moto.pid"; then
     log "stopping the AWS emulator"; kill "$(cat "$MP_INFRA_RUN/aws/moto.pid")" || true
+    # Gone before it returns, so that a start right after finds its port free.
+    local i; for i in $(seq 1 50); do port_open "$MP_AWS_PORT" || break; sleep 0.2; done
   fi
   rm -f "$MP_INFRA_RUN/aws/moto.pid" "$MP_INFRA_RUN/aws/moto.cmd"
 }
