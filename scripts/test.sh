@@ -97,10 +97,8 @@ if [[ "$scope" == all || "$scope" == e2e ]]; then
     # A fresh start: this checkout's code on empty databases. A stack's databases outlive its runs,
     # and what earlier runs left in them (their buyers, whom a grant to everyone then pays for; an
     # outbox left unsent when they stopped) changed what the next run waited for.
-    # The AWS emulator starts empty too (it keeps its queues and buckets in memory while it runs).
     node scripts/stack/index.ts down >/dev/null
     log "emptying the stack's databases"; drop_databases; create_databases
-    stop_aws_emulator; start_aws_emulator; [[ "$MP_PROFILE" != aws ]] || prepare_aws_resources
     node scripts/stack/index.ts up --detach
   fi
   log "end-to-end tests (component profile $MP_PROFILE)"; pnpm exec vitest run --project e2e

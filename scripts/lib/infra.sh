@@ -167,8 +167,6 @@ start_aws_emulator() {
 stop_aws_emulator() {
   if daemon_alive "$MP_INFRA_RUN/aws/moto.pid"; then
     log "stopping the AWS emulator"; kill "$(cat "$MP_INFRA_RUN/aws/moto.pid")" || true
-    # Gone before it returns, so that a start right after finds its port free.
-    local i; for i in $(seq 1 50); do port_open "$MP_AWS_PORT" || break; sleep 0.2; done
   fi
   rm -f "$MP_INFRA_RUN/aws/moto.pid" "$MP_INFRA_RUN/aws/moto.cmd"
 }
