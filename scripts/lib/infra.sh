@@ -95,11 +95,16 @@ CONF
 
 psql_admin() { PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$MP_PG_PASSWORD psql -h 127.0.0.1 -p "$MP_PG_PORT" -U "$MP_PG_USER" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
+# The stack's service databases, from the services table (stack N > 0: suffixed _sN).
+stack_databases() {
+  local suffix=""; [ "$MP_STACK" != 0 ] && suffix="_s$MP_STACK"
+  node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.map(d => d + '$suffix').join(' ')))"
+}
+
 create_databases() {
   local db
-  # The seed's databases, plus the test database, from the services table.
-  local suffix=""; [ "$MP_STACK" != 0 ] && suffix="_s$MP_STACK"
-  for db in $(node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.map(d => d + '$suffix').join(' ')))") marketplace_test; do
+  # The stack's databases, plus the test database.
+  for db in $(stack_databases) marketplace_test; do
     if [ -z "$(psql_admin -d postgres -c "select 1 from pg_database where datname = '$db'")" ]; then
       psql_admin -d postgres -c "create database $db" >/dev/null
     fi
@@ -114,8 +119,8 @@ create_databases() {
 # The stack's service databases, dropped (not the unit tests' marketplace_test); create_databases
 # makes them again and the services migrate them at start. The connections left to them are ended.
 drop_databases() {
-  local db suffix=""; [ "$MP_STACK" != 0 ] && suffix="_s$MP_STACK"
-  for db in $(node -e "import('$MP_ROOT/packages/contracts/src/services.ts').then(m => console.log(m.databases.map(d => d + '$suffix').join(' ')))"); do
+  local db
+  for db in $(stack_databases); do
     psql_admin -d postgres -c "drop database if exists $db with (force)" >/dev/null
   done
 }
