@@ -107,6 +107,24 @@ export function accessControl(callee: ServiceName, trustDomain: string, namespac
   };
 }
 
+/**
+ * The `metric` of every app's Dapr Configuration. A sidecar labels its HTTP metrics with the
+ * request's path; Dapr's legacy labels (`increasedCardinality`, the default) keep an invocation's
+ * path whole, so every id in a path (`/internal/email-verifications/<id>`, on the callee's sidecar
+ * and on each caller's) made new series that lived as long as the sidecar: its memory and every
+ * scrape grew with each sign-up. `pathMatching` lists the calls' paths that hold an id as templates
+ * (Go's `ServeMux` patterns, as `{id}` is written in the list of calls); Dapr labels a matching
+ * path, called directly or through `/v1.0/invoke/{app_id}/method`, with its template. Other paths
+ * keep the legacy labels, which name the topic, the store or the binding and never a key.
+ */
+export function metricSpec() {
+  const templated = callNames.map((n) => (calls[n] as CallSpec).path).filter((p) => p.includes('{'));
+  return {
+    enabled: true,
+    http: { increasedCardinality: true, pathMatching: [...new Set(templated)].sort() },
+  };
+}
+
 // ---- Dapr's matching (pkg/config/acl_trie.go, pkg/acl/acl.go), to check the policies ------------
 
 interface Node {

@@ -25,7 +25,7 @@ import {
 } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
 import { readResources } from '../stack/profiles.ts';
-import { accessPolicies, pubsubScopes } from './access.ts';
+import { accessPolicies, metricSpec, pubsubScopes } from './access.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const header = (what: string) =>
@@ -180,6 +180,11 @@ export function chartAccess(): string {
     header('the list of synchronous calls (packages/contracts/src/calls.ts)') +
     yaml({ access: accessPolicies() })
   );
+}
+
+/** The sidecars' metric labels (scripts/gen/access.ts, from the list of synchronous calls). */
+export function chartMetricSpec(): string {
+  return header('the list of synchronous calls (packages/contracts/src/calls.ts)') + yaml({ metric: metricSpec() });
 }
 
 /** The pubsub component's publishing and subscription scopes (scripts/gen/access.ts, from the event catalog). */

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
 import { parse, stringify } from 'yaml';
-import { accessControl } from '../gen/access.ts';
+import { accessControl, metricSpec } from '../gen/access.ts';
 import {
   databaseOf,
   gatewayPortOf,
@@ -137,8 +137,8 @@ export const localTracing = () => ({
 /**
  * An app's Dapr Configuration in this stack: components/config.yaml with the stack's own
  * name-resolution database, its tracing to the stack's trace viewer (as the chart's Configuration
- * has `tracing` from its values), and the app's access control generated from the list of
- * synchronous calls (scripts/gen/access.ts, the same as the chart's).
+ * has `tracing` from its values), and the app's access control and metric labels generated from
+ * the list of synchronous calls (scripts/gen/access.ts, the same as the chart's).
  */
 function daprConfig(name: ServiceName): string {
   const file = join(runDir, 'dapr', `config-${name}.yaml`);
@@ -152,6 +152,7 @@ function daprConfig(name: ServiceName): string {
   doc.metadata.name = name;
   doc.spec.tracing = localTracing();
   doc.spec.accessControl = accessControl(name, trustDomain, namespace);
+  doc.spec.metric = metricSpec();
   writeFileSync(file, stringify(doc, { lineWidth: 0 }));
   return file;
 }
@@ -262,6 +263,17 @@ function profiling(name: string): string[] {
     `--cpu-prof-dir=${join(runDir, 'prof')}`,
     `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`,
   ];
+}
+
+/**
+ * `MP_DAPR_PROF=order,notification` (or `all`) serves those sidecars' Go profiles (pprof) on their
+ * metrics port + 2000 (stack 0: 32001–32016), e.g.
+ * `go tool pprof -top 'http://127.0.0.1:32001/debug/pprof/profile?seconds=20'`.
+ */
+function sidecarProfiling(name: string, metricsPort: number): string[] {
+  const wanted = (process.env.MP_DAPR_PROF ?? '').split(',').filter(Boolean);
+  if (!wanted.includes(name) && !wanted.includes('all')) return [];
+  return ['--enable-profiling', '--profile-port', String(metricsPort + 2000)];
 }
 
 /**
@@ -381,6 +393,7 @@ export function plan(opts: PlanOptions) {
         process.env.DAPR_LOG_LEVEL ?? 'warn',
         '--dapr-graceful-shutdown-seconds',
         '10',
+        ...sidecarProfiling(name, p.metrics),
       ],
       env: {
         APP_API_TOKEN: secrets.appApiTokens[name],

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { serviceNames } from '@mp/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, appCounter, base, eventually, portsOf, scrape, sumSeries } from './lib.ts';
+import { adminToken, api, appCounter, base, daprCounter, eventually, portsOf, scrape, sumSeries } from './lib.ts';
 import {
   address,
   buyer,
@@ -41,6 +41,21 @@ describe('the apps’ metrics', () => {
       expect(text, name).toContain('# TYPE mp_http_request_duration_seconds histogram');
       // The sidecar's own metrics sit beside them, on the sidecar's port.
       expect(await scrape(portsOf(name).metrics), name).toContain('dapr_');
+    }
+  });
+
+  it('label a sidecar\'s invocations by the call\'s template, so a sign-up\'s id adds no series', async () => {
+    const template = '/internal/email-verifications/{verificationId}';
+    const fetched = () => daprCounter('auth', 'dapr_http_client_completed_count', { path: template });
+    const before = await fetched();
+    // A sign-up sends a verification mail: notification fetches the verification from auth by its id.
+    await buyer('metrics-labels');
+    await eventually(async () => (await fetched()) > before, 20_000, 'auth to hand out a verification');
+    for (const name of serviceNames) {
+      const paths = [...(await scrape(portsOf(name).metrics)).matchAll(/path="([^"]*)"/g)].map((m) => m[1]!);
+      const verifications = paths.filter((p) => p.includes('/internal/email-verifications/'));
+      // Before the sidecars were given the calls' templates, every verification id was a series of its own.
+      expect(verifications.filter((p) => !p.endsWith(template)), name).toEqual([]);
     }
   });
 

@@ -22,7 +22,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { baseConfigSchema } from '../../packages/platform/src/config.ts';
 import { topicsFor } from '../../packages/platform/src/subscriptions.ts';
-import { accessPolicies, operationsAllow, pubsubScopes } from '../../scripts/gen/access.ts';
+import { accessPolicies, metricSpec, operationsAllow, pubsubScopes } from '../../scripts/gen/access.ts';
 import { type Manifest, ofKind, render, renderError, type ValueSet, valueSets } from './render.ts';
 
 const sets = Object.keys(valueSets) as ValueSet[];
@@ -188,6 +188,14 @@ describe.each(sets)('the chart with %s values', (set) => {
       ['publishingScopes', 'subscriptionScopes', 'allowedTopics'].includes(m.name),
     );
     expect(meta).toEqual(pubsubScopes());
+  });
+
+  it('labels the sidecars\' HTTP metrics by the calls\' templates, not by the ids in their paths', () => {
+    const spec = metricSpec();
+    // Every call whose path holds an id is matched by its template (as the local runner's sidecars are).
+    for (const n of callNames)
+      if (calls[n].path.includes('{')) expect(spec.http.pathMatching, n).toContain(calls[n].path);
+    for (const config of ofKind(ms, 'Configuration')) expect(config.spec.metric, config.metadata.name).toEqual(spec);
   });
 
   it('configures each sidecar to let each caller invoke exactly the calls of the list', () => {
