@@ -157,6 +157,15 @@ function daprConfig(name: ServiceName): string {
   return file;
 }
 
+/**
+ * The threads of Go code a sidecar runs: the chart's `serviceDefaults.sidecar.goMaxProcs`, which its
+ * pods get in the sidecar's env (`dapr.io/env`).
+ */
+export function sidecarGoMaxProcs(): string {
+  const values = parse(readFileSync(join(root, 'charts', 'marketplace', 'values.yaml'), 'utf8'));
+  return String(values.serviceDefaults.sidecar.goMaxProcs);
+}
+
 /** Where Sentry keeps the stack's CA (made once by Sentry itself, kept across restarts). */
 export const sentryDir = () => join(runDir, 'dapr', 'sentry');
 export const trustAnchorsFile = () => join(sentryDir(), 'ca.crt');
@@ -398,6 +407,7 @@ export function plan(opts: PlanOptions) {
       env: {
         APP_API_TOKEN: secrets.appApiTokens[name],
         DAPR_API_TOKEN: secrets.daprApiTokens[name],
+        GOMAXPROCS: sidecarGoMaxProcs(),
         // The namespace of the sidecar's SPIFFE id, which the callee's policies name.
         NAMESPACE: namespace,
         MP_REDIS_HOST: opts.redisHost,

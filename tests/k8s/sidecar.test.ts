@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daprdComponentsFile } from '../../scripts/gen/daprd.ts';
+import { sidecarGoMaxProcs } from '../../scripts/stack/plan.ts';
 import { ofKind, render, type ValueSet, valueSets } from './render.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -28,6 +29,13 @@ describe.each(sets)('the sidecars of the chart with %s values', (set) => {
       const service = d.metadata.name.replace(/^marketplace-/, '');
       expect(sidecar, d.metadata.name).toBe(app.replace(new RegExp(`${service}:`), 'daprd:'));
     }
+  });
+
+  it('run as many threads of Go code as the local runner\'s sidecars (goMaxProcs)', () => {
+    for (const d of ofKind(render(set), 'Deployment'))
+      expect(d.spec.template.metadata.annotations['dapr.io/env'], d.metadata.name).toBe(
+        `GOMAXPROCS=${sidecarGoMaxProcs()}`,
+      );
   });
 
   it.each([

@@ -77,6 +77,7 @@ spec:
         dapr.io/sidecar-memory-request: {{ $v.sidecar.memoryRequest | quote }}
         dapr.io/sidecar-cpu-limit: {{ $v.sidecar.cpuLimit | quote }}
         dapr.io/sidecar-memory-limit: {{ $v.sidecar.memoryLimit | quote }}
+        dapr.io/env: {{ printf "GOMAXPROCS=%v" $v.sidecar.goMaxProcs | quote }}
         dapr.io/sidecar-seccomp-profile-type: RuntimeDefault
         # The project's daprd flavor (Dockerfile.daprd: only the components the Dapr resources use),
         # the same binary local runs start, instead of Dapr's image with all its components.
