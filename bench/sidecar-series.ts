@@ -25,7 +25,9 @@ function rssMb(name: ServiceName): number {
 
 async function snapshot() {
   return Object.fromEntries(
-    await Promise.all(serviceNames.map(async (s) => [s, { series: await series(s), rss: rssMb(s) }] as const)),
+    await Promise.all(
+      serviceNames.map(async (s) => [s, { series: await series(s), rss: rssMb(s) }] as const),
+    ),
   );
 }
 
@@ -33,7 +35,9 @@ const mailsFetched = async () => {
   const text = await (await fetch(`http://127.0.0.1:${portsOf('auth').metrics}/metrics`)).text();
   return text
     .split('\n')
-    .filter((l) => l.startsWith('dapr_http_client_completed_count') && l.includes('/internal/email-verifications/'))
+    .filter(
+      (l) => l.startsWith('dapr_http_client_completed_count') && l.includes('/internal/email-verifications/'),
+    )
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 };
 

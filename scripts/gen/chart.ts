@@ -184,7 +184,9 @@ export function chartAccess(): string {
 
 /** The sidecars' metric labels (scripts/gen/access.ts, from the list of synchronous calls). */
 export function chartMetricSpec(): string {
-  return header('the list of synchronous calls (packages/contracts/src/calls.ts)') + yaml({ metric: metricSpec() });
+  return (
+    header('the list of synchronous calls (packages/contracts/src/calls.ts)') + yaml({ metric: metricSpec() })
+  );
 }
 
 /** The pubsub component's publishing and subscription scopes (scripts/gen/access.ts, from the event catalog). */

@@ -5,7 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { serviceNames } from '@mp/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, appCounter, base, daprCounter, eventually, portsOf, scrape, sumSeries } from './lib.ts';
+import {
+  adminToken,
+  api,
+  appCounter,
+  base,
+  daprCounter,
+  eventually,
+  portsOf,
+  scrape,
+  sumSeries,
+} from './lib.ts';
 import {
   address,
   buyer,
@@ -44,7 +54,7 @@ describe('the apps’ metrics', () => {
     }
   });
 
-  it('label a sidecar\'s invocations by the call\'s template, so a sign-up\'s id adds no series', async () => {
+  it("label a sidecar's invocations by the call's template, so a sign-up's id adds no series", async () => {
     const template = '/internal/email-verifications/{verificationId}';
     const fetched = () => daprCounter('auth', 'dapr_http_client_completed_count', { path: template });
     const before = await fetched();
@@ -55,7 +65,10 @@ describe('the apps’ metrics', () => {
       const paths = [...(await scrape(portsOf(name).metrics)).matchAll(/path="([^"]*)"/g)].map((m) => m[1]!);
       const verifications = paths.filter((p) => p.includes('/internal/email-verifications/'));
       // Before the sidecars were given the calls' templates, every verification id was a series of its own.
-      expect(verifications.filter((p) => !p.endsWith(template)), name).toEqual([]);
+      expect(
+        verifications.filter((p) => !p.endsWith(template)),
+        name,
+      ).toEqual([]);
     }
   });
 

@@ -190,12 +190,13 @@ describe.each(sets)('the chart with %s values', (set) => {
     expect(meta).toEqual(pubsubScopes());
   });
 
-  it('labels the sidecars\' HTTP metrics by the calls\' templates, not by the ids in their paths', () => {
+  it("labels the sidecars' HTTP metrics by the calls' templates, not by the ids in their paths", () => {
     const spec = metricSpec();
     // Every call whose path holds an id is matched by its template (as the local runner's sidecars are).
     for (const n of callNames)
       if (calls[n].path.includes('{')) expect(spec.http.pathMatching, n).toContain(calls[n].path);
-    for (const config of ofKind(ms, 'Configuration')) expect(config.spec.metric, config.metadata.name).toEqual(spec);
+    for (const config of ofKind(ms, 'Configuration'))
+      expect(config.spec.metric, config.metadata.name).toEqual(spec);
   });
 
   it('configures each sidecar to let each caller invoke exactly the calls of the list', () => {

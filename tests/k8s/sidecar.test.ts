@@ -31,7 +31,7 @@ describe.each(sets)('the sidecars of the chart with %s values', (set) => {
     }
   });
 
-  it('run as many threads of Go code as the local runner\'s sidecars (goMaxProcs)', () => {
+  it("run as many threads of Go code as the local runner's sidecars (goMaxProcs)", () => {
     for (const d of ofKind(render(set), 'Deployment'))
       expect(d.spec.template.metadata.annotations['dapr.io/env'], d.metadata.name).toBe(
         `GOMAXPROCS=${sidecarGoMaxProcs()}`,
