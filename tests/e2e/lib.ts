@@ -77,6 +77,28 @@ export async function login(email: string, password: string): Promise<string> {
 
 export const adminToken = () => login(localAdmin.email, localAdmin.password);
 
+/**
+ * Waits until the event path has carried what came before it: signs up a probe buyer under a
+ * correlation id of its own and waits for the monitor, which takes every event, to show the probe's
+ * `user.created`. A file that sets off a burst of events (the README's seed, the flash sale) ends
+ * with it, so that the next file's waits are for its own events and not for a backlog it inherited
+ * (on the aws profile the emulator's queues take minutes to drain a seed's few thousand messages).
+ */
+export async function settled(timeoutMs = 300_000): Promise<void> {
+  const admin = await adminToken();
+  const correlationId = `settled-${randomUUID()}`;
+  const res = await api('POST', '/api/v1/users', {
+    body: { email: uniqueEmail('settled'), password: 'correct horse battery', name: '정착', role: 'buyer' },
+    headers: { 'x-correlation-id': correlationId },
+  });
+  if (res.status !== 201) throw new Error(`probe sign-up answered ${res.status}`);
+  await eventually(
+    async () => (await monitored(admin, { correlationId, type: 'user.created' })).length > 0,
+    timeoutMs,
+    'the monitor to take the events sent before the probe',
+  );
+}
+
 /** Events the admin monitor has seen, newest first. */
 export async function monitored(token: string, query: Record<string, string>) {
   const qs = new URLSearchParams({ limit: '100', ...query });

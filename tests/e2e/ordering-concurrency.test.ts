@@ -2,8 +2,8 @@
  * The flash sale (선착순 한정 판매) through the gateway and real Dapr: 1,000 concurrent orders for a
  * SKU with 100 in stock make exactly 100 orders, and the stock never goes below zero.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api } from './lib.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, api, settled } from './lib.ts';
 import {
   address,
   buyer,
@@ -30,6 +30,8 @@ beforeAll(async () => {
   buyers = [];
   for (let i = 0; i < 20; i++) buyers.push(await buyer(`flash${i}`));
 });
+// The hundred sagas' events are carried before the next file starts.
+afterAll(() => settled(), 360_000);
 
 describe('flash sale', () => {
   it('turns 1,000 concurrent orders for 100 in stock into exactly 100 orders', async () => {

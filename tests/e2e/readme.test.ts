@@ -7,9 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { gatewayPortOf, stackNumber } from '../../scripts/stack/ports.ts';
-import { api } from './lib.ts';
+import { api, settled } from './lib.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -27,6 +27,8 @@ export function forStack(block: string, stack: number): string {
 }
 
 describe('the README', () => {
+  // The seed's few thousand events are carried before the next file starts.
+  afterAll(() => settled(), 360_000);
   const blocks = runnableBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
 
   it('marks the blocks meant to run', () => {
