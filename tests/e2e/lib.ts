@@ -80,9 +80,10 @@ export const adminToken = () => login(localAdmin.email, localAdmin.password);
 /**
  * Waits until the event path has carried what came before it: signs up a probe buyer under a
  * correlation id of its own and waits for the monitor, which takes every event, to show the probe's
- * `user.created`. A file that sets off a burst of events (the README's seed, the flash sale) ends
+ * `user.created`. A file that sets off a burst of events (the README's `scripts/seed.sh` market, the flash sale) ends
  * with it, so that the next file's waits are for its own events and not for a backlog it inherited
- * (on the aws profile the emulator's queues take minutes to drain a seed's few thousand messages).
+ * (on the aws profile the emulator's queues take minutes to drain a sample market's few thousand
+ * messages).
  */
 export async function settled(timeoutMs = 300_000): Promise<void> {
   const admin = await adminToken();

@@ -27,7 +27,7 @@ export function forStack(block: string, stack: number): string {
 }
 
 describe('the README', () => {
-  // The seed's few thousand events are carried before the next file starts.
+  // The few thousand events of the sample market (scripts/seed.sh) are carried before the next file starts.
   afterAll(() => settled(), 360_000);
   const blocks = runnableBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
 
