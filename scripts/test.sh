@@ -99,7 +99,7 @@ if [[ "$scope" == all || "$scope" == e2e ]]; then
     # outbox left unsent when they stopped) changed what the next run waited for.
     node scripts/stack/index.ts down >/dev/null
     log "emptying the stack's databases"; drop_databases; create_databases
-    [[ $MP_PROFILE == aws ]] && { log "emptying the AWS emulator's queues"; empty_aws_queues; }
+    [[ $MP_PROFILE == aws ]] && { log "emptying the AWS emulator"; reset_aws_emulator; }
     node scripts/stack/index.ts up --detach
   fi
   log "end-to-end tests (component profile $MP_PROFILE)"; pnpm exec vitest run --project e2e

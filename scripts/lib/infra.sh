@@ -226,20 +226,15 @@ prepare_aws_resources() {
     || die "creating the aws profile's tables in the AWS emulator failed"
 }
 
-# Empties every SQS queue in this stack's AWS emulator (the aws profile's broker): with the stack's
-# databases emptied, what earlier runs left queued names data that is gone, and the emulator's every
-# queue operation walks the messages a queue holds. The queues and their subscriptions stay.
-empty_aws_queues() {
-  ensure_py_tools
-  "$PY_VENV/bin/python" - "$MP_AWS_ENDPOINT" <<'PY' || die "emptying the AWS emulator's queues failed"
-import sys
-import boto3
-
-sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="ap-northeast-2",
-                   aws_access_key_id="test", aws_secret_access_key="test")
-for url in sqs.list_queues(MaxResults=1000).get("QueueUrls", []):
-    sqs.purge_queue(QueueUrl=url)
-PY
+# Empties this stack's AWS emulator and makes its tables and buckets again (the aws profile's
+# broker and state stores): with the stack's databases emptied, what earlier runs left there (queued
+# messages, sign-in attempts counted in the RateLimits table, sessions) names data that is gone, and
+# the emulator's every queue operation walks the messages a queue holds. moto resets in place
+# (`/moto-api/reset`): no cold start for the sidecars' first calls. The sidecars make the SNS topics
+# and SQS queues again when they start.
+reset_aws_emulator() {
+  curl -sf -X POST -o /dev/null "$MP_AWS_ENDPOINT/moto-api/reset" || die "resetting the AWS emulator failed"
+  prepare_aws_resources
 }
 
 # A process of ours in the background: setsid, a pid file under $MP_INFRA_RUN/<name>/, a log beside it,
