@@ -4,10 +4,9 @@
  * auth by its id), waits for the mails, and prints each sidecar's series count and RSS before and after.
  *   MP_STACK=3 node bench/sidecar-series.ts [n=300]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type ServiceName, serviceNames } from '@mp/contracts';
-import { portsOf, runDir } from '../scripts/stack/ports.ts';
+import { portsOf } from '../scripts/stack/ports.ts';
+import { rss } from './lib/cpu.ts';
 import { buyers } from './lib/market.ts';
 
 const n = Number(process.argv[2] ?? 300);
@@ -17,16 +16,11 @@ async function series(name: ServiceName): Promise<number> {
   return text.split('\n').filter((l) => l && !l.startsWith('#')).length;
 }
 
-function rssMb(name: ServiceName): number {
-  const pid = readFileSync(join(runDir, 'pids', `${name}-dapr.pid`), 'utf8').trim();
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return kb / 1024;
-}
-
 async function snapshot() {
+  const mb = rss();
   return Object.fromEntries(
     await Promise.all(
-      serviceNames.map(async (s) => [s, { series: await series(s), rss: rssMb(s) }] as const),
+      serviceNames.map(async (s) => [s, { series: await series(s), rss: mb.get(`${s}-dapr`)! }] as const),
     ),
   );
 }

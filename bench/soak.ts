@@ -14,11 +14,10 @@
  *   newest 100 000 spans, so it fills up to that by design.
  *   MP_STACK=N node bench/soak.ts      SOAK_RATE (orders/s, 7) SOAK_SECONDS (600) SOAK_BUYERS (40) SOAK_WARMUP (s, 120)
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { schemaOf, serviceNames } from '@mp/contracts';
 import pg from 'pg';
-import { databaseOf, portsOf, stackNumber } from '../scripts/stack/ports.ts';
+import { databaseOf, portsOf } from '../scripts/stack/ports.ts';
+import { rss } from './lib/cpu.ts';
 import { placeOrders } from './lib/load.ts';
 import {
   address,
@@ -32,8 +31,6 @@ import {
 
 const rate = Number(process.env.SOAK_RATE ?? 7);
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
-const root = join(import.meta.dirname, '..');
-const runDir = process.env.MP_RUN ?? join(root, stackNumber() ? `.run/stack-${stackNumber()}` : '.run');
 const base = process.env.MP_DATABASE_BASE_URL ?? 'postgres://marketplace:marketplace@127.0.0.1:5432';
 const pools = new Map(
   serviceNames.map((s) => [
@@ -45,19 +42,6 @@ const pools = new Map(
     }),
   ]),
 );
-
-/** RSS in MB of every process the runner started, by its name. */
-function rss(): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const f of readdirSync(join(runDir, 'pids')).filter((f) => f.endsWith('.pid'))) {
-    const pid = readFileSync(join(runDir, 'pids', f), 'utf8').trim();
-    try {
-      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      if (kb) out.set(f.slice(0, -4), Number(kb) / 1024);
-    } catch {}
-  }
-  return out;
-}
 
 /** Each app's live heap in MB (after the latest full collection, plus external memory) and what V8 holds reserved, from its metrics. */
 async function heaps(): Promise<Map<string, { live: number; reserved: number }>> {

@@ -1,6 +1,6 @@
 /**
  * CPU time spent by the stack's processes (apps, sidecars, gateway, Redis, and the PostgreSQL
- * backends serving this stack's databases), read from /proc. Linux only.
+ * backends serving this stack's databases), and their memory, read from /proc. Linux only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,4 +127,17 @@ export function cpuBetween(a: CpuSample, b: CpuSample): number {
   let sum = 0;
   for (const [pid, cpu] of b.byPid) sum += cpu - (a.byPid.get(pid) ?? 0);
   return sum;
+}
+
+/** RSS in MB of every process the runner started, by its name (`order`, `order-dapr`, …). */
+export function rss(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const f of readdirSync(join(runDir, 'pids')).filter((f) => f.endsWith('.pid'))) {
+    const pid = readFileSync(join(runDir, 'pids', f), 'utf8').trim();
+    try {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) out.set(f.slice(0, -4), Number(kb) / 1024);
+    } catch {}
+  }
+  return out;
 }

@@ -260,13 +260,18 @@ export interface PlanOptions {
   daprd: string;
 }
 
+/** Whether `name` is in the comma-separated list of the environment variable `variable` (or it says `all`). */
+function named(variable: string, name: string): boolean {
+  const wanted = (process.env[variable] ?? '').split(',');
+  return wanted.includes(name) || wanted.includes('all');
+}
+
 /**
  * `MP_CPU_PROF=order,payment` (or `all`) starts those apps under V8's sampling profiler; each
  * writes a `.cpuprofile` into .run/prof when it stops (`scripts/down.sh`), for Chrome's DevTools.
  */
 function profiling(name: string): string[] {
-  const wanted = (process.env.MP_CPU_PROF ?? '').split(',').filter(Boolean);
-  if (!wanted.includes(name) && !wanted.includes('all')) return [];
+  if (!named('MP_CPU_PROF', name)) return [];
   return [
     '--cpu-prof',
     `--cpu-prof-dir=${join(runDir, 'prof')}`,
@@ -280,8 +285,7 @@ function profiling(name: string): string[] {
  * `go tool pprof -top 'http://127.0.0.1:32001/debug/pprof/profile?seconds=20'`.
  */
 function sidecarProfiling(name: string, metricsPort: number): string[] {
-  const wanted = (process.env.MP_DAPR_PROF ?? '').split(',').filter(Boolean);
-  if (!wanted.includes(name) && !wanted.includes('all')) return [];
+  if (!named('MP_DAPR_PROF', name)) return [];
   return ['--enable-profiling', '--profile-port', String(metricsPort + 2000)];
 }
 
@@ -292,8 +296,7 @@ function sidecarProfiling(name: string, metricsPort: number): string[] {
  * unhandled, and a snapshot pauses the app for seconds.
  */
 function heapSnapshots(name: string): string[] {
-  const wanted = (process.env.MP_HEAP_SNAPSHOT ?? '').split(',').filter(Boolean);
-  if (!wanted.includes(name) && !wanted.includes('all')) return [];
+  if (!named('MP_HEAP_SNAPSHOT', name)) return [];
   mkdirSync(join(runDir, 'heap'), { recursive: true });
   return ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(runDir, 'heap')}`];
 }
@@ -330,6 +333,7 @@ export function plan(opts: PlanOptions) {
   const secrets = localSecrets();
   const apps: ProcessSpec[] = [];
   const sidecars: ProcessSpec[] = [];
+  const goMaxProcs = sidecarGoMaxProcs();
   for (const name of serviceNames) {
     const p = portsOf(name);
     // A provider's sandbox lives beside src/ and only in the checkout: a local run names it.
@@ -407,7 +411,7 @@ export function plan(opts: PlanOptions) {
       env: {
         APP_API_TOKEN: secrets.appApiTokens[name],
         DAPR_API_TOKEN: secrets.daprApiTokens[name],
-        GOMAXPROCS: sidecarGoMaxProcs(),
+        GOMAXPROCS: goMaxProcs,
         // The namespace of the sidecar's SPIFFE id, which the callee's policies name.
         NAMESPACE: namespace,
         MP_REDIS_HOST: opts.redisHost,
