@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  batchedDelivery,
   type Delivery,
   databases,
   deadLetterTopic,
@@ -72,8 +73,9 @@ export function catalogSubscriptions() {
 
 /**
  * One declarative Subscription per topic and delivery setting (a Subscription's bulk settings apply
- * to every app in its scopes): a topic whose subscribers differ (order.created: payment at once,
- * the monitor in batches) gets one per setting, named after the topic, `-batched` for batches.
+ * to every app in its scopes): a topic whose subscribers differ (order.created: payment in the
+ * saga's short batches, the monitor in the followers' batches) gets one per setting, named after the
+ * topic, `-saga` for the saga's short batches, `-batched` for the followers'.
  */
 export function chartSubscriptionList() {
   return catalogSubscriptions().flatMap((s) => {
@@ -86,7 +88,7 @@ export function chartSubscriptionList() {
       groups.set(key, group);
     }
     return [...groups.values()].map((g) => ({
-      name: `${s.topic.replaceAll('_', '-')}${g.delivery.enabled ? '-batched' : ''}`,
+      name: `${s.topic.replaceAll('_', '-')}${g.delivery === batchedDelivery ? '-batched' : ''}`,
       topic: s.topic,
       route: `/events/${s.topic}`,
       scopes: g.scopes,

@@ -66,10 +66,22 @@ describe.each(sets)('the chart with %s values', (set) => {
       const expected = serviceNames.filter((n) => topicsFor(n, n === monitorService).includes(topic));
       expect(scoped.slice().sort(), topic).toEqual(expected.slice().sort());
     }
-    // The saga moves at once; the monitor follows in batches.
-    const created = subs.filter((s) => s.spec.topic === 'order.created');
-    expect(created.find((s) => s.scopes?.includes('payment'))?.spec.bulkSubscribe.enabled).toBe(false);
-    expect(created.find((s) => s.scopes?.includes(monitorService))?.spec.bulkSubscribe.enabled).toBe(true);
+    // Every order's events reach the saga in short batches, its rarer ones at once; the monitor
+    // follows in the followers' batches.
+    const subscriptionOf = (topic: string, app: ServiceName) =>
+      subs.find((s) => s.spec.topic === topic && s.scopes?.includes(app));
+    expect(subscriptionOf('order.created', 'payment')?.spec.bulkSubscribe).toEqual({
+      enabled: true,
+      maxMessagesCount: 50,
+      maxAwaitDurationMs: 100,
+    });
+    expect(subscriptionOf('order.created', 'payment')?.metadata.name).toBe('order.created');
+    expect(subscriptionOf('order.cancelled', 'payment')?.spec.bulkSubscribe).toEqual({ enabled: false });
+    expect(subscriptionOf('order.created', monitorService)?.spec.bulkSubscribe).toEqual({
+      enabled: true,
+      maxMessagesCount: 100,
+      maxAwaitDurationMs: 500,
+    });
   });
 
   it('gives each service only variables its config reads (a misspelt or renamed one fails here)', async () => {

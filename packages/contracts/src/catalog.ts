@@ -391,11 +391,17 @@ export const immediateDelivery: Delivery = { enabled: false };
 export const batchedDelivery: Delivery = { enabled: true, maxMessagesCount: 100, maxAwaitDurationMs: 500 };
 
 /**
- * The subscribers whose handlers move an order's saga (order, payment, inventory, shipping,
- * coupon) or end a suspended account's sessions (auth): every event they take is delivered at once.
- * Every other subscriber follows.
+ * In short batches, for the saga's subscribers on the topics every order passes through: a lone
+ * event waits up to a tenth of a second per hop; under load a batch holds what arrived in that
+ * tenth (up to 50), taken in one transaction instead of one per event (docs/decisions/0070).
  */
-export const immediateSubscribers: readonly ServiceName[] = [
+export const sagaBatchDelivery: Delivery = { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 100 };
+
+/**
+ * The subscribers whose handlers move an order's saga (order, payment, inventory, shipping,
+ * coupon) or end a suspended account's sessions (auth). Every other subscriber follows.
+ */
+export const sagaSubscribers: readonly ServiceName[] = [
   'order',
   'payment',
   'inventory',
@@ -404,9 +410,25 @@ export const immediateSubscribers: readonly ServiceName[] = [
   'auth',
 ];
 
+/**
+ * The events every order produces on its way to the buyer: its creation, its payment, its parcel
+ * asked for, handed to the carrier, on its way and delivered. The saga's subscribers take these in
+ * short batches; the rest of their topics (cancellations, refunds, returns, exchanges, catalog and
+ * account changes) come one at a time, so their subscriptions keep no timer.
+ */
+export const everyOrderTopics: readonly EventType[] = [
+  'order.created',
+  'payment.completed',
+  'shipping.requested',
+  'shipping.dispatched',
+  'shipping.in_transit',
+  'shipping.delivered',
+];
+
 /** How `topic` is delivered to `service` (the monitor's dead-letter topic included). */
-export function deliveryOf(service: ServiceName, _topic: string): Delivery {
-  return immediateSubscribers.includes(service) ? immediateDelivery : batchedDelivery;
+export function deliveryOf(service: ServiceName, topic: string): Delivery {
+  if (!sagaSubscribers.includes(service)) return batchedDelivery;
+  return (everyOrderTopics as readonly string[]).includes(topic) ? sagaBatchDelivery : immediateDelivery;
 }
 
 /** The topics a service subscribes to, from the catalog. */
