@@ -485,22 +485,7 @@ describe('inbound events', () => {
     expect(deliveryOf('review', 'shipping.delivered')).toEqual(batchedDelivery);
   });
 
-  /** A bulk delivery as daprd sends it: each entry a cloud event with its entry id. */
-  const deliverBatch = (events: unknown[]) =>
-    svc.call('POST', '/events/shipping.delivered', {
-      body: {
-        id: 'bulk',
-        topic: 'shipping.delivered',
-        pubsubname: 'pubsub',
-        entries: events.map((data, i) => ({
-          entryId: `e${i}`,
-          event: { id: `ce-${i}`, type: 'shipping.delivered', data },
-          contentType: 'application/cloudevents+json',
-          metadata: {},
-        })),
-      },
-      headers: { 'dapr-api-token': TEST_APP_TOKEN },
-    });
+  const deliverBatch = (events: unknown[]) => svc.deliverBatch('shipping.delivered', events);
   const marked = async (eventId: string) =>
     (
       await svc.deps.db

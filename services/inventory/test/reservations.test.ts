@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { newId } from '@mp/platform';
-import { describe, expect, it } from 'vitest';
+import { buildEvent, newId, sql } from '@mp/platform';
+import { describe, expect, it, vi } from 'vitest';
 import { expireDue } from '../src/domain/reservations.ts';
 import {
   createProduct,
@@ -219,6 +219,62 @@ describe('the life of a reservation', () => {
     expect(release.status).toBe(409);
     expect(await deliver(svc, 'order.cancelled', cancelled(orderId))).toBe('SUCCESS');
     expect(await stockOf(svc, sku)).toMatchObject({ on_hand: 5, reserved: 0 });
+  });
+
+  it("sells a batch of paid orders whose row locks cross another transaction's: the deadlock costs no sale", async () => {
+    // daprd hands payment.completed over in batches, all of a batch in one transaction: the SKUs'
+    // rows are locked order by order, so the batch can hold one row (D) while it waits for another
+    // (B) that a reservation holding B wants D after. PostgreSQL ends one side of such a cycle; the
+    // batch then runs its events again one by one.
+    const [a, b, c, d] = [uniqueSku('DLA'), uniqueSku('DLB'), uniqueSku('DLC'), uniqueSku('DLD')];
+    await createProduct(
+      svc,
+      seller,
+      [a, b, c, d].map((sku) => ({ sku, stock: 5 })),
+    );
+    const [first, second] = [order(), order()];
+    await reserve(svc, first, [
+      { sku: a, quantity: 1 },
+      { sku: d, quantity: 1 },
+    ]);
+    await reserve(svc, second, [
+      { sku: b, quantity: 1 },
+      { sku: c, quantity: 1 },
+    ]);
+    const batch = [paid(first), paid(second)].map((data) =>
+      buildEvent('payment', 'test', 'payment.completed', data),
+    );
+
+    const statuses = await svc.deps.db.connection().execute(async (other) => {
+      await sql`begin`.execute(other);
+      await sql`update stock_items set updated_at = now() where sku = ${b}`.execute(other);
+      const delivered = svc.deliverBatch('payment.completed', batch);
+      // The batch has sold the first order (A, D) and waits for B, held by this transaction.
+      await vi.waitFor(
+        async () => {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks w
+            join pg_locks h on h.locktype = 'transactionid' and h.transactionid = w.transactionid
+              and h.granted and h.pid = pg_backend_pid()
+            where w.locktype = 'transactionid' and not w.granted`.execute(other);
+          expect(rows[0]!.n).toBeGreaterThan(0);
+        },
+        { timeout: 5000, interval: 20 },
+      );
+      // …and this transaction now wants D: a cycle, which PostgreSQL breaks within a second.
+      await sql`update stock_items set updated_at = now() where sku = ${d}`
+        .execute(other)
+        .catch(() => undefined);
+      await sql`rollback`.execute(other);
+      return (await delivered).body.statuses.map((s: { status: string }) => s.status);
+    });
+
+    expect(statuses).toEqual(['SUCCESS', 'SUCCESS']);
+    for (const sku of [a, b, c, d])
+      expect(await stockOf(svc, sku)).toMatchObject({ on_hand: 4, reserved: 0 });
+    const sales = (await svc.outbox('inventory.adjusted')).filter(
+      (e) => e.data.reason === 'SALE' && [a, b, c, d].includes(e.data.sku),
+    );
+    expect(sales).toHaveLength(4);
   });
 
   it('returns held stock when the order is cancelled before payment', async () => {

@@ -175,13 +175,7 @@ export async function deliverBatch(
   topic: string,
   events: ReturnType<typeof buildEvent>[],
 ): Promise<string[]> {
-  const res = await svc.call('POST', `/events/${topic}`, {
-    body: {
-      id: 'bulk',
-      entries: events.map((e, i) => ({ entryId: `e${i}`, event: { id: e.eventId, data: e } })),
-    },
-    headers: { 'dapr-api-token': TEST_APP_TOKEN },
-  });
+  const res = await svc.deliverBatch(topic, events);
   return (res.body.statuses as { status: string }[]).map((s) => s.status);
 }
 

@@ -31,19 +31,14 @@ export async function deliverBatch<T extends EventType>(
   topic: T,
   events: { data: EventData<T>; eventId?: string }[],
 ): Promise<string[]> {
-  const res = await svc.call('POST', `/events/${topic}`, {
-    body: {
-      id: randomUUID(),
-      topic,
-      pubsubname: 'pubsub',
-      entries: events.map(({ data, eventId }, i) => {
-        const event = buildEvent('order', 'test', topic, data);
-        if (eventId) event.eventId = eventId;
-        return { entryId: `e${i}`, event: { id: event.eventId, type: topic, data: event }, metadata: {} };
-      }),
-    },
-    headers: { 'dapr-api-token': TEST_APP_TOKEN },
-  });
+  const res = await svc.deliverBatch(
+    topic,
+    events.map(({ data, eventId }) => {
+      const event = buildEvent('order', 'test', topic, data);
+      if (eventId) event.eventId = eventId;
+      return event;
+    }),
+  );
   return res.body.statuses.map((s: { status: string }) => s.status);
 }
 

@@ -172,6 +172,11 @@ export interface TestService<DB, C, Ctx = unknown> extends Service<DB, C, Ctx> {
     eventId: string;
     eventType: string;
   }): Promise<{ status: number; body: any; headers: Headers }>;
+  /**
+   * Delivers events of one topic in one request, as daprd's bulk subscribe does (`{entries}`, each a
+   * cloud event whose id is the event's `eventId`); the body's `statuses` answer each entry.
+   */
+  deliverBatch(topic: string, events: unknown[]): Promise<{ status: number; body: any; headers: Headers }>;
   /** Events this service wrote to its outbox, oldest first. */
   outbox(topic?: string): Promise<{ eventType: string; data: any; correlationId: string; eventId: string }[]>;
   close(): Promise<void>;
@@ -239,6 +244,22 @@ export async function startTestService<DB, S extends import('zod').ZodObject | u
     deliver(event) {
       return testService.call('POST', `/events/${event.eventType}`, {
         body: { id: event.eventId, data: event },
+        headers: { 'dapr-api-token': TEST_APP_TOKEN },
+      });
+    },
+    deliverBatch(topic, events) {
+      return testService.call('POST', `/events/${topic}`, {
+        body: {
+          id: 'bulk',
+          topic,
+          pubsubname: 'pubsub',
+          entries: events.map((event, i) => ({
+            entryId: `e${i}`,
+            event: { id: (event as { eventId?: string }).eventId ?? `ce-${i}`, type: topic, data: event },
+            contentType: 'application/cloudevents+json',
+            metadata: {},
+          })),
+        },
         headers: { 'dapr-api-token': TEST_APP_TOKEN },
       });
     },
