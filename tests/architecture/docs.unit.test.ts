@@ -159,3 +159,13 @@ describe("code comments and test names don't cite the design documents by shorth
     expect(found, `the design's shorthand in code comments and test names:\n${found.join('\n')}`).toEqual([]);
   });
 });
+
+describe('the docs index (docs/README.md)', () => {
+  it('lists every decision record by its number and file', () => {
+    const index = readFileSync(join(root, 'docs/README.md'), 'utf8');
+    const records = tracked.filter((f) => /^docs\/decisions\/\d{4}-.+\.md$/.test(f));
+    expect(records.length).toBeGreaterThan(40);
+    const listed = (f: string) => index.includes(`[${f.slice(15, 19)}](${f.slice(5)})`);
+    expect(records.filter((f) => !listed(f))).toEqual([]);
+  });
+});
