@@ -75,7 +75,8 @@ export function catalogSubscriptions() {
  * One declarative Subscription per topic and delivery setting (a Subscription's bulk settings apply
  * to every app in its scopes): a topic whose subscribers differ (order.created: payment in the
  * saga's short batches, the monitor in the followers' batches) gets one per setting, named after the
- * topic, `-saga` for the saga's short batches, `-batched` for the followers'.
+ * topic, `-batched` for the followers'. (A topic's saga subscribers share one setting: the topic
+ * decides it.)
  */
 export function chartSubscriptionList() {
   return catalogSubscriptions().flatMap((s) => {
