@@ -19,10 +19,15 @@ export const start = () =>
     },
   });
 
-export function deliver<T extends EventType>(svc: Svc, topic: T, data: EventData<T>, eventId?: string) {
+/** An event of `topic` as order's sidecar would hand it over, with the given id when one is given. */
+function eventOf<T extends EventType>(topic: T, data: EventData<T>, eventId?: string) {
   const event = buildEvent('order', 'test', topic, data);
   if (eventId) event.eventId = eventId;
-  return svc.deliver(event);
+  return event;
+}
+
+export function deliver<T extends EventType>(svc: Svc, topic: T, data: EventData<T>, eventId?: string) {
+  return svc.deliver(eventOf(topic, data, eventId));
 }
 
 /** Delivers events of one topic as one bulk delivery (as a follower's sidecar batches them); the statuses in their order. */
@@ -33,11 +38,7 @@ export async function deliverBatch<T extends EventType>(
 ): Promise<string[]> {
   const res = await svc.deliverBatch(
     topic,
-    events.map(({ data, eventId }) => {
-      const event = buildEvent('order', 'test', topic, data);
-      if (eventId) event.eventId = eventId;
-      return event;
-    }),
+    events.map(({ data, eventId }) => eventOf(topic, data, eventId)),
   );
   return res.body.statuses.map((s: { status: string }) => s.status);
 }
